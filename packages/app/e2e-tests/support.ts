@@ -1,0 +1,33 @@
+import { Page, expect } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Where browser tests leave screenshots of what they saw (git-ignored). */
+export const SCREENSHOT_DIR = join(
+  __dirname,
+  '../../../test-results/screenshots',
+);
+
+/** Opens the portal and signs in with the guest provider, as a newcomer would. */
+export async function signInAsGuest(page: Page) {
+  await page.goto('/');
+  const enter = page.getByRole('button', { name: 'Enter' });
+  await expect(enter).toBeVisible();
+  await enter.click();
+  await expect(
+    sidebar(page).getByRole('link', { name: 'Catalog', exact: true }),
+  ).toBeVisible();
+}
+
+/** The portal's left-hand navigation. */
+export function sidebar(page: Page) {
+  return page.getByRole('navigation', { name: 'sidebar nav' });
+}
+
+export async function saveScreenshot(page: Page, name: string) {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({
+    path: join(SCREENSHOT_DIR, `${name}.png`),
+    fullPage: true,
+  });
+}

@@ -1,0 +1,45 @@
+import { defineConfig } from '@playwright/test';
+
+const PORTAL_URL = process.env.PORTAL_URL ?? 'http://localhost:3000';
+
+/**
+ * Browser tests against the running portal, in Debian's Chromium (no browser download). They start
+ * the portal the way the README does, or reuse one that is already running on :3000.
+ */
+export default defineConfig({
+  testDir: 'packages/app/e2e-tests',
+  timeout: 90_000,
+  expect: { timeout: 30_000 },
+  forbidOnly: !!process.env.CI,
+  retries: process.env.CI ? 1 : 0,
+  workers: 1,
+  reporter: [['list']],
+  outputDir: 'test-results/playwright',
+  webServer: {
+    command: 'yarn start',
+    url: PORTAL_URL,
+    reuseExistingServer: true,
+    // A cold webpack build of the app takes a minute or two on a 2-core machine.
+    timeout: 300_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+  use: {
+    baseURL: PORTAL_URL,
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      // Chromium must not reach for Google's services from this closed network, and runs as root
+      // in CI, which needs --no-sandbox.
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+  },
+});

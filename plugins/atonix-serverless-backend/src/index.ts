@@ -1,0 +1,1 @@
+export { atonixServerlessPlugin as default } from './plugin';

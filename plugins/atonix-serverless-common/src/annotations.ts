@@ -1,0 +1,23 @@
+/**
+ * Annotations and labels that tie a catalog entity to the function it describes. The
+ * `backstage.io/kubernetes-*` pair is the stock Kubernetes plugin's, so its tab works beside ours;
+ * everything of our own carries the `atonix.io/` prefix.
+ */
+
+/** The stock Kubernetes plugin's id annotation; also a label on the Knative Service and its pods. */
+export const ANNOTATION_KUBERNETES_ID = 'backstage.io/kubernetes-id';
+/** The stock Kubernetes plugin's namespace annotation. */
+export const ANNOTATION_KUBERNETES_NAMESPACE =
+  'backstage.io/kubernetes-namespace';
+
+/** Prefix of every annotation and label this product owns. */
+export const ATONIX_PREFIX = 'atonix.io';
+
+/** The function's runtime: `knative` or `openfaas`. */
+export const ANNOTATION_RUNTIME = `${ATONIX_PREFIX}/runtime`;
+/** The team that owns the function; also the namespace it runs in. */
+export const ANNOTATION_TEAM = `${ATONIX_PREFIX}/team`;
+/** The function's folder in the GitOps repository, e.g. `gitops/functions/payments/charge`. */
+export const ANNOTATION_GITOPS_PATH = `${ATONIX_PREFIX}/gitops-path`;
+/** `"true"` when the function is critical and therefore exempt from scale to zero. */
+export const ANNOTATION_CRITICAL = `${ATONIX_PREFIX}/critical`;

@@ -1,0 +1,9 @@
+/**
+ * Isomorphic code shared by the Atonix Serverless frontend and backend packages: the function
+ * model, the API types and the permissions.
+ *
+ * @packageDocumentation
+ */
+
+export * from './annotations';
+export * from './permissions';

@@ -1,0 +1,2 @@
+export * from './AtonixServerlessApi';
+export { AtonixServerlessClient } from './AtonixServerlessClient';

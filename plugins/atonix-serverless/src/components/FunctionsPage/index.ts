@@ -1,0 +1,1 @@
+export { FunctionsPage } from './FunctionsPage';

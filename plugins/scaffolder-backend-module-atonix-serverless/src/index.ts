@@ -1,0 +1,7 @@
+/**
+ * Scaffolder actions of Atonix Serverless.
+ *
+ * @packageDocumentation
+ */
+
+export { scaffolderModuleAtonixServerless as default } from './module';

