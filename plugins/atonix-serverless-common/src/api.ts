@@ -1,0 +1,290 @@
+/**
+ * The REST API of the Atonix Serverless backend (`/api/atonix-serverless`): what each route
+ * answers and which query parameters it takes. The backend builds these objects, the frontend
+ * renders them; neither redefines them.
+ */
+
+/** A Kubernetes condition status, as the controllers report it. */
+export type ConditionStatus = 'True' | 'False' | 'Unknown';
+
+/** One route of traffic to a revision, from a Knative Service's `status.traffic`. */
+export interface TrafficTarget {
+  revisionName: string;
+  percent: number;
+  /** The tag that gives this revision its own URL, when one is set. */
+  tag?: string;
+  /** True when the target follows the latest ready revision. */
+  latest: boolean;
+  /** The tag's own URL, when the route has one. */
+  url?: string;
+}
+
+/** How a function scales; the values the runtime reads, not what the spec asked for. */
+export interface FunctionAutoscaling {
+  /** `kpa.autoscaling.knative.dev`, `hpa.autoscaling.knative.dev`, or `openfaas` for OpenFaaS. */
+  class: string;
+  /** `rps`, `concurrency`, `cpu`, `memory` or a custom metric name. */
+  metric: string;
+  target?: number;
+  minScale: number;
+  maxScale?: number;
+  initialScale?: number;
+}
+
+/** What makes a function run besides HTTP: a Knative Trigger or an event source that sinks into it. */
+export interface FunctionTrigger {
+  kind: 'Trigger' | 'RabbitmqSource' | 'KafkaSource';
+  name: string;
+  /** The Broker a Trigger subscribes to, or a source's sink Broker. */
+  broker?: string;
+  /** A Trigger's attribute filters (`spec.filter.attributes`). */
+  filters?: Record<string, string>;
+  /** Where a source reads from: a RabbitMQ queue/exchange or Kafka topics. */
+  source?: string;
+  ready: ConditionStatus;
+  reason?: string;
+  message?: string;
+}
+
+/** The Flux Kustomization that applies the function's manifests. */
+export interface FunctionFluxStatus {
+  kustomization: string;
+  /** Namespace of the Kustomization (usually `flux-system` or the team's namespace). */
+  namespace: string;
+  ready: ConditionStatus;
+  /** `status.lastAppliedRevision`, e.g. `main@sha1:2f1e…`. */
+  revision?: string;
+  message?: string;
+}
+
+/**
+ * One function as a cluster reports it, derived from its Knative Service (with Revisions, Route,
+ * Triggers, sources) or its OpenFaaS Function (with Deployment), and the Flux Kustomization.
+ */
+export interface FunctionStatus {
+  cluster: string;
+  namespace: string;
+  team: string;
+  name: string;
+  runtime: 'knative' | 'openfaas';
+  /** The runtime's Ready condition (Knative) or deployment availability (OpenFaaS). */
+  ready: ConditionStatus;
+  reason?: string;
+  message?: string;
+  url?: string;
+  latestCreatedRevision?: string;
+  latestReadyRevision?: string;
+  traffic: TrafficTarget[];
+  replicas: { desired: number; actual: number };
+  /** True when the function runs no pods because it scaled to zero, not because it is broken. */
+  scaledToZero: boolean;
+  autoscaling: FunctionAutoscaling;
+  critical: boolean;
+  triggers: FunctionTrigger[];
+  flux?: FunctionFluxStatus;
+  /** `kind:namespace/name` of the catalog entity that describes this function, when there is one. */
+  entityRef?: string;
+  /** When the backend last heard from the cluster about this function (ISO 8601). */
+  observedAt: string;
+  /**
+   * True while the backend cannot reach the cluster: the status is the last known one, and
+   * `staleSeconds` says how old it is.
+   */
+  stale: boolean;
+  staleSeconds?: number;
+}
+
+/**
+ * An environment variable of a function. Values that come from a Secret are given as the
+ * reference only; literal values that look like secrets are replaced by `redacted: true`.
+ */
+export type FunctionEnvVar =
+  | { name: string; value: string }
+  | { name: string; redacted: true }
+  | {
+      name: string;
+      secretKeyRef: { name: string; key: string };
+    }
+  | {
+      name: string;
+      configMapKeyRef: { name: string; key: string };
+    };
+
+/** A Knative Revision (or the one OpenFaaS deployment) of a function. */
+export interface FunctionRevision {
+  name: string;
+  ready: ConditionStatus;
+  reason?: string;
+  message?: string;
+  image?: string;
+  /** `status.actualReplicas` of a Knative Revision; available replicas of an OpenFaaS Deployment. */
+  actualReplicas: number;
+  desiredReplicas?: number;
+  createdAt?: string;
+  trafficPercent: number;
+}
+
+/** `GET /functions/:cluster/:namespace/:name`: the status plus what only one function needs. */
+export interface FunctionDetails extends FunctionStatus {
+  image?: string;
+  env: FunctionEnvVar[];
+  revisions: FunctionRevision[];
+}
+
+/** The health filter of the fleet list. `scaledToZero` functions are healthy and idle. */
+export type FunctionHealth = 'ready' | 'notReady' | 'unknown' | 'stale';
+
+/** Sort keys of the fleet list. */
+export type FunctionSortKey =
+  | 'name'
+  | 'namespace'
+  | 'team'
+  | 'cluster'
+  | 'ready'
+  | 'observedAt';
+
+/**
+ * Query of `GET /functions`. Multi-valued filters accept repeated parameters or a comma-separated
+ * list; a function matches when it matches any value of each given filter.
+ */
+export interface FunctionListQuery {
+  team?: string[];
+  cluster?: string[];
+  runtime?: Array<'knative' | 'openfaas'>;
+  health?: FunctionHealth[];
+  scaledToZero?: boolean;
+  /** Substring match on the function name. */
+  search?: string;
+  /** Default `name`. */
+  sort?: FunctionSortKey;
+  /** Default `asc`. */
+  order?: 'asc' | 'desc';
+  /** Zero-based offset; default 0. */
+  offset?: number;
+  /** Page size; default 50, at most 500. */
+  limit?: number;
+}
+
+/** Per-cluster state of the backend's watch connection. */
+export interface ClusterSyncStatus {
+  name: string;
+  /** True once the first full list succeeded and the watches are running. */
+  synced: boolean;
+  stale: boolean;
+  /** When the cache last heard from this cluster (ISO 8601); absent before the first list. */
+  lastSyncAt?: string;
+  /** The last error while listing or watching, when there is one. */
+  error?: string;
+}
+
+/** `GET /functions`. */
+export interface FunctionListResponse {
+  items: FunctionStatus[];
+  /** Functions matching the filters, before pagination. */
+  totalCount: number;
+  offset: number;
+  limit: number;
+  clusters: ClusterSyncStatus[];
+}
+
+/** `GET /entity/:kind/:namespace/:name`: the functions a catalog entity describes. */
+export interface EntityFunctionsResponse {
+  entityRef: string;
+  items: FunctionStatus[];
+}
+
+/**
+ * The shape of a part of a response that could not be produced (Prometheus or Loki down, slow or
+ * not configured). The rest of the response is unaffected.
+ */
+export interface Unavailable {
+  unavailable: string;
+}
+
+/** True when a metrics or logs part is the unavailable shape. */
+export function isUnavailable<T extends object>(
+  part: T | Unavailable,
+): part is Unavailable {
+  return typeof (part as Unavailable).unavailable === 'string';
+}
+
+/** The time windows the metrics route accepts. */
+export const METRICS_WINDOWS = ['5m', '15m', '1h', '6h', '24h', '7d'] as const;
+/** A time window of the metrics route. */
+export type MetricsWindow = (typeof METRICS_WINDOWS)[number];
+
+/** Query of `GET /functions/:cluster/:namespace/:name/metrics`. */
+export interface FunctionMetricsQuery {
+  /** Default `1h`. */
+  window?: MetricsWindow;
+}
+
+/** One chart line: `[unix seconds, value]` pairs from a Prometheus range query. */
+export interface MetricSeries {
+  /** What the line is, e.g. `requests/s`, `p95 ms`, or a revision name. */
+  label: string;
+  points: Array<[number, number]>;
+}
+
+/** The figures of one function over one window. A number is `null` where there was no traffic. */
+export interface FunctionMetrics {
+  window: MetricsWindow;
+  /** Requests per second, averaged over the window. */
+  requestRate: number;
+  /** Latency quantiles in milliseconds. */
+  latency: { p50: number | null; p95: number | null; p99: number | null };
+  /** Share of 5xx responses, 0..1; `null` without requests. */
+  errorRate: number | null;
+  /** Ready pods now. */
+  replicas: number;
+  /**
+   * Scale-from-zero events in the window: times the function's ready pod count went from 0 to
+   * more than 0 (Knative: `autoscaler_actual_pods`; OpenFaaS: `gateway_service_count`).
+   */
+  coldStarts: number;
+  /** Chart series over the window. */
+  series: {
+    requestRate: MetricSeries[];
+    latencyP95: MetricSeries[];
+    errorRate: MetricSeries[];
+    replicas: MetricSeries[];
+  };
+}
+
+/** `GET /functions/:cluster/:namespace/:name/metrics`. */
+export type FunctionMetricsResponse = FunctionMetrics | Unavailable;
+
+/** Query of `GET /functions/:cluster/:namespace/:name/logs`. */
+export interface FunctionLogsQuery {
+  /** How far back, as a duration (`15m`, `1h`, `24h`); default `1h`. */
+  since?: string;
+  /** At most this many lines; default 200, at most 1000. */
+  limit?: number;
+  /** Only this Knative revision's pods. */
+  revision?: string;
+  /** `backward` (newest first, the default) or `forward`. */
+  direction?: 'backward' | 'forward';
+  /** Only lines that contain this text (case-sensitive). */
+  filter?: string;
+}
+
+/** One log line from Loki. */
+export interface FunctionLogLine {
+  /** ISO 8601 with nanoseconds dropped to milliseconds. */
+  timestamp: string;
+  line: string;
+  /** The stream's labels (pod, container, revision…). */
+  labels: Record<string, string>;
+}
+
+/** Log lines of one function. */
+export interface FunctionLogs {
+  lines: FunctionLogLine[];
+  /** True when more lines matched than `limit` let through. */
+  truncated: boolean;
+  /** The LogQL query that was run, so users can take it to Grafana. */
+  query: string;
+}
+
+/** `GET /functions/:cluster/:namespace/:name/logs`. */
+export type FunctionLogsResponse = FunctionLogs | Unavailable;
