@@ -6,5 +6,5 @@
  */
 
 export * from './annotations';
+export * from './functionSpec';
 export * from './permissions';
-export * from './api';

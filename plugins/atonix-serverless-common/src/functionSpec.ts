@@ -1,0 +1,347 @@
+import { z } from 'zod';
+
+/**
+ * The one model of a function (see DESIGN.md): what a developer writes in `function.yaml`, what the
+ * scaffolder collects in its form, what the renderers turn into manifests and what the catalog and
+ * the portal show. Everything else derives from it; nothing re-declares it.
+ */
+
+/** `apiVersion` of the `function.yaml` file that keeps a function's spec next to its manifests. */
+export const FUNCTION_SPEC_API_VERSION = 'atonix.io/v1alpha1';
+/** `kind` of the `function.yaml` file. */
+export const FUNCTION_SPEC_KIND = 'Function';
+
+/** The seed's scaling defaults (`initial-scale "1"`, `min-scale "0"`, `max-scale "50"`, rps, 100). */
+export const SCALING_DEFAULTS = {
+  initialScale: 1,
+  minScale: 0,
+  maxScale: 50,
+  metric: 'rps',
+  target: 100,
+  class: 'kpa',
+} as const;
+
+/** Upper bound of `maxScale` on this platform (rule `max-scale`): the team quotas are sized for it. */
+export const MAX_SCALE_LIMIT = 50;
+
+/** The container port when the spec names none; Knative's and OpenFaaS's own convention. */
+export const DEFAULT_PORT = 8080;
+
+/**
+ * Longest function name. Knative derives object names from the Service name, the longest being the
+ * revision's private Kubernetes Service `<name>-00001-private`; Kubernetes Service names are DNS-1035
+ * labels of at most 63 characters, so 63 - len('-00001-private') = 49. A longer name is accepted by
+ * the Knative webhook but its first revision never becomes ready.
+ */
+export const MAX_FUNCTION_NAME_LENGTH = 49;
+
+/** Longest team name: the team is the namespace, a DNS-1123 label. */
+export const MAX_TEAM_NAME_LENGTH = 63;
+
+/**
+ * Names that belong to the platform. A team named `kube-system` or `flux-system` would turn the
+ * tenant into an owner of a system namespace (its Flux tenant could prune what runs there); a
+ * function named after a controller's prefix would be confused with that controller's objects in
+ * dashboards, alerts and RBAC rules that match by name.
+ */
+const RESERVED_NAMES = [
+  /^kube-/,
+  /^knative-/,
+  /^openfaas/,
+  /^flux-/,
+  /^calico-/,
+  /^tigera-/,
+  /^keda$/,
+  /^default$/,
+  /^monitoring$/,
+  /^logging$/,
+];
+
+/** True when `name` is kept for the platform and cannot name a team or a function. */
+export function isReservedName(name: string): boolean {
+  return RESERVED_NAMES.some(pattern => pattern.test(name));
+}
+
+/**
+ * Env names the runtimes set themselves: Knative rejects a Service that sets them, and the
+ * function would read the runtime's value anyway.
+ */
+export const RESERVED_ENV_NAMES = [
+  'PORT',
+  'K_SERVICE',
+  'K_CONFIGURATION',
+  'K_REVISION',
+];
+
+/** Ports the Knative queue-proxy sidecar listens on; the user container cannot use them. */
+const QUEUE_PROXY_PORTS = [8012, 8013, 8022, 9090, 9091];
+
+// Service and namespace names are DNS-1035 labels: lower-case, must start with a letter.
+const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_1123_SUBDOMAIN =
+  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
+
+function label(what: string, maxLength: number) {
+  return z
+    .string()
+    .min(1, `${what} must not be empty`)
+    .max(maxLength, `${what} must be at most ${maxLength} characters`)
+    .regex(
+      DNS_1035_LABEL,
+      `${what} must be lower-case letters, digits and '-', start with a letter and end with a letter or digit`,
+    )
+    .refine(
+      name => !isReservedName(name),
+      {
+        error: issue =>
+          `${what} "${issue.input}" is reserved for the platform (kube-*, knative-*, openfaas*, flux-*, calico-*, tigera-*, keda, default, monitoring, logging); choose another`,
+      },
+    );
+}
+
+const envName = z
+  .string()
+  .regex(
+    ENV_NAME,
+    'env names are letters, digits and _, not starting with a digit',
+  )
+  .refine(name => !RESERVED_ENV_NAMES.includes(name), {
+    message: `is set by the runtime (${RESERVED_ENV_NAMES.join(
+      ', ',
+    )}); use another name`,
+  });
+
+const quantity = z
+  .string()
+  .regex(
+    QUANTITY,
+    'must be a Kubernetes quantity such as 100m, 0.5, 128Mi or 1Gi',
+  );
+
+const resourceList = z.strictObject({
+  cpu: quantity.optional(),
+  memory: quantity.optional(),
+});
+
+/** A Kubernetes name used as a reference (Secret, Broker, RabbitmqCluster). */
+const objectName = z
+  .string()
+  .max(253)
+  .regex(DNS_1123_SUBDOMAIN, 'must be a lower-case DNS-1123 name');
+
+export const secretKeyRefSchema = z.strictObject({
+  secretName: objectName,
+  key: z
+    .string()
+    .regex(SECRET_KEY, 'secret keys are letters, digits, -, _ and .'),
+});
+
+export const scalingSchema = z.strictObject({
+  minScale: z.number().int().min(0).default(SCALING_DEFAULTS.minScale),
+  maxScale: z.number().int().min(1).default(SCALING_DEFAULTS.maxScale),
+  initialScale: z.number().int().min(0).default(SCALING_DEFAULTS.initialScale),
+  metric: z
+    .enum(['rps', 'concurrency', 'cpu', 'memory', 'custom'])
+    .default(SCALING_DEFAULTS.metric),
+  target: z.number().positive().default(SCALING_DEFAULTS.target),
+  /**
+   * `kpa`: Knative's request-driven autoscaler (rps/concurrency, can scale to zero). `hpa`: the
+   * Kubernetes HPA via Knative's HPA class (cpu/memory, or a custom metric served by
+   * prometheus-adapter). `keda`: a KEDA ScaledObject querying Prometheus directly.
+   */
+  class: z.enum(['kpa', 'hpa', 'keda']).default(SCALING_DEFAULTS.class),
+  /** PromQL whose value is compared to `target`; required when `metric` is `custom`. */
+  query: z.string().min(1).optional(),
+});
+
+const rabbitmqSourceSchema = z.strictObject({
+  type: z.literal('rabbitmq'),
+  /** The RabbitmqCluster (cluster operator) to consume from; or `connectionSecret` for any broker. */
+  cluster: z
+    .strictObject({ name: objectName, namespace: objectName.optional() })
+    .optional(),
+  /** A Secret with the connection `uri` (plus credentials) of a RabbitMQ outside the cluster. */
+  connectionSecret: objectName.optional(),
+  exchange: z.string().min(1),
+  queue: z.string().min(1),
+  vhost: z.string().min(1).optional(),
+  /** Messages processed at once; 1 keeps the queue's order. */
+  parallelism: z.number().int().min(1).max(1000).optional(),
+  /** Whether exchange and queue exist already; false needs the RabbitMQ topology operator. */
+  predeclared: z.boolean().default(true),
+});
+
+const kafkaSourceSchema = z.strictObject({
+  type: z.literal('kafka'),
+  bootstrapServers: z.array(z.string().min(1)).min(1),
+  topics: z.array(z.string().min(1)).min(1),
+  /** Defaults to `<team>-<name>` so two functions reading one topic each see every message. */
+  consumerGroup: z.string().min(1).optional(),
+  initialOffset: z.enum(['earliest', 'latest']).default('latest'),
+});
+
+export const eventSourceSchema = z.discriminatedUnion('type', [
+  rabbitmqSourceSchema,
+  kafkaSourceSchema,
+]);
+
+export const triggerSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('http') }),
+  z.strictObject({
+    type: z.literal('cloudevents'),
+    /** The team's Broker; tenants create one named `default` in their namespace. */
+    broker: objectName.default('default'),
+    /** CloudEvents attributes that must match exactly, e.g. `{ type: com.atonix.order.created }`. */
+    filters: z.record(z.string().min(1), z.string()).default({}),
+    /** Where the events come from; without it, anything already on the Broker. */
+    source: eventSourceSchema.optional(),
+  }),
+]);
+
+export const functionSpecSchema = z
+  .strictObject({
+    name: label('name', MAX_FUNCTION_NAME_LENGTH),
+    team: label('team', MAX_TEAM_NAME_LENGTH),
+    description: z.string().optional(),
+    runtime: z.enum(['knative', 'openfaas']).default('knative'),
+    image: z
+      .string()
+      .regex(
+        /^\S+$/,
+        'image must be an OCI reference without spaces, e.g. ghcr.io/org/fn:1.0.0',
+      ),
+    port: z
+      .number()
+      .int()
+      .min(1)
+      .max(65535)
+      .refine(port => !QUEUE_PROXY_PORTS.includes(port), {
+        message: `is used by Knative's queue-proxy (${QUEUE_PROXY_PORTS.join(
+          ', ',
+        )}); listen on another port, e.g. ${DEFAULT_PORT}`,
+      })
+      .default(DEFAULT_PORT),
+    /** Plain configuration. Never secrets: those go in `secretEnv` (rule `hardcoded-secret`). */
+    env: z
+      .array(z.strictObject({ name: envName, value: z.string() }))
+      .default([]),
+    /** Env vars read from a Kubernetes Secret (SOPS, SealedSecret or ExternalSecret managed). */
+    secretEnv: z.record(envName, secretKeyRefSchema).default({}),
+    scaling: scalingSchema.prefault({}),
+    /** Critical functions keep `minScale` replicas warm; others scale to zero (rule `scale-to-zero`). */
+    critical: z.boolean().default(false),
+    trigger: triggerSchema.prefault({ type: 'http' }),
+    resources: z
+      .strictObject({
+        requests: resourceList.optional(),
+        limits: resourceList.optional(),
+      })
+      .optional(),
+  })
+  .superRefine((spec, ctx) => {
+    const names = new Set<string>();
+    for (const [index, { name }] of spec.env.entries()) {
+      if (names.has(name) || name in spec.secretEnv) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['env', index, 'name'],
+          message: `${name} is set twice; keep one entry (in env or secretEnv)`,
+        });
+      }
+      names.add(name);
+    }
+    const { scaling, trigger } = spec;
+    if (scaling.minScale > scaling.maxScale) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['scaling', 'minScale'],
+        message: `minScale ${scaling.minScale} is above maxScale ${scaling.maxScale}; lower minScale or raise maxScale`,
+      });
+    }
+    if (spec.runtime === 'openfaas') {
+      if (!['rps', 'concurrency', 'cpu'].includes(scaling.metric)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['scaling', 'metric'],
+          message: `OpenFaaS scales on rps, concurrency (capacity) or cpu, not ${scaling.metric}; pick one of those or use runtime knative`,
+        });
+      }
+      if (scaling.class !== 'kpa') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['scaling', 'class'],
+          message: `class ${scaling.class} is a Knative autoscaler class; OpenFaaS functions use OpenFaaS's own autoscaler, so leave class at kpa or use runtime knative`,
+        });
+      }
+      if (trigger.type !== 'http') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['trigger', 'type'],
+          message:
+            'CloudEvents triggers need Knative Eventing; use runtime knative for event-driven functions',
+        });
+      }
+    }
+    if (
+      trigger.type === 'cloudevents' &&
+      trigger.source?.type === 'rabbitmq' &&
+      !trigger.source.cluster === !trigger.source.connectionSecret
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['trigger', 'source'],
+        message:
+          'a RabbitMQ source needs exactly one of cluster (a RabbitmqCluster) or connectionSecret',
+      });
+    }
+  });
+
+/** A function as written by its author: every defaulted field may be left out. */
+export type FunctionSpecInput = z.input<typeof functionSpecSchema>;
+/** A function with every default applied: what renderers and rules work on. */
+export type FunctionSpec = z.output<typeof functionSpecSchema>;
+export type FunctionScaling = FunctionSpec['scaling'];
+export type FunctionTrigger = FunctionSpec['trigger'];
+export type FunctionEventSource = z.output<typeof eventSourceSchema>;
+export type SecretKeyRef = z.output<typeof secretKeyRefSchema>;
+export type FunctionRuntime = FunctionSpec['runtime'];
+export type ScalingMetric = FunctionScaling['metric'];
+export type ScalingClass = FunctionScaling['class'];
+
+/** One problem with a spec: the dotted field path (`scaling.maxScale`, `env.0.name`) and what to do. */
+export interface FunctionSpecIssue {
+  path: string;
+  message: string;
+}
+
+export type FunctionSpecParseResult =
+  | { success: true; spec: FunctionSpec }
+  | { success: false; issues: FunctionSpecIssue[] };
+
+/**
+ * Parses an untrusted spec (a `function.yaml` body, a scaffolder form, a request), applies the
+ * seed's defaults, and reports every problem at once with the field it concerns. The platform
+ * policy rules (scale to zero, max scale, secrets) are separate, in the node package, because the
+ * validator applies them to manifests as well.
+ */
+export function parseFunctionSpec(input: unknown): FunctionSpecParseResult {
+  const result = functionSpecSchema.safeParse(input);
+  if (result.success) {
+    return { success: true, spec: result.data };
+  }
+  return {
+    success: false,
+    issues: result.error.issues.map(issue => ({
+      path: issue.path.map(String).join('.') || '(spec)',
+      message: issue.message,
+    })),
+  };
+}
+
+/** Renders issues as lines a person can act on: `scaling.maxScale: must be ...`. */
+export function formatFunctionSpecIssues(issues: FunctionSpecIssue[]): string {
+  return issues.map(issue => `${issue.path}: ${issue.message}`).join('\n');
+}
