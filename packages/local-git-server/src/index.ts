@@ -1,0 +1,7 @@
+/**
+ * Git over HTTP on loopback for the local portal's scaffolder and its tests.
+ *
+ * @packageDocumentation
+ */
+export { LocalGitServer } from './LocalGitServer';
+export type { LocalGitServerOptions } from './LocalGitServer';

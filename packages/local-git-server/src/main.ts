@@ -1,0 +1,50 @@
+/*
+ * Runs the local git server for `./run start`:
+ *   node --require @backstage/cli/config/nodeTransform.cjs src/main.ts \
+ *     --port 7011 --root /tmp/repos --seed AtonixCorp/gitops=../../gitops:gitops
+ * `--seed <repo>=<folder>[:<prefix>]` creates <repo> with one commit holding <folder> under <prefix>.
+ */
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { LocalGitServer } from './LocalGitServer';
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '0' },
+      root: { type: 'string' },
+      seed: { type: 'string', multiple: true, default: [] },
+    },
+  });
+  if (!values.root) {
+    throw new Error('--root <folder for the bare repositories> is required');
+  }
+  const root = resolve(values.root);
+  await mkdir(root, { recursive: true });
+  const server = await LocalGitServer.start({
+    root,
+    port: Number(values.port),
+  });
+  for (const seed of values.seed) {
+    const match = /^([^=]+)=([^:]+)(?::(.*))?$/.exec(seed);
+    if (!match) {
+      throw new Error(`--seed ${seed}: expected <repo>=<folder>[:<prefix>]`);
+    }
+    await server.seedRepo(match[1], resolve(match[2]), match[3] ?? '');
+    process.stdout.write(
+      `seeded ${server.repoUrl(match[1])} from ${match[2]}\n`,
+    );
+  }
+  process.stdout.write(
+    `local git server ready on ${server.baseUrl} (repositories in ${root})\n`,
+  );
+  const stop = () => server.stop().then(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch(error => {
+  process.stderr.write(`local git server: ${error.message ?? error}\n`);
+  process.exit(1);
+});
