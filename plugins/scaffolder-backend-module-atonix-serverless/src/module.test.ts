@@ -1,6 +1,7 @@
-import { startTestBackend } from '@backstage/backend-test-utils';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { createAtonixActions } from './actions';
+import { localScaffolderConfig } from './__testUtils__/localGit';
 import { scaffolderModuleAtonixServerless } from './module';
 
 describe('scaffolderModuleAtonixServerless', () => {
@@ -8,12 +9,25 @@ describe('scaffolderModuleAtonixServerless', () => {
     const addActions = jest.fn();
     await startTestBackend({
       extensionPoints: [[scaffolderActionsExtensionPoint, { addActions }]],
-      features: [scaffolderModuleAtonixServerless],
+      features: [
+        scaffolderModuleAtonixServerless,
+        mockServices.rootConfig.factory({
+          data: localScaffolderConfig('http://127.0.0.1:7011'),
+        }),
+        catalogServiceMock.factory(),
+      ],
     });
 
     expect(addActions).toHaveBeenCalledTimes(1);
     const ids = addActions.mock.calls[0].map((a: { id: string }) => a.id);
-    expect(ids).toEqual(createAtonixActions().map(a => a.id));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'atonix:publish:plan',
+        'atonix:gitops:clone',
+        'atonix:publish:local',
+        'atonix:gitops:commit',
+      ]),
+    );
     expect(ids.every((id: string) => id.startsWith('atonix:'))).toBe(true);
   });
 });

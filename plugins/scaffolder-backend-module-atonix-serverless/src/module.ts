@@ -1,9 +1,16 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createAtonixActions } from './actions';
+import { PublishSettings } from './service/PublishSettings';
+import { TeamDirectory } from './service/TeamDirectory';
 
 /**
- * Scaffolder actions that turn a template's answers into a function's GitOps manifests.
+ * Scaffolder actions that turn a template's answers into a function's GitOps manifests, and publish
+ * them locally or to GitHub as `atonix.scaffolder` config says.
  *
  * @public
  */
@@ -12,9 +19,20 @@ export const scaffolderModuleAtonixServerless = createBackendModule({
   moduleId: 'atonix-serverless',
   register(reg) {
     reg.registerInit({
-      deps: { scaffolder: scaffolderActionsExtensionPoint },
-      async init({ scaffolder }) {
-        scaffolder.addActions(...createAtonixActions());
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
+        catalog: catalogServiceRef,
+        userInfo: coreServices.userInfo,
+      },
+      async init({ scaffolder, config, catalog, userInfo }) {
+        const settings = PublishSettings.fromConfig(config);
+        const teams = TeamDirectory.create({
+          catalog,
+          userInfo,
+          restrictToOwnTeams: settings.restrictToOwnTeams,
+        });
+        scaffolder.addActions(...createAtonixActions({ settings, teams }));
       },
     });
   },

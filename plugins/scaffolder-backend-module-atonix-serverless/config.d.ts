@@ -1,0 +1,54 @@
+export interface Config {
+  atonix?: {
+    /** How the `atonix:*` scaffolder actions publish what the templates generate. */
+    scaffolder?: {
+      /**
+       * Whether a user may only create functions for, and onboard under, teams they belong to
+       * (their ownership entity refs). Default true.
+       * @visibility backend
+       */
+      restrictToOwnTeams?: boolean;
+      /**
+       * Where templates publish. `local`: the local git server of `./run start` (commits straight
+       * to the GitOps repository's branch); `github`: `publish:github`, a pull request on the GitOps
+       * repository, `catalog:register`. Default `github`.
+       * @visibility frontend
+       */
+      publishTarget?: 'local' | 'github';
+      /**
+       * GitHub organisation (or local owner folder) of function repositories and the GitOps repository.
+       * @visibility backend
+       */
+      owner: string;
+      /**
+       * Host of the GitHub integration used when `publishTarget` is `github`. Default `github.com`.
+       * @visibility backend
+       */
+      githubHost?: string;
+      /**
+       * Base URL of the local git server (packages/local-git-server), e.g. `http://127.0.0.1:7011`.
+       * Required when `publishTarget` is `local`.
+       * @visibility backend
+       */
+      localGitBaseUrl?: string;
+      /**
+       * OCI registry path function images are pushed to; the image repository is `<imageRegistry>/<name>`.
+       * @visibility backend
+       */
+      imageRegistry: string;
+      /** The GitOps repository that Flux reconciles (holds `gitops/functions`, `gitops/tenants`). */
+      gitops: {
+        /**
+         * Repository name under `owner`.
+         * @visibility backend
+         */
+        repo: string;
+        /**
+         * Branch Flux reconciles. Default `main`.
+         * @visibility backend
+         */
+        branch?: string;
+      };
+    };
+  };
+}

@@ -1,0 +1,72 @@
+import { ConfigReader } from '@backstage/config';
+import { LocalGitServer } from '@internal/atonix-local-git-server';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { PublishSettings } from '../service/PublishSettings';
+
+export const OWNER = 'AtonixCorp';
+
+/** `atonix.scaffolder` config as the local portal has it, pointing at `baseUrl`. */
+export function localScaffolderConfig(
+  baseUrl: string,
+  overrides: Record<string, unknown> = {},
+) {
+  return {
+    atonix: {
+      scaffolder: {
+        publishTarget: 'local',
+        owner: OWNER,
+        localGitBaseUrl: baseUrl,
+        imageRegistry: 'ghcr.io/atonixcorp',
+        gitops: { repo: 'gitops', branch: 'main' },
+        ...overrides,
+      },
+    },
+  };
+}
+
+export function localSettings(
+  baseUrl: string,
+  overrides: Record<string, unknown> = {},
+) {
+  return PublishSettings.fromConfig(
+    new ConfigReader(localScaffolderConfig(baseUrl, overrides)),
+  );
+}
+
+/**
+ * A real local git server in a temp folder with a GitOps repository seeded from `gitopsDir`
+ * (placed under `gitops/`, as in the GitOps repository).
+ */
+export async function startLocalGit(gitopsDir: string) {
+  const dir = await mkdtemp(join(tmpdir(), 'atonix-scaffolder-git-'));
+  const server = await LocalGitServer.start({ root: join(dir, 'repos') });
+  await server.seedRepo(`${OWNER}/gitops`, gitopsDir, 'gitops');
+  return {
+    server,
+    dir,
+    async stop() {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A small GitOps tree with one team and no functions, in a temp folder. */
+export async function writeMinimalGitopsTree(dir: string) {
+  await mkdir(join(dir, 'functions/payments'), { recursive: true });
+  await writeFile(
+    join(dir, 'functions/payments/kustomization.yaml'),
+    'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n',
+  );
+  return dir;
+}
+
+/** Reads a repository the way a developer would: `git clone` over HTTP into a temp folder. */
+export async function cloneWithGit(url: string, into: string) {
+  await promisify(execFile)('git', ['clone', '-q', url, into]);
+  return into;
+}
