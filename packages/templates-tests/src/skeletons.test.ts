@@ -1,0 +1,326 @@
+import { componentEntityV1alpha1Validator } from '@backstage/catalog-model';
+import {
+  ANNOTATION_CRITICAL,
+  ANNOTATION_GITOPS_PATH,
+  ANNOTATION_KUBERNETES_ID,
+  ANNOTATION_KUBERNETES_NAMESPACE,
+  ANNOTATION_RUNTIME,
+  ANNOTATION_TEAM,
+} from '@internal/backstage-plugin-atonix-serverless-common';
+import { spawnSync } from 'node:child_process';
+import {
+  mkdir,
+  mkdtemp,
+  readFile,
+  readdir,
+  rm,
+  writeFile,
+} from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { parse } from 'yaml';
+import { FunctionSkeletonValues, renderSkeleton } from './renderSkeleton';
+import { runFunctionRepoTests } from './functionRepoTests';
+
+interface SkeletonCase {
+  template: string;
+  skeletonPath: string;
+  values: FunctionSkeletonValues;
+}
+
+const baseValues = (
+  overrides: Partial<FunctionSkeletonValues>,
+): FunctionSkeletonValues => ({
+  name: 'charge-card',
+  team: 'payments',
+  description: 'Charges a "card" for an order',
+  language: 'node',
+  runtime: 'knative',
+  triggerType: 'http',
+  imageRepository: 'ghcr.io/atonixcorp/charge-card',
+  repoUrl: 'https://github.com/atonixcorp/charge-card',
+  gitopsRepoUrl: 'https://github.com/atonixcorp/atonix-serverless',
+  gitopsPath: 'gitops/functions/payments/charge-card',
+  port: 8080,
+  critical: false,
+  ...overrides,
+});
+
+const cases: SkeletonCase[] = [
+  {
+    template: 'knative-http-function',
+    skeletonPath: './skeleton/node',
+    values: baseValues({ language: 'node' }),
+  },
+  {
+    template: 'knative-http-function',
+    skeletonPath: './skeleton/typescript',
+    values: baseValues({ language: 'typescript', critical: true, port: 9090 }),
+  },
+];
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter(entry => entry.isFile())
+    .map(entry => relative(dir, join(entry.parentPath, entry.name)))
+    .filter(
+      file => !file.startsWith('node_modules') && !file.startsWith('dist'),
+    );
+}
+
+/** Runs one `run:` step of the rendered workflow with bash, the shell GitHub uses. */
+function runStep(script: string, cwd: string, env: Record<string, string>) {
+  return spawnSync('bash', ['-e', '-c', script], {
+    cwd,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
+}
+
+describe.each(cases)(
+  '$template $skeletonPath',
+  ({ template, skeletonPath, values }) => {
+    let repoDir: string;
+    let workDir: string;
+
+    beforeAll(async () => {
+      workDir = await mkdtemp(join(tmpdir(), 'atonix-skeleton-'));
+      repoDir = join(workDir, 'repo');
+      await renderSkeleton({
+        template,
+        skeletonPath,
+        values,
+        targetDir: repoDir,
+      });
+    });
+
+    afterAll(async () => {
+      await rm(workDir, { recursive: true, force: true });
+    });
+
+    const read = (file: string) => readFile(join(repoDir, file), 'utf8');
+
+    it('renders every value and leaves no template syntax behind', async () => {
+      const files = await listFiles(repoDir);
+      for (const required of [
+        'README.md',
+        'catalog-info.yaml',
+        'Dockerfile',
+        '.dockerignore',
+        '.github/workflows/ci.yaml',
+      ]) {
+        expect(files).toContain(required);
+      }
+      for (const file of files) {
+        const text = await read(file);
+        expect({
+          file,
+          leftover: text.match(/\$\{\{\s*values|\{%|%\}/g),
+        }).toEqual({
+          file,
+          leftover: null,
+        });
+      }
+      expect(await read('README.md')).toContain(`# ${values.name}`);
+    });
+
+    it('registers a function Component owned by the team, with the Atonix annotations', async () => {
+      const entity = parse(await read('catalog-info.yaml'));
+      await expect(
+        componentEntityV1alpha1Validator.check(entity),
+      ).resolves.toBe(true);
+      expect(entity.metadata.name).toBe(values.name);
+      expect(entity.metadata.description).toBe(values.description);
+      expect(entity.spec).toMatchObject({
+        type: 'function',
+        owner: `group:${values.team}`,
+      });
+      expect(entity.metadata.annotations).toMatchObject({
+        [ANNOTATION_KUBERNETES_ID]: values.name,
+        [ANNOTATION_KUBERNETES_NAMESPACE]: values.team,
+        [ANNOTATION_RUNTIME]: values.runtime,
+        [ANNOTATION_TEAM]: values.team,
+        [ANNOTATION_GITOPS_PATH]: values.gitopsPath,
+        [ANNOTATION_CRITICAL]: String(values.critical),
+        'backstage.io/source-location': `url:${values.repoUrl}/tree/main/`,
+      });
+      expect(entity.metadata.links).toContainEqual(
+        expect.objectContaining({
+          url: `${values.gitopsRepoUrl}/tree/main/${values.gitopsPath}`,
+        }),
+      );
+    });
+
+    it('builds a multi-stage image from pinned bases that runs as a non-root user', async () => {
+      const lines = (await read('Dockerfile'))
+        .split('\n')
+        .map(line => line.trim())
+        .filter(line => line && !line.startsWith('#'));
+      const froms = lines.filter(line => /^FROM\s/i.test(line));
+      expect(froms.length).toBeGreaterThanOrEqual(2);
+      const stages = froms.flatMap(
+        line => line.match(/\sAS\s+(\S+)$/i)?.[1] ?? [],
+      );
+      for (const from of froms) {
+        const image = from.split(/\s+/)[1];
+        if (stages.includes(image)) continue;
+        expect({ image, tag: image.split('/').pop()!.split(':')[1] }).toEqual({
+          image,
+          tag: expect.stringMatching(/^(?!latest$)[\w.-]+$/),
+        });
+      }
+      const finalStage = lines.slice(
+        lines.lastIndexOf(froms[froms.length - 1]),
+      );
+      const users = finalStage.filter(line => /^USER\s/i.test(line));
+      expect(users).toHaveLength(1);
+      expect(users[0]).not.toMatch(/^USER\s+(root|0)(:|$)/i);
+      expect(finalStage).toContain(`EXPOSE ${values.port}`);
+    });
+
+    describe('the CI workflow', () => {
+      let workflow: any;
+      beforeAll(async () => {
+        workflow = parse(await read('.github/workflows/ci.yaml'));
+      });
+
+      it('tests, then builds and pushes the image tagged by commit to GHCR', () => {
+        expect(workflow.on.push.branches).toEqual(['main']);
+        expect(workflow.env.IMAGE_REPOSITORY).toBe(values.imageRepository);
+        expect(workflow.jobs.image.needs).toBe('test');
+        expect(workflow.jobs.image.permissions).toEqual({
+          contents: 'read',
+          packages: 'write',
+        });
+        const steps: any[] = workflow.jobs.image.steps;
+        const login = steps.find(step =>
+          step.uses?.startsWith('docker/login-action@'),
+        );
+        expect(login.with).toMatchObject({
+          registry: 'ghcr.io',
+          password: '${{ secrets.GITHUB_TOKEN }}',
+        });
+        const build = steps.find(step =>
+          step.uses?.startsWith('docker/build-push-action@'),
+        );
+        expect(build.with.tags).toBe(
+          '${{ env.IMAGE_REPOSITORY }}:${{ github.sha }}',
+        );
+        expect(build.with.push).toBe("${{ github.event_name == 'push' }}");
+      });
+
+      it('pins every action to a release', () => {
+        const uses = Object.values<any>(workflow.jobs).flatMap(job =>
+          job.steps.flatMap((step: any) => step.uses ?? []),
+        );
+        expect(uses.length).toBeGreaterThan(0);
+        for (const action of uses) {
+          expect(action).toMatch(/^[\w-]+\/[\w-]+@v\d+\.\d+\.\d+$/);
+        }
+      });
+
+      it('proposes the image bump to the GitOps repository as a pull request', () => {
+        const job = workflow.jobs.gitops;
+        expect(job.needs).toBe('image');
+        expect(job.if).toBe("github.event_name == 'push'");
+        expect(workflow.env).toMatchObject({
+          GITOPS_REPO_URL: values.gitopsRepoUrl,
+          GITOPS_PATH: values.gitopsPath,
+        });
+        const pr = job.steps.find((step: any) =>
+          step.uses?.startsWith('peter-evans/create-pull-request@'),
+        );
+        expect(pr.with).toMatchObject({
+          path: 'gitops',
+          token: '${{ secrets.GITOPS_TOKEN }}',
+          branch: 'image-bump/${{ env.FUNCTION_NAME }}',
+        });
+        expect(workflow.env.FUNCTION_NAME).toBe(values.name);
+      });
+
+      it('finds the GitOps repository from its web address', async () => {
+        const step = workflow.jobs.gitops.steps.find(
+          (s: any) => s.name === 'Find the GitOps repository',
+        );
+        const output = join(workDir, 'github-output');
+        const result = runStep(step.run, workDir, {
+          ...workflow.env,
+          GITHUB_OUTPUT: output,
+        });
+        expect(result.stderr).toBe('');
+        expect(await readFile(output, 'utf8')).toBe(
+          'repository=atonixcorp/atonix-serverless\n',
+        );
+      });
+
+      it('points every image line of the function at the new image, and nothing else', async () => {
+        const step = workflow.jobs.gitops.steps.find(
+          (s: any) => s.name === 'Point the function at the new image',
+        );
+        const gitops = join(workDir, 'gitops');
+        const folder = join(gitops, values.gitopsPath);
+        await mkdir(folder, { recursive: true });
+        await writeFile(
+          join(folder, 'function.yaml'),
+          `name: ${values.name}\nimage: ${values.imageRepository}:0.1.0\n`,
+        );
+        await writeFile(
+          join(folder, 'service.yaml'),
+          [
+            'containers:',
+            `  - image: "${values.imageRepository}@sha256:${'a'.repeat(64)}"`,
+            `  - image: ${values.imageRepository}-sidecar:1.0.0`,
+            '',
+          ].join('\n'),
+        );
+        spawnSync('git', ['init', '-q'], { cwd: gitops });
+        const sha = '0123456789abcdef0123456789abcdef01234567';
+        const result = runStep(step.run, gitops, {
+          ...workflow.env,
+          GITHUB_SHA: sha,
+        });
+        expect(result.status).toBe(0);
+        expect(await readFile(join(folder, 'function.yaml'), 'utf8')).toBe(
+          `name: ${values.name}\nimage: ${values.imageRepository}:${sha}\n`,
+        );
+        expect(await readFile(join(folder, 'service.yaml'), 'utf8')).toBe(
+          [
+            'containers:',
+            `  - image: "${values.imageRepository}:${sha}"`,
+            `  - image: ${values.imageRepository}-sidecar:1.0.0`,
+            '',
+          ].join('\n'),
+        );
+      });
+
+      it('fails with what to do when the GitOps folder does not mention the image', async () => {
+        const step = workflow.jobs.gitops.steps.find(
+          (s: any) => s.name === 'Point the function at the new image',
+        );
+        const empty = join(workDir, 'empty-gitops');
+        await mkdir(join(empty, values.gitopsPath), { recursive: true });
+        const result = runStep(step.run, empty, {
+          ...workflow.env,
+          GITHUB_SHA: 'abc',
+        });
+        expect(result.status).toBe(1);
+        expect(result.stdout).toContain(
+          `No YAML file under ${values.gitopsPath} in ${values.gitopsRepoUrl} mentions ${values.imageRepository}`,
+        );
+      });
+    });
+
+    it("passes its own tests with the language's runner", async () => {
+      const result = await runFunctionRepoTests(repoDir, values.language);
+      if (result.status === 'skipped') {
+        // eslint-disable-next-line no-console
+        console.warn(`Skipped: ${result.reason}`);
+      }
+      // A failing suite throws with its output; only a missing toolchain (go here) may skip.
+      expect(
+        result.status === 'skipped' ? result.reason : result.output,
+      ).toMatch(/# fail 0|^OK$|^ok\s|is not installed/m);
+    });
+  },
+);
