@@ -57,6 +57,11 @@ const cases: SkeletonCase[] = [
     skeletonPath: './skeleton/typescript',
     values: baseValues({ language: 'typescript', critical: true, port: 9090 }),
   },
+  {
+    template: 'knative-http-function',
+    skeletonPath: './skeleton/python',
+    values: baseValues({ language: 'python' }),
+  },
 ];
 
 async function listFiles(dir: string): Promise<string[]> {

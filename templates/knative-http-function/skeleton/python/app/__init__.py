@@ -1,0 +1,1 @@
+"""The function: its handler, the HTTP server around it and JSON logging."""
