@@ -1,0 +1,155 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { pushTimeseries } from 'prometheus-remote-write';
+
+/** One series to write: its labels (with `__name__`) and `[unix ms, value]` samples, oldest first. */
+export interface SeedSeries {
+  labels: { __name__: string; [label: string]: string };
+  samples: Array<[number, number]>;
+}
+
+export interface PrometheusProcessOptions {
+  /** Path of the prometheus binary; default `/usr/bin/prometheus` (Debian package). */
+  binary?: string;
+  /** Port on 127.0.0.1; 0 or absent picks a free one. */
+  port?: number;
+}
+
+/**
+ * A real Prometheus (the Debian package) started with an empty TSDB in a temporary folder and the
+ * remote-write receiver on, so tests and the demo can seed series instantly. It scrapes nothing.
+ * Out-of-order ingestion is allowed for a day, so seeds may be written in any order.
+ */
+export class PrometheusProcess {
+  readonly #child: ChildProcess;
+  readonly #dir: string;
+  readonly #port: number;
+  #stderr = '';
+
+  static async start(
+    options: PrometheusProcessOptions = {},
+  ): Promise<PrometheusProcess> {
+    const binary = options.binary ?? '/usr/bin/prometheus';
+    try {
+      await fs.access(binary);
+    } catch {
+      throw new Error(
+        `Prometheus is not installed at ${binary}; install it with "apt-get install -y --no-install-recommends prometheus" (./run test does this)`,
+      );
+    }
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'atonix-prometheus-'));
+    const config = path.join(dir, 'prometheus.yml');
+    await fs.writeFile(
+      config,
+      'global:\n  scrape_interval: 1h\nstorage:\n  tsdb:\n    out_of_order_time_window: 1d\n',
+    );
+    const port = options.port || (await freePort());
+    const child = spawn(
+      binary,
+      [
+        `--config.file=${config}`,
+        `--storage.tsdb.path=${path.join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--web.enable-remote-write-receiver',
+        '--log.level=warn',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    const prometheus = new PrometheusProcess(child, dir, port);
+    await prometheus.#waitUntilReady();
+    return prometheus;
+  }
+
+  private constructor(child: ChildProcess, dir: string, port: number) {
+    this.#child = child;
+    this.#dir = dir;
+    this.#port = port;
+    child.stderr?.on('data', chunk => {
+      this.#stderr = (this.#stderr + chunk).slice(-4000);
+    });
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.#port}`;
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  /** Writes series through the remote-write receiver; throws with Prometheus' reason on refusal. */
+  async write(series: SeedSeries[]): Promise<void> {
+    // Remote write takes a bounded body; a few hundred series per request stays well under it.
+    for (let i = 0; i < series.length; i += 200) {
+      const result = await pushTimeseries(
+        series.slice(i, i + 200).map(s => ({
+          labels: s.labels,
+          samples: s.samples.map(([timestamp, value]) => ({
+            timestamp,
+            value,
+          })),
+        })),
+        {
+          url: `${this.url}/api/v1/write`,
+          fetch: globalThis.fetch as any,
+          timeout: 10_000,
+        },
+      );
+      if (result.status !== 204 && result.status !== 200) {
+        throw new Error(
+          `Prometheus refused the remote write: ${result.status} ${
+            result.statusText
+          } ${result.errorMessage ?? ''}`,
+        );
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.#child.exitCode === null) {
+      const exited = new Promise(resolve => this.#child.once('exit', resolve));
+      this.#child.kill('SIGTERM');
+      await exited;
+    }
+    await fs.rm(this.#dir, { recursive: true, force: true });
+  }
+
+  async #waitUntilReady() {
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      if (this.#child.exitCode !== null) {
+        throw new Error(
+          `Prometheus exited with ${this.#child.exitCode}: ${this.#stderr}`,
+        );
+      }
+      try {
+        const res = await fetch(`${this.url}/-/ready`);
+        if (res.ok) {
+          return;
+        }
+      } catch {
+        // not listening yet
+      }
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+    await this.stop();
+    throw new Error(
+      `Prometheus did not become ready within 20 s: ${this.#stderr}`,
+    );
+  }
+}
+
+/** A port on 127.0.0.1 that was free a moment ago. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
