@@ -1,3 +1,5 @@
+import type { FunctionRuntime } from './functionSpec';
+
 /**
  * The REST API of the Atonix Serverless backend (`/api/atonix-serverless`): what each route
  * answers and which query parameters it takes. The backend builds these objects, the frontend
@@ -32,7 +34,7 @@ export interface FunctionAutoscaling {
 }
 
 /** What makes a function run besides HTTP: a Knative Trigger or an event source that sinks into it. */
-export interface FunctionTrigger {
+export interface FunctionTriggerStatus {
   kind: 'Trigger' | 'RabbitmqSource' | 'KafkaSource';
   name: string;
   /** The Broker a Trigger subscribes to, or a source's sink Broker. */
@@ -66,7 +68,7 @@ export interface FunctionStatus {
   namespace: string;
   team: string;
   name: string;
-  runtime: 'knative' | 'openfaas';
+  runtime: FunctionRuntime;
   /** The runtime's Ready condition (Knative) or deployment availability (OpenFaaS). */
   ready: ConditionStatus;
   reason?: string;
@@ -80,7 +82,7 @@ export interface FunctionStatus {
   scaledToZero: boolean;
   autoscaling: FunctionAutoscaling;
   critical: boolean;
-  triggers: FunctionTrigger[];
+  triggers: FunctionTriggerStatus[];
   flux?: FunctionFluxStatus;
   /** `kind:namespace/name` of the catalog entity that describes this function, when there is one. */
   entityRef?: string;
@@ -150,7 +152,7 @@ export type FunctionSortKey =
 export interface FunctionListQuery {
   team?: string[];
   cluster?: string[];
-  runtime?: Array<'knative' | 'openfaas'>;
+  runtime?: FunctionRuntime[];
   health?: FunctionHealth[];
   scaledToZero?: boolean;
   /** Substring match on the function name. */

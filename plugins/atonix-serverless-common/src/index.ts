@@ -9,6 +9,3 @@ export * from './annotations';
 export * from './functionSpec';
 export * from './permissions';
 export * from './api';
-// Both the spec and the API name a trigger; the bare name stays the spec's, the API's is
-// `FunctionStatus['triggers'][number]` until one of them is renamed.
-export type { FunctionTrigger } from './functionSpec';
