@@ -1,0 +1,255 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { parse, parseAllDocuments, stringify } from 'yaml';
+
+/**
+ * Each team folder in gitops/tenants, built with the real `kubectl kustomize`: the namespace and
+ * everything that keeps a team inside it.
+ */
+
+const run = promisify(execFile);
+const REPO_ROOT = resolve(__dirname, '../../../..');
+const TENANTS = join(REPO_ROOT, 'gitops/tenants');
+
+interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+  };
+  spec?: any;
+  rules?: { apiGroups: string[]; resources: string[]; verbs: string[] }[];
+  roleRef?: { kind: string; name: string };
+  subjects?: { kind: string; name: string; namespace?: string }[];
+}
+
+function parseObjects(text: string): K8sObject[] {
+  return parseAllDocuments(text)
+    .map(doc => doc.toJS() as K8sObject | null)
+    .filter((object): object is K8sObject => object !== null);
+}
+
+async function kustomize(dir: string): Promise<K8sObject[]> {
+  const { stdout } = await run('kubectl', ['kustomize', dir], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return parseObjects(stdout);
+}
+
+function only(objects: K8sObject[], kind: string, name?: string) {
+  const found = objects.filter(
+    o => o.kind === kind && (name === undefined || o.metadata.name === name),
+  );
+  expect({ kind, name, count: found.length }).toEqual({ kind, name, count: 1 });
+  return found[0];
+}
+
+/** Which namespaces an ingress or egress peer list admits, by kubernetes.io/metadata.name. */
+function peerNamespaces(peers: any[] = []): string[] {
+  return peers
+    .map(peer => peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'])
+    .filter((name): name is string => name !== undefined);
+}
+
+async function listedTeams(): Promise<string[]> {
+  const [kustomization] = parseObjects(
+    await readFile(join(TENANTS, 'kustomization.yaml'), 'utf8'),
+  ) as unknown as { resources: string[] }[];
+  return kustomization.resources.filter(folder => folder !== 'common');
+}
+
+describe('gitops/tenants', () => {
+  it('lists every team once, next to the cluster-wide objects they share', async () => {
+    const teams = await listedTeams();
+    expect(teams).toEqual(expect.arrayContaining(['payments', 'analytics']));
+    const objects = await kustomize(TENANTS);
+    expect(
+      objects.filter(o => o.kind === 'Namespace').map(o => o.metadata.name),
+    ).toEqual(expect.arrayContaining(teams));
+    only(objects, 'ClusterRole', 'atonix-function-reconciler');
+  });
+
+  it.each(['staging', 'production'])(
+    'takes the %s cluster quota patch on every team',
+    async cluster => {
+      const [tenantsSync] = parseObjects(
+        await readFile(
+          join(REPO_ROOT, 'gitops/clusters', cluster, 'tenants.yaml'),
+          'utf8',
+        ),
+      );
+      // Flux applies spec.patches after building the path; kustomize applies them the same way.
+      const dir = await mkdtemp(join(tmpdir(), 'atonix-tenants-'));
+      try {
+        const built = await run('kubectl', ['kustomize', TENANTS], {
+          maxBuffer: 64 * 1024 * 1024,
+        });
+        await writeFile(join(dir, 'tenants.yaml'), built.stdout);
+        await writeFile(
+          join(dir, 'kustomization.yaml'),
+          stringify({
+            resources: ['tenants.yaml'],
+            patches: tenantsSync.spec.patches,
+          }),
+        );
+        const quotas = (await kustomize(dir)).filter(
+          o => o.kind === 'ResourceQuota',
+        );
+        const teams = await listedTeams();
+        expect(quotas.map(q => q.metadata.namespace).sort()).toEqual(
+          [...teams].sort(),
+        );
+        const operations = parse(tenantsSync.spec.patches[0].patch) as {
+          path: string;
+          value: string;
+        }[];
+        const expected = Object.fromEntries(
+          operations.map(op => [op.path.replace('/spec/hard/', ''), op.value]),
+        );
+        for (const quota of quotas) {
+          expect(quota.spec.hard).toMatchObject(expected);
+        }
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
+});
+
+describe.each(['payments', 'analytics'])('the %s tenant', team => {
+  let objects: K8sObject[];
+
+  beforeAll(async () => {
+    objects = await kustomize(join(TENANTS, team));
+  });
+
+  it('keeps every object in its own namespace, labelled with the team', () => {
+    for (const object of objects) {
+      const where = `${object.kind} ${object.metadata.name}`;
+      expect({ where, namespace: object.metadata.namespace }).toEqual({
+        where,
+        namespace: object.kind === 'Namespace' ? undefined : team,
+      });
+      expect({ where, team: object.metadata.labels?.['atonix.io/team'] }).toEqual(
+        { where, team },
+      );
+    }
+  });
+
+  it('gets a namespace with an enforced Pod Security level', () => {
+    const namespace = only(objects, 'Namespace', team);
+    expect(namespace.metadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/enforce': expect.stringMatching(
+        /^(baseline|restricted)$/,
+      ),
+    });
+  });
+
+  it('syncs its own functions folder as its own service account', () => {
+    const sync = only(objects, 'Kustomization', 'functions');
+    expect(sync.apiVersion).toBe('kustomize.toolkit.fluxcd.io/v1');
+    expect(sync.spec).toMatchObject({
+      path: `./gitops/functions/${team}`,
+      targetNamespace: team,
+      serviceAccountName: 'flux-tenant',
+      prune: true,
+      wait: true,
+      interval: expect.any(String),
+      sourceRef: { kind: 'GitRepository', name: 'functions' },
+    });
+    expect(sync.spec.sourceRef.namespace).toBeUndefined();
+    only(objects, 'GitRepository', 'functions');
+    only(objects, 'ServiceAccount', 'flux-tenant');
+  });
+
+  it('binds the Flux tenant account inside the namespace only', () => {
+    expect(objects.filter(o => o.kind === 'ClusterRoleBinding')).toEqual([]);
+    const binding = only(objects, 'RoleBinding', 'flux-tenant');
+    expect(binding.roleRef).toMatchObject({
+      kind: 'ClusterRole',
+      name: 'atonix-function-reconciler',
+    });
+    expect(binding.subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'flux-tenant', namespace: team },
+    ]);
+  });
+
+  it('gives the team Group read-only access without Secrets', () => {
+    const binding = only(objects, 'RoleBinding', 'team-viewers');
+    expect(binding.subjects).toEqual([
+      { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: team },
+    ]);
+    const role = only(objects, 'Role', binding.roleRef!.name);
+    for (const rule of role.rules!) {
+      expect(rule.verbs.filter(v => !['get', 'list', 'watch'].includes(v))).toEqual(
+        [],
+      );
+      expect(rule.resources).not.toContain('secrets');
+      expect(rule.resources).not.toContain('*');
+    }
+  });
+
+  it('has a ResourceQuota and a LimitRange', () => {
+    expect(only(objects, 'ResourceQuota', 'functions').spec.hard).toMatchObject({
+      'requests.cpu': expect.any(String),
+      'requests.memory': expect.any(String),
+      pods: expect.any(String),
+    });
+    expect(only(objects, 'LimitRange').spec.limits[0].defaultRequest).toEqual({
+      cpu: expect.any(String),
+      memory: expect.any(String),
+    });
+  });
+
+  it('denies all traffic by default', () => {
+    const deny = only(objects, 'NetworkPolicy', 'default-deny');
+    expect(deny.spec).toEqual({
+      podSelector: {},
+      policyTypes: ['Ingress', 'Egress'],
+    });
+  });
+
+  it('lets in Knative, eventing and the Prometheus scrape of queue-proxy', () => {
+    const policies = objects.filter(o => o.kind === 'NetworkPolicy');
+    const ingressFrom = policies.flatMap(p =>
+      (p.spec.ingress ?? []).flatMap((rule: any) => peerNamespaces(rule.from)),
+    );
+    expect(ingressFrom).toEqual(
+      expect.arrayContaining([
+        'knative-serving',
+        'kourier-system',
+        'knative-eventing',
+        'monitoring',
+      ]),
+    );
+    const scrape = policies.find(p =>
+      (p.spec.ingress ?? []).some((rule: any) =>
+        peerNamespaces(rule.from).includes('monitoring'),
+      ),
+    )!;
+    expect(scrape.spec.ingress[0].ports).toEqual([
+      { protocol: 'TCP', port: 9091 },
+    ]);
+  });
+
+  it('lets functions resolve names and reach the broker', () => {
+    const policies = objects.filter(o => o.kind === 'NetworkPolicy');
+    const egressTo = policies.flatMap(p =>
+      (p.spec.egress ?? []).flatMap((rule: any) => peerNamespaces(rule.to)),
+    );
+    expect(egressTo).toEqual(
+      expect.arrayContaining(['kube-system', 'knative-eventing']),
+    );
+  });
+
+  it('has the Broker its CloudEvents functions subscribe to', () => {
+    expect(only(objects, 'Broker', 'default').apiVersion).toBe(
+      'eventing.knative.dev/v1',
+    );
+  });
+});
