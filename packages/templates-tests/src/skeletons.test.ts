@@ -62,6 +62,11 @@ const cases: SkeletonCase[] = [
     skeletonPath: './skeleton/python',
     values: baseValues({ language: 'python' }),
   },
+  {
+    template: 'knative-http-function',
+    skeletonPath: './skeleton/go',
+    values: baseValues({ language: 'go' }),
+  },
 ];
 
 async function listFiles(dir: string): Promise<string[]> {

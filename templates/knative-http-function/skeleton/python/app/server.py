@@ -73,7 +73,6 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if url.path == "/healthz":
             self._send(200, {"status": "ok"})
             return
-        status = 500
         try:
             response = handle(
                 Request(
@@ -83,22 +82,21 @@ class _RequestHandler(BaseHTTPRequestHandler):
                     body=self._read_body(),
                 )
             )
-            status = response.status
-            self._send(status, response.body)
+            status, body = response.status, response.body
         except RequestError as error:
-            status = error.status
-            self._send(status, {"error": str(error)})
+            status, body = error.status, {"error": str(error)}
         except Exception as error:  # noqa: BLE001 - any handler failure becomes a 500
             self.server.logger.error("handler failed", error=repr(error))
-            self._send(status, {"error": "internal error"})
-        finally:
-            self.server.logger.info(
-                "request",
-                method=self.command,
-                path=url.path,
-                status=status,
-                durationMs=round((time.perf_counter() - started) * 1000, 3),
-            )
+            status, body = 500, {"error": "internal error"}
+        # Logged before the answer goes out, so the line exists once the client has its response.
+        self.server.logger.info(
+            "request",
+            method=self.command,
+            path=url.path,
+            status=status,
+            durationMs=round((time.perf_counter() - started) * 1000, 3),
+        )
+        self._send(status, body)
 
 
 def create_server(port, logger, host="0.0.0.0"):
