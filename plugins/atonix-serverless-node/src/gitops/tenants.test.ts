@@ -52,7 +52,10 @@ function only(objects: K8sObject[], kind: string, name?: string) {
 /** Which namespaces an ingress or egress peer list admits, by kubernetes.io/metadata.name. */
 function peerNamespaces(peers: any[] = []): string[] {
   return peers
-    .map(peer => peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'])
+    .map(
+      peer =>
+        peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'],
+    )
     .filter((name): name is string => name !== undefined);
 }
 
@@ -135,9 +138,10 @@ describe.each(['payments', 'analytics'])('the %s tenant', team => {
         where,
         namespace: object.kind === 'Namespace' ? undefined : team,
       });
-      expect({ where, team: object.metadata.labels?.['atonix.io/team'] }).toEqual(
-        { where, team },
-      );
+      expect({
+        where,
+        team: object.metadata.labels?.['atonix.io/team'],
+      }).toEqual({ where, team });
     }
   });
 
@@ -186,20 +190,22 @@ describe.each(['payments', 'analytics'])('the %s tenant', team => {
     ]);
     const role = only(objects, 'Role', binding.roleRef!.name);
     for (const rule of role.rules!) {
-      expect(rule.verbs.filter(v => !['get', 'list', 'watch'].includes(v))).toEqual(
-        [],
-      );
+      expect(
+        rule.verbs.filter(v => !['get', 'list', 'watch'].includes(v)),
+      ).toEqual([]);
       expect(rule.resources).not.toContain('secrets');
       expect(rule.resources).not.toContain('*');
     }
   });
 
   it('has a ResourceQuota and a LimitRange', () => {
-    expect(only(objects, 'ResourceQuota', 'functions').spec.hard).toMatchObject({
-      'requests.cpu': expect.any(String),
-      'requests.memory': expect.any(String),
-      pods: expect.any(String),
-    });
+    expect(only(objects, 'ResourceQuota', 'functions').spec.hard).toMatchObject(
+      {
+        'requests.cpu': expect.any(String),
+        'requests.memory': expect.any(String),
+        pods: expect.any(String),
+      },
+    );
     expect(only(objects, 'LimitRange').spec.limits[0].defaultRequest).toEqual({
       cpu: expect.any(String),
       memory: expect.any(String),
@@ -232,8 +238,10 @@ describe.each(['payments', 'analytics'])('the %s tenant', team => {
         peerNamespaces(rule.from).includes('monitoring'),
       ),
     )!;
+    // queue-proxy's request metrics, and a critical function's own /metrics on its serving port.
     expect(scrape.spec.ingress[0].ports).toEqual([
       { protocol: 'TCP', port: 9091 },
+      { protocol: 'TCP', port: 'user-port' },
     ]);
   });
 
