@@ -67,6 +67,17 @@ const cases: SkeletonCase[] = [
     skeletonPath: './skeleton/go',
     values: baseValues({ language: 'go' }),
   },
+  {
+    template: 'cloudevents-function',
+    skeletonPath: './skeleton',
+    values: baseValues({
+      name: 'order-events',
+      imageRepository: 'ghcr.io/atonixcorp/order-events',
+      repoUrl: 'https://github.com/atonixcorp/order-events',
+      gitopsPath: 'gitops/functions/payments/order-events',
+      triggerType: 'cloudevents',
+    }),
+  },
 ];
 
 async function listFiles(dir: string): Promise<string[]> {
