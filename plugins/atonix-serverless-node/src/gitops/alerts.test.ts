@@ -1,5 +1,12 @@
 import { execFile } from 'node:child_process';
-import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import {
+  copyFile,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,7 +20,10 @@ import { parse, parseAllDocuments, stringify } from 'yaml';
 
 const run = promisify(execFile);
 const REPO_ROOT = resolve(__dirname, '../../../..');
-const MONITORING = join(REPO_ROOT, 'gitops/infrastructure/configs/base/monitoring');
+const MONITORING = join(
+  REPO_ROOT,
+  'gitops/infrastructure/configs/base/monitoring',
+);
 const PROMTOOL = process.env.PROMTOOL ?? 'promtool';
 
 interface Rule {
@@ -39,7 +49,9 @@ async function promtool(args: string[]) {
         `${PROMTOOL} not found: install it with apt-get install prometheus (./run test does), or set PROMTOOL`,
       );
     }
-    throw new Error(`promtool ${args.join(' ')} failed:\n${error.stdout}${error.stderr}`);
+    throw new Error(
+      `promtool ${args.join(' ')} failed:\n${error.stdout}${error.stderr}`,
+    );
   }
 }
 
@@ -47,7 +59,9 @@ async function ruleFiles() {
   const files = (await readdir(MONITORING)).filter(f => f.endsWith('.yaml'));
   const rules: { file: string; resource: PrometheusRule }[] = [];
   for (const file of files) {
-    for (const doc of parseAllDocuments(await readFile(join(MONITORING, file), 'utf8'))) {
+    for (const doc of parseAllDocuments(
+      await readFile(join(MONITORING, file), 'utf8'),
+    )) {
       const resource = doc.toJS() as PrometheusRule | null;
       if (resource?.kind === 'PrometheusRule') rules.push({ file, resource });
     }
@@ -96,7 +110,9 @@ describe('function alerts', () => {
   it('tells whoever is paged how bad it is and what to look at', async () => {
     const { rules } = await ruleFiles();
     const alerts = rules.flatMap(({ resource }) =>
-      resource.spec.groups.flatMap(group => group.rules.filter(rule => rule.alert)),
+      resource.spec.groups.flatMap(group =>
+        group.rules.filter(rule => rule.alert),
+      ),
     );
     expect(alerts.map(alert => alert.alert)).toEqual(
       expect.arrayContaining([
