@@ -114,7 +114,7 @@ describe.each(cases)(
         values,
         targetDir: repoDir,
       });
-    });
+    }, 60_000);
 
     afterAll(async () => {
       await rm(workDir, { recursive: true, force: true });
@@ -342,6 +342,7 @@ describe.each(cases)(
       expect(
         result.status === 'skipped' ? result.reason : result.output,
       ).toMatch(/# fail 0|^OK$|^ok\s|is not installed/m);
-    });
+      // Compiling TypeScript on two shared cores can take well over Jest's default 5 s.
+    }, 120_000);
   },
 );
