@@ -149,10 +149,11 @@ export const scalingSchema = z.strictObject({
   target: z.number().positive().default(SCALING_DEFAULTS.target),
   /**
    * `kpa`: Knative's request-driven autoscaler (rps/concurrency, can scale to zero). `hpa`: the
-   * Kubernetes HPA via Knative's HPA class (cpu/memory, or a custom metric served by
-   * prometheus-adapter). `keda`: a KEDA ScaledObject querying Prometheus directly.
+   * Kubernetes HPA through Knative's HPA class (cpu, memory, or a custom Prometheus query recorded
+   * by a PrometheusRule and served to the HPA by prometheus-adapter). KEDA is not a class here: a
+   * ScaledObject cannot target a Knative revision without a second HPA fighting Knative's own.
    */
-  class: z.enum(['kpa', 'hpa', 'keda']).default(SCALING_DEFAULTS.class),
+  class: z.enum(['kpa', 'hpa']).default(SCALING_DEFAULTS.class),
   /** PromQL whose value is compared to `target`; required when `metric` is `custom`. */
   query: z.string().min(1).optional(),
 });
@@ -274,6 +275,13 @@ export const functionSpecSchema = z
           code: 'custom',
           path: ['scaling', 'class'],
           message: `class ${scaling.class} is a Knative autoscaler class; OpenFaaS functions use OpenFaaS's own autoscaler, so leave class at kpa or use runtime knative`,
+        });
+      }
+      if (spec.port !== DEFAULT_PORT) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['port'],
+          message: `the OpenFaaS watchdog always listens on ${DEFAULT_PORT}; remove port or set it to ${DEFAULT_PORT}`,
         });
       }
       if (trigger.type !== 'http') {

@@ -5,4 +5,22 @@
  * @packageDocumentation
  */
 
-export * from './paths';
+export * from './policy/secrets';
+export * from './policy/rules';
+export * from './functionFile';
+export * from './render/names';
+export * from './render/knative';
+export * from './render/sources';
+export * from './render/openfaas';
+export * from './render/functionFolder';
+export * from './render/writeFunctionFolder';
+export { kustomizeBuild } from './validate/kustomize';
+export type { KustomizeBuild } from './validate/kustomize';
+export {
+  formatViolation,
+  validateGitopsTree,
+} from './validate/validateGitopsTree';
+export type {
+  ValidateOptions,
+  Violation,
+} from './validate/validateGitopsTree';

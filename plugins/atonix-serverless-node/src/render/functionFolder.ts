@@ -1,0 +1,117 @@
+import {
+  FUNCTION_SPEC_API_VERSION,
+  FUNCTION_SPEC_KIND,
+  FunctionSpec,
+} from '@internal/backstage-plugin-atonix-serverless-common';
+import { isMap, isSeq, parseDocument } from 'yaml';
+import {
+  renderKnativeService,
+  renderScalingRule,
+  renderTrigger,
+} from './knative';
+import { FUNCTION_FILE_NAME } from './names';
+import { renderOpenFaasFunction } from './openfaas';
+import { renderEventSource } from './sources';
+import { GENERATED_HEADER, toYaml } from './yaml';
+
+/** One file of a rendered function folder: its name inside the folder and its text. */
+export interface RenderedFile {
+  name: string;
+  content: string;
+}
+
+/** The manifests of a function, each with the file it is written to, in apply order. */
+export function renderFunctionManifests(
+  spec: FunctionSpec,
+): Array<{ name: string; object: object }> {
+  if (spec.runtime === 'openfaas') {
+    return [{ name: 'function.openfaas.yaml', object: renderOpenFaasFunction(spec) }];
+  }
+  const manifests: Array<{ name: string; object: object }> = [
+    { name: 'service.yaml', object: renderKnativeService(spec) },
+  ];
+  if (spec.scaling.metric === 'custom') {
+    manifests.push({ name: 'scaling-rule.yaml', object: renderScalingRule(spec) });
+  }
+  if (spec.trigger.type === 'cloudevents') {
+    manifests.push({ name: 'trigger.yaml', object: renderTrigger(spec) });
+    const source = renderEventSource(spec);
+    if (source) {
+      manifests.push({ name: `${spec.trigger.source!.type}-source.yaml`, object: source });
+    }
+  }
+  return manifests;
+}
+
+/**
+ * The spec as kept in the function folder: `apiVersion` and `kind` first so tools can recognise
+ * the file, then every field with its defaults spelled out, so a reader sees what runs.
+ */
+export function renderFunctionFile(spec: FunctionSpec): string {
+  return toYaml(
+    { apiVersion: FUNCTION_SPEC_API_VERSION, kind: FUNCTION_SPEC_KIND, ...spec },
+    ` The function's spec, the source of truth for the manifests beside it (not applied by Flux).\n After editing, run: yarn atonix render gitops/functions/${spec.team}/${spec.name}/${FUNCTION_FILE_NAME}`,
+  );
+}
+
+/**
+ * Every file of a function folder: the manifests, the `kustomization.yaml` that lists them, and
+ * `function.yaml`, which is deliberately not listed (Flux must not apply it; it has no CRD).
+ */
+export function renderFunctionFolder(spec: FunctionSpec): RenderedFile[] {
+  const manifests = renderFunctionManifests(spec);
+  return [
+    { name: FUNCTION_FILE_NAME, content: renderFunctionFile(spec) },
+    {
+      name: 'kustomization.yaml',
+      content: toYaml(
+        {
+          apiVersion: 'kustomize.config.k8s.io/v1beta1',
+          kind: 'Kustomization',
+          resources: manifests.map(m => m.name),
+        },
+        GENERATED_HEADER,
+      ),
+    },
+    ...manifests.map(({ name, object }) => ({
+      name,
+      content: toYaml(object, GENERATED_HEADER),
+    })),
+  ];
+}
+
+/**
+ * The team's `functions/<team>/kustomization.yaml` with `functionName` among its resources,
+ * sorted; comments and other fields of an existing file are kept, and adding a function that is
+ * already listed changes nothing.
+ */
+export function addToTeamKustomization(
+  existing: string | undefined,
+  functionName: string,
+): string {
+  const doc = parseDocument(
+    existing ??
+      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n',
+  );
+  if (doc.errors.length > 0 || !isMap(doc.contents)) {
+    throw new Error(
+      `the team's kustomization.yaml is not a YAML mapping (${doc.errors[0]?.message ?? 'unexpected content'}); fix it by hand first`,
+    );
+  }
+  if (existing === undefined) {
+    doc.commentBefore =
+      ' The functions of this team; `yarn atonix render` keeps this list sorted.';
+  }
+  const resources = doc.get('resources');
+  const names = isSeq(resources)
+    ? (resources.toJSON() as unknown[]).map(String)
+    : [];
+  if (!names.includes(functionName)) {
+    names.push(functionName);
+  }
+  const sorted = [...new Set(names)].sort();
+  const seq = doc.createNode(sorted);
+  seq.flow = false;
+  doc.set('resources', seq);
+  return doc.toString({ lineWidth: 0 });
+}

@@ -1,0 +1,34 @@
+import { execFile } from 'node:child_process';
+
+export type KustomizeBuild =
+  | { ok: true; output: string }
+  | { ok: false; error: string };
+
+/**
+ * Builds a folder the way Flux's kustomize-controller does, with the kustomize embedded in
+ * kubectl. Flux builds without remote bases on this platform (`--no-remote-bases`), so a build
+ * that needs the network fails here as it would in the cluster.
+ */
+export function kustomizeBuild(
+  path: string,
+  kubectl: string = 'kubectl',
+): Promise<KustomizeBuild> {
+  return new Promise(resolve => {
+    execFile(
+      kubectl,
+      ['kustomize', path],
+      { maxBuffer: 512 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) {
+          const reason =
+            (error as NodeJS.ErrnoException).code === 'ENOENT'
+              ? `${kubectl} not found on PATH; install kubectl (it embeds kustomize)`
+              : stderr.trim() || error.message;
+          resolve({ ok: false, error: reason });
+        } else {
+          resolve({ ok: true, output: stdout });
+        }
+      },
+    );
+  });
+}

@@ -1,0 +1,200 @@
+import {
+  ANNOTATION_CRITICAL,
+  ANNOTATION_TEAM,
+} from '@internal/backstage-plugin-atonix-serverless-common';
+import {
+  PolicyFinding,
+  RuleId,
+  ScalingFacts,
+  checkLiteralEnv,
+  checkScaling,
+} from '../policy/rules';
+import { KNATIVE_AUTOSCALING } from '../render/knative';
+import { OPENFAAS_SCALE } from '../render/openfaas';
+
+/** A Kubernetes object as read from `kustomize build` output. */
+export interface ManifestObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+  [field: string]: unknown;
+}
+
+/** A rule broken by an object: the rule, the field path inside the object, and what to do. */
+export interface ObjectFinding {
+  rule: RuleId;
+  path: Array<string | number>;
+  message: string;
+}
+
+const KUBERNETES_DEFAULT_METRICS = ['rps', 'concurrency', 'cpu', 'memory'];
+
+function knativeFacts(
+  object: ManifestObject,
+  recordedSeries: ReadonlySet<string>,
+): { facts: ScalingFacts; at: (field: string) => Array<string | number> } {
+  const template = (object.spec as any)?.template;
+  const annotations: Record<string, string> = template?.metadata?.annotations ?? {};
+  const annotationPath = (key: string) => ['spec', 'template', 'metadata', 'annotations', key];
+  const cls = (annotations[KNATIVE_AUTOSCALING.class] ?? 'kpa.autoscaling.knative.dev').split('.')[0];
+  const metric = annotations[KNATIVE_AUTOSCALING.metric] ?? (cls === 'hpa' ? 'cpu' : 'concurrency');
+  const isCustom = !KUBERNETES_DEFAULT_METRICS.includes(metric);
+  return {
+    facts: {
+      minScale: Number(annotations[KNATIVE_AUTOSCALING.minScale] ?? 0),
+      maxScale: Number(annotations[KNATIVE_AUTOSCALING.maxScale] ?? Infinity),
+      metric: isCustom ? 'custom' : metric,
+      class: cls,
+      query: isCustom && recordedSeries.has(metric) ? metric : undefined,
+      critical: object.metadata?.labels?.[ANNOTATION_CRITICAL] === 'true',
+    },
+    at: field =>
+      annotationPath(
+        {
+          'scaling.minScale': KNATIVE_AUTOSCALING.minScale,
+          'scaling.maxScale': KNATIVE_AUTOSCALING.maxScale,
+          'scaling.metric': KNATIVE_AUTOSCALING.metric,
+          'scaling.query': KNATIVE_AUTOSCALING.metric,
+        }[field] ?? KNATIVE_AUTOSCALING.class,
+      ),
+  };
+}
+
+function openFaasFacts(object: ManifestObject): {
+  facts: ScalingFacts;
+  at: (field: string) => Array<string | number>;
+} {
+  const labels: Record<string, string> = (object.spec as any)?.labels ?? {};
+  const type = labels[OPENFAAS_SCALE.type] ?? 'rps';
+  return {
+    facts: {
+      minScale: labels[OPENFAAS_SCALE.zero] === 'true' ? 0 : Number(labels[OPENFAAS_SCALE.min] ?? 1),
+      maxScale: Number(labels[OPENFAAS_SCALE.max] ?? Infinity),
+      metric: type === 'capacity' ? 'concurrency' : type,
+      class: 'openfaas',
+      critical: object.metadata?.labels?.[ANNOTATION_CRITICAL] === 'true',
+    },
+    at: field => [
+      'spec',
+      'labels',
+      field === 'scaling.maxScale' ? OPENFAAS_SCALE.max : OPENFAAS_SCALE.zero,
+    ],
+  };
+}
+
+function scalingFindings(
+  object: ManifestObject,
+  recordedSeries: ReadonlySet<string>,
+): ObjectFinding[] {
+  let scaled: ReturnType<typeof openFaasFacts> | undefined;
+  if (object.apiVersion === 'serving.knative.dev/v1' && object.kind === 'Service') {
+    scaled = knativeFacts(object, recordedSeries);
+  } else if (object.apiVersion === 'openfaas.com/v1' && object.kind === 'Function') {
+    scaled = openFaasFacts(object);
+  }
+  if (!scaled) {
+    return [];
+  }
+  return checkScaling(scaled.facts).map((finding: PolicyFinding) => ({
+    rule: finding.rule,
+    path: scaled.at(finding.field),
+    message:
+      finding.rule === 'max-scale' && !Number.isFinite(scaled.facts.maxScale)
+        ? 'no max scale is set, so the function can scale without bound; set it (at most 50)'
+        : finding.message,
+  }));
+}
+
+/** Every literal env var in the object: container `env` lists anywhere, and OpenFaaS `environment`. */
+function secretFindings(object: ManifestObject): ObjectFinding[] {
+  const findings: ObjectFinding[] = [];
+  const visit = (value: unknown, path: Array<string | number>) => {
+    if (Array.isArray(value)) {
+      value.forEach((item, index) => visit(item, [...path, index]));
+      return;
+    }
+    if (value === null || typeof value !== 'object') return;
+    for (const [key, child] of Object.entries(value)) {
+      if (key === 'env' && Array.isArray(child)) {
+        const literal = child.filter(
+          (e): e is { name: string; value: string } =>
+            typeof e?.name === 'string' && typeof e?.value === 'string',
+        );
+        for (const finding of checkLiteralEnv(literal, 'env')) {
+          const index = child.indexOf(literal[Number(finding.field.split('.')[1])]);
+          findings.push({ rule: finding.rule, path: [...path, 'env', index, 'value'], message: finding.message });
+        }
+      } else {
+        visit(child, [...path, key]);
+      }
+    }
+  };
+  visit(object, []);
+  if (object.apiVersion === 'openfaas.com/v1' && object.kind === 'Function') {
+    const environment: Record<string, string> = (object.spec as any)?.environment ?? {};
+    const entries = Object.entries(environment).map(([name, value]) => ({ name, value }));
+    for (const finding of checkLiteralEnv(entries, 'environment')) {
+      const name = entries[Number(finding.field.split('.')[1])].name;
+      findings.push({ rule: finding.rule, path: ['spec', 'environment', name], message: finding.message });
+    }
+  }
+  return findings;
+}
+
+function plaintextSecretFindings(object: ManifestObject): ObjectFinding[] {
+  if (object.apiVersion === 'v1' && object.kind === 'Secret' && !('sops' in object)) {
+    return [
+      {
+        rule: 'plaintext-secret',
+        path: ['kind'],
+        message: `Secret ${object.metadata?.name} is not encrypted; encrypt it with SOPS (sops --encrypt --in-place), or use a SealedSecret or ExternalSecret`,
+      },
+    ];
+  }
+  return [];
+}
+
+/**
+ * Rule `team-namespace` for objects a team's Flux tenant applies: they live in the team's
+ * namespace and say so in their team label.
+ */
+export function teamNamespaceFindings(
+  object: ManifestObject,
+  team: string,
+): ObjectFinding[] {
+  const findings: ObjectFinding[] = [];
+  const namespace = object.metadata?.namespace;
+  if (namespace !== team) {
+    findings.push({
+      rule: 'team-namespace',
+      path: ['metadata', 'namespace'],
+      message: `${object.kind} ${object.metadata?.name} is in namespace ${namespace ?? '(none)'} but belongs to team ${team}; set metadata.namespace: ${team}`,
+    });
+  }
+  const label = object.metadata?.labels?.[ANNOTATION_TEAM];
+  if (label !== undefined && label !== team) {
+    findings.push({
+      rule: 'team-namespace',
+      path: ['metadata', 'labels', ANNOTATION_TEAM],
+      message: `${object.kind} ${object.metadata?.name} is labelled ${ANNOTATION_TEAM}: ${label} but lives in team ${team}'s folder; move it to functions/${label}/ or fix the label`,
+    });
+  }
+  return findings;
+}
+
+/** The platform rules that look at one object on its own. */
+export function objectFindings(
+  object: ManifestObject,
+  recordedSeries: ReadonlySet<string>,
+): ObjectFinding[] {
+  return [
+    ...scalingFindings(object, recordedSeries),
+    ...secretFindings(object),
+    ...plaintextSecretFindings(object),
+  ];
+}

@@ -1,0 +1,118 @@
+import { promises as fs } from 'node:fs';
+import { join, relative } from 'node:path';
+import { Document, LineCounter, isNode, parseAllDocuments } from 'yaml';
+
+/** A place in the tree a person can open: the file (as shown to the user) and a 1-based line. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+}
+
+interface SourceDoc {
+  file: string;
+  doc: Document;
+  lines: LineCounter;
+  namespace?: string;
+}
+
+/** Every `.yaml`/`.yml` file under `dir`, skipping hidden folders. */
+export async function listYamlFiles(dir: string): Promise<string[]> {
+  const files: string[] = [];
+  const walk = async (folder: string) => {
+    const entries = await fs.readdir(folder, { withFileTypes: true });
+    for (const entry of entries) {
+      if (entry.name.startsWith('.') || entry.name === 'node_modules') {
+        continue;
+      }
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) {
+        await walk(path);
+      } else if (/\.ya?ml$/.test(entry.name)) {
+        files.push(path);
+      }
+    }
+  };
+  await walk(dir);
+  return files.sort();
+}
+
+/** The line of the node at `path` in `doc`, or of its nearest existing ancestor. */
+export function lineOf(
+  doc: Document,
+  lines: LineCounter,
+  path: ReadonlyArray<string | number>,
+): number {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+    if (isNode(node) && node.range) {
+      return lines.linePos(node.range[0]).line;
+    }
+  }
+  return 1;
+}
+
+/**
+ * Finds where a built object came from, so a violation found in `kustomize build` output points
+ * at the line a person edits. Source files are parsed only when the first violation needs them.
+ */
+export class SourceIndex {
+  readonly #root: string;
+  readonly #display: (absolute: string) => string;
+  #byObject?: Promise<Map<string, SourceDoc[]>>;
+
+  constructor(root: string, display: (absolute: string) => string) {
+    this.#root = root;
+    this.#display = display;
+  }
+
+  async locate(
+    object: { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } },
+    path: ReadonlyArray<string | number>,
+    fallbackFile: string,
+  ): Promise<SourceLocation> {
+    this.#byObject ??= this.#load();
+    const candidates =
+      (await this.#byObject).get(`${object.kind}/${object.metadata?.name}`) ?? [];
+    const source =
+      candidates.find(c => c.namespace === object.metadata?.namespace) ?? candidates[0];
+    if (!source) {
+      return { file: this.#display(fallbackFile), line: 1 };
+    }
+    return {
+      file: this.#display(source.file),
+      line: lineOf(source.doc, source.lines, path),
+    };
+  }
+
+  async #load(): Promise<Map<string, SourceDoc[]>> {
+    const byObject = new Map<string, SourceDoc[]>();
+    for (const file of await listYamlFiles(this.#root)) {
+      const lines = new LineCounter();
+      const text = await fs.readFile(file, 'utf8');
+      for (const doc of parseAllDocuments(text, { lineCounter: lines })) {
+        if (!(doc instanceof Document)) continue;
+        const kind = doc.get('kind');
+        const name = doc.getIn(['metadata', 'name']);
+        if (typeof kind === 'string' && typeof name === 'string') {
+          const key = `${kind}/${name}`;
+          const namespace = doc.getIn(['metadata', 'namespace']);
+          byObject.set(key, [
+            ...(byObject.get(key) ?? []),
+            {
+              file,
+              doc,
+              lines,
+              namespace: typeof namespace === 'string' ? namespace : undefined,
+            },
+          ]);
+        }
+      }
+    }
+    return byObject;
+  }
+}
+
+/** `absolute` shown relative to the folder the user named, e.g. `gitops/functions/...`. */
+export function displayPath(dirAsGiven: string, dirAbsolute: string) {
+  return (absolute: string) => join(dirAsGiven, relative(dirAbsolute, absolute));
+}
