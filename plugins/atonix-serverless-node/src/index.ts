@@ -14,6 +14,7 @@ export * from './render/sources';
 export * from './render/openfaas';
 export * from './render/functionFolder';
 export * from './render/writeFunctionFolder';
+export * from './render/tenant';
 export { kustomizeBuild } from './validate/kustomize';
 export type { KustomizeBuild } from './validate/kustomize';
 export {

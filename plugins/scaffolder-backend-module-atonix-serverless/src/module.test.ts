@@ -22,6 +22,9 @@ describe('scaffolderModuleAtonixServerless', () => {
     const ids = addActions.mock.calls[0].map((a: { id: string }) => a.id);
     expect(ids).toEqual(
       expect.arrayContaining([
+        'atonix:function:manifests',
+        'atonix:gitops:validate',
+        'atonix:team:onboard',
         'atonix:publish:plan',
         'atonix:gitops:clone',
         'atonix:publish:local',

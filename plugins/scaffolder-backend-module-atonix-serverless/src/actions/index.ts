@@ -1,18 +1,24 @@
 import { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import { PublishSettings } from '../service/PublishSettings';
 import { TeamDirectory } from '../service/TeamDirectory';
+import { createFunctionManifestsAction } from './functionManifests';
 import { createGitopsCloneAction } from './gitopsClone';
 import { createGitopsCommitAction } from './gitopsCommit';
+import { createGitopsValidateAction } from './gitopsValidate';
 import { createPublishLocalAction } from './publishLocal';
 import { createPublishPlanAction } from './publishPlan';
+import { createTeamOnboardAction } from './teamOnboard';
 
 /** Every action this module contributes; one action per file in this folder. */
 export function createAtonixActions(options: {
   settings: PublishSettings;
   teams: TeamDirectory;
 }): TemplateAction<any, any, any>[] {
-  const { settings } = options;
+  const { settings, teams } = options;
   return [
+    createFunctionManifestsAction({ teams }),
+    createTeamOnboardAction({ settings, teams }),
+    createGitopsValidateAction(),
     createPublishPlanAction({ settings }),
     createGitopsCloneAction({ settings }),
     createPublishLocalAction({ settings }),

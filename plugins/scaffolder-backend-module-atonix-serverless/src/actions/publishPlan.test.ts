@@ -23,11 +23,13 @@ describe('atonix:publish:plan', () => {
       github: false,
       repoUrl: '127.0.0.1:7011?owner=AtonixCorp&repo=charge-card',
       remoteUrl: 'http://127.0.0.1:7011/AtonixCorp/charge-card.git',
+      repoWebUrl: 'http://127.0.0.1:7011/AtonixCorp/charge-card',
       catalogInfoUrl:
         'http://127.0.0.1:7011/AtonixCorp/charge-card.git/raw/main/catalog-info.yaml',
       imageRepository: 'ghcr.io/atonixcorp/charge-card',
       gitopsRepoUrl: '127.0.0.1:7011?owner=AtonixCorp&repo=gitops',
       gitopsRemoteUrl: 'http://127.0.0.1:7011/AtonixCorp/gitops.git',
+      gitopsWebUrl: 'http://127.0.0.1:7011/AtonixCorp/gitops',
     });
   });
 
@@ -50,6 +52,7 @@ describe('atonix:publish:plan', () => {
       local: false,
       github: true,
       repoUrl: 'github.com?owner=AtonixCorp&repo=charge-card',
+      repoWebUrl: 'https://github.com/AtonixCorp/charge-card',
       catalogInfoUrl:
         'https://github.com/AtonixCorp/charge-card/blob/main/catalog-info.yaml',
       gitopsRepoUrl: 'github.com?owner=AtonixCorp&repo=atonix-serverless',

@@ -39,10 +39,12 @@ export function createPublishPlanAction(options: { settings: PublishSettings }) 
         github: z => z.boolean(),
         repoUrl: z => z.string(),
         remoteUrl: z => z.string(),
+        repoWebUrl: z => z.string(),
         catalogInfoUrl: z => z.string(),
         imageRepository: z => z.string(),
         gitopsRepoUrl: z => z.string(),
         gitopsRemoteUrl: z => z.string(),
+        gitopsWebUrl: z => z.string(),
       },
     },
     async handler(ctx) {
@@ -54,10 +56,12 @@ export function createPublishPlanAction(options: { settings: PublishSettings }) 
       ctx.output('github', settings.target === 'github');
       ctx.output('repoUrl', repo.repoUrl);
       ctx.output('remoteUrl', repo.cloneUrl);
+      ctx.output('repoWebUrl', repo.webUrl);
       ctx.output('catalogInfoUrl', repo.fileUrl(catalogInfoPath));
       ctx.output('imageRepository', settings.imageRepository(repoName));
       ctx.output('gitopsRepoUrl', gitops.repoUrl);
       ctx.output('gitopsRemoteUrl', gitops.cloneUrl);
+      ctx.output('gitopsWebUrl', gitops.webUrl);
     },
   });
 }

@@ -11,6 +11,8 @@ export interface RepositoryLocation {
   repoUrl: string;
   /** What git clones and pushes. */
   cloneUrl: string;
+  /** What a person opens; links in the skeleton's README and entity append `/tree/main/...`. */
+  webUrl: string;
   /** A URL of one file on the default branch that the catalog's URL readers can read. */
   fileUrl(path: string): string;
 }
@@ -99,6 +101,7 @@ export class PublishSettings {
       return {
         repoUrl: `${new URL(cloneUrl).host}?owner=${this.#owner}&repo=${repo}`,
         cloneUrl,
+        webUrl: cloneUrl.replace(/\.git$/, ''),
         fileUrl: path => `${cloneUrl}/raw/${branch}/${path}`,
       };
     }
@@ -106,6 +109,7 @@ export class PublishSettings {
     return {
       repoUrl: `${this.#githubHost}?owner=${this.#owner}&repo=${repo}`,
       cloneUrl: `${web}.git`,
+      webUrl: web,
       fileUrl: path => `${web}/blob/${branch}/${path}`,
     };
   }

@@ -53,8 +53,8 @@ export class TeamDirectory {
     return ref.name;
   }
 
-  /** Fails unless `team` is a Group in the catalog that the user may act for. */
-  async assertTeamUsable(
+  /** Fails unless `team` is a Group in the catalog. */
+  async assertTeamExists(
     team: string,
     credentials: BackstageCredentials,
   ): Promise<void> {
@@ -65,6 +65,15 @@ export class TeamDirectory {
         `team "${team}" is not a Group in the catalog (${ref}); pick an existing team, or onboard it first with the team-onboarding template`,
       );
     }
+  }
+
+  /** Fails unless `team` is a Group in the catalog that the user may act for. */
+  async assertTeamUsable(
+    team: string,
+    credentials: BackstageCredentials,
+  ): Promise<void> {
+    await this.assertTeamExists(team, credentials);
+    const ref = stringifyEntityRef({ kind: 'group', name: team });
     if (!this.#restrictToOwnTeams) {
       return;
     }

@@ -1,0 +1,37 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { TeamDirectory } from '../service/TeamDirectory';
+
+const group = (name: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name, namespace: 'default' },
+  spec: { type: 'team', children: [] },
+});
+
+/** The local catalog's teams (catalog/org.yaml) and one function that exists already. */
+export const CATALOG_ENTITIES: Entity[] = [
+  group('platform'),
+  group('payments'),
+  group('analytics'),
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'registered-fn', namespace: 'default' },
+    spec: { type: 'function', owner: 'group:default/analytics' },
+  },
+];
+
+/** A directory where the user running the template is a member of payments only. */
+export function paymentsMemberTeams(
+  options: { restrictToOwnTeams?: boolean } = {},
+) {
+  return TeamDirectory.create({
+    catalog: catalogServiceMock({ entities: CATALOG_ENTITIES }),
+    userInfo: mockServices.userInfo({
+      ownershipEntityRefs: ['user:default/mock', 'group:default/payments'],
+    }),
+    restrictToOwnTeams: options.restrictToOwnTeams ?? true,
+  });
+}

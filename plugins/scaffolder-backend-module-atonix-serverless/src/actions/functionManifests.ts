@@ -1,0 +1,120 @@
+import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import { ConflictError, InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  formatFunctionSpecIssues,
+  parseFunctionSpec,
+} from '@internal/backstage-plugin-atonix-serverless-common';
+import {
+  checkFunctionPolicy,
+  functionFolderPath,
+  writeFunctionFolder,
+} from '@internal/backstage-plugin-atonix-serverless-node';
+import { existsSync } from 'node:fs';
+import { posix } from 'node:path';
+import { TeamDirectory } from '../service/TeamDirectory';
+import { examples } from './functionManifests.examples';
+
+/** The GitOps repository keeps everything Flux reads under this folder. */
+const GITOPS_ROOT = 'gitops';
+
+/**
+ * `atonix:function:manifests`: checks a function's spec against the model and the platform rules,
+ * then writes its folder (`function.yaml`, manifests, kustomization) into the GitOps checkout in the
+ * workspace and lists it in the team's kustomization. Every check runs before the first write, so a
+ * rejected spec leaves the checkout untouched.
+ */
+export function createFunctionManifestsAction(options: {
+  teams: TeamDirectory;
+}) {
+  const { teams } = options;
+  return createTemplateAction({
+    id: 'atonix:function:manifests',
+    description:
+      "Renders a function spec into gitops/functions/<team>/<name>/ of the workspace's GitOps checkout and adds it to the team's kustomization",
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        spec: z =>
+          z
+            .record(z.unknown())
+            .describe(
+              'The FunctionSpec (name, team, image, runtime, port, env, secretEnv, scaling, critical, trigger, resources); team may be a Group ref such as group:default/payments',
+            ),
+        repoPath: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'Workspace folder of the GitOps checkout made by atonix:gitops:clone (default gitops-repo)',
+            ),
+      },
+      output: {
+        gitopsPath: z =>
+          z
+            .string()
+            .describe('The function folder in the GitOps repository'),
+        teamPath: z =>
+          z.string().describe("The team's functions folder in the GitOps repository"),
+        files: z => z.array(z.string()),
+      },
+    },
+    async handler(ctx) {
+      const { repoPath = 'gitops-repo' } = ctx.input;
+      const gitopsDir = resolveSafeChildPath(
+        ctx.workspacePath,
+        posix.join(repoPath, GITOPS_ROOT),
+      );
+      const input = ctx.input.spec;
+      const parsed = parseFunctionSpec({
+        ...input,
+        ...(typeof input.team === 'string' && {
+          team: TeamDirectory.teamName(input.team),
+        }),
+      });
+      if (!parsed.success) {
+        throw new InputError(
+          `The function spec is invalid:\n${formatFunctionSpecIssues(
+            parsed.issues,
+          )}`,
+        );
+      }
+      const spec = parsed.spec;
+      const findings = checkFunctionPolicy(spec);
+      if (findings.length > 0) {
+        throw new InputError(
+          `The function breaks platform rules:\n${findings
+            .map(f => `${f.field}: ${f.rule}: ${f.message}`)
+            .join('\n')}`,
+        );
+      }
+
+      const credentials = await ctx.getInitiatorCredentials();
+      await teams.assertTeamUsable(spec.team, credentials);
+      if (!existsSync(gitopsDir)) {
+        throw new InputError(
+          `${repoPath} holds no GitOps checkout (no ${GITOPS_ROOT}/ folder); run atonix:gitops:clone first`,
+        );
+      }
+      const folder = functionFolderPath(spec);
+      if (existsSync(resolveSafeChildPath(gitopsDir, folder))) {
+        throw new ConflictError(
+          `A function named "${spec.name}" exists already in ${GITOPS_ROOT}/${folder}; choose another name`,
+        );
+      }
+      await teams.assertComponentNameFree(spec.name, credentials);
+
+      const written = await writeFunctionFolder(gitopsDir, spec);
+      ctx.logger.info(
+        `Wrote ${written.length} files for ${spec.team}/${spec.name} into ${repoPath}/${GITOPS_ROOT}`,
+      );
+      ctx.output('gitopsPath', posix.join(GITOPS_ROOT, folder));
+      ctx.output('teamPath', posix.join(GITOPS_ROOT, posix.dirname(folder)));
+      ctx.output(
+        'files',
+        written.map(file => posix.join(GITOPS_ROOT, file)),
+      );
+    },
+  });
+}

@@ -1,0 +1,129 @@
+import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import { GroupEntity, parseEntityRef } from '@backstage/catalog-model';
+import { ConflictError, InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { functionSpecSchema } from '@internal/backstage-plugin-atonix-serverless-common';
+import {
+  tenantFolderPath,
+  writeTenantFolder,
+} from '@internal/backstage-plugin-atonix-serverless-node';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, posix } from 'node:path';
+import yaml from 'yaml';
+import { PublishSettings } from '../service/PublishSettings';
+import { TeamDirectory } from '../service/TeamDirectory';
+import { examples } from './teamOnboard.examples';
+
+/** Where onboarded teams' Group entities live in the GitOps repository (beside catalog/org.yaml). */
+const GROUPS_FOLDER = 'catalog/teams';
+
+/**
+ * `atonix:team:onboard`: adds a team to the GitOps checkout in the workspace (its tenant folder,
+ * its line in the tenants list, an empty functions folder) and writes its Group entity. Nobody is
+ * restricted here: in production the result is a pull request the platform team reviews.
+ */
+export function createTeamOnboardAction(options: {
+  settings: PublishSettings;
+  teams: TeamDirectory;
+}) {
+  const { settings, teams } = options;
+  return createTemplateAction({
+    id: 'atonix:team:onboard',
+    description:
+      'Writes a new team into the GitOps checkout: gitops/tenants/<team>, gitops/functions/<team> and its Group entity',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        team: z =>
+          z
+            .string()
+            .describe('Team name: becomes the Group and the namespace (DNS label)'),
+        description: z => z.string().optional().describe('What the team does'),
+        parent: z =>
+          z
+            .string()
+            .optional()
+            .describe('Parent Group ref, e.g. group:default/platform'),
+        repoPath: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'Workspace folder of the GitOps checkout made by atonix:gitops:clone (default gitops-repo)',
+            ),
+      },
+      output: {
+        tenantPath: z => z.string(),
+        groupPath: z => z.string(),
+        groupUrl: z =>
+          z
+            .string()
+            .describe("The Group entity's URL on the GitOps branch, for catalog:register"),
+        files: z => z.array(z.string()),
+      },
+    },
+    async handler(ctx) {
+      const { team, description, parent, repoPath = 'gitops-repo' } = ctx.input;
+      const repoDir = resolveSafeChildPath(ctx.workspacePath, repoPath);
+      const name = functionSpecSchema.shape.team.safeParse(team);
+      if (!name.success) {
+        throw new InputError(
+          `team: ${name.error.issues.map(i => i.message).join('; ')}`,
+        );
+      }
+      const credentials = await ctx.getInitiatorCredentials();
+      await teams.assertTeamNew(team, credentials);
+      const parentName = parent ? TeamDirectory.teamName(parent) : undefined;
+      if (parentName) {
+        await teams.assertTeamExists(parentName, credentials);
+      }
+      const gitopsDir = resolveSafeChildPath(repoDir, 'gitops');
+      if (!existsSync(gitopsDir)) {
+        throw new InputError(
+          `${repoPath} holds no GitOps checkout (no gitops/ folder); run atonix:gitops:clone first`,
+        );
+      }
+      const tenantPath = posix.join('gitops', tenantFolderPath(team));
+      if (existsSync(resolveSafeChildPath(repoDir, tenantPath))) {
+        throw new ConflictError(
+          `${tenantPath} exists already in the GitOps repository; choose another team name`,
+        );
+      }
+
+      const written = await writeTenantFolder(gitopsDir, team);
+      const groupPath = posix.join(GROUPS_FOLDER, `${team}.yaml`);
+      const userRef = ctx.user?.ref ? parseEntityRef(ctx.user.ref) : undefined;
+      const group: GroupEntity = {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Group',
+        metadata: { name: team, ...(description && { description }) },
+        spec: {
+          type: 'team',
+          ...(parentName && { parent: parentName }),
+          children: [],
+          // Whoever onboards the team is its first member, so they can create its functions.
+          ...(userRef?.kind.toLocaleLowerCase('en-US') === 'user' && {
+            members: [userRef.name],
+          }),
+        },
+      };
+      const groupFile = resolveSafeChildPath(repoDir, groupPath);
+      await mkdir(dirname(groupFile), { recursive: true });
+      await writeFile(
+        groupFile,
+        `# Team ${team}, onboarded by the team-onboarding template.\n${yaml.stringify(group)}`,
+      );
+
+      ctx.logger.info(`Onboarded team ${team} into ${repoPath}`);
+      ctx.output('tenantPath', tenantPath);
+      ctx.output('groupPath', groupPath);
+      ctx.output('groupUrl', settings.gitopsRepository().fileUrl(groupPath));
+      ctx.output('files', [
+        ...written.map(file => posix.join('gitops', file)),
+        groupPath,
+      ]);
+    },
+  });
+}
