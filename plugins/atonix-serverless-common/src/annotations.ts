@@ -21,3 +21,22 @@ export const ANNOTATION_TEAM = `${ATONIX_PREFIX}/team`;
 export const ANNOTATION_GITOPS_PATH = `${ATONIX_PREFIX}/gitops-path`;
 /** `"true"` when the function is critical and therefore exempt from scale to zero. */
 export const ANNOTATION_CRITICAL = `${ATONIX_PREFIX}/critical`;
+/**
+ * How the GitOps repository and the clusters agree about a function (see {@link FunctionDrift});
+ * set by the catalog provider only while it can read the clusters' inventory.
+ */
+export const ANNOTATION_DRIFT = `${ATONIX_PREFIX}/drift`;
+/** One sentence on the drift: which cluster, which folder, and what to check. */
+export const ANNOTATION_DRIFT_REASON = `${ATONIX_PREFIX}/drift-reason`;
+/**
+ * Why a function folder in the GitOps repository could not be read (file and reason). The catalog
+ * module turns it into a processing error of the entity, so it never reaches a processed entity.
+ */
+export const ANNOTATION_GITOPS_ERROR = `${ATONIX_PREFIX}/gitops-error`;
+
+/**
+ * `in-sync`: in the GitOps repository and running in every cluster checked. `not-running`: in the
+ * GitOps repository but missing from at least one cluster. `not-in-gitops`: running in a cluster
+ * with no folder in the GitOps repository.
+ */
+export type FunctionDrift = 'in-sync' | 'not-running' | 'not-in-gitops';

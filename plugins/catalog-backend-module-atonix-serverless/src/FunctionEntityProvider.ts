@@ -1,29 +1,272 @@
 import {
+  AuthService,
+  DiscoveryService,
+  LoggerService,
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  SchedulerService,
+  SchedulerServiceTaskScheduleDefinition,
+  UrlReaderService,
+} from '@backstage/backend-plugin-api';
+import {
+  ANNOTATION_LOCATION,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { Config } from '@backstage/config';
+import { InputError, stringifyError } from '@backstage/errors';
+import {
+  DeferredEntity,
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
+import { resolve } from 'node:path';
+import {
+  ClusterComparison,
+  compareWithClusters,
+  functionKey,
+} from './drift/compareWithClusters';
+import {
+  ClusterInventory,
+  FunctionInventoryClient,
+} from './drift/FunctionInventoryClient';
+import {
+  brokenFunctionEntity,
+  EntityContext,
+  functionEntity,
+  teamGroupEntity,
+  teamNamespaceEntity,
+  unmanagedFunctionEntity,
+} from './entities';
+import {
+  DirectoryGitOpsSource,
+  GitOpsSource,
+  GitRepositoryGitOpsSource,
+  UrlReaderGitOpsSource,
+} from './gitops/GitOpsSource';
+import { GitOpsCatalog, readGitOpsCatalog } from './gitops/readGitOpsCatalog';
+
+const PROVIDER_NAME = 'atonix-serverless-functions';
+
+const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { minutes: 5 },
+  timeout: { minutes: 3 },
+};
+
+/** Where the clusters' inventory comes from, and which clusters must run every function. */
+export interface DriftOptions {
+  inventory: Pick<FunctionInventoryClient, 'list'>;
+  requiredClusters?: string[];
+}
+
+export interface FunctionEntityProviderOptions {
+  source: GitOpsSource;
+  logger: LoggerService;
+  scheduler: SchedulerService;
+  schedule?: SchedulerServiceTaskScheduleDefinition;
+  /** Emit one Group per tenant; false when Groups come from another source. */
+  emitGroups: boolean;
+  context: Omit<EntityContext, 'locationRef'>;
+  drift?: DriftOptions;
+}
 
 /**
- * Emits one Component per function folder in the GitOps repository and one Group per team.
+ * Emits one Component per function folder of the GitOps repository, one Group and one namespace
+ * Resource per tenant, and a Component for each function a cluster runs without a folder. The
+ * GitOps repository is the source of function Components: every refresh replaces all of this
+ * provider's entities (a full mutation), so a deleted folder leaves the catalog.
  */
 export class FunctionEntityProvider implements EntityProvider {
+  readonly #options: FunctionEntityProviderOptions;
   #connection?: EntityProviderConnection;
+  #tree?: { revision: string; catalog: GitOpsCatalog };
+
+  /** Reads `atonix.catalog`; undefined when it is not configured. */
+  static fromConfig(
+    config: Config,
+    deps: {
+      logger: LoggerService;
+      scheduler: SchedulerService;
+      reader: UrlReaderService;
+      discovery: DiscoveryService;
+      auth: AuthService;
+    },
+  ): FunctionEntityProvider | undefined {
+    const settings = config.getOptionalConfig('atonix.catalog');
+    if (!settings) {
+      return undefined;
+    }
+    const gitops = settings.getConfig('gitops');
+    const type = gitops.getOptionalString('type') ?? 'url';
+    const target = gitops.getString('target');
+    let source: GitOpsSource;
+    if (type === 'url') {
+      source = new UrlReaderGitOpsSource({ reader: deps.reader, target });
+    } else if (type === 'git') {
+      source = new GitRepositoryGitOpsSource({
+        url: target,
+        branch: gitops.getOptionalString('branch') ?? 'main',
+      });
+    } else if (type === 'dir') {
+      source = new DirectoryGitOpsSource({ directory: resolve(target) });
+    } else {
+      throw new InputError(
+        `atonix.catalog.gitops.type is "${type}"; use url (a tree URL read through the integrations), git (a clone URL) or dir (a folder)`,
+      );
+    }
+    const groups = settings.getOptionalString('groups.source') ?? 'gitops';
+    if (groups !== 'gitops' && groups !== 'external') {
+      throw new InputError(
+        `atonix.catalog.groups.source is "${groups}"; use gitops (one Group per tenant) or external (Groups come from another source)`,
+      );
+    }
+    const drift = settings.getOptionalBoolean('drift.enabled') ?? true;
+    return new FunctionEntityProvider({
+      source,
+      logger: deps.logger,
+      scheduler: deps.scheduler,
+      schedule: gitops.has('schedule')
+        ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+            gitops.getConfig('schedule'),
+          )
+        : undefined,
+      emitGroups: groups === 'gitops',
+      context: {
+        gitopsWebUrl:
+          gitops.getOptionalString('webUrl') ??
+          (type === 'url' ? target : undefined),
+        functionRepositoryUrl: settings.getOptionalString(
+          'functionRepositoryUrl',
+        ),
+        groupParent: settings.getOptionalString('groups.parent'),
+      },
+      drift: drift
+        ? {
+            inventory: FunctionInventoryClient.create(deps),
+            requiredClusters: settings.getOptionalStringArray('drift.clusters'),
+          }
+        : undefined,
+    });
+  }
+
+  constructor(options: FunctionEntityProviderOptions) {
+    this.#options = options;
+  }
 
   getProviderName(): string {
-    return 'atonix-serverless-functions';
+    return PROVIDER_NAME;
   }
+
+  /** The id of the scheduled refresh, e.g. for `scheduler.triggerTask`. */
+  static readonly taskId = `${PROVIDER_NAME}:refresh`;
 
   async connect(connection: EntityProviderConnection): Promise<void> {
     this.#connection = connection;
+    await this.#options.scheduler.scheduleTask({
+      id: FunctionEntityProvider.taskId,
+      ...(this.#options.schedule ?? DEFAULT_SCHEDULE),
+      fn: () => this.refresh(),
+    });
   }
 
-  /** Replaces everything this provider emitted with what the GitOps tree holds now. */
+  /**
+   * Reads the GitOps repository (when it moved) and the clusters, and replaces every entity of
+   * this provider. When the repository cannot be read the catalog keeps what it had; when the
+   * clusters cannot be read the functions are emitted without drift rather than all as drifted.
+   */
   async refresh(): Promise<void> {
-    if (!this.#connection) {
-      throw new Error(
-        `${this.getProviderName()} is not connected to the catalog yet`,
-      );
+    const connection = this.#connection;
+    if (!connection) {
+      throw new Error(`${PROVIDER_NAME} is not connected to the catalog yet`);
     }
-    await this.#connection.applyMutation({ type: 'full', entities: [] });
+    const { logger, source } = this.#options;
+    const tree = await source.read(this.#tree?.revision);
+    if (tree) {
+      this.#tree = {
+        revision: tree.revision,
+        catalog: readGitOpsCatalog(tree.files),
+      };
+    }
+    const catalog = this.#tree!.catalog;
+    for (const problem of catalog.problems) {
+      logger.warn(`${problem.file} ${problem.reason}`);
+    }
+    const comparison = await this.#compareWithClusters(catalog);
+    const entities = this.#entities(catalog, comparison);
+    await connection.applyMutation({ type: 'full', entities });
+    logger.info(
+      `Read ${catalog.functions.length} functions (${
+        catalog.problems.length
+      } with errors), ${catalog.teams.length} teams and ${
+        comparison.unmanaged.length
+      } functions running outside GitOps from revision ${this.#tree?.revision}`,
+    );
+  }
+
+  async #compareWithClusters(
+    catalog: GitOpsCatalog,
+  ): Promise<ClusterComparison> {
+    const { drift, logger } = this.#options;
+    let inventory: ClusterInventory | undefined;
+    if (drift) {
+      try {
+        inventory = await drift.inventory.list();
+      } catch (error) {
+        logger.warn(
+          `Cannot read the clusters' functions from the atonix-serverless backend, so no drift is shown this time: ${stringifyError(
+            error,
+          )}`,
+        );
+      }
+    }
+    return compareWithClusters(
+      catalog.functions,
+      inventory ?? { items: [], clusters: [] },
+      drift?.requiredClusters,
+    );
+  }
+
+  #entities(
+    catalog: GitOpsCatalog,
+    comparison: ClusterComparison,
+  ): DeferredEntity[] {
+    const { source, logger, emitGroups } = this.#options;
+    const context: EntityContext = {
+      ...this.#options.context,
+      locationRef: path => source.locationRef(path),
+    };
+    const entities = [
+      ...catalog.functions.map(fn =>
+        functionEntity(
+          fn,
+          context,
+          comparison.functions.get(functionKey(fn.spec.team, fn.spec.name)),
+        ),
+      ),
+      ...catalog.problems.map(problem =>
+        brokenFunctionEntity(problem, context),
+      ),
+      ...comparison.unmanaged.map(fn => unmanagedFunctionEntity(fn, context)),
+      ...catalog.teams.map(team => teamNamespaceEntity(team, context)),
+      ...(emitGroups
+        ? catalog.teams.map(team => teamGroupEntity(team, context))
+        : []),
+    ];
+    // Entity names are unique per kind, function names only per team: the first folder keeps the
+    // name, and the others are reported rather than left to the catalog's conflict handling.
+    const seen = new Map<string, string>();
+    const unique: DeferredEntity[] = [];
+    for (const entity of entities) {
+      const ref = stringifyEntityRef(entity);
+      const where = entity.metadata.annotations?.[ANNOTATION_LOCATION] ?? ref;
+      const first = seen.get(ref);
+      if (first) {
+        logger.warn(
+          `${where} describes ${ref}, which ${first} already describes; function names must be unique across teams in the catalog, rename one of them`,
+        );
+        continue;
+      }
+      seen.set(ref, where);
+      unique.push({ entity, locationKey: `${PROVIDER_NAME}:${ref}` });
+    }
+    return unique;
   }
 }

@@ -1,35 +1,509 @@
-import { startTestBackend } from '@backstage/backend-test-utils';
 import {
-  EntityProvider,
-  catalogProcessingExtensionPoint,
-} from '@backstage/plugin-catalog-node';
+  createBackendModule,
+  createBackendPlugin,
+  coreServices,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestBackend,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import {
+  FunctionListResponse,
+  FunctionStatus,
+} from '@internal/backstage-plugin-atonix-serverless-common';
+import express from 'express';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FunctionEntityProvider } from './FunctionEntityProvider';
 import { catalogModuleAtonixServerless } from './module';
+import { GitOpsTreeFixture } from './testing/gitopsTree';
+
+type CatalogError = { entity: string; errors: Array<{ message: string }> };
+
+/** The catalog as a user sees it: its REST API, polled until processing has caught up. */
+class CatalogReader {
+  constructor(readonly backend: TestBackend) {}
+
+  async entities(filter: string): Promise<Entity[]> {
+    const response = await fetch(
+      `http://localhost:${this.backend.server.port()}/api/catalog/entities/by-query?filter=${encodeURIComponent(
+        filter,
+      )}&limit=500`,
+      { headers: { authorization: mockCredentials.user.header() } },
+    );
+    if (!response.ok) {
+      throw new Error(`catalog answered ${response.status}`);
+    }
+    return (await response.json()).items;
+  }
+
+  async functions(): Promise<Entity[]> {
+    const items = await this.entities('kind=component,spec.type=function');
+    return items.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+  }
+
+  /** Polls until `check` passes; processing is asynchronous, so tests wait for the outcome. */
+  async eventually<T>(read: () => Promise<T>, check: (value: T) => void) {
+    let lastError: unknown;
+    for (let attempt = 0; attempt < 200; attempt++) {
+      const value = await read();
+      try {
+        check(value);
+        return value;
+      } catch (error) {
+        lastError = error;
+      }
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+    throw lastError;
+  }
+}
+
+function status(cluster: string, team: string, name: string): FunctionStatus {
+  return {
+    cluster,
+    namespace: team,
+    team,
+    name,
+    owner: `group:default/${team}`,
+    runtime: 'knative',
+    ready: 'True',
+    traffic: [],
+    replicas: { desired: 1, actual: 1 },
+    scaledToZero: false,
+    autoscaling: {
+      class: 'kpa.autoscaling.knative.dev',
+      metric: 'rps',
+      minScale: 0,
+    },
+    critical: false,
+    triggers: [],
+    observedAt: '2026-11-25T20:00:00Z',
+    stale: false,
+  } as FunctionStatus;
+}
+
+/** Stands in for the atonix-serverless backend's `GET /functions`, behind real service auth. */
+function inventoryPlugin(state: { response: FunctionListResponse }) {
+  return createBackendPlugin({
+    pluginId: 'atonix-serverless',
+    register(reg) {
+      reg.registerInit({
+        deps: { httpRouter: coreServices.httpRouter },
+        async init({ httpRouter }) {
+          const router = express.Router();
+          router.get('/functions', (req, res) => {
+            const offset = Number(req.query.offset ?? 0);
+            const limit = Number(req.query.limit ?? 50);
+            res.json({
+              ...state.response,
+              items: state.response.items.slice(offset, offset + limit),
+              offset,
+              limit,
+            });
+          });
+          httpRouter.use(router);
+        },
+      });
+    },
+  });
+}
+
+/** Hands the test the scheduler the catalog's modules get, to run the provider's task on demand. */
+function schedulerCapture(captured: { scheduler?: SchedulerService }) {
+  return createBackendModule({
+    pluginId: 'catalog',
+    moduleId: 'test-scheduler',
+    register(reg) {
+      reg.registerInit({
+        deps: { scheduler: coreServices.scheduler },
+        async init({ scheduler }) {
+          captured.scheduler = scheduler;
+        },
+      });
+    },
+  });
+}
+
+function catalogErrorsRecorder(errors: CatalogError[]) {
+  return createBackendModule({
+    pluginId: 'catalog',
+    moduleId: 'test-errors',
+    register(reg) {
+      reg.registerInit({
+        deps: { events: eventsServiceRef },
+        async init({ events }) {
+          await events.subscribe({
+            id: 'test-errors',
+            topics: ['experimental.catalog.errors'],
+            async onEvent(event) {
+              errors.push(event.eventPayload as CatalogError);
+            },
+          });
+        },
+      });
+    },
+  });
+}
 
 describe('catalogModuleAtonixServerless', () => {
-  it('adds the function entity provider to the catalog', async () => {
-    const providers: EntityProvider[] = [];
-    await startTestBackend({
-      extensionPoints: [
-        [
-          catalogProcessingExtensionPoint,
-          {
-            addEntityProvider: (...p: EntityProvider[]) =>
-              providers.push(...p.flat()),
-          },
-        ],
-      ],
-      features: [catalogModuleAtonixServerless],
-    });
+  let root: string;
+  let tree: GitOpsTreeFixture;
+  let backend: TestBackend | undefined;
+  const captured: { scheduler?: SchedulerService } = {};
 
-    expect(providers.map(p => p.getProviderName())).toEqual([
-      'atonix-serverless-functions',
-    ]);
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'atonix-catalog-'));
+    tree = new GitOpsTreeFixture(root);
   });
 
-  it('refuses to refresh before the catalog has connected it', async () => {
-    await expect(new FunctionEntityProvider().refresh()).rejects.toThrow(
-      'atonix-serverless-functions is not connected to the catalog yet',
+  afterEach(async () => {
+    await backend?.stop();
+    backend = undefined;
+    await rm(root, { recursive: true, force: true });
+  });
+
+  async function start(
+    options: {
+      catalog?: Record<string, unknown>;
+      features?: Parameters<typeof startTestBackend>[0]['features'];
+    } = {},
+  ) {
+    backend = await startTestBackend({
+      features: [
+        catalogPlugin,
+        catalogModuleAtonixServerless,
+        mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
+        schedulerCapture(captured),
+        mockServices.rootConfig.factory({
+          data: {
+            atonix: {
+              catalog: {
+                gitops: { type: 'dir', target: root },
+                drift: { enabled: false },
+                ...options.catalog,
+              },
+            },
+          },
+        }),
+        ...(options.features ?? []),
+      ],
+    });
+    return new CatalogReader(backend);
+  }
+
+  const refresh = () =>
+    captured.scheduler!.triggerTask(FunctionEntityProvider.taskId);
+
+  it('registers one Component per function folder and follows the tree as it changes', async () => {
+    await tree.writeTenants(['payments', 'analytics']);
+    await tree.writeFunction('payments', 'charge', {
+      critical: true,
+      scaling: { minScale: 1 },
+      description: 'Charges a card',
+    });
+    await tree.writeFunction('analytics', 'ingest', { runtime: 'openfaas' });
+    const catalog = await start({
+      catalog: {
+        gitops: {
+          type: 'dir',
+          target: root,
+          webUrl: 'https://github.com/AtonixCorp/gitops/tree/main',
+        },
+        drift: { enabled: false },
+        functionRepositoryUrl: 'https://github.com/AtonixCorp/{name}',
+      },
+    });
+    await refresh();
+
+    const [charge, ingest] = await catalog.eventually(
+      () => catalog.functions(),
+      items =>
+        expect(items.map(e => e.metadata.name)).toEqual(['charge', 'ingest']),
     );
+    expect(charge.spec).toEqual({
+      type: 'function',
+      lifecycle: 'production',
+      owner: 'group:payments',
+      dependsOn: ['resource:payments-namespace'],
+    });
+    expect(charge.metadata.description).toBe('Charges a card');
+    expect(charge.metadata.annotations).toMatchObject({
+      'backstage.io/kubernetes-id': 'charge',
+      'backstage.io/kubernetes-namespace': 'payments',
+      'atonix.io/runtime': 'knative',
+      'atonix.io/team': 'payments',
+      'atonix.io/gitops-path': 'gitops/functions/payments/charge',
+      'atonix.io/critical': 'true',
+      'backstage.io/managed-by-location': `file:${root}/gitops/functions/payments/charge/function.yaml`,
+      'backstage.io/managed-by-origin-location': `file:${root}/gitops/functions/payments/charge/function.yaml`,
+      'backstage.io/source-location':
+        'url:https://github.com/AtonixCorp/charge',
+    });
+    expect(charge.metadata.annotations).not.toHaveProperty('atonix.io/drift');
+    expect(charge.metadata.links).toEqual([
+      {
+        url: 'https://github.com/AtonixCorp/gitops/tree/main/gitops/functions/payments/charge',
+        title: 'Deployment manifests (GitOps)',
+        icon: 'github',
+      },
+      {
+        url: 'https://github.com/AtonixCorp/charge',
+        title: 'Source repository',
+        icon: 'github',
+      },
+    ]);
+    expect(ingest.spec?.lifecycle).toBe('experimental');
+    expect(ingest.metadata.annotations?.['atonix.io/runtime']).toBe('openfaas');
+    expect(ingest.metadata.annotations?.['atonix.io/critical']).toBe('false');
+
+    await tree.writeFunction('payments', 'refund');
+    await tree.writeFunction('payments', 'charge', {
+      description: 'Charges a card, twice as fast',
+    });
+    await tree.removeFunction('analytics', 'ingest');
+    await refresh();
+
+    const after = await catalog.eventually(
+      () => catalog.functions(),
+      items => {
+        expect(items.map(e => e.metadata.name)).toEqual(['charge', 'refund']);
+        expect(items[0].metadata.description).toBe(
+          'Charges a card, twice as fast',
+        );
+      },
+    );
+    expect(after[0].spec?.lifecycle).toBe('experimental');
+  });
+
+  it('registers a Group and a namespace Resource per tenant, and no Group when groups are external', async () => {
+    await tree.writeTenants(['payments', 'analytics']);
+    let catalog = await start({
+      catalog: {
+        gitops: { type: 'dir', target: root },
+        drift: { enabled: false },
+        groups: { parent: 'platform' },
+      },
+    });
+    await refresh();
+    const groups = await catalog.eventually(
+      () => catalog.entities('kind=group'),
+      items =>
+        expect(items.map(e => e.metadata.name).sort()).toEqual([
+          'analytics',
+          'payments',
+        ]),
+    );
+    expect(groups.find(g => g.metadata.name === 'payments')?.spec).toEqual({
+      type: 'team',
+      children: [],
+      parent: 'platform',
+    });
+    const namespaces = await catalog.eventually(
+      () => catalog.entities('kind=resource'),
+      items => expect(items).toHaveLength(2),
+    );
+    expect(
+      namespaces.find(r => r.metadata.name === 'payments-namespace')?.spec,
+    ).toEqual({
+      type: 'kubernetes-namespace',
+      owner: 'group:payments',
+    });
+    await backend!.stop();
+
+    catalog = await start({
+      catalog: {
+        gitops: { type: 'dir', target: root },
+        drift: { enabled: false },
+        groups: { source: 'external' },
+      },
+    });
+    await refresh();
+    await catalog.eventually(
+      () => catalog.entities('kind=resource'),
+      items => expect(items).toHaveLength(2),
+    );
+    expect(await catalog.entities('kind=group')).toEqual([]);
+  });
+
+  it('reports a malformed function folder as a processing error with file and reason, and registers the rest', async () => {
+    const errors: CatalogError[] = [];
+    await tree.writeFunction('payments', 'charge');
+    await tree.writeFunction('payments', 'refund');
+    await tree.writeFunction('payments', 'broken', {
+      scaling: { maxScale: 0 },
+    });
+    await tree.writeFile(
+      'gitops/functions/analytics/ingest/service.yaml',
+      'kind: Service\n',
+    );
+    const catalog = await start({ features: [catalogErrorsRecorder(errors)] });
+    await refresh();
+
+    await catalog.eventually(
+      async () => errors,
+      received =>
+        expect(received.map(e => e.entity).sort()).toEqual([
+          'component:default/broken',
+          'component:default/ingest',
+        ]),
+    );
+    expect(
+      errors.find(e => e.entity === 'component:default/broken')?.errors[0]
+        .message,
+    ).toBe(
+      'gitops/functions/payments/broken/function.yaml spec.scaling.maxScale: Too small: expected number to be >=1',
+    );
+    expect(
+      errors.find(e => e.entity === 'component:default/ingest')?.errors[0]
+        .message,
+    ).toMatch(
+      /^gitops\/functions\/analytics\/ingest\/function.yaml is missing: every function folder needs the spec/,
+    );
+    await catalog.eventually(
+      () => catalog.functions(),
+      items =>
+        expect(items.map(e => e.metadata.name)).toEqual(['charge', 'refund']),
+    );
+  });
+
+  it('keeps the last good version of a function whose spec breaks, with the error on it', async () => {
+    await tree.writeFunction('payments', 'charge', {
+      description: 'Charges a card',
+    });
+    const catalog = await start();
+    await refresh();
+    await catalog.eventually(
+      () => catalog.functions(),
+      items => expect(items).toHaveLength(1),
+    );
+
+    await tree.writeFile(
+      'gitops/functions/payments/charge/function.yaml',
+      'apiVersion: atonix.io/v1alpha1\nkind: Function\nspec: [unclosed\n',
+    );
+    await refresh();
+
+    const [charge] = await catalog.eventually(
+      () => catalog.functions(),
+      ([entity]) =>
+        expect((entity as any).status?.items?.[0]?.error?.message).toMatch(
+          /^gitops\/functions\/payments\/charge\/function.yaml is not valid YAML: /,
+        ),
+    );
+    expect(charge.metadata.description).toBe('Charges a card');
+  });
+
+  it('shows drift: GitOps functions missing from a synced cluster, and functions running outside GitOps', async () => {
+    await tree.writeTenants(['payments']);
+    await tree.writeFunction('payments', 'charge');
+    await tree.writeFunction('payments', 'refund');
+    const state = {
+      response: {
+        items: [
+          status('production', 'payments', 'charge'),
+          status('staging', 'payments', 'charge'),
+          status('staging', 'payments', 'refund'),
+          status('production', 'payments', 'legacy-webhook'),
+          status('qa', 'payments', 'only-in-qa'),
+        ],
+        totalCount: 5,
+        offset: 0,
+        limit: 500,
+        clusters: [
+          { name: 'production', synced: true, stale: false },
+          { name: 'staging', synced: true, stale: false },
+          { name: 'qa', synced: false, stale: false },
+        ],
+      } as FunctionListResponse,
+    };
+    const catalog = await start({
+      catalog: {
+        gitops: { type: 'dir', target: root },
+        drift: { enabled: true },
+      },
+      features: [inventoryPlugin(state)],
+    });
+    await refresh();
+
+    const [charge, legacy, refund] = await catalog.eventually(
+      () => catalog.functions(),
+      items =>
+        expect(items.map(e => e.metadata.name)).toEqual([
+          'charge',
+          'legacy-webhook',
+          'refund',
+        ]),
+    );
+    expect(charge.metadata.annotations?.['atonix.io/drift']).toBe('in-sync');
+    expect(refund.metadata.annotations).toMatchObject({
+      'atonix.io/drift': 'not-running',
+      'atonix.io/drift-reason': expect.stringContaining(
+        'gitops/functions/payments/refund is in the GitOps repository but the function does not run in production',
+      ),
+    });
+    expect(legacy.metadata.annotations).toMatchObject({
+      'atonix.io/drift': 'not-in-gitops',
+      'atonix.io/drift-reason': expect.stringContaining(
+        'Runs in production/payments but gitops/functions/payments/legacy-webhook does not exist',
+      ),
+    });
+    expect(legacy.metadata.annotations).not.toHaveProperty(
+      'atonix.io/gitops-path',
+    );
+    expect(legacy.spec?.owner).toBe('group:payments');
+
+    state.response = {
+      ...state.response,
+      items: state.response.items.filter(s => s.name !== 'legacy-webhook'),
+      totalCount: 4,
+    };
+    state.response.items.push(status('production', 'payments', 'refund'));
+    state.response.totalCount = 5;
+    await refresh();
+    await catalog.eventually(
+      () => catalog.functions(),
+      items => {
+        expect(items.map(e => e.metadata.name)).toEqual(['charge', 'refund']);
+        expect(items[1].metadata.annotations?.['atonix.io/drift']).toBe(
+          'in-sync',
+        );
+      },
+    );
+  });
+
+  it('emits functions without drift when the cluster inventory cannot be read', async () => {
+    await tree.writeFunction('payments', 'charge');
+    const catalog = await start({
+      catalog: {
+        gitops: { type: 'dir', target: root },
+        drift: { enabled: true },
+      },
+    });
+    await refresh();
+    const [charge] = await catalog.eventually(
+      () => catalog.functions(),
+      items => expect(items).toHaveLength(1),
+    );
+    expect(charge.metadata.annotations).not.toHaveProperty('atonix.io/drift');
+  });
+
+  it('registers nothing and reads no repository when atonix.catalog is not configured', async () => {
+    backend = await startTestBackend({
+      features: [
+        catalogPlugin,
+        catalogModuleAtonixServerless,
+        mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
+        schedulerCapture(captured),
+      ],
+    });
+    await expect(refresh()).rejects.toThrow(/not found/i);
   });
 });

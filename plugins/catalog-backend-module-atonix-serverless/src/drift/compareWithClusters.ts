@@ -1,0 +1,105 @@
+import {
+  FunctionDrift,
+  FunctionStatus,
+} from '@internal/backstage-plugin-atonix-serverless-common';
+import { GitOpsFunction } from '../gitops/readGitOpsCatalog';
+import { ClusterInventory } from './FunctionInventoryClient';
+
+/** How one function of the GitOps repository fares in the clusters. */
+export interface FunctionDriftStatus {
+  drift: FunctionDrift;
+  reason: string;
+}
+
+/** A function that runs in at least one cluster and has no folder in the GitOps repository. */
+export interface UnmanagedFunction {
+  team: string;
+  name: string;
+  /** The first cluster's report; where a function runs in several clusters they share a spec. */
+  status: FunctionStatus;
+  /** `cluster/namespace` of every place it runs. */
+  placements: string[];
+}
+
+export interface ClusterComparison {
+  /** By `<team>/<name>`; empty when no checked cluster is synced (nothing is known yet). */
+  functions: Map<string, FunctionDriftStatus>;
+  unmanaged: UnmanagedFunction[];
+}
+
+export function functionKey(team: string, name: string): string {
+  return `${team}/${name}`;
+}
+
+/**
+ * Compares the GitOps repository with what the clusters run. Every GitOps function is expected in
+ * each checked cluster (all clusters run the same tenants and functions; see
+ * gitops/clusters/README.md), and only clusters whose watches have synced are checked, so a backend
+ * that just started does not report every function as missing.
+ */
+export function compareWithClusters(
+  functions: GitOpsFunction[],
+  inventory: ClusterInventory,
+  requiredClusters?: string[],
+): ClusterComparison {
+  const checked = inventory.clusters
+    .filter(c => c.synced && !c.stale)
+    .map(c => c.name)
+    .filter(name => !requiredClusters || requiredClusters.includes(name))
+    .sort();
+  const result: ClusterComparison = { functions: new Map(), unmanaged: [] };
+  if (checked.length === 0) {
+    return result;
+  }
+  const running = new Map<string, FunctionStatus[]>();
+  for (const status of inventory.items) {
+    if (!checked.includes(status.cluster)) {
+      continue;
+    }
+    const key = functionKey(status.team, status.name);
+    running.set(key, [...(running.get(key) ?? []), status]);
+  }
+
+  for (const { folder, spec } of functions) {
+    const key = functionKey(spec.team, spec.name);
+    const placements = running.get(key) ?? [];
+    running.delete(key);
+    const missing = checked.filter(
+      cluster => !placements.some(p => p.cluster === cluster),
+    );
+    result.functions.set(
+      key,
+      missing.length === 0
+        ? {
+            drift: 'in-sync',
+            reason: `Runs in ${checked.join(', ')} as ${folder} describes.`,
+          }
+        : {
+            drift: 'not-running',
+            reason: `${folder} is in the GitOps repository but the function does not run in ${missing.join(
+              ', ',
+            )}; check that ${
+              spec.team
+            }/kustomization.yaml in gitops/functions lists it and the team's Flux Kustomization "functions" is ready there.`,
+          },
+    );
+  }
+
+  for (const placements of running.values()) {
+    const [status] = placements;
+    result.unmanaged.push({
+      team: status.team,
+      name: status.name,
+      status,
+      placements: placements.map(p => `${p.cluster}/${p.namespace}`),
+    });
+  }
+  return result;
+}
+
+/** The sentence shown on a function that runs without a GitOps folder. */
+export function unmanagedReason(fn: UnmanagedFunction): string {
+  return `Runs in ${fn.placements.join(', ')} but gitops/functions/${fn.team}/${
+    fn.name
+  } does not exist: it was applied outside GitOps, or its folder was deleted and Flux has not pruned it yet. Add the folder (scaffolder or \`yarn atonix render\`) or delete the function from the cluster through Flux.`;
+}
