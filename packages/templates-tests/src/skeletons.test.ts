@@ -78,6 +78,11 @@ const cases: SkeletonCase[] = [
       triggerType: 'cloudevents',
     }),
   },
+  {
+    template: 'openfaas-function',
+    skeletonPath: './skeleton',
+    values: baseValues({ runtime: 'openfaas', critical: true }),
+  },
 ];
 
 async function listFiles(dir: string): Promise<string[]> {
@@ -346,3 +351,37 @@ describe.each(cases)(
     }, 120_000);
   },
 );
+
+describe('openfaas-function ./skeleton', () => {
+  it('runs the Node server behind of-watchdog in HTTP mode', async () => {
+    const workDir = await mkdtemp(join(tmpdir(), 'atonix-skeleton-'));
+    try {
+      const values = baseValues({ runtime: 'openfaas', port: 8080 });
+      await renderSkeleton({
+        template: 'openfaas-function',
+        skeletonPath: './skeleton',
+        values,
+        targetDir: workDir,
+      });
+      const dockerfile = await readFile(join(workDir, 'Dockerfile'), 'utf8');
+      const env = Object.fromEntries(
+        [...dockerfile.matchAll(/^\s*(?:ENV\s+)?([A-Za-z_]+)="([^"]*)"/gm)].map(
+          ([, key, value]) => [key, value],
+        ),
+      );
+      expect(env).toMatchObject({
+        mode: 'http',
+        port: String(values.port),
+        fprocess: '/nodejs/bin/node src/index.js',
+        prefix_logs: 'false',
+      });
+      expect(env.upstream_url).toBe(`http://127.0.0.1:${env.PORT}`);
+      expect(dockerfile).toMatch(
+        /^COPY --from=watchdog \/fwatchdog \/usr\/bin\/fwatchdog$/m,
+      );
+      expect(dockerfile).toMatch(/^ENTRYPOINT \["\/usr\/bin\/fwatchdog"\]$/m);
+    } finally {
+      await rm(workDir, { recursive: true, force: true });
+    }
+  });
+});

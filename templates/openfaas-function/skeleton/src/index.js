@@ -1,0 +1,19 @@
+import { createLogger } from './log.js';
+import { createFunctionServer } from './server.js';
+
+// In the image this process sits behind the OpenFaaS watchdog, which listens on the function's
+// port and forwards to PORT (see the Dockerfile); run alone (`npm start`) it serves directly.
+const port = Number(process.env.PORT ?? ${{ values.port }});
+const logger = createLogger(process.stdout, { function: '${{ values.name }}' });
+const server = createFunctionServer({ logger });
+
+server.listen(port, () => logger.info('listening', { port }));
+
+// Replicas are stopped when OpenFaaS scales the function down: finish the requests in flight,
+// then exit.
+process.once('SIGTERM', () => {
+  logger.info('shutting down');
+  server.close(() => process.exit(0));
+  server.closeIdleConnections();
+  setTimeout(() => process.exit(1), 25_000).unref();
+});

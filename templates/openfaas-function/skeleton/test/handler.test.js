@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { handle } from '../src/handler.js';
+
+const request = (query = '', body = undefined) => ({
+  method: 'GET',
+  path: '/',
+  query: new URLSearchParams(query),
+  body,
+});
+
+describe('handle', () => {
+  it('greets the world by default', async () => {
+    assert.deepEqual(await handle(request()), {
+      status: 200,
+      body: { message: 'Hello, world!' },
+    });
+  });
+
+  it('greets the name from the query string or the JSON body', async () => {
+    assert.equal(
+      (await handle(request('name=Ada'))).body.message,
+      'Hello, Ada!',
+    );
+    assert.equal(
+      (await handle(request('', { name: 'Grace' }))).body.message,
+      'Hello, Grace!',
+    );
+  });
+
+  it('rejects a name that is not a short string', async () => {
+    assert.equal((await handle(request('', { name: 42 }))).status, 400);
+    assert.equal(
+      (await handle(request(`name=${'x'.repeat(101)}`))).status,
+      400,
+    );
+  });
+});
