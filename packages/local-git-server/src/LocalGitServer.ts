@@ -67,24 +67,9 @@ export class LocalGitServer {
     return `${this.baseUrl}/${repo}.git`;
   }
 
-  /**
-   * Creates (or replaces) a repository whose `main` branch holds one commit with the contents of
-   * `sourceDir`, placed under `prefix` inside the repository.
-   */
+  /** See {@link seedRepository}; `repo` is created in this server's root. */
   async seedRepo(repo: string, sourceDir: string, prefix = ''): Promise<void> {
-    const bare = this.#repoDir(`${repo}.git`);
-    await rm(bare, { recursive: true, force: true });
-    await initBareRepo(bare);
-    const work = await mkdtemp(join(tmpdir(), 'atonix-git-seed-'));
-    try {
-      await git(['init', '-q', '-b', 'main'], work);
-      await cp(sourceDir, join(work, prefix), { recursive: true });
-      await git(['add', '-A'], work);
-      await git(['commit', '-q', '-m', `Seed from ${sourceDir}`], work);
-      await git(['push', '-q', bare, 'main'], work);
-    } finally {
-      await rm(work, { recursive: true, force: true });
-    }
+    await seedRepository(this.#root, repo, sourceDir, prefix);
   }
 
   async stop(): Promise<void> {
@@ -213,6 +198,31 @@ export class LocalGitServer {
         resolve();
       });
     });
+  }
+}
+
+/**
+ * Creates (or replaces) the bare repository `<root>/<repo>.git` whose `main` branch holds one
+ * commit with the contents of `sourceDir`, placed under `prefix` inside the repository.
+ */
+export async function seedRepository(
+  root: string,
+  repo: string,
+  sourceDir: string,
+  prefix = '',
+): Promise<void> {
+  const bare = join(root, `${repo}.git`);
+  await rm(bare, { recursive: true, force: true });
+  await initBareRepo(bare);
+  const work = await mkdtemp(join(tmpdir(), 'atonix-git-seed-'));
+  try {
+    await git(['init', '-q', '-b', 'main'], work);
+    await cp(sourceDir, join(work, prefix), { recursive: true });
+    await git(['add', '-A'], work);
+    await git(['commit', '-q', '-m', `Seed from ${sourceDir}`], work);
+    await git(['push', '-q', bare, 'main'], work);
+  } finally {
+    await rm(work, { recursive: true, force: true });
   }
 }
 

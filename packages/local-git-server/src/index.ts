@@ -3,5 +3,5 @@
  *
  * @packageDocumentation
  */
-export { LocalGitServer } from './LocalGitServer';
+export { LocalGitServer, seedRepository } from './LocalGitServer';
 export type { LocalGitServerOptions } from './LocalGitServer';

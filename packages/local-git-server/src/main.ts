@@ -1,13 +1,13 @@
 /*
  * Runs the local git server for `./run start`:
  *   node --require @backstage/cli/config/nodeTransform.cjs src/main.ts \
- *     --port 7011 --root /tmp/repos --seed AtonixCorp/gitops=../../gitops:gitops
+ *     --port 7011 --root /tmp/repos --seed AtonixCorp/atonix-serverless=../../gitops:gitops
  * `--seed <repo>=<folder>[:<prefix>]` creates <repo> with one commit holding <folder> under <prefix>.
  */
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { LocalGitServer } from './LocalGitServer';
+import { LocalGitServer, seedRepository } from './LocalGitServer';
 
 async function main() {
   const { values } = parseArgs({
@@ -22,20 +22,19 @@ async function main() {
   }
   const root = resolve(values.root);
   await mkdir(root, { recursive: true });
-  const server = await LocalGitServer.start({
-    root,
-    port: Number(values.port),
-  });
+  // Seed first, listen after: whoever waits for the port finds the repositories complete.
   for (const seed of values.seed) {
     const match = /^([^=]+)=([^:]+)(?::(.*))?$/.exec(seed);
     if (!match) {
       throw new Error(`--seed ${seed}: expected <repo>=<folder>[:<prefix>]`);
     }
-    await server.seedRepo(match[1], resolve(match[2]), match[3] ?? '');
-    process.stdout.write(
-      `seeded ${server.repoUrl(match[1])} from ${match[2]}\n`,
-    );
+    await seedRepository(root, match[1], resolve(match[2]), match[3] ?? '');
+    process.stdout.write(`seeded ${match[1]}.git from ${match[2]}\n`);
   }
+  const server = await LocalGitServer.start({
+    root,
+    port: Number(values.port),
+  });
   process.stdout.write(
     `local git server ready on ${server.baseUrl} (repositories in ${root})\n`,
   );

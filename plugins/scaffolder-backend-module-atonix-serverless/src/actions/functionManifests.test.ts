@@ -119,6 +119,30 @@ describe('atonix:function:manifests', () => {
     );
   });
 
+  it('treats null answers as not set', async () => {
+    await run({
+      ...baseSpec,
+      description: null,
+      scaling: null,
+      trigger: { type: 'cloudevents', source: null },
+    });
+    const spec = parse(
+      await readFile(
+        join(
+          workspace.path,
+          'gitops-repo/gitops/functions/payments/charge-card/function.yaml',
+        ),
+        'utf8',
+      ),
+    );
+    expect(spec.trigger).toEqual({
+      type: 'cloudevents',
+      broker: 'default',
+      filters: {},
+    });
+    expect(spec.scaling.maxScale).toBe(50);
+  });
+
   it('renders an OpenFaaS function', async () => {
     await run({ ...baseSpec, name: 'resize-image', runtime: 'openfaas' });
     const files = Object.keys(

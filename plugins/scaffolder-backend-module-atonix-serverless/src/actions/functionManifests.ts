@@ -40,7 +40,7 @@ export function createFunctionManifestsAction(options: {
           z
             .record(z.unknown())
             .describe(
-              'The FunctionSpec (name, team, image, runtime, port, env, secretEnv, scaling, critical, trigger, resources); team may be a Group ref such as group:default/payments',
+              'The FunctionSpec (name, team, image, runtime, port, env, secretEnv, scaling, critical, trigger, resources); team may be a Group ref such as group:default/payments; null means not set',
             ),
         repoPath: z =>
           z
@@ -66,7 +66,7 @@ export function createFunctionManifestsAction(options: {
         ctx.workspacePath,
         posix.join(repoPath, GITOPS_ROOT),
       );
-      const input = ctx.input.spec;
+      const input = withoutNulls(ctx.input.spec) as Record<string, unknown>;
       const parsed = parseFunctionSpec({
         ...input,
         ...(typeof input.team === 'string' && {
@@ -117,4 +117,22 @@ export function createFunctionManifestsAction(options: {
       );
     },
   });
+}
+
+/**
+ * Template expressions render an unanswered optional question as null (`${{ x if y else none }}`);
+ * in a spec, null means "not set", so the model's defaults apply.
+ */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map(withoutNulls);
+  }
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== null)
+        .map(([k, v]) => [k, withoutNulls(v)]),
+    );
+  }
+  return value;
 }
