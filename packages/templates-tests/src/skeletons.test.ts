@@ -6,7 +6,9 @@ import {
   ANNOTATION_KUBERNETES_NAMESPACE,
   ANNOTATION_RUNTIME,
   ANNOTATION_TEAM,
+  parseFunctionSpec,
 } from '@internal/backstage-plugin-atonix-serverless-common';
+import { renderFunctionFolder } from '@internal/backstage-plugin-atonix-serverless-node';
 import { spawnSync } from 'node:child_process';
 import {
   mkdir,
@@ -384,4 +386,101 @@ describe('openfaas-function ./skeleton', () => {
       await rm(workDir, { recursive: true, force: true });
     }
   });
+});
+
+describe('the image bump of the CI workflows', () => {
+  const bumpStep = async (skeleton: SkeletonCase) => {
+    const workDir = await mkdtemp(join(tmpdir(), 'atonix-skeleton-'));
+    try {
+      await renderSkeleton({ ...skeleton, targetDir: workDir });
+      const workflow = parse(
+        await readFile(join(workDir, '.github/workflows/ci.yaml'), 'utf8'),
+      );
+      return {
+        env: workflow.env,
+        gitopsJob: workflow.jobs.gitops,
+        step: workflow.jobs.gitops.steps.find(
+          (s: any) => s.name === 'Point the function at the new image',
+        ),
+      };
+    } finally {
+      await rm(workDir, { recursive: true, force: true });
+    }
+  };
+
+  it('is the same job in every skeleton', async () => {
+    const jobs = await Promise.all(
+      cases.map(async skeleton => (await bumpStep(skeleton)).gitopsJob),
+    );
+    for (const job of jobs.slice(1)) {
+      expect(job).toEqual(jobs[0]);
+    }
+  });
+
+  it.each([
+    ['a Knative HTTP function', { runtime: 'knative' }],
+    [
+      'a CloudEvents function with a Kafka source',
+      {
+        runtime: 'knative',
+        trigger: {
+          type: 'cloudevents',
+          filters: { type: 'com.atonixcorp.order.created' },
+          source: {
+            type: 'kafka',
+            bootstrapServers: ['kafka:9092'],
+            topics: ['orders'],
+          },
+        },
+      },
+    ],
+    ['an OpenFaaS function', { runtime: 'openfaas' }],
+  ])(
+    'turns %s folder into exactly what re-rendering it with the new image gives',
+    async (_kind, overrides) => {
+      const values = baseValues({});
+      const { env, step } = await bumpStep({
+        template: 'knative-http-function',
+        skeletonPath: './skeleton/node',
+        values,
+      });
+      const specOf = (image: string) => {
+        const parsed = parseFunctionSpec({
+          name: values.name,
+          team: values.team,
+          image,
+          ...overrides,
+        });
+        if (!parsed.success) throw new Error(JSON.stringify(parsed.issues));
+        return parsed.spec;
+      };
+      const sha = 'fedcba9876543210fedcba9876543210fedcba98';
+      const gitops = await mkdtemp(join(tmpdir(), 'atonix-gitops-'));
+      try {
+        const folder = join(gitops, values.gitopsPath);
+        await mkdir(folder, { recursive: true });
+        for (const file of renderFunctionFolder(
+          specOf(`${values.imageRepository}:latest`),
+        )) {
+          await writeFile(join(folder, file.name), file.content);
+        }
+        spawnSync('git', ['init', '-q'], { cwd: gitops });
+        const result = runStep(step.run, gitops, { ...env, GITHUB_SHA: sha });
+        expect({ status: result.status, stderr: result.stderr }).toEqual({
+          status: 0,
+          stderr: '',
+        });
+        for (const file of renderFunctionFolder(
+          specOf(`${values.imageRepository}:${sha}`),
+        )) {
+          expect({
+            file: file.name,
+            content: await readFile(join(folder, file.name), 'utf8'),
+          }).toEqual({ file: file.name, content: file.content });
+        }
+      } finally {
+        await rm(gitops, { recursive: true, force: true });
+      }
+    },
+  );
 });
