@@ -1,0 +1,334 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { parse, parseAllDocuments } from 'yaml';
+
+/**
+ * The Flux entry points and the platform layer of the committed GitOps tree, built with the real
+ * `kubectl kustomize` exactly as kustomize-controller would build each path.
+ */
+
+const run = promisify(execFile);
+const REPO_ROOT = resolve(__dirname, '../../../..');
+const CLUSTERS = ['staging', 'production'];
+const FLUX_KUSTOMIZATION = 'kustomize.toolkit.fluxcd.io/v1';
+
+interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+  };
+  spec?: any;
+}
+
+function parseObjects(text: string): K8sObject[] {
+  return parseAllDocuments(text)
+    .map(doc => doc.toJS() as K8sObject | null)
+    .filter((object): object is K8sObject => object !== null);
+}
+
+async function kustomize(dir: string): Promise<K8sObject[]> {
+  const { stdout } = await run('kubectl', ['kustomize', dir], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return parseObjects(stdout);
+}
+
+const ofKind = (objects: K8sObject[], kind: string) =>
+  objects.filter(object => object.kind === kind);
+
+/** Every path Flux reconciles on a cluster, found by following Kustomizations from the root. */
+async function fluxGraph(cluster: string) {
+  const sync = parseObjects(
+    await readFile(
+      join(REPO_ROOT, 'gitops/clusters', cluster, 'flux-system/gotk-sync.yaml'),
+      'utf8',
+    ),
+  );
+  const root = ofKind(sync, 'Kustomization')[0];
+  const builds = new Map<string, K8sObject[]>();
+  const pending: string[] = [root.spec.path];
+  while (pending.length > 0) {
+    const path = pending.shift()!;
+    if (builds.has(path)) continue;
+    const objects = await kustomize(join(REPO_ROOT, path));
+    builds.set(path, objects);
+    for (const object of ofKind(objects, 'Kustomization')) {
+      if (object.apiVersion === FLUX_KUSTOMIZATION)
+        pending.push(object.spec.path);
+    }
+  }
+  return { root, builds };
+}
+
+describe.each(CLUSTERS)('the %s cluster', cluster => {
+  let graph: Awaited<ReturnType<typeof fluxGraph>>;
+  let clusterObjects: K8sObject[];
+
+  beforeAll(async () => {
+    graph = await fluxGraph(cluster);
+    clusterObjects = graph.builds.get(`./gitops/clusters/${cluster}`)!;
+  });
+
+  it('builds every folder Flux points at with kubectl kustomize', () => {
+    expect([...graph.builds.keys()]).toEqual(
+      expect.arrayContaining([
+        `./gitops/clusters/${cluster}`,
+        `./gitops/infrastructure/controllers/${cluster}`,
+        `./gitops/infrastructure/configs/${cluster}`,
+        './gitops/tenants',
+        './gitops/functions/payments',
+        './gitops/functions/analytics',
+      ]),
+    );
+    const empty = [...graph.builds]
+      .filter(([, objects]) => objects.length === 0)
+      .map(([path]) => path);
+    expect(empty).toEqual([]);
+  });
+
+  it('reconciles controllers, then configs, then tenants, each waiting for the one before', () => {
+    // flux-system is bootstrap's own sync of this folder (checked in the lockdown test).
+    const kustomizations = ofKind(clusterObjects, 'Kustomization').filter(
+      k => k.metadata.name !== 'flux-system',
+    );
+    const byName = new Map(kustomizations.map(k => [k.metadata.name, k]));
+    expect([...byName.keys()].sort()).toEqual([
+      'infra-configs',
+      'infra-controllers',
+      'tenants',
+    ]);
+    expect(byName.get('infra-controllers')!.spec.dependsOn).toBeUndefined();
+    expect(byName.get('infra-configs')!.spec.dependsOn).toEqual([
+      { name: 'infra-controllers' },
+    ]);
+    expect(byName.get('tenants')!.spec.dependsOn).toEqual([
+      { name: 'infra-configs' },
+    ]);
+    for (const kustomization of kustomizations) {
+      expect(kustomization.spec).toMatchObject({
+        interval: expect.any(String),
+        timeout: expect.any(String),
+        prune: true,
+        wait: true,
+        // The controllers default to the powerless `default` account; platform syncs say who they are.
+        serviceAccountName: 'kustomize-controller',
+        sourceRef: { kind: 'GitRepository', name: 'flux-system' },
+      });
+    }
+  });
+
+  it('locks Flux down for multi-tenancy once bootstrap adds the controllers', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'atonix-flux-system-'));
+    try {
+      const fluxSystem = join(
+        REPO_ROOT,
+        'gitops/clusters',
+        cluster,
+        'flux-system',
+      );
+      for (const file of ['kustomization.yaml', 'gotk-sync.yaml']) {
+        await writeFile(
+          join(dir, file),
+          await readFile(join(fluxSystem, file)),
+        );
+      }
+      // What `flux bootstrap` writes into gotk-components.yaml, reduced to the patched fields.
+      const controllers = [
+        'source-controller',
+        'kustomize-controller',
+        'helm-controller',
+        'notification-controller',
+      ];
+      await writeFile(
+        join(dir, 'gotk-components.yaml'),
+        controllers
+          .map(name =>
+            [
+              'apiVersion: apps/v1',
+              'kind: Deployment',
+              `metadata: {name: ${name}, namespace: flux-system}`,
+              `spec: {template: {spec: {containers: [{name: manager, args: [--log-level=info]}]}}}`,
+            ].join('\n'),
+          )
+          .join('\n---\n'),
+      );
+      const objects = await kustomize(dir);
+      const args = Object.fromEntries(
+        ofKind(objects, 'Deployment').map(d => [
+          d.metadata.name,
+          d.spec.template.spec.containers[0].args,
+        ]),
+      );
+      expect(args['kustomize-controller']).toEqual(
+        expect.arrayContaining([
+          '--no-cross-namespace-refs=true',
+          '--no-remote-bases=true',
+          '--default-service-account=default',
+        ]),
+      );
+      expect(args['helm-controller']).toEqual(
+        expect.arrayContaining([
+          '--no-cross-namespace-refs=true',
+          '--default-service-account=default',
+        ]),
+      );
+      expect(args['notification-controller']).toContain(
+        '--no-cross-namespace-refs=true',
+      );
+      expect(args['source-controller']).toEqual(['--log-level=info']);
+      const root = ofKind(objects, 'Kustomization')[0];
+      expect(root.spec).toMatchObject({
+        path: `./gitops/clusters/${cluster}`,
+        serviceAccountName: 'kustomize-controller',
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('installs every chart at a pinned version from a source Flux may use', () => {
+    const controllers = graph.builds.get(
+      `./gitops/infrastructure/controllers/${cluster}`,
+    )!;
+    const repositories = new Set(
+      ofKind(controllers, 'HelmRepository').map(
+        r => `${r.metadata.namespace}/${r.metadata.name}`,
+      ),
+    );
+    const namespaces = new Set(
+      ofKind(controllers, 'Namespace').map(n => n.metadata.name),
+    );
+    const releases = ofKind(controllers, 'HelmRelease');
+    const releaseNames = new Set(releases.map(r => r.metadata.name));
+    expect(releases.length).toBeGreaterThan(0);
+    const problems: string[] = [];
+    for (const release of releases) {
+      const { chart, serviceAccountName, targetNamespace, dependsOn } =
+        release.spec;
+      const where = `HelmRelease ${release.metadata.name}`;
+      if (!/^v?\d+\.\d+\.\d+$/.test(chart.spec.version)) {
+        problems.push(
+          `${where}: chart version ${chart.spec.version} is not pinned`,
+        );
+      }
+      // --no-cross-namespace-refs: the chart source must sit next to the release.
+      const source = `${release.metadata.namespace}/${chart.spec.sourceRef.name}`;
+      if (!repositories.has(source)) {
+        problems.push(`${where}: no HelmRepository ${source}`);
+      }
+      if (serviceAccountName !== 'helm-controller') {
+        problems.push(
+          `${where}: runs as ${serviceAccountName}, not helm-controller`,
+        );
+      }
+      if (!namespaces.has(targetNamespace)) {
+        problems.push(`${where}: namespace ${targetNamespace} is not created`);
+      }
+      for (const { name } of dependsOn ?? []) {
+        if (!releaseNames.has(name)) {
+          problems.push(`${where}: depends on missing HelmRelease ${name}`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('per-cluster overlays', () => {
+  it.each([
+    'gitops/infrastructure/controllers',
+    'gitops/infrastructure/configs',
+  ])('%s differ between clusters only by patches over base', async folder => {
+    for (const cluster of CLUSTERS) {
+      const kustomization = parse(
+        await readFile(
+          join(REPO_ROOT, folder, cluster, 'kustomization.yaml'),
+          'utf8',
+        ),
+      );
+      expect({ cluster, resources: kustomization.resources }).toEqual({
+        cluster,
+        resources: ['../base'],
+      });
+    }
+  });
+});
+
+describe('log shipping', () => {
+  it('labels Loki streams by namespace, function, Knative service and revision', async () => {
+    const controllers = await kustomize(
+      join(REPO_ROOT, 'gitops/infrastructure/controllers/base'),
+    );
+    const shipper = ofKind(controllers, 'HelmRelease').find(
+      r => r.spec.chart.spec.chart === 'fluent-bit',
+    )!;
+    expect(shipper.spec.values.kind).toBe('DaemonSet');
+    const labelsLine = (shipper.spec.values.config.outputs as string)
+      .split('\n')
+      .find(line => /^\s*labels\s/.test(line))!;
+    const labels = Object.fromEntries(
+      labelsLine
+        .trim()
+        .replace(/^labels\s+/, '')
+        .split(/,\s*/)
+        .map(pair => pair.split('=')),
+    );
+    expect(labels).toMatchObject({
+      namespace: "$kubernetes['namespace_name']",
+      backstage_io_kubernetes_id:
+        "$kubernetes['labels']['backstage.io/kubernetes-id']",
+      serving_knative_dev_service:
+        "$kubernetes['labels']['serving.knative.dev/service']",
+      serving_knative_dev_revision:
+        "$kubernetes['labels']['serving.knative.dev/revision']",
+    });
+  });
+});
+
+describe('custom-metric autoscaling', () => {
+  it('serves the atonix_scaling_* series that HPA-class functions scale on', async () => {
+    const controllers = await kustomize(
+      join(REPO_ROOT, 'gitops/infrastructure/controllers/base'),
+    );
+    const adapter = ofKind(controllers, 'HelmRelease').find(
+      r => r.spec.chart.spec.chart === 'prometheus-adapter',
+    );
+    const [rule] = adapter!.spec.values.rules.custom;
+    expect(adapter!.spec.values.rules.default).toBe(false);
+    expect(rule.resources.overrides).toEqual({
+      namespace: { resource: 'namespace' },
+      pod: { resource: 'pod' },
+    });
+
+    const functionsRoot = join(REPO_ROOT, 'gitops/functions');
+    const metrics: string[] = [];
+    const teams = (await readdir(functionsRoot, { withFileTypes: true }))
+      .filter(entry => entry.isDirectory())
+      .map(entry => entry.name);
+    for (const team of teams) {
+      for (const service of ofKind(
+        await kustomize(join(functionsRoot, team)),
+        'Service',
+      )) {
+        const annotations = service.spec?.template?.metadata?.annotations ?? {};
+        if (
+          annotations['autoscaling.knative.dev/class'] ===
+          'hpa.autoscaling.knative.dev'
+        ) {
+          metrics.push(annotations['autoscaling.knative.dev/metric']);
+        }
+      }
+    }
+    const custom = metrics.filter(m => !['cpu', 'memory'].includes(m));
+    // The platform's examples include a critical function on a custom metric.
+    expect(custom.length).toBeGreaterThan(0);
+    const served = new RegExp(rule.name.matches);
+    expect(custom.filter(metric => !served.test(metric))).toEqual([]);
+  });
+});
