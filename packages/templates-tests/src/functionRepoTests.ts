@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, symlink } from 'node:fs/promises';
 import { delimiter, dirname, join } from 'node:path';
 
@@ -39,6 +40,9 @@ function run(
  */
 async function linkTypeScriptToolchain(repoDir: string): Promise<void> {
   const modules = join(repoDir, 'node_modules');
+  if (existsSync(join(modules, 'typescript'))) {
+    return;
+  }
   await mkdir(join(modules, '@types'), { recursive: true });
   await mkdir(join(modules, '.bin'), { recursive: true });
   const typescript = dirname(require.resolve('typescript/package.json'));

@@ -484,3 +484,27 @@ describe('the image bump of the CI workflows', () => {
     },
   );
 });
+
+describe('runFunctionRepoTests', () => {
+  it('fails with the runner output when the rendered repository breaks its own tests', async () => {
+    const workDir = await mkdtemp(join(tmpdir(), 'atonix-skeleton-'));
+    try {
+      await renderSkeleton({
+        template: 'knative-http-function',
+        skeletonPath: './skeleton/node',
+        values: baseValues({}),
+        targetDir: workDir,
+      });
+      const handler = join(workDir, 'src', 'handler.js');
+      await writeFile(
+        handler,
+        (await readFile(handler, 'utf8')).replace('Hello, ', 'Goodbye, '),
+      );
+      await expect(runFunctionRepoTests(workDir, 'node')).rejects.toThrow(
+        /sh -c node --test failed in .* \(exit 1\):[\s\S]*# fail [1-9]/,
+      );
+    } finally {
+      await rm(workDir, { recursive: true, force: true });
+    }
+  });
+});
