@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parse, parseAllDocuments, stringify } from 'yaml';
+import { renderTenantKustomization } from '../render/tenant';
 
 /**
  * Each team folder in gitops/tenants, built with the real `kubectl kustomize`: the namespace and
@@ -143,6 +144,11 @@ describe.each(['payments', 'analytics'])('the %s tenant', team => {
         team: object.metadata.labels?.['atonix.io/team'],
       }).toEqual({ where, team });
     }
+  });
+
+  it('is what the team-onboarding renderer writes for a new team', async () => {
+    const committed = await readFile(join(TENANTS, team, 'kustomization.yaml'), 'utf8');
+    expect(parse(committed)).toEqual(parse(renderTenantKustomization(team)));
   });
 
   it('gets a namespace with an enforced Pod Security level', () => {
