@@ -23,8 +23,8 @@ import {
   UnmanagedFunction,
   unmanagedReason,
 } from './drift/compareWithClusters';
+import { FUNCTION_FILE_NAME } from '@internal/backstage-plugin-atonix-serverless-node';
 import {
-  FUNCTION_FILE,
   GitOpsFunction,
   GitOpsFunctionProblem,
 } from './gitops/readGitOpsCatalog';
@@ -151,7 +151,7 @@ export function functionEntity(
   return functionComponent({
     team: spec.team,
     name: spec.name,
-    location: context.locationRef(`${folder}/${FUNCTION_FILE}`),
+    location: context.locationRef(`${folder}/${FUNCTION_FILE_NAME}`),
     description: spec.description,
     lifecycle: spec.critical ? 'production' : 'experimental',
     tags: [spec.runtime, spec.trigger.type],

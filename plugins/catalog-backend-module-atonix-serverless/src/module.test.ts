@@ -153,6 +153,9 @@ function catalogErrorsRecorder(errors: CatalogError[]) {
   });
 }
 
+// Each test starts a real catalog backend and waits for its processing loop.
+jest.setTimeout(60_000);
+
 describe('catalogModuleAtonixServerless', () => {
   let root: string;
   let tree: GitOpsTreeFixture;
@@ -359,7 +362,7 @@ describe('catalogModuleAtonixServerless', () => {
       errors.find(e => e.entity === 'component:default/broken')?.errors[0]
         .message,
     ).toBe(
-      'gitops/functions/payments/broken/function.yaml spec.scaling.maxScale: Too small: expected number to be >=1',
+      'gitops/functions/payments/broken/function.yaml scaling.maxScale: Too small: expected number to be >=1',
     );
     expect(
       errors.find(e => e.entity === 'component:default/ingest')?.errors[0]
@@ -395,7 +398,7 @@ describe('catalogModuleAtonixServerless', () => {
       () => catalog.functions(),
       ([entity]) =>
         expect((entity as any).status?.items?.[0]?.error?.message).toMatch(
-          /^gitops\/functions\/payments\/charge\/function.yaml is not valid YAML: /,
+          /^gitops\/functions\/payments\/charge\/function.yaml \(yaml line 4\): Flow sequence/,
         ),
     );
     expect(charge.metadata.description).toBe('Charges a card');

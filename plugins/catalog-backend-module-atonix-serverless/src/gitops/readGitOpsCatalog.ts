@@ -1,16 +1,17 @@
 import {
-  FUNCTION_SPEC_API_VERSION,
-  FUNCTION_SPEC_KIND,
+  formatFunctionSpecIssues,
   FunctionSpec,
-  parseFunctionSpec,
 } from '@internal/backstage-plugin-atonix-serverless-common';
+import {
+  FUNCTION_FILE_NAME,
+  FUNCTIONS_FOLDER,
+  parseFunctionFile,
+} from '@internal/backstage-plugin-atonix-serverless-node';
 import { parseDocument } from 'yaml';
 import { GitOpsFile } from './GitOpsSource';
 
-const FUNCTIONS_ROOT = 'gitops/functions';
+const FUNCTIONS_ROOT = `gitops/${FUNCTIONS_FOLDER}`;
 const TENANTS_ROOT = 'gitops/tenants';
-/** The spec file of a function folder, next to the manifests rendered from it. */
-export const FUNCTION_FILE = 'function.yaml';
 
 /** A function folder whose `function.yaml` is a valid spec. */
 export interface GitOpsFunction {
@@ -36,17 +37,13 @@ export interface GitOpsCatalog {
   teams: string[];
 }
 
-type YamlResult = { ok: true; value: unknown } | { ok: false; reason: string };
-
-function parseYaml(content: string): YamlResult {
-  const document = parseDocument(content);
-  if (document.errors.length > 0) {
-    return {
-      ok: false,
-      reason: `is not valid YAML: ${document.errors[0].message.split('\n')[0]}`,
-    };
+/** A kustomization's content, or undefined when it is not valid YAML (Flux reports that itself). */
+function readKustomization(content: string | undefined): unknown {
+  if (content === undefined) {
+    return undefined;
   }
-  return { ok: true, value: document.toJS() };
+  const document = parseDocument(content);
+  return document.errors.length > 0 ? undefined : document.toJS();
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -54,9 +51,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Reads one `function.yaml`: the `atonix.io/v1alpha1` `Function` envelope around a spec, the spec
- * itself through the one parser of the function model, and the folder's place in the tree (a
- * function lives in `gitops/functions/<its team>/<its name>`).
+ * Reads one `function.yaml` with the function model's own parser, and checks the folder's place in
+ * the tree: a function lives in `gitops/functions/<its team>/<its name>`.
  */
 function readFunctionFile(
   folder: string,
@@ -64,39 +60,21 @@ function readFunctionFile(
   name: string,
   content: string | undefined,
 ): GitOpsFunction | GitOpsFunctionProblem {
-  const file = `${folder}/${FUNCTION_FILE}`;
+  const file = `${folder}/${FUNCTION_FILE_NAME}`;
   const problem = (reason: string) => ({ folder, team, name, file, reason });
   if (content === undefined) {
     return problem(
-      `is missing: every function folder needs the spec it was rendered from (apiVersion ${FUNCTION_SPEC_API_VERSION}, kind ${FUNCTION_SPEC_KIND}); render the folder again with \`yarn atonix render\` or the scaffolder`,
+      `is missing: every function folder needs the spec its manifests are rendered from; render the folder again with \`yarn atonix render\` or the scaffolder`,
     );
   }
-  const parsed = parseYaml(content);
-  if (!parsed.ok) {
-    return problem(parsed.reason);
-  }
-  const document = parsed.value;
-  if (
-    !isRecord(document) ||
-    document.apiVersion !== FUNCTION_SPEC_API_VERSION ||
-    document.kind !== FUNCTION_SPEC_KIND
-  ) {
-    return problem(
-      `is not a function spec: expected apiVersion ${FUNCTION_SPEC_API_VERSION} and kind ${FUNCTION_SPEC_KIND}`,
-    );
-  }
-  const result = parseFunctionSpec(document.spec);
+  const result = parseFunctionFile(content);
   if (!result.success) {
-    return problem(
-      result.issues
-        .map(issue => `spec.${issue.path}: ${issue.message}`)
-        .join('; '),
-    );
+    return problem(formatFunctionSpecIssues(result.issues));
   }
   const { spec } = result;
   if (spec.team !== team || spec.name !== name) {
     return problem(
-      `describes function ${spec.team}/${spec.name} but lies in ${folder}; move the folder to ${FUNCTIONS_ROOT}/${spec.team}/${spec.name} or correct spec.team and spec.name`,
+      `describes function ${spec.team}/${spec.name} but lies in ${folder}; move the folder to ${FUNCTIONS_ROOT}/${spec.team}/${spec.name} or correct team and name`,
     );
   }
   return { folder, spec };
@@ -107,28 +85,26 @@ function readFunctionFile(
  * whose own kustomization sets the team's `namespace` (shared folders such as `base` set none).
  */
 function readTeams(files: Map<string, string>): string[] {
-  const root = files.get(`${TENANTS_ROOT}/kustomization.yaml`);
-  const parsedRoot = root === undefined ? undefined : parseYaml(root);
-  if (!parsedRoot?.ok || !isRecord(parsedRoot.value)) {
+  const root = readKustomization(
+    files.get(`${TENANTS_ROOT}/kustomization.yaml`),
+  );
+  if (!isRecord(root)) {
     return [];
   }
-  const resources = parsedRoot.value.resources;
+  const resources = root.resources;
   const teams = new Set<string>();
   for (const resource of Array.isArray(resources) ? resources : []) {
     if (typeof resource !== 'string' || !/^[a-z0-9-]+$/.test(resource)) {
       continue;
     }
-    const kustomization = files.get(
-      `${TENANTS_ROOT}/${resource}/kustomization.yaml`,
+    const kustomization = readKustomization(
+      files.get(`${TENANTS_ROOT}/${resource}/kustomization.yaml`),
     );
-    const parsed =
-      kustomization === undefined ? undefined : parseYaml(kustomization);
     if (
-      parsed?.ok &&
-      isRecord(parsed.value) &&
-      typeof parsed.value.namespace === 'string'
+      isRecord(kustomization) &&
+      typeof kustomization.namespace === 'string'
     ) {
-      teams.add(parsed.value.namespace);
+      teams.add(kustomization.namespace);
     }
   }
   return [...teams].sort();
@@ -155,7 +131,7 @@ export function readGitOpsCatalog(files: GitOpsFile[]): GitOpsCatalog {
       folder,
       team,
       name,
-      byPath.get(`${folder}/${FUNCTION_FILE}`),
+      byPath.get(`${folder}/${FUNCTION_FILE_NAME}`),
     );
     if ('spec' in result) {
       functions.push(result);

@@ -19,12 +19,10 @@ export class GitOpsTreeFixture {
       stringify({
         apiVersion: 'atonix.io/v1alpha1',
         kind: 'Function',
-        spec: {
-          name,
-          team,
-          image: `ghcr.io/atonixcorp/${name}:1.0.0`,
-          ...spec,
-        },
+        name,
+        team,
+        image: `ghcr.io/atonixcorp/${name}:1.0.0`,
+        ...spec,
       }),
     );
     await this.writeFile(
