@@ -1,1 +1,23 @@
+/**
+ * The Atonix Serverless backend plugin, and what permission policies and other backend modules
+ * need from it.
+ *
+ * @packageDocumentation
+ */
+
 export { atonixServerlessPlugin as default } from './plugin';
+export {
+  atonixFunctionConditions,
+  createAtonixFunctionConditionalDecision,
+  functionResourceRef,
+  isFunctionOwner,
+} from './permissions';
+export {
+  FunctionInventory,
+  functionInventoryServiceRef,
+} from './inventory/FunctionInventory';
+export {
+  PrometheusMetrics,
+  prometheusMetricsServiceRef,
+} from './metrics/PrometheusMetrics';
+export { LokiLogs, lokiLogsServiceRef } from './logs/LokiLogs';

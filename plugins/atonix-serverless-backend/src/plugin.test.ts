@@ -1,34 +1,287 @@
 import {
   mockCredentials,
+  mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  KubeApiTestServer,
+  LokiTestServer,
+  demoLogStreams,
+  demoObjects,
+} from '@internal/atonix-test-servers';
+import { functionReadPermission } from '@internal/backstage-plugin-atonix-serverless-common';
 import request from 'supertest';
 import { atonixServerlessPlugin } from './plugin';
+import {
+  atonixFunctionConditions,
+  createAtonixFunctionConditionalDecision,
+} from './permissions';
 
-describe('atonixServerlessPlugin', () => {
-  it('serves its API under /api/atonix-serverless to signed-in users', async () => {
+jest.setTimeout(30_000);
+
+const user = mockCredentials.user.header();
+
+/** A policy that lets users read only the functions of team `search`, as a real policy would. */
+const onlySearchTeam = mockServices.permissions.mock({
+  authorizeConditional: async requests =>
+    requests.map(() =>
+      createAtonixFunctionConditionalDecision(
+        functionReadPermission,
+        atonixFunctionConditions.isFunctionOwner({
+          claims: ['group:default/search'],
+        }),
+      ),
+    ),
+});
+
+const catalog = catalogServiceMock.factory({
+  entities: [
+    {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: {
+        name: 'charge',
+        namespace: 'default',
+        annotations: {
+          'backstage.io/kubernetes-id': 'charge',
+          'backstage.io/kubernetes-namespace': 'payments',
+        },
+      },
+      spec: { type: 'function', owner: 'payments', lifecycle: 'production' },
+    },
+  ],
+});
+
+async function eventually(check: () => Promise<void>, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise(resolve => setTimeout(resolve, 50));
+    }
+  }
+}
+
+describe('atonixServerlessPlugin with no cluster configured (the local portal)', () => {
+  it('starts and answers an empty fleet to signed-in users', async () => {
     const { server } = await startTestBackend({
-      features: [atonixServerlessPlugin],
+      features: [atonixServerlessPlugin, catalog],
     });
-
     const res = await request(server)
-      .get('/api/atonix-serverless/health')
-      .set('Authorization', mockCredentials.user.header());
-
+      .get('/api/atonix-serverless/functions')
+      .set('Authorization', user);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ok' });
+    expect(res.body).toEqual({
+      items: [],
+      totalCount: 0,
+      offset: 0,
+      limit: 50,
+      clusters: [],
+    });
+    const health = await request(server)
+      .get('/api/atonix-serverless/health')
+      .set('Authorization', user);
+    expect(health.body).toEqual({ status: 'ok', clusters: [] });
   });
 
   it('refuses requests without Backstage credentials', async () => {
     const { server } = await startTestBackend({
-      features: [atonixServerlessPlugin],
+      features: [atonixServerlessPlugin, catalog],
+    });
+    for (const path of [
+      '/health',
+      '/functions',
+      '/functions/a/b/c/logs',
+      '/entity/component/default/charge',
+    ]) {
+      const res = await request(server)
+        .get(`/api/atonix-serverless${path}`)
+        .set('Authorization', mockCredentials.none.header());
+      expect(res.status).toBe(401);
+      expect(res.body.error.name).toBe('AuthenticationError');
+    }
+  });
+});
+
+describe('atonixServerlessPlugin watching a cluster', () => {
+  let kube: KubeApiTestServer;
+  let loki: LokiTestServer;
+
+  beforeAll(async () => {
+    kube = await KubeApiTestServer.start();
+    kube.apply(...demoObjects());
+    loki = await LokiTestServer.start();
+    loki.push(demoLogStreams());
+  });
+
+  afterAll(async () => {
+    await kube.stop();
+    await loki.stop();
+  });
+
+  const config = () =>
+    mockServices.rootConfig.factory({
+      data: {
+        kubernetes: {
+          clusterLocatorMethods: [
+            {
+              type: 'config',
+              clusters: [
+                {
+                  name: 'staging',
+                  url: kube.url,
+                  authProvider: 'serviceAccount',
+                  serviceAccountToken: 'token',
+                  skipTLSVerify: true,
+                },
+              ],
+            },
+          ],
+        },
+        // No Prometheus: metrics must answer "unavailable" without affecting anything else.
+        atonix: { clusters: { staging: { loki: loki.url } } },
+      },
     });
 
-    const res = await request(server)
-      .get('/api/atonix-serverless/health')
-      .set('Authorization', mockCredentials.none.header());
+  async function startBackend(extra: any[] = []) {
+    const { server } = await startTestBackend({
+      features: [atonixServerlessPlugin, catalog, config(), ...extra],
+    });
+    await eventually(async () => {
+      const res = await request(server)
+        .get('/api/atonix-serverless/health')
+        .set('Authorization', user);
+      expect(res.body.clusters[0].synced).toBe(true);
+    });
+    return server;
+  }
 
-    expect(res.status).toBe(401);
-    expect(res.body.error.name).toBe('AuthenticationError');
+  it('lists, filters and pages the fleet', async () => {
+    const server = await startBackend();
+    const res = await request(server)
+      .get(
+        '/api/atonix-serverless/functions?team=payments,search&runtime=knative&sort=name&limit=2',
+      )
+      .set('Authorization', user);
+    expect(res.status).toBe(200);
+    expect(res.body.totalCount).toBe(5);
+    expect(res.body.items.map((f: any) => f.name)).toEqual([
+      'charge',
+      'indexer',
+    ]);
+    expect(res.body.clusters).toEqual([
+      expect.objectContaining({ name: 'staging', synced: true, stale: false }),
+    ]);
+
+    const bad = await request(server)
+      .get('/api/atonix-serverless/functions?runtime=lambda&limit=0')
+      .set('Authorization', user);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.name).toBe('InputError');
+    expect(bad.body.error.message).toContain('runtime');
+  });
+
+  it('returns one function with its revisions and env, secrets as references only', async () => {
+    const server = await startBackend();
+    const res = await request(server)
+      .get('/api/atonix-serverless/functions/staging/payments/charge')
+      .set('Authorization', user);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      name: 'charge',
+      entityRef: 'component:default/charge',
+      owner: 'group:default/payments',
+    });
+    expect(res.body.env).toContainEqual({
+      name: 'STRIPE_API_KEY',
+      secretKeyRef: { name: 'charge-secrets', key: 'stripe-api-key' },
+    });
+    const missing = await request(server)
+      .get('/api/atonix-serverless/functions/staging/payments/nope')
+      .set('Authorization', user);
+    expect(missing.status).toBe(404);
+  });
+
+  it('serves logs from Loki and answers metrics "unavailable" when Prometheus is not configured', async () => {
+    const server = await startBackend();
+    const logs = await request(server)
+      .get(
+        '/api/atonix-serverless/functions/staging/payments/charge/logs?since=1h&filter=declined',
+      )
+      .set('Authorization', user);
+    expect(logs.status).toBe(200);
+    expect(logs.body.lines.map((l: any) => l.line)).toEqual([
+      '{"level":"error","msg":"card declined","code":"insufficient_funds"}',
+    ]);
+    const metrics = await request(server)
+      .get(
+        '/api/atonix-serverless/functions/staging/payments/charge/metrics?window=1h',
+      )
+      .set('Authorization', user);
+    expect(metrics.status).toBe(200);
+    expect(metrics.body.unavailable).toContain(
+      'atonix.clusters.staging.prometheus',
+    );
+  });
+
+  it('resolves a catalog entity to its functions', async () => {
+    const server = await startBackend();
+    const res = await request(server)
+      .get('/api/atonix-serverless/entity/component/default/charge')
+      .set('Authorization', user);
+    expect(res.status).toBe(200);
+    expect(res.body.entityRef).toBe('component:default/charge');
+    expect(
+      res.body.items.map((f: any) => `${f.cluster}/${f.namespace}/${f.name}`),
+    ).toEqual(['staging/payments/charge']);
+  });
+
+  it('denies metrics and logs to users outside the owning team when the policy says so', async () => {
+    const server = await startBackend([onlySearchTeam.factory]);
+    const list = await request(server)
+      .get('/api/atonix-serverless/functions')
+      .set('Authorization', user);
+    // The conditional decision is applied: payments' functions are not listed.
+    expect(list.body.items.map((f: any) => f.name).sort()).toEqual([
+      'indexer',
+      'thumbnail',
+    ]);
+
+    for (const part of ['', '/metrics', '/logs']) {
+      const denied = await request(server)
+        .get(`/api/atonix-serverless/functions/staging/payments/charge${part}`)
+        .set('Authorization', user);
+      expect(denied.status).toBe(403);
+      expect(denied.body.error.name).toBe('NotAllowedError');
+    }
+    const allowed = await request(server)
+      .get('/api/atonix-serverless/functions/staging/search/indexer/logs')
+      .set('Authorization', user);
+    expect(allowed.status).toBe(200);
+    expect(allowed.body.lines).toHaveLength(1);
+    expect(onlySearchTeam.authorizeConditional).toHaveBeenCalledWith(
+      [{ permission: functionReadPermission }],
+      expect.anything(),
+    );
+  });
+
+  it('lists nothing to a user the policy denies outright', async () => {
+    const denyAll = mockServices.permissions.mock({
+      authorizeConditional: async requests =>
+        requests.map(() => ({ result: AuthorizeResult.DENY })),
+    });
+    const { server } = await startTestBackend({
+      features: [atonixServerlessPlugin, catalog, config(), denyAll.factory],
+    });
+    const res = await request(server)
+      .get('/api/atonix-serverless/functions')
+      .set('Authorization', user);
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([]);
   });
 });

@@ -2,7 +2,16 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { atonixServerlessPermissions } from '@internal/backstage-plugin-atonix-serverless-common';
+import { functionInventoryServiceRef } from './inventory/FunctionInventory';
+import { lokiLogsServiceRef } from './logs/LokiLogs';
+import { prometheusMetricsServiceRef } from './metrics/PrometheusMetrics';
+import {
+  functionPermissionRules,
+  functionResourceId,
+  functionResourceRef,
+} from './permissions';
 import { createRouter } from './router';
 
 /**
@@ -18,11 +27,46 @@ export const atonixServerlessPlugin = createBackendPlugin({
       deps: {
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
+        permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        catalog: catalogServiceRef,
+        inventory: functionInventoryServiceRef,
+        metrics: prometheusMetricsServiceRef,
+        logs: lokiLogsServiceRef,
       },
-      async init({ httpAuth, httpRouter, permissionsRegistry }) {
-        permissionsRegistry.addPermissions(atonixServerlessPermissions);
-        httpRouter.use(await createRouter({ httpAuth }));
+      async init({
+        httpAuth,
+        httpRouter,
+        permissions,
+        permissionsRegistry,
+        catalog,
+        inventory,
+        metrics,
+        logs,
+      }) {
+        permissionsRegistry.addResourceType({
+          resourceRef: functionResourceRef,
+          permissions: atonixServerlessPermissions,
+          rules: Object.values(functionPermissionRules),
+          getResources: async ids => {
+            const byId = new Map(
+              inventory.all().map(fn => [functionResourceId(fn), fn]),
+            );
+            return ids.map(id => byId.get(id));
+          },
+        });
+        httpRouter.use(
+          await createRouter({
+            httpAuth,
+            permissions,
+            functionRules:
+              permissionsRegistry.getPermissionRuleset(functionResourceRef),
+            inventory,
+            metrics,
+            logs,
+            catalog,
+          }),
+        );
       },
     });
   },

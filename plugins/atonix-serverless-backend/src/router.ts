@@ -1,19 +1,241 @@
-import { HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { PolicyDecision } from '@backstage/plugin-permission-common';
+import {
+  PermissionRuleset,
+  createConditionAuthorizer,
+} from '@backstage/plugin-permission-node';
+import {
+  ANNOTATION_KUBERNETES_ID,
+  ANNOTATION_KUBERNETES_NAMESPACE,
+  FunctionListQuery,
+  FunctionStatus,
+  METRICS_WINDOWS,
+  functionReadPermission,
+} from '@internal/backstage-plugin-atonix-serverless-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import { z } from 'zod';
+import {
+  FunctionInventory,
+  MAX_PAGE_SIZE,
+} from './inventory/FunctionInventory';
+import { toStatus } from './inventory/derive';
+import { LokiLogs, MAX_LOG_LINES } from './logs/LokiLogs';
+import { PrometheusMetrics } from './metrics/PrometheusMetrics';
+import { parseDurationSeconds } from './queryLanguage';
 
-export async function createRouter(options: {
+/** A query parameter that may repeat (`team=a&team=b`) or list values (`team=a,b`). */
+const list = <T extends z.ZodType>(item: T) =>
+  z.preprocess(
+    value =>
+      value === undefined
+        ? undefined
+        : (Array.isArray(value) ? value : [value])
+            .flatMap(v => String(v).split(','))
+            .filter(Boolean),
+    z.array(item).optional(),
+  );
+
+const booleanParam = z
+  .enum(['true', 'false'])
+  .transform(v => v === 'true')
+  .optional();
+
+const listQuerySchema = z.object({
+  team: list(z.string()),
+  cluster: list(z.string()),
+  runtime: list(z.enum(['knative', 'openfaas'])),
+  health: list(z.enum(['ready', 'notReady', 'unknown', 'stale'])),
+  scaledToZero: booleanParam,
+  search: z.string().max(253).optional(),
+  sort: z
+    .enum(['name', 'namespace', 'team', 'cluster', 'ready', 'observedAt'])
+    .optional(),
+  order: z.enum(['asc', 'desc']).optional(),
+  offset: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+});
+
+const metricsQuerySchema = z.object({
+  window: z.enum(METRICS_WINDOWS).default('1h'),
+});
+
+const SEVEN_DAYS = 7 * 86400;
+const logsQuerySchema = z.object({
+  since: z
+    .string()
+    .default('1h')
+    .transform((value, ctx) => {
+      const seconds = parseDurationSeconds(value);
+      if (!seconds || seconds > SEVEN_DAYS) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be a duration like 15m, 1h or 24h, at most 7d',
+        });
+        return z.NEVER;
+      }
+      return seconds;
+    }),
+  limit: z.coerce.number().int().min(1).max(MAX_LOG_LINES).default(200),
+  revision: z.string().max(253).optional(),
+  direction: z.enum(['backward', 'forward']).default('backward'),
+  filter: z.string().max(1000).optional(),
+});
+
+function parse<T extends z.ZodType>(
+  schema: T,
+  input: unknown,
+  where: string,
+): z.output<T> {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const problems = result.error.issues
+      .map(issue => `${issue.path.join('.') || 'query'}: ${issue.message}`)
+      .join('; ');
+    throw new InputError(`Invalid ${where}: ${problems}`);
+  }
+  return result.data;
+}
+
+export interface RouterOptions {
   httpAuth: HttpAuthService;
-}): Promise<express.Router> {
-  const { httpAuth } = options;
+  permissions: PermissionsService;
+  functionRules: PermissionRuleset<FunctionStatus>;
+  inventory: FunctionInventory;
+  metrics: PrometheusMetrics;
+  logs: LokiLogs;
+  catalog: CatalogService;
+}
+
+/**
+ * The HTTP API: it authenticates, checks `atonix.function.read`, validates input and hands over
+ * to the services. Every route needs user or service credentials.
+ */
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const { httpAuth, permissions, inventory, metrics, logs, catalog } = options;
+  const isAllowed = createConditionAuthorizer(options.functionRules);
   const router = Router();
   router.use(express.json());
+
+  /** The caller's read decision, as a predicate over functions. */
+  async function readableBy(credentials: BackstageCredentials) {
+    const [decision] = await permissions.authorizeConditional(
+      [{ permission: functionReadPermission }],
+      { credentials },
+    );
+    return (fn: FunctionStatus) => isAllowed(decision as PolicyDecision, fn);
+  }
+
+  async function readableFunction(req: express.Request) {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const { cluster, namespace, name } = req.params;
+    const fn = inventory.get(cluster, namespace, name);
+    if (!fn) {
+      throw new NotFoundError(
+        `No function ${namespace}/${name} in cluster "${cluster}"; GET /functions lists the known ones`,
+      );
+    }
+    if (!(await readableBy(credentials))(fn)) {
+      throw new NotAllowedError(
+        `You may not read function ${namespace}/${name}: it is owned by ${fn.owner} and the permission policy limits ${functionReadPermission.name} to its owners`,
+      );
+    }
+    const clusterConfig = inventory.cluster(cluster)!;
+    return { fn, cluster: clusterConfig };
+  }
 
   // Every route needs Backstage credentials, a readiness probe included: it reveals which clusters
   // this portal watches.
   router.get('/health', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    res.json({ status: 'ok' });
+    res.json({ status: 'ok', clusters: inventory.clusterStatuses() });
+  });
+
+  router.get('/functions', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const query: FunctionListQuery = parse(
+      listQuerySchema,
+      req.query,
+      'query of GET /functions',
+    );
+    res.json(inventory.list(query, await readableBy(credentials)));
+  });
+
+  router.get('/functions/:cluster/:namespace/:name', async (req, res) => {
+    const { fn } = await readableFunction(req);
+    res.json(fn);
+  });
+
+  router.get(
+    '/functions/:cluster/:namespace/:name/metrics',
+    async (req, res) => {
+      const { window } = parse(
+        metricsQuerySchema,
+        req.query,
+        'query of the metrics route',
+      );
+      const { fn, cluster } = await readableFunction(req);
+      res.json(await metrics.functionMetrics(cluster, toStatus(fn), window));
+    },
+  );
+
+  router.get('/functions/:cluster/:namespace/:name/logs', async (req, res) => {
+    const query = parse(logsQuerySchema, req.query, 'query of the logs route');
+    const { fn, cluster } = await readableFunction(req);
+    res.json(
+      await logs.functionLogs(cluster, toStatus(fn), {
+        sinceSeconds: query.since,
+        limit: query.limit,
+        direction: query.direction,
+        revision: query.revision,
+        filter: query.filter,
+      }),
+    );
+  });
+
+  router.get('/entity/:kind/:namespace/:name', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const entityRef = stringifyEntityRef({
+      kind: req.params.kind,
+      namespace: req.params.namespace,
+      name: req.params.name,
+    });
+    // The caller's own credentials: an entity they cannot see in the catalog is not found here.
+    const entity = await catalog.getEntityByRef(entityRef, { credentials });
+    if (!entity) {
+      throw new NotFoundError(`No catalog entity ${entityRef}`);
+    }
+    const kubernetesId =
+      entity.metadata.annotations?.[ANNOTATION_KUBERNETES_ID];
+    if (!kubernetesId) {
+      throw new InputError(
+        `Entity ${entityRef} has no ${ANNOTATION_KUBERNETES_ID} annotation; add it (the function's name) to link the entity to its function`,
+      );
+    }
+    const namespace =
+      entity.metadata.annotations?.[ANNOTATION_KUBERNETES_NAMESPACE];
+    const readable = await readableBy(credentials);
+    res.json({
+      entityRef,
+      items: inventory
+        .forKubernetesId(kubernetesId, namespace)
+        .filter(readable),
+    });
   });
 
   return router;

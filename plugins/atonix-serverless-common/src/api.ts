@@ -86,6 +86,11 @@ export interface FunctionStatus {
   flux?: FunctionFluxStatus;
   /** `kind:namespace/name` of the catalog entity that describes this function, when there is one. */
   entityRef?: string;
+  /**
+   * Entity ref of the owning group: the catalog entity's `spec.owner`, else `group:default/<team>`.
+   * The permission rule "owned by one of the user's groups" compares it with the user's claims.
+   */
+  owner: string;
   /** When the backend last heard from the cluster about this function (ISO 8601). */
   observedAt: string;
   /**

@@ -1,0 +1,377 @@
+import {
+  CustomObjectsApi,
+  KubeConfig,
+  KubernetesObject,
+  ListWatch,
+  Watch,
+} from '@kubernetes/client-node';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { AtonixCluster } from '../clusters';
+import {
+  ClusterObjects,
+  KubeObject,
+  WATCHED_KINDS,
+  WATCHED_RESOURCES,
+  WatchedKind,
+} from './resources';
+
+/** Timing of the watches; see `atonix.inventory` in config.d.ts. */
+export interface WatchTiming {
+  watchIdleTimeoutMs: number;
+  listTimeoutMs: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+}
+
+type ResourceState = {
+  informer: ListWatch<KubernetesObject>;
+  lastContact?: number;
+  error?: string;
+  /** The API server does not serve this resource (CRD not installed): empty, not an error. */
+  absent: boolean;
+  failures: number;
+  retryTimer?: NodeJS.Timeout;
+  retrying: boolean;
+};
+
+/**
+ * A watch that asks for bookmarks and a server-side timeout, and reports every sign of life (the
+ * connection opening, any event, bookmarks included) so hung watches can be told from quiet ones.
+ * client-node's `makeInformer` builds the same `ListWatch` over a plain `Watch`, which asks for
+ * neither.
+ */
+class ObservedWatch extends Watch {
+  readonly #onContact: () => void;
+  readonly #timeoutSeconds: number;
+
+  constructor(
+    config: KubeConfig,
+    onContact: () => void,
+    timeoutSeconds: number,
+  ) {
+    super(config);
+    this.#onContact = onContact;
+    this.#timeoutSeconds = timeoutSeconds;
+  }
+
+  override async watch(
+    path: string,
+    queryParams: Record<string, any>,
+    callback: (phase: string, apiObj: any, watchObj?: any) => void,
+    done: (err: any) => void,
+  ): Promise<AbortController> {
+    let failed = false;
+    const controller = await super.watch(
+      path,
+      {
+        ...queryParams,
+        allowWatchBookmarks: true,
+        timeoutSeconds: this.#timeoutSeconds,
+      },
+      (phase, object, raw) => {
+        this.#onContact();
+        callback(phase, object, raw);
+      },
+      err => {
+        failed = Boolean(err);
+        done(err);
+      },
+    );
+    if (!failed) {
+      this.#onContact();
+    }
+    return controller;
+  }
+}
+
+/**
+ * Keeps one cluster's watched resources in memory with list + watch informers, and survives what
+ * API servers do: dropped watches (resumed from the last resourceVersion), 410 Gone (relisted, by
+ * the informer), hung connections (restarted after `watchIdleTimeoutMs` without a sign of life),
+ * errors and outages (retried with exponential backoff while the last known state stays served,
+ * marked stale).
+ */
+export class ClusterWatcher implements ClusterObjects {
+  readonly cluster: AtonixCluster;
+  readonly #states = new Map<WatchedKind, ResourceState>();
+  readonly #logger: LoggerService;
+  readonly #timing: WatchTiming;
+  readonly #onChange: (kind: WatchedKind, object: KubeObject) => void;
+  #watchdog?: NodeJS.Timeout;
+  #stopped = false;
+
+  static create(options: {
+    cluster: AtonixCluster;
+    logger: LoggerService;
+    timing: WatchTiming;
+    onChange: (kind: WatchedKind, object: KubeObject) => void;
+  }): ClusterWatcher {
+    return new ClusterWatcher(options);
+  }
+
+  private constructor(options: {
+    cluster: AtonixCluster;
+    logger: LoggerService;
+    timing: WatchTiming;
+    onChange: (kind: WatchedKind, object: KubeObject) => void;
+  }) {
+    this.cluster = options.cluster;
+    this.#logger = options.logger.child({ cluster: options.cluster.name });
+    this.#timing = options.timing;
+    this.#onChange = options.onChange;
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromOptions({
+      clusters: [
+        {
+          name: this.cluster.name,
+          server: this.cluster.url,
+          skipTLSVerify: this.cluster.skipTLSVerify,
+          caData: this.cluster.caData,
+          caFile: this.cluster.caFile,
+        },
+      ],
+      users: [{ name: 'backstage', token: this.cluster.serviceAccountToken }],
+      contexts: [
+        { name: 'atonix', cluster: this.cluster.name, user: 'backstage' },
+      ],
+      currentContext: 'atonix',
+    });
+    const api = kubeConfig.makeApiClient(CustomObjectsApi);
+    for (const kind of WATCHED_KINDS) {
+      this.#states.set(kind, this.#createState(kind, kubeConfig, api));
+    }
+  }
+
+  #createState(
+    kind: WatchedKind,
+    kubeConfig: KubeConfig,
+    api: CustomObjectsApi,
+  ): ResourceState {
+    const resource = WATCHED_RESOURCES[kind];
+    const labelSelector =
+      'labelSelector' in resource ? resource.labelSelector : undefined;
+    const state = {} as ResourceState;
+    const contact = () => {
+      state.lastContact = Date.now();
+      state.failures = 0;
+      state.error = undefined;
+    };
+    const list = async () => {
+      const result = await withTimeout(
+        api.listClusterCustomObject({
+          group: resource.group,
+          version: resource.version,
+          plural: resource.plural,
+          labelSelector,
+        }),
+        this.#timing.listTimeoutMs,
+        `listing ${resource.path} on ${this.cluster.url}`,
+      );
+      contact();
+      state.absent = false;
+      return result;
+    };
+    const watch = new ObservedWatch(
+      kubeConfig,
+      contact,
+      Math.max(1, Math.round(this.#timing.watchIdleTimeoutMs / 1000 / 2)),
+    );
+    const informer = new ListWatch<KubernetesObject>(
+      resource.path,
+      watch,
+      list,
+      false,
+      labelSelector,
+    );
+    const changed = (object: KubernetesObject) =>
+      this.#onChange(kind, object as KubeObject);
+    informer.on('add', changed);
+    informer.on('update', changed);
+    informer.on('delete', changed);
+    informer.on('error', error => this.#failed(kind, state, error));
+    Object.assign(state, {
+      informer,
+      absent: false,
+      failures: 0,
+      retrying: false,
+    });
+    return state;
+  }
+
+  /** Starts the informers; resolves when each has listed once or failed once. */
+  async start(): Promise<void> {
+    this.#watchdog = setInterval(
+      () => this.#restartHungWatches(),
+      Math.max(50, Math.min(5000, this.#timing.watchIdleTimeoutMs / 4)),
+    );
+    this.#watchdog.unref();
+    await Promise.all([...this.#states.values()].map(s => s.informer.start()));
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearInterval(this.#watchdog);
+    for (const state of this.#states.values()) {
+      clearTimeout(state.retryTimer);
+      await state.informer.stop();
+    }
+  }
+
+  get(
+    kind: WatchedKind,
+    namespace: string,
+    name: string,
+  ): KubeObject | undefined {
+    return this.#states.get(kind)!.informer.get(name, namespace) as
+      | KubeObject
+      | undefined;
+  }
+
+  list(kind: WatchedKind, namespace?: string): KubeObject[] {
+    return this.#states.get(kind)!.informer.list(namespace) as KubeObject[];
+  }
+
+  /**
+   * Whether the cache reflects the cluster now. `synced` once every resource has listed (or is
+   * absent); `stale` while any watch is failing; `lastContact` is the oldest last sign of life,
+   * which is how old the served state may be.
+   */
+  syncStatus(now = Date.now()): {
+    synced: boolean;
+    stale: boolean;
+    lastContact?: number;
+    error?: string;
+  } {
+    let synced = true;
+    let stale = false;
+    let lastContact: number | undefined;
+    let error: string | undefined;
+    for (const [kind, state] of this.#states) {
+      if (state.absent) continue;
+      if (state.lastContact === undefined) {
+        synced = false;
+      } else {
+        lastContact = Math.min(
+          lastContact ?? state.lastContact,
+          state.lastContact,
+        );
+      }
+      if (
+        state.error ||
+        (state.lastContact !== undefined &&
+          now - state.lastContact > this.#timing.watchIdleTimeoutMs)
+      ) {
+        stale = true;
+        error ??= `${WATCHED_RESOURCES[kind].path}: ${
+          state.error ?? 'no answer from the API server'
+        }`;
+      }
+    }
+    if (!synced && error === undefined) {
+      error = [...this.#states.values()].find(s => s.error)?.error;
+    }
+    return { synced, stale, lastContact, error };
+  }
+
+  #failed(kind: WatchedKind, state: ResourceState, error: any) {
+    if (this.#stopped) {
+      return;
+    }
+    const status = error?.code ?? error?.statusCode;
+    if (status === 404 && state.lastContact === undefined) {
+      // The CRD is not installed (no OpenFaaS, no Kafka source…): nothing to watch, check again later.
+      state.absent = true;
+      state.error = undefined;
+      this.#scheduleRestart(kind, state, this.#timing.retryMaxMs);
+      return;
+    }
+    state.failures++;
+    state.error = describeError(error);
+    const delay = Math.min(
+      this.#timing.retryMaxMs,
+      this.#timing.retryBaseMs * 2 ** (state.failures - 1),
+    );
+    this.#logger.warn(
+      `Watching ${WATCHED_RESOURCES[kind].path} failed (${
+        state.error
+      }); retrying in ${Math.round(
+        delay,
+      )} ms, serving the last known state meanwhile`,
+    );
+    // Jitter keeps many clusters and resources from retrying in lockstep.
+    this.#scheduleRestart(kind, state, delay * (0.5 + Math.random() / 2));
+  }
+
+  #scheduleRestart(kind: WatchedKind, state: ResourceState, delayMs: number) {
+    clearTimeout(state.retryTimer);
+    state.retrying = true;
+    state.retryTimer = setTimeout(() => {
+      state.retrying = false;
+      if (!this.#stopped) {
+        state.informer.start().catch(error => this.#failed(kind, state, error));
+      }
+    }, delayMs);
+    state.retryTimer.unref();
+  }
+
+  #restartHungWatches() {
+    const now = Date.now();
+    for (const [kind, state] of this.#states) {
+      if (
+        !state.absent &&
+        !state.retrying &&
+        state.lastContact !== undefined &&
+        now - state.lastContact > this.#timing.watchIdleTimeoutMs &&
+        !state.error
+      ) {
+        state.error = `no event or bookmark for ${Math.round(
+          (now - state.lastContact) / 1000,
+        )} s`;
+        state.informer
+          .stop()
+          .then(() => this.#failed(kind, state, new Error(state.error)))
+          .catch(() => {});
+      }
+    }
+  }
+}
+
+function describeError(error: any): string {
+  const status = error?.code ?? error?.statusCode;
+  const body = error?.body;
+  const message =
+    (typeof body === 'object' && body?.message) ||
+    (typeof body === 'string' && safeStatusMessage(body)) ||
+    error?.message ||
+    String(error);
+  return status ? `HTTP ${status}: ${message}` : message;
+}
+
+function safeStatusMessage(body: string): string | undefined {
+  try {
+    return JSON.parse(body).message;
+  } catch {
+    return body.slice(0, 200);
+  }
+}
+
+async function withTimeout<T>(
+  promise: Promise<T>,
+  ms: number,
+  what: string,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`timed out after ${ms} ms ${what}`)),
+          ms,
+        );
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,366 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  KubeApiTestServer,
+  demoObjects,
+  knativeFunction,
+} from '@internal/atonix-test-servers';
+import { FunctionDetails } from '@internal/backstage-plugin-atonix-serverless-common';
+import { AtonixCluster } from '../clusters';
+import { FunctionInventory } from './FunctionInventory';
+
+const logger = mockServices.logger.mock();
+
+function clusterAt(server: KubeApiTestServer): AtonixCluster {
+  return {
+    name: 'staging',
+    url: server.url,
+    serviceAccountToken: 'test-token',
+    skipTLSVerify: true,
+    lokiLabels: {
+      namespace: 'namespace',
+      function: 'fn',
+      revision: 'revision',
+    },
+    openfaasGateway: 'https://gateway.example.com',
+  };
+}
+
+async function eventually<T>(check: () => T, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise(resolve => setTimeout(resolve, 25));
+    }
+  }
+}
+
+jest.setTimeout(30_000);
+
+describe('FunctionInventory', () => {
+  let server: KubeApiTestServer;
+  let inventory: FunctionInventory;
+
+  const byName = (name: string): FunctionDetails => {
+    const fn = inventory.all().find(f => f.name === name);
+    if (!fn) throw new Error(`${name} is not in the inventory`);
+    return fn;
+  };
+
+  beforeEach(async () => {
+    server = await KubeApiTestServer.start({ bookmarkIntervalMs: 100 });
+    server.apply(
+      ...demoObjects(),
+      ...knativeFunction({
+        namespace: 'payments',
+        name: 'leaky',
+        env: [
+          {
+            name: 'GITHUB_TOKEN',
+            value: 'ghp_16C7e42F292c6912E7710c838347Ae178B4a',
+          },
+          { name: 'LOG_LEVEL', value: 'debug' },
+          {
+            name: 'DB_PASSWORD',
+            valueFrom: { secretKeyRef: { name: 'db', key: 'password' } },
+          },
+        ],
+      }),
+    );
+    inventory = await FunctionInventory.create({
+      clusters: [clusterAt(server)],
+      logger,
+      timing: {
+        watchIdleTimeoutMs: 1000,
+        retryBaseMs: 50,
+        retryMaxMs: 300,
+        listTimeoutMs: 1000,
+      },
+      catalog: catalogServiceMock({
+        entities: [
+          {
+            apiVersion: 'backstage.io/v1alpha1',
+            kind: 'Component',
+            metadata: {
+              name: 'charge',
+              namespace: 'default',
+              annotations: { 'backstage.io/kubernetes-id': 'charge' },
+            },
+            spec: {
+              type: 'function',
+              owner: 'group:default/payments-core',
+              lifecycle: 'production',
+            },
+          },
+        ],
+      }),
+      auth: mockServices.auth(),
+    });
+    await eventually(() => {
+      if (
+        !inventory.clusterStatuses()[0].synced ||
+        inventory.all().length < 7
+      ) {
+        throw new Error('the inventory has not listed the test cluster yet');
+      }
+    });
+  });
+
+  afterEach(async () => {
+    await inventory.stop();
+    await server.stop();
+  });
+
+  it('derives a Knative function with a traffic split, replicas, autoscaling, Flux and its catalog entity', async () => {
+    const charge = await eventually(() => {
+      const fn = byName('charge');
+      expect(fn.entityRef).toBe('component:default/charge');
+      return fn;
+    });
+    expect(charge).toMatchObject({
+      cluster: 'staging',
+      namespace: 'payments',
+      team: 'payments',
+      runtime: 'knative',
+      ready: 'True',
+      url: 'http://charge.payments.example.com',
+      latestCreatedRevision: 'charge-00003',
+      latestReadyRevision: 'charge-00003',
+      traffic: [
+        { revisionName: 'charge-00003', percent: 90, latest: false },
+        {
+          revisionName: 'charge-00002',
+          percent: 10,
+          tag: 'previous',
+          latest: false,
+        },
+      ],
+      replicas: { desired: 3, actual: 3 },
+      scaledToZero: false,
+      critical: true,
+      autoscaling: {
+        class: 'kpa.autoscaling.knative.dev',
+        metric: 'rps',
+        target: 100,
+        minScale: 1,
+        maxScale: 50,
+        initialScale: 1,
+      },
+      flux: {
+        kustomization: 'functions-payments',
+        namespace: 'flux-system',
+        ready: 'True',
+        revision: 'main@sha1:4f3c2b1a0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b',
+      },
+      owner: 'group:default/payments-core',
+      stale: false,
+    });
+    expect(
+      charge.revisions.map(r => [r.name, r.trafficPercent, r.actualReplicas]),
+    ).toEqual([
+      ['charge-00003', 90, 2],
+      ['charge-00002', 10, 1],
+      ['charge-00001', 0, 0],
+    ]);
+  });
+
+  it('tells scaled to zero from broken, and reports why a function is not ready', () => {
+    expect(byName('refund')).toMatchObject({
+      ready: 'True',
+      scaledToZero: true,
+      replicas: { actual: 0 },
+    });
+    expect(byName('refund').owner).toBe('group:default/payments');
+    expect(byName('invoice-pdf')).toMatchObject({
+      ready: 'False',
+      reason: 'RevisionFailed',
+      scaledToZero: false,
+      latestCreatedRevision: 'invoice-pdf-00002',
+      latestReadyRevision: 'invoice-pdf-00001',
+    });
+    expect(byName('invoice-pdf').message).toContain('Back-off pulling image');
+    expect(byName('indexer').flux).toMatchObject({ ready: 'False' });
+  });
+
+  it('lists the triggers and event sources that feed a function', () => {
+    expect(byName('on-order-created').triggers).toEqual([
+      {
+        kind: 'Trigger',
+        name: 'on-order-created',
+        broker: 'default',
+        filters: { type: 'com.atonixcorp.order.created' },
+        ready: 'True',
+      },
+      {
+        kind: 'RabbitmqSource',
+        name: 'orders-queue',
+        broker: 'default',
+        source: 'orders',
+        ready: 'True',
+      },
+    ]);
+    expect(byName('indexer').triggers).toEqual([
+      {
+        kind: 'KafkaSource',
+        name: 'catalog-changes',
+        source: 'catalog.changes',
+        ready: 'True',
+      },
+    ]);
+  });
+
+  it('derives an OpenFaaS function from its Function and Deployment', () => {
+    expect(byName('thumbnail')).toMatchObject({
+      runtime: 'openfaas',
+      namespace: 'openfaas-fn',
+      team: 'search',
+      ready: 'True',
+      url: 'https://gateway.example.com/function/thumbnail',
+      replicas: { desired: 1, actual: 1 },
+      autoscaling: {
+        class: 'openfaas',
+        metric: 'rps',
+        target: 50,
+        minScale: 0,
+        maxScale: 20,
+      },
+    });
+  });
+
+  it('never returns a secret: references stay references, literal secrets are redacted', () => {
+    expect(byName('leaky').env).toEqual([
+      { name: 'GITHUB_TOKEN', redacted: true },
+      { name: 'LOG_LEVEL', value: 'debug' },
+      { name: 'DB_PASSWORD', secretKeyRef: { name: 'db', key: 'password' } },
+    ]);
+    expect(JSON.stringify(inventory.all())).not.toContain(
+      'ghp_16C7e42F292c6912E7710c838347Ae178B4a',
+    );
+  });
+
+  it('filters, sorts and pages the fleet list', () => {
+    const page = inventory.list({
+      team: ['payments'],
+      sort: 'name',
+      order: 'desc',
+      limit: 2,
+      offset: 1,
+    });
+    expect(page.totalCount).toBe(5);
+    expect(page.items.map(f => f.name)).toEqual(['on-order-created', 'leaky']);
+    expect(page.items[0]).not.toHaveProperty('env');
+    expect(
+      inventory.list({ scaledToZero: true }).items.map(f => f.name),
+    ).toEqual(['refund']);
+    expect(
+      inventory.list({ health: ['notReady'] }).items.map(f => f.name),
+    ).toEqual(['invoice-pdf']);
+    expect(
+      inventory.list({ runtime: ['openfaas'] }).items.map(f => f.name),
+    ).toEqual(['thumbnail']);
+  });
+
+  it('shows a status change made in the cluster', async () => {
+    server.update(
+      'serving.knative.dev/v1',
+      'Service',
+      'payments',
+      'refund',
+      service => {
+        (service.status as any).conditions[1] = {
+          type: 'Ready',
+          status: 'False',
+          reason: 'RevisionMissing',
+          message: 'Configuration "refund" does not have any ready Revision.',
+        };
+      },
+    );
+    await eventually(() =>
+      expect(byName('refund').reason).toBe('RevisionMissing'),
+    );
+    server.delete('serving.knative.dev/v1', 'Service', 'payments', 'refund');
+    await eventually(() =>
+      expect(inventory.all().map(f => f.name)).not.toContain('refund'),
+    );
+  });
+
+  it('resumes after dropped watches and relists after 410 Gone', async () => {
+    server.dropWatches();
+    server.apply(
+      ...knativeFunction({ namespace: 'search', name: 'after-drop' }),
+    );
+    await eventually(() => byName('after-drop'));
+
+    server.compactHistory();
+    server.apply(
+      ...knativeFunction({ namespace: 'search', name: 'after-compaction' }),
+    );
+    await eventually(() => byName('after-compaction'));
+    expect(inventory.clusterStatuses()[0]).toMatchObject({
+      synced: true,
+      stale: false,
+    });
+  });
+
+  it('keeps serving the last known state, marked stale, while the API server is down, and recovers by itself', async () => {
+    await server.setDown(true);
+    const stale = await eventually(() => {
+      const fn = byName('charge');
+      expect(fn.stale).toBe(true);
+      return fn;
+    });
+    expect(stale.ready).toBe('True');
+    expect(stale.staleSeconds).toBeGreaterThanOrEqual(0);
+    expect(inventory.clusterStatuses()[0].error).toBeDefined();
+    expect(inventory.list({ health: ['stale'] }).totalCount).toBe(7);
+
+    server.apply(
+      ...knativeFunction({ namespace: 'search', name: 'while-down' }),
+    );
+    await server.setDown(false);
+    await eventually(() => expect(byName('while-down').stale).toBe(false));
+    expect(inventory.clusterStatuses()[0]).toMatchObject({
+      synced: true,
+      stale: false,
+    });
+  });
+
+  it('restarts a watch that hangs and marks the state stale meanwhile', async () => {
+    server.setFaults({ delayMs: 60_000 });
+    server.dropWatches();
+    await eventually(() => expect(byName('charge').stale).toBe(true));
+    server.setFaults({});
+    server.apply(
+      ...knativeFunction({ namespace: 'search', name: 'after-hang' }),
+    );
+    await eventually(() => expect(byName('after-hang').stale).toBe(false));
+  });
+
+  it('answers 500s with retries and keeps the last known state', async () => {
+    server.setFaults({ error500: true });
+    server.dropWatches();
+    await eventually(() =>
+      expect(inventory.clusterStatuses()[0].error).toContain('500'),
+    );
+    expect(byName('charge').stale).toBe(true);
+    server.setFaults({});
+    await eventually(() => expect(byName('charge').stale).toBe(false));
+  });
+});
+
+describe('FunctionInventory without clusters', () => {
+  it('starts and lists nothing', async () => {
+    const inventory = await FunctionInventory.create({ clusters: [], logger });
+    expect(inventory.list({})).toEqual({
+      items: [],
+      totalCount: 0,
+      offset: 0,
+      limit: 50,
+      clusters: [],
+    });
+    await inventory.stop();
+  });
+});

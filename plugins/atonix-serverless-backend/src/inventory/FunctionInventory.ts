@@ -1,0 +1,386 @@
+import {
+  AuthService,
+  LoggerService,
+  RootConfigService,
+  coreServices,
+  createServiceFactory,
+  createServiceRef,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import {
+  ClusterSyncStatus,
+  FunctionDetails,
+  FunctionHealth,
+  FunctionListQuery,
+  FunctionListResponse,
+  FunctionStatus,
+} from '@internal/backstage-plugin-atonix-serverless-common';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { AtonixCluster, readAtonixClusters } from '../clusters';
+import { ClusterWatcher, WatchTiming } from './ClusterWatcher';
+import {
+  DerivedFunction,
+  affectedFunctions,
+  deriveKnativeFunction,
+  deriveOpenFaaSFunction,
+  kubernetesIdOf,
+  toStatus,
+} from './derive';
+import { EntityIndex } from './EntityIndex';
+import { KubeObject, WatchedKind } from './resources';
+
+interface Entry {
+  derived: DerivedFunction;
+  kubernetesId: string;
+}
+
+interface ClusterState {
+  watcher: ClusterWatcher;
+  /** Functions by `<runtime>:<namespace>/<name>`. */
+  functions: Map<string, Entry>;
+  dirty: Set<string> | 'all';
+}
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 500;
+
+/**
+ * The live inventory of functions across clusters: one {@link ClusterWatcher} per cluster keeps the
+ * watched objects in memory, and every change re-derives only the functions it affects, so reads
+ * are answered from memory without calling any API server.
+ */
+export class FunctionInventory {
+  readonly #clusters = new Map<string, ClusterState>();
+  readonly #entities?: EntityIndex;
+  readonly #logger: LoggerService;
+  #flushScheduled = false;
+
+  static async create(options: {
+    clusters: AtonixCluster[];
+    logger: LoggerService;
+    timing?: Partial<WatchTiming>;
+    catalog?: CatalogService;
+    auth?: AuthService;
+    catalogRefreshMs?: number;
+  }): Promise<FunctionInventory> {
+    const inventory = new FunctionInventory(options);
+    inventory.#start(options.catalogRefreshMs ?? 60_000);
+    return inventory;
+  }
+
+  private constructor(options: {
+    clusters: AtonixCluster[];
+    logger: LoggerService;
+    timing?: Partial<WatchTiming>;
+    catalog?: CatalogService;
+    auth?: AuthService;
+  }) {
+    this.#logger = options.logger;
+    const timing: WatchTiming = {
+      watchIdleTimeoutMs: 90_000,
+      listTimeoutMs: 30_000,
+      retryBaseMs: 1_000,
+      retryMaxMs: 30_000,
+      ...options.timing,
+    };
+    for (const cluster of options.clusters) {
+      const state: ClusterState = {
+        functions: new Map(),
+        dirty: new Set(),
+        watcher: ClusterWatcher.create({
+          cluster,
+          logger: options.logger,
+          timing,
+          onChange: (kind, object) => this.#changed(state, kind, object),
+        }),
+      };
+      this.#clusters.set(cluster.name, state);
+    }
+    if (options.catalog && options.auth) {
+      this.#entities = EntityIndex.create({
+        catalog: options.catalog,
+        auth: options.auth,
+        logger: options.logger,
+        onRefresh: () => {},
+      });
+    }
+  }
+
+  #start(catalogRefreshMs: number) {
+    this.#entities?.start(catalogRefreshMs);
+    // Not awaited: a slow or absent API server must not hold up the backend's startup; the
+    // watchers retry in the background and the API reports each cluster's sync state.
+    for (const { watcher } of this.#clusters.values()) {
+      watcher
+        .start()
+        .catch(error =>
+          this.#logger.warn(
+            `Could not start watching cluster ${watcher.cluster.name}: ${error}`,
+          ),
+        );
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.#entities?.stop();
+    await Promise.all([...this.#clusters.values()].map(c => c.watcher.stop()));
+  }
+
+  /** The configured cluster called `name`. */
+  cluster(name: string): AtonixCluster | undefined {
+    return this.#clusters.get(name)?.watcher.cluster;
+  }
+
+  clusterStatuses(now = Date.now()): ClusterSyncStatus[] {
+    return [...this.#clusters.values()].map(({ watcher }) => {
+      const sync = watcher.syncStatus(now);
+      return {
+        name: watcher.cluster.name,
+        synced: sync.synced,
+        stale: sync.stale,
+        ...(sync.lastContact !== undefined
+          ? { lastSyncAt: new Date(sync.lastContact).toISOString() }
+          : {}),
+        ...(sync.error ? { error: sync.error } : {}),
+      };
+    });
+  }
+
+  /** Every function with its cluster's freshness and its catalog entity applied. */
+  all(now = Date.now()): FunctionDetails[] {
+    this.#flush();
+    const result: FunctionDetails[] = [];
+    for (const [clusterName, state] of this.#clusters) {
+      const sync = state.watcher.syncStatus(now);
+      const observedAt = new Date(
+        sync.stale ? sync.lastContact ?? now : now,
+      ).toISOString();
+      const staleSeconds =
+        sync.stale && sync.lastContact !== undefined
+          ? Math.round((now - sync.lastContact) / 1000)
+          : undefined;
+      for (const { derived, kubernetesId } of state.functions.values()) {
+        const entity = this.#entities?.lookup(kubernetesId, derived.namespace);
+        result.push({
+          ...derived,
+          cluster: clusterName,
+          ...(entity ? { entityRef: entity.entityRef } : {}),
+          owner: entity?.owner ?? `group:default/${derived.team}`,
+          observedAt,
+          stale: sync.stale,
+          ...(staleSeconds !== undefined ? { staleSeconds } : {}),
+        });
+      }
+    }
+    return result;
+  }
+
+  /**
+   * The fleet list: `visible` narrows to what the caller may read (the permission decision),
+   * then the query's filters, sort and page apply.
+   */
+  list(
+    query: FunctionListQuery,
+    visible: (fn: FunctionStatus) => boolean = () => true,
+  ): FunctionListResponse {
+    const matches = this.all()
+      .filter(visible)
+      .filter(fn => matchesQuery(fn, query));
+    const key = query.sort ?? 'name';
+    const direction = query.order === 'desc' ? -1 : 1;
+    matches.sort(
+      (a, b) =>
+        direction * compare(a[key], b[key]) ||
+        compare(a.name, b.name) ||
+        compare(a.namespace, b.namespace) ||
+        compare(a.cluster, b.cluster),
+    );
+    const offset = query.offset ?? 0;
+    const limit = Math.min(query.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+    return {
+      items: matches.slice(offset, offset + limit).map(toStatus),
+      totalCount: matches.length,
+      offset,
+      limit,
+      clusters: this.clusterStatuses(),
+    };
+  }
+
+  /** One function by cluster, namespace and name (Knative first when both runtimes use the name). */
+  get(
+    cluster: string,
+    namespace: string,
+    name: string,
+  ): FunctionDetails | undefined {
+    return this.all().find(
+      fn =>
+        fn.cluster === cluster &&
+        fn.namespace === namespace &&
+        fn.name === name,
+    );
+  }
+
+  /**
+   * The functions a catalog entity describes: same `backstage.io/kubernetes-id`, and the same
+   * namespace when the entity names one.
+   */
+  forKubernetesId(kubernetesId: string, namespace?: string): FunctionStatus[] {
+    this.#flush();
+    const keys = new Set<string>();
+    for (const [clusterName, state] of this.#clusters) {
+      for (const entry of state.functions.values()) {
+        if (
+          entry.kubernetesId === kubernetesId &&
+          (!namespace || entry.derived.namespace === namespace)
+        ) {
+          keys.add(
+            `${clusterName}/${entry.derived.namespace}/${entry.derived.name}`,
+          );
+        }
+      }
+    }
+    return this.all()
+      .filter(fn => keys.has(`${fn.cluster}/${fn.namespace}/${fn.name}`))
+      .map(toStatus);
+  }
+
+  #changed(state: ClusterState, kind: WatchedKind, object: KubeObject) {
+    const affected = affectedFunctions(kind, object);
+    if (affected === 'all' || state.dirty === 'all') {
+      state.dirty = 'all';
+    } else {
+      for (const key of affected) {
+        state.dirty.add(`${key.runtime}:${key.namespace}/${key.name}`);
+      }
+    }
+    // One derivation per function per burst of events (an initial list delivers thousands).
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(() => this.#flush());
+    }
+  }
+
+  #flush() {
+    this.#flushScheduled = false;
+    for (const state of this.#clusters.values()) {
+      const keys =
+        state.dirty === 'all' ? this.#allKeys(state) : [...state.dirty];
+      state.dirty = new Set();
+      for (const key of keys) {
+        this.#derive(state, key);
+      }
+    }
+  }
+
+  #allKeys(state: ClusterState): string[] {
+    const keys = new Set(state.functions.keys());
+    for (const service of state.watcher.list('knativeService')) {
+      keys.add(
+        `knative:${service.metadata?.namespace}/${service.metadata?.name}`,
+      );
+    }
+    for (const fn of state.watcher.list('openfaasFunction')) {
+      keys.add(`openfaas:${fn.metadata?.namespace}/${fn.metadata?.name}`);
+    }
+    return [...keys];
+  }
+
+  #derive(state: ClusterState, key: string) {
+    const [, runtime, namespace, name] = /^([^:]+):([^/]*)\/(.*)$/.exec(key)!;
+    const { watcher } = state;
+    const object =
+      runtime === 'knative'
+        ? watcher.get('knativeService', namespace, name)
+        : watcher.get('openfaasFunction', namespace, name);
+    if (!object) {
+      state.functions.delete(key);
+      return;
+    }
+    try {
+      const derived =
+        runtime === 'knative'
+          ? deriveKnativeFunction(watcher, object)
+          : deriveOpenFaaSFunction(
+              watcher,
+              object,
+              watcher.cluster.openfaasGateway,
+            );
+      state.functions.set(key, {
+        derived,
+        kubernetesId: kubernetesIdOf(object),
+      });
+    } catch (error) {
+      // One malformed object must not take the inventory down; the rest keeps updating.
+      this.#logger.warn(
+        `Could not derive the status of ${runtime} function ${namespace}/${name} in cluster ${watcher.cluster.name}: ${error}`,
+      );
+    }
+  }
+}
+
+function compare(a: unknown, b: unknown): number {
+  return String(a ?? '').localeCompare(String(b ?? ''));
+}
+
+function healthOf(fn: FunctionStatus): FunctionHealth {
+  if (fn.stale) return 'stale';
+  if (fn.ready === 'True') return 'ready';
+  if (fn.ready === 'False') return 'notReady';
+  return 'unknown';
+}
+
+function matchesQuery(fn: FunctionStatus, query: FunctionListQuery): boolean {
+  const within = <T>(values: T[] | undefined, value: T) =>
+    !values?.length || values.includes(value);
+  return (
+    within(query.team, fn.team) &&
+    within(query.cluster, fn.cluster) &&
+    within(query.runtime, fn.runtime) &&
+    within(query.health, healthOf(fn)) &&
+    (query.scaledToZero === undefined ||
+      fn.scaledToZero === query.scaledToZero) &&
+    (!query.search || fn.name.includes(query.search))
+  );
+}
+
+/** The inventory as a plugin-scoped service, fed by the clusters in config. */
+export const functionInventoryServiceRef = createServiceRef<FunctionInventory>({
+  id: 'atonix-serverless.inventory',
+  defaultFactory: async service =>
+    createServiceFactory({
+      service,
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
+        lifecycle: coreServices.lifecycle,
+      },
+      async factory({ config, logger, auth, catalog, lifecycle }) {
+        const inventory = await FunctionInventory.create({
+          clusters: readAtonixClusters(config, logger),
+          logger,
+          catalog,
+          auth,
+          ...readTiming(config),
+        });
+        lifecycle.addShutdownHook(() => inventory.stop());
+        return inventory;
+      },
+    }),
+});
+
+function readTiming(config: RootConfigService) {
+  const seconds = (key: string) => {
+    const value = config.getOptionalNumber(`atonix.inventory.${key}`);
+    return value === undefined ? undefined : value * 1000;
+  };
+  const timing: Partial<WatchTiming> = {};
+  const idle = seconds('watchIdleTimeoutSeconds');
+  const list = seconds('listTimeoutSeconds');
+  const retry = seconds('retryBaseSeconds');
+  if (idle !== undefined) timing.watchIdleTimeoutMs = idle;
+  if (list !== undefined) timing.listTimeoutMs = list;
+  if (retry !== undefined) timing.retryBaseMs = retry;
+  return { timing, catalogRefreshMs: seconds('catalogRefreshSeconds') };
+}

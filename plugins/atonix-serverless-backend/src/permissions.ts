@@ -1,0 +1,68 @@
+import {
+  createConditionExports,
+  createPermissionResourceRef,
+  createPermissionRule,
+} from '@backstage/plugin-permission-node';
+import {
+  FUNCTION_RESOURCE_TYPE,
+  FunctionStatus,
+} from '@internal/backstage-plugin-atonix-serverless-common';
+import { z } from 'zod';
+
+/**
+ * Functions as permission resources, identified by `<cluster>/<namespace>/<name>`. Rules are
+ * applied in memory: the inventory already holds every function, so there is no query to build.
+ */
+export const functionResourceRef = createPermissionResourceRef<
+  FunctionStatus,
+  never
+>().with({
+  pluginId: 'atonix-serverless',
+  resourceType: FUNCTION_RESOURCE_TYPE,
+});
+
+/** The resource ref of a function, as policies and `authorize` calls name it. */
+export function functionResourceId(
+  fn: Pick<FunctionStatus, 'cluster' | 'namespace' | 'name'>,
+) {
+  return `${fn.cluster}/${fn.namespace}/${fn.name}`;
+}
+
+/**
+ * "Owned by one of the user's groups": the function's owner (its catalog entity's `spec.owner`,
+ * else the group of its team) is among `claims`, which a policy fills with the user's
+ * `ownershipEntityRefs`.
+ */
+export const isFunctionOwner = createPermissionRule({
+  name: 'IS_FUNCTION_OWNER',
+  description:
+    'Allow functions owned by one of the given entity refs (the user’s groups)',
+  resourceRef: functionResourceRef,
+  paramsSchema: z.object({
+    claims: z
+      .array(z.string())
+      .describe(
+        'Entity refs of the owners to allow, e.g. the user’s ownershipEntityRefs',
+      ),
+  }),
+  apply: (fn, { claims }) => claims.includes(fn.owner),
+  toQuery: () => {
+    throw new Error(
+      'Functions are filtered in memory; IS_FUNCTION_OWNER has no query form',
+    );
+  },
+});
+
+export const functionPermissionRules = { isFunctionOwner };
+
+/**
+ * For permission policies: `conditions.isFunctionOwner({ claims })` and
+ * `createConditionalDecision(functionReadPermission, ...)`.
+ */
+export const {
+  conditions: atonixFunctionConditions,
+  createConditionalDecision: createAtonixFunctionConditionalDecision,
+} = createConditionExports({
+  resourceRef: functionResourceRef,
+  rules: functionPermissionRules,
+});

@@ -1,0 +1,52 @@
+import { Config } from '@backstage/config';
+
+/**
+ * A label value as a PromQL or LogQL string literal. Both languages read Go string literals, and
+ * every escape JSON.stringify emits (`\"`, `\\`, `\n`, `\uXXXX`) is a valid Go escape, so a
+ * value cannot end the string early or inject a matcher, whatever it contains.
+ */
+export function quoteLabelValue(value: string): string {
+  return JSON.stringify(value);
+}
+
+/** A `{a="x",b="y"}` selector with every value quoted. */
+export function labelSelector(labels: Record<string, string>): string {
+  return `{${Object.entries(labels)
+    .map(([name, value]) => `${name}=${quoteLabelValue(value)}`)
+    .join(',')}}`;
+}
+
+const DURATION = /^(\d+)(s|m|h|d)$/;
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** Seconds in a Prometheus-style duration (`90s`, `15m`, `1h`, `7d`); undefined when malformed. */
+export function parseDurationSeconds(text: string): number | undefined {
+  const match = DURATION.exec(text);
+  return match ? Number(match[1]) * UNIT_SECONDS[match[2]] : undefined;
+}
+
+/** Fetch with a timeout whose error says what timed out, for Prometheus and Loki calls. */
+export async function fetchWithTimeout(
+  url: string,
+  timeoutMs: number,
+  what: string,
+): Promise<Response> {
+  try {
+    return await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    if ((error as Error).name === 'TimeoutError') {
+      throw new Error(`${what} did not answer within ${timeoutMs} ms`);
+    }
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    throw new Error(
+      `${what} is unreachable${cause ? ` (${cause})` : ''}: ${
+        (error as Error).message
+      }`,
+    );
+  }
+}
+
+/** `atonix.queryTimeoutSeconds` (default 5) in milliseconds: the bound of each Prometheus and Loki call. */
+export function queryTimeoutMs(config: Config): number {
+  return (config.getOptionalNumber('atonix.queryTimeoutSeconds') ?? 5) * 1000;
+}
