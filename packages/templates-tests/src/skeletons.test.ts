@@ -252,6 +252,10 @@ describe.each(cases)(
         const job = workflow.jobs.gitops;
         expect(job.needs).toBe('image');
         expect(job.if).toBe("github.event_name == 'push'");
+        expect(job.concurrency).toEqual({
+          group: 'gitops-image-bump',
+          'cancel-in-progress': false,
+        });
         expect(workflow.env).toMatchObject({
           GITOPS_REPO_URL: values.gitopsRepoUrl,
           GITOPS_PATH: values.gitopsPath,
