@@ -1,5 +1,8 @@
-import { createDevApp } from '@backstage/frontend-dev-utils';
-
+import ReactDOM from 'react-dom/client';
+import { createApp } from '@backstage/frontend-defaults';
 import plugin from '../src';
 
-createDevApp({ features: [plugin] });
+// frontend-dev-utils still targets frontend-plugin-api 0.18, so the dev app is a plain createApp.
+const app = createApp({ features: [plugin] });
+
+ReactDOM.createRoot(document.getElementById('root')!).render(app.createRoot());

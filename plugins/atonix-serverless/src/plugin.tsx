@@ -4,10 +4,16 @@ import {
   createFrontendPlugin,
   discoveryApiRef,
   fetchApiRef,
+  useRouteRef,
 } from '@backstage/frontend-plugin-api';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import FunctionsIcon from '@material-ui/icons/FlashOn';
 import { AtonixServerlessClient, atonixServerlessApiRef } from './api';
-import { rootRouteRef } from './routes';
+import { isFunctionEntity } from './isFunctionEntity';
+import { createFunctionRouteRef, rootRouteRef } from './routes';
 
 const atonixServerlessApi = ApiBlueprint.make({
   params: defineParams =>
@@ -25,19 +31,56 @@ const functionsPage = PageBlueprint.make({
     icon: <FunctionsIcon />,
     routeRef: rootRouteRef,
     loader: () =>
-      import('./components/FunctionsPage').then(m => <m.FunctionsPage />),
+      import('./components/FunctionsPage').then(m => {
+        const Page = () => (
+          <m.FunctionsPage
+            createFunctionLink={useRouteRef(createFunctionRouteRef)?.()}
+          />
+        );
+        return <Page />;
+      }),
+  },
+});
+
+const serverlessEntityContent = EntityContentBlueprint.make({
+  name: 'serverless',
+  params: {
+    path: '/serverless',
+    title: 'Serverless',
+    filter: isFunctionEntity,
+    loader: () =>
+      import('./components/EntityServerlessContent').then(m => (
+        <m.EntityServerlessContent />
+      )),
+  },
+});
+
+const serverlessEntityCard = EntityCardBlueprint.make({
+  name: 'serverless',
+  params: {
+    filter: isFunctionEntity,
+    loader: () =>
+      import('./components/EntityServerlessCard').then(m => (
+        <m.EntityServerlessCard />
+      )),
   },
 });
 
 /**
  * The Atonix Serverless frontend plugin: the Functions page, and the function health views of the
- * catalog.
+ * catalog (the "Serverless" entity tab and an overview card), for function entities only.
  *
  * @public
  */
 export const atonixServerlessPlugin = createFrontendPlugin({
   pluginId: 'atonix-serverless',
   info: { packageJson: () => import('../package.json') },
-  extensions: [atonixServerlessApi, functionsPage],
+  extensions: [
+    atonixServerlessApi,
+    functionsPage,
+    serverlessEntityContent,
+    serverlessEntityCard,
+  ],
   routes: { root: rootRouteRef },
+  externalRoutes: { createFunction: createFunctionRouteRef },
 });

@@ -1,7 +1,14 @@
 import { AtonixServerlessClient } from './AtonixServerlessClient';
 
+function jsonResponse(body: unknown, status = 200) {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json' },
+  });
+}
+
 function clientAnswering(response: Response) {
-  const fetch = jest.fn().mockResolvedValue(response);
+  const fetch = jest.fn(async (_input: RequestInfo | URL) => response.clone());
   const client = new AtonixServerlessClient({
     discoveryApi: {
       getBaseUrl: async (pluginId: string) =>
@@ -12,43 +19,86 @@ function clientAnswering(response: Response) {
   return { client, fetch };
 }
 
-describe('AtonixServerlessClient', () => {
-  it('calls the plugin backend found through discovery', async () => {
-    const { client, fetch } = clientAnswering(
-      new Response(JSON.stringify({ status: 'ok' }), {
-        headers: { 'content-type': 'application/json' },
-      }),
-    );
+const base = 'http://backend.test/api/atonix-serverless';
+const ref = { cluster: 'staging', namespace: 'payments', name: 'charge-card' };
 
-    await expect(client.getHealth()).resolves.toEqual({ status: 'ok' });
+describe('AtonixServerlessClient', () => {
+  it('lists the fleet with multi-valued filters as comma-separated parameters', async () => {
+    const page = {
+      items: [],
+      totalCount: 0,
+      offset: 0,
+      limit: 50,
+      clusters: [],
+    };
+    const { client, fetch } = clientAnswering(jsonResponse(page));
+
+    await expect(
+      client.listFunctions({
+        team: ['payments', 'analytics'],
+        runtime: [],
+        health: ['notReady'],
+        scaledToZero: false,
+        sort: 'team',
+        order: 'desc',
+        offset: 100,
+        limit: 50,
+      }),
+    ).resolves.toEqual(page);
     expect(fetch).toHaveBeenCalledWith(
-      'http://backend.test/api/atonix-serverless/health',
+      `${base}/functions?team=payments%2Canalytics&health=notReady&scaledToZero=false&sort=team&order=desc&offset=100&limit=50`,
     );
   });
 
-  it('turns an error response into a ResponseError carrying the backend message', async () => {
+  it('addresses one function by cluster, namespace and name', async () => {
+    const { client, fetch } = clientAnswering(jsonResponse({}));
+    await client.getFunction(ref);
+    await client.getFunctionMetrics(ref, { window: '6h' });
+    await client.getFunctionLogs(ref, {
+      since: '15m',
+      limit: 200,
+      revision: 'charge-card-00002',
+    });
+    expect(fetch.mock.calls.map(([url]) => url)).toEqual([
+      `${base}/functions/staging/payments/charge-card`,
+      `${base}/functions/staging/payments/charge-card/metrics?window=6h`,
+      `${base}/functions/staging/payments/charge-card/logs?since=15m&limit=200&revision=charge-card-00002`,
+    ]);
+  });
+
+  it('resolves a catalog entity to its functions', async () => {
+    const { client, fetch } = clientAnswering(
+      jsonResponse({ entityRef: 'component:default/charge-card', items: [] }),
+    );
+    await client.getEntityFunctions({
+      kind: 'Component',
+      namespace: 'default',
+      name: 'charge-card',
+    });
+    expect(fetch).toHaveBeenCalledWith(
+      `${base}/entity/Component/default/charge-card`,
+    );
+  });
+
+  it('turns a denied request into a ResponseError carrying the backend message', async () => {
     const { client } = clientAnswering(
-      new Response(
-        JSON.stringify({
-          error: {
-            name: 'AuthenticationError',
-            message: 'Missing credentials',
-          },
-          request: { method: 'GET', url: '/api/atonix-serverless/health' },
-          response: { statusCode: 401 },
-        }),
+      jsonResponse(
         {
-          status: 401,
-          statusText: 'Unauthorized',
-          headers: { 'content-type': 'application/json' },
+          error: {
+            name: 'NotAllowedError',
+            message: 'You are not allowed to read functions of team payments',
+          },
+          request: { method: 'GET', url: '/api/atonix-serverless/functions' },
+          response: { statusCode: 403 },
         },
+        403,
       ),
     );
 
-    await expect(client.getHealth()).rejects.toMatchObject({
+    await expect(client.listFunctions()).rejects.toMatchObject({
       name: 'ResponseError',
-      statusCode: 401,
-      body: { error: { message: 'Missing credentials' } },
+      statusCode: 403,
+      body: { error: { name: 'NotAllowedError' } },
     });
   });
 });

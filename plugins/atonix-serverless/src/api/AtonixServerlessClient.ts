@@ -1,6 +1,19 @@
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
+import { CompoundEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
-import { AtonixServerlessApi, BackendHealth } from './AtonixServerlessApi';
+import {
+  EntityFunctionsResponse,
+  FunctionDetails,
+  FunctionListQuery,
+  FunctionListResponse,
+  FunctionLogsQuery,
+  FunctionLogsResponse,
+  FunctionMetricsQuery,
+  FunctionMetricsResponse,
+} from '@internal/backstage-plugin-atonix-serverless-common';
+import { AtonixServerlessApi, FunctionRef } from './AtonixServerlessApi';
+
+type QueryValue = string | number | boolean | string[] | undefined;
 
 /** Talks to `/api/atonix-serverless` with the signed-in user's credentials. */
 export class AtonixServerlessClient implements AtonixServerlessApi {
@@ -12,16 +25,67 @@ export class AtonixServerlessClient implements AtonixServerlessApi {
     this.#fetchApi = options.fetchApi;
   }
 
-  async getHealth(): Promise<BackendHealth> {
-    return this.#get<BackendHealth>('/health');
+  async listFunctions(
+    query: FunctionListQuery = {},
+  ): Promise<FunctionListResponse> {
+    return this.#get('/functions', { ...query });
   }
 
-  async #get<T>(path: string): Promise<T> {
+  async getFunction(ref: FunctionRef): Promise<FunctionDetails> {
+    return this.#get(functionPath(ref));
+  }
+
+  async getFunctionMetrics(
+    ref: FunctionRef,
+    query: FunctionMetricsQuery = {},
+  ): Promise<FunctionMetricsResponse> {
+    return this.#get(`${functionPath(ref)}/metrics`, { ...query });
+  }
+
+  async getFunctionLogs(
+    ref: FunctionRef,
+    query: FunctionLogsQuery = {},
+  ): Promise<FunctionLogsResponse> {
+    return this.#get(`${functionPath(ref)}/logs`, { ...query });
+  }
+
+  async getEntityFunctions(
+    entity: CompoundEntityRef,
+  ): Promise<EntityFunctionsResponse> {
+    return this.#get(
+      `/entity/${[entity.kind, entity.namespace, entity.name]
+        .map(encodeURIComponent)
+        .join('/')}`,
+    );
+  }
+
+  async #get<T>(path: string, query: Record<string, QueryValue> = {}) {
     const baseUrl = await this.#discoveryApi.getBaseUrl('atonix-serverless');
-    const response = await this.#fetchApi.fetch(`${baseUrl}${path}`);
+    const search = toSearchParams(query);
+    const response = await this.#fetchApi.fetch(
+      `${baseUrl}${path}${search ? `?${search}` : ''}`,
+    );
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
     return (await response.json()) as T;
   }
+}
+
+function functionPath(ref: FunctionRef) {
+  return `/functions/${[ref.cluster, ref.namespace, ref.name]
+    .map(encodeURIComponent)
+    .join('/')}`;
+}
+
+/** Multi-valued filters go as one comma-separated parameter, which the backend accepts. */
+function toSearchParams(query: Record<string, QueryValue>) {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || (Array.isArray(value) && value.length === 0)) {
+      continue;
+    }
+    params.set(key, Array.isArray(value) ? value.join(',') : String(value));
+  }
+  return params.toString();
 }

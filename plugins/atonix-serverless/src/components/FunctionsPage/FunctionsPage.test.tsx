@@ -1,40 +1,188 @@
-import { screen } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import {
   TestApiProvider,
   renderInTestApp,
 } from '@backstage/frontend-test-utils';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { FunctionListQuery } from '@internal/backstage-plugin-atonix-serverless-common';
 import { AtonixServerlessApi, atonixServerlessApiRef } from '../../api';
+import {
+  chargeCard,
+  fakeApi,
+  fleetPage,
+  permissionDenied,
+} from '../../testing/fixtures';
 import { FunctionsPage } from './FunctionsPage';
 
-function renderWith(api: AtonixServerlessApi) {
+function renderWith(
+  api: AtonixServerlessApi,
+  options: { demo?: boolean; createFunctionLink?: string } = {},
+) {
   return renderInTestApp(
     <TestApiProvider apis={[[atonixServerlessApiRef, api]]}>
-      <FunctionsPage />
+      <FunctionsPage createFunctionLink={options.createFunctionLink} />
     </TestApiProvider>,
+    {
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      config: { atonix: { demo: options.demo ?? false } },
+    },
   );
 }
 
 describe('FunctionsPage', () => {
-  it('says it is connected once the backend answers', async () => {
-    await renderWith({ getHealth: async () => ({ status: 'ok' }) });
+  it('lists every function with its health, linking to the entities', async () => {
+    await renderWith(fakeApi());
+
+    const table = await screen.findByRole('table', { name: 'Functions' });
+    const row = within(table)
+      .getByRole('link', { name: 'charge-card' })
+      .closest('tr')!;
+    expect(row).toHaveTextContent('payments');
+    expect(row).toHaveTextContent('staging');
+    expect(row).toHaveTextContent('Knative');
+    expect(row).toHaveTextContent('Ready');
+    expect(row).toHaveTextContent('3/3');
     expect(
-      await screen.findByText('Connected to the Atonix Serverless backend.'),
-    ).toBeInTheDocument();
+      within(table).getByRole('link', { name: 'charge-card' }),
+    ).toHaveAttribute('href', '/catalog/default/component/charge-card');
+    expect(
+      within(table).getByText('order-events').closest('tr'),
+    ).toHaveTextContent('Not ready (RevisionMissing)');
+    expect(
+      within(table).getByText('fraud-score').closest('tr'),
+    ).toHaveTextContent('Scaled to zero');
+    expect(
+      within(table).getByText('report-export').closest('tr'),
+    ).toHaveTextContent('OpenFaaS');
+    expect(screen.getByText('1-25 of 5000')).toBeInTheDocument();
+    expect(screen.queryByText(/Demo data/)).not.toBeInTheDocument();
   });
 
-  it('says the backend is unreachable, with the reason, when the call fails', async () => {
-    await renderWith({
-      getHealth: async () => {
-        throw new Error('connect ECONNREFUSED 127.0.0.1:7007');
-      },
+  it('pages, sorts and filters in the backend', async () => {
+    const listFunctions = jest.fn(async (query?: FunctionListQuery) => ({
+      ...fleetPage,
+      offset: query?.offset ?? 0,
+    }));
+    await renderWith(fakeApi({ listFunctions }));
+    await screen.findByRole('table', { name: 'Functions' });
+    expect(listFunctions).toHaveBeenLastCalledWith({
+      sort: 'name',
+      order: 'asc',
+      offset: 0,
+      limit: 25,
     });
-    expect(
-      await screen.findByText(
-        'Error: The Atonix Serverless backend is unreachable',
+
+    await userEvent.click(screen.getByRole('button', { name: 'Next page' }));
+    await waitFor(() =>
+      expect(listFunctions).toHaveBeenLastCalledWith(
+        expect.objectContaining({ offset: 25, limit: 25 }),
       ),
+    );
+
+    await userEvent.click(screen.getByRole('button', { name: 'Team' }));
+    await waitFor(() =>
+      expect(listFunctions).toHaveBeenLastCalledWith(
+        expect.objectContaining({ sort: 'team', order: 'asc', offset: 0 }),
+      ),
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Team' }));
+    await waitFor(() =>
+      expect(listFunctions).toHaveBeenLastCalledWith(
+        expect.objectContaining({ sort: 'team', order: 'desc' }),
+      ),
+    );
+
+    fireEvent.change(screen.getByLabelText('Team'), {
+      target: { value: 'payments, analytics' },
+    });
+    await userEvent.click(screen.getByLabelText('Scaled to zero only'));
+    await waitFor(() =>
+      expect(listFunctions).toHaveBeenLastCalledWith(
+        expect.objectContaining({
+          team: ['payments', 'analytics'],
+          scaledToZero: true,
+          offset: 0,
+        }),
+      ),
+    );
+  });
+
+  it('shows the last known state of an unreachable cluster with a stale badge and its age', async () => {
+    const lastSyncAt = new Date(Date.now() - 5 * 60_000).toISOString();
+    await renderWith(
+      fakeApi({
+        listFunctions: async () => ({
+          ...fleetPage,
+          items: [{ ...chargeCard, stale: true, staleSeconds: 300 }],
+          clusters: [
+            {
+              name: 'staging',
+              synced: true,
+              stale: true,
+              lastSyncAt,
+              error: 'connect ECONNREFUSED 127.0.0.1:6443',
+            },
+          ],
+        }),
+      }),
+    );
+    expect(
+      await screen.findByText(/Cluster unreachable: staging/),
     ).toBeInTheDocument();
     expect(
-      screen.getByText('connect ECONNREFUSED 127.0.0.1:7007'),
+      screen.getByText(/showing the last known state, from 5m ago/),
     ).toBeInTheDocument();
+    expect(screen.getByText('Stale · 5m old')).toBeInTheDocument();
+  });
+
+  it('leads to the Create page when there are no functions yet', async () => {
+    await renderWith(
+      fakeApi({
+        listFunctions: async () => ({
+          items: [],
+          totalCount: 0,
+          offset: 0,
+          limit: 25,
+          clusters: [{ name: 'staging', synced: true, stale: false }],
+        }),
+      }),
+      { createFunctionLink: '/create' },
+    );
+    expect(await screen.findByText('No functions yet')).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Create a function' }),
+    ).toHaveAttribute('href', '/create');
+  });
+
+  it('says permission is denied instead of showing an empty fleet', async () => {
+    const denied = await permissionDenied();
+    await renderWith(
+      fakeApi({
+        listFunctions: async () => {
+          throw denied;
+        },
+      }),
+    );
+    expect(
+      await screen.findByText(/Permission denied: the function list/),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('table')).not.toBeInTheDocument();
+  });
+
+  it('shows progress until the backend answers, and the demo banner in demo mode', async () => {
+    let answer: (value: typeof fleetPage) => void = () => {};
+    await renderWith(
+      fakeApi({
+        listFunctions: () =>
+          new Promise(resolve => {
+            answer = resolve;
+          }),
+      }),
+      { demo: true },
+    );
+    expect(screen.getByTestId('progress')).toBeInTheDocument();
+    answer(fleetPage);
+    expect(await screen.findByText(/Demo data/)).toBeInTheDocument();
   });
 });

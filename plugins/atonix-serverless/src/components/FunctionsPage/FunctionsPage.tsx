@@ -1,25 +1,255 @@
-import { Content, Progress, WarningPanel } from '@backstage/core-components';
+import { useEffect, useState } from 'react';
+import {
+  Content,
+  EmptyState,
+  Link,
+  LinkButton,
+  Progress,
+  WarningPanel,
+} from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import useAsync from 'react-use/esm/useAsync';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableContainer,
+  TableHead,
+  TablePagination,
+  TableRow,
+  TableSortLabel,
+  Paper,
+} from '@material-ui/core';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import useDebounce from 'react-use/esm/useDebounce';
+import {
+  ClusterSyncStatus,
+  FunctionSortKey,
+  FunctionStatus,
+} from '@internal/backstage-plugin-atonix-serverless-common';
 import { atonixServerlessApiRef } from '../../api';
+import { DemoBanner } from '../common/DemoBanner';
+import { ErrorState } from '../common/ErrorState';
+import {
+  HealthStatus,
+  ScaledToZeroBadge,
+  StaleBadge,
+} from '../common/StatusBadges';
+import { formatAge, secondsSince } from '../common/format';
+import { FleetFilters, FunctionFilters } from './FunctionFilters';
 
-/** Every function across teams and clusters. */
-export function FunctionsPage() {
+const PAGE_SIZES = [25, 50, 100];
+
+const COLUMNS: Array<{ label: string; sort?: FunctionSortKey }> = [
+  { label: 'Function', sort: 'name' },
+  { label: 'Team', sort: 'team' },
+  { label: 'Cluster', sort: 'cluster' },
+  { label: 'Namespace', sort: 'namespace' },
+  { label: 'Runtime' },
+  { label: 'Health', sort: 'ready' },
+  { label: 'Replicas' },
+  { label: 'URL' },
+  { label: 'Observed', sort: 'observedAt' },
+];
+
+/**
+ * Every function across teams and clusters. Filtering, sorting and paging happen in the backend, so
+ * the page stays as fast with 5,000 functions as with 5.
+ */
+export function FunctionsPage(props: {
+  /** Where "Create a function" leads; the app's binding of the plugin's createFunction route. */
+  createFunctionLink?: string;
+}) {
   const api = useApi(atonixServerlessApiRef);
-  const { loading, error } = useAsync(() => api.getHealth(), [api]);
+  const [filters, setFilters] = useState<FleetFilters>({});
+  const [debouncedFilters, setDebouncedFilters] = useState(filters);
+  const [sort, setSort] = useState<FunctionSortKey>('name');
+  const [order, setOrder] = useState<'asc' | 'desc'>('asc');
+  const [page, setPage] = useState(0);
+  const [pageSize, setPageSize] = useState(PAGE_SIZES[0]);
+
+  // Typing into the search and team fields should not send a request per key stroke.
+  useDebounce(() => setDebouncedFilters(filters), 300, [filters]);
+  useEffect(() => setPage(0), [debouncedFilters, sort, order, pageSize]);
+
+  const { value, loading, error } = useAsyncRetry(
+    () =>
+      api.listFunctions({
+        ...debouncedFilters,
+        sort,
+        order,
+        offset: page * pageSize,
+        limit: pageSize,
+      }),
+    [api, debouncedFilters, sort, order, page, pageSize],
+  );
+
+  if (error) {
+    return (
+      <Content>
+        <ErrorState error={error} what="the function list" />
+      </Content>
+    );
+  }
+  if (!value) {
+    return (
+      <Content>
+        <Progress />
+      </Content>
+    );
+  }
+
+  const filtered = Object.values(debouncedFilters).some(
+    filter => filter !== undefined,
+  );
+  if (value.totalCount === 0 && !filtered) {
+    return (
+      <Content>
+        <DemoBanner />
+        <NoFunctionsYet createFunctionLink={props.createFunctionLink} />
+      </Content>
+    );
+  }
+
+  const toggleSort = (key: FunctionSortKey) => {
+    if (key === sort) {
+      setOrder(order === 'asc' ? 'desc' : 'asc');
+    } else {
+      setSort(key);
+      setOrder('asc');
+    }
+  };
 
   return (
     <Content>
+      <DemoBanner />
+      <ClusterWarnings clusters={value.clusters} />
+      <FunctionFilters
+        value={filters}
+        clusters={value.clusters}
+        onChange={setFilters}
+      />
       {loading && <Progress />}
-      {error && (
-        <WarningPanel
-          severity="error"
-          title="The Atonix Serverless backend is unreachable"
-        >
-          {error.message}
-        </WarningPanel>
-      )}
-      {!loading && !error && <p>Connected to the Atonix Serverless backend.</p>}
+      <TableContainer component={Paper}>
+        <Table size="small" aria-label="Functions">
+          <TableHead>
+            <TableRow>
+              {COLUMNS.map(column => (
+                <TableCell key={column.label}>
+                  {column.sort ? (
+                    <TableSortLabel
+                      active={sort === column.sort}
+                      direction={sort === column.sort ? order : 'asc'}
+                      onClick={() => toggleSort(column.sort!)}
+                    >
+                      {column.label}
+                    </TableSortLabel>
+                  ) : (
+                    column.label
+                  )}
+                </TableCell>
+              ))}
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {value.items.map(fn => (
+              <FunctionRow
+                key={`${fn.cluster}/${fn.namespace}/${fn.name}`}
+                fn={fn}
+              />
+            ))}
+            {value.items.length === 0 && (
+              <TableRow>
+                <TableCell colSpan={COLUMNS.length}>
+                  No function matches these filters.
+                </TableCell>
+              </TableRow>
+            )}
+          </TableBody>
+        </Table>
+        <TablePagination
+          component="div"
+          count={value.totalCount}
+          page={page}
+          rowsPerPage={pageSize}
+          rowsPerPageOptions={PAGE_SIZES}
+          onPageChange={(_, next) => setPage(next)}
+          onRowsPerPageChange={event => setPageSize(Number(event.target.value))}
+        />
+      </TableContainer>
     </Content>
+  );
+}
+
+function FunctionRow(props: { fn: FunctionStatus }) {
+  const { fn } = props;
+  return (
+    <TableRow>
+      <TableCell>
+        {fn.entityRef ? (
+          <EntityRefLink entityRef={fn.entityRef} title={fn.name} />
+        ) : (
+          fn.name
+        )}
+      </TableCell>
+      <TableCell>{fn.team}</TableCell>
+      <TableCell>{fn.cluster}</TableCell>
+      <TableCell>{fn.namespace}</TableCell>
+      <TableCell>{fn.runtime === 'knative' ? 'Knative' : 'OpenFaaS'}</TableCell>
+      <TableCell>
+        <HealthStatus fn={fn} showReason />{' '}
+        {fn.scaledToZero && <ScaledToZeroBadge />}{' '}
+        {fn.stale && <StaleBadge staleSeconds={fn.staleSeconds} />}
+      </TableCell>
+      <TableCell>
+        {fn.replicas.actual}/{fn.replicas.desired}
+      </TableCell>
+      <TableCell>{fn.url && <Link to={fn.url}>{fn.url}</Link>}</TableCell>
+      <TableCell>{formatAge(secondsSince(fn.observedAt))} ago</TableCell>
+    </TableRow>
+  );
+}
+
+/** Clusters the backend cannot reach: their functions show their last known state. */
+function ClusterWarnings(props: { clusters: ClusterSyncStatus[] }) {
+  const unreachable = props.clusters.filter(cluster => cluster.stale);
+  if (unreachable.length === 0) {
+    return null;
+  }
+  return (
+    <WarningPanel
+      severity="warning"
+      title={`Cluster unreachable: ${unreachable.map(c => c.name).join(', ')}`}
+    >
+      {unreachable.map(cluster => (
+        <div key={cluster.name}>
+          {cluster.name}: showing the last known state
+          {cluster.lastSyncAt &&
+            `, from ${formatAge(secondsSince(cluster.lastSyncAt))} ago`}
+          {cluster.error && ` (${cluster.error})`}.
+        </div>
+      ))}
+    </WarningPanel>
+  );
+}
+
+function NoFunctionsYet(props: { createFunctionLink?: string }) {
+  return (
+    <EmptyState
+      missing="content"
+      title="No functions yet"
+      description="No cluster runs a function yet. Create one from a template: the portal opens the pull request that deploys it."
+      action={
+        props.createFunctionLink ? (
+          <LinkButton
+            to={props.createFunctionLink}
+            color="primary"
+            variant="contained"
+          >
+            Create a function
+          </LinkButton>
+        ) : undefined
+      }
+    />
   );
 }

@@ -1,0 +1,75 @@
+import { screen } from '@testing-library/react';
+import {
+  TestApiProvider,
+  renderInTestApp,
+} from '@backstage/frontend-test-utils';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { AtonixServerlessApi, atonixServerlessApiRef } from '../../api';
+import {
+  chargeCard,
+  chargeCardEntity,
+  fakeApi,
+  permissionDenied,
+} from '../../testing/fixtures';
+import { EntityServerlessCard } from './EntityServerlessCard';
+
+function renderWith(api: AtonixServerlessApi) {
+  return renderInTestApp(
+    <TestApiProvider apis={[[atonixServerlessApiRef, api]]}>
+      <EntityProvider entity={chargeCardEntity}>
+        <EntityServerlessCard />
+      </EntityProvider>
+    </TestApiProvider>,
+  );
+}
+
+describe('EntityServerlessCard', () => {
+  it('shows health, URL, replicas and the last hour of traffic', async () => {
+    await renderWith(fakeApi());
+    expect(
+      await screen.findByText('Request rate 42.5 req/s'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Error rate 0.42%')).toBeInTheDocument();
+    expect(screen.getByText('Ready')).toBeInTheDocument();
+    expect(screen.getByText('3/3')).toBeInTheDocument();
+    expect(screen.getByText('staging/payments')).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', {
+        name: 'http://charge-card.payments.example.com, Opens in a new window',
+      }),
+    ).toBeInTheDocument();
+  });
+
+  it('keeps the status when Prometheus is unavailable, and marks it stale when the cluster is', async () => {
+    await renderWith(
+      fakeApi({
+        getEntityFunctions: async () => ({
+          entityRef: 'component:default/charge-card',
+          items: [{ ...chargeCard, stale: true, staleSeconds: 3700 }],
+        }),
+        getFunctionMetrics: async () => ({
+          unavailable: 'no Prometheus configured for cluster staging',
+        }),
+      }),
+    );
+    expect(
+      await screen.findByText(
+        'Prometheus is unavailable: no Prometheus configured for cluster staging',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Stale · 1h 1m old')).toBeInTheDocument();
+    expect(screen.getByText('3/3')).toBeInTheDocument();
+  });
+
+  it('says permission is denied', async () => {
+    const denied = await permissionDenied();
+    await renderWith(
+      fakeApi({
+        getEntityFunctions: async () => {
+          throw denied;
+        },
+      }),
+    );
+    expect(await screen.findByText(/Permission denied/)).toBeInTheDocument();
+  });
+});

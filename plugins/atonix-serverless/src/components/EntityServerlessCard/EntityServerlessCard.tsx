@@ -1,0 +1,116 @@
+import {
+  InfoCard,
+  Link,
+  Progress,
+  StructuredMetadataTable,
+  TrendLine,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/frontend-plugin-api';
+import { Box, Typography } from '@material-ui/core';
+import useAsync from 'react-use/esm/useAsync';
+import {
+  FunctionStatus,
+  MetricSeries,
+  isUnavailable,
+} from '@internal/backstage-plugin-atonix-serverless-common';
+import { atonixServerlessApiRef } from '../../api';
+import { ErrorState } from '../common/ErrorState';
+import {
+  HealthStatus,
+  ScaledToZeroBadge,
+  StaleBadge,
+} from '../common/StatusBadges';
+import { formatPercent, formatRate } from '../common/format';
+import { useEntityFunctions } from '../EntityServerlessContent/useEntityFunctions';
+
+/** The overview card of a function's entity page: health and the last hour's traffic. */
+export function EntityServerlessCard() {
+  const { value, error } = useEntityFunctions();
+  let body;
+  if (error && !value) {
+    body = <ErrorState error={error} what="this function's status" />;
+  } else if (!value) {
+    body = <Progress />;
+  } else if (value.items.length === 0) {
+    body = <Typography>Not running in any cluster.</Typography>;
+  } else {
+    body = <FunctionSummary fn={value.items[0]} />;
+  }
+  return <InfoCard title="Serverless">{body}</InfoCard>;
+}
+
+function FunctionSummary(props: { fn: FunctionStatus }) {
+  const { fn } = props;
+  const api = useApi(atonixServerlessApiRef);
+  const metrics = useAsync(
+    () =>
+      api.getFunctionMetrics(
+        { cluster: fn.cluster, namespace: fn.namespace, name: fn.name },
+        { window: '1h' },
+      ),
+    [api, fn.cluster, fn.namespace, fn.name],
+  );
+
+  let traffic;
+  if (metrics.error) {
+    traffic = <ErrorState error={metrics.error} what="metrics" />;
+  } else if (!metrics.value) {
+    traffic = <Progress />;
+  } else if (isUnavailable(metrics.value)) {
+    traffic = `Prometheus is unavailable: ${metrics.value.unavailable}`;
+  } else {
+    const { requestRate, errorRate, series } = metrics.value;
+    traffic = (
+      <>
+        <Sparkline
+          label={`Request rate ${formatRate(requestRate)}`}
+          title="Request rate over the last hour"
+          series={series.requestRate}
+          color="#1f77b4"
+        />
+        <Sparkline
+          label={`Error rate ${formatPercent(errorRate)}`}
+          title="Error rate over the last hour"
+          series={series.errorRate}
+          color="#d62728"
+        />
+      </>
+    );
+  }
+
+  return (
+    <>
+      <Box display="flex" alignItems="center" style={{ gap: 8 }} mb={1}>
+        <HealthStatus fn={fn} showReason />
+        {fn.scaledToZero && <ScaledToZeroBadge />}
+        {fn.stale && <StaleBadge staleSeconds={fn.staleSeconds} />}
+      </Box>
+      <StructuredMetadataTable
+        dense
+        metadata={{
+          URL: fn.url ? <Link to={fn.url}>{fn.url}</Link> : 'none yet',
+          Replicas: `${fn.replicas.actual}/${fn.replicas.desired}`,
+          Cluster: `${fn.cluster}/${fn.namespace}`,
+          'Last hour': traffic,
+        }}
+      />
+    </>
+  );
+}
+
+function Sparkline(props: {
+  label: string;
+  title: string;
+  series: MetricSeries[];
+  color: string;
+}) {
+  const values = props.series[0]?.points.map(([, value]) => value) ?? [];
+  return (
+    <Box display="flex" alignItems="center" style={{ gap: 8 }}>
+      <Typography variant="body2" style={{ minWidth: 150 }}>
+        {props.label}
+      </Typography>
+      <TrendLine data={values} title={props.title} color={props.color} />
+    </Box>
+  );
+}

@@ -1,0 +1,1 @@
+export { EntityServerlessCard } from './EntityServerlessCard';

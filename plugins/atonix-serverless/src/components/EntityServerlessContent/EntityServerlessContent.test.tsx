@@ -1,0 +1,299 @@
+import {
+  act,
+  fireEvent,
+  screen,
+  waitFor,
+  within,
+} from '@testing-library/react';
+import {
+  TestApiProvider,
+  renderInTestApp,
+} from '@backstage/frontend-test-utils';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { AtonixServerlessApi, atonixServerlessApiRef } from '../../api';
+import {
+  chargeCard,
+  chargeCardDetails,
+  chargeCardEntity,
+  chargeCardMetrics,
+  fakeApi,
+  fraudScore,
+  orderEvents,
+  permissionDenied,
+} from '../../testing/fixtures';
+import { EntityServerlessContent } from './EntityServerlessContent';
+import { LIVE_TAIL_INTERVAL_MS } from './LogsPanel';
+
+function renderWith(api: AtonixServerlessApi, demo = false) {
+  return renderInTestApp(
+    <TestApiProvider apis={[[atonixServerlessApiRef, api]]}>
+      <EntityProvider entity={chargeCardEntity}>
+        <EntityServerlessContent />
+      </EntityProvider>
+    </TestApiProvider>,
+    { config: { atonix: { demo } } },
+  );
+}
+
+const onlyFunction = (fn: typeof chargeCard) => ({
+  getEntityFunctions: async () => ({
+    entityRef: 'component:default/charge-card',
+    items: [fn],
+  }),
+});
+
+function card(title: string) {
+  return screen.getByText(title).closest('.MuiCard-root') as HTMLElement;
+}
+
+describe('EntityServerlessContent', () => {
+  it('shows health, revisions with traffic and tags, scaling, metrics and logs of a ready function', async () => {
+    const api = fakeApi();
+    const getEntityFunctions = jest.spyOn(api, 'getEntityFunctions');
+    await renderWith(api, true);
+
+    expect(
+      await screen.findByText('Revisions and traffic'),
+    ).toBeInTheDocument();
+    expect(getEntityFunctions).toHaveBeenCalledWith({
+      kind: 'Component',
+      namespace: 'default',
+      name: 'charge-card',
+    });
+    expect(screen.getByText(/Demo data/)).toBeInTheDocument();
+
+    expect(screen.getAllByText('Ready')[0]).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', {
+        name: 'http://charge-card.payments.example.com, Opens in a new window',
+      }),
+    ).toHaveAttribute('href', 'http://charge-card.payments.example.com');
+    expect(screen.getByText('Knative')).toBeInTheDocument();
+    expect(
+      screen.getByText(/In sync at main@sha1:2f1e9c0d4b7a/),
+    ).toBeInTheDocument();
+
+    const revisions = within(card('Revisions and traffic'));
+    const latest = revisions.getByText(/charge-card-00002/).closest('tr')!;
+    expect(latest).toHaveTextContent('90%');
+    expect(latest).toHaveTextContent('(latest ready)');
+    const previous = revisions.getByText('charge-card-00001').closest('tr')!;
+    expect(previous).toHaveTextContent('10%');
+    expect(previous).toHaveTextContent('previous');
+
+    const scaling = within(card('Scaling'));
+    expect(scaling.getByText('3 running, 3 desired')).toBeInTheDocument();
+    expect(scaling.getByText('KPA (Knative)')).toBeInTheDocument();
+    expect(scaling.getByText('rps')).toBeInTheDocument();
+    expect(scaling.getByText('1 / 50')).toBeInTheDocument();
+    expect(scaling.getByText('no (critical)')).toBeInTheDocument();
+
+    expect(screen.getByLabelText('Request rate')).toHaveTextContent(
+      '42.5 req/s',
+    );
+    expect(screen.getByLabelText('p50')).toHaveTextContent('12 ms');
+    expect(screen.getByLabelText('p95')).toHaveTextContent('87 ms');
+    expect(screen.getByLabelText('p99')).toHaveTextContent('213 ms');
+    expect(screen.getByLabelText('Error rate')).toHaveTextContent('0.42%');
+    expect(screen.getByLabelText('Cold starts')).toHaveTextContent('2');
+
+    expect(
+      within(card('Event triggers')).getByText(/HTTP only/),
+    ).toBeInTheDocument();
+  });
+
+  it('says why a function is not ready and lists its event triggers', async () => {
+    await renderWith(
+      fakeApi({
+        ...onlyFunction(orderEvents),
+        getFunction: async () => ({
+          ...chargeCardDetails,
+          ...orderEvents,
+          revisions: [],
+        }),
+      }),
+    );
+    expect((await screen.findAllByText('Not ready'))[0]).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'RevisionMissing: Configuration "order-events" does not have any ready Revision.',
+      ),
+    ).toBeInTheDocument();
+
+    const triggers = within(card('Event triggers'));
+    const trigger = triggers.getByText('order-events-created').closest('tr')!;
+    expect(trigger).toHaveTextContent('default');
+    expect(trigger).toHaveTextContent('type=com.atonix.order.created');
+    const source = triggers.getByText('order-events-source').closest('tr')!;
+    expect(source).toHaveTextContent('RabbitmqSource');
+    expect(source).toHaveTextContent('orders/order-events');
+    expect(source).toHaveTextContent('Not ready (ConnectionFailed)');
+  });
+
+  it('marks a scaled-to-zero function with the time since its last request', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    await renderWith(
+      fakeApi({
+        ...onlyFunction(fraudScore),
+        getFunctionMetrics: async () => ({
+          ...chargeCardMetrics,
+          requestRate: 0.01,
+          replicas: 0,
+          series: {
+            ...chargeCardMetrics.series,
+            requestRate: [
+              {
+                label: 'requests/s',
+                points: [
+                  [now - 20 * 60, 0.5],
+                  [now - 10 * 60, 0],
+                  [now, 0],
+                ],
+              },
+            ],
+          },
+        }),
+      }),
+    );
+    expect(
+      (await screen.findAllByText(/Scaled to zero · last request 20m ago/))
+        .length,
+    ).toBeGreaterThan(0);
+    expect(
+      within(card('Scaling')).getByText('0 running, 0 desired'),
+    ).toBeInTheDocument();
+  });
+
+  it('shows the last known state with a stale badge and its age when the cluster is unreachable', async () => {
+    await renderWith(
+      fakeApi(onlyFunction({ ...chargeCard, stale: true, staleSeconds: 125 })),
+    );
+    expect(await screen.findByText('Stale · 2m old')).toBeInTheDocument();
+    expect(screen.getByText('3 running, 3 desired')).toBeInTheDocument();
+  });
+
+  it('says Prometheus and Loki are unavailable in their panels and shows the rest', async () => {
+    await renderWith(
+      fakeApi({
+        getFunctionMetrics: async () => ({
+          unavailable:
+            'Prometheus at http://127.0.0.1:9090 did not answer within 5s',
+        }),
+        getFunctionLogs: async () => ({
+          unavailable:
+            'no Loki configured for cluster staging (atonix.clusters.staging.loki)',
+        }),
+      }),
+    );
+    expect(
+      await screen.findByText(/Prometheus is unavailable/),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/did not answer within 5s/)).toBeInTheDocument();
+    expect(await screen.findByText(/Loki is unavailable/)).toBeInTheDocument();
+    expect(
+      screen.getByText(/atonix.clusters.staging.loki/),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Revisions and traffic')).toBeInTheDocument();
+    expect(screen.getByText('3 running, 3 desired')).toBeInTheDocument();
+  });
+
+  it('says permission is denied when the backend refuses the function', async () => {
+    const denied = await permissionDenied();
+    await renderWith(
+      fakeApi({
+        getEntityFunctions: async () => {
+          throw denied;
+        },
+      }),
+    );
+    expect(
+      await screen.findByText(/Permission denied: this function's status/),
+    ).toBeInTheDocument();
+  });
+
+  it('denies only the logs when the policy keeps them to the owning team', async () => {
+    const denied = await permissionDenied();
+    await renderWith(
+      fakeApi({
+        getFunctionLogs: async () => {
+          throw denied;
+        },
+      }),
+    );
+    expect(
+      await screen.findByText(/Permission denied: logs/),
+    ).toBeInTheDocument();
+    expect(await screen.findByLabelText('Request rate')).toHaveTextContent(
+      '42.5 req/s',
+    );
+  });
+
+  it('says so when no cluster runs the function', async () => {
+    await renderWith(
+      fakeApi({
+        getEntityFunctions: async () => ({
+          entityRef: 'component:default/charge-card',
+          items: [],
+        }),
+      }),
+    );
+    expect(
+      await screen.findByText('Not running in any cluster'),
+    ).toBeInTheDocument();
+  });
+
+  it('shows progress while the backend has not answered', async () => {
+    await renderWith(
+      fakeApi({ getEntityFunctions: () => new Promise(() => {}) }),
+    );
+    expect(screen.getByTestId('progress')).toBeInTheDocument();
+  });
+
+  it('asks for another window and for one revision’s logs, and tails the logs', async () => {
+    const api = fakeApi();
+    const getFunctionMetrics = jest.spyOn(api, 'getFunctionMetrics');
+    const getFunctionLogs = jest.spyOn(api, 'getFunctionLogs');
+    await renderWith(api);
+    await screen.findByText('Revisions and traffic');
+    const ref = {
+      cluster: 'staging',
+      namespace: 'payments',
+      name: 'charge-card',
+    };
+
+    fireEvent.mouseDown(screen.getByRole('button', { name: 'Window' }));
+    fireEvent.click(await screen.findByRole('option', { name: 'Last 6h' }));
+    await waitFor(() =>
+      expect(getFunctionMetrics).toHaveBeenLastCalledWith(ref, {
+        window: '6h',
+      }),
+    );
+
+    fireEvent.mouseDown(screen.getByRole('button', { name: 'Revision' }));
+    fireEvent.click(
+      await screen.findByRole('option', { name: 'charge-card-00001' }),
+    );
+    await waitFor(() =>
+      expect(getFunctionLogs).toHaveBeenLastCalledWith(
+        ref,
+        expect.objectContaining({ revision: 'charge-card-00001' }),
+      ),
+    );
+
+    jest.useFakeTimers();
+    try {
+      const calls = getFunctionLogs.mock.calls.length;
+      fireEvent.click(screen.getByLabelText('Live tail'));
+      for (let tick = 0; tick < 2; tick++) {
+        await act(async () => {
+          jest.advanceTimersByTime(LIVE_TAIL_INTERVAL_MS);
+        });
+      }
+      expect(getFunctionLogs.mock.calls.length).toBeGreaterThanOrEqual(
+        calls + 2,
+      );
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+});

@@ -1,0 +1,96 @@
+import { useState } from 'react';
+import { useApi } from '@backstage/frontend-plugin-api';
+import { Progress } from '@backstage/core-components';
+import { Grid } from '@material-ui/core';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import {
+  FunctionMetricsResponse,
+  FunctionStatus,
+  MetricsWindow,
+  isUnavailable,
+} from '@internal/backstage-plugin-atonix-serverless-common';
+import { atonixServerlessApiRef } from '../../api';
+import { ErrorState } from '../common/ErrorState';
+import { HealthHeader } from './HealthHeader';
+import { LogsPanel } from './LogsPanel';
+import { MetricsPanel } from './MetricsPanel';
+import { RevisionsCard } from './RevisionsCard';
+import { ScalingCard } from './ScalingCard';
+import { TriggersCard } from './TriggersCard';
+
+/**
+ * Seconds since the newest sample with traffic: how long a scaled-to-zero function has been idle.
+ * Undefined without metrics or without a request in the window.
+ */
+export function secondsSinceLastRequest(
+  metrics: FunctionMetricsResponse | undefined,
+  now = Date.now(),
+): number | undefined {
+  if (!metrics || isUnavailable(metrics)) {
+    return undefined;
+  }
+  const busy = metrics.series.requestRate.flatMap(series =>
+    series.points.filter(([, rate]) => rate > 0).map(([t]) => t),
+  );
+  return busy.length ? now / 1000 - Math.max(...busy) : undefined;
+}
+
+/** Everything about one function in one cluster. */
+export function FunctionView(props: { fn: FunctionStatus }) {
+  const { fn } = props;
+  const api = useApi(atonixServerlessApiRef);
+  const [window, setWindow] = useState<MetricsWindow>('1h');
+  const fnRef = { cluster: fn.cluster, namespace: fn.namespace, name: fn.name };
+  const key = [fn.cluster, fn.namespace, fn.name];
+
+  const details = useAsyncRetry(
+    () => api.getFunction(fnRef),
+    // Refetch whenever the status refresh brings news.
+    [api, ...key, fn.observedAt, fn.stale],
+  );
+  const metrics = useAsyncRetry(
+    () => api.getFunctionMetrics(fnRef, { window }),
+    [api, ...key, window],
+  );
+  const idleSeconds = secondsSinceLastRequest(metrics.value);
+
+  let revisions;
+  if (details.error) {
+    revisions = <ErrorState error={details.error} what="revisions" />;
+  } else if (!details.value) {
+    revisions = <Progress />;
+  } else {
+    revisions = <RevisionsCard fn={details.value} />;
+  }
+
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12}>
+        <HealthHeader fn={fn} idleSeconds={idleSeconds} />
+      </Grid>
+      <Grid item xs={12} lg={8}>
+        {revisions}
+      </Grid>
+      <Grid item xs={12} lg={4}>
+        <ScalingCard fn={fn} idleSeconds={idleSeconds} />
+      </Grid>
+      <Grid item xs={12}>
+        <MetricsPanel
+          window={window}
+          onWindowChange={setWindow}
+          metrics={metrics.value}
+          error={metrics.error}
+        />
+      </Grid>
+      <Grid item xs={12}>
+        <LogsPanel
+          fnRef={fnRef}
+          revisions={details.value?.revisions.map(r => r.name) ?? []}
+        />
+      </Grid>
+      <Grid item xs={12}>
+        <TriggersCard fn={fn} />
+      </Grid>
+    </Grid>
+  );
+}

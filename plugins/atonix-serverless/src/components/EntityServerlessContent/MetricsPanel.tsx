@@ -1,0 +1,116 @@
+import { InfoCard, Progress } from '@backstage/core-components';
+import {
+  Box,
+  FormControl,
+  Grid,
+  InputLabel,
+  MenuItem,
+  Select,
+  Typography,
+} from '@material-ui/core';
+import {
+  FunctionMetricsResponse,
+  METRICS_WINDOWS,
+  MetricsWindow,
+  isUnavailable,
+} from '@internal/backstage-plugin-atonix-serverless-common';
+import { ErrorState, UnavailableState } from '../common/ErrorState';
+import { formatMs, formatPercent, formatRate } from '../common/format';
+import { MetricChart } from './MetricChart';
+
+/** Request rate, latency, errors and replicas over a window, from the cluster's Prometheus. */
+export function MetricsPanel(props: {
+  window: MetricsWindow;
+  onWindowChange: (window: MetricsWindow) => void;
+  metrics?: FunctionMetricsResponse;
+  error?: Error;
+}) {
+  const { window, onWindowChange, metrics, error } = props;
+  const selector = (
+    <FormControl size="small" variant="outlined">
+      <InputLabel id="metrics-window">Window</InputLabel>
+      <Select
+        labelId="metrics-window"
+        label="Window"
+        value={window}
+        onChange={event => onWindowChange(event.target.value as MetricsWindow)}
+      >
+        {METRICS_WINDOWS.map(option => (
+          <MenuItem key={option} value={option}>
+            Last {option}
+          </MenuItem>
+        ))}
+      </Select>
+    </FormControl>
+  );
+
+  let body;
+  if (error) {
+    body = <ErrorState error={error} what="metrics" />;
+  } else if (!metrics) {
+    body = <Progress />;
+  } else if (isUnavailable(metrics)) {
+    body = (
+      <UnavailableState source="Prometheus" reason={metrics.unavailable} />
+    );
+  } else {
+    const figures: Array<[string, string]> = [
+      ['Request rate', formatRate(metrics.requestRate)],
+      ['p50', formatMs(metrics.latency.p50)],
+      ['p95', formatMs(metrics.latency.p95)],
+      ['p99', formatMs(metrics.latency.p99)],
+      ['Error rate', formatPercent(metrics.errorRate)],
+      ['Replicas', String(metrics.replicas)],
+      ['Cold starts', String(metrics.coldStarts)],
+    ];
+    const charts = [
+      {
+        title: 'Request rate',
+        series: metrics.series.requestRate,
+        format: formatRate,
+      },
+      { title: 'Latency', series: metrics.series.latencyP95, format: formatMs },
+      {
+        title: 'Error rate',
+        series: metrics.series.errorRate,
+        format: formatPercent,
+      },
+      { title: 'Replicas', series: metrics.series.replicas, format: String },
+    ];
+    body = (
+      <>
+        <Box display="flex" flexWrap="wrap" style={{ gap: 32 }} mb={2}>
+          {figures.map(([label, figure]) => (
+            <div key={label} aria-label={label}>
+              <Typography variant="overline" display="block">
+                {label}
+              </Typography>
+              <Typography variant="h6">{figure}</Typography>
+            </div>
+          ))}
+        </Box>
+        <Grid container spacing={2}>
+          {charts.map(chart => (
+            <Grid item xs={12} md={6} key={chart.title}>
+              <Typography variant="subtitle2">{chart.title}</Typography>
+              <MetricChart series={chart.series} format={chart.format} />
+            </Grid>
+          ))}
+        </Grid>
+      </>
+    );
+  }
+
+  return (
+    <InfoCard
+      title="Metrics"
+      action={
+        <Box mt={1} mr={1}>
+          {selector}
+        </Box>
+      }
+    >
+      {body}
+    </InfoCard>
+  );
+}

@@ -1,0 +1,1 @@
+export { EntityServerlessContent } from './EntityServerlessContent';

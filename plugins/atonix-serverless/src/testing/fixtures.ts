@@ -1,0 +1,288 @@
+import {
+  FunctionDetails,
+  FunctionListResponse,
+  FunctionLogs,
+  FunctionMetrics,
+  FunctionStatus,
+} from '@internal/backstage-plugin-atonix-serverless-common';
+import { Entity } from '@backstage/catalog-model';
+import { ResponseError } from '@backstage/errors';
+import { AtonixServerlessApi } from '../api';
+
+/**
+ * Backend answers for the components' tests, shaped like `/api/atonix-serverless` responses for
+ * the repository's example functions (gitops/functions).
+ */
+
+export const chargeCard: FunctionStatus = {
+  cluster: 'staging',
+  namespace: 'payments',
+  team: 'payments',
+  name: 'charge-card',
+  runtime: 'knative',
+  ready: 'True',
+  url: 'http://charge-card.payments.example.com',
+  latestCreatedRevision: 'charge-card-00002',
+  latestReadyRevision: 'charge-card-00002',
+  traffic: [
+    { revisionName: 'charge-card-00002', percent: 90, latest: true },
+    {
+      revisionName: 'charge-card-00001',
+      percent: 10,
+      tag: 'previous',
+      latest: false,
+      url: 'http://previous-charge-card.payments.example.com',
+    },
+  ],
+  replicas: { desired: 3, actual: 3 },
+  scaledToZero: false,
+  autoscaling: {
+    class: 'kpa.autoscaling.knative.dev',
+    metric: 'rps',
+    target: 100,
+    minScale: 1,
+    maxScale: 50,
+    initialScale: 1,
+  },
+  critical: true,
+  triggers: [],
+  flux: {
+    kustomization: 'payments-functions',
+    namespace: 'payments',
+    ready: 'True',
+    revision: 'main@sha1:2f1e9c0d4b7a',
+  },
+  entityRef: 'component:default/charge-card',
+  owner: 'group:default/payments',
+  observedAt: '2026-11-25T20:00:00.000Z',
+  stale: false,
+};
+
+export const chargeCardDetails: FunctionDetails = {
+  ...chargeCard,
+  image: 'ghcr.io/atonixcorp/charge-card:1.4.0',
+  env: [
+    { name: 'LOG_LEVEL', value: 'info' },
+    { name: 'STRIPE_KEY', secretKeyRef: { name: 'stripe', key: 'api-key' } },
+  ],
+  revisions: [
+    {
+      name: 'charge-card-00002',
+      ready: 'True',
+      image: 'ghcr.io/atonixcorp/charge-card:1.4.0',
+      actualReplicas: 3,
+      desiredReplicas: 3,
+      createdAt: '2026-11-25T18:00:00.000Z',
+      trafficPercent: 90,
+    },
+    {
+      name: 'charge-card-00001',
+      ready: 'True',
+      image: 'ghcr.io/atonixcorp/charge-card:1.3.2',
+      actualReplicas: 0,
+      desiredReplicas: 0,
+      createdAt: '2026-11-20T09:00:00.000Z',
+      trafficPercent: 10,
+    },
+  ],
+};
+
+export const orderEvents: FunctionStatus = {
+  ...chargeCard,
+  namespace: 'analytics',
+  team: 'analytics',
+  owner: 'group:default/analytics',
+  name: 'order-events',
+  url: 'http://order-events.analytics.example.com',
+  ready: 'False',
+  reason: 'RevisionMissing',
+  message: 'Configuration "order-events" does not have any ready Revision.',
+  latestCreatedRevision: 'order-events-00001',
+  latestReadyRevision: undefined,
+  traffic: [{ revisionName: 'order-events-00001', percent: 100, latest: true }],
+  replicas: { desired: 1, actual: 0 },
+  critical: false,
+  autoscaling: { ...chargeCard.autoscaling, minScale: 0 },
+  triggers: [
+    {
+      kind: 'Trigger',
+      name: 'order-events-created',
+      broker: 'default',
+      filters: { type: 'com.atonix.order.created' },
+      ready: 'True',
+    },
+    {
+      kind: 'RabbitmqSource',
+      name: 'order-events-source',
+      broker: 'default',
+      source: 'orders/order-events',
+      ready: 'False',
+      reason: 'ConnectionFailed',
+    },
+  ],
+  entityRef: 'component:default/order-events',
+};
+
+export const fraudScore: FunctionStatus = {
+  ...chargeCard,
+  name: 'fraud-score',
+  url: 'http://fraud-score.payments.example.com',
+  latestCreatedRevision: 'fraud-score-00001',
+  latestReadyRevision: 'fraud-score-00001',
+  traffic: [{ revisionName: 'fraud-score-00001', percent: 100, latest: true }],
+  replicas: { desired: 0, actual: 0 },
+  scaledToZero: true,
+  critical: false,
+  autoscaling: { ...chargeCard.autoscaling, minScale: 0 },
+  entityRef: 'component:default/fraud-score',
+};
+
+export const reportExport: FunctionStatus = {
+  ...chargeCard,
+  namespace: 'openfaas-fn',
+  team: 'analytics',
+  owner: 'group:default/analytics',
+  name: 'report-export',
+  runtime: 'openfaas',
+  url: 'http://gateway.openfaas:8080/function/report-export',
+  latestCreatedRevision: undefined,
+  latestReadyRevision: undefined,
+  traffic: [],
+  replicas: { desired: 1, actual: 1 },
+  autoscaling: {
+    class: 'openfaas',
+    metric: 'rps',
+    target: 50,
+    minScale: 1,
+    maxScale: 10,
+  },
+  critical: false,
+  flux: {
+    kustomization: 'analytics-functions',
+    namespace: 'analytics',
+    ready: 'False',
+    message:
+      'kustomize build failed: missing resource report-export/service.yaml',
+  },
+  entityRef: 'component:default/report-export',
+};
+
+export const fleetPage: FunctionListResponse = {
+  items: [chargeCard, fraudScore, orderEvents, reportExport],
+  totalCount: 5000,
+  offset: 0,
+  limit: 25,
+  clusters: [
+    {
+      name: 'staging',
+      synced: true,
+      stale: false,
+      lastSyncAt: '2026-11-25T20:00:00.000Z',
+    },
+  ],
+};
+
+const minute = (i: number) => 1764100800 + i * 60;
+export const chargeCardMetrics: FunctionMetrics = {
+  window: '1h',
+  requestRate: 42.5,
+  latency: { p50: 12.4, p95: 87, p99: 212.6 },
+  errorRate: 0.0042,
+  replicas: 3,
+  coldStarts: 2,
+  series: {
+    requestRate: [
+      {
+        label: 'requests/s',
+        points: [0, 1, 2, 3].map(i => [minute(i), 40 + i]),
+      },
+    ],
+    latencyP95: [
+      {
+        label: 'p95 ms',
+        points: [0, 1, 2, 3].map(i => [minute(i), 80 + i * 3]),
+      },
+    ],
+    errorRate: [
+      {
+        label: 'errors',
+        points: [0, 1, 2, 3].map(i => [minute(i), i % 2 ? 0.01 : 0]),
+      },
+    ],
+    replicas: [
+      { label: 'replicas', points: [0, 1, 2, 3].map(i => [minute(i), 3]) },
+    ],
+  },
+};
+
+export const chargeCardLogs: FunctionLogs = {
+  lines: [
+    {
+      timestamp: '2026-11-25T20:00:02.000Z',
+      line: 'charged order 1042: 200',
+      labels: {
+        revision: 'charge-card-00002',
+        pod: 'charge-card-00002-deployment-7d9f',
+      },
+    },
+    {
+      timestamp: '2026-11-25T20:00:01.000Z',
+      line: 'charged order 1041: 200',
+      labels: {
+        revision: 'charge-card-00001',
+        pod: 'charge-card-00001-deployment-5c4b',
+      },
+    },
+  ],
+  truncated: false,
+  query: '{namespace="payments", service="charge-card"}',
+};
+
+export const chargeCardEntity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'charge-card',
+    namespace: 'default',
+    annotations: {
+      'backstage.io/kubernetes-id': 'charge-card',
+      'backstage.io/kubernetes-namespace': 'payments',
+      'atonix.io/runtime': 'knative',
+      'atonix.io/team': 'payments',
+    },
+  },
+  spec: { type: 'function', lifecycle: 'production', owner: 'group:payments' },
+};
+
+/** An API that answers every route with the charge-card fixtures; override what a test varies. */
+export function fakeApi(
+  overrides: Partial<AtonixServerlessApi> = {},
+): AtonixServerlessApi {
+  return {
+    listFunctions: async () => fleetPage,
+    getFunction: async () => chargeCardDetails,
+    getFunctionMetrics: async () => chargeCardMetrics,
+    getFunctionLogs: async () => chargeCardLogs,
+    getEntityFunctions: async () => ({
+      entityRef: 'component:default/charge-card',
+      items: [chargeCard],
+    }),
+    ...overrides,
+  };
+}
+
+/** What the client throws when the permission policy denied the request. */
+export function permissionDenied(): Promise<ResponseError> {
+  return ResponseError.fromResponse(
+    new Response(
+      JSON.stringify({
+        error: {
+          name: 'NotAllowedError',
+          message: 'You are not allowed to read functions of team payments',
+        },
+        response: { statusCode: 403 },
+      }),
+      { status: 403, headers: { 'content-type': 'application/json' } },
+    ),
+  );
+}
