@@ -91,6 +91,12 @@ ensure_debian_packages() {
     die "apt-get install ${missing[*]} failed"
 }
 
+# A tool that no Debian package here provides in a usable version: say where to get it and stop.
+ensure_command() {
+  local cmd="$1" why="$2" how="$3"
+  command -v "$cmd" >/dev/null || die "$cmd not found ($why). $how"
+}
+
 ensure_port_free() {
   local port="$1" hint="$2"
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
