@@ -62,23 +62,24 @@ describe('parseFunctionSpec', () => {
   it('leaves room for the names Knative derives from the function name', () => {
     const longest = 'a'.repeat(MAX_FUNCTION_NAME_LENGTH);
     expect(`${longest}-00001-private`).toHaveLength(63);
-    expect(parseFunctionSpec({ ...minimal, name: longest }).success).toBe(
-      true,
-    );
+    expect(parseFunctionSpec({ ...minimal, name: longest }).success).toBe(true);
     expect(issuesOf({ ...minimal, name: `${longest}a` })).toEqual([
       { path: 'name', message: 'name must be at most 49 characters' },
     ]);
   });
 
-  it.each(['kube-system', 'flux-system', 'default', 'knative-serving', 'openfaas-fn'])(
-    'rejects the platform namespace %s as a team',
-    team => {
-      expect(issuesOf({ ...minimal, team })[0]).toMatchObject({
-        path: 'team',
-        message: expect.stringContaining('reserved for the platform'),
-      });
-    },
-  );
+  it.each([
+    'kube-system',
+    'flux-system',
+    'default',
+    'knative-serving',
+    'openfaas-fn',
+  ])('rejects the platform namespace %s as a team', team => {
+    expect(issuesOf({ ...minimal, team })[0]).toMatchObject({
+      path: 'team',
+      message: expect.stringContaining('reserved for the platform'),
+    });
+  });
 
   it('reports every problem with its field path', () => {
     const paths = issuesOf({
@@ -87,7 +88,9 @@ describe('parseFunctionSpec', () => {
       image: '',
       port: 9090,
       env: [{ name: 'PORT', value: '1' }],
-      secretEnv: { DB_PASSWORD: { secretName: 'db', key: 'password', extra: 1 } },
+      secretEnv: {
+        DB_PASSWORD: { secretName: 'db', key: 'password', extra: 1 },
+      },
       scaling: { minScale: 5, maxScale: 2, metric: 'latency' },
       colour: 'blue',
     }).map(issue => issue.path);

@@ -93,13 +93,10 @@ function label(what: string, maxLength: number) {
       DNS_1035_LABEL,
       `${what} must be lower-case letters, digits and '-', start with a letter and end with a letter or digit`,
     )
-    .refine(
-      name => !isReservedName(name),
-      {
-        error: issue =>
-          `${what} "${issue.input}" is reserved for the platform (kube-*, knative-*, openfaas*, flux-*, calico-*, tigera-*, keda, default, monitoring, logging); choose another`,
-      },
-    );
+    .refine(name => !isReservedName(name), {
+      error: issue =>
+        `${what} "${issue.input}" is reserved for the platform (kube-*, knative-*, openfaas*, flux-*, calico-*, tigera-*, keda, default, monitoring, logging); choose another`,
+    });
 }
 
 const envName = z

@@ -21,7 +21,4 @@ export {
   formatViolation,
   validateGitopsTree,
 } from './validate/validateGitopsTree';
-export type {
-  ValidateOptions,
-  Violation,
-} from './validate/validateGitopsTree';
+export type { ValidateOptions, Violation } from './validate/validateGitopsTree';

@@ -66,7 +66,11 @@ function validateStrictly(model, object) {
         message:
           e.keyword === 'required'
             ? 'is required'
-            : `${e.message}${e.params?.allowedValues ? ` (${e.params.allowedValues.join(', ')})` : ''}`,
+            : `${e.message}${
+                e.params?.allowedValues
+                  ? ` (${e.params.allowedValues.join(', ')})`
+                  : ''
+              }`,
       });
     }
   }
@@ -76,11 +80,16 @@ function validateStrictly(model, object) {
     if (!Array.isArray(value) && keys && keys.size > 0) {
       for (const key of Object.keys(value)) {
         if (!keys.has(key)) {
-          issues.push({ pointer: `${pointer}/${key}`, keyword: 'unknown', message: 'is not a field of this kind' });
+          issues.push({
+            pointer: `${pointer}/${key}`,
+            keyword: 'unknown',
+            message: 'is not a field of this kind',
+          });
         }
       }
     }
-    for (const [key, child] of Object.entries(value)) visit(child, `${pointer}/${key}`);
+    for (const [key, child] of Object.entries(value))
+      visit(child, `${pointer}/${key}`);
   };
   visit(object, '');
   return issues;
@@ -89,7 +98,9 @@ function validateStrictly(model, object) {
 parentPort.on('message', ({ id, objects }) => {
   const results = objects.map(object => {
     const model = models.get(`${object?.apiVersion}/${object?.kind}`);
-    return model ? { known: true, issues: validateStrictly(model, object) } : { known: false, issues: [] };
+    return model
+      ? { known: true, issues: validateStrictly(model, object) }
+      : { known: false, issues: [] };
   });
   parentPort.postMessage({ id, results });
 });

@@ -48,12 +48,20 @@ async function render(args: string[], io: CliIo): Promise<number> {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });
   const at = (field: string) =>
-    lineOf(doc, lines, field.split('.').map(s => (/^\d+$/.test(s) ? Number(s) : s)));
+    lineOf(
+      doc,
+      lines,
+      field.split('.').map(s => (/^\d+$/.test(s) ? Number(s) : s)),
+    );
 
   const parsed = parseFunctionFile(text);
   if (!parsed.success) {
     for (const issue of parsed.issues) {
-      io.stderr(`${specFile}:${at(issue.path)}: schema: ${formatFunctionSpecIssues([issue])}\n`);
+      io.stderr(
+        `${specFile}:${at(issue.path)}: schema: ${formatFunctionSpecIssues([
+          issue,
+        ])}\n`,
+      );
     }
     io.stderr('Nothing was written.\n');
     return EXIT_VIOLATIONS;
@@ -61,12 +69,19 @@ async function render(args: string[], io: CliIo): Promise<number> {
   const findings = checkFunctionPolicy(parsed.spec);
   if (findings.length > 0) {
     for (const finding of findings) {
-      io.stderr(`${specFile}:${at(finding.field)}: ${finding.rule}: ${finding.message}\n`);
+      io.stderr(
+        `${specFile}:${at(finding.field)}: ${finding.rule}: ${
+          finding.message
+        }\n`,
+      );
     }
     io.stderr('Nothing was written.\n');
     return EXIT_VIOLATIONS;
   }
-  const written = await writeFunctionFolder(resolve(io.cwd, values.out!), parsed.spec);
+  const written = await writeFunctionFolder(
+    resolve(io.cwd, values.out!),
+    parsed.spec,
+  );
   for (const file of written) {
     io.stdout(`wrote ${values.out}/${file}\n`);
   }
@@ -80,18 +95,25 @@ async function validate(args: string[], io: CliIo): Promise<number> {
     allowPositionals: true,
   });
   if (positionals.length > 1 || !['text', 'json'].includes(values.format!)) {
-    throw new UsageError('validate takes at most one folder and --format text or json');
+    throw new UsageError(
+      'validate takes at most one folder and --format text or json',
+    );
   }
   const dir = positionals[0] ?? 'gitops';
   const stat = await fs.stat(resolve(io.cwd, dir)).catch(() => undefined);
   if (!stat?.isDirectory()) {
-    io.stderr(`${dir} is not a folder; pass the GitOps tree to validate, e.g. gitops\n`);
+    io.stderr(
+      `${dir} is not a folder; pass the GitOps tree to validate, e.g. gitops\n`,
+    );
     return EXIT_USAGE;
   }
   const absolute = resolve(io.cwd, dir);
-  const violations = (await validateGitopsTree(absolute, { kubectl: io.kubectl })).map(
-    violation => ({ ...violation, file: violation.file.replace(absolute, dir) }),
-  );
+  const violations = (
+    await validateGitopsTree(absolute, { kubectl: io.kubectl })
+  ).map(violation => ({
+    ...violation,
+    file: violation.file.replace(absolute, dir),
+  }));
   if (values.format === 'json') {
     io.stdout(`${JSON.stringify(violations, null, 2)}\n`);
   } else {
@@ -101,7 +123,9 @@ async function validate(args: string[], io: CliIo): Promise<number> {
     io.stderr(
       violations.length === 0
         ? `${dir}: no violations\n`
-        : `${dir}: ${violations.length} violation${violations.length === 1 ? '' : 's'}\n`,
+        : `${dir}: ${violations.length} violation${
+            violations.length === 1 ? '' : 's'
+          }\n`,
     );
   }
   return violations.length === 0 ? EXIT_OK : EXIT_VIOLATIONS;
@@ -113,9 +137,14 @@ export async function runAtonixCli(argv: string[], io: CliIo): Promise<number> {
   try {
     if (command === 'render') return await render(args, io);
     if (command === 'validate') return await validate(args, io);
-    throw new UsageError(command ? `unknown command ${command}` : 'no command given');
+    throw new UsageError(
+      command ? `unknown command ${command}` : 'no command given',
+    );
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (
+      error instanceof UsageError ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
       io.stderr(`${(error as Error).message}\n\n${USAGE}\n`);
     } else {
       io.stderr(`atonix ${command}: ${(error as Error).message}\n`);

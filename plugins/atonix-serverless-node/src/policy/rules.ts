@@ -62,10 +62,7 @@ export function checkScaling(facts: ScalingFacts): PolicyFinding[] {
       message: `maxScale is ${facts.maxScale}, above the platform limit of ${MAX_SCALE_LIMIT}; lower it, or ask the platform team to raise the limit and the team's quota together`,
     });
   }
-  if (
-    facts.class === 'kpa' &&
-    !['rps', 'concurrency'].includes(facts.metric)
-  ) {
+  if (facts.class === 'kpa' && !['rps', 'concurrency'].includes(facts.metric)) {
     findings.push({
       rule: 'autoscaling',
       field: 'scaling.metric',

@@ -28,16 +28,19 @@ const TOKEN_PATTERNS: Array<{ pattern: RegExp; what: string }> = [
 ];
 
 /** Variable names that say "my value is a secret". */
-const SECRET_NAME = /(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL|AUTH)/i;
+const SECRET_NAME =
+  /(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL|AUTH)/i;
 
 /**
  * Suffixes that turn a secret-sounding name into an innocent one: `DB_PASSWORD_FILE` is a path,
  * `TOKEN_URL` an endpoint, `API_KEY_HEADER` a header name.
  */
-const INNOCENT_SUFFIX = /_(FILE|PATH|DIR|NAME|ID|URL|ENDPOINT|HEADER|TTL|LENGTH|EXPIRY|ISSUER|AUDIENCE)$/i;
+const INNOCENT_SUFFIX =
+  /_(FILE|PATH|DIR|NAME|ID|URL|ENDPOINT|HEADER|TTL|LENGTH|EXPIRY|ISSUER|AUDIENCE)$/i;
 
 /** Values that are obviously not secrets even under a secret-sounding name. */
-const PLACEHOLDER = /^(|true|false|none|null|changeme|<[^>]*>|\$\{[^}]*\}|\$\([^)]*\))$/i;
+const PLACEHOLDER =
+  /^(|true|false|none|null|changeme|<[^>]*>|\$\{[^}]*\}|\$\([^)]*\))$/i;
 
 function shannonEntropy(value: string): number {
   const counts = new Map<string, number>();

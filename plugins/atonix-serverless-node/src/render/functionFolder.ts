@@ -25,19 +25,27 @@ export function renderFunctionManifests(
   spec: FunctionSpec,
 ): Array<{ name: string; object: object }> {
   if (spec.runtime === 'openfaas') {
-    return [{ name: 'function.openfaas.yaml', object: renderOpenFaasFunction(spec) }];
+    return [
+      { name: 'function.openfaas.yaml', object: renderOpenFaasFunction(spec) },
+    ];
   }
   const manifests: Array<{ name: string; object: object }> = [
     { name: 'service.yaml', object: renderKnativeService(spec) },
   ];
   if (spec.scaling.metric === 'custom') {
-    manifests.push({ name: 'scaling-rule.yaml', object: renderScalingRule(spec) });
+    manifests.push({
+      name: 'scaling-rule.yaml',
+      object: renderScalingRule(spec),
+    });
   }
   if (spec.trigger.type === 'cloudevents') {
     manifests.push({ name: 'trigger.yaml', object: renderTrigger(spec) });
     const source = renderEventSource(spec);
     if (source) {
-      manifests.push({ name: `${spec.trigger.source!.type}-source.yaml`, object: source });
+      manifests.push({
+        name: `${spec.trigger.source!.type}-source.yaml`,
+        object: source,
+      });
     }
   }
   return manifests;
@@ -49,7 +57,11 @@ export function renderFunctionManifests(
  */
 export function renderFunctionFile(spec: FunctionSpec): string {
   return toYaml(
-    { apiVersion: FUNCTION_SPEC_API_VERSION, kind: FUNCTION_SPEC_KIND, ...spec },
+    {
+      apiVersion: FUNCTION_SPEC_API_VERSION,
+      kind: FUNCTION_SPEC_KIND,
+      ...spec,
+    },
     ` The function's spec, the source of truth for the manifests beside it (not applied by Flux).\n After editing, run: yarn atonix render gitops/functions/${spec.team}/${spec.name}/${FUNCTION_FILE_NAME}`,
   );
 }
@@ -95,7 +107,9 @@ export function addToTeamKustomization(
   );
   if (doc.errors.length > 0 || !isMap(doc.contents)) {
     throw new Error(
-      `the team's kustomization.yaml is not a YAML mapping (${doc.errors[0]?.message ?? 'unexpected content'}); fix it by hand first`,
+      `the team's kustomization.yaml is not a YAML mapping (${
+        doc.errors[0]?.message ?? 'unexpected content'
+      }); fix it by hand first`,
     );
   }
   if (existing === undefined) {
@@ -113,5 +127,5 @@ export function addToTeamKustomization(
   const seq = doc.createNode(sorted);
   seq.flow = false;
   doc.set('resources', seq);
-  return doc.toString({ lineWidth: 0 });
+  return doc.toString({ lineWidth: 0, singleQuote: true });
 }

@@ -108,7 +108,9 @@ export function renderScalingRule(spec: FunctionSpec): IPrometheusRule {
       groups: [
         {
           name: `${spec.team}-${spec.name}-scaling`,
-          rules: [{ record: customMetricName(spec), expr: spec.scaling.query! }],
+          rules: [
+            { record: customMetricName(spec), expr: spec.scaling.query! },
+          ],
         },
       ],
     },

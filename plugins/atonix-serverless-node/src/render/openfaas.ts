@@ -78,7 +78,9 @@ export function renderOpenFaasFunction(spec: FunctionSpec): OpenFaasFunction {
       },
       ...(Object.keys(environment).length > 0 ? { environment } : {}),
       ...(secretNames.size > 0 ? { secrets: [...secretNames].sort() } : {}),
-      ...(spec.resources?.requests ? { requests: spec.resources.requests } : {}),
+      ...(spec.resources?.requests
+        ? { requests: spec.resources.requests }
+        : {}),
       ...(spec.resources?.limits ? { limits: spec.resources.limits } : {}),
     },
   };

@@ -63,7 +63,11 @@ export function renderEventSource(
     labels: functionLabels(spec),
   };
   const sink: BrokerSink = {
-    ref: { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', name: broker },
+    ref: {
+      apiVersion: 'eventing.knative.dev/v1',
+      kind: 'Broker',
+      name: broker,
+    },
   };
   if (source.type === 'rabbitmq') {
     return {

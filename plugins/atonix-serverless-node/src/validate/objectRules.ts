@@ -39,10 +39,21 @@ function knativeFacts(
   recordedSeries: ReadonlySet<string>,
 ): { facts: ScalingFacts; at: (field: string) => Array<string | number> } {
   const template = (object.spec as any)?.template;
-  const annotations: Record<string, string> = template?.metadata?.annotations ?? {};
-  const annotationPath = (key: string) => ['spec', 'template', 'metadata', 'annotations', key];
-  const cls = (annotations[KNATIVE_AUTOSCALING.class] ?? 'kpa.autoscaling.knative.dev').split('.')[0];
-  const metric = annotations[KNATIVE_AUTOSCALING.metric] ?? (cls === 'hpa' ? 'cpu' : 'concurrency');
+  const annotations: Record<string, string> =
+    template?.metadata?.annotations ?? {};
+  const annotationPath = (key: string) => [
+    'spec',
+    'template',
+    'metadata',
+    'annotations',
+    key,
+  ];
+  const cls = (
+    annotations[KNATIVE_AUTOSCALING.class] ?? 'kpa.autoscaling.knative.dev'
+  ).split('.')[0];
+  const metric =
+    annotations[KNATIVE_AUTOSCALING.metric] ??
+    (cls === 'hpa' ? 'cpu' : 'concurrency');
   const isCustom = !KUBERNETES_DEFAULT_METRICS.includes(metric);
   return {
     facts: {
@@ -73,7 +84,10 @@ function openFaasFacts(object: ManifestObject): {
   const type = labels[OPENFAAS_SCALE.type] ?? 'rps';
   return {
     facts: {
-      minScale: labels[OPENFAAS_SCALE.zero] === 'true' ? 0 : Number(labels[OPENFAAS_SCALE.min] ?? 1),
+      minScale:
+        labels[OPENFAAS_SCALE.zero] === 'true'
+          ? 0
+          : Number(labels[OPENFAAS_SCALE.min] ?? 1),
       maxScale: Number(labels[OPENFAAS_SCALE.max] ?? Infinity),
       metric: type === 'capacity' ? 'concurrency' : type,
       class: 'openfaas',
@@ -92,9 +106,15 @@ function scalingFindings(
   recordedSeries: ReadonlySet<string>,
 ): ObjectFinding[] {
   let scaled: ReturnType<typeof openFaasFacts> | undefined;
-  if (object.apiVersion === 'serving.knative.dev/v1' && object.kind === 'Service') {
+  if (
+    object.apiVersion === 'serving.knative.dev/v1' &&
+    object.kind === 'Service'
+  ) {
     scaled = knativeFacts(object, recordedSeries);
-  } else if (object.apiVersion === 'openfaas.com/v1' && object.kind === 'Function') {
+  } else if (
+    object.apiVersion === 'openfaas.com/v1' &&
+    object.kind === 'Function'
+  ) {
     scaled = openFaasFacts(object);
   }
   if (!scaled) {
@@ -126,8 +146,14 @@ function secretFindings(object: ManifestObject): ObjectFinding[] {
             typeof e?.name === 'string' && typeof e?.value === 'string',
         );
         for (const finding of checkLiteralEnv(literal, 'env')) {
-          const index = child.indexOf(literal[Number(finding.field.split('.')[1])]);
-          findings.push({ rule: finding.rule, path: [...path, 'env', index, 'value'], message: finding.message });
+          const index = child.indexOf(
+            literal[Number(finding.field.split('.')[1])],
+          );
+          findings.push({
+            rule: finding.rule,
+            path: [...path, 'env', index, 'value'],
+            message: finding.message,
+          });
         }
       } else {
         visit(child, [...path, key]);
@@ -136,18 +162,30 @@ function secretFindings(object: ManifestObject): ObjectFinding[] {
   };
   visit(object, []);
   if (object.apiVersion === 'openfaas.com/v1' && object.kind === 'Function') {
-    const environment: Record<string, string> = (object.spec as any)?.environment ?? {};
-    const entries = Object.entries(environment).map(([name, value]) => ({ name, value }));
+    const environment: Record<string, string> =
+      (object.spec as any)?.environment ?? {};
+    const entries = Object.entries(environment).map(([name, value]) => ({
+      name,
+      value,
+    }));
     for (const finding of checkLiteralEnv(entries, 'environment')) {
       const name = entries[Number(finding.field.split('.')[1])].name;
-      findings.push({ rule: finding.rule, path: ['spec', 'environment', name], message: finding.message });
+      findings.push({
+        rule: finding.rule,
+        path: ['spec', 'environment', name],
+        message: finding.message,
+      });
     }
   }
   return findings;
 }
 
 function plaintextSecretFindings(object: ManifestObject): ObjectFinding[] {
-  if (object.apiVersion === 'v1' && object.kind === 'Secret' && !('sops' in object)) {
+  if (
+    object.apiVersion === 'v1' &&
+    object.kind === 'Secret' &&
+    !('sops' in object)
+  ) {
     return [
       {
         rule: 'plaintext-secret',
@@ -173,7 +211,9 @@ export function teamNamespaceFindings(
     findings.push({
       rule: 'team-namespace',
       path: ['metadata', 'namespace'],
-      message: `${object.kind} ${object.metadata?.name} is in namespace ${namespace ?? '(none)'} but belongs to team ${team}; set metadata.namespace: ${team}`,
+      message: `${object.kind} ${object.metadata?.name} is in namespace ${
+        namespace ?? '(none)'
+      } but belongs to team ${team}; set metadata.namespace: ${team}`,
     });
   }
   const label = object.metadata?.labels?.[ANNOTATION_TEAM];

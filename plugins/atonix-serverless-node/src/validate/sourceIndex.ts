@@ -43,7 +43,8 @@ export function lineOf(
   path: ReadonlyArray<string | number>,
 ): number {
   for (let depth = path.length; depth >= 0; depth--) {
-    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+    const node =
+      depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
     if (isNode(node) && node.range) {
       return lines.linePos(node.range[0]).line;
     }
@@ -66,15 +67,20 @@ export class SourceIndex {
   }
 
   async locate(
-    object: { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } },
+    object: {
+      kind?: unknown;
+      metadata?: { name?: unknown; namespace?: unknown };
+    },
     path: ReadonlyArray<string | number>,
     fallbackFile: string,
   ): Promise<SourceLocation> {
     this.#byObject ??= this.#load();
     const candidates =
-      (await this.#byObject).get(`${object.kind}/${object.metadata?.name}`) ?? [];
+      (await this.#byObject).get(`${object.kind}/${object.metadata?.name}`) ??
+      [];
     const source =
-      candidates.find(c => c.namespace === object.metadata?.namespace) ?? candidates[0];
+      candidates.find(c => c.namespace === object.metadata?.namespace) ??
+      candidates[0];
     if (!source) {
       return { file: this.#display(fallbackFile), line: 1 };
     }
@@ -114,5 +120,6 @@ export class SourceIndex {
 
 /** `absolute` shown relative to the folder the user named, e.g. `gitops/functions/...`. */
 export function displayPath(dirAsGiven: string, dirAbsolute: string) {
-  return (absolute: string) => join(dirAsGiven, relative(dirAbsolute, absolute));
+  return (absolute: string) =>
+    join(dirAsGiven, relative(dirAbsolute, absolute));
 }

@@ -12,12 +12,7 @@ import {
 } from './objectRules';
 import { PackagedSchemas } from './schemas/packagedSchemas';
 import { validateOwnSchema } from './schemas/ownSchemas';
-import {
-  SourceIndex,
-  displayPath,
-  lineOf,
-  listYamlFiles,
-} from './sourceIndex';
+import { SourceIndex, displayPath, lineOf, listYamlFiles } from './sourceIndex';
 
 /** One broken rule: `file:line: rule: message`, where the message says what to do. */
 export interface Violation {
@@ -41,16 +36,42 @@ const FLUX_KUSTOMIZATION = 'kustomize.toolkit.fluxcd.io/v1/Kustomization';
 const FLUX_SOURCES = new Set(['GitRepository', 'OCIRepository', 'Bucket']);
 
 /** Namespaces every cluster has before Flux applies anything (flux-system comes from bootstrap). */
-const PREEXISTING_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'flux-system'];
+const PREEXISTING_NAMESPACES = [
+  'default',
+  'kube-system',
+  'kube-public',
+  'kube-node-lease',
+  'flux-system',
+];
 
 /** Kinds that have no namespace; everything else must be placed in one. */
 const CLUSTER_SCOPED_KINDS = new Set([
-  'Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'StorageClass',
-  'PriorityClass', 'PersistentVolume', 'IngressClass', 'RuntimeClass', 'APIService',
-  'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'ValidatingAdmissionPolicy',
-  'ValidatingAdmissionPolicyBinding', 'ClusterIssuer', 'ClusterSecretStore', 'GlobalNetworkPolicy',
-  'GlobalNetworkSet', 'Installation', 'APIServer', 'FelixConfiguration', 'IPPool', 'BGPConfiguration',
-  'ClusterTriggerAuthentication', 'ClusterInterceptor', 'ClusterDomainClaim',
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'StorageClass',
+  'PriorityClass',
+  'PersistentVolume',
+  'IngressClass',
+  'RuntimeClass',
+  'APIService',
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'ClusterIssuer',
+  'ClusterSecretStore',
+  'GlobalNetworkPolicy',
+  'GlobalNetworkSet',
+  'Installation',
+  'APIServer',
+  'FelixConfiguration',
+  'IPPool',
+  'BGPConfiguration',
+  'ClusterTriggerAuthentication',
+  'ClusterInterceptor',
+  'ClusterDomainClaim',
 ]);
 
 interface FluxKustomization {
@@ -90,7 +111,10 @@ function isPackagedSchemaDefect(
 const keyOf = (namespace: string, name: string) => `${namespace}/${name}`;
 
 function pointerPath(pointer: string): string[] {
-  return pointer.split('/').slice(1).map(s => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return pointer
+    .split('/')
+    .slice(1)
+    .map(s => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function dotted(path: ReadonlyArray<string | number>): string {
@@ -113,7 +137,10 @@ function dotted(path: ReadonlyArray<string | number>): string {
  * own name (`./gitops/...`) is read from its parent, any other path from the folder itself.
  */
 function resolveFluxPath(dir: string, path: string): string {
-  const segments = path.replace(/^\.?\//, '').split('/').filter(Boolean);
+  const segments = path
+    .replace(/^\.?\//, '')
+    .split('/')
+    .filter(Boolean);
   return segments[0] === resolve(dir).split(sep).pop()
     ? resolve(dirname(resolve(dir)), ...segments)
     : resolve(dir, ...segments);
@@ -159,23 +186,30 @@ export async function validateGitopsTree(
     if (!text.includes('kustomize.toolkit.fluxcd.io')) continue;
     for (const doc of parseAllDocuments(text)) {
       const object = (doc as any).toJSON?.() as ManifestObject | undefined;
-      if (object && `${object.apiVersion}/${object.kind}` === FLUX_KUSTOMIZATION) {
+      if (
+        object &&
+        `${object.apiVersion}/${object.kind}` === FLUX_KUSTOMIZATION
+      ) {
         declared.push({ file, object });
       }
     }
   }
   const pathOf = (object: ManifestObject) =>
     resolveFluxPath(root, String((object.spec as any)?.path ?? '.'));
-  let entries = declared.filter(({ file, object }) => isInside(pathOf(object), file));
+  let entries = declared.filter(({ file, object }) =>
+    isInside(pathOf(object), file),
+  );
   if (entries.length === 0) {
     entries = declared.filter(
-      ({ file }) => !declared.some(({ object }) => isInside(pathOf(object), file)),
+      ({ file }) =>
+        !declared.some(({ object }) => isInside(pathOf(object), file)),
     );
   }
 
   const builds = new Map<string, Promise<KustomizeBuild>>();
   const build = (path: string) => {
-    if (!builds.has(path)) builds.set(path, kustomizeBuild(path, options.kubectl));
+    if (!builds.has(path))
+      builds.set(path, kustomizeBuild(path, options.kubectl));
     return builds.get(path)!;
   };
   /** Objects of each successfully built folder, validated once even if two clusters apply it. */
@@ -209,11 +243,20 @@ export async function validateGitopsTree(
           const kKey = keyOf(k.namespace, k.name);
           const namespaces = new Set<string>();
           namespacesBuiltBy.set(kKey, namespaces);
-          const pathExists = await fs.stat(k.path).then(s => s.isDirectory(), () => false);
+          const pathExists = await fs.stat(k.path).then(
+            s => s.isDirectory(),
+            () => false,
+          );
           if (!pathExists) {
-            await report('flux-ref', k.object, ['spec', 'path'],
-              `Kustomization ${k.name} points at ${display(k.path)}, which does not exist; fix spec.path (relative to the repository root)`,
-              entry.file);
+            await report(
+              'flux-ref',
+              k.object,
+              ['spec', 'path'],
+              `Kustomization ${k.name} points at ${display(
+                k.path,
+              )}, which does not exist; fix spec.path (relative to the repository root)`,
+              entry.file,
+            );
             return;
           }
           const result = await build(k.path);
@@ -224,7 +267,11 @@ export async function validateGitopsTree(
                 file: display(join(k.path, 'kustomization.yaml')),
                 line: 1,
                 rule: 'kustomize-build',
-                message: `kustomize cannot build this folder: ${result.error.split('\n')[0]}; run \`kubectl kustomize ${display(k.path)}\` and fix what it reports`,
+                message: `kustomize cannot build this folder: ${
+                  result.error.split('\n')[0]
+                }; run \`kubectl kustomize ${display(
+                  k.path,
+                )}\` and fix what it reports`,
               });
             }
             return;
@@ -242,8 +289,16 @@ export async function validateGitopsTree(
               namespaces.add(object.metadata.name);
             }
             const spec = object.spec as any;
-            if (object.apiVersion?.startsWith('source.toolkit.fluxcd.io/') && FLUX_SOURCES.has(String(object.kind))) {
-              sourcesInCluster.add(`${object.kind}/${keyOf(object.metadata?.namespace ?? 'default', String(object.metadata?.name))}`);
+            if (
+              object.apiVersion?.startsWith('source.toolkit.fluxcd.io/') &&
+              FLUX_SOURCES.has(String(object.kind))
+            ) {
+              sourcesInCluster.add(
+                `${object.kind}/${keyOf(
+                  object.metadata?.namespace ?? 'default',
+                  String(object.metadata?.name),
+                )}`,
+              );
             }
             if (`${object.apiVersion}/${object.kind}` === FLUX_KUSTOMIZATION) {
               const child = toFlux(object);
@@ -265,25 +320,53 @@ export async function validateGitopsTree(
     for (const [kKey, k] of kustomizations) {
       const spec = (k.object.spec ?? {}) as any;
       const sourceRef = spec.sourceRef ?? {};
-      const sourceKey = `${sourceRef.kind}/${keyOf(sourceRef.namespace ?? k.namespace, String(sourceRef.name))}`;
+      const sourceKey = `${sourceRef.kind}/${keyOf(
+        sourceRef.namespace ?? k.namespace,
+        String(sourceRef.name),
+      )}`;
       if (!sourcesInCluster.has(sourceKey)) {
-        await report('flux-ref', k.object, ['spec', 'sourceRef'],
-          `Kustomization ${k.name} reads from ${sourceRef.kind} ${sourceRef.namespace ?? k.namespace}/${sourceRef.name}, which this cluster does not define; fix spec.sourceRef or add the source`,
-          entry.file);
+        await report(
+          'flux-ref',
+          k.object,
+          ['spec', 'sourceRef'],
+          `Kustomization ${k.name} reads from ${sourceRef.kind} ${
+            sourceRef.namespace ?? k.namespace
+          }/${
+            sourceRef.name
+          }, which this cluster does not define; fix spec.sourceRef or add the source`,
+          entry.file,
+        );
       }
-      for (const [index, dependency] of ((spec.dependsOn ?? []) as any[]).entries()) {
-        const dKey = keyOf(dependency.namespace ?? k.namespace, String(dependency.name));
+      for (const [index, dependency] of (
+        (spec.dependsOn ?? []) as any[]
+      ).entries()) {
+        const dKey = keyOf(
+          dependency.namespace ?? k.namespace,
+          String(dependency.name),
+        );
         if (!kustomizations.has(dKey)) {
-          await report('flux-ref', k.object, ['spec', 'dependsOn', index],
+          await report(
+            'flux-ref',
+            k.object,
+            ['spec', 'dependsOn', index],
             `Kustomization ${k.name} depends on ${dKey}, which this cluster does not define; fix the name or add that Kustomization`,
-            entry.file);
+            entry.file,
+          );
         }
       }
       void kKey;
     }
     const dependsOn = (kKey: string): string[] =>
-      (((kustomizations.get(kKey)?.object.spec as any)?.dependsOn ?? []) as any[])
-        .map(d => keyOf(d.namespace ?? kustomizations.get(kKey)!.namespace, String(d.name)))
+      (
+        ((kustomizations.get(kKey)?.object.spec as any)?.dependsOn ??
+          []) as any[]
+      )
+        .map(d =>
+          keyOf(
+            d.namespace ?? kustomizations.get(kKey)!.namespace,
+            String(d.name),
+          ),
+        )
         .filter(d => kustomizations.has(d));
     const state = new Map<string, 'visiting' | 'done'>();
     const reportedCycles = new Set<string>();
@@ -295,9 +378,15 @@ export async function validateGitopsTree(
         if (!reportedCycles.has(id)) {
           reportedCycles.add(id);
           const k = kustomizations.get(kKey)!;
-          await report('flux-cycle', k.object, ['spec', 'dependsOn'],
-            `dependsOn forms a cycle (${cycle.join(' → ')}), so Flux never applies any of them; remove one of these dependencies`,
-            entry.file);
+          await report(
+            'flux-cycle',
+            k.object,
+            ['spec', 'dependsOn'],
+            `dependsOn forms a cycle (${cycle.join(
+              ' → ',
+            )}), so Flux never applies any of them; remove one of these dependencies`,
+            entry.file,
+          );
         }
         return;
       }
@@ -310,14 +399,21 @@ export async function validateGitopsTree(
     // Namespaces available to a Kustomization: created by it, by whatever it depends on
     // (transitively), or by the Kustomization that applies it (and so on up).
     const available = new Map<string, Set<string>>();
-    const availableTo = (kKey: string, seen = new Set<string>()): Set<string> => {
+    const availableTo = (
+      kKey: string,
+      seen = new Set<string>(),
+    ): Set<string> => {
       if (available.has(kKey)) return available.get(kKey)!;
       const result = new Set<string>(PREEXISTING_NAMESPACES);
       if (seen.has(kKey)) return result;
       seen.add(kKey);
       for (const n of namespacesBuiltBy.get(kKey) ?? []) result.add(n);
-      const upstream = [...dependsOn(kKey), ...(parentOf.has(kKey) ? [parentOf.get(kKey)!] : [])];
-      for (const u of upstream) for (const n of availableTo(u, seen)) result.add(n);
+      const upstream = [
+        ...dependsOn(kKey),
+        ...(parentOf.has(kKey) ? [parentOf.get(kKey)!] : []),
+      ];
+      for (const u of upstream)
+        for (const n of availableTo(u, seen)) result.add(n);
       available.set(kKey, result);
       return result;
     };
@@ -329,82 +425,110 @@ export async function validateGitopsTree(
         if (CLUSTER_SCOPED_KINDS.has(String(object.kind))) continue;
         const namespace = targetNamespace ?? object.metadata?.namespace;
         if (namespace && !namespaces.has(namespace)) {
-          await report('flux-ref', object, ['metadata', 'namespace'],
+          await report(
+            'flux-ref',
+            object,
+            ['metadata', 'namespace'],
             `${object.kind} ${object.metadata?.name} goes into namespace ${namespace}, which no Kustomization applied before ${k.name} creates; create the Namespace in this Kustomization or one it dependsOn`,
-            join(k.path, 'kustomization.yaml'));
+            join(k.path, 'kustomization.yaml'),
+          );
         }
       }
       if (k.team) {
         const spec = (k.object.spec ?? {}) as any;
         if (k.namespace !== k.team || !spec.serviceAccountName) {
-          await report('team-namespace', k.object, ['spec', 'serviceAccountName'],
+          await report(
+            'team-namespace',
+            k.object,
+            ['spec', 'serviceAccountName'],
             `Kustomization ${k.name} applies team ${k.team}'s functions, so it must live in namespace ${k.team} and impersonate the team's service account (spec.serviceAccountName)`,
-            entry.file);
+            entry.file,
+          );
         }
       }
     }
   }
 
   // Schemas and the rules about single objects, once per built folder.
-  const schemas = await PackagedSchemas.create();
-  try {
-    for (const [path, objects] of builtObjects) {
-      const fallback = join(path, 'kustomization.yaml');
-      const team = teamOfPath.get(path);
-      const packaged = await schemas.validate(
-        objects.map(object => {
-          if (object.kind === 'Secret' && 'sops' in object) {
-            const { sops: _sops, ...rest } = object;
-            return rest;
-          }
-          return object;
-        }),
-      );
-      const recordedSeries = new Set<string>(
-        objects
-          .filter(o => o.kind === 'PrometheusRule')
-          .flatMap(o => ((o.spec as any)?.groups ?? []) as any[])
-          .flatMap(g => (g.rules ?? []) as any[])
-          .map(r => r.record)
-          .filter(Boolean),
-      );
-      for (const [index, object] of objects.entries()) {
-        const own = validateOwnSchema(object);
-        const result = own.known ? own : packaged[index];
-        const what = `${object.kind} ${object.metadata?.name}`;
-        if (!result.known) {
-          await report('schema', object, ['apiVersion'],
-            `no schema is known for ${object.apiVersion} ${object.kind} (${what}), so it cannot be checked; fix apiVersion/kind, or add a schema in plugins/atonix-serverless-node/src/validate/schemas/ownSchemas.ts`,
-            fallback);
+  const schemas = await PackagedSchemas.shared();
+  for (const [path, objects] of builtObjects) {
+    const fallback = join(path, 'kustomization.yaml');
+    const team = teamOfPath.get(path);
+    const packaged = await schemas.validate(
+      objects.map(object => {
+        if (object.kind === 'Secret' && 'sops' in object) {
+          const { sops: _sops, ...rest } = object;
+          return rest;
         }
-        for (const issue of result.issues) {
-          const fieldPath = pointerPath(issue.pointer);
-          if (isPackagedSchemaDefect(object, issue)) {
-            continue;
-          }
-          const message =
-            issue.keyword === 'unknown'
-              ? `${dotted(fieldPath)} is not a field of ${object.apiVersion} ${object.kind}; remove it or fix its spelling`
-              : `${dotted(fieldPath) || '(object)'} ${issue.message} in ${what}; fix the value`;
-          await report('schema', object, fieldPath, message, fallback);
+        return object;
+      }),
+    );
+    const recordedSeries = new Set<string>(
+      objects
+        .filter(o => o.kind === 'PrometheusRule')
+        .flatMap(o => ((o.spec as any)?.groups ?? []) as any[])
+        .flatMap(g => (g.rules ?? []) as any[])
+        .map(r => r.record)
+        .filter(Boolean),
+    );
+    for (const [index, object] of objects.entries()) {
+      const own = validateOwnSchema(object);
+      const result = own.known ? own : packaged[index];
+      const what = `${object.kind} ${object.metadata?.name}`;
+      const isSopsEncrypted = object.kind === 'Secret' && 'sops' in object;
+      if (!result.known) {
+        await report(
+          'schema',
+          object,
+          ['apiVersion'],
+          `no schema is known for ${object.apiVersion} ${object.kind} (${what}), so it cannot be checked; fix apiVersion/kind, or add a schema in plugins/atonix-serverless-node/src/validate/schemas/ownSchemas.ts`,
+          fallback,
+        );
+      }
+      for (const issue of result.issues) {
+        const fieldPath = pointerPath(issue.pointer);
+        if (
+          isPackagedSchemaDefect(object, issue) ||
+          (isSopsEncrypted &&
+            issue.keyword === 'format' &&
+            issue.pointer.startsWith('/data/'))
+        ) {
+          // SOPS replaces each base64 value with ENC[...]; it is decrypted before it is applied.
+          continue;
         }
-        const findings = [
-          ...objectFindings(object, recordedSeries),
-          ...(team ? teamNamespaceFindings(object, team) : []),
-        ];
-        for (const finding of findings) {
-          await report(finding.rule, object, finding.path, finding.message, fallback);
-        }
+        const message =
+          issue.keyword === 'unknown'
+            ? `${dotted(fieldPath)} is not a field of ${object.apiVersion} ${
+                object.kind
+              }; remove it or fix its spelling`
+            : `${dotted(fieldPath) || '(object)'} ${
+                issue.message
+              } in ${what}; fix the value`;
+        await report('schema', object, fieldPath, message, fallback);
+      }
+      const findings = [
+        ...objectFindings(object, recordedSeries),
+        ...(team ? teamNamespaceFindings(object, team) : []),
+      ];
+      for (const finding of findings) {
+        await report(
+          finding.rule,
+          object,
+          finding.path,
+          finding.message,
+          fallback,
+        );
       }
     }
-  } finally {
-    await schemas.close();
   }
 
   // Two clusters applying the same base report its problems once.
   const unique = new Map(violations.map(v => [formatViolation(v), v]));
   return [...unique.values()].sort(
-    (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.rule.localeCompare(b.rule),
+    (a, b) =>
+      a.file.localeCompare(b.file) ||
+      a.line - b.line ||
+      a.rule.localeCompare(b.rule),
   );
 }
 
@@ -421,16 +545,26 @@ async function checkFunctionFiles(
   const functionsRoot = join(root, FUNCTIONS_FOLDER);
   for (const file of files) {
     const rel = relative(functionsRoot, file).split(sep);
-    if (rel.length !== 3 || rel[0] === '..' || rel[2] !== FUNCTION_FILE_NAME) continue;
+    if (rel.length !== 3 || rel[0] === '..' || rel[2] !== FUNCTION_FILE_NAME)
+      continue;
     const text = await fs.readFile(file, 'utf8');
     const lines = new LineCounter();
     const doc = parseDocument(text, { lineCounter: lines });
     const at = (field: string) =>
-      lineOf(doc, lines, field.split('.').map(s => (/^\d+$/.test(s) ? Number(s) : s)));
+      lineOf(
+        doc,
+        lines,
+        field.split('.').map(s => (/^\d+$/.test(s) ? Number(s) : s)),
+      );
     const parsed = parseFunctionFile(text);
     if (!parsed.success) {
       for (const issue of parsed.issues) {
-        violations.push({ file: display(file), line: at(issue.path), rule: 'schema', message: `${issue.path}: ${issue.message}` });
+        violations.push({
+          file: display(file),
+          line: at(issue.path),
+          rule: 'schema',
+          message: `${issue.path}: ${issue.message}`,
+        });
       }
       continue;
     }
@@ -444,7 +578,12 @@ async function checkFunctionFiles(
       });
     }
     for (const finding of checkFunctionPolicy(spec)) {
-      violations.push({ file: display(file), line: at(finding.field), rule: finding.rule, message: finding.message });
+      violations.push({
+        file: display(file),
+        line: at(finding.field),
+        rule: finding.rule,
+        message: finding.message,
+      });
     }
   }
   return violations;

@@ -6,13 +6,12 @@ import { PackagedSchemaResult, SchemaIssue } from './packagedSchemas';
  * upstream CRDs (fields this platform uses; anything else is reported, so a typo never passes).
  */
 
-const metadata = z
-  .strictObject({
-    name: z.string().min(1),
-    namespace: z.string().min(1).optional(),
-    labels: z.record(z.string(), z.string()).optional(),
-    annotations: z.record(z.string(), z.string()).optional(),
-  });
+const metadata = z.strictObject({
+  name: z.string().min(1),
+  namespace: z.string().min(1).optional(),
+  labels: z.record(z.string(), z.string()).optional(),
+  annotations: z.record(z.string(), z.string()).optional(),
+});
 
 const resourceList = z.strictObject({
   cpu: z.string().optional(),
@@ -38,7 +37,11 @@ const delivery = z.strictObject({
   deadLetterSink: destination.optional(),
 });
 
-function kind<Spec extends z.ZodType>(apiVersion: string, kindName: string, spec: Spec) {
+function kind<Spec extends z.ZodType>(
+  apiVersion: string,
+  kindName: string,
+  spec: Spec,
+) {
   return z.strictObject({
     apiVersion: z.literal(apiVersion),
     kind: z.literal(kindName),
@@ -60,7 +63,9 @@ const OWN_SCHEMAS: Record<string, z.ZodType> = {
       registry: z.string().optional(),
       imagePath: z.string().optional(),
       imagePrefix: z.string().optional(),
-      imagePullSecrets: z.array(z.strictObject({ name: z.string() })).optional(),
+      imagePullSecrets: z
+        .array(z.strictObject({ name: z.string() }))
+        .optional(),
       kubernetesProvider: z.string().optional(),
       cni: z
         .strictObject({
@@ -77,7 +82,13 @@ const OWN_SCHEMAS: Record<string, z.ZodType> = {
                 name: z.string().optional(),
                 cidr: z.string(),
                 encapsulation: z
-                  .enum(['IPIPCrossSubnet', 'IPIP', 'VXLAN', 'VXLANCrossSubnet', 'None'])
+                  .enum([
+                    'IPIPCrossSubnet',
+                    'IPIP',
+                    'VXLAN',
+                    'VXLANCrossSubnet',
+                    'None',
+                  ])
                   .optional(),
                 natOutgoing: z.enum(['Enabled', 'Disabled']).optional(),
                 nodeSelector: z.string().optional(),
@@ -88,7 +99,9 @@ const OWN_SCHEMAS: Record<string, z.ZodType> = {
             )
             .optional(),
           mtu: z.number().int().optional(),
-          linuxDataplane: z.enum(['Iptables', 'BPF', 'VPP', 'Nftables']).optional(),
+          linuxDataplane: z
+            .enum(['Iptables', 'BPF', 'VPP', 'Nftables'])
+            .optional(),
           nodeAddressAutodetectionV4: opaque.optional(),
           nodeAddressAutodetectionV6: opaque.optional(),
           hostPorts: z.enum(['Enabled', 'Disabled']).optional(),
@@ -123,7 +136,9 @@ const OWN_SCHEMAS: Record<string, z.ZodType> = {
     z.strictObject({
       replicas: z.number().int().min(0).optional(),
       image: z.string().optional(),
-      imagePullSecrets: z.array(z.strictObject({ name: z.string() })).optional(),
+      imagePullSecrets: z
+        .array(z.strictObject({ name: z.string() }))
+        .optional(),
       service: z
         .strictObject({
           type: z.enum(['ClusterIP', 'LoadBalancer', 'NodePort']).optional(),

@@ -28,7 +28,10 @@ export class PackagedSchemas {
   readonly #worker: Worker;
   readonly #pending = new Map<
     number,
-    (results: PackagedSchemaResult[]) => void
+    {
+      resolve: (results: PackagedSchemaResult[]) => void;
+      reject: (error: Error) => void;
+    }
   >();
   #nextId = 0;
 
@@ -36,10 +39,33 @@ export class PackagedSchemas {
     this.#worker = worker;
     worker.on('message', (reply: WorkerReply) => {
       if (reply.id !== undefined && reply.results) {
-        this.#pending.get(reply.id)?.(reply.results);
+        this.#pending.get(reply.id)?.resolve(reply.results);
         this.#pending.delete(reply.id);
+        if (this.#pending.size === 0) {
+          worker.unref();
+        }
       }
     });
+    worker.on('error', (error: Error) => {
+      for (const { reject } of this.#pending.values()) {
+        reject(error);
+      }
+      this.#pending.clear();
+    });
+  }
+
+  static #shared?: Promise<PackagedSchemas>;
+
+  /**
+   * One worker per process, started on first use: loading the schema packages takes about a
+   * second, and the worker does not keep the process alive.
+   */
+  static shared(): Promise<PackagedSchemas> {
+    PackagedSchemas.#shared ??= PackagedSchemas.create().then(schemas => {
+      schemas.#worker.unref();
+      return schemas;
+    });
+    return PackagedSchemas.#shared;
   }
 
   static async create(): Promise<PackagedSchemas> {
@@ -61,8 +87,9 @@ export class PackagedSchemas {
   validate(objects: unknown[]): Promise<PackagedSchemaResult[]> {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, resolve);
-      this.#worker.once('error', reject);
+      this.#pending.set(id, { resolve, reject });
+      // Only a pending answer keeps the process alive; see `shared`.
+      this.#worker.ref();
       this.#worker.postMessage({ id, objects });
     });
   }

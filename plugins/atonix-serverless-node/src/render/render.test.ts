@@ -1,0 +1,247 @@
+import { parseFunctionSpec } from '@internal/backstage-plugin-atonix-serverless-common';
+import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { parseFunctionFile } from '../functionFile';
+import { addToTeamKustomization, renderFunctionFolder } from './functionFolder';
+import { renderKnativeService, renderTrigger } from './knative';
+import { renderOpenFaasFunction } from './openfaas';
+import { renderEventSource } from './sources';
+import { writeFunctionFolder } from './writeFunctionFolder';
+
+function spec(input: object) {
+  const result = parseFunctionSpec({
+    name: 'charge-card',
+    team: 'payments',
+    image: 'ghcr.io/atonixcorp/charge-card:1.4.2',
+    ...input,
+  });
+  if (!result.success) throw new Error(JSON.stringify(result.issues));
+  return result.spec;
+}
+
+const labels = (runtime: string, critical = 'false') => ({
+  'backstage.io/kubernetes-id': 'charge-card',
+  'atonix.io/team': 'payments',
+  'atonix.io/runtime': runtime,
+  'atonix.io/critical': critical,
+});
+
+describe('renderKnativeService', () => {
+  it('renders a scale-to-zero HTTP function with secrets from secretKeyRef', () => {
+    expect(
+      renderKnativeService(
+        spec({
+          env: [{ name: 'LOG_LEVEL', value: 'info' }],
+          secretEnv: {
+            PROVIDER_API_KEY: { secretName: 'provider', key: 'api-key' },
+          },
+        }),
+      ),
+    ).toEqual({
+      apiVersion: 'serving.knative.dev/v1',
+      kind: 'Service',
+      metadata: {
+        name: 'charge-card',
+        namespace: 'payments',
+        labels: labels('knative'),
+      },
+      spec: {
+        template: {
+          metadata: {
+            labels: labels('knative'),
+            annotations: {
+              'autoscaling.knative.dev/class': 'kpa.autoscaling.knative.dev',
+              'autoscaling.knative.dev/metric': 'rps',
+              'autoscaling.knative.dev/target': '100',
+              'autoscaling.knative.dev/min-scale': '0',
+              'autoscaling.knative.dev/max-scale': '50',
+              'autoscaling.knative.dev/initial-scale': '1',
+            },
+          },
+          spec: {
+            containers: [
+              {
+                image: 'ghcr.io/atonixcorp/charge-card:1.4.2',
+                ports: [{ containerPort: 8080 }],
+                env: [
+                  { name: 'LOG_LEVEL', value: 'info' },
+                  {
+                    name: 'PROVIDER_API_KEY',
+                    valueFrom: {
+                      secretKeyRef: { name: 'provider', key: 'api-key' },
+                    },
+                  },
+                ],
+              },
+            ],
+          },
+        },
+      },
+    });
+  });
+
+  it('scales a critical function on its recorded custom metric through the HPA class', () => {
+    const custom = spec({
+      critical: true,
+      scaling: {
+        class: 'hpa',
+        metric: 'custom',
+        query: 'sum by (namespace, pod) (inflight)',
+        target: 10,
+        minScale: 2,
+      },
+    });
+    const folder = renderFunctionFolder(custom);
+    expect(folder.map(f => f.name)).toEqual([
+      'function.yaml',
+      'kustomization.yaml',
+      'service.yaml',
+      'scaling-rule.yaml',
+    ]);
+    const service = parse(folder[2].content);
+    expect(service.spec.template.metadata.annotations).toMatchObject({
+      'autoscaling.knative.dev/class': 'hpa.autoscaling.knative.dev',
+      'autoscaling.knative.dev/metric': 'atonix_scaling_charge_card',
+    });
+    expect(parse(folder[3].content).spec.groups[0].rules).toEqual([
+      {
+        record: 'atonix_scaling_charge_card',
+        expr: 'sum by (namespace, pod) (inflight)',
+      },
+    ]);
+  });
+});
+
+describe('event-driven functions', () => {
+  const events = spec({
+    trigger: {
+      type: 'cloudevents',
+      filters: { type: 'com.atonix.order.created', source: 'shop' },
+      source: {
+        type: 'kafka',
+        bootstrapServers: ['kafka.events:9092'],
+        topics: ['orders'],
+      },
+    },
+  });
+
+  it('subscribes to the team Broker with exact-match filters', () => {
+    expect(renderTrigger(events).spec).toEqual({
+      broker: 'default',
+      filter: {
+        attributes: { source: 'shop', type: 'com.atonix.order.created' },
+      },
+      subscriber: {
+        ref: {
+          apiVersion: 'serving.knative.dev/v1',
+          kind: 'Service',
+          name: 'charge-card',
+        },
+      },
+    });
+  });
+
+  it('feeds the Broker from Kafka with a consumer group of its own', () => {
+    expect(renderEventSource(events)).toMatchObject({
+      apiVersion: 'sources.knative.dev/v1beta1',
+      kind: 'KafkaSource',
+      metadata: { name: 'charge-card-kafka', namespace: 'payments' },
+      spec: {
+        consumerGroup: 'payments-charge-card',
+        initialOffset: 'latest',
+        sink: {
+          ref: {
+            apiVersion: 'eventing.knative.dev/v1',
+            kind: 'Broker',
+            name: 'default',
+          },
+        },
+      },
+    });
+  });
+});
+
+describe('renderOpenFaasFunction', () => {
+  it('mounts secrets as files and points env vars at them', () => {
+    const fn = renderOpenFaasFunction(
+      spec({
+        runtime: 'openfaas',
+        secretEnv: { S3_KEY: { secretName: 's3', key: 'secret-key' } },
+        scaling: { maxScale: 5 },
+      }),
+    );
+    expect(fn.spec).toEqual({
+      name: 'charge-card',
+      image: 'ghcr.io/atonixcorp/charge-card:1.4.2',
+      labels: {
+        ...labels('openfaas'),
+        'com.openfaas.scale.min': '1',
+        'com.openfaas.scale.max': '5',
+        'com.openfaas.scale.target': '100',
+        'com.openfaas.scale.type': 'rps',
+        'com.openfaas.scale.zero': 'true',
+      },
+      environment: { S3_KEY_FILE: '/var/openfaas/secrets/secret-key' },
+      secrets: ['s3'],
+    });
+  });
+});
+
+describe('function folder', () => {
+  it('keeps function.yaml out of the kustomization and reads it back to the same spec', () => {
+    const charge = spec({ description: 'Charges a card.' });
+    const [functionFile, kustomization] = renderFunctionFolder(charge);
+    expect(parse(kustomization.content).resources).toEqual(['service.yaml']);
+    expect(functionFile.content).toContain('apiVersion: atonix.io/v1alpha1');
+    expect(parseFunctionFile(functionFile.content)).toEqual({
+      success: true,
+      spec: charge,
+    });
+  });
+
+  it('starts every generated file with a header saying how it was made', () => {
+    for (const file of renderFunctionFolder(spec({})).slice(1)) {
+      expect(file.content.split('\n')[0]).toBe(
+        '# Generated by `yarn atonix render` from function.yaml: edit function.yaml and render again.',
+      );
+    }
+  });
+
+  it('adds a function to the team kustomization sorted, once, keeping comments', () => {
+    const existing =
+      '# payments functions\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - fraud-score\n';
+    const once = addToTeamKustomization(existing, 'charge-card');
+    expect(once).toContain('# payments functions');
+    expect(parse(once).resources).toEqual(['charge-card', 'fraud-score']);
+    expect(addToTeamKustomization(once, 'charge-card')).toBe(once);
+  });
+
+  it('writes the folder and the team entry, replacing an older render entirely', async () => {
+    const gitops = await fs.mkdtemp(join(tmpdir(), 'atonix-render-'));
+    try {
+      await writeFunctionFolder(
+        gitops,
+        spec({ trigger: { type: 'cloudevents' } }),
+      );
+      const written = await writeFunctionFolder(gitops, spec({}));
+      expect(written).toEqual([
+        'functions/payments/charge-card/function.yaml',
+        'functions/payments/charge-card/kustomization.yaml',
+        'functions/payments/charge-card/service.yaml',
+        'functions/payments/kustomization.yaml',
+      ]);
+      expect(
+        (
+          await fs.readdir(join(gitops, 'functions/payments/charge-card'))
+        ).sort(),
+      ).toEqual(['function.yaml', 'kustomization.yaml', 'service.yaml']);
+      expect(
+        (await fs.readdir(join(gitops, 'functions/payments'))).sort(),
+      ).toEqual(['charge-card', 'kustomization.yaml']);
+    } finally {
+      await fs.rm(gitops, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,153 @@
+import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { RULE_IDS } from '../policy/rules';
+import { validateGitopsTree } from './validateGitopsTree';
+
+const FIXTURES = resolve(__dirname, '../__fixtures__');
+const REPOSITORY_GITOPS = resolve(__dirname, '../../../../gitops');
+
+// Each run builds with kubectl, and the first also starts the schema worker; both are slow
+// on a busy two-core CI machine.
+jest.setTimeout(60_000);
+
+let workspace: string;
+
+beforeAll(async () => {
+  workspace = await fs.mkdtemp(join(tmpdir(), 'atonix-validate-'));
+});
+
+afterAll(async () => {
+  await fs.rm(workspace, { recursive: true, force: true });
+});
+
+/** The valid fixture tree with the broken files of `rule` laid over it, in a fresh folder. */
+async function brokenTree(rule: string): Promise<string> {
+  const tree = join(workspace, rule);
+  await fs.cp(join(FIXTURES, 'valid'), tree, { recursive: true });
+  await fs.cp(join(FIXTURES, 'broken', rule), tree, { recursive: true });
+  return tree;
+}
+
+describe('validateGitopsTree', () => {
+  it("passes the repository's own gitops/ tree", async () => {
+    expect(await validateGitopsTree(REPOSITORY_GITOPS)).toEqual([]);
+  });
+
+  it('passes the smallest complete tree', async () => {
+    expect(await validateGitopsTree(join(FIXTURES, 'valid'))).toEqual([]);
+  });
+
+  it('has a broken tree for every rule', async () => {
+    expect((await fs.readdir(join(FIXTURES, 'broken'))).sort()).toEqual(
+      [...RULE_IDS].sort(),
+    );
+  });
+
+  it.each([...RULE_IDS])(
+    'reports the broken tree for %s with exactly that rule',
+    async rule => {
+      const tree = await brokenTree(rule);
+      const violations = await validateGitopsTree(tree);
+      expect(violations.length).toBeGreaterThan(0);
+      expect(new Set(violations.map(v => v.rule))).toEqual(new Set([rule]));
+      for (const violation of violations) {
+        expect(violation.file.startsWith(tree)).toBe(true);
+        expect(violation.line).toBeGreaterThanOrEqual(1);
+      }
+    },
+  );
+
+  it('points at the line of the offending field in the source file', async () => {
+    const tree = await brokenTree('schema');
+    const [violation] = await validateGitopsTree(tree);
+    const lines = (
+      await fs.readFile(
+        join(tree, 'functions/payments/hello/service.yaml'),
+        'utf8',
+      )
+    ).split('\n');
+    expect(violation.file).toBe(
+      join(tree, 'functions/payments/hello/service.yaml'),
+    );
+    expect(lines[violation.line - 1]).toContain('protocoll: TCP');
+    expect(violation.message).toBe(
+      'spec.template.spec.containers[0].ports[0].protocoll is not a field of serving.knative.dev/v1 Service; remove it or fix its spelling',
+    );
+  });
+
+  it('accepts a SOPS-encrypted Secret but not a plain one', async () => {
+    const tree = await brokenTree('plaintext-secret');
+    const secretFile = join(tree, 'functions/payments/hello/secret.yaml');
+    await fs.writeFile(
+      secretFile,
+      [
+        'apiVersion: v1',
+        'kind: Secret',
+        'metadata:',
+        '  name: hello',
+        '  namespace: payments',
+        'data:',
+        '  token: ENC[AES256_GCM,data:q83vKw==,iv:abc,tag:def,type:str]',
+        'sops:',
+        '  age:',
+        '    - recipient: age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p',
+        '  lastmodified: "2026-11-25T10:00:00Z"',
+        '  version: 3.9.0',
+        '',
+      ].join('\n'),
+    );
+    expect(await validateGitopsTree(tree)).toEqual([]);
+  });
+
+  it('reports a namespace no Kustomization creates before it is used', async () => {
+    const tree = join(workspace, 'namespace-not-created');
+    await fs.cp(join(FIXTURES, 'valid'), tree, { recursive: true });
+    await fs.writeFile(
+      join(tree, 'tenants/kustomization.yaml'),
+      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - payments.yaml\n  - dashboards.yaml\n',
+    );
+    await fs.writeFile(
+      join(tree, 'tenants/dashboards.yaml'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dashboards\n  namespace: monitoring\n',
+    );
+    expect(await validateGitopsTree(tree)).toEqual([
+      {
+        file: join(tree, 'tenants/dashboards.yaml'),
+        line: 5,
+        rule: 'flux-ref',
+        message: expect.stringContaining(
+          'ConfigMap dashboards goes into namespace monitoring, which no Kustomization applied before tenants creates',
+        ),
+      },
+    ]);
+  });
+
+  it('checks function.yaml against the model and the platform rules', async () => {
+    const tree = await brokenTree('max-scale');
+    const specFile = join(tree, 'functions/payments/hello/function.yaml');
+    const spec = await fs.readFile(specFile, 'utf8');
+    await fs.writeFile(specFile, spec.replace('maxScale: 50', 'maxScale: 60'));
+    const violations = await validateGitopsTree(tree);
+    expect(violations.filter(v => v.file === specFile)).toEqual([
+      expect.objectContaining({ rule: 'max-scale' }),
+    ]);
+  });
+
+  it('reports a kind it has no schema for instead of passing it', async () => {
+    const tree = await brokenTree('plaintext-secret');
+    await fs.writeFile(
+      join(tree, 'functions/payments/hello/secret.yaml'),
+      'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: hello\n  namespace: payments\n',
+    );
+    const violations = await validateGitopsTree(tree);
+    expect(violations).toEqual([
+      expect.objectContaining({
+        rule: 'schema',
+        message: expect.stringContaining(
+          'no schema is known for example.com/v1 Widget',
+        ),
+      }),
+    ]);
+  });
+});
