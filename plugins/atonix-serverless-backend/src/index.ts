@@ -19,5 +19,5 @@ export {
 export {
   PrometheusMetrics,
   prometheusMetricsServiceRef,
-} from './metrics/PrometheusMetrics';
-export { LokiLogs, lokiLogsServiceRef } from './logs/LokiLogs';
+} from './prometheus/PrometheusMetrics';
+export { LokiLogs, lokiLogsServiceRef } from './loki/LokiLogs';

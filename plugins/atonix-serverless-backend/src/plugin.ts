@@ -5,8 +5,8 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { atonixServerlessPermissions } from '@internal/backstage-plugin-atonix-serverless-common';
 import { functionInventoryServiceRef } from './inventory/FunctionInventory';
-import { lokiLogsServiceRef } from './logs/LokiLogs';
-import { prometheusMetricsServiceRef } from './metrics/PrometheusMetrics';
+import { lokiLogsServiceRef } from './loki/LokiLogs';
+import { prometheusMetricsServiceRef } from './prometheus/PrometheusMetrics';
 import {
   functionPermissionRules,
   functionResourceId,

@@ -27,8 +27,8 @@ import {
   MAX_PAGE_SIZE,
 } from './inventory/FunctionInventory';
 import { toStatus } from './inventory/derive';
-import { LokiLogs, MAX_LOG_LINES } from './logs/LokiLogs';
-import { PrometheusMetrics } from './metrics/PrometheusMetrics';
+import { LokiLogs, MAX_LOG_LINES } from './loki/LokiLogs';
+import { PrometheusMetrics } from './prometheus/PrometheusMetrics';
 import { parseDurationSeconds } from './queryLanguage';
 
 /** A query parameter that may repeat (`team=a&team=b`) or list values (`team=a,b`). */
