@@ -78,6 +78,7 @@ export class FunctionEntityProvider implements EntityProvider {
   readonly #options: FunctionEntityProviderOptions;
   #connection?: EntityProviderConnection;
   #tree?: { revision: string; catalog: GitOpsCatalog };
+  readonly #warned = new Set<string>();
 
   /** Reads `atonix.catalog`; undefined when it is not configured. */
   static fromConfig(
@@ -180,38 +181,43 @@ export class FunctionEntityProvider implements EntityProvider {
     const { logger, source } = this.#options;
     const tree = await source.read(this.#tree?.revision);
     if (tree) {
-      this.#tree = {
-        revision: tree.revision,
-        catalog: readGitOpsCatalog(tree.files),
-      };
+      const catalog = readGitOpsCatalog(tree.files);
+      this.#tree = { revision: tree.revision, catalog };
+      this.#warned.clear();
+      for (const problem of catalog.problems) {
+        this.#warnOnce(`${problem.file} ${problem.reason}`);
+      }
+      logger.info(
+        `GitOps revision ${tree.revision}: ${catalog.functions.length} functions, ${catalog.problems.length} function folders with errors, ${catalog.teams.length} teams`,
+      );
     }
     const catalog = this.#tree!.catalog;
-    for (const problem of catalog.problems) {
-      logger.warn(`${problem.file} ${problem.reason}`);
-    }
     const comparison = await this.#compareWithClusters(catalog);
-    const entities = this.#entities(catalog, comparison);
-    await connection.applyMutation({ type: 'full', entities });
-    logger.info(
-      `Read ${catalog.functions.length} functions (${
-        catalog.problems.length
-      } with errors), ${catalog.teams.length} teams and ${
-        comparison.unmanaged.length
-      } functions running outside GitOps from revision ${this.#tree?.revision}`,
-    );
+    await connection.applyMutation({
+      type: 'full',
+      entities: this.#entities(catalog, comparison),
+    });
+  }
+
+  /** The refresh runs every few seconds locally: say each problem once per GitOps revision. */
+  #warnOnce(message: string) {
+    if (!this.#warned.has(message)) {
+      this.#warned.add(message);
+      this.#options.logger.warn(message);
+    }
   }
 
   async #compareWithClusters(
     catalog: GitOpsCatalog,
   ): Promise<ClusterComparison> {
-    const { drift, logger } = this.#options;
+    const { drift } = this.#options;
     let inventory: ClusterInventory | undefined;
     if (drift) {
       try {
         inventory = await drift.inventory.list();
       } catch (error) {
-        logger.warn(
-          `Cannot read the clusters' functions from the atonix-serverless backend, so no drift is shown this time: ${stringifyError(
+        this.#warnOnce(
+          `Cannot read the clusters' functions from the atonix-serverless backend, so entities show no drift until it answers: ${stringifyError(
             error,
           )}`,
         );
@@ -228,7 +234,7 @@ export class FunctionEntityProvider implements EntityProvider {
     catalog: GitOpsCatalog,
     comparison: ClusterComparison,
   ): DeferredEntity[] {
-    const { source, logger, emitGroups } = this.#options;
+    const { source, emitGroups } = this.#options;
     const context: EntityContext = {
       ...this.#options.context,
       locationRef: path => source.locationRef(path),
@@ -259,7 +265,7 @@ export class FunctionEntityProvider implements EntityProvider {
       const where = entity.metadata.annotations?.[ANNOTATION_LOCATION] ?? ref;
       const first = seen.get(ref);
       if (first) {
-        logger.warn(
+        this.#warnOnce(
           `${where} describes ${ref}, which ${first} already describes; function names must be unique across teams in the catalog, rename one of them`,
         );
         continue;
