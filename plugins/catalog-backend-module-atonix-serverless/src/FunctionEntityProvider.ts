@@ -79,6 +79,7 @@ export class FunctionEntityProvider implements EntityProvider {
   #connection?: EntityProviderConnection;
   #tree?: { revision: string; catalog: GitOpsCatalog };
   readonly #warned = new Set<string>();
+  #sourceFailing = false;
 
   /** Reads `atonix.catalog`; undefined when it is not configured. */
   static fromConfig(
@@ -179,7 +180,24 @@ export class FunctionEntityProvider implements EntityProvider {
       throw new Error(`${PROVIDER_NAME} is not connected to the catalog yet`);
     }
     const { logger, source } = this.#options;
-    const tree = await source.read(this.#tree?.revision);
+    let tree;
+    try {
+      tree = await source.read(this.#tree?.revision);
+    } catch (error) {
+      if (!this.#sourceFailing) {
+        logger.error(
+          `Cannot read the GitOps repository (atonix.catalog.gitops); the catalog keeps the functions and teams it has until it can: ${stringifyError(
+            error,
+          )}`,
+        );
+      }
+      this.#sourceFailing = true;
+      return;
+    }
+    if (this.#sourceFailing) {
+      logger.info('The GitOps repository can be read again');
+      this.#sourceFailing = false;
+    }
     if (tree) {
       const catalog = readGitOpsCatalog(tree.files);
       this.#tree = { revision: tree.revision, catalog };

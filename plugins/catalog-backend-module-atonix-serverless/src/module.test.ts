@@ -18,7 +18,7 @@ import {
   FunctionStatus,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import express from 'express';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FunctionEntityProvider } from './FunctionEntityProvider';
@@ -402,6 +402,24 @@ describe('catalogModuleAtonixServerless', () => {
         ),
     );
     expect(charge.metadata.description).toBe('Charges a card');
+  });
+
+  it('keeps the entities it has while the GitOps repository cannot be read', async () => {
+    await tree.writeFunction('payments', 'charge');
+    const catalog = await start();
+    await refresh();
+    await catalog.eventually(
+      () => catalog.functions(),
+      items => expect(items).toHaveLength(1),
+    );
+
+    await rename(root, `${root}-moved`);
+    try {
+      await refresh();
+      expect(await catalog.functions()).toHaveLength(1);
+    } finally {
+      await rename(`${root}-moved`, root);
+    }
   });
 
   it('shows drift: GitOps functions missing from a synced cluster, and functions running outside GitOps', async () => {

@@ -2,7 +2,7 @@ import { UrlReaderService } from '@backstage/backend-plugin-api';
 import { assertError, NotModifiedError } from '@backstage/errors';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix, relative, resolve, sep } from 'node:path';
 import git from 'isomorphic-git';
@@ -131,6 +131,16 @@ export class DirectoryGitOpsSource implements GitOpsSource {
   }
 
   async read(knownRevision?: string): Promise<GitOpsTree | undefined> {
+    // A wrong path must fail the read, not look like a repository without functions: the full
+    // mutation would empty the catalog.
+    const root = await stat(this.#root).catch(() => undefined);
+    if (!root?.isDirectory()) {
+      throw new Error(
+        `${
+          this.#root
+        } is not a folder; set atonix.catalog.gitops.target to a checkout of the GitOps repository (relative paths start at the backend's working directory)`,
+      );
+    }
     const files = await readFolder(this.#root);
     const revision = contentHash(files);
     return revision === knownRevision ? undefined : { revision, files };
