@@ -1,0 +1,53 @@
+import path from 'node:path';
+import { DemoCluster } from './DemoCluster';
+
+const GITOPS = path.resolve(__dirname, '../../../gitops');
+
+describe('DemoCluster', () => {
+  let cluster: DemoCluster;
+  beforeAll(async () => {
+    cluster = await DemoCluster.start({
+      gitopsDir: GITOPS,
+      ports: { kube: 0, loki: 0, prometheus: 0, control: 0 },
+    });
+  });
+  afterAll(() => cluster?.stop());
+
+  it('serves the example functions from the Kubernetes API and their traffic from Prometheus', async () => {
+    const services = await fetch(
+      `${cluster.urls.kube}/apis/serving.knative.dev/v1/namespaces/payments/services`,
+    ).then(res => res.json());
+    expect(
+      services.items.map((item: any) => item.metadata.name).sort(),
+    ).toEqual(['charge-card', 'fraud-score']);
+
+    const query = encodeURIComponent(
+      'sum(revision_app_request_count{configuration_name="charge-card"})',
+    );
+    const answer = await fetch(
+      `${cluster.urls.prometheus}/api/v1/query?query=${query}`,
+    ).then(res => res.json());
+    expect(Number(answer.data.result[0].value[1])).toBeGreaterThan(0);
+  });
+
+  it('takes the Kubernetes API server away and brings it back on request', async () => {
+    const control = (what: string) =>
+      fetch(`${cluster.controlUrl}/kube/${what}`, { method: 'POST' }).then(
+        res => res.json(),
+      );
+    const namespaces = () => fetch(`${cluster.urls.kube}/api/v1/namespaces`);
+
+    await expect(control('down')).resolves.toMatchObject({ kubeDown: true });
+    await expect(namespaces()).rejects.toThrow();
+    await expect(control('up')).resolves.toMatchObject({ kubeDown: false });
+    expect((await namespaces()).status).toBe(200);
+  });
+
+  it('says which controls exist when asked for another', async () => {
+    const res = await fetch(`${cluster.controlUrl}/kube/restart`, {
+      method: 'POST',
+    });
+    expect(res.status).toBe(404);
+    expect(await res.text()).toContain('POST /kube/down');
+  });
+});

@@ -1,0 +1,124 @@
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import {
+  KubeApiTestServer,
+  LokiTestServer,
+  PrometheusProcess,
+} from '@internal/atonix-test-servers';
+import {
+  demoKubeObjects,
+  demoLogs,
+  demoSeries,
+  readExampleFunctions,
+} from './demoFleet';
+
+/** Fixed ports, so app-config.demo.yaml can name them. */
+export interface DemoPorts {
+  kube: number;
+  loki: number;
+  prometheus: number;
+  /** The control endpoint; see {@link DemoCluster.start}. */
+  control: number;
+}
+
+export const DEFAULT_DEMO_PORTS: DemoPorts = {
+  kube: 7021,
+  loki: 7022,
+  prometheus: 7023,
+  control: 7024,
+};
+
+/**
+ * The demo's cluster: a Kubernetes API test server, a Loki test server and a real Prometheus on
+ * 127.0.0.1, seeded with the example functions of a GitOps folder, plus a small control endpoint
+ * so a person or a browser test can take the cluster away and bring it back:
+ *
+ * - `POST /kube/down`: the Kubernetes API server stops answering (the portal shows stale state)
+ * - `POST /kube/up`: it answers again, with the same objects
+ * - `GET /`: the URLs of the servers and whether the API server is down
+ */
+export class DemoCluster {
+  readonly #kube: KubeApiTestServer;
+  readonly #loki: LokiTestServer;
+  readonly #prometheus: PrometheusProcess;
+  readonly #control: http.Server;
+  #kubeDown = false;
+
+  static async start(options: {
+    gitopsDir: string;
+    ports: DemoPorts;
+  }): Promise<DemoCluster> {
+    const specs = await readExampleFunctions(options.gitopsDir);
+    const kube = await KubeApiTestServer.start({ port: options.ports.kube });
+    kube.apply(...demoKubeObjects(specs));
+    const loki = await LokiTestServer.start({ port: options.ports.loki });
+    loki.push(demoLogs(specs));
+    const prometheus = await PrometheusProcess.start({
+      port: options.ports.prometheus,
+    });
+    await prometheus.write(demoSeries(specs));
+    const cluster = new DemoCluster(kube, loki, prometheus);
+    await new Promise<void>((resolve, reject) => {
+      cluster.#control.once('error', reject);
+      cluster.#control.listen(options.ports.control, '127.0.0.1', resolve);
+    });
+    return cluster;
+  }
+
+  private constructor(
+    kube: KubeApiTestServer,
+    loki: LokiTestServer,
+    prometheus: PrometheusProcess,
+  ) {
+    this.#kube = kube;
+    this.#loki = loki;
+    this.#prometheus = prometheus;
+    this.#control = http.createServer((req, res) => {
+      this.#handle(req.method ?? 'GET', req.url ?? '/').then(
+        body => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(body));
+        },
+        (error: Error) => {
+          res.writeHead(404, { 'content-type': 'text/plain' });
+          res.end(error.message);
+        },
+      );
+    });
+  }
+
+  /** Where the control endpoint listens. */
+  get controlUrl(): string {
+    const { port } = this.#control.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  get urls() {
+    return {
+      kube: this.#kube.url,
+      loki: this.#loki.url,
+      prometheus: this.#prometheus.url,
+    };
+  }
+
+  async #handle(method: string, url: string) {
+    if (method === 'POST' && (url === '/kube/down' || url === '/kube/up')) {
+      this.#kubeDown = url === '/kube/down';
+      await this.#kube.setDown(this.#kubeDown);
+    } else if (!(method === 'GET' && url === '/')) {
+      throw new Error(
+        `${method} ${url} is not a demo control; use POST /kube/down, POST /kube/up or GET /`,
+      );
+    }
+    return { ...this.urls, kubeDown: this.#kubeDown };
+  }
+
+  async stop(): Promise<void> {
+    await new Promise(resolve => this.#control.close(resolve));
+    await Promise.all([
+      this.#kube.stop(),
+      this.#loki.stop(),
+      this.#prometheus.stop(),
+    ]);
+  }
+}

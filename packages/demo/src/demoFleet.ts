@@ -1,0 +1,318 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import {
+  FunctionSpec,
+  formatFunctionSpecIssues,
+} from '@internal/backstage-plugin-atonix-serverless-common';
+import { parseFunctionFile } from '@internal/backstage-plugin-atonix-serverless-node';
+import {
+  KubeObject,
+  LokiStream,
+  SeedSeries,
+  broker,
+  fluxKustomization,
+  kafkaSource,
+  knativeFunction,
+  knativeRevisionSeries,
+  openfaasFunction,
+  rabbitmqSource,
+  teamNamespace,
+  trigger,
+} from '@internal/atonix-test-servers';
+
+/**
+ * The demo cluster is the repository's own example functions (`gitops/functions/<team>/<fn>/
+ * function.yaml`), as Knative, OpenFaaS and Flux would report them once deployed, with made-up
+ * traffic. Nothing here is read back by the portal except through the test servers.
+ */
+
+/** How busy a demo function is. */
+export interface DemoTraffic {
+  rps: number;
+  errorShare?: number;
+  latencyMs: number;
+  /** Ready pods now; 0 shows a function that scaled to zero. */
+  replicas: number;
+  /** For a function at zero: how long ago its last request came. */
+  idleMinutes?: number;
+  /** Serve 10 % from the previous revision under the tag `previous` (a canary). */
+  canary?: boolean;
+}
+
+/**
+ * Traffic of the example functions, chosen so the demo shows every state of the UI: a canary with
+ * errors, a critical function kept warm, an event-driven function at zero, an OpenFaaS function.
+ * A function added to gitops/functions later gets the default.
+ */
+const EXAMPLE_TRAFFIC: Record<string, DemoTraffic> = {
+  'charge-card': {
+    rps: 12,
+    errorShare: 0.02,
+    latencyMs: 60,
+    replicas: 2,
+    canary: true,
+  },
+  'fraud-score': { rps: 25, latencyMs: 20, replicas: 2 },
+  'order-events': { rps: 0.5, latencyMs: 150, replicas: 0, idleMinutes: 12 },
+  'report-export': { rps: 0.3, latencyMs: 800, replicas: 1 },
+};
+const DEFAULT_TRAFFIC: DemoTraffic = { rps: 1, latencyMs: 40, replicas: 1 };
+
+export function trafficOf(spec: FunctionSpec): DemoTraffic {
+  return EXAMPLE_TRAFFIC[spec.name] ?? DEFAULT_TRAFFIC;
+}
+
+/** Reads every `function.yaml` under `<gitopsDir>/functions`; a broken one stops the demo with its problems. */
+export async function readExampleFunctions(
+  gitopsDir: string,
+): Promise<FunctionSpec[]> {
+  const functionsDir = path.join(gitopsDir, 'functions');
+  const specs: FunctionSpec[] = [];
+  for (const team of await subfolders(functionsDir)) {
+    for (const name of await subfolders(path.join(functionsDir, team))) {
+      const file = path.join(functionsDir, team, name, 'function.yaml');
+      const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+      if (text === undefined) {
+        continue;
+      }
+      const result = parseFunctionFile(text);
+      if (!result.success) {
+        throw new Error(
+          `${file} is not a valid function spec; fix it or run 'yarn atonix render' on it:\n${formatFunctionSpecIssues(
+            result.issues,
+          )}`,
+        );
+      }
+      specs.push(result.spec);
+    }
+  }
+  return specs;
+}
+
+async function subfolders(dir: string) {
+  const entries = await fs.readdir(dir, { withFileTypes: true });
+  return entries
+    .filter(entry => entry.isDirectory())
+    .map(entry => entry.name)
+    .sort();
+}
+
+const revisionName = (name: string, n: number) =>
+  `${name}-${String(n).padStart(5, '0')}`;
+
+/** The revisions a demo Knative function has: two for a canary, one otherwise. */
+function revisionsOf(spec: FunctionSpec) {
+  return trafficOf(spec).canary ? [1, 2] : [1];
+}
+
+/** What the cluster's API server holds for these functions: namespaces, Flux, Knative, OpenFaaS, eventing. */
+export function demoKubeObjects(specs: FunctionSpec[]): KubeObject[] {
+  const teams = [...new Set(specs.map(spec => spec.team))].sort();
+  const objects: KubeObject[] = teams.flatMap(team => [
+    teamNamespace(team),
+    fluxKustomization({ team }),
+  ]);
+  if (specs.some(spec => spec.runtime === 'openfaas')) {
+    objects.push(teamNamespace('openfaas-fn', 'platform'));
+  }
+  for (const spec of specs) {
+    const traffic = trafficOf(spec);
+    if (spec.runtime === 'openfaas') {
+      objects.push(
+        ...openfaasFunction({
+          name: spec.name,
+          team: spec.team,
+          image: spec.image,
+          replicas: traffic.replicas,
+          critical: spec.critical,
+        }),
+      );
+      continue;
+    }
+    const revisions = revisionsOf(spec);
+    objects.push(
+      ...knativeFunction({
+        namespace: spec.team,
+        name: spec.name,
+        image: spec.image,
+        revisions,
+        replicas: traffic.replicas,
+        critical: spec.critical,
+        minScale: spec.scaling.minScale,
+        maxScale: spec.scaling.maxScale,
+        traffic: traffic.canary
+          ? [
+              { revision: 2, percent: 90 },
+              { revision: 1, percent: 10, tag: 'previous' },
+            ]
+          : undefined,
+      }),
+    );
+    if (spec.trigger.type === 'cloudevents') {
+      const { filters, source } = spec.trigger;
+      objects.push(
+        broker(spec.team, spec.trigger.broker),
+        trigger({
+          namespace: spec.team,
+          name: spec.name,
+          function: spec.name,
+          broker: spec.trigger.broker,
+          type: filters.type ?? 'com.atonix.event',
+        }),
+      );
+      if (source?.type === 'rabbitmq') {
+        objects.push(
+          rabbitmqSource({
+            namespace: spec.team,
+            name: `${spec.name}-source`,
+            function: spec.name,
+            queue: source.queue,
+          }),
+        );
+      } else if (source?.type === 'kafka') {
+        objects.push(
+          kafkaSource({
+            namespace: spec.team,
+            name: `${spec.name}-source`,
+            function: spec.name,
+            topics: source.topics,
+          }),
+        );
+      }
+    }
+  }
+  return objects;
+}
+
+/** Queue-proxy (Knative) and gateway (OpenFaaS) series for the last 30 minutes. */
+export function demoSeries(
+  specs: FunctionSpec[],
+  now = Date.now(),
+): SeedSeries[] {
+  return specs.flatMap(spec => {
+    const traffic = trafficOf(spec);
+    // An idle function's traffic stopped `idleMinutes` ago; it scaled up twice before that.
+    const end = now - (traffic.idleMinutes ?? 0) * 60_000;
+    if (spec.runtime === 'openfaas') {
+      return openfaasGatewaySeries(spec.name, 'openfaas-fn', traffic, end);
+    }
+    const revisions = revisionsOf(spec);
+    return revisions.flatMap(n =>
+      knativeRevisionSeries({
+        namespace: spec.team,
+        service: spec.name,
+        revision: revisionName(spec.name, n),
+        // A canary's previous revision gets its 10 %.
+        rps:
+          traffic.canary && n !== revisions[revisions.length - 1]
+            ? traffic.rps * 0.1
+            : traffic.rps * (traffic.canary ? 0.9 : 1),
+        errorShare: traffic.errorShare,
+        latencyMs: traffic.latencyMs,
+        podsPerMinute: traffic.idleMinutes
+          ? [0, 0, 1, 1, 0, 0, 0, 1, 1, 1, 0]
+          : [traffic.replicas],
+        now: end,
+      }),
+    );
+  });
+}
+
+/**
+ * The OpenFaaS gateway's series for one function: `gateway_function_invocation_total` by code,
+ * `gateway_functions_seconds` as a histogram (seconds), `gateway_service_count` (replicas).
+ */
+function openfaasGatewaySeries(
+  name: string,
+  namespace: string,
+  traffic: DemoTraffic,
+  now: number,
+): SeedSeries[] {
+  const step = 15_000;
+  const times: number[] = [];
+  for (let t = now - 30 * 60_000; t <= now; t += step) {
+    times.push(Math.floor(t / 1000) * 1000);
+  }
+  const counter = (perSecond: number) =>
+    times.map((t, i): [number, number] => [t, (i * step * perSecond) / 1000]);
+  const functionName = `${name}.${namespace}`;
+  const errorShare = traffic.errorShare ?? 0;
+  const latencySeconds = traffic.latencyMs / 1000;
+  const buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+  return [
+    {
+      labels: {
+        __name__: 'gateway_function_invocation_total',
+        function_name: functionName,
+        code: '200',
+      },
+      samples: counter(traffic.rps * (1 - errorShare)),
+    },
+    {
+      labels: {
+        __name__: 'gateway_function_invocation_total',
+        function_name: functionName,
+        code: '500',
+      },
+      samples: counter(traffic.rps * errorShare),
+    },
+    ...[...buckets.map(String), '+Inf'].map(le => ({
+      labels: {
+        __name__: 'gateway_functions_seconds_bucket',
+        function_name: functionName,
+        le,
+      },
+      samples: counter(
+        le === '+Inf' || Number(le) >= latencySeconds ? traffic.rps : 0,
+      ),
+    })),
+    {
+      labels: {
+        __name__: 'gateway_service_count',
+        function_name: functionName,
+      },
+      samples: times.map((t): [number, number] => [t, traffic.replicas]),
+    },
+  ];
+}
+
+/** A few log lines per function and revision, labelled the way the platform's log shipper labels them. */
+export function demoLogs(
+  specs: FunctionSpec[],
+  now = Date.now(),
+): LokiStream[] {
+  return specs.flatMap(spec => {
+    const traffic = trafficOf(spec);
+    const namespace = spec.runtime === 'openfaas' ? 'openfaas-fn' : spec.team;
+    const end = now - (traffic.idleMinutes ?? 0) * 60_000;
+    const revisions =
+      spec.runtime === 'openfaas'
+        ? [undefined]
+        : revisionsOf(spec).map(n => revisionName(spec.name, n));
+    return revisions.map((revision, index) => {
+      const lines = [
+        `{"level":"info","msg":"listening on :${spec.port}","image":"${spec.image}"}`,
+        `{"level":"info","msg":"handled request","status":200,"ms":${traffic.latencyMs}}`,
+        ...(traffic.errorShare
+          ? [`{"level":"error","msg":"upstream timed out","status":503}`]
+          : []),
+        `{"level":"info","msg":"handled request","status":200,"ms":${
+          traffic.latencyMs + index
+        }}`,
+      ];
+      return {
+        stream: {
+          namespace,
+          backstage_io_kubernetes_id: spec.name,
+          pod: `${revision ?? spec.name}-deployment-5c9f7d6b8-abcde`,
+          container: 'user-container',
+          ...(revision ? { serving_knative_dev_revision: revision } : {}),
+        },
+        values: lines.map((line, i): [string, string] => [
+          `${BigInt(end - (lines.length - i) * 7_000) * 1_000_000n}`,
+          line,
+        ]),
+      };
+    });
+  });
+}
