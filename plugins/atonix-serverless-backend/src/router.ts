@@ -26,7 +26,7 @@ import {
   FunctionInventory,
   MAX_PAGE_SIZE,
 } from './inventory/FunctionInventory';
-import { toStatus } from './inventory/derive';
+import { withoutDetails } from './inventory/derive';
 import { LokiLogs, MAX_LOG_LINES } from './loki/LokiLogs';
 import { PrometheusMetrics } from './prometheus/PrometheusMetrics';
 import { parseDurationSeconds } from './queryLanguage';
@@ -188,7 +188,9 @@ export async function createRouter(
         'query of the metrics route',
       );
       const { fn, cluster } = await readableFunction(req);
-      res.json(await metrics.functionMetrics(cluster, toStatus(fn), window));
+      res.json(
+        await metrics.functionMetrics(cluster, withoutDetails(fn), window),
+      );
     },
   );
 
@@ -196,7 +198,7 @@ export async function createRouter(
     const query = parse(logsQuerySchema, req.query, 'query of the logs route');
     const { fn, cluster } = await readableFunction(req);
     res.json(
-      await logs.functionLogs(cluster, toStatus(fn), {
+      await logs.functionLogs(cluster, withoutDetails(fn), {
         sinceSeconds: query.since,
         limit: query.limit,
         direction: query.direction,

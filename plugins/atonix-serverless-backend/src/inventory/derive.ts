@@ -7,7 +7,6 @@ import {
   FunctionEnvVar,
   FunctionFluxStatus,
   FunctionRevision,
-  FunctionStatus,
   FunctionTriggerStatus,
   TrafficTarget,
 } from '@internal/backstage-plugin-atonix-serverless-common';
@@ -437,7 +436,9 @@ export function kubernetesIdOf(object: KubeObject): string {
 }
 
 /** Compact status (no env, image or revision list), as the fleet list returns it. */
-export function toStatus(details: FunctionDetails): FunctionStatus {
+export function withoutDetails<
+  T extends { env: unknown; image?: unknown; revisions: unknown },
+>(details: T): Omit<T, 'env' | 'image' | 'revisions'> {
   const {
     env: _env,
     image: _image,
