@@ -4,6 +4,13 @@ export type KustomizeBuild =
   | { ok: true; output: string }
   | { ok: false; error: string };
 
+/** The reason in kubectl's log line (`E1125 ... "command failed" err="<reason>"`), or the text. */
+function kustomizeError(stderr: string): string {
+  const text = stderr.trim();
+  const quoted = /err="((?:[^"\\]|\\.)*)"/.exec(text);
+  return quoted ? quoted[1].replace(/\\"/g, '"') : text;
+}
+
 /**
  * Builds a folder the way Flux's kustomize-controller does, with the kustomize embedded in
  * kubectl. Flux builds without remote bases on this platform (`--no-remote-bases`), so a build
@@ -23,7 +30,7 @@ export function kustomizeBuild(
           const reason =
             (error as NodeJS.ErrnoException).code === 'ENOENT'
               ? `${kubectl} not found on PATH; install kubectl (it embeds kustomize)`
-              : stderr.trim() || error.message;
+              : kustomizeError(stderr) || error.message;
           resolve({ ok: false, error: reason });
         } else {
           resolve({ ok: true, output: stdout });

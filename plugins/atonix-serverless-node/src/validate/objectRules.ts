@@ -10,7 +10,8 @@ import {
   checkScaling,
 } from '../policy/rules';
 import { KNATIVE_AUTOSCALING } from '../render/knative';
-import { OPENFAAS_SCALE } from '../render/openfaas';
+import { OPENFAAS_SCALE, OpenFaasFunctionSpec } from '../render/openfaas';
+import type { IServiceSpec } from '@kubernetes-models/knative/serving.knative.dev/v1/ServiceSpec';
 
 /** A Kubernetes object as read from `kustomize build` output. */
 export interface ManifestObject {
@@ -38,9 +39,9 @@ function knativeFacts(
   object: ManifestObject,
   recordedSeries: ReadonlySet<string>,
 ): { facts: ScalingFacts; at: (field: string) => Array<string | number> } {
-  const template = (object.spec as any)?.template;
-  const annotations: Record<string, string> =
-    template?.metadata?.annotations ?? {};
+  const annotations =
+    (object.spec as IServiceSpec | undefined)?.template?.metadata
+      ?.annotations ?? {};
   const annotationPath = (key: string) => [
     'spec',
     'template',
@@ -80,7 +81,8 @@ function openFaasFacts(object: ManifestObject): {
   facts: ScalingFacts;
   at: (field: string) => Array<string | number>;
 } {
-  const labels: Record<string, string> = (object.spec as any)?.labels ?? {};
+  const labels =
+    (object.spec as OpenFaasFunctionSpec | undefined)?.labels ?? {};
   const type = labels[OPENFAAS_SCALE.type] ?? 'rps';
   return {
     facts: {
@@ -130,6 +132,10 @@ function scalingFindings(
   }));
 }
 
+function fieldSegment(segment: string): string | number {
+  return /^\d+$/.test(segment) ? Number(segment) : segment;
+}
+
 /** Every literal env var in the object: container `env` lists anywhere, and OpenFaaS `environment`. */
 function secretFindings(object: ManifestObject): ObjectFinding[] {
   const findings: ObjectFinding[] = [];
@@ -141,17 +147,16 @@ function secretFindings(object: ManifestObject): ObjectFinding[] {
     if (value === null || typeof value !== 'object') return;
     for (const [key, child] of Object.entries(value)) {
       if (key === 'env' && Array.isArray(child)) {
-        const literal = child.filter(
-          (e): e is { name: string; value: string } =>
-            typeof e?.name === 'string' && typeof e?.value === 'string',
-        );
-        for (const finding of checkLiteralEnv(literal, 'env')) {
-          const index = child.indexOf(
-            literal[Number(finding.field.split('.')[1])],
-          );
+        // Entries with `valueFrom` have no literal value and keep their index, so the finding's
+        // field (`env.<index>.value`) is the path inside this list.
+        const env = child.map((entry: { name?: unknown; value?: unknown }) => ({
+          name: String(entry?.name),
+          value: typeof entry?.value === 'string' ? entry.value : undefined,
+        }));
+        for (const finding of checkLiteralEnv(env, 'env')) {
           findings.push({
             rule: finding.rule,
-            path: [...path, 'env', index, 'value'],
+            path: [...path, ...finding.field.split('.').map(fieldSegment)],
             message: finding.message,
           });
         }
@@ -162,8 +167,8 @@ function secretFindings(object: ManifestObject): ObjectFinding[] {
   };
   visit(object, []);
   if (object.apiVersion === 'openfaas.com/v1' && object.kind === 'Function') {
-    const environment: Record<string, string> =
-      (object.spec as any)?.environment ?? {};
+    const environment =
+      (object.spec as OpenFaasFunctionSpec | undefined)?.environment ?? {};
     const entries = Object.entries(environment).map(([name, value]) => ({
       name,
       value,
@@ -221,7 +226,7 @@ export function teamNamespaceFindings(
     findings.push({
       rule: 'team-namespace',
       path: ['metadata', 'labels', ANNOTATION_TEAM],
-      message: `${object.kind} ${object.metadata?.name} is labelled ${ANNOTATION_TEAM}: ${label} but lives in team ${team}'s folder; move it to functions/${label}/ or fix the label`,
+      message: `${object.kind} ${object.metadata?.name} is labelled ${ANNOTATION_TEAM}: ${label} but lives in the folder of team ${team}; move it to functions/${label}/ or fix the label`,
     });
   }
   return findings;
