@@ -6,7 +6,10 @@ import {
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { PolicyDecision } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
 import {
   PermissionRuleset,
   createConditionAuthorizer,
@@ -126,12 +129,20 @@ export async function createRouter(
   const router = Router();
   router.use(express.json());
 
-  /** The caller's read decision, as a predicate over functions. */
-  async function readableBy(credentials: BackstageCredentials) {
+  /**
+   * The caller's read decision as a predicate over functions; undefined when every function is
+   * readable, so the fleet list can skip the check.
+   */
+  async function readableBy(
+    credentials: BackstageCredentials,
+  ): Promise<((fn: FunctionStatus) => boolean) | undefined> {
     const [decision] = await permissions.authorizeConditional(
       [{ permission: functionReadPermission }],
       { credentials },
     );
+    if (decision.result === AuthorizeResult.ALLOW) {
+      return undefined;
+    }
     return (fn: FunctionStatus) => isAllowed(decision as PolicyDecision, fn);
   }
 
@@ -146,7 +157,8 @@ export async function createRouter(
         `No function ${namespace}/${name} in cluster "${cluster}"; GET /functions lists the known ones`,
       );
     }
-    if (!(await readableBy(credentials))(fn)) {
+    const readable = await readableBy(credentials);
+    if (readable && !readable(fn)) {
       throw new NotAllowedError(
         `You may not read function ${namespace}/${name}: it is owned by ${fn.owner} and the permission policy limits ${functionReadPermission.name} to its owners`,
       );
@@ -236,7 +248,7 @@ export async function createRouter(
       entityRef,
       items: inventory
         .forKubernetesId(kubernetesId, namespace)
-        .filter(readable),
+        .filter(fn => !readable || readable(fn)),
     });
   });
 

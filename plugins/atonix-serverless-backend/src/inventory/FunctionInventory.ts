@@ -172,46 +172,61 @@ export class FunctionInventory {
   }
 
   /**
-   * The fleet list: `visible` narrows to what the caller may read (the permission decision),
-   * then the query's filters, sort and page apply. Only compact statuses are built, and the
-   * cheap filters run before any object is.
+   * The fleet list: `visible` narrows to what the caller may read (a conditional permission
+   * decision; absent when everything is allowed), then the query's filters, sort and page apply.
+   * Rows are sorted on the prebuilt compact statuses; response objects are built for the page only.
    */
   list(
     query: FunctionListQuery,
-    visible: (fn: FunctionStatus) => boolean = () => true,
+    visible?: (fn: FunctionStatus) => boolean,
   ): FunctionListResponse {
     this.#flush();
     const now = Date.now();
-    const matches: FunctionStatus[] = [];
-    for (const [clusterName, state] of this.#clusters) {
-      if (query.cluster?.length && !query.cluster.includes(clusterName)) {
+    type Row = { cluster: string; freshness: Freshness; entry: Entry };
+    const rows: Row[] = [];
+    for (const [cluster, state] of this.#clusters) {
+      if (query.cluster?.length && !query.cluster.includes(cluster)) {
         continue;
       }
       const freshness = this.#freshness(state, now);
       for (const entry of state.functions.values()) {
-        if (!matchesQuery(entry.status, freshness.stale, query)) {
-          continue;
-        }
-        const fn = this.#decorate(clusterName, freshness, entry, entry.status);
-        if (visible(fn)) {
-          matches.push(fn);
+        if (
+          matchesQuery(entry.status, freshness.stale, query) &&
+          (!visible ||
+            visible(this.#decorate(cluster, freshness, entry, entry.status)))
+        ) {
+          rows.push({ cluster, freshness, entry });
         }
       }
     }
     const key = query.sort ?? 'name';
+    const sortValue = (row: Row) => {
+      if (key === 'cluster') return row.cluster;
+      if (key === 'observedAt') return row.freshness.observedAt;
+      return row.entry.status[key];
+    };
     const direction = query.order === 'desc' ? -1 : 1;
-    matches.sort(
+    rows.sort(
       (a, b) =>
-        direction * compare(a[key], b[key]) ||
-        compare(a.name, b.name) ||
-        compare(a.namespace, b.namespace) ||
+        direction * compare(sortValue(a), sortValue(b)) ||
+        compare(a.entry.status.name, b.entry.status.name) ||
+        compare(a.entry.status.namespace, b.entry.status.namespace) ||
         compare(a.cluster, b.cluster),
     );
     const offset = query.offset ?? 0;
     const limit = Math.min(query.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
     return {
-      items: matches.slice(offset, offset + limit),
-      totalCount: matches.length,
+      items: rows
+        .slice(offset, offset + limit)
+        .map(row =>
+          this.#decorate(
+            row.cluster,
+            row.freshness,
+            row.entry,
+            row.entry.status,
+          ),
+        ),
+      totalCount: rows.length,
       offset,
       limit,
       clusters: this.clusterStatuses(now),
