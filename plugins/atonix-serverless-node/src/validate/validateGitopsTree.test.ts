@@ -1,7 +1,9 @@
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseFunctionSpec } from '@internal/backstage-plugin-atonix-serverless-common';
 import { RULE_IDS } from '../policy/rules';
+import { writeFunctionFolder } from '../render/writeFunctionFolder';
 import { validateGitopsTree } from './validateGitopsTree';
 
 const FIXTURES = resolve(__dirname, '../__fixtures__');
@@ -36,6 +38,36 @@ describe('validateGitopsTree', () => {
 
   it('passes the smallest complete tree', async () => {
     expect(await validateGitopsTree(join(FIXTURES, 'valid'))).toEqual([]);
+  });
+
+  it('passes every kind the renderers write, Kafka source included', async () => {
+    const tree = join(workspace, 'rendered');
+    await fs.cp(join(FIXTURES, 'valid'), tree, { recursive: true });
+    const result = parseFunctionSpec({
+      name: 'order-facts',
+      team: 'payments',
+      image: 'ghcr.io/atonixcorp/order-facts:1.0.0',
+      critical: true,
+      scaling: {
+        class: 'hpa',
+        metric: 'custom',
+        minScale: 1,
+        query: 'sum by (namespace, pod) (kafka_lag)',
+      },
+      trigger: {
+        type: 'cloudevents',
+        filters: { type: 'com.atonix.order.created' },
+        source: {
+          type: 'kafka',
+          bootstrapServers: ['kafka.events:9092'],
+          topics: ['orders'],
+        },
+      },
+      secretEnv: { WAREHOUSE_TOKEN: { secretName: 'facts', key: 'token' } },
+    });
+    if (!result.success) throw new Error(JSON.stringify(result.issues));
+    await writeFunctionFolder(tree, result.spec);
+    expect(await validateGitopsTree(tree)).toEqual([]);
   });
 
   it('has a broken tree for every rule', async () => {
