@@ -283,6 +283,3 @@ export function validateOwnSchema(object: {
   }
   return { known: true, issues };
 }
-
-/** The apiVersion/kind pairs covered by {@link validateOwnSchema}, for documentation and errors. */
-export const OWN_SCHEMA_KINDS = Object.keys(OWN_SCHEMAS);

@@ -61,14 +61,21 @@ export class PackagedSchemas {
    * second, and the worker does not keep the process alive.
    */
   static shared(): Promise<PackagedSchemas> {
-    PackagedSchemas.#shared ??= PackagedSchemas.create().then(schemas => {
-      schemas.#worker.unref();
-      return schemas;
-    });
+    PackagedSchemas.#shared ??= PackagedSchemas.#start().then(
+      schemas => {
+        schemas.#worker.unref();
+        return schemas;
+      },
+      error => {
+        // Let the next validation try again rather than fail forever.
+        PackagedSchemas.#shared = undefined;
+        throw error;
+      },
+    );
     return PackagedSchemas.#shared;
   }
 
-  static async create(): Promise<PackagedSchemas> {
+  static async #start(): Promise<PackagedSchemas> {
     const worker = new Worker(
       resolvePackagePath(
         '@internal/backstage-plugin-atonix-serverless-node',
@@ -92,9 +99,5 @@ export class PackagedSchemas {
       this.#worker.ref();
       this.#worker.postMessage({ id, objects });
     });
-  }
-
-  async close(): Promise<void> {
-    await this.#worker.terminate();
   }
 }
