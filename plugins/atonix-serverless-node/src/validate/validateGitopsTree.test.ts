@@ -166,6 +166,22 @@ describe('validateGitopsTree', () => {
     ]);
   });
 
+  it('says so when a tree has nothing for Flux to apply, or an unreadable Kustomization', async () => {
+    const empty = join(workspace, 'empty');
+    await fs.mkdir(empty);
+    expect(await validateGitopsTree(empty)).toEqual([
+      expect.objectContaining({ rule: 'flux-ref', line: 1 }),
+    ]);
+
+    const tree = join(workspace, 'unreadable');
+    await fs.cp(join(FIXTURES, 'valid'), tree, { recursive: true });
+    const sync = join(tree, 'clusters/test/flux-system/gotk-sync.yaml');
+    await fs.appendFile(sync, '  wait: [true\n');
+    expect(await validateGitopsTree(tree)).toContainEqual(
+      expect.objectContaining({ file: sync, rule: 'schema' }),
+    );
+  });
+
   it('reports a kind it has no schema for instead of passing it', async () => {
     const tree = await brokenTree('plaintext-secret');
     await fs.writeFile(

@@ -242,18 +242,44 @@ class GitopsTreeValidator {
       if (!text.includes('kustomize.toolkit.fluxcd.io')) {
         continue;
       }
-      for (const object of parseObjects(text)) {
-        if (`${object.apiVersion}/${object.kind}` === FLUX_KUSTOMIZATION) {
-          declared.push({ file, k: this.#toFlux(object) });
+      const lines = new LineCounter();
+      for (const doc of parseAllDocuments(text, { lineCounter: lines })) {
+        const [error] = doc.errors;
+        if (error) {
+          // A root Kustomization that cannot be read would leave its whole cluster unchecked.
+          this.#violations.push({
+            file: this.#display(file),
+            line: lines.linePos(error.pos[0]).line,
+            rule: 'schema',
+            message: `this is not valid YAML (${
+              error.message.split('\n')[0]
+            }); fix the syntax`,
+          });
+          continue;
+        }
+        const object = doc.toJSON() as ManifestObject | null;
+        if (`${object?.apiVersion}/${object?.kind}` === FLUX_KUSTOMIZATION) {
+          declared.push({ file, k: this.#toFlux(object!) });
         }
       }
     }
     const roots = declared.filter(({ file, k }) => isInside(k.path, file));
-    return roots.length > 0
-      ? roots
-      : declared.filter(
-          ({ file }) => !declared.some(({ k }) => isInside(k.path, file)),
-        );
+    const entries =
+      roots.length > 0
+        ? roots
+        : declared.filter(
+            ({ file }) => !declared.some(({ k }) => isInside(k.path, file)),
+          );
+    if (entries.length === 0) {
+      this.#violations.push({
+        file: this.#display(this.#root),
+        line: 1,
+        rule: 'flux-ref',
+        message:
+          'no Flux Kustomization (kustomize.toolkit.fluxcd.io/v1) was found, so Flux would apply nothing from this tree; validate the folder that holds clusters/<cluster>/flux-system',
+      });
+    }
+    return entries;
   }
 
   #build(path: string) {
