@@ -41,9 +41,9 @@ export function renderFunctionManifests(
   if (spec.trigger.type === 'cloudevents') {
     manifests.push({ name: 'trigger.yaml', object: renderTrigger(spec) });
     const source = renderEventSource(spec);
-    if (source) {
+    if (source && spec.trigger.source) {
       manifests.push({
-        name: `${spec.trigger.source!.type}-source.yaml`,
+        name: `${spec.trigger.source.type}-source.yaml`,
         object: source,
       });
     }

@@ -96,6 +96,12 @@ export function renderKnativeService(spec: FunctionSpec): IService {
  * stores it as `atonix_scaling_<name>`, which prometheus-adapter serves to the HPA Knative creates.
  */
 export function renderScalingRule(spec: FunctionSpec): IPrometheusRule {
+  const { query } = spec.scaling;
+  if (!query) {
+    throw new Error(
+      `${spec.name} scales on a custom metric without scaling.query; run checkFunctionPolicy before rendering`,
+    );
+  }
   return {
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'PrometheusRule',
@@ -108,9 +114,7 @@ export function renderScalingRule(spec: FunctionSpec): IPrometheusRule {
       groups: [
         {
           name: `${spec.team}-${spec.name}-scaling`,
-          rules: [
-            { record: customMetricName(spec), expr: spec.scaling.query! },
-          ],
+          rules: [{ record: customMetricName(spec), expr: query }],
         },
       ],
     },
