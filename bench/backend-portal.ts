@@ -71,7 +71,8 @@ async function main() {
   process.on('message', (message: any) => {
     if (message.type === 'rss') {
       global.gc?.();
-      process.send!({ type: 'rss', rss: process.memoryUsage().rss });
+      const { rss, heapUsed } = process.memoryUsage();
+      process.send!({ type: 'rss', rss, heapUsed });
     }
   });
   process.send!({ type: 'ready', port: (server.address() as any).port });

@@ -26,13 +26,11 @@ export class EntityIndex {
   readonly #logger: LoggerService;
   #byKubernetesId = new Map<string, IndexedEntity[]>();
   #timer?: NodeJS.Timeout;
-  #onRefresh: () => void;
 
   static create(options: {
     catalog: CatalogService;
     auth: AuthService;
     logger: LoggerService;
-    onRefresh: () => void;
   }): EntityIndex {
     return new EntityIndex(options);
   }
@@ -41,12 +39,10 @@ export class EntityIndex {
     catalog: CatalogService;
     auth: AuthService;
     logger: LoggerService;
-    onRefresh: () => void;
   }) {
     this.#catalog = options.catalog;
     this.#auth = options.auth;
     this.#logger = options.logger;
-    this.#onRefresh = options.onRefresh;
   }
 
   /** Refreshes now and then every `intervalMs`. */
@@ -100,7 +96,6 @@ export class EntityIndex {
       index.set(id, [...(index.get(id) ?? []), entry]);
     }
     this.#byKubernetesId = index;
-    this.#onRefresh();
   }
 
   /** The entity for a function with this kubernetes-id in this namespace, if the catalog has one. */

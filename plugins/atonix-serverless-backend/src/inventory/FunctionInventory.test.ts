@@ -264,6 +264,9 @@ describe('FunctionInventory', () => {
   });
 
   it('shows a status change made in the cluster', async () => {
+    const notReady = () =>
+      inventory.list({ health: ['notReady'] }).items.map(f => f.name);
+    expect(notReady()).toEqual(['invoice-pdf']);
     server.update(
       'serving.knative.dev/v1',
       'Service',
@@ -281,6 +284,7 @@ describe('FunctionInventory', () => {
     await eventually(() =>
       expect(byName('refund').reason).toBe('RevisionMissing'),
     );
+    expect(notReady()).toEqual(['invoice-pdf', 'refund']);
     server.delete('serving.knative.dev/v1', 'Service', 'payments', 'refund');
     await eventually(() =>
       expect(inventory.all().map(f => f.name)).not.toContain('refund'),

@@ -38,6 +38,11 @@ interface Entry {
 
 type DerivedStatus = Omit<DerivedFunction, 'env' | 'image' | 'revisions'>;
 
+interface Row {
+  cluster: string;
+  entry: Entry;
+}
+
 interface Freshness {
   observedAt: string;
   stale: boolean;
@@ -64,6 +69,9 @@ export class FunctionInventory {
   readonly #entities?: EntityIndex;
   readonly #logger: LoggerService;
   #flushScheduled = false;
+  /** Bumped whenever a function changes: keys the cache of sorted fleet rows. */
+  #version = 0;
+  readonly #rowCache = new Map<string, Row[]>();
 
   static async create(options: {
     clusters: AtonixCluster[];
@@ -111,7 +119,6 @@ export class FunctionInventory {
         catalog: options.catalog,
         auth: options.auth,
         logger: options.logger,
-        onRefresh: () => {},
       });
     }
   }
@@ -174,7 +181,9 @@ export class FunctionInventory {
   /**
    * The fleet list: `visible` narrows to what the caller may read (a conditional permission
    * decision; absent when everything is allowed), then the query's filters, sort and page apply.
-   * Rows are sorted on the prebuilt compact statuses; response objects are built for the page only.
+   * Rows are matched and sorted on the prebuilt compact statuses, and the sorted rows of recent
+   * queries are kept until anything changes, so paging through the fleet sorts once; response
+   * objects are built for the page only.
    */
   list(
     query: FunctionListQuery,
@@ -182,27 +191,83 @@ export class FunctionInventory {
   ): FunctionListResponse {
     this.#flush();
     const now = Date.now();
-    type Row = { cluster: string; freshness: Freshness; entry: Entry };
+    const freshness = new Map(
+      [...this.#clusters].map(([name, state]) => [
+        name,
+        this.#freshness(state, now),
+      ]),
+    );
+    const rows = visible
+      ? this.#sortedRows(query, freshness, visible)
+      : this.#cachedRows(query, freshness);
+    const offset = query.offset ?? 0;
+    const limit = Math.min(query.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+    return {
+      items: rows
+        .slice(offset, offset + limit)
+        .map(row =>
+          this.#decorate(
+            row.cluster,
+            freshness.get(row.cluster)!,
+            row.entry,
+            row.entry.status,
+          ),
+        ),
+      totalCount: rows.length,
+      offset,
+      limit,
+      clusters: this.clusterStatuses(now),
+    };
+  }
+
+  #cachedRows(
+    query: FunctionListQuery,
+    freshness: Map<string, Freshness>,
+  ): Row[] {
+    if (query.sort === 'observedAt') {
+      return this.#sortedRows(query, freshness);
+    }
+    const { offset: _offset, limit: _limit, ...shape } = query;
+    const staleness = [...freshness.values()].map(f => f.stale).join();
+    const key = `${this.#version}|${staleness}|${JSON.stringify(shape)}`;
+    let rows = this.#rowCache.get(key);
+    if (!rows) {
+      rows = this.#sortedRows(query, freshness);
+      if (this.#rowCache.size >= 32) {
+        this.#rowCache.clear();
+      }
+      this.#rowCache.set(key, rows);
+    }
+    return rows;
+  }
+
+  #sortedRows(
+    query: FunctionListQuery,
+    freshness: Map<string, Freshness>,
+    visible?: (fn: FunctionStatus) => boolean,
+  ): Row[] {
     const rows: Row[] = [];
     for (const [cluster, state] of this.#clusters) {
       if (query.cluster?.length && !query.cluster.includes(cluster)) {
         continue;
       }
-      const freshness = this.#freshness(state, now);
+      const clusterFreshness = freshness.get(cluster)!;
       for (const entry of state.functions.values()) {
         if (
-          matchesQuery(entry.status, freshness.stale, query) &&
+          matchesQuery(entry.status, clusterFreshness.stale, query) &&
           (!visible ||
-            visible(this.#decorate(cluster, freshness, entry, entry.status)))
+            visible(
+              this.#decorate(cluster, clusterFreshness, entry, entry.status),
+            ))
         ) {
-          rows.push({ cluster, freshness, entry });
+          rows.push({ cluster, entry });
         }
       }
     }
     const key = query.sort ?? 'name';
     const sortValue = (row: Row) => {
       if (key === 'cluster') return row.cluster;
-      if (key === 'observedAt') return row.freshness.observedAt;
+      if (key === 'observedAt') return freshness.get(row.cluster)!.observedAt;
       return row.entry.status[key];
     };
     const direction = query.order === 'desc' ? -1 : 1;
@@ -213,24 +278,7 @@ export class FunctionInventory {
         compare(a.entry.status.namespace, b.entry.status.namespace) ||
         compare(a.cluster, b.cluster),
     );
-    const offset = query.offset ?? 0;
-    const limit = Math.min(query.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-    return {
-      items: rows
-        .slice(offset, offset + limit)
-        .map(row =>
-          this.#decorate(
-            row.cluster,
-            row.freshness,
-            row.entry,
-            row.entry.status,
-          ),
-        ),
-      totalCount: rows.length,
-      offset,
-      limit,
-      clusters: this.clusterStatuses(now),
-    };
+    return rows;
   }
 
   /** One function by cluster, namespace and name (Knative first when both runtimes use the name). */
@@ -358,7 +406,9 @@ export class FunctionInventory {
         ? watcher.get('knativeService', namespace, name)
         : watcher.get('openfaasFunction', namespace, name);
     if (!object) {
-      state.functions.delete(key);
+      if (state.functions.delete(key)) {
+        this.#version++;
+      }
       return;
     }
     try {
@@ -370,6 +420,7 @@ export class FunctionInventory {
               object,
               watcher.cluster.openfaasGateway,
             );
+      this.#version++;
       state.functions.set(key, {
         derived,
         status: withoutDetails(derived),
