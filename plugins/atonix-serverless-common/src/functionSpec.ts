@@ -84,7 +84,7 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 
-function label(what: string, maxLength: number) {
+function dnsLabel(what: string, maxLength: number) {
   return z
     .string()
     .min(1, `${what} must not be empty`)
@@ -201,8 +201,8 @@ export const triggerSchema = z.discriminatedUnion('type', [
 
 export const functionSpecSchema = z
   .strictObject({
-    name: label('name', MAX_FUNCTION_NAME_LENGTH),
-    team: label('team', MAX_TEAM_NAME_LENGTH),
+    name: dnsLabel('name', MAX_FUNCTION_NAME_LENGTH),
+    team: dnsLabel('team', MAX_TEAM_NAME_LENGTH),
     description: z.string().optional(),
     runtime: z.enum(['knative', 'openfaas']).default('knative'),
     image: z
