@@ -182,6 +182,26 @@ describe('validateGitopsTree', () => {
     );
   });
 
+  it("keeps a team's Flux sync inside the team's namespace", async () => {
+    const tree = join(workspace, 'tenant-escape');
+    await fs.cp(join(FIXTURES, 'valid'), tree, { recursive: true });
+    const tenant = join(tree, 'tenants/payments.yaml');
+    const text = await fs.readFile(tenant, 'utf8');
+    await fs.writeFile(
+      tenant,
+      text.replace('  serviceAccountName: flux-tenant\n', ''),
+    );
+    expect(await validateGitopsTree(tree)).toEqual([
+      expect.objectContaining({
+        file: tenant,
+        rule: 'team-namespace',
+        message: expect.stringContaining(
+          'applies the functions of team payments',
+        ),
+      }),
+    ]);
+  });
+
   it('reports a kind it has no schema for instead of passing it', async () => {
     const tree = await brokenTree('plaintext-secret');
     await fs.writeFile(

@@ -414,12 +414,17 @@ class GitopsTreeValidator {
           );
         }
       }
-      if (k.team && (k.namespace !== k.team || !k.spec.serviceAccountName)) {
+      if (
+        k.team &&
+        (k.namespace !== k.team ||
+          !k.spec.serviceAccountName ||
+          (k.spec.targetNamespace ?? k.team) !== k.team)
+      ) {
         await this.#report(
           'team-namespace',
           k.object,
           ['spec', 'serviceAccountName'],
-          `Kustomization ${k.name} applies team ${k.team}'s functions, so it must live in namespace ${k.team} and impersonate the team's service account (spec.serviceAccountName)`,
+          `Kustomization ${k.name} applies the functions of team ${k.team}, so it must live in namespace ${k.team}, target no other namespace (spec.targetNamespace) and impersonate the team's service account (spec.serviceAccountName)`,
           graph.entryFile,
         );
       }
