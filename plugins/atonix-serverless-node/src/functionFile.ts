@@ -4,7 +4,8 @@ import {
   FunctionSpecParseResult,
   parseFunctionSpec,
 } from '@internal/backstage-plugin-atonix-serverless-common';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
+import { lineOf } from './validate/sourceIndex';
 
 /**
  * Reads the text of a `function.yaml` (apiVersion atonix.io/v1alpha1, kind Function, then the spec
@@ -16,7 +17,7 @@ export function parseFunctionFile(text: string): FunctionSpecParseResult {
     return {
       success: false,
       issues: doc.errors.map(error => ({
-        path: `(yaml line ${error.linePos?.[0].line ?? '?'})`,
+        path: `(yaml line ${error.linePos?.[0].line ?? 1})`,
         message: error.message,
       })),
     };
@@ -40,4 +41,25 @@ export function parseFunctionFile(text: string): FunctionSpecParseResult {
   }
   const { apiVersion: _apiVersion, kind: _kind, ...spec } = body;
   return parseFunctionSpec(spec);
+}
+
+/**
+ * Where an issue of {@link parseFunctionFile} or a policy finding is in the file's text: the line
+ * of a field path (`scaling.maxScale`, `env.1.value`, or its nearest existing parent) or of a YAML
+ * syntax error.
+ */
+export function functionFileLocator(text: string): (path: string) => number {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  return path => {
+    const yamlError = /^\(yaml line (\d+)\)$/.exec(path);
+    if (yamlError) {
+      return Number(yamlError[1]);
+    }
+    return lineOf(
+      doc,
+      lines,
+      path.split('.').map(s => (/^\d+$/.test(s) ? Number(s) : s)),
+    );
+  };
 }

@@ -2,11 +2,9 @@ import { formatFunctionSpecIssues } from '@internal/backstage-plugin-atonix-serv
 import { promises as fs } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { LineCounter, parseDocument } from 'yaml';
-import { parseFunctionFile } from '../functionFile';
+import { functionFileLocator, parseFunctionFile } from '../functionFile';
 import { checkFunctionPolicy } from '../policy/rules';
 import { writeFunctionFolder } from '../render/writeFunctionFolder';
-import { lineOf } from '../validate/sourceIndex';
 import {
   formatViolation,
   validateGitopsTree,
@@ -45,14 +43,7 @@ async function render(args: string[], io: CliIo): Promise<number> {
   }
   const specFile = positionals[0];
   const text = await fs.readFile(resolve(io.cwd, specFile), 'utf8');
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines });
-  const at = (field: string) =>
-    lineOf(
-      doc,
-      lines,
-      field.split('.').map(s => (/^\d+$/.test(s) ? Number(s) : s)),
-    );
+  const at = functionFileLocator(text);
 
   const parsed = parseFunctionFile(text);
   if (!parsed.success) {

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { LineCounter, parseAllDocuments, parseDocument } from 'yaml';
-import { parseFunctionFile } from '../functionFile';
+import { LineCounter, parseAllDocuments } from 'yaml';
+import { functionFileLocator, parseFunctionFile } from '../functionFile';
 import { RuleId, checkFunctionPolicy } from '../policy/rules';
 import { FUNCTIONS_FOLDER, FUNCTION_FILE_NAME } from '../render/names';
 import {
@@ -22,7 +22,7 @@ import {
 } from './objectRules';
 import { validateOwnSchema } from './schemas/ownSchemas';
 import { PackagedSchemas, SchemaIssue } from './schemas/packagedSchemas';
-import { SourceIndex, displayPath, lineOf, listYamlFiles } from './sourceIndex';
+import { SourceIndex, displayPath, listYamlFiles } from './sourceIndex';
 
 /** One broken rule: `file:line: rule: message`, where the message says what to do. */
 export interface Violation {
@@ -518,16 +518,11 @@ class GitopsTreeValidator {
         continue;
       }
       const text = await fs.readFile(file, 'utf8');
-      const lines = new LineCounter();
-      const doc = parseDocument(text, { lineCounter: lines });
+      const at = functionFileLocator(text);
       const report = (rule: RuleId, field: string, message: string) =>
         this.#violations.push({
           file: this.#display(file),
-          line: lineOf(
-            doc,
-            lines,
-            field.split('.').map(s => (/^\d+$/.test(s) ? Number(s) : s)),
-          ),
+          line: at(field),
           rule,
           message,
         });
