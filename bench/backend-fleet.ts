@@ -131,6 +131,7 @@ function quantile(values: number[], q: number) {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
+type Memory = { rss: number; heapUsed: number };
 const ms = (v: number) => `${v.toFixed(v < 10 ? 2 : 1)} ms`;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const fnName = (i: number) => `fn-${String(i).padStart(5, '0')}`;
@@ -423,7 +424,7 @@ async function benchLoad(functions: number, results: string[]) {
       120_000,
       'the inventory to list the fleet',
     );
-    const { rss: rssBefore } = await ask<{ rss: number }>(
+    const { rss: rssBefore, heapUsed: heapBefore } = await ask<Memory>(
       atonix.proc,
       { type: 'rss' },
       'rss',
@@ -455,7 +456,7 @@ async function benchLoad(functions: number, results: string[]) {
         }
       }),
     );
-    const { rss: rssAfter } = await ask<{ rss: number }>(
+    const { rss: rssAfter, heapUsed: heapAfter } = await ask<Memory>(
       atonix.proc,
       { type: 'rss' },
       'rss',
@@ -469,7 +470,9 @@ async function benchLoad(functions: number, results: string[]) {
       )}`,
       `Load: backend RSS ${mb(rssBefore)} before, ${mb(
         rssAfter,
-      )} after (growth ${mb(rssAfter - rssBefore)})`,
+      )} after (growth ${mb(rssAfter - rssBefore)}); JS heap after GC ${mb(
+        heapBefore,
+      )} → ${mb(heapAfter)}`,
     ];
     for (const line of lines) console.log(line);
     results.push(
