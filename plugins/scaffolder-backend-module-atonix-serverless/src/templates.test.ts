@@ -1,31 +1,18 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
-import catalogTemplateKindModule from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
-import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
-import scaffolderGithubModule from '@backstage/plugin-scaffolder-backend-module-github';
 import { validateGitopsTree } from '@internal/backstage-plugin-atonix-serverless-node';
 import { runFunctionRepoTests } from '@internal/atonix-templates-tests';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
+import { OWNER, cloneWithGit, startLocalGit } from './__testUtils__/localGit';
 import {
-  OWNER,
-  cloneWithGit,
-  localScaffolderConfig,
-  startLocalGit,
-} from './__testUtils__/localGit';
-import { scaffolderModuleAtonixServerless } from './module';
+  REPO_ROOT,
+  TaskResult,
+  startScaffolderBackend,
+  waitFor,
+} from './__testUtils__/scaffolderBackend';
 
 /**
  * Every template of templates/, run by the real scaffolder backend (with the real catalog reading
@@ -34,70 +21,23 @@ import { scaffolderModuleAtonixServerless } from './module';
  * own tests pass, and the function reaches the catalog.
  */
 
-const REPO_ROOT = resolve(__dirname, '../../..');
-const GUEST = 'user:default/guest';
-const AS_GUEST = { Authorization: mockCredentials.user.header(GUEST) };
-
 // Several template runs, each validating the GitOps tree and running a repository's tests.
 jest.setTimeout(180_000);
 
-type TaskResult = { status: string; log: string };
-
 describe('the templates, run by the scaffolder against the local git server', () => {
   let git: Awaited<ReturnType<typeof startLocalGit>>;
-  let baseUrl: string;
+  let backend: Awaited<ReturnType<typeof startScaffolderBackend>>;
   let work: string;
   const gitopsBareRepo = () => join(git.dir, 'repos', OWNER, 'gitops.git');
+  const runTemplate = (template: string, values: Record<string, unknown>) =>
+    backend.runTemplate(template, values);
+  const catalogEntity = (kind: string, name: string) =>
+    backend.catalogEntity(kind, name);
 
   beforeAll(async () => {
     git = await startLocalGit(join(REPO_ROOT, 'gitops'));
     work = await mkdtemp(join(tmpdir(), 'atonix-templates-it-'));
-    const { server } = await startTestBackend({
-      features: [
-        scaffolderPlugin,
-        scaffolderGithubModule,
-        catalogPlugin,
-        catalogTemplateKindModule,
-        scaffolderModuleAtonixServerless,
-        mockServices.rootConfig.factory({
-          data: {
-            backend: {
-              reading: {
-                allow: [{ host: new URL(git.server.baseUrl).host }],
-              },
-            },
-            catalog: {
-              rules: [
-                { allow: ['Component', 'Location', 'Template', 'Group', 'User'] },
-              ],
-              locations: [
-                { type: 'file', target: join(REPO_ROOT, 'catalog/org.yaml') },
-                {
-                  type: 'file',
-                  target: join(REPO_ROOT, 'templates/*/template.yaml'),
-                },
-              ],
-            },
-            ...localScaffolderConfig(git.server.baseUrl),
-          },
-        }),
-        // The guest of the local portal: a member of payments (catalog/org.yaml).
-        createServiceFactory({
-          service: coreServices.userInfo,
-          deps: {},
-          factory: () =>
-            mockServices.userInfo({
-              userEntityRef: GUEST,
-              ownershipEntityRefs: [GUEST, 'group:default/payments'],
-            }),
-        }),
-      ],
-    });
-    const address = server.address();
-    if (!address || typeof address === 'string') {
-      throw new Error('the test backend did not listen on a TCP port');
-    }
-    baseUrl = `http://127.0.0.1:${address.port}`;
+    backend = await startScaffolderBackend(git.server.baseUrl);
     await waitFor(
       'the templates in the catalog',
       () => catalogEntity('template', 'team-onboarding'),
@@ -106,57 +46,10 @@ describe('the templates, run by the scaffolder against the local git server', ()
   });
 
   afterAll(async () => {
+    await backend?.stop();
     await git?.stop();
     await rm(work, { recursive: true, force: true });
   });
-
-  async function catalogEntity(kind: string, name: string) {
-    const res = await fetch(
-      `${baseUrl}/api/catalog/entities/by-name/${kind}/default/${name}`,
-      { headers: AS_GUEST },
-    );
-    return res.ok ? res.json() : undefined;
-  }
-
-  async function runTemplate(
-    template: string,
-    values: Record<string, unknown>,
-  ): Promise<TaskResult> {
-    const created = await fetch(`${baseUrl}/api/scaffolder/v2/tasks`, {
-      method: 'POST',
-      headers: { ...AS_GUEST, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        templateRef: `template:default/${template}`,
-        values,
-      }),
-    });
-    if (created.status !== 201) {
-      throw new Error(`POST /v2/tasks: ${created.status} ${await created.text()}`);
-    }
-    const { id } = await created.json();
-    const task = await waitFor(
-      `task ${id} of ${template}`,
-      async () => {
-        const res = await fetch(`${baseUrl}/api/scaffolder/v2/tasks/${id}`, {
-          headers: AS_GUEST,
-        });
-        const body = await res.json();
-        return ['completed', 'failed', 'cancelled'].includes(body.status)
-          ? body
-          : undefined;
-      },
-      150_000,
-    );
-    const events = await (
-      await fetch(`${baseUrl}/api/scaffolder/v2/tasks/${id}/events`, {
-        headers: AS_GUEST,
-      })
-    ).json();
-    const log = events
-      .map((e: { body: { message?: string } }) => e.body.message ?? '')
-      .join('\n');
-    return { status: task.status, log };
-  }
 
   async function expectCompleted(result: TaskResult) {
     if (result.status !== 'completed') {
@@ -324,22 +217,3 @@ describe('the templates, run by the scaffolder against the local git server', ()
     expect(repo.status).toBe(404);
   });
 });
-
-/** Polls `probe` until it returns a value, for at most `timeoutMs`. */
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs: number,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`gave up waiting for ${what} after ${timeoutMs} ms`);
-    }
-    await new Promise(r => setTimeout(r, 250));
-  }
-}
