@@ -41,6 +41,14 @@ async function main() {
   const stop = () => server.stop().then(() => process.exit(0));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // Started in the background by ./run start: if that shell goes away without stopping us (killed
+  // rather than interrupted), we are re-parented, and stop too instead of holding the port.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) {
+      stop();
+    }
+  }, 1000).unref();
 }
 
 main().catch(error => {
