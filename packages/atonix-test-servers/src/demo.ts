@@ -5,6 +5,7 @@ import {
   demoLogStreams,
   demoObjects,
   knativeRevisionSeries,
+  openfaasGatewaySeries,
 } from './fixtures/seeds';
 
 /** The servers of a demo cluster; `stop` stops all of them. */
@@ -70,6 +71,13 @@ export async function startDemoCluster(
         rps: 30,
         latencyMs: 20,
         podsPerMinute: [3],
+      }),
+      ...openfaasGatewaySeries({
+        namespace: 'openfaas-fn',
+        name: 'thumbnail',
+        rps: 3,
+        errorShare: 0.01,
+        latencySeconds: 0.2,
       }),
     ]);
   }

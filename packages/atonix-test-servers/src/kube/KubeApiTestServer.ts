@@ -62,6 +62,11 @@ export interface KubeApiTestServerOptions {
   bookmarkIntervalMs?: number;
   /** How many change events are kept for watches that resume from a resourceVersion; default 10,000. */
   historyLimit?: number;
+  /**
+   * Resource types to leave out, as in a cluster where their CRDs are not installed (e.g.
+   * `['functions.openfaas.com']`): listing them answers 404 and `apply` refuses them.
+   */
+  withoutResources?: string[];
 }
 
 /**
@@ -78,6 +83,7 @@ export class KubeApiTestServer {
   readonly #server: http.Server;
   readonly #sockets = new Set<Socket>();
   readonly #objects = new Map<ResourceType, Map<string, KubeObject>>();
+  readonly #types: ResourceType[];
   readonly #history: StoredEvent[] = [];
   readonly #watchers = new Set<Watcher>();
   readonly #historyLimit: number;
@@ -99,7 +105,11 @@ export class KubeApiTestServer {
 
   private constructor(options: KubeApiTestServerOptions) {
     this.#historyLimit = options.historyLimit ?? 10_000;
-    for (const type of RESOURCE_TYPES) {
+    const without = new Set(options.withoutResources ?? []);
+    this.#types = RESOURCE_TYPES.filter(
+      t => !without.has(t.group ? `${t.plural}.${t.group}` : t.plural),
+    );
+    for (const type of this.#types) {
       this.#objects.set(type, new Map());
     }
     this.#server = http.createServer((req, res) => {
@@ -279,9 +289,9 @@ export class KubeApiTestServer {
 
   #typeOf(object: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>) {
     const type = findResourceTypeByKind(object.apiVersion, object.kind);
-    if (!type) {
+    if (!type || !this.#types.includes(type)) {
       throw new Error(
-        `The test API server does not serve ${object.apiVersion} ${object.kind}; add it to RESOURCE_TYPES`,
+        `The test API server does not serve ${object.apiVersion} ${object.kind}; add it to RESOURCE_TYPES or leave it out of withoutResources`,
       );
     }
     return type;
@@ -492,7 +502,7 @@ export class KubeApiTestServer {
     if (path.length > (namespace ? 4 : 2)) {
       return undefined;
     }
-    const type = RESOURCE_TYPES.find(
+    const type = this.#types.find(
       t => t.group === group && t.version === version && t.plural === plural,
     );
     if (!type || (namespace && !type.namespaced)) {

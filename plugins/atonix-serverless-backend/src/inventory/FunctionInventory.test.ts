@@ -355,6 +355,36 @@ describe('FunctionInventory', () => {
   });
 });
 
+describe('FunctionInventory on a cluster without OpenFaaS or Kafka sources', () => {
+  it('treats resources whose CRDs are not installed as empty, not as errors', async () => {
+    const server = await KubeApiTestServer.start({
+      withoutResources: [
+        'functions.openfaas.com',
+        'kafkasources.sources.knative.dev',
+      ],
+    });
+    server.apply(...knativeFunction({ namespace: 'payments', name: 'charge' }));
+    const inventory = await FunctionInventory.create({
+      clusters: [clusterAt(server)],
+      logger,
+      timing: { retryBaseMs: 50, retryMaxMs: 300 },
+    });
+    try {
+      await eventually(() =>
+        expect(inventory.clusterStatuses()[0]).toMatchObject({
+          synced: true,
+          stale: false,
+        }),
+      );
+      expect(inventory.list({}).items.map(f => f.name)).toEqual(['charge']);
+      expect(inventory.clusterStatuses()[0].error).toBeUndefined();
+    } finally {
+      await inventory.stop();
+      await server.stop();
+    }
+  });
+});
+
 describe('FunctionInventory without clusters', () => {
   it('starts and lists nothing', async () => {
     const inventory = await FunctionInventory.create({ clusters: [], logger });

@@ -4,6 +4,7 @@ import {
   PrometheusProcess,
   freePort,
   knativeRevisionSeries,
+  openfaasGatewaySeries,
 } from '@internal/atonix-test-servers';
 import { FunctionStatus } from '@internal/backstage-plugin-atonix-serverless-common';
 import { AtonixCluster } from '../clusters';
@@ -19,12 +20,16 @@ const cluster = (prometheusUrl?: string): AtonixCluster => ({
   lokiLabels: { namespace: 'namespace', function: 'fn', revision: 'revision' },
 });
 
-const fn = (namespace: string, name: string): FunctionStatus => ({
+const fn = (
+  namespace: string,
+  name: string,
+  runtime: FunctionStatus['runtime'] = 'knative',
+): FunctionStatus => ({
   cluster: 'staging',
   namespace,
   team: namespace,
   name,
-  runtime: 'knative',
+  runtime,
   ready: 'True',
   traffic: [],
   replicas: { desired: 1, actual: 1 },
@@ -90,6 +95,16 @@ describe('PrometheusMetrics against a real Prometheus', () => {
         minutes: 60,
         now,
       }),
+      ...openfaasGatewaySeries({
+        namespace: 'openfaas-fn',
+        name: 'thumbnail',
+        rps: 4,
+        errorShare: 0.5,
+        latencySeconds: 0.2,
+        replicasPerMinute: [0, 0, 2],
+        minutes: 70,
+        now,
+      }),
       // Same name, other namespace: must not leak into payments' figures.
       ...knativeRevisionSeries({
         namespace: 'search',
@@ -130,6 +145,24 @@ describe('PrometheusMetrics against a real Prometheus', () => {
     expect(rev2.points.length).toBeGreaterThan(30);
     expect(rev2.points.at(-1)![1]).toBeCloseTo(8, 1);
     expect(result.series.replicas[0].points.at(-1)![1]).toBe(3);
+  });
+
+  it('computes the same figures for OpenFaaS from the gateway series', async () => {
+    const result = await metrics.functionMetrics(
+      cluster(prometheus.url),
+      fn('openfaas-fn', 'thumbnail', 'openfaas'),
+      '1h',
+      now,
+    );
+    if ('unavailable' in result) throw new Error(result.unavailable);
+    expect(result.requestRate).toBeCloseTo(4, 1);
+    expect(result.errorRate).toBeCloseTo(0.5, 2);
+    // Every request falls into the 0.1..0.25 s bucket; figures are in milliseconds.
+    expect(result.latency.p95).toBeGreaterThan(100);
+    expect(result.latency.p95).toBeLessThanOrEqual(250);
+    expect(result.replicas).toBe(2);
+    // Scaled up from zero once, 68 minutes ago: outside the 1 h window.
+    expect(result.coldStarts).toBe(0);
   });
 
   it('counts scale-from-zero events as cold starts', async () => {
