@@ -36,7 +36,8 @@ export const ANNOTATION_GITOPS_ERROR = `${ATONIX_PREFIX}/gitops-error`;
 
 /**
  * `in-sync`: in the GitOps repository and running in every cluster checked. `not-running`: in the
- * GitOps repository but missing from at least one cluster. `not-in-gitops`: running in a cluster
- * with no folder in the GitOps repository.
+ * GitOps repository but missing from at least one cluster. `not-in-gitops`: running in a cluster,
+ * or registered from a function repository's `catalog-info.yaml`, with no folder in the GitOps
+ * repository.
  */
 export type FunctionDrift = 'in-sync' | 'not-running' | 'not-in-gitops';

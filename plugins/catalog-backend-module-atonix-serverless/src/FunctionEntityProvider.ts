@@ -1,5 +1,6 @@
 import {
   AuthService,
+  BackstageCredentials,
   DiscoveryService,
   LoggerService,
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
@@ -9,12 +10,15 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   ANNOTATION_LOCATION,
+  ComponentEntity,
+  Entity,
+  isComponentEntity,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import { InputError, stringifyError } from '@backstage/errors';
 import {
-  DeferredEntity,
+  CatalogService,
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
@@ -28,6 +32,7 @@ import {
   ClusterInventory,
   FunctionInventoryClient,
 } from './drift/FunctionInventoryClient';
+import { FunctionDirectory, functionRefreshKey } from './FunctionDirectory';
 import {
   brokenFunctionEntity,
   EntityContext,
@@ -66,6 +71,11 @@ export interface FunctionEntityProviderOptions {
   emitGroups: boolean;
   context: Omit<EntityContext, 'locationRef'>;
   drift?: DriftOptions;
+  /** Shared with the processor that merges GitOps facts into functions registered elsewhere. */
+  directory: FunctionDirectory;
+  /** Tells which function entities another source (a registered catalog-info.yaml) holds. */
+  catalog: Pick<CatalogService, 'getEntities'>;
+  auth: Pick<AuthService, 'getOwnServiceCredentials'>;
 }
 
 /**
@@ -80,6 +90,7 @@ export class FunctionEntityProvider implements EntityProvider {
   #tree?: { revision: string; catalog: GitOpsCatalog };
   readonly #warned = new Set<string>();
   #sourceFailing = false;
+  #claimed = new Set<string>();
 
   /** Reads `atonix.catalog`; undefined when it is not configured. */
   static fromConfig(
@@ -90,6 +101,8 @@ export class FunctionEntityProvider implements EntityProvider {
       reader: UrlReaderService;
       discovery: DiscoveryService;
       auth: AuthService;
+      catalog: CatalogService;
+      directory: FunctionDirectory;
     },
   ): FunctionEntityProvider | undefined {
     const settings = config.getOptionalConfig('atonix.catalog');
@@ -131,6 +144,9 @@ export class FunctionEntityProvider implements EntityProvider {
           )
         : undefined,
       emitGroups: groups === 'gitops',
+      directory: deps.directory,
+      catalog: deps.catalog,
+      auth: deps.auth,
       context: {
         gitopsWebUrl:
           gitops.getOptionalString('webUrl') ??
@@ -165,6 +181,8 @@ export class FunctionEntityProvider implements EntityProvider {
     await this.#options.scheduler.scheduleTask({
       id: FunctionEntityProvider.taskId,
       ...(this.#options.schedule ?? DEFAULT_SCHEDULE),
+      // Every replica reads the repository, so its processor merges from a current view.
+      scope: 'local',
       fn: () => this.refresh(),
     });
   }
@@ -211,10 +229,75 @@ export class FunctionEntityProvider implements EntityProvider {
     }
     const catalog = this.#tree!.catalog;
     const comparison = await this.#compareWithClusters(catalog);
+    const entities = this.#entities(catalog, comparison);
+    const functions = entities.filter(
+      (e): e is ComponentEntity =>
+        isComponentEntity(e) && e.spec.type === 'function',
+    );
+    const directoryChanged = this.#options.directory.update(functions);
+    const claimed = await this.#claimedElsewhere(functions);
     await connection.applyMutation({
       type: 'full',
-      entities: this.#entities(catalog, comparison),
+      entities: entities
+        .filter(e => !(isComponentEntity(e) && claimed.has(e.metadata.name)))
+        .map(entity => ({ entity })),
     });
+    // Entities held by another source are processed on that source's cadence; ask for them now
+    // when what GitOps says about them changed, or when they were just registered.
+    const stale = [...claimed].filter(
+      name => directoryChanged || !this.#claimed.has(name),
+    );
+    this.#claimed = claimed;
+    if (stale.length > 0) {
+      await connection.refresh({
+        keys: stale.map(name => functionRefreshKey(name)),
+      });
+    }
+  }
+
+  /**
+   * Functions whose entity another source holds: a function repository's `catalog-info.yaml`
+   * registered as a location. Its entity is the function (the processor adds what GitOps knows),
+   * so this provider leaves it out instead of fighting over the ref. Emitted without a location
+   * key, the provider's entity yields to a registered location in either order, and comes back
+   * when that location is removed.
+   */
+  async #claimedElsewhere(functions: ComponentEntity[]): Promise<Set<string>> {
+    const ours = new Map(
+      functions.map(f => [
+        f.metadata.name,
+        f.metadata.annotations?.[ANNOTATION_LOCATION],
+      ]),
+    );
+    let credentials: BackstageCredentials;
+    let items: Entity[];
+    try {
+      credentials = await this.#options.auth.getOwnServiceCredentials();
+      ({ items } = await this.#options.catalog.getEntities(
+        {
+          filter: { kind: 'Component', 'spec.type': 'function' },
+          fields: ['metadata.name', 'metadata.annotations'],
+        },
+        { credentials },
+      ));
+    } catch (error) {
+      this.#warnOnce(
+        `Cannot ask the catalog which functions are registered from their own repositories; emitting all of them: ${stringifyError(
+          error,
+        )}`,
+      );
+      return new Set();
+    }
+    return new Set(
+      items
+        .filter(
+          e =>
+            ours.has(e.metadata.name) &&
+            e.metadata.annotations?.[ANNOTATION_LOCATION] !==
+              ours.get(e.metadata.name),
+        )
+        .map(e => e.metadata.name),
+    );
   }
 
   /** The refresh runs every few seconds locally: say each problem once per GitOps revision. */
@@ -248,10 +331,7 @@ export class FunctionEntityProvider implements EntityProvider {
     );
   }
 
-  #entities(
-    catalog: GitOpsCatalog,
-    comparison: ClusterComparison,
-  ): DeferredEntity[] {
+  #entities(catalog: GitOpsCatalog, comparison: ClusterComparison): Entity[] {
     const { source, emitGroups } = this.#options;
     const context: EntityContext = {
       ...this.#options.context,
@@ -277,7 +357,7 @@ export class FunctionEntityProvider implements EntityProvider {
     // Entity names are unique per kind, function names only per team: the first folder keeps the
     // name, and the others are reported rather than left to the catalog's conflict handling.
     const seen = new Map<string, string>();
-    const unique: DeferredEntity[] = [];
+    const unique: Entity[] = [];
     for (const entity of entities) {
       const ref = stringifyEntityRef(entity);
       const where = entity.metadata.annotations?.[ANNOTATION_LOCATION] ?? ref;
@@ -289,7 +369,7 @@ export class FunctionEntityProvider implements EntityProvider {
         continue;
       }
       seen.set(ref, where);
-      unique.push({ entity, locationKey: `${PROVIDER_NAME}:${ref}` });
+      unique.push(entity);
     }
     return unique;
   }

@@ -12,6 +12,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
+import { catalogLocationsExtensionPoint } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
   FunctionListResponse,
@@ -21,6 +22,7 @@ import express from 'express';
 import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stringify as stringifyYaml } from 'yaml';
 import { FunctionEntityProvider } from './FunctionEntityProvider';
 import { catalogModuleAtonixServerless } from './module';
 import { GitOpsTreeFixture } from './testing/gitopsTree';
@@ -42,6 +44,34 @@ class CatalogReader {
       throw new Error(`catalog answered ${response.status}`);
     }
     return (await response.json()).items;
+  }
+
+  async post(path: string, body: unknown): Promise<any> {
+    return this.#request('POST', path, body);
+  }
+
+  async delete(path: string): Promise<void> {
+    await this.#request('DELETE', path);
+  }
+
+  async #request(method: string, path: string, body?: unknown) {
+    const response = await fetch(
+      `http://localhost:${this.backend.server.port()}/api/catalog${path}`,
+      {
+        method,
+        headers: {
+          authorization: mockCredentials.user.header(),
+          'content-type': 'application/json',
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      },
+    );
+    if (!response.ok) {
+      throw new Error(
+        `catalog answered ${response.status}: ${await response.text()}`,
+      );
+    }
+    return response.status === 204 ? undefined : response.json();
   }
 
   async functions(): Promise<Entity[]> {
@@ -132,6 +162,20 @@ function schedulerCapture(captured: { scheduler?: SchedulerService }) {
   });
 }
 
+/** The catalog API registers only `url` locations by default; the tests register files. */
+const allowFileLocations = createBackendModule({
+  pluginId: 'catalog',
+  moduleId: 'test-file-locations',
+  register(reg) {
+    reg.registerInit({
+      deps: { locations: catalogLocationsExtensionPoint },
+      async init({ locations }) {
+        locations.setAllowedLocationTypes(['url', 'file']);
+      },
+    });
+  },
+});
+
 function catalogErrorsRecorder(errors: CatalogError[]) {
   return createBackendModule({
     pluginId: 'catalog',
@@ -176,6 +220,7 @@ describe('catalogModuleAtonixServerless', () => {
   async function start(
     options: {
       catalog?: Record<string, unknown>;
+      config?: Record<string, unknown>;
       features?: Parameters<typeof startTestBackend>[0]['features'];
     } = {},
   ) {
@@ -187,6 +232,7 @@ describe('catalogModuleAtonixServerless', () => {
         schedulerCapture(captured),
         mockServices.rootConfig.factory({
           data: {
+            ...options.config,
             atonix: {
               catalog: {
                 gitops: { type: 'dir', target: root },
@@ -420,6 +466,135 @@ describe('catalogModuleAtonixServerless', () => {
     } finally {
       await rename(`${root}-moved`, root);
     }
+  });
+
+  /** What the templates write into a function's own repository. */
+  async function writeCatalogInfo(team: string, name: string) {
+    const file = join(root, 'repos', name, 'catalog-info.yaml');
+    await tree.writeFile(
+      `repos/${name}/catalog-info.yaml`,
+      stringifyYaml({
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: {
+          name,
+          description: 'Written by the developers',
+          tags: ['typescript'],
+          annotations: {
+            'backstage.io/kubernetes-id': name,
+            'backstage.io/kubernetes-namespace': team,
+            'atonix.io/team': team,
+            'atonix.io/gitops-path': `gitops/functions/${team}/${name}`,
+          },
+          links: [{ url: `https://ci.example.com/${name}`, title: 'CI' }],
+        },
+        spec: {
+          type: 'function',
+          lifecycle: 'experimental',
+          owner: `group:${team}`,
+        },
+      }),
+    );
+    return file;
+  }
+
+  it("makes a function repository's registered catalog-info.yaml the function's one entity, with what GitOps knows", async () => {
+    await tree.writeFunction('payments', 'charge', {
+      critical: true,
+      scaling: { minScale: 1 },
+    });
+    await tree.writeFunction('payments', 'refund');
+    const chargeInfo = await writeCatalogInfo('payments', 'charge');
+    const catalog = await start({
+      catalog: {
+        gitops: { type: 'dir', target: root },
+        drift: { enabled: false },
+      },
+      config: {
+        catalog: { locations: [{ type: 'file', target: chargeInfo }] },
+      },
+    });
+    const [charge] = await catalog.eventually(
+      () => refresh().then(() => catalog.functions()),
+      items => {
+        expect(items.map(e => e.metadata.name)).toEqual(['charge', 'refund']);
+        expect(items[0].metadata.annotations?.['atonix.io/runtime']).toBe(
+          'knative',
+        );
+      },
+    );
+    expect(charge.metadata.description).toBe('Written by the developers');
+    expect(charge.metadata.tags).toEqual(['typescript']);
+    expect(charge.metadata.annotations).toMatchObject({
+      'backstage.io/managed-by-location': `file:${chargeInfo}`,
+      'atonix.io/gitops-path': 'gitops/functions/payments/charge',
+      'atonix.io/critical': 'true',
+    });
+    expect(charge.spec).toMatchObject({
+      lifecycle: 'production',
+      owner: 'group:payments',
+      dependsOn: ['resource:payments-namespace'],
+    });
+  });
+
+  it('lets a catalog-info.yaml registered after the provider take the function over, and gives it back when unregistered', async () => {
+    await tree.writeFunction('payments', 'charge');
+    const chargeInfo = await writeCatalogInfo('payments', 'charge');
+    const catalog = await start({ features: [allowFileLocations] });
+    await refresh();
+    await catalog.eventually(
+      () => catalog.functions(),
+      items => expect(items).toHaveLength(1),
+    );
+
+    const location = await catalog.post('/locations', {
+      type: 'file',
+      target: chargeInfo,
+    });
+    await catalog.eventually(
+      () => catalog.functions(),
+      ([charge]) =>
+        expect(
+          charge.metadata.annotations?.['backstage.io/managed-by-location'],
+        ).toBe(`file:${chargeInfo}`),
+    );
+    const [charge] = await catalog.eventually(
+      () => refresh().then(() => catalog.functions()),
+      items =>
+        expect(items.map(e => e.metadata.description)).toEqual([
+          'Written by the developers',
+        ]),
+    );
+    expect(charge.metadata.annotations?.['atonix.io/runtime']).toBe('knative');
+
+    await catalog.delete(`/locations/${location.location.id}`);
+    await catalog.eventually(
+      () => refresh().then(() => catalog.functions()),
+      ([back]) =>
+        expect(
+          back?.metadata.annotations?.['backstage.io/managed-by-location'],
+        ).toBe(`file:${root}/gitops/functions/payments/charge/function.yaml`),
+    );
+  });
+
+  it('marks a registered function without a GitOps folder as not in GitOps', async () => {
+    await tree.writeFunction('payments', 'charge');
+    const draftInfo = await writeCatalogInfo('payments', 'draft');
+    const catalog = await start({
+      config: { catalog: { locations: [{ type: 'file', target: draftInfo }] } },
+    });
+    await refresh();
+    const draft = await catalog.eventually(
+      async () =>
+        (await catalog.functions()).find(e => e.metadata.name === 'draft'),
+      entity =>
+        expect(entity?.metadata.annotations?.['atonix.io/drift']).toBe(
+          'not-in-gitops',
+        ),
+    );
+    expect(draft?.metadata.annotations?.['atonix.io/drift-reason']).toBe(
+      `Registered from file:${draftInfo} but gitops/functions/payments/draft does not exist: it is not deployed through GitOps (its pull request is not merged yet, or the folder was deleted).`,
+    );
   });
 
   it('shows drift: GitOps functions missing from a synced cluster, and functions running outside GitOps', async () => {

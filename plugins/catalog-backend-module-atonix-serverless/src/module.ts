@@ -2,9 +2,13 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import {
+  catalogProcessingExtensionPoint,
+  catalogServiceRef,
+} from '@backstage/plugin-catalog-node';
+import { FunctionDirectory } from './FunctionDirectory';
 import { FunctionEntityProvider } from './FunctionEntityProvider';
-import { GitOpsErrorProcessor } from './GitOpsErrorProcessor';
+import { GitOpsFunctionProcessor } from './GitOpsFunctionProcessor';
 
 /**
  * Registers functions and teams from the GitOps repository in the catalog (`atonix.catalog`).
@@ -24,11 +28,15 @@ export const catalogModuleAtonixServerless = createBackendModule({
         reader: coreServices.urlReader,
         discovery: coreServices.discovery,
         auth: coreServices.auth,
+        catalogService: catalogServiceRef,
       },
-      async init({ catalog, config, logger, ...deps }) {
-        catalog.addProcessor(new GitOpsErrorProcessor());
+      async init({ catalog, catalogService, config, logger, ...deps }) {
+        const directory = new FunctionDirectory();
+        catalog.addProcessor(new GitOpsFunctionProcessor(directory));
         const provider = FunctionEntityProvider.fromConfig(config, {
           logger,
+          catalog: catalogService,
+          directory,
           ...deps,
         });
         if (!provider) {

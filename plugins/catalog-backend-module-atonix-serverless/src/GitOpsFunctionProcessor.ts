@@ -1,0 +1,139 @@
+import {
+  ANNOTATION_LOCATION,
+  ComponentEntity,
+  Entity,
+  EntityLink,
+  isComponentEntity,
+} from '@backstage/catalog-model';
+import {
+  CatalogProcessor,
+  CatalogProcessorEmit,
+  LocationSpec,
+  processingResult,
+} from '@backstage/plugin-catalog-node';
+import {
+  ANNOTATION_CRITICAL,
+  ANNOTATION_DRIFT,
+  ANNOTATION_DRIFT_REASON,
+  ANNOTATION_GITOPS_ERROR,
+  ANNOTATION_GITOPS_PATH,
+  ANNOTATION_KUBERNETES_ID,
+  ANNOTATION_KUBERNETES_NAMESPACE,
+  ANNOTATION_RUNTIME,
+  ANNOTATION_TEAM,
+  FunctionDrift,
+} from '@internal/backstage-plugin-atonix-serverless-common';
+import { FunctionDirectory, functionRefreshKey } from './FunctionDirectory';
+
+/** What the GitOps folder and the clusters decide about a function, whoever registered it. */
+const GITOPS_ANNOTATIONS = [
+  ANNOTATION_KUBERNETES_ID,
+  ANNOTATION_KUBERNETES_NAMESPACE,
+  ANNOTATION_RUNTIME,
+  ANNOTATION_TEAM,
+  ANNOTATION_GITOPS_PATH,
+  ANNOTATION_CRITICAL,
+  ANNOTATION_DRIFT,
+  ANNOTATION_DRIFT_REASON,
+  ANNOTATION_GITOPS_ERROR,
+];
+
+function mergeLinks(own: EntityLink[] = [], gitops: EntityLink[] = []) {
+  return [...own, ...gitops.filter(l => !own.some(o => o.url === l.url))];
+}
+
+/**
+ * Makes a function one entity whichever source registered it. A function repository's own
+ * `catalog-info.yaml`, when registered, is the entity (its developers own the description, tags,
+ * docs and system), and this processor sets on it what only the GitOps folder and the clusters
+ * know: owner, lifecycle, runtime, namespace, drift. A function without a GitOps folder says so.
+ * Then, for every function, a folder the provider could not read becomes a processing error.
+ */
+export class GitOpsFunctionProcessor implements CatalogProcessor {
+  readonly #directory: FunctionDirectory;
+
+  constructor(directory: FunctionDirectory) {
+    this.#directory = directory;
+  }
+
+  getProcessorName(): string {
+    return 'AtonixServerlessGitOpsFunctionProcessor';
+  }
+
+  async preProcessEntity(
+    entity: Entity,
+    location: LocationSpec,
+    emit: CatalogProcessorEmit,
+  ): Promise<Entity> {
+    let result = entity;
+    if (isComponentEntity(entity) && entity.spec.type === 'function') {
+      emit(processingResult.refresh(functionRefreshKey(entity.metadata.name)));
+      result = this.#merge(entity);
+    }
+    const reason = result.metadata.annotations?.[ANNOTATION_GITOPS_ERROR];
+    if (reason) {
+      emit(processingResult.inputError(location, reason));
+    }
+    return result;
+  }
+
+  #merge(entity: ComponentEntity): ComponentEntity {
+    if (!this.#directory.loaded) {
+      return entity;
+    }
+    const gitops = this.#directory.get(entity.metadata.name);
+    const annotations = entity.metadata.annotations ?? {};
+    if (
+      gitops &&
+      gitops.metadata.annotations?.[ANNOTATION_LOCATION] ===
+        annotations[ANNOTATION_LOCATION]
+    ) {
+      return entity;
+    }
+    if (!gitops) {
+      const team = annotations[ANNOTATION_TEAM] ?? '<team>';
+      const drift: FunctionDrift = 'not-in-gitops';
+      return {
+        ...entity,
+        metadata: {
+          ...entity.metadata,
+          annotations: {
+            ...annotations,
+            [ANNOTATION_DRIFT]: drift,
+            [ANNOTATION_DRIFT_REASON]: `Registered from ${annotations[ANNOTATION_LOCATION]} but gitops/functions/${team}/${entity.metadata.name} does not exist: it is not deployed through GitOps (its pull request is not merged yet, or the folder was deleted).`,
+          },
+        },
+      };
+    }
+    const own = Object.fromEntries(
+      Object.entries(annotations).filter(
+        ([k]) => !GITOPS_ANNOTATIONS.includes(k),
+      ),
+    );
+    const fromGitops = Object.fromEntries(
+      Object.entries(gitops.metadata.annotations ?? {}).filter(([k]) =>
+        GITOPS_ANNOTATIONS.includes(k),
+      ),
+    );
+    return {
+      ...entity,
+      metadata: {
+        ...entity.metadata,
+        description: entity.metadata.description ?? gitops.metadata.description,
+        annotations: { ...own, ...fromGitops },
+        links: mergeLinks(entity.metadata.links, gitops.metadata.links),
+      },
+      spec: {
+        ...entity.spec,
+        owner: gitops.spec.owner,
+        lifecycle: gitops.spec.lifecycle,
+        dependsOn: [
+          ...new Set([
+            ...(entity.spec.dependsOn ?? []),
+            ...(gitops.spec.dependsOn ?? []),
+          ]),
+        ],
+      },
+    };
+  }
+}
