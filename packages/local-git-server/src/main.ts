@@ -2,7 +2,8 @@
  * Runs the local git server for `./run start`:
  *   node --require @backstage/cli/config/nodeTransform.cjs src/main.ts \
  *     --port 7011 --root /tmp/repos --seed AtonixCorp/atonix-serverless=../../gitops:gitops
- * `--seed <repo>=<folder>[:<prefix>]` creates <repo> with one commit holding <folder> under <prefix>.
+ * `--seed <repo>=<folder>[:<prefix>]` creates <repo> with one commit holding <folder> under <prefix>;
+ * `--exit-with-parent` stops the server when the process that started it is gone.
  */
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -15,6 +16,7 @@ async function main() {
       port: { type: 'string', default: '0' },
       root: { type: 'string' },
       seed: { type: 'string', multiple: true, default: [] },
+      'exit-with-parent': { type: 'boolean', default: false },
     },
   });
   if (!values.root) {
@@ -41,14 +43,16 @@ async function main() {
   const stop = () => server.stop().then(() => process.exit(0));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
-  // Started in the background by ./run start: if that shell goes away without stopping us (killed
-  // rather than interrupted), we are re-parented, and stop too instead of holding the port.
-  const parent = process.ppid;
-  setInterval(() => {
-    if (process.ppid !== parent) {
-      stop();
-    }
-  }, 1000).unref();
+  if (values['exit-with-parent']) {
+    // ./run start runs us in the background: if that shell goes away without stopping us (killed
+    // rather than interrupted), we are re-parented, and stop too instead of holding the port.
+    const parent = process.ppid;
+    setInterval(() => {
+      if (process.ppid !== parent) {
+        stop();
+      }
+    }, 1000).unref();
+  }
 }
 
 main().catch(error => {
