@@ -4,7 +4,8 @@ import { startDemoCluster } from './demo';
 
 // `yarn workspace @internal/atonix-test-servers start [--kube-port N] [--loki-port N]
 // [--prometheus-port N] [--no-prometheus]`: starts the demo cluster's servers on 127.0.0.1 and
-// prints the app-config that points the portal at them. Ctrl-C stops them.
+// prints the app-config that points the portal at them. Ctrl-C stops them. The control routes
+// (POST <server>/_atonix/...) are on, so browser tests can change the cluster or inject faults.
 async function main() {
   const { values } = parseArgs({
     options: {
@@ -19,6 +20,7 @@ async function main() {
     lokiPort: Number(values['loki-port']),
     prometheusPort: Number(values['prometheus-port']),
     prometheus: !values['no-prometheus'],
+    controlApi: true,
   });
   console.log(`Kubernetes API  ${cluster.kube.url}`);
   console.log(`Loki            ${cluster.loki.url}`);

@@ -27,11 +27,19 @@ export async function startDemoCluster(
     lokiPort?: number;
     prometheusPort?: number;
     prometheus?: boolean;
+    /** Serve the `/_atonix/...` control routes (see KubeApiTestServer and LokiTestServer). */
+    controlApi?: boolean;
   } = {},
 ): Promise<DemoCluster> {
-  const kube = await KubeApiTestServer.start({ port: options.kubePort });
+  const kube = await KubeApiTestServer.start({
+    port: options.kubePort,
+    controlApi: options.controlApi,
+  });
   kube.apply(...demoObjects());
-  const loki = await LokiTestServer.start({ port: options.lokiPort });
+  const loki = await LokiTestServer.start({
+    port: options.lokiPort,
+    controlApi: options.controlApi,
+  });
   loki.push(demoLogStreams());
   let prometheus: PrometheusProcess | undefined;
   if (options.prometheus !== false) {

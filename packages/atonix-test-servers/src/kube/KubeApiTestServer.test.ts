@@ -204,4 +204,59 @@ describe('KubeApiTestServer', () => {
     const back = await fetch(`${server.url}/api/v1/namespaces`);
     expect((await back.json()).items).toHaveLength(2);
   });
+
+  it('lets another process change objects and faults through the control routes when enabled', async () => {
+    const controlled = await KubeApiTestServer.start({ controlApi: true });
+    try {
+      const post = (action: string, body: unknown) =>
+        fetch(`${controlled.url}/_atonix/${action}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      expect(
+        (
+          await post(
+            'apply',
+            knativeFunction({ namespace: 'search', name: 'indexer' }),
+          )
+        ).status,
+      ).toBe(204);
+      expect(
+        controlled.get(
+          'serving.knative.dev/v1',
+          'Service',
+          'search',
+          'indexer',
+        ),
+      ).toBeDefined();
+      expect((await post('faults', { error500: true })).status).toBe(204);
+      expect((await fetch(`${controlled.url}/api/v1/namespaces`)).status).toBe(
+        500,
+      );
+      expect((await post('faults', {})).status).toBe(204);
+      expect((await fetch(`${controlled.url}/api/v1/namespaces`)).status).toBe(
+        200,
+      );
+      const missing = await post('delete', {
+        apiVersion: 'serving.knative.dev/v1',
+        kind: 'Service',
+        namespace: 'search',
+        name: 'nope',
+      });
+      expect(missing.status).toBe(400);
+      expect(await missing.text()).toContain('does not exist');
+    } finally {
+      await controlled.stop();
+    }
+    // Off by default: the path is just not an API path.
+    expect(
+      (
+        await fetch(`${server.url}/_atonix/faults`, {
+          method: 'POST',
+          body: '{}',
+        })
+      ).status,
+    ).toBe(405);
+  });
 });
