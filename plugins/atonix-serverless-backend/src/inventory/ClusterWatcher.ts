@@ -32,6 +32,8 @@ type ResourceState = {
   failures: number;
   retryTimer?: NodeJS.Timeout;
   retrying: boolean;
+  /** When the informer was last (re)started, for the hung-watch check. */
+  startedAt?: number;
 };
 
 /**
@@ -307,6 +309,7 @@ export class ClusterWatcher implements ClusterObjects {
     state.retrying = true;
     state.retryTimer = setTimeout(() => {
       state.retrying = false;
+      state.startedAt = Date.now();
       if (!this.#stopped) {
         state.informer.start().catch(error => this.#failed(kind, state, error));
       }
@@ -314,22 +317,30 @@ export class ClusterWatcher implements ClusterObjects {
     state.retryTimer.unref();
   }
 
+  /**
+   * Restarts watches that have shown no sign of life for the idle timeout, counting from the last
+   * contact or the last restart, whichever is later, so a restart that hangs again (an API server
+   * that accepts connections but never answers) is itself restarted one timeout later.
+   */
   #restartHungWatches() {
     const now = Date.now();
     for (const [kind, state] of this.#states) {
+      const since = Math.max(state.lastContact ?? 0, state.startedAt ?? 0);
       if (
         !state.absent &&
         !state.retrying &&
         state.lastContact !== undefined &&
-        now - state.lastContact > this.#timing.watchIdleTimeoutMs &&
-        !state.error
+        now - since > this.#timing.watchIdleTimeoutMs
       ) {
-        state.error = `no event or bookmark for ${Math.round(
-          (now - state.lastContact) / 1000,
-        )} s`;
+        const error = new Error(
+          `no answer, event or bookmark for ${Math.round(
+            (now - state.lastContact) / 1000,
+          )} s`,
+        );
+        state.startedAt = now;
         state.informer
           .stop()
-          .then(() => this.#failed(kind, state, new Error(state.error)))
+          .then(() => this.#failed(kind, state, error))
           .catch(() => {});
       }
     }

@@ -336,6 +336,9 @@ describe('FunctionInventory', () => {
     server.setFaults({ delayMs: 60_000 });
     server.dropWatches();
     await eventually(() => expect(byName('charge').stale).toBe(true));
+    // Long enough for restarted watches to hang again (the idle timeout is 1 s here).
+    await new Promise(resolve => setTimeout(resolve, 2500));
+    expect(byName('charge')).toMatchObject({ stale: true, ready: 'True' });
     server.setFaults({});
     server.apply(
       ...knativeFunction({ namespace: 'search', name: 'after-hang' }),
