@@ -59,6 +59,8 @@ const serverlessEntityCard = EntityCardBlueprint.make({
   name: 'serverless',
   params: {
     filter: isFunctionEntity,
+    // Beside "About", where a reader looks first: is it up, where is it, how busy is it.
+    type: 'info',
     loader: () =>
       import('./components/EntityServerlessCard').then(m => (
         <m.EntityServerlessCard />

@@ -68,11 +68,14 @@ export function FunctionView(props: { fn: FunctionStatus }) {
       <Grid item xs={12}>
         <HealthHeader fn={fn} idleSeconds={idleSeconds} />
       </Grid>
-      <Grid item xs={12} lg={8}>
+      <Grid item xs={12}>
         {revisions}
       </Grid>
-      <Grid item xs={12} lg={4}>
+      <Grid item xs={12} md={5}>
         <ScalingCard fn={fn} idleSeconds={idleSeconds} />
+      </Grid>
+      <Grid item xs={12} md={7}>
+        <TriggersCard fn={fn} />
       </Grid>
       <Grid item xs={12}>
         <MetricsPanel
@@ -87,9 +90,6 @@ export function FunctionView(props: { fn: FunctionStatus }) {
           fnRef={fnRef}
           revisions={details.value?.revisions.map(r => r.name) ?? []}
         />
-      </Grid>
-      <Grid item xs={12}>
-        <TriggersCard fn={fn} />
       </Grid>
     </Grid>
   );

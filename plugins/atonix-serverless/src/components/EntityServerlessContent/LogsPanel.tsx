@@ -48,14 +48,13 @@ export function LogsPanel(props: { fnRef: FunctionRef; revisions: string[] }) {
   } else if (value.lines.length === 0) {
     body = <Typography>No log lines in the last hour.</Typography>;
   } else {
-    // Loki answers newest first; a log reads top to bottom, oldest first.
+    // Loki answers newest first; a log reads top to bottom, oldest first. The pod name says which
+    // revision wrote a line (Knative names pods after their revision).
     const text = [...value.lines]
       .reverse()
       .map(
         ({ timestamp, line, labels }) =>
-          `${timestamp} ${
-            labels.revision ? `[${labels.revision}] ` : ''
-          }${line}`,
+          `${timestamp} ${labels.pod ? `[${labels.pod}] ` : ''}${line}`,
       )
       .join('\n');
     body = (

@@ -90,7 +90,8 @@ export function FunctionFilters(props: {
         variant="outlined"
         id="filter-team"
         label="Team"
-        helperText="Comma-separated"
+        placeholder="payments, analytics"
+        InputLabelProps={{ shrink: true }}
         value={value.team?.join(',') ?? ''}
         onChange={event => {
           const teams = event.target.value

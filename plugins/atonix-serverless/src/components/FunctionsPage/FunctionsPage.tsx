@@ -19,6 +19,7 @@ import {
   TableRow,
   TableSortLabel,
   Paper,
+  makeStyles,
 } from '@material-ui/core';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useDebounce from 'react-use/esm/useDebounce';
@@ -37,6 +38,11 @@ import {
 } from '../common/StatusBadges';
 import { formatAge, secondsSince } from '../common/format';
 import { FleetFilters, FunctionFilters } from './FunctionFilters';
+
+const useStyles = makeStyles({
+  nowrap: { whiteSpace: 'nowrap' },
+  url: { wordBreak: 'break-all' },
+});
 
 const PAGE_SIZES = [25, 50, 100];
 
@@ -61,6 +67,7 @@ export function FunctionsPage(props: {
   createFunctionLink?: string;
 }) {
   const api = useApi(atonixServerlessApiRef);
+  const classes = useStyles();
   const [filters, setFilters] = useState<FleetFilters>({});
   const [debouncedFilters, setDebouncedFilters] = useState(filters);
   const [sort, setSort] = useState<FunctionSortKey>('name');
@@ -135,7 +142,7 @@ export function FunctionsPage(props: {
           <TableHead>
             <TableRow>
               {COLUMNS.map(column => (
-                <TableCell key={column.label}>
+                <TableCell key={column.label} className={classes.nowrap}>
                   {column.sort ? (
                     <TableSortLabel
                       active={sort === column.sort}
@@ -183,8 +190,9 @@ export function FunctionsPage(props: {
 
 function FunctionRow(props: { fn: FunctionStatus }) {
   const { fn } = props;
+  const classes = useStyles();
   return (
-    <TableRow>
+    <TableRow className={classes.nowrap}>
       <TableCell>
         {fn.entityRef ? (
           <EntityRefLink entityRef={fn.entityRef} title={fn.name} />
@@ -204,7 +212,9 @@ function FunctionRow(props: { fn: FunctionStatus }) {
       <TableCell>
         {fn.replicas.actual}/{fn.replicas.desired}
       </TableCell>
-      <TableCell>{fn.url && <Link to={fn.url}>{fn.url}</Link>}</TableCell>
+      <TableCell className={classes.url} style={{ whiteSpace: 'normal' }}>
+        {fn.url && <Link to={fn.url}>{fn.url}</Link>}
+      </TableCell>
       <TableCell>{formatAge(secondsSince(fn.observedAt))} ago</TableCell>
     </TableRow>
   );
@@ -216,10 +226,17 @@ function ClusterWarnings(props: { clusters: ClusterSyncStatus[] }) {
   if (unreachable.length === 0) {
     return null;
   }
+  const names = unreachable.map(cluster =>
+    cluster.lastSyncAt
+      ? `${cluster.name} (last heard from ${formatAge(
+          secondsSince(cluster.lastSyncAt),
+        )} ago)`
+      : cluster.name,
+  );
   return (
     <WarningPanel
       severity="warning"
-      title={`Cluster unreachable: ${unreachable.map(c => c.name).join(', ')}`}
+      title={`Cluster unreachable: ${names.join(', ')}`}
     >
       {unreachable.map(cluster => (
         <div key={cluster.name}>
