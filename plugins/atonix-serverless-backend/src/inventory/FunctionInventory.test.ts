@@ -291,6 +291,36 @@ describe('FunctionInventory', () => {
     );
   });
 
+  it('follows shared objects: a failing Kustomization or Broker shows on the functions that use them', async () => {
+    server.update(
+      'kustomize.toolkit.fluxcd.io/v1',
+      'Kustomization',
+      'flux-system',
+      'functions-payments',
+      kustomization => {
+        (kustomization.status as any).conditions[0] = {
+          type: 'Ready',
+          status: 'False',
+          reason: 'HealthCheckFailed',
+          message: 'health check failed after 2m0s',
+        };
+      },
+    );
+    server.delete('eventing.knative.dev/v1', 'Broker', 'payments', 'default');
+    await eventually(() => {
+      expect(byName('charge').flux).toMatchObject({
+        ready: 'False',
+        message: 'health check failed after 2m0s',
+      });
+      expect(byName('on-order-created').triggers[0]).toMatchObject({
+        kind: 'Trigger',
+        ready: 'Unknown',
+        reason: 'BrokerNotReady',
+      });
+    });
+    expect(byName('indexer').flux?.ready).toBe('False');
+  });
+
   it('resumes after dropped watches and relists after 410 Gone', async () => {
     server.dropWatches();
     server.apply(

@@ -53,7 +53,7 @@ interface ClusterState {
   watcher: ClusterWatcher;
   /** Functions by `<runtime>:<namespace>/<name>`. */
   functions: Map<string, Entry>;
-  dirty: Set<string> | 'all';
+  dirty: Set<string>;
 }
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -359,11 +359,15 @@ export class FunctionInventory {
 
   #changed(state: ClusterState, kind: WatchedKind, object: KubeObject) {
     const affected = affectedFunctions(kind, object);
-    if (affected === 'all' || state.dirty === 'all') {
-      state.dirty = 'all';
+    if (typeof affected === 'function') {
+      for (const [key, entry] of state.functions) {
+        if (affected(entry.derived)) {
+          state.dirty.add(key);
+        }
+      }
     } else {
-      for (const key of affected) {
-        state.dirty.add(`${key.runtime}:${key.namespace}/${key.name}`);
+      for (const fn of affected) {
+        state.dirty.add(`${fn.runtime}:${fn.namespace}/${fn.name}`);
       }
     }
     // One derivation per function per burst of events (an initial list delivers thousands).
@@ -376,26 +380,12 @@ export class FunctionInventory {
   #flush() {
     this.#flushScheduled = false;
     for (const state of this.#clusters.values()) {
-      const keys =
-        state.dirty === 'all' ? this.#allKeys(state) : [...state.dirty];
-      state.dirty = new Set();
+      const keys = [...state.dirty];
+      state.dirty.clear();
       for (const key of keys) {
         this.#derive(state, key);
       }
     }
-  }
-
-  #allKeys(state: ClusterState): string[] {
-    const keys = new Set(state.functions.keys());
-    for (const service of state.watcher.list('knativeService')) {
-      keys.add(
-        `knative:${service.metadata?.namespace}/${service.metadata?.name}`,
-      );
-    }
-    for (const fn of state.watcher.list('openfaasFunction')) {
-      keys.add(`openfaas:${fn.metadata?.namespace}/${fn.metadata?.name}`);
-    }
-    return [...keys];
   }
 
   #derive(state: ClusterState, key: string) {

@@ -33,13 +33,14 @@ export interface FunctionKey {
 }
 
 /**
- * Which functions a change of `object` can affect, so that only they are derived again. A Flux
- * Kustomization affects every function it applied, which is answered with `'all'`.
+ * Which functions a change of `object` can affect, so that only they are derived again: their
+ * keys, or for objects shared by many functions (a Flux Kustomization, a Broker) a test to run
+ * over the functions already known.
  */
 export function affectedFunctions(
   kind: WatchedKind,
   object: KubeObject,
-): FunctionKey[] | 'all' {
+): FunctionKey[] | ((fn: DerivedFunction) => boolean) {
   const namespace = object.metadata?.namespace ?? '';
   const labels = object.metadata?.labels ?? {};
   const name = object.metadata?.name ?? '';
@@ -75,9 +76,14 @@ export function affectedFunctions(
             },
           ]
         : [];
+    case 'broker':
+      return fn =>
+        fn.namespace === namespace && fn.triggers.some(t => t.broker === name);
+    case 'kustomization':
+      return fn =>
+        fn.flux?.kustomization === name && fn.flux.namespace === namespace;
     default:
-      // Brokers and Kustomizations are shared by many functions.
-      return 'all';
+      return [];
   }
 }
 
