@@ -105,6 +105,16 @@ describe('PrometheusMetrics against a real Prometheus', () => {
         minutes: 70,
         now,
       }),
+      // Deployed 30 minutes ago with 2 pods from the start: a new series is not a cold start.
+      ...knativeRevisionSeries({
+        namespace: 'payments',
+        service: 'fresh',
+        revision: 'fresh-00001',
+        rps: 1,
+        podsPerMinute: [2],
+        minutes: 30,
+        now,
+      }),
       // Same name, other namespace: must not leak into payments' figures.
       ...knativeRevisionSeries({
         namespace: 'search',
@@ -175,6 +185,16 @@ describe('PrometheusMetrics against a real Prometheus', () => {
     if ('unavailable' in result) throw new Error(result.unavailable);
     expect(result.coldStarts).toBe(2);
     expect(result.replicas).toBe(0);
+
+    const fresh = await metrics.functionMetrics(
+      cluster(prometheus.url),
+      fn('payments', 'fresh'),
+      '1h',
+      now,
+    );
+    if ('unavailable' in fresh) throw new Error(fresh.unavailable);
+    expect(fresh.coldStarts).toBe(0);
+    expect(fresh.replicas).toBe(2);
   });
 
   it('escapes label values: a name with quotes and braces selects nothing instead of breaking the query', async () => {
