@@ -4,7 +4,7 @@ const PORTAL_URL = process.env.PORTAL_URL ?? 'http://localhost:3000';
 
 /**
  * Browser tests against the running portal, in Debian's Chromium (no browser download). They start
- * the portal the way the README does, or reuse one that is already running on :3000.
+ * the portal in demo mode (`./run demo`), or reuse one that is already running on :3000.
  */
 export default defineConfig({
   testDir: 'packages/app/e2e-tests',
@@ -16,7 +16,9 @@ export default defineConfig({
   reporter: [['list']],
   outputDir: 'test-results/playwright',
   webServer: {
-    command: 'yarn start',
+    // Demo mode: the portal plus the demo cluster the function health tests assert on
+    // (functions.test.ts); it includes everything './run start' starts.
+    command: './run demo',
     url: PORTAL_URL,
     reuseExistingServer: true,
     // A cold webpack build of the app takes a minute or two on a 2-core machine.

@@ -1,0 +1,60 @@
+import { expect, test } from '@playwright/test';
+import { saveScreenshot, signInAsGuest } from './support';
+
+test.describe('creating a function', () => {
+  test('fills the knative-http-function form, runs it and opens the new function in the catalog', async ({
+    page,
+  }) => {
+    // The template publishes, validates and registers: allow for a slow, shared machine.
+    test.setTimeout(240_000);
+    page.setDefaultTimeout(30_000);
+    // Unique per run: the local GitOps repository refuses an existing function name.
+    const name = `e2e-fn-${Date.now().toString(36)}`;
+
+    await signInAsGuest(page);
+    await page.goto('/create/templates/default/knative-http-function');
+    await expect(
+      page.getByRole('heading', { name: 'Knative HTTP function' }),
+    ).toBeVisible();
+
+    await page.getByRole('textbox', { name: 'Name' }).fill(name);
+    const team = page.getByRole('textbox', { name: 'Team' });
+    await team.click();
+    await team.fill('payments');
+    await page
+      .getByRole('option', { name: /payments/ })
+      .first()
+      .click();
+    await page
+      .getByRole('textbox', { name: 'Description' })
+      .fill('Created by the browser test');
+    await saveScreenshot(page, 'create-function-form');
+
+    await page.getByRole('button', { name: 'Next' }).click();
+    await expect(
+      page.getByRole('checkbox', { name: 'Critical' }),
+    ).toBeVisible();
+    await saveScreenshot(page, 'create-function-advanced');
+    await page.getByRole('button', { name: 'Review' }).click();
+    await expect(page.getByText(name).first()).toBeVisible();
+    await saveScreenshot(page, 'create-function-review');
+    await page.getByRole('button', { name: 'Create' }).click();
+
+    const openInCatalog = page.getByRole('link', { name: 'Open in catalog' });
+    await expect(openInCatalog).toBeVisible({ timeout: 180_000 });
+    await saveScreenshot(page, 'create-function-done');
+
+    await openInCatalog.click();
+    await expect(page.getByRole('heading', { name })).toBeVisible();
+    // The catalog processes the new location within seconds; the entity page does not poll, so
+    // reload as a user would until it is there (the platform promises at most 60 s).
+    await expect(async () => {
+      await page.reload();
+      await expect(
+        page.getByRole('link', { name: 'payments' }).first(),
+      ).toBeVisible({ timeout: 3_000 });
+    }).toPass({ timeout: 60_000 });
+    await expect(page.getByText('Entity not found')).toBeHidden();
+    await saveScreenshot(page, 'create-function-entity');
+  });
+});
