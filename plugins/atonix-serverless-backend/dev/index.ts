@@ -54,7 +54,9 @@ async function main() {
   );
   backend.add(import('../src'));
   await backend.start();
-  process.once('SIGINT', () => demo.stop().finally(() => process.exit(0)));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => demo.stop().finally(() => process.exit(0)));
+  }
 }
 
 main();

@@ -63,10 +63,14 @@ export class PrometheusProcess {
     return prometheus;
   }
 
+  // A Prometheus must not outlive the process that started it, even one that exits without stop().
+  readonly #killOnExit = () => this.#child.kill('SIGKILL');
+
   private constructor(child: ChildProcess, dir: string, port: number) {
     this.#child = child;
     this.#dir = dir;
     this.#port = port;
+    process.once('exit', this.#killOnExit);
     child.stderr?.on('data', chunk => {
       this.#stderr = (this.#stderr + chunk).slice(-4000);
     });
@@ -109,6 +113,7 @@ export class PrometheusProcess {
   }
 
   async stop(): Promise<void> {
+    process.off('exit', this.#killOnExit);
     if (this.#child.exitCode === null) {
       const exited = new Promise(resolve => this.#child.once('exit', resolve));
       this.#child.kill('SIGTERM');
