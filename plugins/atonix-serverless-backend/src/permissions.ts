@@ -21,13 +21,6 @@ export const functionResourceRef = createPermissionResourceRef<
   resourceType: FUNCTION_RESOURCE_TYPE,
 });
 
-/** The resource ref of a function, as policies and `authorize` calls name it. */
-export function functionResourceId(
-  fn: Pick<FunctionStatus, 'cluster' | 'namespace' | 'name'>,
-) {
-  return `${fn.cluster}/${fn.namespace}/${fn.name}`;
-}
-
 /**
  * "Owned by one of the user's groups": the function's owner (its catalog entity's `spec.owner`,
  * else the group of its team) is among `claims`, which a policy fills with the user's

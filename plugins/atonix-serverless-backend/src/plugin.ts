@@ -7,11 +7,7 @@ import { atonixServerlessPermissions } from '@internal/backstage-plugin-atonix-s
 import { functionInventoryServiceRef } from './inventory/FunctionInventory';
 import { lokiLogsServiceRef } from './loki/LokiLogs';
 import { prometheusMetricsServiceRef } from './prometheus/PrometheusMetrics';
-import {
-  functionPermissionRules,
-  functionResourceId,
-  functionResourceRef,
-} from './permissions';
+import { functionPermissionRules, functionResourceRef } from './permissions';
 import { createRouter } from './router';
 
 /**
@@ -48,12 +44,11 @@ export const atonixServerlessPlugin = createBackendPlugin({
           resourceRef: functionResourceRef,
           permissions: atonixServerlessPermissions,
           rules: Object.values(functionPermissionRules),
-          getResources: async ids => {
-            const byId = new Map(
-              inventory.all().map(fn => [functionResourceId(fn), fn]),
-            );
-            return ids.map(id => byId.get(id));
-          },
+          getResources: async ids =>
+            ids.map(id => {
+              const [cluster, namespace, name] = id.split('/');
+              return inventory.get(cluster, namespace, name);
+            }),
         });
         httpRouter.use(
           await createRouter({
