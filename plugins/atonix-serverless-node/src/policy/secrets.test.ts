@@ -1,4 +1,4 @@
-import { detectSecret, looksLikeSecret } from './secrets';
+import { detectSecret, detectTokenShape, looksLikeSecret } from './secrets';
 
 describe('looksLikeSecret', () => {
   it.each([
@@ -62,5 +62,19 @@ describe('looksLikeSecret', () => {
     ['EXPORT_BUCKET', 'atonix-reports'],
   ])('leaves an innocent %s alone', (name, value) => {
     expect(looksLikeSecret(name, value)).toBe(false);
+  });
+});
+
+describe('detectTokenShape', () => {
+  it('finds a credential inside any text, by shape only', () => {
+    expect(detectTokenShape('url: https://ci:hunter2@git.example.com/x')).toBe(
+      'a URL with a password',
+    );
+    expect(detectTokenShape('hunter2')).toBeUndefined();
+    expect(
+      detectTokenShape(
+        '-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----',
+      ),
+    ).toBeUndefined();
   });
 });

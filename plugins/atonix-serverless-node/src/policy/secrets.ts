@@ -72,14 +72,23 @@ function isHighEntropyToken(value: string): boolean {
 }
 
 /**
+ * Which well-known credential `value` contains (AWS key, GitHub/Slack/Stripe/Google token, JWT,
+ * private key, URL with a password), or `undefined`. Unlike {@link detectSecret} it ignores names
+ * and entropy, so it can scan any text (ConfigMap data, Helm values) without false alarms on
+ * certificates, hashes or fields merely named like secrets (`secretName`).
+ */
+export function detectTokenShape(value: string): string | undefined {
+  return TOKEN_PATTERNS.find(({ pattern }) => pattern.test(value))?.what;
+}
+
+/**
  * Why the literal env var `name=value` looks like a secret, or `undefined` when it does not. The
  * reason is phrased to follow "looks like", e.g. "a GitHub token".
  */
 export function detectSecret(name: string, value: string): string | undefined {
-  for (const { pattern, what } of TOKEN_PATTERNS) {
-    if (pattern.test(value)) {
-      return what;
-    }
+  const token = detectTokenShape(value);
+  if (token) {
+    return token;
   }
   if (isHighEntropyToken(value)) {
     return 'a random token (high entropy)';

@@ -2,6 +2,7 @@ import {
   ANNOTATION_CRITICAL,
   ANNOTATION_TEAM,
 } from '@internal/backstage-plugin-atonix-serverless-common';
+import { detectTokenShape } from '../policy/secrets';
 import {
   PolicyFinding,
   RuleId,
@@ -11,6 +12,7 @@ import {
 } from '../policy/rules';
 import { KNATIVE_AUTOSCALING } from '../render/knative';
 import { OPENFAAS_SCALE, OpenFaasFunctionSpec } from '../render/openfaas';
+import { dotted } from './fieldPath';
 import type { IServiceSpec } from '@kubernetes-models/knative/serving.knative.dev/v1/ServiceSpec';
 
 /** A Kubernetes object as read from `kustomize build` output. */
@@ -136,12 +138,33 @@ function fieldSegment(segment: string): string | number {
   return /^\d+$/.test(segment) ? Number(segment) : segment;
 }
 
-/** Every literal env var in the object: container `env` lists anywhere, and OpenFaaS `environment`. */
+/**
+ * Rule `hardcoded-secret`: literal env vars (container `env` lists anywhere, OpenFaaS
+ * `environment`) and well-known credentials in any other string of the object.
+ */
 function secretFindings(object: ManifestObject): ObjectFinding[] {
   const findings: ObjectFinding[] = [];
+  const isOpenFaas =
+    object.apiVersion === 'openfaas.com/v1' && object.kind === 'Function';
   const visit = (value: unknown, path: Array<string | number>) => {
+    if (isOpenFaas && path.join('.') === 'spec.environment') {
+      return; // checked as env vars below
+    }
     if (Array.isArray(value)) {
       value.forEach((item, index) => visit(item, [...path, index]));
+      return;
+    }
+    if (typeof value === 'string') {
+      const token = detectTokenShape(value);
+      if (token) {
+        findings.push({
+          rule: 'hardcoded-secret',
+          path,
+          message: `${dotted(
+            path,
+          )} contains ${token}; move it to a Secret (SOPS, SealedSecret or ExternalSecret) and reference it`,
+        });
+      }
       return;
     }
     if (value === null || typeof value !== 'object') return;
@@ -166,7 +189,7 @@ function secretFindings(object: ManifestObject): ObjectFinding[] {
     }
   };
   visit(object, []);
-  if (object.apiVersion === 'openfaas.com/v1' && object.kind === 'Function') {
+  if (isOpenFaas) {
     const environment =
       (object.spec as OpenFaasFunctionSpec | undefined)?.environment ?? {};
     const entries = Object.entries(environment).map(([name, value]) => ({

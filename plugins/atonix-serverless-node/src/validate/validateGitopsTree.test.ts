@@ -202,6 +202,36 @@ describe('validateGitopsTree', () => {
     ]);
   });
 
+  it('finds credentials anywhere in an object, not only in env vars', async () => {
+    const tree = await brokenTree('plaintext-secret');
+    const file = join(tree, 'functions/payments/hello/secret.yaml');
+    await fs.writeFile(
+      file,
+      [
+        'apiVersion: v1',
+        'kind: ConfigMap',
+        'metadata:',
+        '  name: hello',
+        '  namespace: payments',
+        'data:',
+        '  secretName: hello-credentials',
+        '  notify.yaml: |',
+        '    webhook: https://hooks.example.com',
+        '    token: xoxb-123456789012-abcdefghijkl',
+        '',
+      ].join('\n'),
+    );
+    expect(await validateGitopsTree(tree)).toEqual([
+      {
+        file,
+        line: 8,
+        rule: 'hardcoded-secret',
+        message:
+          'data["notify.yaml"] contains a Slack token; move it to a Secret (SOPS, SealedSecret or ExternalSecret) and reference it',
+      },
+    ]);
+  });
+
   it('reports a kind it has no schema for instead of passing it', async () => {
     const tree = await brokenTree('plaintext-secret');
     await fs.writeFile(

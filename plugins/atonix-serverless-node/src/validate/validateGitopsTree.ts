@@ -20,6 +20,7 @@ import {
   objectFindings,
   teamNamespaceFindings,
 } from './objectRules';
+import { dotted, pointerPath } from './fieldPath';
 import { validateOwnSchema } from './schemas/ownSchemas';
 import { PackagedSchemas, SchemaIssue } from './schemas/packagedSchemas';
 import { SourceIndex, displayPath, listYamlFiles } from './sourceIndex';
@@ -102,28 +103,6 @@ function isExpected(object: ManifestObject, issue: SchemaIssue) {
     issue.keyword === 'format' &&
     issue.pointer.startsWith('/data/')
   );
-}
-
-function pointerPath(pointer: string): string[] {
-  return pointer
-    .split('/')
-    .slice(1)
-    .map(s => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-/** A field path as a person writes it: `spec.containers[0]["app.kubernetes.io/name"]`. */
-function dotted(path: ReadonlyArray<string | number>): string {
-  let text = '';
-  for (const segment of path) {
-    if (typeof segment === 'number' || /^\d+$/.test(segment)) {
-      text += `[${segment}]`;
-    } else if (/^[A-Za-z_][\w-]*$/.test(segment)) {
-      text += `${text ? '.' : ''}${segment}`;
-    } else {
-      text += `["${segment}"]`;
-    }
-  }
-  return text;
 }
 
 function isInside(folder: string, file: string) {
