@@ -1,9 +1,11 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { cp } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { createGitopsValidateAction } from './gitopsValidate';
 
-const TEAM_KUSTOMIZATION =
-  'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n';
+/** This checkout's GitOps tree: the node library's tests keep it valid. */
+const REPO_GITOPS = resolve(__dirname, '../../../../gitops');
 
 const NOT_CRITICAL_BUT_WARM = `apiVersion: atonix.io/v1alpha1
 kind: Function
@@ -20,12 +22,10 @@ jest.setTimeout(60_000);
 describe('atonix:gitops:validate', () => {
   let workspace: ReturnType<typeof createMockDirectory>;
 
-  beforeEach(() => {
-    workspace = createMockDirectory({
-      content: {
-        'gitops-repo/gitops/functions/payments/kustomization.yaml':
-          TEAM_KUSTOMIZATION,
-      },
+  beforeEach(async () => {
+    workspace = createMockDirectory();
+    await cp(REPO_GITOPS, join(workspace.path, 'gitops-repo/gitops'), {
+      recursive: true,
     });
   });
 
