@@ -270,6 +270,41 @@ describe('atonixServerlessPlugin watching a cluster', () => {
     );
   });
 
+  it('lets the permission backend apply IS_FUNCTION_OWNER to functions by resource ref', async () => {
+    const server = await startBackend();
+    const condition = (claims: string[]) => ({
+      rule: 'IS_FUNCTION_OWNER',
+      resourceType: 'atonix-function',
+      params: { claims },
+    });
+    const res = await request(server)
+      .post(
+        '/api/atonix-serverless/.well-known/backstage/permissions/apply-conditions',
+      )
+      .set('Authorization', mockCredentials.service.header())
+      .send({
+        items: [
+          {
+            id: 'own',
+            resourceRef: 'staging/payments/charge',
+            resourceType: 'atonix-function',
+            conditions: condition(['group:default/payments']),
+          },
+          {
+            id: 'other',
+            resourceRef: 'staging/search/indexer',
+            resourceType: 'atonix-function',
+            conditions: condition(['group:default/payments']),
+          },
+        ],
+      });
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([
+      { id: 'own', result: 'ALLOW' },
+      { id: 'other', result: 'DENY' },
+    ]);
+  });
+
   it('lists nothing to a user the policy denies outright', async () => {
     const denyAll = mockServices.permissions.mock({
       authorizeConditional: async requests =>
