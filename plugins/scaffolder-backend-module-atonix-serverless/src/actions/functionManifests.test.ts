@@ -237,6 +237,17 @@ describe('atonix:function:manifests', () => {
       );
     });
 
+    it("a function name that another team's GitOps folder holds", async () => {
+      workspace.addContent({
+        'gitops-repo/gitops/functions/analytics/report-export/function.yaml':
+          'kind: Function\n',
+      });
+      await expectRejected(
+        { ...baseSpec, name: 'report-export' },
+        /exists already in gitops\/functions\/analytics\/report-export/,
+      );
+    });
+
     it('a function name that exists in the catalog', async () => {
       await expectRejected(
         { ...baseSpec, name: 'registered-fn' },

@@ -6,11 +6,13 @@ import {
   parseFunctionSpec,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import {
+  FUNCTIONS_FOLDER,
   checkFunctionPolicy,
   functionFolderPath,
   writeFunctionFolder,
 } from '@internal/backstage-plugin-atonix-serverless-node';
 import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { TeamDirectory } from '../service/TeamDirectory';
 import { examples } from './functionManifests.examples';
@@ -98,9 +100,13 @@ export function createFunctionManifestsAction(options: {
         );
       }
       const folder = functionFolderPath(spec);
-      if (existsSync(resolveSafeChildPath(gitopsDir, folder))) {
+      // Any team's: the function's catalog entity, repository and image are named after it alone.
+      const existing = await functionFoldersNamed(gitopsDir, spec.name);
+      if (existing.length > 0) {
         throw new ConflictError(
-          `A function named "${spec.name}" exists already in ${GITOPS_ROOT}/${folder}; choose another name`,
+          `A function named "${spec.name}" exists already in ${existing
+            .map(f => `${GITOPS_ROOT}/${f}`)
+            .join(', ')}; choose another name`,
         );
       }
       await teams.assertComponentNameFree(spec.name, credentials);
@@ -117,6 +123,20 @@ export function createFunctionManifestsAction(options: {
       );
     },
   });
+}
+
+/** The folders of functions called `name` in any team, relative to the `gitops/` folder. */
+async function functionFoldersNamed(
+  gitopsDir: string,
+  name: string,
+): Promise<string[]> {
+  const teams = await readdir(resolveSafeChildPath(gitopsDir, FUNCTIONS_FOLDER), {
+    withFileTypes: true,
+  }).catch(() => []);
+  return teams
+    .filter(team => team.isDirectory())
+    .map(team => functionFolderPath({ team: team.name, name }))
+    .filter(folder => existsSync(resolveSafeChildPath(gitopsDir, folder)));
 }
 
 /**
