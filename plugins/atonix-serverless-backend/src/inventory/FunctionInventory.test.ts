@@ -321,6 +321,16 @@ describe('FunctionInventory', () => {
     expect(byName('indexer').flux?.ready).toBe('False');
   });
 
+  it('keeps a quiet cluster fresh: bookmarks and watch timeouts show the watches are alive', async () => {
+    // Nothing changes for 2.5 idle timeouts; only bookmarks (every 100 ms) arrive.
+    await new Promise(resolve => setTimeout(resolve, 2500));
+    expect(inventory.clusterStatuses()[0]).toMatchObject({
+      synced: true,
+      stale: false,
+    });
+    expect(byName('charge').stale).toBe(false);
+  });
+
   it('resumes after dropped watches and relists after 410 Gone', async () => {
     server.dropWatches();
     server.apply(
