@@ -74,7 +74,8 @@ describe('FunctionInventory', () => {
       clusters: [clusterAt(server)],
       logger,
       timing: {
-        watchIdleTimeoutMs: 1000,
+        // Short enough for the hang tests, long enough that a busy CI machine does not look hung.
+        watchIdleTimeoutMs: 2000,
         retryBaseMs: 50,
         retryMaxMs: 300,
         listTimeoutMs: 1000,
@@ -323,7 +324,7 @@ describe('FunctionInventory', () => {
 
   it('keeps a quiet cluster fresh: bookmarks and watch timeouts show the watches are alive', async () => {
     // Nothing changes for 2.5 idle timeouts; only bookmarks (every 100 ms) arrive.
-    await new Promise(resolve => setTimeout(resolve, 2500));
+    await new Promise(resolve => setTimeout(resolve, 5000));
     expect(inventory.clusterStatuses()[0]).toMatchObject({
       synced: true,
       stale: false,
@@ -376,8 +377,8 @@ describe('FunctionInventory', () => {
     server.setFaults({ delayMs: 60_000 });
     server.dropWatches();
     await eventually(() => expect(byName('charge').stale).toBe(true));
-    // Long enough for restarted watches to hang again (the idle timeout is 1 s here).
-    await new Promise(resolve => setTimeout(resolve, 2500));
+    // Long enough for restarted watches to hang again (the idle timeout is 2 s here).
+    await new Promise(resolve => setTimeout(resolve, 5000));
     expect(byName('charge')).toMatchObject({ stale: true, ready: 'True' });
     server.setFaults({});
     server.apply(
