@@ -77,6 +77,20 @@ describe('atonix:team:onboard', () => {
     );
   });
 
+  it('copies just the files it wrote into changesPath, for a pull request', async () => {
+    await run({ team: 'search', changesPath: 'gitops-changes' });
+    expect(workspace.content({ path: 'gitops-changes' })).toEqual({
+      catalog: { teams: { 'search.yaml': expect.any(String) } },
+      gitops: {
+        functions: { search: { 'kustomization.yaml': expect.any(String) } },
+        tenants: {
+          'kustomization.yaml': expect.stringContaining('- search'),
+          search: { 'kustomization.yaml': expect.any(String) },
+        },
+      },
+    });
+  });
+
   it('writes only inside the workspace in a dry run', async () => {
     await run({ team: 'search' }, true);
     expect(
@@ -111,6 +125,10 @@ describe('atonix:team:onboard', () => {
 
     it('path traversal in the checkout path', async () => {
       await expectRejected({ team: 'search', repoPath: '../..' }, /outside/);
+    });
+
+    it('path traversal in the changes path', async () => {
+      await expectRejected({ team: 'search', changesPath: '../../tmp' }, /outside/);
     });
   });
 });

@@ -8,7 +8,7 @@ import {
   writeTenantFolder,
 } from '@internal/backstage-plugin-atonix-serverless-node';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, posix } from 'node:path';
 import yaml from 'yaml';
 import { PublishSettings } from '../service/PublishSettings';
@@ -53,6 +53,13 @@ export function createTeamOnboardAction(options: {
             .describe(
               'Workspace folder of the GitOps checkout made by atonix:gitops:clone (default gitops-repo)',
             ),
+        changesPath: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'Workspace folder that receives a copy of just the files written, at their repository paths: the sourcePath of a pull request that must not carry the whole checkout',
+            ),
       },
       output: {
         tenantPath: z => z.string(),
@@ -65,8 +72,16 @@ export function createTeamOnboardAction(options: {
       },
     },
     async handler(ctx) {
-      const { team, description, parent, repoPath = 'gitops-repo' } = ctx.input;
+      const {
+        team,
+        description,
+        parent,
+        repoPath = 'gitops-repo',
+        changesPath,
+      } = ctx.input;
       const repoDir = resolveSafeChildPath(ctx.workspacePath, repoPath);
+      const changesDir =
+        changesPath && resolveSafeChildPath(ctx.workspacePath, changesPath);
       const name = functionSpecSchema.shape.team.safeParse(team);
       if (!name.success) {
         throw new InputError(
@@ -116,14 +131,22 @@ export function createTeamOnboardAction(options: {
         `# Team ${team}, onboarded by the team-onboarding template.\n${yaml.stringify(group)}`,
       );
 
+      const files = [
+        ...written.map(file => posix.join('gitops', file)),
+        groupPath,
+      ];
+      if (changesDir) {
+        for (const file of files) {
+          const target = resolveSafeChildPath(changesDir, file);
+          await mkdir(dirname(target), { recursive: true });
+          await copyFile(resolveSafeChildPath(repoDir, file), target);
+        }
+      }
       ctx.logger.info(`Onboarded team ${team} into ${repoPath}`);
       ctx.output('tenantPath', tenantPath);
       ctx.output('groupPath', groupPath);
       ctx.output('groupUrl', settings.gitopsRepository().fileUrl(groupPath));
-      ctx.output('files', [
-        ...written.map(file => posix.join('gitops', file)),
-        groupPath,
-      ]);
+      ctx.output('files', files);
     },
   });
 }
