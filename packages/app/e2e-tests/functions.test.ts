@@ -1,5 +1,11 @@
 import { Page, expect, test } from '@playwright/test';
-import { saveScreenshot, sidebar, signInAsGuest } from './support';
+import { join } from 'node:path';
+import {
+  SCREENSHOT_DIR,
+  saveScreenshot,
+  sidebar,
+  signInAsGuest,
+} from './support';
 
 /**
  * Function health against the portal in demo mode (`./run demo`): the example functions of
@@ -95,7 +101,14 @@ test.describe('function health (demo mode)', () => {
     ).toBeGreaterThan(1);
     await expect(page.getByText('Error rate 2.0%')).toBeVisible();
     await expect(page.getByText('demo/payments')).toBeVisible();
-    await saveScreenshot(page, 'overview-card');
+    // The card sits in the scrolling info column beside the main content, out of a full-page shot.
+    const card = page
+      .locator('.MuiCard-root')
+      .filter({ hasText: /Request rate \d/ });
+    await card.scrollIntoViewIfNeeded();
+    await card.screenshot({
+      path: join(SCREENSHOT_DIR, 'overview-card.png'),
+    });
 
     await page.getByRole('link', { name: 'Serverless', exact: true }).click();
 

@@ -106,11 +106,18 @@ function Sparkline(props: {
 }) {
   const values = props.series[0]?.points.map(([, value]) => value) ?? [];
   return (
-    <Box display="flex" alignItems="center" style={{ gap: 8 }}>
-      <Typography variant="body2" style={{ minWidth: 150 }}>
-        {props.label}
-      </Typography>
-      <TrendLine data={values} title={props.title} color={props.color} />
+    <Box mb={1}>
+      <Typography variant="body2">{props.label}</Typography>
+      {/* TrendLine scales to 0..1 unless told otherwise; rates are not shares. */}
+      <TrendLine
+        data={values}
+        title={props.title}
+        color={props.color}
+        min={0}
+        max={Math.max(...values, Number.MIN_VALUE)}
+        width={160}
+        height={30}
+      />
     </Box>
   );
 }

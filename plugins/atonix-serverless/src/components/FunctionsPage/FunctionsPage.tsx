@@ -2,7 +2,6 @@ import { useEffect, useState } from 'react';
 import {
   Content,
   EmptyState,
-  Link,
   LinkButton,
   Progress,
   WarningPanel,
@@ -41,7 +40,6 @@ import { FleetFilters, FunctionFilters } from './FunctionFilters';
 
 const useStyles = makeStyles({
   nowrap: { whiteSpace: 'nowrap' },
-  url: { wordBreak: 'break-all' },
 });
 
 const PAGE_SIZES = [25, 50, 100];
@@ -54,7 +52,6 @@ const COLUMNS: Array<{ label: string; sort?: FunctionSortKey }> = [
   { label: 'Runtime' },
   { label: 'Health', sort: 'ready' },
   { label: 'Replicas' },
-  { label: 'URL' },
   { label: 'Observed', sort: 'observedAt' },
 ];
 
@@ -211,9 +208,6 @@ function FunctionRow(props: { fn: FunctionStatus }) {
       </TableCell>
       <TableCell>
         {fn.replicas.actual}/{fn.replicas.desired}
-      </TableCell>
-      <TableCell className={classes.url} style={{ whiteSpace: 'normal' }}>
-        {fn.url && <Link to={fn.url}>{fn.url}</Link>}
       </TableCell>
       <TableCell>{formatAge(secondsSince(fn.observedAt))} ago</TableCell>
     </TableRow>
