@@ -70,7 +70,7 @@ test.describe('function health (demo mode)', () => {
     await page.getByRole('option', { name: 'All' }).click();
     await expect(row(page, 'charge-card')).toBeVisible();
 
-    await saveScreenshot(page, 'functions');
+    await saveScreenshot(page, 'functions-page');
   });
 
   test("a function's Serverless tab shows health, traffic split, scaling, metrics and logs", async ({
