@@ -90,7 +90,7 @@ export class FunctionEntityProvider implements EntityProvider {
   #tree?: { revision: string; catalog: GitOpsCatalog };
   readonly #warned = new Set<string>();
   #sourceFailing = false;
-  #claimed = new Set<string>();
+  #registered = new Set<string>();
 
   /** Reads `atonix.catalog`; undefined when it is not configured. */
   static fromConfig(
@@ -235,7 +235,10 @@ export class FunctionEntityProvider implements EntityProvider {
         isComponentEntity(e) && e.spec.type === 'function',
     );
     const directoryChanged = this.#options.directory.update(functions);
-    const claimed = await this.#claimedElsewhere(functions);
+    const registered = await this.#registeredElsewhere(functions);
+    const claimed = new Set(
+      functions.map(f => f.metadata.name).filter(name => registered.has(name)),
+    );
     await connection.applyMutation({
       type: 'full',
       entities: entities
@@ -243,11 +246,12 @@ export class FunctionEntityProvider implements EntityProvider {
         .map(entity => ({ entity })),
     });
     // Entities held by another source are processed on that source's cadence; ask for them now
-    // when what GitOps says about them changed, or when they were just registered.
-    const stale = [...claimed].filter(
-      name => directoryChanged || !this.#claimed.has(name),
+    // when what GitOps says about them changed (including their folder going away), or when they
+    // were just registered.
+    const stale = [...registered].filter(
+      name => directoryChanged || !this.#registered.has(name),
     );
-    this.#claimed = claimed;
+    this.#registered = registered;
     if (stale.length > 0) {
       await connection.refresh({
         keys: stale.map(name => functionRefreshKey(name)),
@@ -256,13 +260,15 @@ export class FunctionEntityProvider implements EntityProvider {
   }
 
   /**
-   * Functions whose entity another source holds: a function repository's `catalog-info.yaml`
-   * registered as a location. Its entity is the function (the processor adds what GitOps knows),
-   * so this provider leaves it out instead of fighting over the ref. Emitted without a location
-   * key, the provider's entity yields to a registered location in either order, and comes back
-   * when that location is removed.
+   * Function entities another source holds: a function repository's `catalog-info.yaml`
+   * registered as a location. Such an entity is the function (the processor adds what GitOps
+   * knows), so this provider leaves those refs out instead of fighting over them. Emitted without
+   * a location key, the provider's entity yields to a registered location in either order, and
+   * comes back when that location is removed.
    */
-  async #claimedElsewhere(functions: ComponentEntity[]): Promise<Set<string>> {
+  async #registeredElsewhere(
+    functions: ComponentEntity[],
+  ): Promise<Set<string>> {
     const ours = new Map(
       functions.map(f => [
         f.metadata.name,
@@ -292,9 +298,8 @@ export class FunctionEntityProvider implements EntityProvider {
       items
         .filter(
           e =>
-            ours.has(e.metadata.name) &&
             e.metadata.annotations?.[ANNOTATION_LOCATION] !==
-              ours.get(e.metadata.name),
+            ours.get(e.metadata.name),
         )
         .map(e => e.metadata.name),
     );

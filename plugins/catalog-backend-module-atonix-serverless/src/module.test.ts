@@ -535,6 +535,19 @@ describe('catalogModuleAtonixServerless', () => {
       owner: 'group:payments',
       dependsOn: ['resource:payments-namespace'],
     });
+
+    await tree.removeFunction('payments', 'charge');
+    const [stillRegistered] = await catalog.eventually(
+      () => refresh().then(() => catalog.functions()),
+      items =>
+        expect(items[0].metadata.annotations?.['atonix.io/drift']).toBe(
+          'not-in-gitops',
+        ),
+    );
+    expect(stillRegistered.metadata.name).toBe('charge');
+    expect(stillRegistered.metadata.annotations).not.toHaveProperty(
+      'atonix.io/runtime',
+    );
   });
 
   it('lets a catalog-info.yaml registered after the provider take the function over, and gives it back when unregistered', async () => {
@@ -583,10 +596,13 @@ describe('catalogModuleAtonixServerless', () => {
     const catalog = await start({
       config: { catalog: { locations: [{ type: 'file', target: draftInfo }] } },
     });
-    await refresh();
     const draft = await catalog.eventually(
-      async () =>
-        (await catalog.functions()).find(e => e.metadata.name === 'draft'),
+      async () => {
+        await refresh();
+        return (await catalog.functions()).find(
+          e => e.metadata.name === 'draft',
+        );
+      },
       entity =>
         expect(entity?.metadata.annotations?.['atonix.io/drift']).toBe(
           'not-in-gitops',
