@@ -1,6 +1,5 @@
 import {
   AuthService,
-  BackstageCredentials,
   DiscoveryService,
   LoggerService,
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
@@ -80,9 +79,11 @@ export interface FunctionEntityProviderOptions {
 
 /**
  * Emits one Component per function folder of the GitOps repository, one Group and one namespace
- * Resource per tenant, and a Component for each function a cluster runs without a folder. The
- * GitOps repository is the source of function Components: every refresh replaces all of this
- * provider's entities (a full mutation), so a deleted folder leaves the catalog.
+ * Resource per tenant, and a Component for each function a cluster runs without a folder. Every
+ * refresh replaces all of this provider's entities (a full mutation), so a deleted folder leaves
+ * the catalog. A function whose own repository's `catalog-info.yaml` is registered is left to that
+ * location, and `GitOpsFunctionProcessor` merges this provider's view into it (README, "One
+ * function, one entity").
  */
 export class FunctionEntityProvider implements EntityProvider {
   readonly #options: FunctionEntityProviderOptions;
@@ -275,10 +276,9 @@ export class FunctionEntityProvider implements EntityProvider {
         f.metadata.annotations?.[ANNOTATION_LOCATION],
       ]),
     );
-    let credentials: BackstageCredentials;
     let items: Entity[];
     try {
-      credentials = await this.#options.auth.getOwnServiceCredentials();
+      const credentials = await this.#options.auth.getOwnServiceCredentials();
       ({ items } = await this.#options.catalog.getEntities(
         {
           filter: { kind: 'Component', 'spec.type': 'function' },
