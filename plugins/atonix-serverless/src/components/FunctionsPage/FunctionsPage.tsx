@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import {
   Content,
   EmptyState,
@@ -72,9 +72,18 @@ export function FunctionsPage(props: {
   const [page, setPage] = useState(0);
   const [pageSize, setPageSize] = useState(PAGE_SIZES[0]);
 
-  // Typing into the search and team fields should not send a request per key stroke.
-  useDebounce(() => setDebouncedFilters(filters), 300, [filters]);
-  useEffect(() => setPage(0), [debouncedFilters, sort, order, pageSize]);
+  // Typing into the search and team fields should not send a request per key stroke. Any change
+  // of filters, sort or page size starts again at the first page.
+  useDebounce(
+    () => {
+      if (filters !== debouncedFilters) {
+        setDebouncedFilters(filters);
+        setPage(0);
+      }
+    },
+    300,
+    [filters],
+  );
 
   const { value, loading, error } = useAsyncRetry(
     () =>
@@ -116,6 +125,7 @@ export function FunctionsPage(props: {
   }
 
   const toggleSort = (key: FunctionSortKey) => {
+    setPage(0);
     if (key === sort) {
       setOrder(order === 'asc' ? 'desc' : 'asc');
     } else {
@@ -178,7 +188,10 @@ export function FunctionsPage(props: {
           rowsPerPage={pageSize}
           rowsPerPageOptions={PAGE_SIZES}
           onPageChange={(_, next) => setPage(next)}
-          onRowsPerPageChange={event => setPageSize(Number(event.target.value))}
+          onRowsPerPageChange={event => {
+            setPageSize(Number(event.target.value));
+            setPage(0);
+          }}
         />
       </TableContainer>
     </Content>
