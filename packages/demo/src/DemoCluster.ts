@@ -11,6 +11,7 @@ import {
   demoSeries,
   readExampleFunctions,
 } from './demoFleet';
+import { LIVE_TRAFFIC_STEP_MS, nextSamples } from './liveTraffic';
 
 /** Fixed ports, so app-config.demo.yaml can name them. */
 export interface DemoPorts {
@@ -30,8 +31,8 @@ export const DEFAULT_DEMO_PORTS: DemoPorts = {
 
 /**
  * The demo's cluster: a Kubernetes API test server, a Loki test server and a real Prometheus on
- * 127.0.0.1, seeded with the example functions of a GitOps folder, plus a small control endpoint
- * so a person or a browser test can take the cluster away and bring it back:
+ * 127.0.0.1, seeded with the example functions of a GitOps folder and traffic that goes on while it
+ * runs, plus a small control endpoint so a person or a browser test can take the cluster away and bring it back:
  *
  * - `POST /kube/down`: the Kubernetes API server stops answering (the portal shows stale state)
  * - `POST /kube/up`: it answers again, with the same objects
@@ -43,6 +44,7 @@ export class DemoCluster {
   readonly #prometheus: PrometheusProcess;
   readonly #control: http.Server;
   #kubeDown = false;
+  #liveTraffic?: NodeJS.Timeout;
 
   static async start(options: {
     gitopsDir: string;
@@ -56,8 +58,18 @@ export class DemoCluster {
     const prometheus = await PrometheusProcess.start({
       port: options.ports.prometheus,
     });
-    await prometheus.write(demoSeries(specs));
+    const seededAt = Date.now();
+    const series = demoSeries(specs, seededAt);
+    await prometheus.write(series);
     const cluster = new DemoCluster(kube, loki, prometheus);
+    cluster.#liveTraffic = setInterval(() => {
+      prometheus
+        .write(nextSamples(series, seededAt, Date.now()))
+        .catch(error => {
+          // Keep the demo up; the charts only flatten out.
+          console.warn(`demo traffic not written: ${error.message}`);
+        });
+    }, LIVE_TRAFFIC_STEP_MS);
     await new Promise<void>((resolve, reject) => {
       cluster.#control.once('error', reject);
       cluster.#control.listen(options.ports.control, '127.0.0.1', resolve);
@@ -114,6 +126,7 @@ export class DemoCluster {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.#liveTraffic);
     await new Promise(resolve => this.#control.close(resolve));
     await Promise.all([
       this.#kube.stop(),
