@@ -150,6 +150,14 @@ const entity = (i: number) => ({
   },
 });
 
+/** Every function listed and every watched resource synced (Revisions, Routes… listed too). */
+async function fleetListed(port: number, functions: number) {
+  const body = JSON.parse(
+    (await call(port, 'GET', '/api/atonix-serverless/functions?limit=1')).body,
+  );
+  return body.totalCount === functions && body.clusters[0]?.synced === true;
+}
+
 async function waitFor(
   check: () => Promise<boolean>,
   timeoutMs: number,
@@ -180,16 +188,7 @@ async function benchSize(functions: number, results: string[]) {
     const port: number = atonix.ready.port;
     const [syncMs] = await timed(() =>
       waitFor(
-        async () =>
-          JSON.parse(
-            (
-              await call(
-                port,
-                'GET',
-                '/api/atonix-serverless/functions?limit=1',
-              )
-            ).body,
-          ).totalCount === functions,
+        () => fleetListed(port, functions),
         120_000,
         'the inventory to list the fleet',
       ),
@@ -415,12 +414,7 @@ async function benchLoad(functions: number, results: string[]) {
     ]);
     const port: number = atonix.ready.port;
     await waitFor(
-      async () =>
-        JSON.parse(
-          (
-            await call(port, 'GET', '/api/atonix-serverless/functions?limit=1')
-          ).body,
-        ).totalCount === functions,
+      () => fleetListed(port, functions),
       120_000,
       'the inventory to list the fleet',
     );
