@@ -168,8 +168,13 @@ const rabbitmqSourceSchema = z.strictObject({
   vhost: z.string().min(1).optional(),
   /** Messages processed at once; 1 keeps the queue's order. */
   parallelism: z.number().int().min(1).max(1000).optional(),
-  /** Whether exchange and queue exist already; false needs the RabbitMQ topology operator. */
-  predeclared: z.boolean().default(true),
+  /**
+   * Whether someone else already declared the queue (bound to the exchange). By default the source
+   * declares a durable `headers` exchange of that name (kept if it exists with that type), the queue
+   * and their binding through the RabbitMQ messaging topology operator the platform runs. Set true
+   * only when the queue exists already, e.g. the exchange is of another type.
+   */
+  predeclared: z.boolean().default(false),
 });
 
 const kafkaSourceSchema = z.strictObject({

@@ -163,6 +163,57 @@ describe('event-driven functions', () => {
   });
 });
 
+describe('RabbitMQ sources', () => {
+  const rabbit = (extra: object = {}) =>
+    spec({
+      trigger: {
+        type: 'cloudevents',
+        source: {
+          type: 'rabbitmq',
+          cluster: { name: 'events', namespace: 'rabbitmq' },
+          exchange: 'orders',
+          queue: 'payments-charge-card',
+          ...extra,
+        },
+      },
+    });
+
+  it('declares its own exchange, queue and binding unless told they exist', () => {
+    expect(renderEventSource(rabbit())).toEqual({
+      apiVersion: 'sources.knative.dev/v1alpha1',
+      kind: 'RabbitmqSource',
+      metadata: {
+        name: 'charge-card-rabbitmq',
+        namespace: 'payments',
+        labels: labels('knative'),
+      },
+      spec: {
+        rabbitmqClusterReference: { name: 'events', namespace: 'rabbitmq' },
+        rabbitmqResourcesConfig: {
+          exchangeName: 'orders',
+          queueName: 'payments-charge-card',
+          predeclared: false,
+        },
+        sink: {
+          ref: {
+            apiVersion: 'eventing.knative.dev/v1',
+            kind: 'Broker',
+            name: 'default',
+          },
+        },
+      },
+    });
+  });
+
+  it('reads a predeclared queue as it is', () => {
+    expect(
+      renderEventSource(rabbit({ predeclared: true, parallelism: 10 }))?.spec,
+    ).toMatchObject({
+      rabbitmqResourcesConfig: { predeclared: true, parallelism: 10 },
+    });
+  });
+});
+
 describe('renderOpenFaasFunction', () => {
   it('mounts secrets as files and points env vars at them', () => {
     const fn = renderOpenFaasFunction(
