@@ -56,5 +56,10 @@ export interface Config {
     };
     /** Timeout of each Prometheus and Loki HTTP call, in seconds. Default 5. */
     queryTimeoutSeconds?: number;
+    /**
+     * How often the request rate, error rate and p95 of every function (the Functions page's
+     * columns and sorts) are read from each cluster's Prometheus, in seconds. Default 30.
+     */
+    fleetMetricsRefreshSeconds?: number;
   };
 }

@@ -20,4 +20,8 @@ export {
   PrometheusMetrics,
   prometheusMetricsServiceRef,
 } from './prometheus/PrometheusMetrics';
+export {
+  FleetMetrics,
+  fleetMetricsServiceRef,
+} from './prometheus/FleetMetrics';
 export { LokiLogs, lokiLogsServiceRef } from './loki/LokiLogs';

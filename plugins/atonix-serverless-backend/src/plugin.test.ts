@@ -178,6 +178,16 @@ describe('atonixServerlessPlugin watching a cluster', () => {
       expect.objectContaining({ name: 'staging', synced: true, stale: false }),
     ]);
 
+    const byP95 = await request(server)
+      .get('/api/atonix-serverless/functions?sort=p95&order=desc&limit=1')
+      .set('Authorization', user);
+    expect(byP95.status).toBe(200);
+    expect(byP95.body.items[0].metrics).toEqual({
+      unavailable: expect.stringContaining(
+        'atonix.clusters.staging.prometheus',
+      ),
+    });
+
     const bad = await request(server)
       .get('/api/atonix-serverless/functions?runtime=lambda&limit=0')
       .set('Authorization', user);

@@ -6,6 +6,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { atonixServerlessPermissions } from '@internal/backstage-plugin-atonix-serverless-common';
 import { functionInventoryServiceRef } from './inventory/FunctionInventory';
 import { lokiLogsServiceRef } from './loki/LokiLogs';
+import { fleetMetricsServiceRef } from './prometheus/FleetMetrics';
 import { prometheusMetricsServiceRef } from './prometheus/PrometheusMetrics';
 import { functionPermissionRules, functionResourceRef } from './permissions';
 import { createRouter } from './router';
@@ -28,6 +29,7 @@ export const atonixServerlessPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         inventory: functionInventoryServiceRef,
         metrics: prometheusMetricsServiceRef,
+        fleetMetrics: fleetMetricsServiceRef,
         logs: lokiLogsServiceRef,
       },
       async init({
@@ -38,6 +40,7 @@ export const atonixServerlessPlugin = createBackendPlugin({
         catalog,
         inventory,
         metrics,
+        fleetMetrics,
         logs,
       }) {
         permissionsRegistry.addResourceType({
@@ -58,6 +61,7 @@ export const atonixServerlessPlugin = createBackendPlugin({
               permissionsRegistry.getPermissionRuleset(functionResourceRef),
             inventory,
             metrics,
+            fleetMetrics,
             logs,
             catalog,
           }),

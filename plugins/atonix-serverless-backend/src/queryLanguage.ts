@@ -9,11 +9,23 @@ export function quoteLabelValue(value: string): string {
   return JSON.stringify(value);
 }
 
-/** A `{a="x",b="y"}` selector with every value quoted. */
-export function labelSelector(labels: Record<string, string>): string {
-  return `{${Object.entries(labels)
-    .map(([name, value]) => `${name}=${quoteLabelValue(value)}`)
-    .join(',')}}`;
+/**
+ * A `{a="x",b=~"y.."}` selector with every value quoted: `labels` match exactly, `regexes` as
+ * regular expressions. No matcher at all gives the empty string (every series of the metric).
+ */
+export function labelSelector(
+  labels: Record<string, string>,
+  regexes: Record<string, string> = {},
+): string {
+  const matchers = [
+    ...Object.entries(labels).map(
+      ([name, value]) => `${name}=${quoteLabelValue(value)}`,
+    ),
+    ...Object.entries(regexes).map(
+      ([name, value]) => `${name}=~${quoteLabelValue(value)}`,
+    ),
+  ];
+  return matchers.length ? `{${matchers.join(',')}}` : '';
 }
 
 const DURATION = /^(\d+)(s|m|h|d)$/;

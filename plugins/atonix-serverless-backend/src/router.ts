@@ -31,6 +31,7 @@ import {
 } from './inventory/FunctionInventory';
 import { withoutDetails } from './inventory/derive';
 import { LokiLogs, MAX_LOG_LINES } from './loki/LokiLogs';
+import { FleetMetricsView } from './prometheus/FleetMetrics';
 import { PrometheusMetrics } from './prometheus/PrometheusMetrics';
 import { parseDurationSeconds } from './queryLanguage';
 
@@ -59,7 +60,17 @@ const listQuerySchema = z.object({
   scaledToZero: booleanParam,
   search: z.string().max(253).optional(),
   sort: z
-    .enum(['name', 'namespace', 'team', 'cluster', 'ready', 'observedAt'])
+    .enum([
+      'name',
+      'namespace',
+      'team',
+      'cluster',
+      'ready',
+      'observedAt',
+      'requestRate',
+      'errorRate',
+      'p95',
+    ])
     .optional(),
   order: z.enum(['asc', 'desc']).optional(),
   offset: z.coerce.number().int().min(0).optional(),
@@ -113,6 +124,7 @@ export interface RouterOptions {
   functionRules: PermissionRuleset<FunctionStatus>;
   inventory: FunctionInventory;
   metrics: PrometheusMetrics;
+  fleetMetrics: FleetMetricsView;
   logs: LokiLogs;
   catalog: CatalogService;
 }
@@ -124,7 +136,15 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, inventory, metrics, logs, catalog } = options;
+  const {
+    httpAuth,
+    permissions,
+    inventory,
+    metrics,
+    fleetMetrics,
+    logs,
+    catalog,
+  } = options;
   const isAllowed = createConditionAuthorizer(options.functionRules);
   const router = Router();
   router.use(express.json());
@@ -183,7 +203,9 @@ export async function createRouter(
       req.query,
       'query of GET /functions',
     );
-    res.json(inventory.list(query, await readableBy(credentials)));
+    res.json(
+      inventory.list(query, await readableBy(credentials), fleetMetrics),
+    );
   });
 
   router.get('/functions/:cluster/:namespace/:name', async (req, res) => {

@@ -141,14 +141,20 @@ export interface FunctionDetails extends FunctionStatus {
 /** The health filter of the fleet list. `scaledToZero` functions are healthy and idle. */
 export type FunctionHealth = 'ready' | 'notReady' | 'unknown' | 'stale';
 
-/** Sort keys of the fleet list. */
+/**
+ * Sort keys of the fleet list. `requestRate`, `errorRate` and `p95` sort by the fleet metrics;
+ * functions without a figure come last in either order.
+ */
 export type FunctionSortKey =
   | 'name'
   | 'namespace'
   | 'team'
   | 'cluster'
   | 'ready'
-  | 'observedAt';
+  | 'observedAt'
+  | 'requestRate'
+  | 'errorRate'
+  | 'p95';
 
 /**
  * Query of `GET /functions`. Multi-valued filters accept repeated parameters or a comma-separated
@@ -184,9 +190,27 @@ export interface ClusterSyncStatus {
   error?: string;
 }
 
+/**
+ * A function's traffic over the last 5 minutes, from the backend's periodic fleet-wide Prometheus
+ * snapshot (not a live query). A figure is `null` where there was nothing to measure: no series,
+ * no requests (error rate) or no latency samples (p95).
+ */
+export interface FunctionFleetMetrics {
+  /** Requests per second. */
+  requestRate: number | null;
+  /** Share of 5xx responses, 0..1. */
+  errorRate: number | null;
+  p95LatencyMs: number | null;
+}
+
+/** A row of the fleet list: the status plus its traffic figures, or why they are missing. */
+export interface FunctionListItem extends FunctionStatus {
+  metrics: FunctionFleetMetrics | Unavailable;
+}
+
 /** `GET /functions`. */
 export interface FunctionListResponse {
-  items: FunctionStatus[];
+  items: FunctionListItem[];
   /** Functions matching the filters, before pagination. */
   totalCount: number;
   offset: number;

@@ -16,7 +16,7 @@ import { catalogLocationsExtensionPoint } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
   FunctionListResponse,
-  FunctionStatus,
+  FunctionListItem,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import express from 'express';
 import { mkdtemp, rename, rm } from 'node:fs/promises';
@@ -96,7 +96,7 @@ class CatalogReader {
   }
 }
 
-function status(cluster: string, team: string, name: string): FunctionStatus {
+function status(cluster: string, team: string, name: string): FunctionListItem {
   return {
     cluster,
     namespace: team,
@@ -117,7 +117,8 @@ function status(cluster: string, team: string, name: string): FunctionStatus {
     triggers: [],
     observedAt: '2026-11-25T20:00:00Z',
     stale: false,
-  } as FunctionStatus;
+    metrics: { requestRate: null, errorRate: null, p95LatencyMs: null },
+  } as FunctionListItem;
 }
 
 /** Stands in for the atonix-serverless backend's `GET /functions`, behind real service auth. */

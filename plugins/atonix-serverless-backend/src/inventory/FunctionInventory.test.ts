@@ -5,8 +5,13 @@ import {
   demoObjects,
   knativeFunction,
 } from '@internal/atonix-test-servers';
-import { FunctionDetails } from '@internal/backstage-plugin-atonix-serverless-common';
+import {
+  FunctionDetails,
+  FunctionFleetMetrics,
+  FunctionSortKey,
+} from '@internal/backstage-plugin-atonix-serverless-common';
 import { AtonixCluster } from '../clusters';
+import { FleetMetricsView } from '../prometheus/FleetMetrics';
 import { FunctionInventory } from './FunctionInventory';
 
 const logger = mockServices.logger.mock();
@@ -262,6 +267,92 @@ describe('FunctionInventory', () => {
     expect(
       inventory.list({ runtime: ['openfaas'] }).items.map(f => f.name),
     ).toEqual(['thumbnail']);
+  });
+
+  it('sorts by request rate, error rate and p95 from the fleet metrics, functions without a figure last', () => {
+    let figures: Record<string, FunctionFleetMetrics> = {
+      charge: { requestRate: 10, errorRate: 0.2, p95LatencyMs: 60 },
+      refund: { requestRate: 0.5, errorRate: 0, p95LatencyMs: 150 },
+      'invoice-pdf': { requestRate: 2, errorRate: null, p95LatencyMs: null },
+    };
+    const view = (version: number): FleetMetricsView => ({
+      version,
+      of: (_cluster, fn) =>
+        figures[fn.name] ?? {
+          requestRate: null,
+          errorRate: null,
+          p95LatencyMs: null,
+        },
+    });
+    const names = (
+      sort: FunctionSortKey,
+      order: 'asc' | 'desc',
+      metrics: FleetMetricsView = view(1),
+    ) =>
+      inventory
+        .list({ team: ['payments'], sort, order }, undefined, metrics)
+        .items.map(f => f.name);
+    const withoutFigures = ['leaky', 'on-order-created'];
+    expect(names('requestRate', 'desc')).toEqual([
+      'charge',
+      'invoice-pdf',
+      'refund',
+      ...withoutFigures,
+    ]);
+    expect(names('requestRate', 'asc')).toEqual([
+      'refund',
+      'invoice-pdf',
+      'charge',
+      ...withoutFigures,
+    ]);
+    expect(names('errorRate', 'desc')).toEqual([
+      'charge',
+      'refund',
+      'invoice-pdf',
+      ...withoutFigures,
+    ]);
+    expect(names('p95', 'asc')).toEqual([
+      'charge',
+      'refund',
+      'invoice-pdf',
+      ...withoutFigures,
+    ]);
+    expect(
+      inventory.list({ search: 'charge' }, undefined, view(1)).items[0].metrics,
+    ).toEqual(figures.charge);
+
+    // A new snapshot re-sorts, although the functions themselves did not change.
+    figures = {
+      ...figures,
+      leaky: { requestRate: 50, errorRate: 0, p95LatencyMs: 5 },
+    };
+    expect(names('requestRate', 'desc', view(2))).toEqual([
+      'leaky',
+      'charge',
+      'invoice-pdf',
+      'refund',
+      'on-order-created',
+    ]);
+
+    const down: FleetMetricsView = {
+      version: 3,
+      of: () => ({ unavailable: 'Prometheus is unreachable' }),
+    };
+    const page = inventory.list(
+      { team: ['payments'], sort: 'p95' },
+      undefined,
+      down,
+    );
+    expect(page.items.map(f => f.name)).toEqual([
+      'charge',
+      'invoice-pdf',
+      'leaky',
+      'on-order-created',
+      'refund',
+    ]);
+    expect(page.items[0].metrics).toEqual({
+      unavailable: 'Prometheus is unreachable',
+    });
   });
 
   it('shows a status change made in the cluster', async () => {

@@ -11,12 +11,16 @@ import {
   ClusterSyncStatus,
   FunctionDetails,
   FunctionHealth,
+  FunctionListItem,
   FunctionListQuery,
   FunctionListResponse,
+  FunctionSortKey,
   FunctionStatus,
+  isUnavailable,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AtonixCluster, readAtonixClusters } from '../clusters';
+import type { FleetMetricsView } from '../prometheus/FleetMetrics';
 import { ClusterWatcher, WatchTiming } from './ClusterWatcher';
 import {
   DerivedFunction,
@@ -41,7 +45,26 @@ type DerivedStatus = Omit<DerivedFunction, 'env' | 'image' | 'revisions'>;
 interface Row {
   cluster: string;
   entry: Entry;
+  /** The figure a metrics sort orders by. */
+  figure?: number | null;
 }
+
+/** Sort keys answered from the fleet metrics, and the figure each reads. */
+const METRIC_SORT_KEYS = {
+  requestRate: 'requestRate',
+  errorRate: 'errorRate',
+  p95: 'p95LatencyMs',
+} as const;
+
+function isMetricSortKey(
+  key: FunctionSortKey,
+): key is keyof typeof METRIC_SORT_KEYS {
+  return key in METRIC_SORT_KEYS;
+}
+
+const NO_FLEET_METRICS = {
+  unavailable: 'This inventory was asked for the fleet list without metrics',
+};
 
 interface Freshness {
   observedAt: string;
@@ -143,6 +166,11 @@ export class FunctionInventory {
     await Promise.all([...this.#clusters.values()].map(c => c.watcher.stop()));
   }
 
+  /** The configured clusters. */
+  clusters(): AtonixCluster[] {
+    return [...this.#clusters.values()].map(state => state.watcher.cluster);
+  }
+
   /** The configured cluster called `name`. */
   cluster(name: string): AtonixCluster | undefined {
     return this.#clusters.get(name)?.watcher.cluster;
@@ -183,11 +211,13 @@ export class FunctionInventory {
    * decision; absent when everything is allowed), then the query's filters, sort and page apply.
    * Rows are matched and sorted on the prebuilt compact statuses, and the sorted rows of recent
    * queries are kept until anything changes, so paging through the fleet sorts once; response
-   * objects are built for the page only.
+   * objects are built for the page only. `metrics` gives each item its traffic figures and answers
+   * the metrics sorts from memory.
    */
   list(
     query: FunctionListQuery,
     visible?: (fn: FunctionStatus) => boolean,
+    metrics?: FleetMetricsView,
   ): FunctionListResponse {
     this.#flush();
     const now = Date.now();
@@ -198,21 +228,23 @@ export class FunctionInventory {
       ]),
     );
     const rows = visible
-      ? this.#sortedRows(query, freshness, visible)
-      : this.#cachedRows(query, freshness);
+      ? this.#sortedRows(query, freshness, metrics, visible)
+      : this.#cachedRows(query, freshness, metrics);
     const offset = query.offset ?? 0;
     const limit = Math.min(query.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
     return {
-      items: rows
-        .slice(offset, offset + limit)
-        .map(row =>
-          this.#decorate(
+      items: rows.slice(offset, offset + limit).map(
+        (row): FunctionListItem => ({
+          ...this.#decorate(
             row.cluster,
             freshness.get(row.cluster)!,
             row.entry,
             row.entry.status,
           ),
-        ),
+          metrics:
+            metrics?.of(row.cluster, row.entry.status) ?? NO_FLEET_METRICS,
+        }),
+      ),
       totalCount: rows.length,
       offset,
       limit,
@@ -223,16 +255,22 @@ export class FunctionInventory {
   #cachedRows(
     query: FunctionListQuery,
     freshness: Map<string, Freshness>,
+    metrics?: FleetMetricsView,
   ): Row[] {
     if (query.sort === 'observedAt') {
-      return this.#sortedRows(query, freshness);
+      return this.#sortedRows(query, freshness, metrics);
     }
     const { offset: _offset, limit: _limit, ...shape } = query;
     const staleness = [...freshness.values()].map(f => f.stale).join();
-    const key = `${this.#version}|${staleness}|${JSON.stringify(shape)}`;
+    // Figures change only the order of a metrics sort; other sorts keep their rows across snapshots.
+    const figures =
+      query.sort && isMetricSortKey(query.sort) ? metrics?.version ?? '-' : '';
+    const key = `${this.#version}|${figures}|${staleness}|${JSON.stringify(
+      shape,
+    )}`;
     let rows = this.#rowCache.get(key);
     if (!rows) {
-      rows = this.#sortedRows(query, freshness);
+      rows = this.#sortedRows(query, freshness, metrics);
       if (this.#rowCache.size >= 32) {
         this.#rowCache.clear();
       }
@@ -244,6 +282,7 @@ export class FunctionInventory {
   #sortedRows(
     query: FunctionListQuery,
     freshness: Map<string, Freshness>,
+    metrics?: FleetMetricsView,
     visible?: (fn: FunctionStatus) => boolean,
   ): Row[] {
     const rows: Row[] = [];
@@ -265,18 +304,29 @@ export class FunctionInventory {
       }
     }
     const key = query.sort ?? 'name';
+    const direction = query.order === 'desc' ? -1 : 1;
+    const byName = (a: Row, b: Row) =>
+      compare(a.entry.status.name, b.entry.status.name) ||
+      compare(a.entry.status.namespace, b.entry.status.namespace) ||
+      compare(a.cluster, b.cluster);
+    if (isMetricSortKey(key)) {
+      const field = METRIC_SORT_KEYS[key];
+      for (const row of rows) {
+        const figures = metrics?.of(row.cluster, row.entry.status);
+        row.figure = figures && !isUnavailable(figures) ? figures[field] : null;
+      }
+      rows.sort(
+        (a, b) => compareFigures(a.figure, b.figure, direction) || byName(a, b),
+      );
+      return rows;
+    }
     const sortValue = (row: Row) => {
       if (key === 'cluster') return row.cluster;
       if (key === 'observedAt') return freshness.get(row.cluster)!.observedAt;
       return row.entry.status[key];
     };
-    const direction = query.order === 'desc' ? -1 : 1;
     rows.sort(
-      (a, b) =>
-        direction * compare(sortValue(a), sortValue(b)) ||
-        compare(a.entry.status.name, b.entry.status.name) ||
-        compare(a.entry.status.namespace, b.entry.status.namespace) ||
-        compare(a.cluster, b.cluster),
+      (a, b) => direction * compare(sortValue(a), sortValue(b)) || byName(a, b),
     );
     return rows;
   }
@@ -433,6 +483,20 @@ function compare(a: unknown, b: unknown): number {
     return 0;
   }
   return x < y ? -1 : 1;
+}
+
+/** Numbers in `direction`; a missing figure comes last either way. */
+function compareFigures(
+  a: number | null | undefined,
+  b: number | null | undefined,
+  direction: number,
+): number {
+  const x = a ?? null;
+  const y = b ?? null;
+  if (x === y) return 0;
+  if (x === null) return 1;
+  if (y === null) return -1;
+  return direction * (x - y);
 }
 
 function healthOf(fn: DerivedStatus, stale: boolean): FunctionHealth {

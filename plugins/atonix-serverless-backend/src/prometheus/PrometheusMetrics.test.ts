@@ -6,14 +6,19 @@ import {
   knativeRevisionSeries,
   openfaasGatewaySeries,
 } from '@internal/atonix-test-servers';
-import { FunctionStatus } from '@internal/backstage-plugin-atonix-serverless-common';
+import { mockServices } from '@backstage/backend-test-utils';
+import {
+  FunctionStatus,
+  isUnavailable,
+} from '@internal/backstage-plugin-atonix-serverless-common';
 import { AtonixCluster } from '../clusters';
+import { FleetMetrics } from './FleetMetrics';
 import { PrometheusMetrics } from './PrometheusMetrics';
 
 jest.setTimeout(60_000);
 
-const cluster = (prometheusUrl?: string): AtonixCluster => ({
-  name: 'staging',
+const cluster = (prometheusUrl?: string, name = 'staging'): AtonixCluster => ({
+  name,
   url: 'http://127.0.0.1:1',
   skipTLSVerify: false,
   prometheusUrl,
@@ -211,6 +216,76 @@ describe('PrometheusMetrics against a real Prometheus', () => {
     expect(result.requestRate).toBe(0);
     expect(result.errorRate).toBeNull();
     expect(result.latency).toEqual({ p50: null, p95: null, p99: null });
+  });
+
+  it('reads request rate, error rate and p95 of every function of a cluster in one snapshot', async () => {
+    const fleet = await metrics.fleetMetrics(cluster(prometheus.url), now);
+    if (isUnavailable(fleet)) throw new Error(fleet.unavailable);
+    expect([...fleet.keys()].sort()).toEqual([
+      'knative:payments/charge',
+      'knative:payments/fresh',
+      'knative:payments/refund',
+      'knative:search/charge',
+      'openfaas:openfaas-fn/thumbnail',
+    ]);
+    const charge = fleet.get('knative:payments/charge')!;
+    expect(charge.requestRate).toBeCloseTo(10, 1);
+    expect(charge.errorRate).toBeCloseTo(0.2, 2);
+    expect(charge.p95LatencyMs).toBeGreaterThan(40);
+    expect(charge.p95LatencyMs).toBeLessThanOrEqual(60);
+    // Same name in another namespace: its own figures, not mixed with payments'.
+    const searchCharge = fleet.get('knative:search/charge')!;
+    expect(searchCharge.requestRate).toBeCloseTo(100, 0);
+    expect(searchCharge.errorRate).toBe(0);
+    expect(searchCharge.p95LatencyMs).toBeLessThanOrEqual(40);
+    const thumbnail = fleet.get('openfaas:openfaas-fn/thumbnail')!;
+    expect(thumbnail.requestRate).toBeCloseTo(4, 1);
+    expect(thumbnail.errorRate).toBeCloseTo(0.5, 2);
+    expect(thumbnail.p95LatencyMs).toBeGreaterThan(100);
+    expect(thumbnail.p95LatencyMs).toBeLessThanOrEqual(250);
+  });
+
+  it("keeps each cluster's fleet snapshot in memory, and says why a cluster has none", async () => {
+    const fleet = FleetMetrics.create({
+      clusters: [
+        cluster(prometheus.url),
+        cluster(undefined, 'production'),
+        cluster(`http://127.0.0.1:${await freePort()}`, 'edge'),
+      ],
+      metrics,
+      logger: mockServices.logger.mock(),
+    });
+    const charge = {
+      runtime: 'knative',
+      namespace: 'payments',
+      name: 'charge',
+    } as const;
+    expect(fleet.of('staging', charge)).toEqual({
+      unavailable: expect.stringContaining('not been read'),
+    });
+
+    await fleet.refresh();
+    const figures = fleet.of('staging', charge);
+    if (isUnavailable(figures)) throw new Error(figures.unavailable);
+    expect(figures.requestRate).toBeGreaterThan(0);
+    expect(fleet.of('staging', { ...charge, name: 'never-called' })).toEqual({
+      requestRate: null,
+      errorRate: null,
+      p95LatencyMs: null,
+    });
+    expect(fleet.of('production', charge)).toEqual({
+      unavailable: expect.stringContaining(
+        'atonix.clusters.production.prometheus',
+      ),
+    });
+    expect(fleet.of('edge', charge)).toEqual({
+      unavailable: expect.stringContaining('unreachable'),
+    });
+
+    const version = fleet.version;
+    await fleet.refresh();
+    expect(fleet.version).toBeGreaterThan(version);
+    await fleet.stop();
   });
 
   it('answers unavailable when Prometheus is not configured, down or too slow', async () => {

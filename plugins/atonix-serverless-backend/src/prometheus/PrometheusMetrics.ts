@@ -1,8 +1,10 @@
 import {
+  FunctionFleetMetrics,
   FunctionMetricsResponse,
   FunctionStatus,
   MetricSeries,
   MetricsWindow,
+  Unavailable,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import {
   coreServices,
@@ -22,8 +24,9 @@ const MAX_SERIES = 10;
 const POINTS_PER_CHART = 60;
 
 interface Queries {
-  /** Requests per second; `by` splits it by a label for charts. */
+  /** Requests per second; `by` splits it further by a label for charts. */
   requestRate(range: string, by?: string): string;
+  /** Share of 5xx responses; 0 with requests but no 5xx series, nothing without requests. */
   errorRate(range: string): string;
   latency(quantile: number, range: string): string;
   /** Ready pods of the function, as one series; `offset` looks back in time (`15s`). */
@@ -32,25 +35,66 @@ interface Queries {
   splitBy?: string;
 }
 
+/** A `by (…)` clause over the given labels; none gives the empty string (one total). */
+function byClause(labels: Array<string | undefined>): string {
+  const names = labels.filter(Boolean);
+  return names.length ? ` by (${names.join(', ')})` : '';
+}
+
+/**
+ * Queries over one request counter and latency histogram. `group` keeps one result per value of
+ * those labels (one per function for the fleet snapshot); without it each query gives one total.
+ */
+function requestQueries(options: {
+  requests: string;
+  buckets: string;
+  /** Multiplier that turns the histogram's unit into milliseconds. */
+  toMs: number;
+  selector: string;
+  errorSelector: string;
+  group: string[];
+}): Pick<Queries, 'requestRate' | 'errorRate' | 'latency'> {
+  const { requests, buckets, selector, errorSelector, group } = options;
+  const by = byClause(group);
+  const all = (r: string) => `sum${by} (rate(${requests}${selector}[${r}]))`;
+  return {
+    requestRate: (r, split) =>
+      `sum${byClause([...group, split])} (rate(${requests}${selector}[${r}]))`,
+    // Counters for 5xx exist only once a 5xx happened: without them the share is 0, not unknown.
+    errorRate: r =>
+      `(sum${by} (rate(${requests}${errorSelector}[${r}])) or 0 * ${all(
+        r,
+      )}) / ${all(r)}`,
+    latency: (q, r) =>
+      `${
+        options.toMs === 1 ? '' : `${options.toMs} * `
+      }histogram_quantile(${q}, sum${byClause([
+        ...group,
+        'le',
+      ])} (rate(${buckets}${selector}[${r}])))`,
+  };
+}
+
 /**
  * PromQL over the series Knative's queue-proxy and autoscaler export
  * (`revision_app_request_count`, `revision_app_request_latencies_bucket` in ms,
  * `autoscaler_actual_pods`), selected by namespace and configuration (a Knative Service's
- * configuration has its name).
+ * configuration has its name). Without `labels`, grouped by `group` over every function.
  */
-function knativeQueries(fn: FunctionStatus): Queries {
-  const labels = { namespace_name: fn.namespace, configuration_name: fn.name };
+function knativeQueries(
+  labels: Record<string, string>,
+  group: string[] = [],
+): Queries {
   const sel = labelSelector(labels);
-  const errors = labelSelector({ ...labels, response_code_class: '5xx' });
   return {
-    requestRate: (r, by) =>
-      `sum${
-        by ? ` by (${by})` : ''
-      } (rate(revision_app_request_count${sel}[${r}]))`,
-    errorRate: r =>
-      `sum(rate(revision_app_request_count${errors}[${r}])) / sum(rate(revision_app_request_count${sel}[${r}]))`,
-    latency: (q, r) =>
-      `histogram_quantile(${q}, sum by (le) (rate(revision_app_request_latencies_bucket${sel}[${r}])))`,
+    ...requestQueries({
+      requests: 'revision_app_request_count',
+      buckets: 'revision_app_request_latencies_bucket',
+      toMs: 1,
+      selector: sel,
+      errorSelector: labelSelector({ ...labels, response_code_class: '5xx' }),
+      group,
+    }),
     pods: offset =>
       `sum(autoscaler_actual_pods${sel}${offset ? ` offset ${offset}` : ''})`,
     splitBy: 'revision_name',
@@ -62,24 +106,44 @@ function knativeQueries(fn: FunctionStatus): Queries {
  * code}`, `gateway_functions_seconds_bucket` in seconds, `gateway_service_count`), where
  * `function_name` is `<name>.<namespace>`.
  */
-function openfaasQueries(fn: FunctionStatus): Queries {
-  const labels = { function_name: `${fn.name}.${fn.namespace}` };
+function openfaasQueries(
+  labels: Record<string, string>,
+  group: string[] = [],
+): Queries {
   const sel = labelSelector(labels);
-  const errorSel = `{function_name=${JSON.stringify(
-    labels.function_name,
-  )},code=~"5.."}`;
   return {
-    requestRate: (r, by) =>
-      `sum${
-        by ? ` by (${by})` : ''
-      } (rate(gateway_function_invocation_total${sel}[${r}]))`,
-    errorRate: r =>
-      `sum(rate(gateway_function_invocation_total${errorSel}[${r}])) / sum(rate(gateway_function_invocation_total${sel}[${r}]))`,
-    latency: (q, r) =>
-      `1000 * histogram_quantile(${q}, sum by (le) (rate(gateway_functions_seconds_bucket${sel}[${r}])))`,
+    ...requestQueries({
+      requests: 'gateway_function_invocation_total',
+      buckets: 'gateway_functions_seconds_bucket',
+      toMs: 1000,
+      selector: sel,
+      errorSelector: labelSelector(labels, { code: '5..' }),
+      group,
+    }),
     pods: offset =>
       `sum(gateway_service_count${sel}${offset ? ` offset ${offset}` : ''})`,
   };
+}
+
+function queriesFor(fn: FunctionStatus): Queries {
+  return fn.runtime === 'knative'
+    ? knativeQueries({
+        namespace_name: fn.namespace,
+        configuration_name: fn.name,
+      })
+    : openfaasQueries({ function_name: `${fn.name}.${fn.namespace}` });
+}
+
+/** The range of the fleet snapshot's rates: recent enough to sort by, long enough to be steady. */
+export const FLEET_METRICS_RANGE = '5m';
+
+/** `<runtime>:<namespace>/<name>`: how the fleet snapshot keys a function. */
+export function fleetMetricsKey(fn: {
+  runtime: FunctionStatus['runtime'];
+  namespace: string;
+  name: string;
+}): string {
+  return `${fn.runtime}:${fn.namespace}/${fn.name}`;
 }
 
 type Sample = { metric: Record<string, string>; value: [number, string] };
@@ -112,12 +176,9 @@ export class PrometheusMetrics {
     now = Date.now(),
   ): Promise<FunctionMetricsResponse> {
     if (!cluster.prometheusUrl) {
-      return {
-        unavailable: `No Prometheus is configured for cluster "${cluster.name}"; set atonix.clusters.${cluster.name}.prometheus`,
-      };
+      return notConfigured(cluster);
     }
-    const queries =
-      fn.runtime === 'knative' ? knativeQueries(fn) : openfaasQueries(fn);
+    const queries = queriesFor(fn);
     const windowSeconds = parseDurationSeconds(window)!;
     const step = Math.max(15, Math.ceil(windowSeconds / POINTS_PER_CHART));
     // A rate needs at least two scrapes inside its range; charts use a range of a few steps.
@@ -195,6 +256,89 @@ export class PrometheusMetrics {
     }
   }
 
+  /**
+   * Request rate, error rate and p95 of every function in a cluster over the last
+   * {@link FLEET_METRICS_RANGE}, keyed by {@link fleetMetricsKey}: one query per figure and runtime,
+   * whatever the number of functions. Functions without series are absent.
+   */
+  async fleetMetrics(
+    cluster: AtonixCluster,
+    now = Date.now(),
+  ): Promise<Map<string, FunctionFleetMetrics> | Unavailable> {
+    if (!cluster.prometheusUrl) {
+      return notConfigured(cluster);
+    }
+    const range = FLEET_METRICS_RANGE;
+    const time = Math.floor(now / 1000);
+    const runtimes = [
+      {
+        queries: knativeQueries({}, ['namespace_name', 'configuration_name']),
+        keyOf: (m: Record<string, string>) =>
+          fleetMetricsKey({
+            runtime: 'knative',
+            namespace: m.namespace_name ?? '',
+            name: m.configuration_name ?? '',
+          }),
+      },
+      {
+        queries: openfaasQueries({}, ['function_name']),
+        // `<name>.<namespace>`: a function name is a DNS label, so the first dot splits them.
+        keyOf: (m: Record<string, string>) => {
+          const [name, ...namespace] = (m.function_name ?? '').split('.');
+          return fleetMetricsKey({
+            runtime: 'openfaas',
+            namespace: namespace.join('.'),
+            name,
+          });
+        },
+      },
+    ];
+    try {
+      const result = new Map<string, FunctionFleetMetrics>();
+      const figure = (key: string) => {
+        let entry = result.get(key);
+        if (!entry) {
+          entry = { requestRate: null, errorRate: null, p95LatencyMs: null };
+          result.set(key, entry);
+        }
+        return entry;
+      };
+      await Promise.all(
+        runtimes.map(async ({ queries, keyOf }) => {
+          const [rates, errors, p95s] = await Promise.all([
+            this.#instant(
+              cluster.prometheusUrl!,
+              queries.requestRate(range),
+              time,
+            ),
+            this.#instant(
+              cluster.prometheusUrl!,
+              queries.errorRate(range),
+              time,
+            ),
+            this.#instant(
+              cluster.prometheusUrl!,
+              queries.latency(0.95, range),
+              time,
+            ),
+          ]);
+          for (const sample of rates) {
+            figure(keyOf(sample.metric)).requestRate = scalar([sample]);
+          }
+          for (const sample of errors) {
+            figure(keyOf(sample.metric)).errorRate = scalar([sample]);
+          }
+          for (const sample of p95s) {
+            figure(keyOf(sample.metric)).p95LatencyMs = scalar([sample]);
+          }
+        }),
+      );
+      return result;
+    } catch (error) {
+      return { unavailable: (error as Error).message };
+    }
+  }
+
   async #instant(base: string, query: string, time: number): Promise<Sample[]> {
     return this.#call(base, 'query', { query, time: String(time) });
   }
@@ -239,6 +383,12 @@ export class PrometheusMetrics {
     }
     return body.data?.result ?? [];
   }
+}
+
+function notConfigured(cluster: AtonixCluster): Unavailable {
+  return {
+    unavailable: `No Prometheus is configured for cluster "${cluster.name}"; set atonix.clusters.${cluster.name}.prometheus`,
+  };
 }
 
 /** The single value of an instant query; null when there is no series or it is not a number. */

@@ -168,7 +168,25 @@ export const reportExport: FunctionStatus = {
 };
 
 export const fleetPage: FunctionListResponse = {
-  items: [chargeCard, fraudScore, orderEvents, reportExport],
+  items: [
+    {
+      ...chargeCard,
+      metrics: { requestRate: 42.5, errorRate: 0.0042, p95LatencyMs: 87 },
+    },
+    // Scaled to zero: no requests, so nothing to divide by or to measure.
+    {
+      ...fraudScore,
+      metrics: { requestRate: 0, errorRate: null, p95LatencyMs: null },
+    },
+    {
+      ...orderEvents,
+      metrics: { requestRate: 1.25, errorRate: 0.5, p95LatencyMs: 1840 },
+    },
+    {
+      ...reportExport,
+      metrics: { requestRate: 3.5, errorRate: 0, p95LatencyMs: 240 },
+    },
+  ],
   totalCount: 5000,
   offset: 0,
   limit: 25,

@@ -7,12 +7,7 @@ import {
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { FunctionListQuery } from '@internal/backstage-plugin-atonix-serverless-common';
 import { AtonixServerlessApi, atonixServerlessApiRef } from '../../api';
-import {
-  chargeCard,
-  fakeApi,
-  fleetPage,
-  permissionDenied,
-} from '../../testing/fixtures';
+import { fakeApi, fleetPage, permissionDenied } from '../../testing/fixtures';
 import { FunctionsPage } from './FunctionsPage';
 
 function renderWith(
@@ -108,13 +103,76 @@ describe('FunctionsPage', () => {
     );
   });
 
+  it("shows each function's request rate, error rate and p95, and sorts by them in the backend, highest first", async () => {
+    const listFunctions = jest.fn(async () => fleetPage);
+    await renderWith(fakeApi({ listFunctions }));
+    const table = await screen.findByRole('table', { name: 'Functions' });
+    const charge = within(table)
+      .getByRole('link', { name: 'charge-card' })
+      .closest('tr')!;
+    expect(charge).toHaveTextContent('42.5 req/s');
+    expect(charge).toHaveTextContent('0.42%');
+    expect(charge).toHaveTextContent('87 ms');
+    // Scaled to zero: no requests, so no error rate or latency to show.
+    const idle = within(table).getByText('fraud-score').closest('tr')!;
+    expect(idle).toHaveTextContent('0 req/s');
+    expect(within(idle).getAllByText('–')).toHaveLength(2);
+
+    for (const [column, sort] of [
+      ['Requests', 'requestRate'],
+      ['Errors', 'errorRate'],
+      ['p95', 'p95'],
+    ]) {
+      await userEvent.click(screen.getByRole('button', { name: column }));
+      await waitFor(() =>
+        expect(listFunctions).toHaveBeenLastCalledWith(
+          expect.objectContaining({ sort, order: 'desc', offset: 0 }),
+        ),
+      );
+    }
+    await userEvent.click(screen.getByRole('button', { name: 'p95' }));
+    await waitFor(() =>
+      expect(listFunctions).toHaveBeenLastCalledWith(
+        expect.objectContaining({ sort: 'p95', order: 'asc' }),
+      ),
+    );
+  });
+
+  it('says why the metrics columns are empty when Prometheus is unavailable, and lists the functions anyway', async () => {
+    const unavailable =
+      'Prometheus at http://prometheus.monitoring:9090 is unreachable (ECONNREFUSED)';
+    await renderWith(
+      fakeApi({
+        listFunctions: async () => ({
+          ...fleetPage,
+          items: fleetPage.items.map(fn => ({
+            ...fn,
+            metrics: { unavailable },
+          })),
+        }),
+      }),
+    );
+    const table = await screen.findByRole('table', { name: 'Functions' });
+    expect(screen.getByText(/Request metrics unavailable/)).toBeInTheDocument();
+    expect(screen.getByText(unavailable)).toBeInTheDocument();
+    const charge = within(table)
+      .getByRole('link', { name: 'charge-card' })
+      .closest('tr')!;
+    expect(charge).toHaveTextContent('Ready');
+    expect(within(charge).getAllByText('n/a')).toHaveLength(3);
+    expect(within(charge).getAllByText('n/a')[0]).toHaveAttribute(
+      'title',
+      unavailable,
+    );
+  });
+
   it('shows the last known state of an unreachable cluster with a stale badge and its age', async () => {
     const lastSyncAt = new Date(Date.now() - 5 * 60_000).toISOString();
     await renderWith(
       fakeApi({
         listFunctions: async () => ({
           ...fleetPage,
-          items: [{ ...chargeCard, stale: true, staleSeconds: 300 }],
+          items: [{ ...fleetPage.items[0], stale: true, staleSeconds: 300 }],
           clusters: [
             {
               name: 'staging',

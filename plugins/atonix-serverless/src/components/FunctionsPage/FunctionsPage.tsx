@@ -24,8 +24,9 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useDebounce from 'react-use/esm/useDebounce';
 import {
   ClusterSyncStatus,
+  FunctionListItem,
   FunctionSortKey,
-  FunctionStatus,
+  isUnavailable,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { atonixServerlessApiRef } from '../../api';
 import { DemoBanner } from '../common/DemoBanner';
@@ -35,7 +36,13 @@ import {
   ScaledToZeroBadge,
   StaleBadge,
 } from '../common/StatusBadges';
-import { formatAge, secondsSince } from '../common/format';
+import {
+  formatAge,
+  formatMs,
+  formatPercent,
+  formatRate,
+  secondsSince,
+} from '../common/format';
 import { FleetFilters, FunctionFilters } from './FunctionFilters';
 
 const useStyles = makeStyles({
@@ -44,7 +51,12 @@ const useStyles = makeStyles({
 
 const PAGE_SIZES = [25, 50, 100];
 
-const COLUMNS: Array<{ label: string; sort?: FunctionSortKey }> = [
+/** Metric columns start with the highest figures: the busiest or worst functions come first. */
+const COLUMNS: Array<{
+  label: string;
+  sort?: FunctionSortKey;
+  firstOrder?: 'desc';
+}> = [
   { label: 'Function', sort: 'name' },
   { label: 'Team', sort: 'team' },
   { label: 'Cluster', sort: 'cluster' },
@@ -52,6 +64,9 @@ const COLUMNS: Array<{ label: string; sort?: FunctionSortKey }> = [
   { label: 'Runtime' },
   { label: 'Health', sort: 'ready' },
   { label: 'Replicas' },
+  { label: 'Requests', sort: 'requestRate', firstOrder: 'desc' },
+  { label: 'Errors', sort: 'errorRate', firstOrder: 'desc' },
+  { label: 'p95', sort: 'p95', firstOrder: 'desc' },
   { label: 'Observed', sort: 'observedAt' },
 ];
 
@@ -124,13 +139,16 @@ export function FunctionsPage(props: {
     );
   }
 
-  const toggleSort = (key: FunctionSortKey) => {
+  const toggleSort = (
+    key: FunctionSortKey,
+    firstOrder: 'asc' | 'desc' = 'asc',
+  ) => {
     setPage(0);
     if (key === sort) {
       setOrder(order === 'asc' ? 'desc' : 'asc');
     } else {
       setSort(key);
-      setOrder('asc');
+      setOrder(firstOrder);
     }
   };
 
@@ -138,6 +156,7 @@ export function FunctionsPage(props: {
     <Content>
       <DemoBanner />
       <ClusterWarnings clusters={value.clusters} />
+      <MetricsWarning items={value.items} />
       <FunctionFilters
         value={filters}
         clusters={value.clusters}
@@ -153,8 +172,14 @@ export function FunctionsPage(props: {
                   {column.sort ? (
                     <TableSortLabel
                       active={sort === column.sort}
-                      direction={sort === column.sort ? order : 'asc'}
-                      onClick={() => toggleSort(column.sort!)}
+                      direction={
+                        sort === column.sort
+                          ? order
+                          : column.firstOrder ?? 'asc'
+                      }
+                      onClick={() =>
+                        toggleSort(column.sort!, column.firstOrder)
+                      }
                     >
                       {column.label}
                     </TableSortLabel>
@@ -198,8 +223,9 @@ export function FunctionsPage(props: {
   );
 }
 
-function FunctionRow(props: { fn: FunctionStatus }) {
+function FunctionRow(props: { fn: FunctionListItem }) {
   const { fn } = props;
+  const { metrics } = fn;
   const classes = useStyles();
   return (
     <TableRow className={classes.nowrap}>
@@ -222,8 +248,46 @@ function FunctionRow(props: { fn: FunctionStatus }) {
       <TableCell>
         {fn.replicas.actual}/{fn.replicas.desired}
       </TableCell>
+      {isUnavailable(metrics) ? (
+        [1, 2, 3].map(cell => (
+          <TableCell key={cell} title={metrics.unavailable}>
+            n/a
+          </TableCell>
+        ))
+      ) : (
+        <>
+          <TableCell>
+            {metrics.requestRate === null
+              ? '–'
+              : formatRate(metrics.requestRate)}
+          </TableCell>
+          <TableCell>{formatPercent(metrics.errorRate)}</TableCell>
+          <TableCell>{formatMs(metrics.p95LatencyMs)}</TableCell>
+        </>
+      )}
       <TableCell>{formatAge(secondsSince(fn.observedAt))} ago</TableCell>
     </TableRow>
+  );
+}
+
+/** Why the traffic columns are empty: Prometheus down or not configured for a cluster. */
+function MetricsWarning(props: { items: FunctionListItem[] }) {
+  const reasons = [
+    ...new Set(
+      props.items.flatMap(fn =>
+        isUnavailable(fn.metrics) ? [fn.metrics.unavailable] : [],
+      ),
+    ),
+  ];
+  if (reasons.length === 0) {
+    return null;
+  }
+  return (
+    <WarningPanel severity="info" title="Request metrics unavailable">
+      {reasons.map(reason => (
+        <div key={reason}>{reason}</div>
+      ))}
+    </WarningPanel>
   );
 }
 

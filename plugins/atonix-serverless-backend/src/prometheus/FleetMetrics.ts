@@ -1,0 +1,169 @@
+import {
+  LoggerService,
+  coreServices,
+  createServiceFactory,
+  createServiceRef,
+} from '@backstage/backend-plugin-api';
+import {
+  FunctionFleetMetrics,
+  FunctionRuntime,
+  Unavailable,
+  isUnavailable,
+} from '@internal/backstage-plugin-atonix-serverless-common';
+import { AtonixCluster } from '../clusters';
+import { functionInventoryServiceRef } from '../inventory/FunctionInventory';
+import {
+  PrometheusMetrics,
+  fleetMetricsKey,
+  prometheusMetricsServiceRef,
+} from './PrometheusMetrics';
+
+const NO_SERIES: FunctionFleetMetrics = {
+  requestRate: null,
+  errorRate: null,
+  p95LatencyMs: null,
+};
+
+/** What the fleet list reads: the latest snapshot's figures of one function. */
+export interface FleetMetricsView {
+  /** Changes whenever a snapshot is replaced, so sorted lists cached by it stay correct. */
+  readonly version: number;
+  of(
+    cluster: string,
+    fn: { runtime: FunctionRuntime; namespace: string; name: string },
+  ): FunctionFleetMetrics | Unavailable;
+}
+
+/**
+ * Request rate, error rate and p95 of every function, read from each cluster's Prometheus in the
+ * background every `refreshMs` (a handful of queries per cluster, whatever the fleet's size) and
+ * kept in memory: the fleet list sorts and shows them without calling Prometheus, so it stays as
+ * fast as the inventory. A failed refresh replaces the cluster's figures with the reason, so the
+ * list never shows old figures as current ones.
+ */
+export class FleetMetrics implements FleetMetricsView {
+  readonly #clusters: AtonixCluster[];
+  readonly #metrics: PrometheusMetrics;
+  readonly #logger: LoggerService;
+  readonly #snapshots = new Map<
+    string,
+    Map<string, FunctionFleetMetrics> | Unavailable
+  >();
+  #version = 0;
+  #timer?: NodeJS.Timeout;
+  #refreshing?: Promise<void>;
+
+  static create(options: {
+    clusters: AtonixCluster[];
+    metrics: PrometheusMetrics;
+    logger: LoggerService;
+  }): FleetMetrics {
+    return new FleetMetrics(options);
+  }
+
+  private constructor(options: {
+    clusters: AtonixCluster[];
+    metrics: PrometheusMetrics;
+    logger: LoggerService;
+  }) {
+    this.#clusters = options.clusters;
+    this.#metrics = options.metrics;
+    this.#logger = options.logger;
+  }
+
+  get version(): number {
+    return this.#version;
+  }
+
+  /** Refreshes now (not awaited: a slow Prometheus must not hold up startup) and every `refreshMs`. */
+  start(refreshMs: number): void {
+    const tick = () => {
+      this.refresh().catch(error =>
+        this.#logger.warn(`Could not refresh the fleet metrics: ${error}`),
+      );
+    };
+    tick();
+    this.#timer = setInterval(tick, refreshMs);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.#refreshing;
+  }
+
+  /** Reads every cluster's snapshot once; a refresh still running is joined, not repeated. */
+  refresh(): Promise<void> {
+    if (!this.#refreshing) {
+      this.#refreshing = Promise.all(
+        this.#clusters.map(async cluster => {
+          const snapshot = await this.#metrics.fleetMetrics(cluster);
+          if (isUnavailable(snapshot)) {
+            this.#logger.debug(
+              `Fleet metrics of cluster ${cluster.name} are unavailable: ${snapshot.unavailable}`,
+            );
+          }
+          this.#snapshots.set(cluster.name, snapshot);
+          this.#version++;
+        }),
+      ).then(
+        () => {
+          this.#refreshing = undefined;
+        },
+        error => {
+          this.#refreshing = undefined;
+          throw error;
+        },
+      );
+    }
+    return this.#refreshing;
+  }
+
+  of(
+    cluster: string,
+    fn: { runtime: FunctionRuntime; namespace: string; name: string },
+  ): FunctionFleetMetrics | Unavailable {
+    const snapshot = this.#snapshots.get(cluster);
+    if (!snapshot) {
+      return {
+        unavailable: `The metrics of cluster "${cluster}" have not been read from Prometheus yet`,
+      };
+    }
+    if (isUnavailable(snapshot)) {
+      return snapshot;
+    }
+    return snapshot.get(fleetMetricsKey(fn)) ?? NO_SERIES;
+  }
+}
+
+/**
+ * The fleet metrics of the inventory's clusters as a plugin-scoped service, refreshed every
+ * `atonix.fleetMetricsRefreshSeconds` (default 30).
+ */
+export const fleetMetricsServiceRef = createServiceRef<FleetMetrics>({
+  id: 'atonix-serverless.fleet-metrics',
+  defaultFactory: async service =>
+    createServiceFactory({
+      service,
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        lifecycle: coreServices.lifecycle,
+        inventory: functionInventoryServiceRef,
+        metrics: prometheusMetricsServiceRef,
+      },
+      factory({ config, logger, lifecycle, inventory, metrics }) {
+        const fleet = FleetMetrics.create({
+          clusters: inventory.clusters(),
+          metrics,
+          logger,
+        });
+        fleet.start(
+          (config.getOptionalNumber('atonix.fleetMetricsRefreshSeconds') ??
+            30) * 1000,
+        );
+        lifecycle.addShutdownHook(() => fleet.stop());
+        return fleet;
+      },
+    }),
+});
