@@ -276,7 +276,8 @@ export interface FunctionMetrics {
   /** Chart series over the window. */
   series: {
     requestRate: MetricSeries[];
-    latencyP95: MetricSeries[];
+    /** Three lines: `p50 ms`, `p95 ms` and `p99 ms`. */
+    latency: MetricSeries[];
     errorRate: MetricSeries[];
     replicas: MetricSeries[];
   };

@@ -160,6 +160,17 @@ describe('PrometheusMetrics against a real Prometheus', () => {
     expect(rev2.points.length).toBeGreaterThan(30);
     expect(rev2.points.at(-1)![1]).toBeCloseTo(8, 1);
     expect(result.series.replicas[0].points.at(-1)![1]).toBe(3);
+    expect(result.series.latency.map(s => s.label)).toEqual([
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+    ]);
+    const [p50, p95, p99] = result.series.latency.map(s => s.points.at(-1)![1]);
+    // Every request falls into the 40..60 ms bucket: the quantiles interpolate within it, in order.
+    expect(p50).toBeGreaterThan(40);
+    expect(p50).toBeLessThan(p95);
+    expect(p95).toBeLessThan(p99);
+    expect(p99).toBeLessThanOrEqual(60);
   });
 
   it('computes the same figures for OpenFaaS from the gateway series', async () => {

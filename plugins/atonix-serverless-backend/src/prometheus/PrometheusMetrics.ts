@@ -22,6 +22,8 @@ import {
 /** Chart lines per series (e.g. revisions) and points per line, so one answer stays small. */
 const MAX_SERIES = 10;
 const POINTS_PER_CHART = 60;
+/** The latency chart's lines. */
+const LATENCY_QUANTILES = [0.5, 0.95, 0.99];
 
 interface Queries {
   /** Requests per second; `by` splits it further by a label for charts. */
@@ -202,7 +204,9 @@ export class PrometheusMetrics {
         pods,
         cold,
         rateSeries,
+        p50Series,
         p95Series,
+        p99Series,
         errorSeries,
         podSeries,
       ] = await Promise.all([
@@ -220,12 +224,14 @@ export class PrometheusMetrics {
           end,
           step,
         ),
-        this.#range(
-          prometheus,
-          queries.latency(0.95, chartRange),
-          start,
-          end,
-          step,
+        ...LATENCY_QUANTILES.map(q =>
+          this.#range(
+            prometheus,
+            queries.latency(q, chartRange),
+            start,
+            end,
+            step,
+          ),
         ),
         this.#range(
           prometheus,
@@ -246,7 +252,11 @@ export class PrometheusMetrics {
         coldStarts: scalar(cold) ?? 0,
         series: {
           requestRate: toChart(rateSeries, 'requests/s', queries.splitBy),
-          latencyP95: toChart(p95Series, 'p95 ms'),
+          latency: [
+            ...toChart(p50Series, 'p50 ms'),
+            ...toChart(p95Series, 'p95 ms'),
+            ...toChart(p99Series, 'p99 ms'),
+          ],
           errorRate: toChart(errorSeries, 'error rate'),
           replicas: toChart(podSeries, 'ready pods'),
         },

@@ -215,10 +215,18 @@ export const chargeCardMetrics: FunctionMetrics = {
         points: [0, 1, 2, 3].map(i => [minute(i), 40 + i]),
       },
     ],
-    latencyP95: [
+    latency: [
+      {
+        label: 'p50 ms',
+        points: [0, 1, 2, 3].map(i => [minute(i), 12 + i]),
+      },
       {
         label: 'p95 ms',
         points: [0, 1, 2, 3].map(i => [minute(i), 80 + i * 3]),
+      },
+      {
+        label: 'p99 ms',
+        points: [0, 1, 2, 3].map(i => [minute(i), 200 + i * 5]),
       },
     ],
     errorRate: [

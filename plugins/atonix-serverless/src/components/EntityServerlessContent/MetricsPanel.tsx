@@ -69,7 +69,7 @@ export function MetricsPanel(props: {
         series: metrics.series.requestRate,
         format: formatRate,
       },
-      { title: 'Latency', series: metrics.series.latencyP95, format: formatMs },
+      { title: 'Latency', series: metrics.series.latency, format: formatMs },
       {
         title: 'Error rate',
         series: metrics.series.errorRate,
