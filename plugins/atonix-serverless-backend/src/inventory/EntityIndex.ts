@@ -98,13 +98,20 @@ export class EntityIndex {
     this.#byKubernetesId = index;
   }
 
-  /** The entity for a function with this kubernetes-id in this namespace, if the catalog has one. */
-  lookup(kubernetesId: string, namespace: string): IndexedEntity | undefined {
+  /**
+   * The entity for a function with this kubernetes-id, if the catalog has one: the first of
+   * `namespaces` an entity names wins, then an entity that names no namespace.
+   */
+  lookup(
+    kubernetesId: string,
+    namespaces: string[],
+  ): IndexedEntity | undefined {
     const candidates = this.#byKubernetesId.get(kubernetesId) ?? [];
-    return (
-      candidates.find(c => c.namespace === namespace) ??
-      candidates.find(c => c.namespace === undefined)
-    );
+    for (const namespace of namespaces) {
+      const entity = candidates.find(c => c.namespace === namespace);
+      if (entity) return entity;
+    }
+    return candidates.find(c => c.namespace === undefined);
   }
 }
 

@@ -101,6 +101,44 @@ describe('FunctionInventory', () => {
               lifecycle: 'production',
             },
           },
+          // As the catalog module writes a function entity: the namespace annotation is the team.
+          {
+            apiVersion: 'backstage.io/v1alpha1',
+            kind: 'Component',
+            metadata: {
+              name: 'thumbnail',
+              namespace: 'default',
+              annotations: {
+                'backstage.io/kubernetes-id': 'thumbnail',
+                'backstage.io/kubernetes-namespace': 'search',
+                'atonix.io/team': 'search',
+              },
+            },
+            spec: {
+              type: 'function',
+              owner: 'group:default/search',
+              lifecycle: 'production',
+            },
+          },
+          // Another team's function of the same name.
+          {
+            apiVersion: 'backstage.io/v1alpha1',
+            kind: 'Component',
+            metadata: {
+              name: 'payments-thumbnail',
+              namespace: 'default',
+              annotations: {
+                'backstage.io/kubernetes-id': 'thumbnail',
+                'backstage.io/kubernetes-namespace': 'payments',
+                'atonix.io/team': 'payments',
+              },
+            },
+            spec: {
+              type: 'function',
+              owner: 'group:default/payments',
+              lifecycle: 'production',
+            },
+          },
         ],
       }),
       auth: mockServices.auth(),
@@ -234,6 +272,32 @@ describe('FunctionInventory', () => {
         maxScale: 20,
       },
     });
+  });
+
+  it('links an OpenFaaS function to its entity by team and name, although it runs in openfaas-fn', async () => {
+    const thumbnail = await eventually(() => {
+      const fn = byName('thumbnail');
+      expect(fn.entityRef).toBe('component:default/thumbnail');
+      return fn;
+    });
+    expect(thumbnail).toMatchObject({
+      namespace: 'openfaas-fn',
+      team: 'search',
+      owner: 'group:default/search',
+    });
+    expect(inventory.list({ runtime: ['openfaas'] }).items[0].entityRef).toBe(
+      'component:default/thumbnail',
+    );
+    // The entity's Serverless tab: its namespace annotation names the team.
+    expect(
+      inventory.forKubernetesId('thumbnail', 'search').map(f => f.name),
+    ).toEqual(['thumbnail']);
+    expect(
+      inventory.forKubernetesId('thumbnail', 'openfaas-fn').map(f => f.name),
+    ).toEqual(['thumbnail']);
+    expect(inventory.forKubernetesId('thumbnail', 'payments')).toEqual([]);
+    // Knative functions run in their team's namespace and match only there.
+    expect(inventory.forKubernetesId('charge', 'search')).toEqual([]);
   });
 
   it('never returns a secret: references stay references, literal secrets are redacted', () => {

@@ -27,6 +27,7 @@ import {
   affectedFunctions,
   deriveKnativeFunction,
   deriveOpenFaaSFunction,
+  entityNamespacesOf,
   kubernetesIdOf,
   withoutDetails,
 } from './derive';
@@ -354,8 +355,9 @@ export class FunctionInventory {
   }
 
   /**
-   * The functions a catalog entity describes: same `backstage.io/kubernetes-id`, and the same
-   * namespace when the entity names one.
+   * The functions a catalog entity describes: same `backstage.io/kubernetes-id`, and, when the
+   * entity names a namespace, one of the function's {@link entityNamespacesOf} (an OpenFaaS
+   * function's team).
    */
   forKubernetesId(kubernetesId: string, namespace?: string): FunctionStatus[] {
     this.#flush();
@@ -366,7 +368,7 @@ export class FunctionInventory {
       for (const entry of state.functions.values()) {
         if (
           entry.kubernetesId === kubernetesId &&
-          (!namespace || entry.status.namespace === namespace)
+          (!namespace || entityNamespacesOf(entry.status).includes(namespace))
         ) {
           result.push(
             this.#decorate(clusterName, freshness, entry, entry.status),
@@ -397,7 +399,10 @@ export class FunctionInventory {
     entry: Entry,
     base: T,
   ): T & Omit<FunctionStatus, keyof DerivedStatus> {
-    const entity = this.#entities?.lookup(entry.kubernetesId, base.namespace);
+    const entity = this.#entities?.lookup(
+      entry.kubernetesId,
+      entityNamespacesOf(base),
+    );
     return {
       ...base,
       cluster,

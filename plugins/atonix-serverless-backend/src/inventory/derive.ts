@@ -441,6 +441,22 @@ export function kubernetesIdOf(object: KubeObject): string {
   );
 }
 
+/**
+ * The namespaces a catalog entity's `backstage.io/kubernetes-namespace` may name for a function.
+ * OpenFaaS CE runs every function in `openfaas-fn`, while the entity names the team (as the catalog
+ * module writes it, and as its drift check matches: by team and name); the namespace it actually
+ * runs in (what the stock Kubernetes plugin needs) matches too.
+ */
+export function entityNamespacesOf(fn: {
+  runtime: DerivedFunction['runtime'];
+  namespace: string;
+  team: string;
+}): string[] {
+  return fn.runtime === 'openfaas' && fn.team !== fn.namespace
+    ? [fn.team, fn.namespace]
+    : [fn.namespace];
+}
+
 /** Compact status (no env, image or revision list), as the fleet list returns it. */
 export function withoutDetails<
   T extends { env: unknown; image?: unknown; revisions: unknown },
