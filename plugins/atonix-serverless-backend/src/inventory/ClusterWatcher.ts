@@ -1,7 +1,6 @@
 import {
   CustomObjectsApi,
   KubeConfig,
-  KubernetesObject,
   ListWatch,
   Watch,
 } from '@kubernetes/client-node';
@@ -24,7 +23,7 @@ export interface WatchTiming {
 }
 
 type ResourceState = {
-  informer: ListWatch<KubernetesObject>;
+  informer: ListWatch<KubeObject>;
   lastContact?: number;
   error?: string;
   /** The API server does not serve this resource (CRD not installed): empty, not an error. */
@@ -178,15 +177,14 @@ export class ClusterWatcher implements ClusterObjects {
       contact,
       Math.max(1, Math.round(this.#timing.watchIdleTimeoutMs / 1000 / 2)),
     );
-    const informer = new ListWatch<KubernetesObject>(
+    const informer = new ListWatch<KubeObject>(
       resource.path,
       watch,
       list,
       false,
       labelSelector,
     );
-    const changed = (object: KubernetesObject) =>
-      this.#onChange(kind, object as KubeObject);
+    const changed = (object: KubeObject) => this.#onChange(kind, object);
     informer.on('add', changed);
     informer.on('update', changed);
     informer.on('delete', changed);
@@ -224,9 +222,7 @@ export class ClusterWatcher implements ClusterObjects {
     namespace: string,
     name: string,
   ): KubeObject | undefined {
-    return this.#states.get(kind)!.informer.get(name, namespace) as
-      | KubeObject
-      | undefined;
+    return this.#states.get(kind)!.informer.get(name, namespace);
   }
 
   list(kind: WatchedKind, namespace?: string): KubeObject[] {

@@ -1,3 +1,5 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
+
 /**
  * The resources the inventory watches in every cluster. Paths are cluster-wide; the service
  * account needs `list` and `watch` on each.
@@ -71,20 +73,13 @@ export type WatchedKind = keyof typeof WATCHED_RESOURCES;
 
 export const WATCHED_KINDS = Object.keys(WATCHED_RESOURCES) as WatchedKind[];
 
-/** The fields of a Kubernetes object the inventory reads; everything else stays opaque. */
-export interface KubeObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: {
-    name?: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    creationTimestamp?: string | Date;
-  };
-  spec?: any;
-  status?: any;
-}
+/**
+ * A watched object as the informers hold it: client-node's `KubernetesObject` with the `spec`
+ * and `status` the inventory reads, which stay untyped because every watched kind differs.
+ * The informers keep the JSON as received, so `metadata.creationTimestamp` is the wire string
+ * despite its `Date` type; read it through `new Date(...)`.
+ */
+export type KubeObject = KubernetesObject & { spec?: any; status?: any };
 
 /** Read access to one cluster's watched objects. */
 export interface ClusterObjects {
