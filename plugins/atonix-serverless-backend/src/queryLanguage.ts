@@ -1,5 +1,3 @@
-import { Config } from '@backstage/config';
-
 /**
  * A label value as a PromQL or LogQL string literal. Both languages read Go string literals, and
  * every escape JSON.stringify emits (`\"`, `\\`, `\n`, `\uXXXX`) is a valid Go escape, so a
@@ -35,30 +33,4 @@ const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 export function parseDurationSeconds(text: string): number | undefined {
   const match = DURATION.exec(text);
   return match ? Number(match[1]) * UNIT_SECONDS[match[2]] : undefined;
-}
-
-/** Fetch with a timeout whose error says what timed out, for Prometheus and Loki calls. */
-export async function fetchWithTimeout(
-  url: string,
-  timeoutMs: number,
-  what: string,
-): Promise<Response> {
-  try {
-    return await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-  } catch (error) {
-    if ((error as Error).name === 'TimeoutError') {
-      throw new Error(`${what} did not answer within ${timeoutMs} ms`);
-    }
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
-    throw new Error(
-      `${what} is unreachable${cause ? ` (${cause})` : ''}: ${
-        (error as Error).message
-      }`,
-    );
-  }
-}
-
-/** `atonix.queryTimeoutSeconds` (default 5) in milliseconds: the bound of each Prometheus and Loki call. */
-export function queryTimeoutMs(config: Config): number {
-  return (config.getOptionalNumber('atonix.queryTimeoutSeconds') ?? 5) * 1000;
 }

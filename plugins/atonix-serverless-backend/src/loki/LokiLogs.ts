@@ -9,12 +9,8 @@ import {
   createServiceRef,
 } from '@backstage/backend-plugin-api';
 import { AtonixCluster } from '../clusters';
-import {
-  fetchWithTimeout,
-  labelSelector,
-  queryTimeoutMs,
-  quoteLabelValue,
-} from '../queryLanguage';
+import { labelSelector, quoteLabelValue } from '../queryLanguage';
+import { fetchWithTimeout, orUnavailable, queryTimeoutMs } from '../upstream';
 
 /** The most lines one answer carries, whatever the caller asks for. */
 export const MAX_LOG_LINES = 1000;
@@ -88,7 +84,7 @@ export class LokiLogs {
       end: String(endNs),
     });
     const what = `Loki at ${cluster.lokiUrl}`;
-    try {
+    return orUnavailable(async () => {
       const res = await fetchWithTimeout(
         `${cluster.lokiUrl}/loki/api/v1/query_range?${params}`,
         this.#timeoutMs,
@@ -143,9 +139,7 @@ export class LokiLogs {
         truncated: lines.length > limit,
         query,
       };
-    } catch (error) {
-      return { unavailable: (error as Error).message };
-    }
+    });
   }
 }
 

@@ -12,12 +12,8 @@ import {
   createServiceRef,
 } from '@backstage/backend-plugin-api';
 import { AtonixCluster } from '../clusters';
-import {
-  fetchWithTimeout,
-  labelSelector,
-  parseDurationSeconds,
-  queryTimeoutMs,
-} from '../queryLanguage';
+import { labelSelector, parseDurationSeconds } from '../queryLanguage';
+import { fetchWithTimeout, orUnavailable, queryTimeoutMs } from '../upstream';
 
 /** Chart lines per series (e.g. revisions) and points per line, so one answer stays small. */
 const MAX_SERIES = 10;
@@ -193,8 +189,8 @@ export class PrometheusMetrics {
     const coldStarts = `sum(count_over_time((${queries.pods()} > 0 and ${queries.pods(
       `${coldStep}s`,
     )} == 0)[${windowSeconds}s:${coldStep}s]))`;
-    try {
-      const prometheus = cluster.prometheusUrl;
+    const prometheus = cluster.prometheusUrl;
+    return orUnavailable(async () => {
       const [
         rate,
         errorRate,
@@ -261,9 +257,7 @@ export class PrometheusMetrics {
           replicas: toChart(podSeries, 'ready pods'),
         },
       };
-    } catch (error) {
-      return { unavailable: (error as Error).message };
-    }
+    });
   }
 
   /**
@@ -303,7 +297,7 @@ export class PrometheusMetrics {
         },
       },
     ];
-    try {
+    return orUnavailable(async () => {
       const result = new Map<string, FunctionFleetMetrics>();
       const figure = (key: string) => {
         let entry = result.get(key);
@@ -344,9 +338,7 @@ export class PrometheusMetrics {
         }),
       );
       return result;
-    } catch (error) {
-      return { unavailable: (error as Error).message };
-    }
+    });
   }
 
   async #instant(base: string, query: string, time: number): Promise<Sample[]> {

@@ -1,0 +1,44 @@
+import { Config } from '@backstage/config';
+import { Unavailable } from '@internal/backstage-plugin-atonix-serverless-common';
+
+/*
+ * The outbound calls to a cluster's Prometheus and Loki: each is bounded by a timeout, and any
+ * failure becomes an `{ unavailable: <reason> }` answer instead of an error of the whole API.
+ */
+
+/** Fetch with a timeout whose error says what timed out, for Prometheus and Loki calls. */
+export async function fetchWithTimeout(
+  url: string,
+  timeoutMs: number,
+  what: string,
+): Promise<Response> {
+  try {
+    return await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    if ((error as Error).name === 'TimeoutError') {
+      throw new Error(`${what} did not answer within ${timeoutMs} ms`);
+    }
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    throw new Error(
+      `${what} is unreachable${cause ? ` (${cause})` : ''}: ${
+        (error as Error).message
+      }`,
+    );
+  }
+}
+
+/** `atonix.queryTimeoutSeconds` (default 5) in milliseconds: the bound of each Prometheus and Loki call. */
+export function queryTimeoutMs(config: Config): number {
+  return (config.getOptionalNumber('atonix.queryTimeoutSeconds') ?? 5) * 1000;
+}
+
+/** The result of `read`, or `{ unavailable: <its error message> }` when it fails. */
+export async function orUnavailable<T>(
+  read: () => Promise<T>,
+): Promise<T | Unavailable> {
+  try {
+    return await read();
+  } catch (error) {
+    return { unavailable: (error as Error).message };
+  }
+}
