@@ -1,45 +1,23 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { parse, parseAllDocuments } from 'yaml';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import {
+  BuiltObject,
+  REPO_ROOT,
+  kustomize,
+  parseObjects,
+} from '../__testUtils__/kustomize';
 
 /**
  * The Flux entry points and the platform layer of the committed GitOps tree, built with the real
  * `kubectl kustomize` exactly as kustomize-controller would build each path.
  */
 
-const run = promisify(execFile);
-const REPO_ROOT = resolve(__dirname, '../../../..');
 const CLUSTERS = ['staging', 'production'];
 const FLUX_KUSTOMIZATION = 'kustomize.toolkit.fluxcd.io/v1';
 
-interface K8sObject {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-  };
-  spec?: any;
-}
-
-function parseObjects(text: string): K8sObject[] {
-  return parseAllDocuments(text)
-    .map(doc => doc.toJS() as K8sObject | null)
-    .filter((object): object is K8sObject => object !== null);
-}
-
-async function kustomize(dir: string): Promise<K8sObject[]> {
-  const { stdout } = await run('kubectl', ['kustomize', dir], {
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return parseObjects(stdout);
-}
-
-const ofKind = (objects: K8sObject[], kind: string) =>
+const ofKind = (objects: BuiltObject[], kind: string) =>
   objects.filter(object => object.kind === kind);
 
 /** Every path Flux reconciles on a cluster, found by following Kustomizations from the root. */
@@ -51,7 +29,7 @@ async function fluxGraph(cluster: string) {
     ),
   );
   const root = ofKind(sync, 'Kustomization')[0];
-  const builds = new Map<string, K8sObject[]>();
+  const builds = new Map<string, BuiltObject[]>();
   const pending: string[] = [root.spec.path];
   while (pending.length > 0) {
     const path = pending.shift()!;
@@ -68,7 +46,7 @@ async function fluxGraph(cluster: string) {
 
 describe.each(CLUSTERS)('the %s cluster', cluster => {
   let graph: Awaited<ReturnType<typeof fluxGraph>>;
-  let clusterObjects: K8sObject[];
+  let clusterObjects: BuiltObject[];
 
   beforeAll(async () => {
     graph = await fluxGraph(cluster);

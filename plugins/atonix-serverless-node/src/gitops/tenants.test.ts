@@ -1,48 +1,24 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { parse, parseAllDocuments, stringify } from 'yaml';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
 import { renderTenantKustomization } from '../render/tenant';
+import {
+  BuiltObject,
+  REPO_ROOT,
+  kustomize,
+  kustomizeText,
+  parseObjects,
+} from '../__testUtils__/kustomize';
 
 /**
  * Each team folder in gitops/tenants, built with the real `kubectl kustomize`: the namespace and
  * everything that keeps a team inside it.
  */
 
-const run = promisify(execFile);
-const REPO_ROOT = resolve(__dirname, '../../../..');
 const TENANTS = join(REPO_ROOT, 'gitops/tenants');
 
-interface K8sObject {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-  };
-  spec?: any;
-  rules?: { apiGroups: string[]; resources: string[]; verbs: string[] }[];
-  roleRef?: { kind: string; name: string };
-  subjects?: { kind: string; name: string; namespace?: string }[];
-}
-
-function parseObjects(text: string): K8sObject[] {
-  return parseAllDocuments(text)
-    .map(doc => doc.toJS() as K8sObject | null)
-    .filter((object): object is K8sObject => object !== null);
-}
-
-async function kustomize(dir: string): Promise<K8sObject[]> {
-  const { stdout } = await run('kubectl', ['kustomize', dir], {
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return parseObjects(stdout);
-}
-
-function only(objects: K8sObject[], kind: string, name?: string) {
+function only(objects: BuiltObject[], kind: string, name?: string) {
   const found = objects.filter(
     o => o.kind === kind && (name === undefined || o.metadata.name === name),
   );
@@ -90,10 +66,10 @@ describe('gitops/tenants', () => {
       // Flux applies spec.patches after building the path; kustomize applies them the same way.
       const dir = await mkdtemp(join(tmpdir(), 'atonix-tenants-'));
       try {
-        const built = await run('kubectl', ['kustomize', TENANTS], {
-          maxBuffer: 64 * 1024 * 1024,
-        });
-        await writeFile(join(dir, 'tenants.yaml'), built.stdout);
+        await writeFile(
+          join(dir, 'tenants.yaml'),
+          await kustomizeText(TENANTS),
+        );
         await writeFile(
           join(dir, 'kustomization.yaml'),
           stringify({
@@ -126,7 +102,7 @@ describe('gitops/tenants', () => {
 });
 
 describe.each(['payments', 'analytics'])('the %s tenant', team => {
-  let objects: K8sObject[];
+  let objects: BuiltObject[];
 
   beforeAll(async () => {
     objects = await kustomize(join(TENANTS, team));
@@ -147,7 +123,10 @@ describe.each(['payments', 'analytics'])('the %s tenant', team => {
   });
 
   it('is what the team-onboarding renderer writes for a new team', async () => {
-    const committed = await readFile(join(TENANTS, team, 'kustomization.yaml'), 'utf8');
+    const committed = await readFile(
+      join(TENANTS, team, 'kustomization.yaml'),
+      'utf8',
+    );
     expect(parse(committed)).toEqual(parse(renderTenantKustomization(team)));
   });
 
