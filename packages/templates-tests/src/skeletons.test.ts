@@ -21,12 +21,16 @@ import {
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
-import { FunctionSkeletonValues, renderSkeleton } from './renderSkeleton';
+import {
+  FunctionSkeletonValues,
+  renderSkeleton,
+  TEMPLATES_DIR,
+  templateLayers,
+} from './renderSkeleton';
 import { runFunctionRepoTests } from './functionRepoTests';
 
 interface SkeletonCase {
   template: string;
-  skeletonPath: string;
   values: FunctionSkeletonValues;
 }
 
@@ -51,27 +55,22 @@ const baseValues = (
 const cases: SkeletonCase[] = [
   {
     template: 'knative-http-function',
-    skeletonPath: './skeleton/node',
     values: baseValues({ language: 'node' }),
   },
   {
     template: 'knative-http-function',
-    skeletonPath: './skeleton/typescript',
     values: baseValues({ language: 'typescript', critical: true, port: 9090 }),
   },
   {
     template: 'knative-http-function',
-    skeletonPath: './skeleton/python',
     values: baseValues({ language: 'python' }),
   },
   {
     template: 'knative-http-function',
-    skeletonPath: './skeleton/go',
     values: baseValues({ language: 'go' }),
   },
   {
     template: 'cloudevents-function',
-    skeletonPath: './skeleton',
     values: baseValues({
       name: 'order-events',
       imageRepository: 'ghcr.io/atonixcorp/order-events',
@@ -82,7 +81,6 @@ const cases: SkeletonCase[] = [
   },
   {
     template: 'openfaas-function',
-    skeletonPath: './skeleton',
     values: baseValues({ runtime: 'openfaas', critical: true }),
   },
 ];
@@ -106,266 +104,259 @@ function runStep(script: string, cwd: string, env: Record<string, string>) {
   });
 }
 
-describe.each(cases)(
-  '$template $skeletonPath',
-  ({ template, skeletonPath, values }) => {
-    let repoDir: string;
-    let workDir: string;
+describe.each(cases)('$template $values.language', ({ template, values }) => {
+  let repoDir: string;
+  let workDir: string;
 
+  beforeAll(async () => {
+    workDir = await mkdtemp(join(tmpdir(), 'atonix-skeleton-'));
+    repoDir = join(workDir, 'repo');
+    await renderSkeleton({
+      template,
+      values,
+      targetDir: repoDir,
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await rm(workDir, { recursive: true, force: true });
+  });
+
+  const read = (file: string) => readFile(join(repoDir, file), 'utf8');
+
+  it('renders every value and leaves no template syntax behind', async () => {
+    const files = await listFiles(repoDir);
+    for (const required of [
+      'README.md',
+      'catalog-info.yaml',
+      'Dockerfile',
+      '.dockerignore',
+      '.github/workflows/ci.yaml',
+    ]) {
+      expect(files).toContain(required);
+    }
+    for (const file of files) {
+      const text = await read(file);
+      expect({
+        file,
+        leftover: text.match(/\$\{\{\s*values|\{%|%\}/g),
+      }).toEqual({
+        file,
+        leftover: null,
+      });
+    }
+    expect(await read('README.md')).toContain(`# ${values.name}`);
+  });
+
+  it('registers a function Component owned by the team, with the Atonix annotations', async () => {
+    const entity = parse(await read('catalog-info.yaml'));
+    await expect(componentEntityV1alpha1Validator.check(entity)).resolves.toBe(
+      true,
+    );
+    expect(entity.metadata.name).toBe(values.name);
+    expect(entity.metadata.description).toBe(values.description);
+    expect(entity.spec).toMatchObject({
+      type: 'function',
+      owner: `group:${values.team}`,
+    });
+    expect(entity.metadata.annotations).toMatchObject({
+      [ANNOTATION_KUBERNETES_ID]: values.name,
+      [ANNOTATION_KUBERNETES_NAMESPACE]: values.team,
+      [ANNOTATION_RUNTIME]: values.runtime,
+      [ANNOTATION_TEAM]: values.team,
+      [ANNOTATION_GITOPS_PATH]: values.gitopsPath,
+      [ANNOTATION_CRITICAL]: String(values.critical),
+      'backstage.io/source-location': `url:${values.repoUrl}/tree/main/`,
+    });
+    expect(entity.metadata.links).toContainEqual(
+      expect.objectContaining({
+        url: `${values.gitopsRepoUrl}/tree/main/${values.gitopsPath}`,
+      }),
+    );
+  });
+
+  it('builds a multi-stage image from pinned bases that runs as a non-root user', async () => {
+    const lines = (await read('Dockerfile'))
+      .split('\n')
+      .map(line => line.trim())
+      .filter(line => line && !line.startsWith('#'));
+    const froms = lines.filter(line => /^FROM\s/i.test(line));
+    expect(froms.length).toBeGreaterThanOrEqual(2);
+    const stages = froms.flatMap(
+      line => line.match(/\sAS\s+(\S+)$/i)?.[1] ?? [],
+    );
+    for (const from of froms) {
+      const image = from.split(/\s+/)[1];
+      if (stages.includes(image)) continue;
+      expect({ image, tag: image.split('/').pop()!.split(':')[1] }).toEqual({
+        image,
+        tag: expect.stringMatching(/^(?!latest$)[\w.-]+$/),
+      });
+    }
+    const finalStage = lines.slice(lines.lastIndexOf(froms[froms.length - 1]));
+    const users = finalStage.filter(line => /^USER\s/i.test(line));
+    expect(users).toHaveLength(1);
+    expect(users[0]).not.toMatch(/^USER\s+(root|0)(:|$)/i);
+    expect(finalStage).toContain(`EXPOSE ${values.port}`);
+  });
+
+  describe('the CI workflow', () => {
+    let workflow: any;
     beforeAll(async () => {
-      workDir = await mkdtemp(join(tmpdir(), 'atonix-skeleton-'));
-      repoDir = join(workDir, 'repo');
-      await renderSkeleton({
-        template,
-        skeletonPath,
-        values,
-        targetDir: repoDir,
-      });
-    }, 60_000);
-
-    afterAll(async () => {
-      await rm(workDir, { recursive: true, force: true });
+      workflow = parse(await read('.github/workflows/ci.yaml'));
     });
 
-    const read = (file: string) => readFile(join(repoDir, file), 'utf8');
-
-    it('renders every value and leaves no template syntax behind', async () => {
-      const files = await listFiles(repoDir);
-      for (const required of [
-        'README.md',
-        'catalog-info.yaml',
-        'Dockerfile',
-        '.dockerignore',
-        '.github/workflows/ci.yaml',
-      ]) {
-        expect(files).toContain(required);
-      }
-      for (const file of files) {
-        const text = await read(file);
-        expect({
-          file,
-          leftover: text.match(/\$\{\{\s*values|\{%|%\}/g),
-        }).toEqual({
-          file,
-          leftover: null,
-        });
-      }
-      expect(await read('README.md')).toContain(`# ${values.name}`);
+    it('tests, then builds and pushes the image tagged by commit to GHCR', () => {
+      expect(workflow.on.push.branches).toEqual(['main']);
+      expect(workflow.env.IMAGE_REPOSITORY).toBe(values.imageRepository);
+      expect(workflow.jobs.image.needs).toBe('test');
+      expect(workflow.jobs.image.permissions).toEqual({
+        contents: 'read',
+        packages: 'write',
+      });
+      const steps: any[] = workflow.jobs.image.steps;
+      const login = steps.find(step =>
+        step.uses?.startsWith('docker/login-action@'),
+      );
+      expect(login.with).toMatchObject({
+        registry: 'ghcr.io',
+        password: '${{ secrets.GITHUB_TOKEN }}',
+      });
+      const build = steps.find(step =>
+        step.uses?.startsWith('docker/build-push-action@'),
+      );
+      expect(build.with.tags).toBe(
+        '${{ env.IMAGE_REPOSITORY }}:${{ github.sha }}',
+      );
+      expect(build.with.push).toBe("${{ github.event_name == 'push' }}");
     });
 
-    it('registers a function Component owned by the team, with the Atonix annotations', async () => {
-      const entity = parse(await read('catalog-info.yaml'));
-      await expect(
-        componentEntityV1alpha1Validator.check(entity),
-      ).resolves.toBe(true);
-      expect(entity.metadata.name).toBe(values.name);
-      expect(entity.metadata.description).toBe(values.description);
-      expect(entity.spec).toMatchObject({
-        type: 'function',
-        owner: `group:${values.team}`,
+    it('pins every action to a release', () => {
+      const uses = Object.values<any>(workflow.jobs).flatMap(job =>
+        job.steps.flatMap((step: any) => step.uses ?? []),
+      );
+      expect(uses.length).toBeGreaterThan(0);
+      for (const action of uses) {
+        expect(action).toMatch(/^[\w-]+\/[\w-]+@v\d+\.\d+\.\d+$/);
+      }
+    });
+
+    it('proposes the image bump to the GitOps repository as a pull request', () => {
+      const job = workflow.jobs.gitops;
+      expect(job.needs).toBe('image');
+      expect(job.if).toBe("github.event_name == 'push'");
+      expect(job.concurrency).toEqual({
+        group: 'gitops-image-bump',
+        'cancel-in-progress': false,
       });
-      expect(entity.metadata.annotations).toMatchObject({
-        [ANNOTATION_KUBERNETES_ID]: values.name,
-        [ANNOTATION_KUBERNETES_NAMESPACE]: values.team,
-        [ANNOTATION_RUNTIME]: values.runtime,
-        [ANNOTATION_TEAM]: values.team,
-        [ANNOTATION_GITOPS_PATH]: values.gitopsPath,
-        [ANNOTATION_CRITICAL]: String(values.critical),
-        'backstage.io/source-location': `url:${values.repoUrl}/tree/main/`,
+      expect(workflow.env).toMatchObject({
+        GITOPS_REPO_URL: values.gitopsRepoUrl,
+        GITOPS_PATH: values.gitopsPath,
       });
-      expect(entity.metadata.links).toContainEqual(
-        expect.objectContaining({
-          url: `${values.gitopsRepoUrl}/tree/main/${values.gitopsPath}`,
-        }),
+      const pr = job.steps.find((step: any) =>
+        step.uses?.startsWith('peter-evans/create-pull-request@'),
+      );
+      expect(pr.with).toMatchObject({
+        path: 'gitops',
+        token: '${{ secrets.GITOPS_TOKEN }}',
+        branch: 'image-bump/${{ env.FUNCTION_NAME }}',
+      });
+      expect(workflow.env.FUNCTION_NAME).toBe(values.name);
+    });
+
+    it('finds the GitOps repository from its web address', async () => {
+      const step = workflow.jobs.gitops.steps.find(
+        (s: any) => s.name === 'Find the GitOps repository',
+      );
+      const output = join(workDir, 'github-output');
+      const result = runStep(step.run, workDir, {
+        ...workflow.env,
+        GITHUB_OUTPUT: output,
+      });
+      expect(result.stderr).toBe('');
+      expect(await readFile(output, 'utf8')).toBe(
+        'repository=atonixcorp/atonix-serverless\n',
       );
     });
 
-    it('builds a multi-stage image from pinned bases that runs as a non-root user', async () => {
-      const lines = (await read('Dockerfile'))
-        .split('\n')
-        .map(line => line.trim())
-        .filter(line => line && !line.startsWith('#'));
-      const froms = lines.filter(line => /^FROM\s/i.test(line));
-      expect(froms.length).toBeGreaterThanOrEqual(2);
-      const stages = froms.flatMap(
-        line => line.match(/\sAS\s+(\S+)$/i)?.[1] ?? [],
+    it('points every image line of the function at the new image, and nothing else', async () => {
+      const step = workflow.jobs.gitops.steps.find(
+        (s: any) => s.name === 'Point the function at the new image',
       );
-      for (const from of froms) {
-        const image = from.split(/\s+/)[1];
-        if (stages.includes(image)) continue;
-        expect({ image, tag: image.split('/').pop()!.split(':')[1] }).toEqual({
-          image,
-          tag: expect.stringMatching(/^(?!latest$)[\w.-]+$/),
-        });
-      }
-      const finalStage = lines.slice(
-        lines.lastIndexOf(froms[froms.length - 1]),
+      const gitops = join(workDir, 'gitops');
+      const folder = join(gitops, values.gitopsPath);
+      await mkdir(folder, { recursive: true });
+      await writeFile(
+        join(folder, 'function.yaml'),
+        `name: ${values.name}\nimage: ${values.imageRepository}:0.1.0\n`,
       );
-      const users = finalStage.filter(line => /^USER\s/i.test(line));
-      expect(users).toHaveLength(1);
-      expect(users[0]).not.toMatch(/^USER\s+(root|0)(:|$)/i);
-      expect(finalStage).toContain(`EXPOSE ${values.port}`);
+      await writeFile(
+        join(folder, 'service.yaml'),
+        [
+          'containers:',
+          `  - image: "${values.imageRepository}@sha256:${'a'.repeat(64)}"`,
+          `  - image: ${values.imageRepository}-sidecar:1.0.0`,
+          '',
+        ].join('\n'),
+      );
+      spawnSync('git', ['init', '-q'], { cwd: gitops });
+      const sha = '0123456789abcdef0123456789abcdef01234567';
+      const result = runStep(step.run, gitops, {
+        ...workflow.env,
+        GITHUB_SHA: sha,
+      });
+      expect(result.status).toBe(0);
+      expect(await readFile(join(folder, 'function.yaml'), 'utf8')).toBe(
+        `name: ${values.name}\nimage: ${values.imageRepository}:${sha}\n`,
+      );
+      expect(await readFile(join(folder, 'service.yaml'), 'utf8')).toBe(
+        [
+          'containers:',
+          `  - image: "${values.imageRepository}:${sha}"`,
+          `  - image: ${values.imageRepository}-sidecar:1.0.0`,
+          '',
+        ].join('\n'),
+      );
     });
 
-    describe('the CI workflow', () => {
-      let workflow: any;
-      beforeAll(async () => {
-        workflow = parse(await read('.github/workflows/ci.yaml'));
+    it('fails with what to do when the GitOps folder does not mention the image', async () => {
+      const step = workflow.jobs.gitops.steps.find(
+        (s: any) => s.name === 'Point the function at the new image',
+      );
+      const empty = join(workDir, 'empty-gitops');
+      await mkdir(join(empty, values.gitopsPath), { recursive: true });
+      const result = runStep(step.run, empty, {
+        ...workflow.env,
+        GITHUB_SHA: 'abc',
       });
-
-      it('tests, then builds and pushes the image tagged by commit to GHCR', () => {
-        expect(workflow.on.push.branches).toEqual(['main']);
-        expect(workflow.env.IMAGE_REPOSITORY).toBe(values.imageRepository);
-        expect(workflow.jobs.image.needs).toBe('test');
-        expect(workflow.jobs.image.permissions).toEqual({
-          contents: 'read',
-          packages: 'write',
-        });
-        const steps: any[] = workflow.jobs.image.steps;
-        const login = steps.find(step =>
-          step.uses?.startsWith('docker/login-action@'),
-        );
-        expect(login.with).toMatchObject({
-          registry: 'ghcr.io',
-          password: '${{ secrets.GITHUB_TOKEN }}',
-        });
-        const build = steps.find(step =>
-          step.uses?.startsWith('docker/build-push-action@'),
-        );
-        expect(build.with.tags).toBe(
-          '${{ env.IMAGE_REPOSITORY }}:${{ github.sha }}',
-        );
-        expect(build.with.push).toBe("${{ github.event_name == 'push' }}");
-      });
-
-      it('pins every action to a release', () => {
-        const uses = Object.values<any>(workflow.jobs).flatMap(job =>
-          job.steps.flatMap((step: any) => step.uses ?? []),
-        );
-        expect(uses.length).toBeGreaterThan(0);
-        for (const action of uses) {
-          expect(action).toMatch(/^[\w-]+\/[\w-]+@v\d+\.\d+\.\d+$/);
-        }
-      });
-
-      it('proposes the image bump to the GitOps repository as a pull request', () => {
-        const job = workflow.jobs.gitops;
-        expect(job.needs).toBe('image');
-        expect(job.if).toBe("github.event_name == 'push'");
-        expect(job.concurrency).toEqual({
-          group: 'gitops-image-bump',
-          'cancel-in-progress': false,
-        });
-        expect(workflow.env).toMatchObject({
-          GITOPS_REPO_URL: values.gitopsRepoUrl,
-          GITOPS_PATH: values.gitopsPath,
-        });
-        const pr = job.steps.find((step: any) =>
-          step.uses?.startsWith('peter-evans/create-pull-request@'),
-        );
-        expect(pr.with).toMatchObject({
-          path: 'gitops',
-          token: '${{ secrets.GITOPS_TOKEN }}',
-          branch: 'image-bump/${{ env.FUNCTION_NAME }}',
-        });
-        expect(workflow.env.FUNCTION_NAME).toBe(values.name);
-      });
-
-      it('finds the GitOps repository from its web address', async () => {
-        const step = workflow.jobs.gitops.steps.find(
-          (s: any) => s.name === 'Find the GitOps repository',
-        );
-        const output = join(workDir, 'github-output');
-        const result = runStep(step.run, workDir, {
-          ...workflow.env,
-          GITHUB_OUTPUT: output,
-        });
-        expect(result.stderr).toBe('');
-        expect(await readFile(output, 'utf8')).toBe(
-          'repository=atonixcorp/atonix-serverless\n',
-        );
-      });
-
-      it('points every image line of the function at the new image, and nothing else', async () => {
-        const step = workflow.jobs.gitops.steps.find(
-          (s: any) => s.name === 'Point the function at the new image',
-        );
-        const gitops = join(workDir, 'gitops');
-        const folder = join(gitops, values.gitopsPath);
-        await mkdir(folder, { recursive: true });
-        await writeFile(
-          join(folder, 'function.yaml'),
-          `name: ${values.name}\nimage: ${values.imageRepository}:0.1.0\n`,
-        );
-        await writeFile(
-          join(folder, 'service.yaml'),
-          [
-            'containers:',
-            `  - image: "${values.imageRepository}@sha256:${'a'.repeat(64)}"`,
-            `  - image: ${values.imageRepository}-sidecar:1.0.0`,
-            '',
-          ].join('\n'),
-        );
-        spawnSync('git', ['init', '-q'], { cwd: gitops });
-        const sha = '0123456789abcdef0123456789abcdef01234567';
-        const result = runStep(step.run, gitops, {
-          ...workflow.env,
-          GITHUB_SHA: sha,
-        });
-        expect(result.status).toBe(0);
-        expect(await readFile(join(folder, 'function.yaml'), 'utf8')).toBe(
-          `name: ${values.name}\nimage: ${values.imageRepository}:${sha}\n`,
-        );
-        expect(await readFile(join(folder, 'service.yaml'), 'utf8')).toBe(
-          [
-            'containers:',
-            `  - image: "${values.imageRepository}:${sha}"`,
-            `  - image: ${values.imageRepository}-sidecar:1.0.0`,
-            '',
-          ].join('\n'),
-        );
-      });
-
-      it('fails with what to do when the GitOps folder does not mention the image', async () => {
-        const step = workflow.jobs.gitops.steps.find(
-          (s: any) => s.name === 'Point the function at the new image',
-        );
-        const empty = join(workDir, 'empty-gitops');
-        await mkdir(join(empty, values.gitopsPath), { recursive: true });
-        const result = runStep(step.run, empty, {
-          ...workflow.env,
-          GITHUB_SHA: 'abc',
-        });
-        expect(result.status).toBe(1);
-        expect(result.stdout).toContain(
-          `No YAML file under ${values.gitopsPath} in ${values.gitopsRepoUrl} mentions ${values.imageRepository}`,
-        );
-      });
+      expect(result.status).toBe(1);
+      expect(result.stdout).toContain(
+        `No YAML file under ${values.gitopsPath} in ${values.gitopsRepoUrl} mentions ${values.imageRepository}`,
+      );
     });
+  });
 
-    it("passes its own tests with the language's runner", async () => {
-      const result = await runFunctionRepoTests(repoDir, values.language);
-      if (result.status === 'skipped') {
-        // eslint-disable-next-line no-console
-        console.warn(`Skipped: ${result.reason}`);
-      }
-      // A failing suite throws with its output; only a missing toolchain (go here) may skip.
-      expect(
-        result.status === 'skipped' ? result.reason : result.output,
-      ).toMatch(/# fail 0|^OK$|^ok\s|is not installed/m);
-      // Compiling TypeScript on two shared cores can take well over Jest's default 5 s.
-    }, 120_000);
-  },
-);
+  it("passes its own tests with the language's runner", async () => {
+    const result = await runFunctionRepoTests(repoDir, values.language);
+    if (result.status === 'skipped') {
+      // eslint-disable-next-line no-console
+      console.warn(`Skipped: ${result.reason}`);
+    }
+    // A failing suite throws with its output; only a missing toolchain (go here) may skip.
+    expect(result.status === 'skipped' ? result.reason : result.output).toMatch(
+      /# fail 0|^OK$|^ok\s|is not installed/m,
+    );
+    // Compiling TypeScript on two shared cores can take well over Jest's default 5 s.
+  }, 120_000);
+});
 
-describe('openfaas-function ./skeleton', () => {
+describe('openfaas-function', () => {
   it('runs the Node server behind of-watchdog in HTTP mode', async () => {
     const workDir = await mkdtemp(join(tmpdir(), 'atonix-skeleton-'));
     try {
       const values = baseValues({ runtime: 'openfaas', port: 8080 });
       await renderSkeleton({
         template: 'openfaas-function',
-        skeletonPath: './skeleton',
         values,
         targetDir: workDir,
       });
@@ -445,7 +436,6 @@ describe('the image bump of the CI workflows', () => {
       const values = baseValues({});
       const { env, step } = await bumpStep({
         template: 'knative-http-function',
-        skeletonPath: './skeleton/node',
         values,
       });
       const specOf = (image: string) => {
@@ -489,13 +479,36 @@ describe('the image bump of the CI workflows', () => {
   );
 });
 
+describe('the layers of a template', () => {
+  // fetch:template skips a file that an earlier layer wrote unless the step says replace, so
+  // an overlap without it would silently keep the earlier file.
+  it.each(cases)(
+    '$template $values.language: only a replace step overwrites files of earlier layers',
+    async ({ template, values }) => {
+      const written = new Set<string>();
+      const skipped: string[] = [];
+      for (const layer of await templateLayers(template, values.language)) {
+        const files = await listFiles(join(TEMPLATES_DIR, layer.url));
+        if (!layer.replace) {
+          skipped.push(
+            ...files
+              .filter(file => written.has(file))
+              .map(file => `${layer.url}/${file}`),
+          );
+        }
+        files.forEach(file => written.add(file));
+      }
+      expect(skipped).toEqual([]);
+    },
+  );
+});
+
 describe('runFunctionRepoTests', () => {
   it('fails with the runner output when the rendered repository breaks its own tests', async () => {
     const workDir = await mkdtemp(join(tmpdir(), 'atonix-skeleton-'));
     try {
       await renderSkeleton({
         template: 'knative-http-function',
-        skeletonPath: './skeleton/node',
         values: baseValues({}),
         targetDir: workDir,
       });

@@ -54,7 +54,7 @@ export async function startScaffolderBackend(gitBaseUrl: string) {
               { type: 'file', target: join(REPO_ROOT, 'catalog/org.yaml') },
               {
                 type: 'file',
-                target: join(REPO_ROOT, 'templates/*/template.yaml'),
+                target: join(REPO_ROOT, 'templates/*.yaml'),
               },
             ],
           },

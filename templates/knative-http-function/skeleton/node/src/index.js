@@ -1,14 +1,23 @@
 import { createLogger } from './log.js';
 import { createFunctionServer } from './server.js';
 
+{% if values.runtime == 'openfaas' -%}
+// In the image this process sits behind the OpenFaaS watchdog, which listens on the function's
+// port and forwards to PORT (see the Dockerfile); run alone (`npm start`) it serves directly.
+{% endif -%}
 const port = Number(process.env.PORT ?? ${{ values.port }});
 const logger = createLogger(process.stdout, { function: '${{ values.name }}' });
 const server = createFunctionServer({ logger });
 
 server.listen(port, () => logger.info('listening', { port }));
 
+{% if values.runtime == 'openfaas' -%}
+// Replicas are stopped when OpenFaaS scales the function down: finish the requests in flight,
+// then exit.
+{% else -%}
 // Knative scales to zero by stopping pods: finish the requests in flight, then exit. The
 // queue-proxy has already stopped sending new ones when SIGTERM arrives.
+{% endif -%}
 process.once('SIGTERM', () => {
   logger.info('shutting down');
   server.close(() => process.exit(0));
