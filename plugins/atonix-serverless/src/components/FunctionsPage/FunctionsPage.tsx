@@ -18,6 +18,7 @@ import {
   TableRow,
   TableSortLabel,
   Paper,
+  Typography,
   makeStyles,
 } from '@material-ui/core';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
@@ -59,15 +60,14 @@ const COLUMNS: Array<{
 }> = [
   { label: 'Function', sort: 'name' },
   { label: 'Team', sort: 'team' },
-  { label: 'Cluster', sort: 'cluster' },
-  { label: 'Namespace', sort: 'namespace' },
-  { label: 'Runtime' },
+  // Runtime sits under the name and cluster shares a column with namespace, so every metric
+  // column stays in view on a laptop screen.
+  { label: 'Cluster / namespace', sort: 'cluster' },
   { label: 'Health', sort: 'ready' },
   { label: 'Replicas' },
   { label: 'Requests', sort: 'requestRate', firstOrder: 'desc' },
   { label: 'Errors', sort: 'errorRate', firstOrder: 'desc' },
   { label: 'p95', sort: 'p95', firstOrder: 'desc' },
-  { label: 'Observed', sort: 'observedAt' },
 ];
 
 /**
@@ -235,11 +235,14 @@ function FunctionRow(props: { fn: FunctionListItem }) {
         ) : (
           fn.name
         )}
+        <Typography variant="caption" display="block" color="textSecondary">
+          {fn.runtime === 'knative' ? 'Knative' : 'OpenFaaS'}
+        </Typography>
       </TableCell>
       <TableCell>{fn.team}</TableCell>
-      <TableCell>{fn.cluster}</TableCell>
-      <TableCell>{fn.namespace}</TableCell>
-      <TableCell>{fn.runtime === 'knative' ? 'Knative' : 'OpenFaaS'}</TableCell>
+      <TableCell>
+        {fn.cluster} / {fn.namespace}
+      </TableCell>
       <TableCell>
         <HealthStatus fn={fn} showReason />{' '}
         {fn.scaledToZero && <ScaledToZeroBadge />}{' '}
@@ -265,7 +268,6 @@ function FunctionRow(props: { fn: FunctionListItem }) {
           <TableCell>{formatMs(metrics.p95LatencyMs)}</TableCell>
         </>
       )}
-      <TableCell>{formatAge(secondsSince(fn.observedAt))} ago</TableCell>
     </TableRow>
   );
 }
