@@ -50,7 +50,11 @@ ensure_yarn() {
   fi
   export PATH="$TOOLS/bin:$PATH"
   export COREPACK_ENABLE_DOWNLOAD_PROMPT=0
-  export COREPACK_NPM_REGISTRY="${COREPACK_NPM_REGISTRY:-$(npm config get registry 2>/dev/null || echo https://registry.npmjs.org)}"
+  # Only the registry npm is configured with: no address of our own choosing.
+  if [[ -z "${COREPACK_NPM_REGISTRY:-}" ]] && command -v npm >/dev/null; then
+    COREPACK_NPM_REGISTRY="$(npm config get registry)"
+    export COREPACK_NPM_REGISTRY
+  fi
 }
 
 install_stamp() {
@@ -111,6 +115,56 @@ describe_port_user() {
     echo "by pid $pid: $(ps -o args= -p "$pid" | cut -c1-80)"
   else
     echo "by another process"
+  fi
+}
+
+# Go programs the tests build from the module proxy, each from a module of ours under tools/, into
+# .tools/<name>/ keyed by that module's sources, so a second run skips the build:
+# - kube-apiserver: the upstream API server with an embedded etcd, which the tests and the demo run
+#   against (cold: about 5 minutes on 2 cores);
+# - kustomize: the kustomize CLI at the version Flux's kustomize-controller builds with, which the
+#   GitOps validator runs (cold: about a minute).
+build_go_tool() {
+  local name="$1" package="$2" ldflags="${3:-}" module="$ROOT/tools/$1" stamp
+  ensure_go "$module/go.mod"
+  stamp="$(find "$module" -maxdepth 1 -type f \( -name 'go.*' -o -name '*.go' \) | sort | xargs cat | sha256sum | cut -d' ' -f1)"
+  if [[ -x "$TOOLS/$name/$name" && "$(cat "$TOOLS/$name/stamp" 2>/dev/null)" == "$stamp" ]]; then
+    return 0
+  fi
+  log "building $name from tools/$name with Go (first time only)"
+  local tmp
+  tmp="$(mktemp -d "$TOOLS.tmp.XXXXXX")"
+  (cd "$module" && go build -trimpath -ldflags "-s -w $ldflags" -o "$tmp/$name" "$package") ||
+    { rm -rf "$tmp"; die "building tools/$name failed; see the Go output above"; }
+  printf '%s' "$stamp" >"$tmp/stamp"
+  rm -rf "${TOOLS:?}/$name"
+  mkdir -p "$TOOLS"
+  mv "$tmp" "$TOOLS/$name"
+}
+
+ensure_go_tools() {
+  local version minor
+  version="$(awk '$1 == "k8s.io/kubernetes" { print $2 }' "$ROOT/tools/kube-apiserver/go.mod")"
+  minor="${version#v1.}"
+  minor="${minor%%.*}"
+  # Without these the server reports v0.0.0-master, whose version clients such as kubectl refuse.
+  build_go_tool kube-apiserver . "-X k8s.io/component-base/version.gitVersion=$version \
+    -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor \
+    -X k8s.io/component-base/version.gitTreeState=clean"
+  build_go_tool kustomize sigs.k8s.io/kustomize/kustomize/v5
+  export PATH="$TOOLS/kustomize:$PATH"
+}
+
+# Go as the module's go.mod asks; these machines have it at /usr/local/go.
+ensure_go() {
+  local gomod="$1" want have
+  [[ -x /usr/local/go/bin/go ]] && export PATH="$PATH:/usr/local/go/bin"
+  command -v go >/dev/null || die "Go is not installed; the tests build a Kubernetes API server from Go modules. Install Go $(awk '$1 == "go" { print $2 }' "$gomod") or newer (https://go.dev/dl) and run this again."
+  want="$(awk '$1 == "go" { print $2 }' "$gomod")"
+  have="$(go env GOVERSION)"
+  have="${have#go}"
+  if [[ "$(printf '%s\n%s\n' "$want" "$have" | sort -V | head -1)" != "$want" ]]; then
+    die "Go $have is older than the $want that $gomod needs; install a newer Go and run this again"
   fi
 }
 
