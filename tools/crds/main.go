@@ -5,6 +5,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -215,14 +216,23 @@ func runIn(dir, name string, args ...string) error {
 	return nil
 }
 
+// moduleDir downloads module at the version go.mod requires (go list alone reports no folder for a
+// module that is not in the cache yet) and returns its folder.
 func moduleDir(module string) (string, error) {
-	cmd := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", module)
+	cmd := exec.Command("go", "mod", "download", "-json", module)
 	cmd.Stderr = os.Stderr
-	dir, err := cmd.Output()
+	out, err := cmd.Output()
 	if err != nil {
-		return "", fmt.Errorf("locating %s in the module cache (run from tools/crds): %w", module, err)
+		return "", fmt.Errorf("downloading %s (run from tools/crds): %w", module, err)
 	}
-	return strings.TrimSpace(string(dir)), nil
+	var info struct{ Dir, Error string }
+	if err := json.Unmarshal(out, &info); err != nil {
+		return "", fmt.Errorf("go mod download -json %s: %w", module, err)
+	}
+	if info.Error != "" || info.Dir == "" {
+		return "", fmt.Errorf("downloading %s: %s", module, info.Error)
+	}
+	return info.Dir, nil
 }
 
 // publish writes every generated CRD to out as <group>_<plural>.yaml, re-encoded through the API
