@@ -95,7 +95,7 @@ func asGenerator(g genall.Generator) *genall.Generator { return &g }
 func generate(gens genall.Generators, into string, packages []string) error {
 	rt, err := gens.ForRoots(packages...)
 	if err != nil {
-		return fmt.Errorf("loading %s: %w", strings.Join(packages, " "), err)
+		return fmt.Errorf("loading %s (run from tools/crds, whose go.mod pins them): %w", strings.Join(packages, " "), err)
 	}
 	rt.OutputRules.Default = genall.OutputToDirectory(into)
 	if rt.Run() {
