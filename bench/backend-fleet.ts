@@ -71,11 +71,14 @@ function ask<T>(
   });
 }
 
+// SIGTERM, so the API server's child process stops its kube-apiserver too; SIGKILL if it hangs.
 async function stop(proc: ChildProcess) {
   proc.removeAllListeners('exit');
   const exited = new Promise(resolve => proc.once('exit', resolve));
-  proc.kill('SIGKILL');
+  proc.kill('SIGTERM');
+  const killed = setTimeout(() => proc.kill('SIGKILL'), 15_000);
   await exited;
+  clearTimeout(killed);
 }
 
 function call(

@@ -163,9 +163,7 @@ async function main() {
         if (!build.ok) throw new Error(build.error);
       }
     });
-    const [violations, validateMs] = await time(() =>
-      validateGitopsTree(root),
-    );
+    const [violations, validateMs] = await time(() => validateGitopsTree(root));
     if (violations.length > 0) {
       throw new Error(`generated tree is not clean: ${violations[0].message}`);
     }
@@ -176,7 +174,9 @@ async function main() {
       0,
     );
     console.log(
-      `functions: ${TEAMS * FUNCTIONS_PER_TEAM}, Flux paths: ${paths.length}, objects: ${objects}`,
+      `functions: ${TEAMS * FUNCTIONS_PER_TEAM}, Flux paths: ${
+        paths.length
+      }, objects: ${objects}`,
     );
     console.log(`kubectl kustomize (all paths): ${kustomizeMs.toFixed(0)} ms`);
     console.log(`validateGitopsTree:            ${validateMs.toFixed(0)} ms`);

@@ -123,11 +123,12 @@ describe_port_user() {
 # - kube-apiserver: the upstream API server with an embedded etcd, which the tests and the demo run
 #   against (cold: about 5 minutes on 2 cores);
 # - kustomize: the kustomize CLI at the version Flux's kustomize-controller builds with, which the
-#   GitOps validator runs (cold: about a minute).
+#   GitOps validator runs (cold: about a minute);
+# and the CRDs (generate_crds below).
 build_go_tool() {
   local name="$1" package="$2" ldflags="${3:-}" module="$ROOT/tools/$1" stamp
   ensure_go "$module/go.mod"
-  stamp="$(find "$module" -maxdepth 1 -type f \( -name 'go.*' -o -name '*.go' \) | sort | xargs cat | sha256sum | cut -d' ' -f1)"
+  stamp="$(go_module_stamp "$module")"
   if [[ -x "$TOOLS/$name/$name" && "$(cat "$TOOLS/$name/stamp" 2>/dev/null)" == "$stamp" ]]; then
     return 0
   fi
@@ -142,6 +143,31 @@ build_go_tool() {
   mv "$tmp" "$TOOLS/$name"
 }
 
+# What decides whether a tool built or generated from tools/<name> is current: its Go sources.
+go_module_stamp() {
+  find "$1" -maxdepth 1 -type f \( -name 'go.*' -o -name '*.go' \) | sort | xargs cat | sha256sum | cut -d' ' -f1
+}
+
+# The CustomResourceDefinitions of Knative, Flux, the Prometheus Operator (and the others
+# tools/crds/README.md lists), generated from their Go API types into .tools/crds, where the tests'
+# API servers install them from. Cold: about 5 minutes (mostly module downloads); warm: skipped.
+generate_crds() {
+  local module="$ROOT/tools/crds" stamp tmp
+  ensure_go "$module/go.mod"
+  stamp="$(go_module_stamp "$module")"
+  if [[ "$(cat "$TOOLS/crds/stamp" 2>/dev/null)" == "$stamp" ]]; then
+    return 0
+  fi
+  log "generating the platform's CRDs from the upstream Go API types (tools/crds; first time only)"
+  tmp="$(mktemp -d "$TOOLS.tmp.XXXXXX")"
+  (cd "$module" && go run . -out "$tmp") ||
+    { rm -rf "$tmp"; die "generating the CRDs (tools/crds) failed; see the Go output above"; }
+  printf '%s' "$stamp" >"$tmp/stamp"
+  rm -rf "${TOOLS:?}/crds"
+  mkdir -p "$TOOLS"
+  mv "$tmp" "$TOOLS/crds"
+}
+
 ensure_go_tools() {
   local version minor
   version="$(awk '$1 == "k8s.io/kubernetes" { print $2 }' "$ROOT/tools/kube-apiserver/go.mod")"
@@ -153,6 +179,7 @@ ensure_go_tools() {
     -X k8s.io/component-base/version.gitTreeState=clean"
   build_go_tool kustomize sigs.k8s.io/kustomize/kustomize/v5
   export PATH="$TOOLS/kustomize:$PATH"
+  generate_crds
 }
 
 # Go as the module's go.mod asks; these machines have it at /usr/local/go.

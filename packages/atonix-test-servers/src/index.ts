@@ -1,16 +1,16 @@
 /**
- * Wire-protocol test servers for Atonix Serverless: a Kubernetes API server and a Loki API server
- * written for tests, a launcher for a real Prometheus, and real-shaped Knative, OpenFaaS and Flux
- * objects to seed them with. Used by the backend's tests and benchmarks, the frontend's demo mode
- * and the browser tests.
+ * The servers the tests, the benchmarks and the demo run against: the real Kubernetes API server
+ * (built from Go modules, with the platform's CRDs), a Kubernetes API fault server for what a real
+ * one cannot be made to do on demand, a Loki API server, a launcher for a real Prometheus, and
+ * real-shaped Knative, OpenFaaS and Flux objects to seed them with.
  *
  * @packageDocumentation
  */
 
+export * from './kube/KubeApiServerProcess';
 export * from './kube/KubeApiTestServer';
 export * from './kube/resources';
 export * from './loki/LokiTestServer';
 export * from './prometheus/PrometheusProcess';
 export * from './fixtures/objects';
 export * from './fixtures/seeds';
-export * from './demo';

@@ -1,9 +1,13 @@
+import fs from 'node:fs/promises';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
+import path from 'node:path';
 import {
-  KubeApiTestServer,
+  FIXTURE_CRDS,
+  KubeApiServerProcess,
   LokiTestServer,
   PrometheusProcess,
+  readManifests,
 } from '@internal/atonix-test-servers';
 import {
   demoKubeObjects,
@@ -30,16 +34,25 @@ export const DEFAULT_DEMO_PORTS: DemoPorts = {
 };
 
 /**
- * The demo's cluster: a Kubernetes API test server, a Loki test server and a real Prometheus on
- * 127.0.0.1, seeded with the example functions of a GitOps folder and traffic that goes on while it
- * runs, plus a small control endpoint so a person or a browser test can take the cluster away and bring it back:
+ * The token app-config.demo.yaml gives the portal. It stands for the portal's ServiceAccount of
+ * gitops/ (infrastructure/configs/base/portal), so the demo reads with exactly the RBAC a real
+ * cluster grants the portal.
+ */
+export const DEMO_PORTAL_TOKEN = 'demo';
+
+/**
+ * The demo's cluster: the real Kubernetes API server (tools/kube-apiserver, with the platform's
+ * CRDs), a Loki test server and a real Prometheus on 127.0.0.1, seeded with the example functions of
+ * a GitOps folder (their status written through the status subresource, as their controllers
+ * would) and traffic that goes on while it runs, plus a small control endpoint so a person or a
+ * browser test can take the cluster away and bring it back:
  *
- * - `POST /kube/down`: the Kubernetes API server stops answering (the portal shows stale state)
- * - `POST /kube/up`: it answers again, with the same objects
+ * - `POST /kube/down`: the Kubernetes API server process stops (the portal shows stale state)
+ * - `POST /kube/up`: it starts again on the same port, with the same objects
  * - `GET /`: the URLs of the servers and whether the API server is down
  */
 export class DemoCluster {
-  readonly #kube: KubeApiTestServer;
+  readonly #kube: KubeApiServerProcess;
   readonly #loki: LokiTestServer;
   readonly #prometheus: PrometheusProcess;
   readonly #control: http.Server;
@@ -51,8 +64,28 @@ export class DemoCluster {
     ports: DemoPorts;
   }): Promise<DemoCluster> {
     const specs = await readExampleFunctions(options.gitopsDir);
-    const kube = await KubeApiTestServer.start({ port: options.ports.kube });
-    kube.apply(...demoKubeObjects(specs));
+    const kube = await KubeApiServerProcess.start({
+      port: options.ports.kube,
+      crds: FIXTURE_CRDS,
+      users: [
+        {
+          name: 'system:serviceaccount:atonix-portal:atonix-portal',
+          token: DEMO_PORTAL_TOKEN,
+        },
+      ],
+    });
+    await kube.apply(
+      ...readManifests(
+        await fs.readFile(
+          path.join(
+            options.gitopsDir,
+            'infrastructure/configs/base/portal/reader.yaml',
+          ),
+          'utf8',
+        ),
+      ),
+      ...demoKubeObjects(specs),
+    );
     const loki = await LokiTestServer.start({ port: options.ports.loki });
     loki.push(demoLogs(specs));
     const prometheus = await PrometheusProcess.start({
@@ -78,7 +111,7 @@ export class DemoCluster {
   }
 
   private constructor(
-    kube: KubeApiTestServer,
+    kube: KubeApiServerProcess,
     loki: LokiTestServer,
     prometheus: PrometheusProcess,
   ) {
@@ -103,6 +136,11 @@ export class DemoCluster {
   get controlUrl(): string {
     const { port } = this.#control.address() as AddressInfo;
     return `http://127.0.0.1:${port}`;
+  }
+
+  /** The API server, to read it as the portal does (with {@link DEMO_PORTAL_TOKEN}). */
+  get kubeApi(): KubeApiServerProcess {
+    return this.#kube;
   }
 
   get urls() {

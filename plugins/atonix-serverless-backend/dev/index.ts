@@ -1,17 +1,18 @@
+import path from 'node:path';
 import { createBackend } from '@backstage/backend-defaults';
 import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { startDemoCluster } from '@internal/atonix-test-servers';
+import { DEMO_PORTAL_TOKEN, DemoCluster } from '@internal/atonix-demo';
 
 // Runs the plugin on its own (`yarn start` in this folder) with mocked auth, against the demo
-// cluster of @internal/atonix-test-servers (Kubernetes API, Loki and, when installed, Prometheus
-// on free loopback ports), so its API can be called with curl:
+// cluster of ./run demo (the real Kubernetes API server seeded with gitops/functions, Loki and
+// Prometheus, on free loopback ports), so its API can be called with curl:
 //   curl localhost:7007/api/atonix-serverless/functions      (PORT=… for another port)
 async function main() {
   const port = Number(process.env.PORT ?? 7007);
-  const demo = await startDemoCluster({
-    prometheus: process.env.ATONIX_DEV_PROMETHEUS !== 'false',
-    controlApi: true,
+  const demo = await DemoCluster.start({
+    gitopsDir: path.resolve(__dirname, '../../../gitops'),
+    ports: { kube: 0, loki: 0, prometheus: 0, control: 0 },
   });
   const backend = createBackend();
   backend.add(mockServices.auth.factory());
@@ -31,11 +32,10 @@ async function main() {
               clusters: [
                 {
                   name: 'demo',
-                  url: demo.kube.url,
+                  url: demo.urls.kube,
                   authProvider: 'serviceAccount',
-                  serviceAccountToken: 'demo',
-                  // client-node talks plain HTTP (the test server's) only with this set.
-                  skipTLSVerify: true,
+                  serviceAccountToken: DEMO_PORTAL_TOKEN,
+                  caData: Buffer.from(demo.kubeApi.caData).toString('base64'),
                 },
               ],
             },
@@ -43,10 +43,7 @@ async function main() {
         },
         atonix: {
           clusters: {
-            demo: {
-              loki: demo.loki.url,
-              ...(demo.prometheus ? { prometheus: demo.prometheus.url } : {}),
-            },
+            demo: { loki: demo.urls.loki, prometheus: demo.urls.prometheus },
           },
         },
       },

@@ -6,31 +6,15 @@ import {
   matchesLabelSelector,
   parseLabelSelector,
 } from './labelSelector';
+import type { KubeObject } from './KubeObject';
 import {
   RESOURCE_TYPES,
   ResourceType,
   apiVersionOf,
   findResourceTypeByKind,
 } from './resources';
-import { CONTROL_PREFIX, handleControl } from '../control';
 
-/** A Kubernetes object as it travels on the wire. */
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    resourceVersion?: string;
-    uid?: string;
-    generation?: number;
-    creationTimestamp?: string;
-    [key: string]: unknown;
-  };
-  [key: string]: unknown;
-}
+export type { KubeObject };
 
 type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -68,12 +52,6 @@ export interface KubeApiTestServerOptions {
    * `['functions.openfaas.com']`): listing them answers 404 and `apply` refuses them.
    */
   withoutResources?: string[];
-  /**
-   * Serve `POST /_atonix/{apply,delete,faults,drop-watches,compact}` so another process (a browser
-   * test, the demo) can change the cluster: `apply` takes an array of objects, `delete`
-   * `{ apiVersion, kind, namespace, name }`, `faults` a {@link KubeApiFaults}. Off by default.
-   */
-  controlApi?: boolean;
 }
 
 /**
@@ -101,7 +79,6 @@ export class KubeApiTestServer {
   #port = 0;
   #down = false;
   #requestCount = 0;
-  readonly #controlApi: boolean;
 
   static async start(
     options: KubeApiTestServerOptions = {},
@@ -113,7 +90,6 @@ export class KubeApiTestServer {
 
   private constructor(options: KubeApiTestServerOptions) {
     this.#historyLimit = options.historyLimit ?? 10_000;
-    this.#controlApi = options.controlApi ?? false;
     const without = new Set(options.withoutResources ?? []);
     this.#types = RESOURCE_TYPES.filter(
       t => !without.has(t.group ? `${t.plural}.${t.group}` : t.plural),
@@ -337,21 +313,6 @@ export class KubeApiTestServer {
   }
 
   async #handle(req: http.IncomingMessage, res: http.ServerResponse) {
-    // Control requests skip the faults, so a fault can always be lifted.
-    if (this.#controlApi && req.url?.startsWith(CONTROL_PREFIX)) {
-      await handleControl(req, res, {
-        apply: objects => this.apply(...objects),
-        delete: ({ apiVersion, kind, namespace, name }) => {
-          if (!this.delete(apiVersion, kind, namespace, name)) {
-            throw new Error(`${kind} ${namespace}/${name} does not exist`);
-          }
-        },
-        faults: faults => this.setFaults(faults),
-        'drop-watches': () => this.dropWatches(),
-        compact: () => this.compactHistory(),
-      });
-      return;
-    }
     if (this.#faults.delayMs) {
       await new Promise(resolve => setTimeout(resolve, this.#faults.delayMs));
     }

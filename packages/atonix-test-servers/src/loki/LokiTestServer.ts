@@ -7,7 +7,6 @@ import {
   matchesStream,
   parseLogQuery,
 } from './logql';
-import { CONTROL_PREFIX, handleControl, readBody } from '../control';
 
 /** One stream as Loki's push API takes it: labels and `[nanosecond timestamp, line]` pairs. */
 export interface LokiStream {
@@ -34,14 +33,9 @@ export class LokiTestServer {
   #faults: LokiFaults = {};
   #port = 0;
 
-  /**
-   * `controlApi` serves `POST /_atonix/faults` (a {@link LokiFaults}) for other processes; pushes
-   * go through Loki's own push API.
-   */
-  static async start(
-    options: { port?: number; controlApi?: boolean } = {},
-  ): Promise<LokiTestServer> {
-    const server = new LokiTestServer(options.controlApi ?? false);
+  /** Pushes go through Loki's own push API. */
+  static async start(options: { port?: number } = {}): Promise<LokiTestServer> {
+    const server = new LokiTestServer();
     await new Promise<void>((resolve, reject) => {
       server.#server.once('error', reject);
       server.#server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -50,10 +44,7 @@ export class LokiTestServer {
     return server;
   }
 
-  readonly #controlApi: boolean;
-
-  private constructor(controlApi: boolean) {
-    this.#controlApi = controlApi;
+  private constructor() {
     this.#server = http.createServer((req, res) => {
       this.#handle(req, res).catch(error => {
         res.writeHead(500, { 'content-type': 'text/plain' });
@@ -102,13 +93,6 @@ export class LokiTestServer {
   }
 
   async #handle(req: http.IncomingMessage, res: http.ServerResponse) {
-    // Control requests skip the faults, so a fault can always be lifted.
-    if (this.#controlApi && req.url?.startsWith(CONTROL_PREFIX)) {
-      await handleControl(req, res, {
-        faults: faults => this.setFaults(faults),
-      });
-      return;
-    }
     if (this.#faults.delayMs) {
       await new Promise(resolve => setTimeout(resolve, this.#faults.delayMs));
     }
@@ -236,4 +220,12 @@ function compareNs(a: string, b: string) {
 function sendText(res: http.ServerResponse, code: number, text: string) {
   res.writeHead(code, { 'content-type': 'text/plain; charset=utf-8' });
   res.end(`${text}\n`);
+}
+
+async function readBody(req: http.IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) {
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -1,14 +1,16 @@
 import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
+import { FLUX_KUSTOMIZATION } from '../validate/fluxGraph';
 import { ManifestObject } from '../validate/objectRules';
 
 /** The repository root, which holds the committed gitops/ tree. */
 export const REPO_ROOT = resolve(__dirname, '../../../..');
 
 /**
- * An object of a committed manifest or of `kubectl kustomize` output. Tests read objects whose
+ * An object of a committed manifest or of `kustomize build` output. Tests read objects whose
  * shape they know, so the name is required and the kind-specific fields are loosely typed.
  */
 export type BuiltObject = ManifestObject & {
@@ -26,15 +28,49 @@ export function parseObjects(text: string): BuiltObject[] {
     .filter((object): object is BuiltObject => object !== null);
 }
 
-/** The output of the real `kubectl kustomize <dir>`, as kustomize-controller would build it. */
+/** The kustomize CLI `./run setup` builds from tools/kustomize, at the version Flux builds with. */
+export const KUSTOMIZE = resolve(REPO_ROOT, '.tools/kustomize/kustomize');
+
+/** The output of the real `kustomize build <dir>`, as kustomize-controller would build it. */
 export async function kustomizeText(dir: string): Promise<string> {
-  const { stdout } = await promisify(execFile)('kubectl', ['kustomize', dir], {
+  const { stdout } = await promisify(execFile)(KUSTOMIZE, ['build', dir], {
     maxBuffer: 64 * 1024 * 1024,
   });
   return stdout;
 }
 
-/** The objects `kubectl kustomize <dir>` builds. */
+/** The objects `kustomize build <dir>` builds. */
 export async function kustomize(dir: string): Promise<BuiltObject[]> {
   return parseObjects(await kustomizeText(dir));
+}
+
+/**
+ * Every path Flux reconciles on a cluster, built: found by following Flux Kustomizations from the
+ * root one in `gitops/clusters/<cluster>/flux-system/gotk-sync.yaml`.
+ */
+export async function fluxGraph(cluster: string): Promise<{
+  root: BuiltObject;
+  builds: Map<string, BuiltObject[]>;
+}> {
+  const sync = parseObjects(
+    await readFile(
+      join(REPO_ROOT, 'gitops/clusters', cluster, 'flux-system/gotk-sync.yaml'),
+      'utf8',
+    ),
+  );
+  const isFluxKustomization = (object: BuiltObject) =>
+    `${object.apiVersion}/${object.kind}` === FLUX_KUSTOMIZATION;
+  const root = sync.find(isFluxKustomization)!;
+  const builds = new Map<string, BuiltObject[]>();
+  const pending: string[] = [root.spec.path];
+  while (pending.length > 0) {
+    const path = pending.shift()!;
+    if (builds.has(path)) continue;
+    const objects = await kustomize(join(REPO_ROOT, path));
+    builds.set(path, objects);
+    for (const object of objects) {
+      if (isFluxKustomization(object)) pending.push(object.spec.path);
+    }
+  }
+  return { root, builds };
 }

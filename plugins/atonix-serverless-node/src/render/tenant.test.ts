@@ -1,9 +1,8 @@
-import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
+import { kustomize } from '../__testUtils__/kustomize';
 import { writeTenantFolder } from './tenant';
 
 const REPO_GITOPS = resolve(__dirname, '../../../../gitops');
@@ -27,18 +26,17 @@ describe('writeTenantFolder', () => {
       'tenants/search/kustomization.yaml',
     ]);
     expect(
-      parse(await readFile(join(gitopsDir, 'tenants/kustomization.yaml'), 'utf8'))
-        .resources,
+      parse(
+        await readFile(join(gitopsDir, 'tenants/kustomization.yaml'), 'utf8'),
+      ).resources,
     ).toContain('search');
 
-    const { stdout } = await promisify(execFile)(
-      'kubectl',
-      ['kustomize', join(gitopsDir, 'tenants/search')],
-      { maxBuffer: 16 * 1024 * 1024 },
-    );
-    const objects = parseAllDocuments(stdout).map(doc => doc.toJS());
+    const objects: any[] = await kustomize(join(gitopsDir, 'tenants/search'));
     expect(objects).toContainEqual(
-      expect.objectContaining({ kind: 'Namespace', metadata: expect.objectContaining({ name: 'search' }) }),
+      expect.objectContaining({
+        kind: 'Namespace',
+        metadata: expect.objectContaining({ name: 'search' }),
+      }),
     );
     const sync = objects.find(
       o => o.kind === 'Kustomization' && o.metadata.name === 'functions',
