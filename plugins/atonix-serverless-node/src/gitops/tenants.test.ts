@@ -43,6 +43,26 @@ async function listedTeams(): Promise<string[]> {
   return kustomization.resources.filter(folder => folder !== 'common');
 }
 
+const QUANTITY_UNITS: Record<string, number> = {
+  m: 1e-3,
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+};
+
+/** A Kubernetes resource quantity ('500m', '16Gi', '8') as a number, for comparing two of them. */
+function quantity(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/.exec(text);
+  if (!match) throw new Error(`${text} is not a quantity this test reads`);
+  return Number(match[1]) * QUANTITY_UNITS[match[2] ?? ''];
+}
+
 describe('gitops/tenants', () => {
   it('lists every team once, next to the cluster-wide objects they share', async () => {
     const teams = await listedTeams();
@@ -93,6 +113,19 @@ describe('gitops/tenants', () => {
         );
         for (const quota of quotas) {
           expect(quota.spec.hard).toMatchObject(expected);
+          // A quota whose requests exceed its limits admits pods it can never fit.
+          for (const resource of ['cpu', 'memory']) {
+            const requests = quota.spec.hard[`requests.${resource}`];
+            const limits = quota.spec.hard[`limits.${resource}`];
+            if (requests !== undefined && limits !== undefined) {
+              expect({
+                resource,
+                requestsWithinLimits:
+                  quantity(String(requests)) <=
+                  quantity(String(limits)),
+              }).toEqual({ resource, requestsWithinLimits: true });
+            }
+          }
         }
       } finally {
         await rm(dir, { recursive: true, force: true });
