@@ -74,6 +74,32 @@ describe('gitops/tenants', () => {
     only(objects, 'ClusterRole', 'atonix-function-reconciler');
   });
 
+  it('refuses workloads that run as flux-tenant in every team namespace', async () => {
+    const objects = await kustomize(TENANTS);
+    const binding = only(
+      objects,
+      'ValidatingAdmissionPolicyBinding',
+      'atonix-no-workload-as-flux-tenant',
+    );
+    expect(binding.spec.validationActions).toEqual(['Deny']);
+    const [{ key }] = binding.spec.matchResources.namespaceSelector
+      .matchExpressions as { key: string }[];
+    const unguarded = objects
+      .filter(o => o.kind === 'Namespace' && !o.metadata.labels?.[key])
+      .map(o => o.metadata.name);
+    expect(unguarded).toEqual([]);
+    const policy = only(
+      objects,
+      'ValidatingAdmissionPolicy',
+      'atonix-no-workload-as-flux-tenant',
+    );
+    expect(
+      policy.spec.validations.map((v: { expression: string }) =>
+        v.expression.includes("'flux-tenant'"),
+      ),
+    ).toEqual([true, true]);
+  });
+
   it.each(['staging', 'production'])(
     'takes the %s cluster quota patch on every team',
     async cluster => {
