@@ -147,8 +147,7 @@ describe('gitops/tenants', () => {
               expect({
                 resource,
                 requestsWithinLimits:
-                  quantity(String(requests)) <=
-                  quantity(String(limits)),
+                  quantity(String(requests)) <= quantity(String(limits)),
               }).toEqual({ resource, requestsWithinLimits: true });
             }
           }
@@ -302,6 +301,12 @@ describe.each(['payments', 'analytics'])('the %s tenant', team => {
   it('has the Broker its CloudEvents functions subscribe to', () => {
     expect(only(objects, 'Broker', 'default').apiVersion).toBe(
       'eventing.knative.dev/v1',
+    );
+  });
+
+  it("pulls the team's private images with its ghcr-pull secret", () => {
+    expect(only(objects, 'ServiceAccount', 'default').imagePullSecrets).toEqual(
+      [{ name: 'ghcr-pull' }],
     );
   });
 });
