@@ -301,11 +301,14 @@ describe.each(cases)('$template $values.language', ({ template, values }) => {
       );
       spawnSync('git', ['init', '-q'], { cwd: gitops });
       const sha = '0123456789abcdef0123456789abcdef01234567';
+      const output = join(workDir, 'bump-output');
       const result = runStep(step.run, gitops, {
         ...workflow.env,
         GITHUB_SHA: sha,
+        GITHUB_OUTPUT: output,
       });
       expect(result.status).toBe(0);
+      expect(await readFile(output, 'utf8')).toBe('target=image-bump\n');
       expect(await readFile(join(folder, 'function.yaml'), 'utf8')).toBe(
         `name: ${values.name}\nimage: ${values.imageRepository}:${sha}\n`,
       );
@@ -332,6 +335,61 @@ describe.each(cases)('$template $values.language', ({ template, values }) => {
       expect(result.status).toBe(1);
       expect(result.stdout).toContain(
         `No YAML file under ${values.gitopsPath} in ${values.gitopsRepoUrl} mentions ${values.imageRepository}`,
+      );
+    });
+
+    it('bumps the open add-function branch while the function is not on the default branch yet', async () => {
+      const step = workflow.jobs.gitops.steps.find(
+        (s: any) => s.name === 'Point the function at the new image',
+      );
+      const git = (cwd: string, ...args: string[]) => {
+        const run = spawnSync(
+          'git',
+          ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args],
+          { cwd, encoding: 'utf8' },
+        );
+        if (run.status !== 0) throw new Error(run.stderr);
+        return run.stdout;
+      };
+      // The GitOps repository: main without the function, the portal's add-function branch with it.
+      const origin = join(workDir, 'origin-gitops');
+      await mkdir(origin);
+      git(origin, 'init', '-q', '-b', 'main');
+      await writeFile(join(origin, 'README.md'), 'gitops\n');
+      git(origin, 'add', '.');
+      git(origin, 'commit', '-q', '-m', 'main');
+      git(origin, 'checkout', '-q', '-b', `add-function-${values.name}`);
+      const firstSha = 'f'.repeat(40);
+      await mkdir(join(origin, values.gitopsPath), { recursive: true });
+      await writeFile(
+        join(origin, values.gitopsPath, 'function.yaml'),
+        `name: ${values.name}\nimage: ${values.imageRepository}:${firstSha}\n`,
+      );
+      git(origin, 'add', '.');
+      git(origin, 'commit', '-q', '-m', 'add function');
+      git(origin, 'checkout', '-q', 'main');
+      const checkout = join(workDir, 'checkout-gitops');
+      git(workDir, 'clone', '-q', origin, checkout);
+
+      const sha = '0123456789abcdef0123456789abcdef01234567';
+      const output = join(workDir, 'add-function-output');
+      const result = runStep(step.run, checkout, {
+        ...workflow.env,
+        GITHUB_SHA: sha,
+        GITHUB_OUTPUT: output,
+      });
+      expect(result.status).toBe(0);
+      expect(await readFile(output, 'utf8')).toBe(
+        `target=add-function-${values.name}\n`,
+      );
+      expect(
+        await readFile(
+          join(checkout, values.gitopsPath, 'function.yaml'),
+          'utf8',
+        ),
+      ).toBe(`name: ${values.name}\nimage: ${values.imageRepository}:${sha}\n`);
+      expect(git(checkout, 'rev-parse', '--abbrev-ref', 'HEAD').trim()).toBe(
+        `add-function-${values.name}`,
       );
     });
   });
