@@ -140,17 +140,22 @@ describe('gitops/tenants', () => {
         for (const quota of quotas) {
           expect(quota.spec.hard).toMatchObject(expected);
           // A quota whose requests exceed its limits admits pods it can never fit.
-          for (const resource of ['cpu', 'memory']) {
+          const overcommitted = ['cpu', 'memory'].filter(resource => {
             const requests = quota.spec.hard[`requests.${resource}`];
             const limits = quota.spec.hard[`limits.${resource}`];
-            if (requests !== undefined && limits !== undefined) {
-              expect({
-                resource,
-                requestsWithinLimits:
-                  quantity(String(requests)) <= quantity(String(limits)),
-              }).toEqual({ resource, requestsWithinLimits: true });
-            }
-          }
+            return (
+              requests !== undefined &&
+              limits !== undefined &&
+              quantity(String(requests)) > quantity(String(limits))
+            );
+          });
+          expect({
+            namespace: quota.metadata.namespace,
+            overcommitted,
+          }).toEqual({
+            namespace: quota.metadata.namespace,
+            overcommitted: [],
+          });
         }
       } finally {
         await rm(dir, { recursive: true, force: true });
