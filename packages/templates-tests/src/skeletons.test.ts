@@ -206,6 +206,19 @@ describe.each(cases)('$template $values.language', ({ template, values }) => {
       workflow = parse(await read('.github/workflows/ci.yaml'));
     });
 
+    /** Runs the image-bump step in `cwd` for a new commit; `target` is what it told the job. */
+    async function runBump(script: string, cwd: string) {
+      const sha = '0123456789abcdef0123456789abcdef01234567';
+      const output = join(cwd, '..', `${relative(workDir, cwd)}-output`);
+      const result = runStep(script, cwd, {
+        ...workflow.env,
+        GITHUB_SHA: sha,
+        GITHUB_OUTPUT: output,
+      });
+      const target = await readFile(output, 'utf8').catch(() => '');
+      return { result, sha, target };
+    }
+
     it('tests, then builds and pushes the image tagged by commit to GHCR', () => {
       expect(workflow.on.push.branches).toEqual(['main']);
       expect(workflow.env.IMAGE_REPOSITORY).toBe(values.imageRepository);
@@ -300,15 +313,9 @@ describe.each(cases)('$template $values.language', ({ template, values }) => {
         ].join('\n'),
       );
       spawnSync('git', ['init', '-q'], { cwd: gitops });
-      const sha = '0123456789abcdef0123456789abcdef01234567';
-      const output = join(workDir, 'bump-output');
-      const result = runStep(step.run, gitops, {
-        ...workflow.env,
-        GITHUB_SHA: sha,
-        GITHUB_OUTPUT: output,
-      });
+      const { result, sha, target } = await runBump(step.run, gitops);
       expect(result.status).toBe(0);
-      expect(await readFile(output, 'utf8')).toBe('target=image-bump\n');
+      expect(target).toBe('target=image-bump\n');
       expect(await readFile(join(folder, 'function.yaml'), 'utf8')).toBe(
         `name: ${values.name}\nimage: ${values.imageRepository}:${sha}\n`,
       );
@@ -371,17 +378,9 @@ describe.each(cases)('$template $values.language', ({ template, values }) => {
       const checkout = join(workDir, 'checkout-gitops');
       git(workDir, 'clone', '-q', origin, checkout);
 
-      const sha = '0123456789abcdef0123456789abcdef01234567';
-      const output = join(workDir, 'add-function-output');
-      const result = runStep(step.run, checkout, {
-        ...workflow.env,
-        GITHUB_SHA: sha,
-        GITHUB_OUTPUT: output,
-      });
+      const { result, sha, target } = await runBump(step.run, checkout);
       expect(result.status).toBe(0);
-      expect(await readFile(output, 'utf8')).toBe(
-        `target=add-function-${values.name}\n`,
-      );
+      expect(target).toBe(`target=add-function-${values.name}\n`);
       expect(
         await readFile(
           join(checkout, values.gitopsPath, 'function.yaml'),

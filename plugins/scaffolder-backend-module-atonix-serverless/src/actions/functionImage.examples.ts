@@ -12,8 +12,8 @@ export const examples: TemplateExample[] = [
           action: 'atonix:function:image',
           name: 'Run the image of the first commit',
           input: {
-            repoPath: 'gitops-repo',
-            gitopsPath: '${{ steps.manifests.output.gitopsPath }}',
+            functionPath:
+              'gitops-repo/${{ steps.manifests.output.gitopsPath }}',
             commit: "${{ steps['publish-github'].output.commitHash }}",
           },
         },

@@ -4,15 +4,13 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { formatFunctionSpecIssues } from '@internal/backstage-plugin-atonix-serverless-common';
 import {
   FUNCTION_FILE_NAME,
+  functionFolderPath,
   parseFunctionFile,
   writeFunctionFolder,
 } from '@internal/backstage-plugin-atonix-serverless-node';
 import { readFile } from 'node:fs/promises';
-import { posix } from 'node:path';
+import { join, resolve } from 'node:path';
 import { examples } from './functionImage.examples';
-
-/** The GitOps repository keeps everything Flux reads under this folder. */
-const GITOPS_ROOT = 'gitops';
 
 /** A full git commit SHA: the tag a function's CI pushes for the commit it built. */
 const COMMIT_SHA = /^[0-9a-f]{40}$/;
@@ -41,11 +39,11 @@ export function createFunctionImageAction() {
     supportsDryRun: true,
     schema: {
       input: {
-        gitopsPath: z =>
+        functionPath: z =>
           z
             .string()
             .describe(
-              'The function folder in the GitOps repository, as atonix:function:manifests outputs it (gitops/functions/<team>/<name>)',
+              'Workspace folder of the rendered function: the GitOps checkout and the gitopsPath atonix:function:manifests outputs, e.g. gitops-repo/gitops/functions/payments/charge-card',
             ),
         commit: z =>
           z
@@ -53,47 +51,26 @@ export function createFunctionImageAction() {
             .describe(
               "The function repository's commit whose image CI builds, e.g. the publish step's commitHash",
             ),
-        repoPath: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'Workspace folder of the GitOps checkout made by atonix:gitops:clone (default gitops-repo)',
-            ),
       },
       output: {
         image: z => z.string().describe('The image the manifests now run'),
       },
     },
     async handler(ctx) {
-      const { gitopsPath, commit, repoPath = 'gitops-repo' } = ctx.input;
+      const { functionPath, commit } = ctx.input;
       if (!COMMIT_SHA.test(commit)) {
         throw new InputError(
           `commit must be the full 40-character SHA of the function repository's commit (the publish step's commitHash), got "${commit}"; CI tags each image with that SHA`,
         );
       }
-      const segments = gitopsPath.split('/');
-      if (segments[0] !== GITOPS_ROOT) {
-        throw new InputError(
-          `gitopsPath must start with ${GITOPS_ROOT}/ (pass steps.manifests.output.gitopsPath), got "${gitopsPath}"`,
-        );
-      }
-      const gitopsDir = resolveSafeChildPath(
-        ctx.workspacePath,
-        posix.join(repoPath, GITOPS_ROOT),
-      );
-      const file = resolveSafeChildPath(
-        gitopsDir,
-        posix.join(...segments.slice(1), FUNCTION_FILE_NAME),
-      );
-      const text = await readFile(file, 'utf8').catch(error => {
+      const folder = resolveSafeChildPath(ctx.workspacePath, functionPath);
+      const text = await readFile(
+        join(folder, FUNCTION_FILE_NAME),
+        'utf8',
+      ).catch(error => {
         if (error.code === 'ENOENT') {
           throw new NotFoundError(
-            `${posix.join(
-              repoPath,
-              gitopsPath,
-              FUNCTION_FILE_NAME,
-            )} does not exist; run atonix:function:manifests first and pass its gitopsPath`,
+            `${functionPath}/${FUNCTION_FILE_NAME} does not exist; run atonix:function:manifests first and pass its checkout and gitopsPath`,
           );
         }
         throw error;
@@ -101,10 +78,16 @@ export function createFunctionImageAction() {
       const parsed = parseFunctionFile(text);
       if (!parsed.success) {
         throw new InputError(
-          `${posix.join(
-            gitopsPath,
-            FUNCTION_FILE_NAME,
-          )} is invalid:\n${formatFunctionSpecIssues(parsed.issues)}`,
+          `${functionPath}/${FUNCTION_FILE_NAME} is invalid:\n${formatFunctionSpecIssues(
+            parsed.issues,
+          )}`,
+        );
+      }
+      // functions/<team>/<name> below the GitOps root: the folder the spec itself says it lives in.
+      const gitopsDir = resolve(folder, '..', '..', '..');
+      if (join(gitopsDir, functionFolderPath(parsed.spec)) !== folder) {
+        throw new InputError(
+          `${functionPath} holds the function ${parsed.spec.team}/${parsed.spec.name}, which belongs in functions/${parsed.spec.team}/${parsed.spec.name}; pass the folder atonix:function:manifests wrote`,
         );
       }
       const image = `${imageRepository(parsed.spec.image)}:${commit}`;
@@ -113,7 +96,7 @@ export function createFunctionImageAction() {
         return;
       }
       await writeFunctionFolder(gitopsDir, { ...parsed.spec, image });
-      ctx.logger.info(`${gitopsPath} now runs ${image}`);
+      ctx.logger.info(`${functionPath} now runs ${image}`);
       ctx.output('image', image);
     },
   });
