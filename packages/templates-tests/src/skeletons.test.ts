@@ -206,6 +206,19 @@ describe.each(cases)('$template $values.language', ({ template, values }) => {
       workflow = parse(await read('.github/workflows/ci.yaml'));
     });
 
+    /** Runs the image-bump step in `cwd` for a new commit; `target` is what it told the job. */
+    async function runBump(script: string, cwd: string) {
+      const sha = '0123456789abcdef0123456789abcdef01234567';
+      const output = join(cwd, '..', `${relative(workDir, cwd)}-output`);
+      const result = runStep(script, cwd, {
+        ...workflow.env,
+        GITHUB_SHA: sha,
+        GITHUB_OUTPUT: output,
+      });
+      const target = await readFile(output, 'utf8').catch(() => '');
+      return { result, sha, target };
+    }
+
     it('tests, then builds and pushes the image tagged by commit to GHCR', () => {
       expect(workflow.on.push.branches).toEqual(['main']);
       expect(workflow.env.IMAGE_REPOSITORY).toBe(values.imageRepository);
@@ -300,12 +313,9 @@ describe.each(cases)('$template $values.language', ({ template, values }) => {
         ].join('\n'),
       );
       spawnSync('git', ['init', '-q'], { cwd: gitops });
-      const sha = '0123456789abcdef0123456789abcdef01234567';
-      const result = runStep(step.run, gitops, {
-        ...workflow.env,
-        GITHUB_SHA: sha,
-      });
+      const { result, sha, target } = await runBump(step.run, gitops);
       expect(result.status).toBe(0);
+      expect(target).toBe('target=image-bump\n');
       expect(await readFile(join(folder, 'function.yaml'), 'utf8')).toBe(
         `name: ${values.name}\nimage: ${values.imageRepository}:${sha}\n`,
       );
@@ -332,6 +342,53 @@ describe.each(cases)('$template $values.language', ({ template, values }) => {
       expect(result.status).toBe(1);
       expect(result.stdout).toContain(
         `No YAML file under ${values.gitopsPath} in ${values.gitopsRepoUrl} mentions ${values.imageRepository}`,
+      );
+    });
+
+    it('bumps the open add-function branch while the function is not on the default branch yet', async () => {
+      const step = workflow.jobs.gitops.steps.find(
+        (s: any) => s.name === 'Point the function at the new image',
+      );
+      const git = (cwd: string, ...args: string[]) => {
+        const run = spawnSync(
+          'git',
+          ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args],
+          { cwd, encoding: 'utf8' },
+        );
+        if (run.status !== 0) throw new Error(run.stderr);
+        return run.stdout;
+      };
+      // The GitOps repository: main without the function, the portal's add-function branch with it.
+      const origin = join(workDir, 'origin-gitops');
+      await mkdir(origin);
+      git(origin, 'init', '-q', '-b', 'main');
+      await writeFile(join(origin, 'README.md'), 'gitops\n');
+      git(origin, 'add', '.');
+      git(origin, 'commit', '-q', '-m', 'main');
+      git(origin, 'checkout', '-q', '-b', `add-function-${values.name}`);
+      const firstSha = 'f'.repeat(40);
+      await mkdir(join(origin, values.gitopsPath), { recursive: true });
+      await writeFile(
+        join(origin, values.gitopsPath, 'function.yaml'),
+        `name: ${values.name}\nimage: ${values.imageRepository}:${firstSha}\n`,
+      );
+      git(origin, 'add', '.');
+      git(origin, 'commit', '-q', '-m', 'add function');
+      git(origin, 'checkout', '-q', 'main');
+      const checkout = join(workDir, 'checkout-gitops');
+      git(workDir, 'clone', '-q', origin, checkout);
+
+      const { result, sha, target } = await runBump(step.run, checkout);
+      expect(result.status).toBe(0);
+      expect(target).toBe(`target=add-function-${values.name}\n`);
+      expect(
+        await readFile(
+          join(checkout, values.gitopsPath, 'function.yaml'),
+          'utf8',
+        ),
+      ).toBe(`name: ${values.name}\nimage: ${values.imageRepository}:${sha}\n`);
+      expect(git(checkout, 'rev-parse', '--abbrev-ref', 'HEAD').trim()).toBe(
+        `add-function-${values.name}`,
       );
     });
   });

@@ -270,7 +270,7 @@ export interface FunctionMetrics {
   replicas: number;
   /**
    * Scale-from-zero events in the window: times the function's ready pod count went from 0 to
-   * more than 0 (Knative: `autoscaler_actual_pods`; OpenFaaS: `gateway_service_count`).
+   * more than 0 (Knative: `kn_revision_pods_count`; OpenFaaS: `gateway_service_count`).
    */
   coldStarts: number;
   /** Chart series over the window. */

@@ -51,6 +51,10 @@ const RESERVED_NAMES = [
   /^flux-/,
   /^calico-/,
   /^tigera-/,
+  /^kourier-/,
+  /^rabbitmq/,
+  /^cert-manager$/,
+  /^atonix-/,
   /^keda$/,
   /^default$/,
   /^monitoring$/,
@@ -95,7 +99,7 @@ function dnsLabel(what: string, maxLength: number) {
     )
     .refine(name => !isReservedName(name), {
       error: issue =>
-        `${what} "${issue.input}" is reserved for the platform (kube-*, knative-*, openfaas*, flux-*, calico-*, tigera-*, keda, default, monitoring, logging); choose another`,
+        `${what} "${issue.input}" is reserved for the platform (kube-*, knative-*, openfaas*, flux-*, calico-*, tigera-*, kourier-*, rabbitmq*, cert-manager, atonix-*, keda, default, monitoring, logging); choose another`,
     });
 }
 

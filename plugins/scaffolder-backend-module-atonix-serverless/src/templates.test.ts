@@ -102,23 +102,33 @@ describe('the templates, run by the scaffolder against the local git server', ()
           'utf8',
         ),
       );
+      const repo = await cloneWithGit(
+        `${git.server.baseUrl}/${OWNER}/${name}.git`,
+        join(work, name),
+      );
+      // The image CI pushes for the repository's first commit: the first merge deploys it.
+      const { stdout: firstCommit } = await promisify(execFile)('git', [
+        '-C',
+        repo,
+        'rev-list',
+        '--max-parents=0',
+        'HEAD',
+      ]);
       expect(spec).toMatchObject({
         kind: 'Function',
         name,
         team: 'payments',
         runtime: 'knative',
-        image: `ghcr.io/atonixcorp/${name}:latest`,
+        image: `ghcr.io/atonixcorp/${name}:${firstCommit.trim()}`,
         trigger: { type: 'http' },
       });
 
-      const repo = await cloneWithGit(
-        `${git.server.baseUrl}/${OWNER}/${name}.git`,
-        join(work, name),
-      );
       const tests = await runFunctionRepoTests(repo, language);
       if (tests.status === 'skipped') {
         // Reported, not hidden: the repository was published, its toolchain is missing here.
-        process.stdout.write(`skipped the ${language} repository's tests: ${tests.reason}\n`);
+        process.stdout.write(
+          `skipped the ${language} repository's tests: ${tests.reason}\n`,
+        );
       }
 
       const entity = await waitFor(
@@ -150,12 +160,19 @@ describe('the templates, run by the scaffolder against the local git server', ()
     expect(gitops.violations).toEqual([]);
     const kustomization = parse(
       await readFile(
-        join(gitops.dir, 'gitops/functions/payments/it-events-fn/kustomization.yaml'),
+        join(
+          gitops.dir,
+          'gitops/functions/payments/it-events-fn/kustomization.yaml',
+        ),
         'utf8',
       ),
     );
     expect(kustomization.resources).toEqual(
-      expect.arrayContaining(['service.yaml', 'trigger.yaml', 'kafka-source.yaml']),
+      expect.arrayContaining([
+        'service.yaml',
+        'trigger.yaml',
+        'kafka-source.yaml',
+      ]),
     );
     const repo = await cloneWithGit(
       `${git.server.baseUrl}/${OWNER}/it-events-fn.git`,
@@ -198,7 +215,10 @@ describe('the templates, run by the scaffolder against the local git server', ()
       () => catalogEntity('group', 'it-search'),
       60_000,
     );
-    expect(group.spec).toMatchObject({ parent: 'platform', members: ['guest'] });
+    expect(group.spec).toMatchObject({
+      parent: 'platform',
+      members: ['guest'],
+    });
   });
 
   it('stops before pushing anything when the policy forbids the team', async () => {

@@ -218,7 +218,7 @@ describe('PrometheusMetrics against a real Prometheus', () => {
       cluster(prometheus.url),
       fn(
         'payments',
-        'x"} or revision_app_request_count{namespace_name="search',
+        'x"} or kn_serving_invocation_duration_seconds_count{k8s_namespace_name="search',
       ),
       '1h',
       now,

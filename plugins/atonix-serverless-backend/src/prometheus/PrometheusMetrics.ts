@@ -74,10 +74,11 @@ function requestQueries(options: {
 }
 
 /**
- * PromQL over the series Knative's queue-proxy and autoscaler export
- * (`revision_app_request_count`, `revision_app_request_latencies_bucket` in ms,
- * `autoscaler_actual_pods`), selected by namespace and configuration (a Knative Service's
- * configuration has its name). Without `labels`, grouped by `group` over every function.
+ * PromQL over the series Knative (1.19+, OpenTelemetry names) exports: queue-proxy's
+ * `kn_serving_invocation_duration_seconds_count|bucket` (seconds, `http_response_status_code`) and
+ * the autoscaler's `kn_revision_pods_count`, selected by `k8s_namespace_name` and
+ * `kn_configuration_name` (a Knative Service's configuration has its name); the GitOps PodMonitor
+ * gives queue-proxy series these names (gitops/infrastructure/configs/base/monitoring/queue-proxy.yaml). Without `labels`, grouped by `group` over every function.
  */
 function knativeQueries(
   labels: Record<string, string>,
@@ -86,16 +87,18 @@ function knativeQueries(
   const sel = labelSelector(labels);
   return {
     ...requestQueries({
-      requests: 'revision_app_request_count',
-      buckets: 'revision_app_request_latencies_bucket',
-      toMs: 1,
+      requests: 'kn_serving_invocation_duration_seconds_count',
+      buckets: 'kn_serving_invocation_duration_seconds_bucket',
+      toMs: 1000,
       selector: sel,
-      errorSelector: labelSelector({ ...labels, response_code_class: '5xx' }),
+      errorSelector: labelSelector(labels, {
+        http_response_status_code: '5..',
+      }),
       group,
     }),
     pods: offset =>
-      `sum(autoscaler_actual_pods${sel}${offset ? ` offset ${offset}` : ''})`,
-    splitBy: 'revision_name',
+      `sum(kn_revision_pods_count${sel}${offset ? ` offset ${offset}` : ''})`,
+    splitBy: 'kn_revision_name',
   };
 }
 
@@ -126,8 +129,8 @@ function openfaasQueries(
 function queriesFor(fn: FunctionStatus): Queries {
   return fn.runtime === 'knative'
     ? knativeQueries({
-        namespace_name: fn.namespace,
-        configuration_name: fn.name,
+        k8s_namespace_name: fn.namespace,
+        kn_configuration_name: fn.name,
       })
     : openfaasQueries({ function_name: `${fn.name}.${fn.namespace}` });
 }
@@ -276,12 +279,15 @@ export class PrometheusMetrics {
     const time = Math.floor(now / 1000);
     const runtimes = [
       {
-        queries: knativeQueries({}, ['namespace_name', 'configuration_name']),
+        queries: knativeQueries({}, [
+          'k8s_namespace_name',
+          'kn_configuration_name',
+        ]),
         keyOf: (m: Record<string, string>) =>
           fleetMetricsKey({
             runtime: 'knative',
-            namespace: m.namespace_name ?? '',
-            name: m.configuration_name ?? '',
+            namespace: m.k8s_namespace_name ?? '',
+            name: m.kn_configuration_name ?? '',
           }),
       },
       {

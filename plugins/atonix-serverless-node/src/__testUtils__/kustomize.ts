@@ -46,11 +46,13 @@ export async function kustomize(dir: string): Promise<BuiltObject[]> {
 
 /**
  * Every path Flux reconciles on a cluster, built: found by following Flux Kustomizations from the
- * root one in `gitops/clusters/<cluster>/flux-system/gotk-sync.yaml`.
+ * root one in `gitops/clusters/<cluster>/flux-system/gotk-sync.yaml`. Kustomizations whose source is
+ * another project's repository (pinned upstream installs) are listed in `upstream`, not built.
  */
 export async function fluxGraph(cluster: string): Promise<{
   root: BuiltObject;
   builds: Map<string, BuiltObject[]>;
+  upstream: BuiltObject[];
 }> {
   const sync = parseObjects(
     await readFile(
@@ -61,16 +63,25 @@ export async function fluxGraph(cluster: string): Promise<{
   const isFluxKustomization = (object: BuiltObject) =>
     `${object.apiVersion}/${object.kind}` === FLUX_KUSTOMIZATION;
   const root = sync.find(isFluxKustomization)!;
+  const ownUrl = sync.find(object => object.kind === 'GitRepository')!.spec.url;
   const builds = new Map<string, BuiltObject[]>();
+  const upstream: BuiltObject[] = [];
   const pending: string[] = [root.spec.path];
   while (pending.length > 0) {
     const path = pending.shift()!;
     if (builds.has(path)) continue;
     const objects = await kustomize(join(REPO_ROOT, path));
     builds.set(path, objects);
-    for (const object of objects) {
-      if (isFluxKustomization(object)) pending.push(object.spec.path);
+    const foreignSources = new Set(
+      objects
+        .filter(o => o.kind === 'GitRepository' && o.spec.url !== ownUrl)
+        .map(o => `${o.metadata.namespace}/${o.metadata.name}`),
+    );
+    for (const object of objects.filter(isFluxKustomization)) {
+      const source = `${object.metadata.namespace}/${object.spec.sourceRef.name}`;
+      if (foreignSources.has(source)) upstream.push(object);
+      else pending.push(object.spec.path);
     }
   }
-  return { root, builds };
+  return { root, builds, upstream };
 }

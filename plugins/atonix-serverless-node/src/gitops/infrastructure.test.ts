@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isReservedName } from '@internal/backstage-plugin-atonix-serverless-common';
 import { parse } from 'yaml';
 import {
   BuiltObject,
@@ -190,6 +191,85 @@ describe.each(CLUSTERS)('the %s cluster', cluster => {
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it('installs upstream manifests only from a release tag, with every image tag pinned', () => {
+    const controllers = graph.builds.get(
+      `./gitops/infrastructure/controllers/${cluster}`,
+    )!;
+    const sources = new Map(
+      ofKind(controllers, 'GitRepository').map(s => [s.metadata.name, s]),
+    );
+    expect(graph.upstream.length).toBeGreaterThan(0);
+    for (const kustomization of graph.upstream) {
+      const source = sources.get(kustomization.spec.sourceRef.name)!;
+      expect({
+        name: kustomization.metadata.name,
+        tag: source.spec.ref?.tag,
+      }).toEqual({
+        name: kustomization.metadata.name,
+        tag: expect.stringMatching(/^v\d+\.\d+\.\d+$/),
+      });
+      expect(kustomization.spec).toMatchObject({
+        prune: true,
+        wait: true,
+        serviceAccountName: 'kustomize-controller',
+      });
+      // Upstream installation manifests name their operator `:latest`.
+      for (const image of kustomization.spec.images ?? []) {
+        expect(image.newTag).toMatch(/^\d+\.\d+\.\d+$/);
+      }
+      expect(kustomization.spec.images?.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('gives every namespace it creates an enforced Pod Security level', () => {
+    const unlabelled = [...graph.builds.values()]
+      .flatMap(objects => ofKind(objects, 'Namespace'))
+      .filter(ns => !ns.metadata.labels?.['pod-security.kubernetes.io/enforce'])
+      .map(ns => ns.metadata.name);
+    expect(unlabelled).toEqual([]);
+  });
+
+  it('keeps every platform namespace out of reach of team onboarding', () => {
+    const platform = [
+      `./gitops/infrastructure/controllers/${cluster}`,
+      `./gitops/infrastructure/configs/${cluster}`,
+    ].flatMap(path =>
+      ofKind(graph.builds.get(path)!, 'Namespace').map(ns => ns.metadata.name),
+    );
+    // Created by the installs themselves rather than declared here.
+    const created = ['rabbitmq-system', 'kourier-system', 'calico-system'];
+    const open = [...platform, ...created].filter(
+      name => !isReservedName(name),
+    );
+    expect(open).toEqual([]);
+  });
+});
+
+describe('OpenFaaS Pro, for a cluster with a licence', () => {
+  it('turns the OpenFaaS release into operator mode when a cluster adds the component', async () => {
+    const controllers = join(REPO_ROOT, 'gitops/infrastructure/controllers');
+    // kustomize only reads folders below the one it builds: the trial overlay sits beside the others.
+    const dir = await mkdtemp(join(controllers, '.openfaas-pro-'));
+    try {
+      await writeFile(
+        join(dir, 'kustomization.yaml'),
+        'resources: [../production]\ncomponents: [../openfaas-pro]\n',
+      );
+      const openfaas = ofKind(await kustomize(dir), 'HelmRelease').find(
+        r => r.metadata.name === 'openfaas',
+      )!;
+      expect(openfaas.spec.values).toMatchObject({
+        openfaasPro: true,
+        clusterRole: true,
+        operator: { create: true },
+        // The production overlay's own patch still applies.
+        gateway: { replicas: 2 },
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -43,6 +43,26 @@ async function listedTeams(): Promise<string[]> {
   return kustomization.resources.filter(folder => folder !== 'common');
 }
 
+const QUANTITY_UNITS: Record<string, number> = {
+  m: 1e-3,
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+};
+
+/** A Kubernetes resource quantity ('500m', '16Gi', '8') as a number, for comparing two of them. */
+function quantity(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/.exec(text);
+  if (!match) throw new Error(`${text} is not a quantity this test reads`);
+  return Number(match[1]) * QUANTITY_UNITS[match[2] ?? ''];
+}
+
 describe('gitops/tenants', () => {
   it('lists every team once, next to the cluster-wide objects they share', async () => {
     const teams = await listedTeams();
@@ -52,6 +72,32 @@ describe('gitops/tenants', () => {
       objects.filter(o => o.kind === 'Namespace').map(o => o.metadata.name),
     ).toEqual(expect.arrayContaining(teams));
     only(objects, 'ClusterRole', 'atonix-function-reconciler');
+  });
+
+  it('refuses workloads that run as flux-tenant in every team namespace', async () => {
+    const objects = await kustomize(TENANTS);
+    const binding = only(
+      objects,
+      'ValidatingAdmissionPolicyBinding',
+      'atonix-no-workload-as-flux-tenant',
+    );
+    expect(binding.spec.validationActions).toEqual(['Deny']);
+    const [{ key }] = binding.spec.matchResources.namespaceSelector
+      .matchExpressions as { key: string }[];
+    const unguarded = objects
+      .filter(o => o.kind === 'Namespace' && !o.metadata.labels?.[key])
+      .map(o => o.metadata.name);
+    expect(unguarded).toEqual([]);
+    const policy = only(
+      objects,
+      'ValidatingAdmissionPolicy',
+      'atonix-no-workload-as-flux-tenant',
+    );
+    expect(
+      policy.spec.validations.map((v: { expression: string }) =>
+        v.expression.includes("'flux-tenant'"),
+      ),
+    ).toEqual([true, true]);
   });
 
   it.each(['staging', 'production'])(
@@ -93,6 +139,23 @@ describe('gitops/tenants', () => {
         );
         for (const quota of quotas) {
           expect(quota.spec.hard).toMatchObject(expected);
+          // A quota whose requests exceed its limits admits pods it can never fit.
+          const overcommitted = ['cpu', 'memory'].filter(resource => {
+            const requests = quota.spec.hard[`requests.${resource}`];
+            const limits = quota.spec.hard[`limits.${resource}`];
+            return (
+              requests !== undefined &&
+              limits !== undefined &&
+              quantity(String(requests)) > quantity(String(limits))
+            );
+          });
+          expect({
+            namespace: quota.metadata.namespace,
+            overcommitted,
+          }).toEqual({
+            namespace: quota.metadata.namespace,
+            overcommitted: [],
+          });
         }
       } finally {
         await rm(dir, { recursive: true, force: true });
@@ -243,6 +306,12 @@ describe.each(['payments', 'analytics'])('the %s tenant', team => {
   it('has the Broker its CloudEvents functions subscribe to', () => {
     expect(only(objects, 'Broker', 'default').apiVersion).toBe(
       'eventing.knative.dev/v1',
+    );
+  });
+
+  it("pulls the team's private images with its ghcr-pull secret", () => {
+    expect(only(objects, 'ServiceAccount', 'default').imagePullSecrets).toEqual(
+      [{ name: 'ghcr-pull' }],
     );
   });
 });

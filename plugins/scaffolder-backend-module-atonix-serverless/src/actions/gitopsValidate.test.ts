@@ -50,7 +50,7 @@ describe('atonix:gitops:validate', () => {
         NOT_CRITICAL_BUT_WARM,
     });
     await expect(run()).rejects.toThrow(
-      /breaks \d+ rule\(s\); nothing was published:\n(.|\n)*^gitops-repo\/gitops\/functions\/payments\/warm-fn\/function\.yaml:\d+: scale-to-zero: /m,
+      /breaks \d+ rule\(s\); nothing was committed to the GitOps repository:\n(.|\n)*^gitops-repo\/gitops\/functions\/payments\/warm-fn\/function\.yaml:\d+: scale-to-zero: /m,
     );
   });
 

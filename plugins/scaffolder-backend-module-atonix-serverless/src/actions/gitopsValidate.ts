@@ -46,7 +46,7 @@ export function createGitopsValidateAction() {
       const violations = await validateGitopsTree(dir);
       if (violations.length > 0) {
         throw new InputError(
-          `The GitOps tree ${path} breaks ${violations.length} rule(s); nothing was published:\n${violations
+          `The GitOps tree ${path} breaks ${violations.length} rule(s); nothing was committed to the GitOps repository:\n${violations
             .map(violation =>
               formatViolation({
                 ...violation,

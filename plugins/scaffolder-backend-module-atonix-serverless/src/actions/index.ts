@@ -1,6 +1,7 @@
 import { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import { PublishSettings } from '../service/PublishSettings';
 import { TeamDirectory } from '../service/TeamDirectory';
+import { createFunctionImageAction } from './functionImage';
 import { createFunctionManifestsAction } from './functionManifests';
 import { createGitopsCloneAction } from './gitopsClone';
 import { createGitopsCommitAction } from './gitopsCommit';
@@ -17,6 +18,7 @@ export function createAtonixActions(options: {
   const { settings, teams } = options;
   return [
     createFunctionManifestsAction({ teams }),
+    createFunctionImageAction(),
     createTeamOnboardAction({ settings, teams }),
     createGitopsValidateAction(),
     createPublishPlanAction({ settings }),
