@@ -57,7 +57,7 @@ async function render(args: string[], io: CliIo): Promise<number> {
     io.stderr('Nothing was written.\n');
     return EXIT_VIOLATIONS;
   }
-  const findings = checkFunctionPolicy(parsed.spec);
+  const findings = await checkFunctionPolicy(parsed.spec);
   if (findings.length > 0) {
     for (const finding of findings) {
       io.stderr(

@@ -1,6 +1,14 @@
 import { promises as fs } from 'node:fs';
 import { join, relative } from 'node:path';
-import { Document, LineCounter, isNode, parseAllDocuments } from 'yaml';
+import {
+  Document,
+  LineCounter,
+  isMap,
+  isNode,
+  isScalar,
+  isSeq,
+  parseAllDocuments,
+} from 'yaml';
 
 /** A place in the tree a person can open: the file (as shown to the user) and a 1-based line. */
 export interface SourceLocation {
@@ -50,6 +58,40 @@ export function lineOf(
     }
   }
   return 1;
+}
+
+/**
+ * The field path of the innermost node of `doc` that holds text offset `offset`, e.g.
+ * `['data', 'notify.yaml']`; `[]` when the offset is outside every field.
+ */
+export function pathAtOffset(
+  doc: Document,
+  offset: number,
+): Array<string | number> {
+  const path: Array<string | number> = [];
+  const holds = (node: unknown) =>
+    isNode(node) &&
+    node.range !== undefined &&
+    node.range !== null &&
+    node.range[0] <= offset &&
+    offset < node.range[2];
+  let node: unknown = doc.contents;
+  for (;;) {
+    if (isMap(node)) {
+      const pair = node.items.find(item => holds(item.value));
+      if (!pair) break;
+      path.push(isScalar(pair.key) ? String(pair.key.value) : String(pair.key));
+      node = pair.value;
+    } else if (isSeq(node)) {
+      const index = node.items.findIndex(holds);
+      if (index < 0) break;
+      path.push(index);
+      node = node.items[index];
+    } else {
+      break;
+    }
+  }
+  return path;
 }
 
 /**

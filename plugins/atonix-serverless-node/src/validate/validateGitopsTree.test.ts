@@ -227,7 +227,7 @@ describe('validateGitopsTree', () => {
         line: 8,
         rule: 'hardcoded-secret',
         message:
-          'data["notify.yaml"] contains a Slack token; move it to a Secret (SOPS, SealedSecret or ExternalSecret) and reference it',
+          'data["notify.yaml"] contains a known credential (slack token); move it to a Secret (SOPS, SealedSecret or ExternalSecret) and reference it',
       },
     ]);
   });

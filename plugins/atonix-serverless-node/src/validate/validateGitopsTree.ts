@@ -1,8 +1,13 @@
 import { promises as fs } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { Document, LineCounter, parseAllDocuments } from 'yaml';
 import { functionFileLocator, parseFunctionFile } from '../functionFile';
-import { RuleId, checkFunctionPolicy } from '../policy/rules';
+import {
+  RuleId,
+  checkFunctionPolicy,
+  hardcodedSecretMessage,
+} from '../policy/rules';
+import { detectSecrets, findKnownTokens } from '../policy/secrets';
 import { FUNCTIONS_FOLDER, FUNCTION_FILE_NAME } from '../render/names';
 import {
   ClusterGraph,
@@ -17,13 +22,20 @@ import {
 import { KustomizeBuild, kustomizeBuild } from './kustomize';
 import {
   ManifestObject,
+  ObjectFinding,
+  literalEnvVars,
   objectFindings,
   teamNamespaceFindings,
 } from './objectRules';
 import { dotted, pointerPath } from './fieldPath';
 import { validateOwnSchema } from './schemas/ownSchemas';
 import { PackagedSchemas, SchemaIssue } from './schemas/packagedSchemas';
-import { SourceIndex, displayPath, listYamlFiles } from './sourceIndex';
+import {
+  SourceIndex,
+  displayPath,
+  listYamlFiles,
+  pathAtOffset,
+} from './sourceIndex';
 
 /** One broken rule: `file:line: rule: message`, where the message says what to do. */
 export interface Violation {
@@ -110,20 +122,79 @@ function isInside(folder: string, file: string) {
   return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep));
 }
 
-function parseObjects(text: string): ManifestObject[] {
-  return parseAllDocuments(text)
-    .map(doc => doc.toJSON() as unknown)
-    .filter(
-      (object): object is ManifestObject =>
-        typeof object === 'object' && object !== null,
-    );
-}
-
 /** A folder built once, whichever clusters apply it. */
 interface BuiltFolder {
   objects: ManifestObject[];
+  /** The `kustomize build` output, and the document each object was read from. */
+  text: string;
+  docs: Document.Parsed[];
   /** The team whose functions the folder holds, for rule `team-namespace`. */
   team?: string;
+}
+
+function parseBuild(text: string): Pick<BuiltFolder, 'objects' | 'docs'> {
+  const objects: ManifestObject[] = [];
+  const kept: Document.Parsed[] = [];
+  const docs: Document.Parsed[] = [...parseAllDocuments(text)];
+  for (const doc of docs) {
+    const object = doc.toJSON() as unknown;
+    if (typeof object === 'object' && object !== null) {
+      objects.push(object as ManifestObject);
+      kept.push(doc);
+    }
+  }
+  return { objects, docs: kept };
+}
+
+/**
+ * Rule `hardcoded-secret` over one built folder, with one secretlint pass for its literal env vars
+ * (judged with their names) and one for the whole output (credentials of a known format in any
+ * other string: ConfigMap data, Helm values).
+ */
+async function hardcodedSecretFindings(
+  folder: BuiltFolder,
+): Promise<Array<{ index: number; finding: ObjectFinding }>> {
+  const env = folder.objects.flatMap((object, index) =>
+    literalEnvVars(object).map(entry => ({ ...entry, index })),
+  );
+  const reasons = await detectSecrets(env);
+  const found = env.flatMap(({ index, path, name }, i) => {
+    const reason = reasons[i];
+    return reason
+      ? [
+          {
+            index,
+            finding: {
+              rule: 'hardcoded-secret' as const,
+              path,
+              message: hardcodedSecretMessage(name, reason),
+            },
+          },
+        ]
+      : [];
+  });
+  const envPaths = new Set(env.map(e => `${e.index}/${e.path.join('/')}`));
+  for (const token of await findKnownTokens(folder.text)) {
+    const index = folder.docs.findIndex(
+      ({ range }) =>
+        range[0] <= token.range[0] &&
+        token.range[0] < range[2],
+    );
+    if (index < 0) continue;
+    const path = pathAtOffset(folder.docs[index], token.range[0]);
+    if (envPaths.has(`${index}/${path.join('/')}`)) continue;
+    found.push({
+      index,
+      finding: {
+        rule: 'hardcoded-secret',
+        path,
+        message: `${dotted(path)} contains ${
+          token.what
+        }; move it to a Secret (SOPS, SealedSecret or ExternalSecret) and reference it`,
+      },
+    });
+  }
+  return found;
 }
 
 class GitopsTreeValidator {
@@ -344,8 +415,8 @@ class GitopsTreeValidator {
     if (this.#built.has(k.path)) {
       return this.#built.get(k.path)!.objects;
     }
-    const objects = result.ok ? parseObjects(result.output) : [];
-    this.#built.set(k.path, { objects, team: k.team });
+    const text = result.ok ? result.output : '';
+    this.#built.set(k.path, { ...parseBuild(text), text, team: k.team });
     if (!result.ok) {
       this.#violations.push({
         file: this.#display(join(k.path, 'kustomization.yaml')),
@@ -358,7 +429,7 @@ class GitopsTreeValidator {
         )}\` and fix what it reports`,
       });
     }
-    return objects;
+    return this.#built.get(k.path)!.objects;
   }
 
   /** The Flux graph of one cluster: references, cycles, namespaces and tenant isolation. */
@@ -413,7 +484,8 @@ class GitopsTreeValidator {
   /** Schemas and the platform rules of single objects, once per built folder. */
   async #checkObjects() {
     const schemas = await PackagedSchemas.shared();
-    for (const [path, { objects, team }] of this.#built) {
+    for (const [path, folder] of this.#built) {
+      const { objects, team } = folder;
       const fallback = join(path, 'kustomization.yaml');
       const packaged = await schemas.validate(
         objects.map(object => {
@@ -439,6 +511,15 @@ class GitopsTreeValidator {
           .flatMap(group => group.rules ?? [])
           .flatMap(rule => (rule.record ? [rule.record] : [])),
       );
+      for (const { index, finding } of await hardcodedSecretFindings(folder)) {
+        await this.#report(
+          finding.rule,
+          objects[index],
+          finding.path,
+          finding.message,
+          fallback,
+        );
+      }
       for (const [index, object] of objects.entries()) {
         const own = validateOwnSchema(object);
         const result = own.known ? own : packaged[index];
@@ -520,7 +601,7 @@ class GitopsTreeValidator {
           `function ${spec.team}/${spec.name} is in folder functions/${team}/${name}; a function lives in functions/<team>/<name>, so move it or fix team and name`,
         );
       }
-      for (const finding of checkFunctionPolicy(spec)) {
+      for (const finding of await checkFunctionPolicy(spec)) {
         report(finding.rule, finding.field, finding.message);
       }
     }
