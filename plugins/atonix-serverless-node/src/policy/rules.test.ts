@@ -24,7 +24,9 @@ describe('checkFunctionPolicy', () => {
     expect(await rulesOf({ scaling: { minScale: 1 } })).toEqual([
       'scale-to-zero scaling.minScale',
     ]);
-    expect(await rulesOf({ scaling: { minScale: 1 }, critical: true })).toEqual([]);
+    expect(await rulesOf({ scaling: { minScale: 1 }, critical: true })).toEqual(
+      [],
+    );
   });
 
   it('caps maxScale at the platform limit', async () => {
@@ -44,13 +46,12 @@ describe('checkFunctionPolicy', () => {
         scaling: { class: 'hpa', metric: 'custom', minScale: 1, query: 'up' },
       }),
     ).toEqual([]);
-    expect(await rulesOf({ scaling: { class: 'hpa', metric: 'cpu' } })).toEqual([
-      'autoscaling scaling.minScale',
-    ]);
-    expect(await rulesOf({ scaling: { class: 'hpa', metric: 'rps' } })).toEqual([
-      'autoscaling scaling.metric',
-      'autoscaling scaling.minScale',
-    ]);
+    expect(await rulesOf({ scaling: { class: 'hpa', metric: 'cpu' } })).toEqual(
+      ['autoscaling scaling.minScale'],
+    );
+    expect(await rulesOf({ scaling: { class: 'hpa', metric: 'rps' } })).toEqual(
+      ['autoscaling scaling.metric', 'autoscaling scaling.minScale'],
+    );
   });
 
   it('rejects literal secrets but never a secretKeyRef', async () => {

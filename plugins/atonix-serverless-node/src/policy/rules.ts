@@ -19,6 +19,10 @@ export const RULE_IDS = [
   'flux-ref',
   'flux-cycle',
   'kustomize-build',
+  'knative-webhook',
+  'image-tag',
+  'tenant-isolation',
+  'pod-security',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];

@@ -6,9 +6,10 @@ import {
 } from './secrets';
 
 // Fake credentials in the shapes the providers issue; none of them is real.
-const PEM_BODY = 'MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n'.repeat(
-  3,
-);
+const PEM_BODY =
+  'MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n'.repeat(
+    3,
+  );
 const FAKE = {
   github: `ghp_${'a1B2c3D4e5F6'.repeat(3)}`,
   slack: 'xoxb-123456789012-abcdefghijkl',
@@ -33,7 +34,11 @@ describe('detectSecret: known formats, from secretlint', () => {
       'postgres://app:s3cr3t@db.payments:5432/app',
       'PostgreSQL connection string',
     ],
-    ['GIT_REMOTE', 'https://ci:hunter2@git.example.com/x', 'basic auth credential'],
+    [
+      'GIT_REMOTE',
+      'https://ci:hunter2@git.example.com/x',
+      'basic auth credential',
+    ],
   ])('catches %s holding %s', async (name, value, reason) => {
     expect(await detectSecret(name, value)).toBe(
       `a known credential (${reason})`,

@@ -152,7 +152,9 @@ export async function detectSecrets(
   const tokens = await findKnownTokens(text);
   return env.map(({ name, value }, index) => {
     const [start, end] = valueRanges[index];
-    const token = tokens.find(({ range }) => range[0] < end && range[1] > start);
+    const token = tokens.find(
+      ({ range }) => range[0] < end && range[1] > start,
+    );
     return token?.what ?? detectSecretByHeuristics(name, value);
   });
 }

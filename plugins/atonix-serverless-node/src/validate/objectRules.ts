@@ -8,7 +8,8 @@ import {
   ScalingFacts,
   checkScaling,
 } from '../policy/rules';
-import { KNATIVE_AUTOSCALING } from '../render/knative';
+import { KNATIVE_AUTOSCALING, KNATIVE_CLASS } from '../render/knative';
+import { knativeWebhookFindings } from './knativeWebhook';
 import { OPENFAAS_SCALE, OpenFaasFunctionSpec } from '../render/openfaas';
 import type { IServiceSpec } from '@kubernetes-models/knative/serving.knative.dev/v1/ServiceSpec';
 
@@ -102,6 +103,35 @@ function openFaasFacts(object: ManifestObject): {
   };
 }
 
+/**
+ * Rule `autoscaling` (platform rule 2): the scaling class, metric and target are written on every
+ * revision, never left to the cluster's defaults, which can change under a running function.
+ */
+function implicitAutoscalingFindings(object: ManifestObject): ObjectFinding[] {
+  const annotations =
+    (object.spec as IServiceSpec | undefined)?.template?.metadata
+      ?.annotations ?? {};
+  const missing = (['class', 'metric', 'target'] as const).filter(
+    key => !(KNATIVE_AUTOSCALING[key] in annotations),
+  );
+  if (missing.length === 0) {
+    return [];
+  }
+  const seed = { class: KNATIVE_CLASS.kpa, metric: 'rps', target: '100' };
+  const lines = missing
+    .map(key => `${KNATIVE_AUTOSCALING[key]}: '${seed[key]}'`)
+    .join(', ');
+  return [
+    {
+      rule: 'autoscaling',
+      path: ['spec', 'template', 'metadata', 'annotations'],
+      message: `Service ${object.metadata?.name} leaves ${missing.join(
+        ', ',
+      )} to the cluster's defaults; autoscaling must be explicit: add under spec.template.metadata.annotations ${lines} (the seed's values; render from function.yaml to get them)`,
+    },
+  ];
+}
+
 function scalingFindings(
   object: ManifestObject,
   recordedSeries: ReadonlySet<string>,
@@ -121,14 +151,19 @@ function scalingFindings(
   if (!scaled) {
     return [];
   }
-  return checkScaling(scaled.facts).map((finding: PolicyFinding) => ({
-    rule: finding.rule,
-    path: scaled.at(finding.field),
-    message:
-      finding.rule === 'max-scale' && !Number.isFinite(scaled.facts.maxScale)
-        ? 'no max scale is set, so the function can scale without bound; set it (at most 50)'
-        : finding.message,
-  }));
+  const explicit =
+    object.kind === 'Service' ? implicitAutoscalingFindings(object) : [];
+  return [
+    ...explicit,
+    ...checkScaling(scaled.facts).map((finding: PolicyFinding) => ({
+      rule: finding.rule,
+      path: scaled.at(finding.field),
+      message:
+        finding.rule === 'max-scale' && !Number.isFinite(scaled.facts.maxScale)
+          ? 'no max scale is set, so the function can scale without bound; set it (at most 50)'
+          : finding.message,
+    })),
+  ];
 }
 
 /** A literal env var inside an object: where its value is, its name and its value. */
@@ -233,5 +268,6 @@ export function objectFindings(
   return [
     ...scalingFindings(object, recordedSeries),
     ...plaintextSecretFindings(object),
+    ...knativeWebhookFindings(object),
   ];
 }

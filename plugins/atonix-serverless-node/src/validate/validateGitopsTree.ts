@@ -176,9 +176,7 @@ async function hardcodedSecretFindings(
   const envPaths = new Set(env.map(e => `${e.index}/${e.path.join('/')}`));
   for (const token of await findKnownTokens(folder.text)) {
     const index = folder.docs.findIndex(
-      ({ range }) =>
-        range[0] <= token.range[0] &&
-        token.range[0] < range[2],
+      ({ range }) => range[0] <= token.range[0] && token.range[0] < range[2],
     );
     if (index < 0) continue;
     const path = pathAtOffset(folder.docs[index], token.range[0]);
