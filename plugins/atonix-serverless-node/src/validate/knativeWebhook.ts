@@ -163,23 +163,8 @@ function autoscalingFindings(
   // annotation_validation.go:135-176, limits in register.go:141-144
   duration('window', 6_000, 3_600_000, 'a duration from 6s to 1h');
   duration('scale-down-delay', 0, 3_600_000, 'a duration from 0s to 1h');
-  // annotation_validation.go:237-263: the KPA scales on concurrency or rps only.
-  const metric = annotation(annotations, 'metric');
-  const classValue = cls?.[1] ?? KPA;
-  if (metric) {
-    const [key, value] = metric;
-    if (classValue === KPA && !['concurrency', 'rps'].includes(value)) {
-      report(
-        key,
-        `${key} is "${value}", but the KPA class scales on concurrency or rps only; use one of those, or class ${HPA}`,
-      );
-    } else if (classValue === HPA && value === '') {
-      report(
-        key,
-        `${key} is empty; the HPA class needs a metric (cpu, memory or a custom metric)`,
-      );
-    }
-  }
+  // annotation_validation.go:237-263 (which metric a class scales on) and the max-scale-limit
+  // bound (:223-225) are the platform rules `autoscaling` and `max-scale`, reported there.
   // annotation_validation.go:265-277
   const initial = annotation(annotations, 'initial-scale', 'initialScale');
   if (initial) {

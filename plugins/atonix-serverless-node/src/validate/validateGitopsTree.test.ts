@@ -46,13 +46,14 @@ describe('validateGitopsTree', () => {
     const result = parseFunctionSpec({
       name: 'order-facts',
       team: 'payments',
-      image: 'ghcr.io/atonixcorp/order-facts:1.0.0',
+      image:
+        'ghcr.io/atonixcorp/order-facts@sha256:4f2a9c1d7e3b8a6f5c0d9e2b1a7f3c8d6e5b4a90000000000000000000000000',
       critical: true,
       scaling: {
         class: 'hpa',
         metric: 'custom',
         minScale: 1,
-        query: 'sum by (namespace, pod) (kafka_lag)',
+        query: 'sum by (namespace, pod) (kafka_lag{namespace="payments"})',
       },
       trigger: {
         type: 'cloudevents',

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Document, LineCounter, parseAllDocuments } from 'yaml';
+import { isReservedName } from '@internal/backstage-plugin-atonix-serverless-common';
 import { functionFileLocator, parseFunctionFile } from '../functionFile';
 import {
   RuleId,
@@ -13,6 +14,7 @@ import {
   ClusterGraph,
   FLUX_KUSTOMIZATION,
   FluxKustomization,
+  PREEXISTING_NAMESPACES,
   checkFluxCycles,
   checkFluxReferences,
   fluxKey,
@@ -28,7 +30,19 @@ import {
   teamNamespaceFindings,
 } from './objectRules';
 import { dotted, pointerPath } from './fieldPath';
+import {
+  POD_SECURITY_ENFORCE,
+  PodSecurityLevel,
+  podSecurityFindings,
+} from './podSecurity';
 import { validateOwnSchema } from './schemas/ownSchemas';
+import {
+  TenantContext,
+  imageTagFindings,
+  networkPolicyFindings,
+  tenantIsolationFindings,
+  unpinnedImageReason,
+} from './tenantRules';
 import { PackagedSchemas, SchemaIssue } from './schemas/packagedSchemas';
 import {
   SourceIndex,
@@ -132,6 +146,42 @@ interface BuiltFolder {
   team?: string;
 }
 
+/** What the rules need to know about the clusters as a whole. */
+interface ClusterFacts {
+  /** Each team synced by a Flux Kustomization, with the ServiceAccount it impersonates. */
+  teams: Map<string, string | undefined>;
+  /** The Pod Security level each namespace created in the tree enforces. */
+  podSecurity: Map<string, PodSecurityLevel>;
+  /** Namespaces the platform owns: pre-existing, created for components, or reserved names. */
+  platformNamespaces: Set<string>;
+  knativeSecurePodDefaults: boolean;
+  prometheusEnforcesNamespace: boolean;
+}
+
+function tenantContext(
+  team: string,
+  objects: ManifestObject[],
+  facts: ClusterFacts,
+): TenantContext {
+  const names = (kind: string) =>
+    new Set(
+      objects
+        .filter(
+          o => o.apiVersion?.startsWith('rabbitmq.com/') && o.kind === kind,
+        )
+        .map(o =>
+          String((o.spec as { name?: string })?.name ?? o.metadata?.name),
+        ),
+    );
+  return {
+    team,
+    reconcilerServiceAccount: facts.teams.get(team),
+    prometheusEnforcesNamespace: facts.prometheusEnforcesNamespace,
+    declaredExchanges: names('Exchange'),
+    declaredQueues: names('Queue'),
+  };
+}
+
 function parseBuild(text: string): Pick<BuiltFolder, 'objects' | 'docs'> {
   const objects: ManifestObject[] = [];
   const kept: Document.Parsed[] = [];
@@ -213,12 +263,16 @@ class GitopsTreeValidator {
 
   async run(): Promise<Violation[]> {
     const files = await listYamlFiles(this.#root);
-    await this.#checkFunctionFiles(files);
+    const graphs: ClusterGraph[] = [];
     for (const entry of await this.#entryPoints(files)) {
-      const graph = await this.#walkCluster(entry);
-      await this.#checkCluster(graph);
+      graphs.push(await this.#walkCluster(entry));
     }
-    await this.#checkObjects();
+    const facts = this.#clusterFacts(graphs);
+    await this.#checkFunctionFiles(files, facts);
+    for (const graph of graphs) {
+      await this.#checkCluster(graph, facts);
+    }
+    await this.#checkObjects(facts);
 
     // Two clusters applying the same base report its problems once.
     const unique = new Map(this.#violations.map(v => [formatViolation(v), v]));
@@ -311,7 +365,12 @@ class GitopsTreeValidator {
         }
       }
     }
-    const roots = declared.filter(({ file, k }) => isInside(k.path, file));
+    // Teams' folders never hold a cluster's root: a Flux object there is refused (rule
+    // tenant-isolation), not followed.
+    const functionsRoot = join(this.#root, FUNCTIONS_FOLDER);
+    const roots = declared.filter(
+      ({ file, k }) => isInside(k.path, file) && !isInside(functionsRoot, file),
+    );
     const entries =
       roots.length > 0
         ? roots
@@ -363,6 +422,11 @@ class GitopsTreeValidator {
           for (const object of objects) {
             if (object.kind === 'Namespace' && object.metadata?.name) {
               namespaces.add(object.metadata.name);
+            }
+            if (k.team) {
+              // Flux ignores nothing here, but a tenant's Flux objects are refused outright
+              // (rule tenant-isolation), so the graph does not follow them.
+              continue;
             }
             const sourceKey = fluxSourceKey(object);
             if (sourceKey) {
@@ -430,8 +494,70 @@ class GitopsTreeValidator {
     return this.#built.get(k.path)!.objects;
   }
 
+  /** What the rules need to know about the clusters as a whole, read from everything built. */
+  #clusterFacts(graphs: ClusterGraph[]): ClusterFacts {
+    const teams = new Map<string, string | undefined>();
+    for (const graph of graphs) {
+      for (const k of graph.kustomizations.values()) {
+        if (k.team) teams.set(k.team, k.spec.serviceAccountName);
+      }
+    }
+    const podSecurity = new Map<string, PodSecurityLevel>();
+    const platformNamespaces = new Set(PREEXISTING_NAMESPACES);
+    let knativeSecurePodDefaults = false;
+    let prometheusEnforcesNamespace = false;
+    for (const { objects } of this.#built.values()) {
+      // A team's namespace is created beside the team's own Flux Kustomization (the tenant
+      // folder); every other Namespace in the tree belongs to the platform.
+      const teamsHere = new Set(
+        objects
+          .filter(o => `${o.apiVersion}/${o.kind}` === FLUX_KUSTOMIZATION)
+          .map(o => this.#toFlux(o).team),
+      );
+      for (const object of objects) {
+        const spec = (object.spec ?? {}) as Record<string, any>;
+        const name = object.metadata?.name;
+        if (object.kind === 'Namespace' && name) {
+          const level = object.metadata?.labels?.[POD_SECURITY_ENFORCE];
+          podSecurity.set(name, (level as PodSecurityLevel) ?? 'privileged');
+          if (!teamsHere.has(name)) {
+            platformNamespaces.add(name);
+          }
+        } else if (object.kind === 'HelmRelease') {
+          for (const field of ['targetNamespace', 'storageNamespace']) {
+            if (typeof spec[field] === 'string') {
+              platformNamespaces.add(spec[field]);
+            }
+          }
+          // kube-prometheus-stack's values: prometheus.prometheusSpec.enforcedNamespaceLabel.
+          if (spec.values?.prometheus?.prometheusSpec?.enforcedNamespaceLabel) {
+            prometheusEnforcesNamespace = true;
+          }
+        } else if (
+          object.kind === 'Prometheus' &&
+          spec.enforcedNamespaceLabel
+        ) {
+          prometheusEnforcesNamespace = true;
+        } else if (object.kind === 'KnativeServing') {
+          knativeSecurePodDefaults ||=
+            spec.config?.features?.['secure-pod-defaults'] === 'enabled';
+        }
+      }
+    }
+    for (const team of teams.keys()) {
+      if (isReservedName(team)) platformNamespaces.add(team);
+    }
+    return {
+      teams,
+      podSecurity,
+      platformNamespaces,
+      knativeSecurePodDefaults,
+      prometheusEnforcesNamespace,
+    };
+  }
+
   /** The Flux graph of one cluster: references, cycles, namespaces and tenant isolation. */
-  async #checkCluster(graph: ClusterGraph) {
+  async #checkCluster(graph: ClusterGraph, facts: ClusterFacts) {
     for (const finding of [
       ...checkFluxReferences(graph),
       ...checkFluxCycles(graph),
@@ -462,6 +588,15 @@ class GitopsTreeValidator {
           );
         }
       }
+      if (k.team && facts.platformNamespaces.has(k.team)) {
+        await this.#report(
+          'tenant-isolation',
+          k.object,
+          ['spec', 'path'],
+          `Kustomization ${k.name} syncs functions/${k.team} into namespace ${k.team}, which is a platform namespace; a team named after it would own what the platform runs there: choose another team name`,
+          graph.entryFile,
+        );
+      }
       if (
         k.team &&
         (k.namespace !== k.team ||
@@ -480,10 +615,11 @@ class GitopsTreeValidator {
   }
 
   /** Schemas and the platform rules of single objects, once per built folder. */
-  async #checkObjects() {
+  async #checkObjects(facts: ClusterFacts) {
     const schemas = await PackagedSchemas.shared();
     for (const [path, folder] of this.#built) {
       const { objects, team } = folder;
+      const tenant = team ? tenantContext(team, objects, facts) : undefined;
       const fallback = join(path, 'kustomization.yaml');
       const packaged = await schemas.validate(
         objects.map(object => {
@@ -545,9 +681,24 @@ class GitopsTreeValidator {
                 } ${object.metadata?.name}; fix the value`;
           await this.#report('schema', object, fieldPath, message, fallback);
         }
+        const namespace = object.metadata?.namespace;
         for (const finding of [
           ...objectFindings(object, recordedSeries),
           ...(team ? teamNamespaceFindings(object, team) : []),
+          ...(tenant
+            ? [
+                ...imageTagFindings(object),
+                ...tenantIsolationFindings(object, tenant),
+              ]
+            : []),
+          ...(namespace && facts.teams.has(namespace)
+            ? networkPolicyFindings(object)
+            : []),
+          ...podSecurityFindings(
+            object,
+            (namespace && facts.podSecurity.get(namespace)) || 'privileged',
+            facts.knativeSecurePodDefaults,
+          ),
         ]) {
           await this.#report(
             finding.rule,
@@ -565,7 +716,7 @@ class GitopsTreeValidator {
    * The `function.yaml` of every function folder: a valid spec, in the folder its team and name
    * say, within the platform's rules.
    */
-  async #checkFunctionFiles(files: string[]) {
+  async #checkFunctionFiles(files: string[], facts: ClusterFacts) {
     const functionsRoot = join(this.#root, FUNCTIONS_FOLDER);
     for (const file of files) {
       const [team, name, fileName, ...deeper] = relative(
@@ -601,6 +752,17 @@ class GitopsTreeValidator {
       }
       for (const finding of await checkFunctionPolicy(spec)) {
         report(finding.rule, finding.field, finding.message);
+      }
+      const unpinned = unpinnedImageReason(spec.image);
+      if (unpinned) {
+        report('image-tag', 'image', unpinned);
+      }
+      if (facts.platformNamespaces.has(spec.team)) {
+        report(
+          'tenant-isolation',
+          'team',
+          `team ${spec.team} is a platform namespace; a team named after it would own what the platform runs there: choose another team name`,
+        );
       }
     }
   }
