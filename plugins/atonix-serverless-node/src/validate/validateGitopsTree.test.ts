@@ -249,4 +249,62 @@ describe('validateGitopsTree', () => {
       }),
     ]);
   });
+
+  it('asks for explicit autoscaling and shows the lines to add', async () => {
+    const tree = join(workspace, 'implicit-autoscaling');
+    await fs.cp(join(FIXTURES, 'valid'), tree, { recursive: true });
+    const file = join(tree, 'functions/payments/hello/service.yaml');
+    const text = await fs.readFile(file, 'utf8');
+    await fs.writeFile(
+      file,
+      text
+        .replace('        autoscaling.knative.dev/metric: rps\n', '')
+        .replace("        autoscaling.knative.dev/target: '100'\n", ''),
+    );
+    expect(await validateGitopsTree(tree)).toEqual([
+      {
+        file,
+        line: 22, // the first annotation: the lines go beside it
+        rule: 'autoscaling',
+        message: expect.stringContaining(
+          "leaves metric, target to the cluster's defaults; autoscaling must be explicit: add under spec.template.metadata.annotations autoscaling.knative.dev/metric: 'rps', autoscaling.knative.dev/target: '100'",
+        ),
+      },
+    ]);
+  });
+
+  it('says that tenants may not define Flux objects, rather than that a source is missing', async () => {
+    const tree = await brokenTree('tenant-isolation');
+    const violations = await validateGitopsTree(tree);
+    expect(violations.map(v => [v.line, v.rule])).toEqual([
+      [2, 'tenant-isolation'],
+      [13, 'tenant-isolation'],
+    ]);
+    for (const violation of violations) {
+      expect(violation.message).toContain(
+        'tenants may not define Flux objects',
+      );
+    }
+  });
+
+  it('refuses a team named after a namespace the platform creates', async () => {
+    const tree = join(workspace, 'platform-team');
+    await fs.cp(join(FIXTURES, 'valid'), tree, { recursive: true });
+    await fs.writeFile(
+      join(tree, 'clusters/test/platform.yaml'),
+      'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: payments\n',
+    );
+    await fs.writeFile(
+      join(tree, 'clusters/test/kustomization.yaml'),
+      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - flux-system\n  - tenants.yaml\n  - platform.yaml\n',
+    );
+    const violations = await validateGitopsTree(tree);
+    expect(violations.map(v => v.rule)).toEqual([
+      'tenant-isolation',
+      'tenant-isolation',
+    ]);
+    expect(violations[0].message).toContain(
+      'team payments is a platform namespace',
+    );
+  });
 });
