@@ -101,11 +101,18 @@ export function pathAtOffset(
 export class SourceIndex {
   readonly #root: string;
   readonly #display: (absolute: string) => string;
+  readonly #include: (file: string) => boolean;
   #byObject?: Promise<Map<string, SourceDoc[]>>;
 
-  constructor(root: string, display: (absolute: string) => string) {
+  /** `include` limits the files searched (an incremental run reads only what it checks). */
+  constructor(
+    root: string,
+    display: (absolute: string) => string,
+    include: (file: string) => boolean = () => true,
+  ) {
     this.#root = root;
     this.#display = display;
+    this.#include = include;
   }
 
   async locate(
@@ -134,7 +141,9 @@ export class SourceIndex {
 
   async #load(): Promise<Map<string, SourceDoc[]>> {
     const byObject = new Map<string, SourceDoc[]>();
-    for (const file of await listYamlFiles(this.#root)) {
+    for (const file of (await listYamlFiles(this.#root)).filter(
+      this.#include,
+    )) {
       const lines = new LineCounter();
       const text = await fs.readFile(file, 'utf8');
       for (const doc of parseAllDocuments(text, { lineCounter: lines })) {

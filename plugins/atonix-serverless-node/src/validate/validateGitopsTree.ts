@@ -62,6 +62,14 @@ export interface Violation {
 export interface ValidateOptions {
   /** The kubectl binary whose embedded kustomize builds the tree; `kubectl` on PATH by default. */
   kubectl?: string;
+  /**
+   * Incremental mode, for a pull request: the files it changes (absolute, or relative to the
+   * working directory). When every one lies in a team's folder (`functions/<team>/...`), only the
+   * platform's Flux paths and those teams' are built, only those teams' folders are checked, and
+   * the answer is what a full run reports inside those folders. A change anywhere else (platform,
+   * tenants, clusters) can affect every folder, so it validates the whole tree.
+   */
+  changedFiles?: string[];
 }
 
 /** The line printed for a violation, in the format editors and CI annotators understand. */
@@ -253,12 +261,36 @@ class GitopsTreeValidator {
   readonly #violations: Violation[] = [];
   readonly #builds = new Map<string, Promise<KustomizeBuild>>();
   readonly #built = new Map<string, BuiltFolder>();
+  /** The team folders an incremental run is about; undefined for a full run. */
+  readonly #scope?: string[];
 
   constructor(dir: string, options: ValidateOptions) {
     this.#root = resolve(dir);
     this.#display = displayPath(dir, this.#root);
-    this.#sources = new SourceIndex(this.#root, this.#display);
     this.#kubectl = options.kubectl;
+    const functionsRoot = join(this.#root, FUNCTIONS_FOLDER);
+    const teamFolders = (options.changedFiles ?? []).map(file => {
+      const [team, ...rest] = relative(functionsRoot, resolve(file)).split(sep);
+      return isInside(functionsRoot, resolve(file)) && rest.length > 0
+        ? join(functionsRoot, team)
+        : undefined;
+    });
+    if (options.changedFiles && teamFolders.every(Boolean)) {
+      this.#scope = [...new Set(teamFolders as string[])];
+    }
+    this.#sources = new SourceIndex(this.#root, this.#display, file =>
+      this.#inScope(file),
+    );
+  }
+
+  /** Whether `path` (a folder or file) is part of this run: always, unless it is incremental. */
+  #inScope(path: string): boolean {
+    const functionsRoot = join(this.#root, FUNCTIONS_FOLDER);
+    return (
+      !this.#scope ||
+      !isInside(functionsRoot, path) ||
+      this.#scope.some(folder => isInside(folder, path))
+    );
   }
 
   async run(): Promise<Violation[]> {
@@ -274,8 +306,12 @@ class GitopsTreeValidator {
     }
     await this.#checkObjects(facts);
 
+    const scope = this.#scope?.map(folder => `${this.#display(folder)}${sep}`);
+    const reported = scope
+      ? this.#violations.filter(v => scope.some(s => v.file.startsWith(s)))
+      : this.#violations;
     // Two clusters applying the same base report its problems once.
-    const unique = new Map(this.#violations.map(v => [formatViolation(v), v]));
+    const unique = new Map(reported.map(v => [formatViolation(v), v]));
     return [...unique.values()].sort(
       (a, b) =>
         a.file.localeCompare(b.file) ||
@@ -339,7 +375,7 @@ class GitopsTreeValidator {
    */
   async #entryPoints(files: string[]) {
     const declared: Array<{ file: string; k: FluxKustomization }> = [];
-    for (const file of files) {
+    for (const file of files.filter(f => this.#inScope(f))) {
       const text = await fs.readFile(file, 'utf8');
       if (!text.includes('kustomize.toolkit.fluxcd.io')) {
         continue;
@@ -456,6 +492,9 @@ class GitopsTreeValidator {
     const known = this.#built.get(k.path);
     if (known) {
       return known.objects;
+    }
+    if (!this.#inScope(k.path)) {
+      return [];
     }
     const isFolder = await fs.stat(k.path).then(
       stat => stat.isDirectory(),
@@ -618,6 +657,9 @@ class GitopsTreeValidator {
   async #checkObjects(facts: ClusterFacts) {
     const schemas = await PackagedSchemas.shared();
     for (const [path, folder] of this.#built) {
+      if (this.#scope && !this.#scope.some(s => isInside(s, path))) {
+        continue;
+      }
       const { objects, team } = folder;
       const tenant = team ? tenantContext(team, objects, facts) : undefined;
       const fallback = join(path, 'kustomization.yaml');
@@ -723,7 +765,12 @@ class GitopsTreeValidator {
         functionsRoot,
         file,
       ).split(sep);
-      if (team === '..' || fileName !== FUNCTION_FILE_NAME || deeper.length) {
+      if (
+        team === '..' ||
+        fileName !== FUNCTION_FILE_NAME ||
+        deeper.length ||
+        !this.#inScope(file)
+      ) {
         continue;
       }
       const text = await fs.readFile(file, 'utf8');
