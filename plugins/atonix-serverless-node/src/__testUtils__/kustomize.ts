@@ -1,7 +1,6 @@
-import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
+import { kustomizeBuild } from '../validate/kustomize';
 import { ManifestObject } from '../validate/objectRules';
 
 /** The repository root, which holds the committed gitops/ tree. */
@@ -26,12 +25,13 @@ export function parseObjects(text: string): BuiltObject[] {
     .filter((object): object is BuiltObject => object !== null);
 }
 
-/** The output of the real `kubectl kustomize <dir>`, as kustomize-controller would build it. */
+/** The output of the validator's own kustomize build of `dir`, as kustomize-controller builds it. */
 export async function kustomizeText(dir: string): Promise<string> {
-  const { stdout } = await promisify(execFile)('kubectl', ['kustomize', dir], {
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return stdout;
+  const build = await kustomizeBuild(dir);
+  if (!build.ok) {
+    throw new Error(`kustomize cannot build ${dir}: ${build.error}`);
+  }
+  return build.output;
 }
 
 /** The objects `kubectl kustomize <dir>` builds. */

@@ -73,7 +73,7 @@ async function builtFolders(run: () => Promise<unknown>) {
 }
 
 describe('validateGitopsTree with changedFiles (incremental mode)', () => {
-  it("answers a change to one team's function with the full run's verdicts on that team, building only its Flux path", async () => {
+  it("answers a change to one function with the full run's verdicts on its folder, building only its team's Flux path", async () => {
     // A problem that already exists in the other team's folder, untouched by the change.
     await edit(
       'functions/payments/hello/service.yaml',
@@ -98,14 +98,14 @@ describe('validateGitopsTree with changedFiles (incremental mode)', () => {
       kubectl,
       changedFiles: changed,
     });
-    const analytics = join(tree, 'functions/analytics');
+    const report = join(tree, 'functions/analytics/report');
     expect(full.map(v => v.rule).sort()).toEqual([
       'hardcoded-secret',
       'image-tag',
       'knative-webhook',
     ]);
     expect(incremental).toEqual(
-      full.filter(v => v.file.startsWith(`${analytics}/`)),
+      full.filter(v => v.file.startsWith(`${report}/`)),
     );
     expect(incremental.map(v => v.rule).sort()).toEqual([
       'image-tag',
@@ -117,6 +117,28 @@ describe('validateGitopsTree with changedFiles (incremental mode)', () => {
         validateGitopsTree(tree, { kubectl, changedFiles: changed }),
       ),
     ).toEqual(['clusters/test', 'functions/analytics', 'tenants']);
+  });
+
+  it("reports a broken build of the changed function's team, as a full run does", async () => {
+    const changed = [
+      await edit(
+        'functions/analytics/report/kustomization.yaml',
+        '  - service.yaml',
+        '  - service.yaml\n  - missing.yaml',
+      ),
+    ];
+    const full = await validateGitopsTree(tree, { kubectl });
+    const incremental = await validateGitopsTree(tree, {
+      kubectl,
+      changedFiles: changed,
+    });
+    expect(incremental.map(v => v.rule)).toEqual(['kustomize-build']);
+    expect(incremental).toEqual(full.filter(v => v.rule === 'kustomize-build'));
+    await edit(
+      'functions/analytics/report/kustomization.yaml',
+      '  - service.yaml\n  - missing.yaml',
+      '  - service.yaml',
+    );
   });
 
   it('validates the whole tree when a change lies outside the teams’ folders', async () => {

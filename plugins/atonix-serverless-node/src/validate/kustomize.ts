@@ -11,9 +11,14 @@ function kustomizeError(stderr: string): string {
   return quoted ? quoted[1].replace(/\\"/g, '"') : text;
 }
 
+/** The command a person runs to see what {@link kustomizeBuild} builds, for messages. */
+export function kustomizeCommandLine(path: string): string {
+  return `kubectl kustomize ${path}`;
+}
+
 /**
  * Builds a folder the way Flux's kustomize-controller does, with the kustomize embedded in
- * kubectl. Flux builds without remote bases on this platform (`--no-remote-bases`), so a build
+ * kubectl. The only place anything invokes kustomize (the validator, the bench, the tests). Flux builds without remote bases on this platform (`--no-remote-bases`), so a build
  * that needs the network fails here as it would in the cluster.
  */
 export function kustomizeBuild(

@@ -23,8 +23,11 @@ interface SourceDoc {
   namespace?: string;
 }
 
-/** Every `.yaml`/`.yml` file under `dir`, skipping hidden folders. */
-export async function listYamlFiles(dir: string): Promise<string[]> {
+/** Every `.yaml`/`.yml` file under `dir`, skipping hidden folders and those `enter` refuses. */
+export async function listYamlFiles(
+  dir: string,
+  enter: (folder: string) => boolean = () => true,
+): Promise<string[]> {
   const files: string[] = [];
   const walk = async (folder: string) => {
     const entries = await fs.readdir(folder, { withFileTypes: true });
@@ -34,7 +37,7 @@ export async function listYamlFiles(dir: string): Promise<string[]> {
       }
       const path = join(folder, entry.name);
       if (entry.isDirectory()) {
-        await walk(path);
+        if (enter(path)) await walk(path);
       } else if (/\.ya?ml$/.test(entry.name)) {
         files.push(path);
       }
@@ -104,7 +107,7 @@ export class SourceIndex {
   readonly #include: (file: string) => boolean;
   #byObject?: Promise<Map<string, SourceDoc[]>>;
 
-  /** `include` limits the files searched (an incremental run reads only what it checks). */
+  /** `include` limits the folders and files searched (an incremental run reads only its own). */
   constructor(
     root: string,
     display: (absolute: string) => string,
@@ -141,7 +144,7 @@ export class SourceIndex {
 
   async #load(): Promise<Map<string, SourceDoc[]>> {
     const byObject = new Map<string, SourceDoc[]>();
-    for (const file of (await listYamlFiles(this.#root)).filter(
+    for (const file of (await listYamlFiles(this.#root, this.#include)).filter(
       this.#include,
     )) {
       const lines = new LineCounter();

@@ -21,7 +21,11 @@ import {
   fluxSourceKey,
   namespacesAvailableTo,
 } from './fluxGraph';
-import { KustomizeBuild, kustomizeBuild } from './kustomize';
+import {
+  KustomizeBuild,
+  kustomizeBuild,
+  kustomizeCommandLine,
+} from './kustomize';
 import {
   ManifestObject,
   ObjectFinding,
@@ -268,22 +272,31 @@ class GitopsTreeValidator {
     this.#root = resolve(dir);
     this.#display = displayPath(dir, this.#root);
     this.#kubectl = options.kubectl;
+    // A change to a function's folder is about that folder; one to a team's own files
+    // (functions/<team>/kustomization.yaml) is about the whole team.
     const functionsRoot = join(this.#root, FUNCTIONS_FOLDER);
-    const teamFolders = (options.changedFiles ?? []).map(file => {
-      const [team, ...rest] = relative(functionsRoot, resolve(file)).split(sep);
-      return isInside(functionsRoot, resolve(file)) && rest.length > 0
-        ? join(functionsRoot, team)
-        : undefined;
+    const folders = (options.changedFiles ?? []).map(file => {
+      const segments = relative(functionsRoot, resolve(file)).split(sep);
+      if (!isInside(functionsRoot, resolve(file)) || segments.length < 2) {
+        return undefined;
+      }
+      return join(
+        functionsRoot,
+        ...segments.slice(0, segments.length > 2 ? 2 : 1),
+      );
     });
-    if (options.changedFiles && teamFolders.every(Boolean)) {
-      this.#scope = [...new Set(teamFolders as string[])];
+    if (options.changedFiles && folders.every(Boolean)) {
+      this.#scope = [...new Set(folders as string[])];
     }
-    this.#sources = new SourceIndex(this.#root, this.#display, file =>
-      this.#inScope(file),
+    this.#sources = new SourceIndex(this.#root, this.#display, path =>
+      this.#reads(path),
     );
   }
 
-  /** Whether `path` (a folder or file) is part of this run: always, unless it is incremental. */
+  /**
+   * Whether a file or folder is checked in this run: always, unless it is incremental; then
+   * everything outside the teams' folders and everything inside the changed folders.
+   */
   #inScope(path: string): boolean {
     const functionsRoot = join(this.#root, FUNCTIONS_FOLDER);
     return (
@@ -293,8 +306,24 @@ class GitopsTreeValidator {
     );
   }
 
+  /** Whether this run reads a file or builds a folder: in scope, or holding a changed folder. */
+  #reads(folder: string): boolean {
+    return (
+      this.#inScope(folder) ||
+      this.#scope!.some(changed => isInside(folder, changed))
+    );
+  }
+
   async run(): Promise<Violation[]> {
-    const files = await listYamlFiles(this.#root);
+    // The changed teams' Flux paths build while the clusters' graph is walked to reach them.
+    const functionsRoot = join(this.#root, FUNCTIONS_FOLDER);
+    for (const folder of this.#scope ?? []) {
+      const [team] = relative(functionsRoot, folder).split(sep);
+      void this.#build(join(functionsRoot, team));
+    }
+    const files = await listYamlFiles(this.#root, folder =>
+      this.#reads(folder),
+    );
     const graphs: ClusterGraph[] = [];
     for (const entry of await this.#entryPoints(files)) {
       graphs.push(await this.#walkCluster(entry));
@@ -306,10 +335,22 @@ class GitopsTreeValidator {
     }
     await this.#checkObjects(facts);
 
-    const scope = this.#scope?.map(folder => `${this.#display(folder)}${sep}`);
-    const reported = scope
-      ? this.#violations.filter(v => scope.some(s => v.file.startsWith(s)))
-      : this.#violations;
+    // An incremental run reports what lies in the changed folders, and what the build of their
+    // team reports on the team's own files (functions/<team>/kustomization.yaml).
+    const scope = this.#scope?.map(folder => this.#display(folder));
+    const teams = this.#scope?.map(folder =>
+      this.#display(
+        join(functionsRoot, relative(functionsRoot, folder).split(sep)[0]),
+      ),
+    );
+    const reported =
+      scope && teams
+        ? this.#violations.filter(
+            v =>
+              scope.some(folder => v.file.startsWith(`${folder}${sep}`)) ||
+              teams.includes(dirname(v.file)),
+          )
+        : this.#violations;
     // Two clusters applying the same base report its problems once.
     const unique = new Map(reported.map(v => [formatViolation(v), v]));
     return [...unique.values()].sort(
@@ -493,7 +534,7 @@ class GitopsTreeValidator {
     if (known) {
       return known.objects;
     }
-    if (!this.#inScope(k.path)) {
+    if (!this.#reads(k.path)) {
       return [];
     }
     const isFolder = await fs.stat(k.path).then(
@@ -525,8 +566,8 @@ class GitopsTreeValidator {
         rule: 'kustomize-build',
         message: `kustomize cannot build this folder: ${
           result.error.split('\n')[0]
-        }; run \`kubectl kustomize ${this.#display(
-          k.path,
+        }; run \`${kustomizeCommandLine(
+          this.#display(k.path),
         )}\` and fix what it reports`,
       });
     }
@@ -656,8 +697,12 @@ class GitopsTreeValidator {
   /** Schemas and the platform rules of single objects, once per built folder. */
   async #checkObjects(facts: ClusterFacts) {
     const schemas = await PackagedSchemas.shared();
+    const functionsRoot = join(this.#root, FUNCTIONS_FOLDER);
     for (const [path, folder] of this.#built) {
-      if (this.#scope && !this.#scope.some(s => isInside(s, path))) {
+      if (
+        !this.#reads(path) ||
+        (this.#scope && !isInside(functionsRoot, path))
+      ) {
         continue;
       }
       const { objects, team } = folder;
