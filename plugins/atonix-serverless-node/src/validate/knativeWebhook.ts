@@ -70,7 +70,7 @@ function annotation(
   annotations: Record<string, string>,
   ...keys: string[]
 ): [string, string] | undefined {
-  const key = keys.map(k => AUTOSCALING + k).find(k => k in annotations);
+  const key = keys.map(k => `${AUTOSCALING}${k}`).find(k => k in annotations);
   return key === undefined ? undefined : [key, String(annotations[key])];
 }
 
@@ -145,13 +145,13 @@ function autoscalingFindings(
   const max = integer('max-scale', 'maxScale');
   if (min !== undefined && max !== undefined && max !== 0 && max < min) {
     report(
-      AUTOSCALING + 'max-scale',
+      `${AUTOSCALING}max-scale`,
       `max-scale (${max}) is less than min-scale (${min}); raise max-scale or lower min-scale`,
     );
   }
   if (max === 0) {
     report(
-      AUTOSCALING + 'max-scale',
+      `${AUTOSCALING}max-scale`,
       `max-scale 0 means unlimited, which the cluster's max-scale-limit (${MAX_SCALE_LIMIT}) refuses; set a number from 1 to ${MAX_SCALE_LIMIT}`,
     );
   }
