@@ -1,19 +1,10 @@
-import { parseFunctionSpec } from '@internal/backstage-plugin-atonix-serverless-common';
+import { chargeCardSpec } from '../__testUtils__/functionSpec';
 import { checkFunctionPolicy, checkScaling } from './rules';
 
-function spec(input: object) {
-  const result = parseFunctionSpec({
-    name: 'charge-card',
-    team: 'payments',
-    image: 'ghcr.io/atonixcorp/charge-card:1.0.0',
-    ...input,
-  });
-  if (!result.success) throw new Error(JSON.stringify(result.issues));
-  return result.spec;
-}
-
 const rulesOf = async (input: object) =>
-  (await checkFunctionPolicy(spec(input))).map(f => `${f.rule} ${f.field}`);
+  (await checkFunctionPolicy(chargeCardSpec(input))).map(
+    f => `${f.rule} ${f.field}`,
+  );
 
 describe('checkFunctionPolicy', () => {
   it("accepts the seed's defaults", async () => {

@@ -1,4 +1,4 @@
-import { parseFunctionSpec } from '@internal/backstage-plugin-atonix-serverless-common';
+import { chargeCardSpec } from '../__testUtils__/functionSpec';
 import { renderKnativeService, renderTrigger } from '../render/knative';
 import { renderEventSource } from '../render/sources';
 import { knativeWebhookFindings } from './knativeWebhook';
@@ -8,17 +8,6 @@ import type { ManifestObject } from './objectRules';
  * Each case names the upstream rule it mirrors, at Knative 1.18 (tag knative-v1.18.0 of each
  * repository; knative/pkg at ed3e2158b883, the commit those releases pin).
  */
-
-function spec(input: object = {}) {
-  const result = parseFunctionSpec({
-    name: 'charge-card',
-    team: 'payments',
-    image: 'ghcr.io/atonixcorp/charge-card:1.4.2',
-    ...input,
-  });
-  if (!result.success) throw new Error(JSON.stringify(result.issues));
-  return result.spec;
-}
 
 const events = {
   trigger: {
@@ -41,13 +30,13 @@ function edited(object: unknown, edit: (o: any) => void): ManifestObject {
 }
 
 const service = (edit: (o: any) => void) =>
-  edited(renderKnativeService(spec()), edit);
+  edited(renderKnativeService(chargeCardSpec()), edit);
 const container = (o: any) => o.spec.template.spec.containers[0];
 const annotations = (o: any) => o.spec.template.metadata.annotations;
 const trigger = (edit: (o: any) => void) =>
-  edited(renderTrigger(spec(events)), edit);
+  edited(renderTrigger(chargeCardSpec(events)), edit);
 const source = (edit: (o: any) => void) =>
-  edited(renderEventSource(spec(events)), edit);
+  edited(renderEventSource(chargeCardSpec(events)), edit);
 
 const found = (object: ManifestObject) =>
   knativeWebhookFindings(object).map(f => ({
