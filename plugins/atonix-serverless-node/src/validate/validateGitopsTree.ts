@@ -265,7 +265,7 @@ class GitopsTreeValidator {
   readonly #violations: Violation[] = [];
   readonly #builds = new Map<string, Promise<KustomizeBuild>>();
   readonly #built = new Map<string, BuiltFolder>();
-  /** The team folders an incremental run is about; undefined for a full run. */
+  /** The folders an incremental run is about (functions/<team>/<name> or functions/<team>). */
   readonly #scope?: string[];
 
   constructor(dir: string, options: ValidateOptions) {
@@ -307,10 +307,10 @@ class GitopsTreeValidator {
   }
 
   /** Whether this run reads a file or builds a folder: in scope, or holding a changed folder. */
-  #reads(folder: string): boolean {
+  #reads(path: string): boolean {
     return (
-      this.#inScope(folder) ||
-      this.#scope!.some(changed => isInside(folder, changed))
+      this.#inScope(path) ||
+      this.#scope!.some(changed => isInside(path, changed))
     );
   }
 
@@ -501,8 +501,8 @@ class GitopsTreeValidator {
               namespaces.add(object.metadata.name);
             }
             if (k.team) {
-              // Flux ignores nothing here, but a tenant's Flux objects are refused outright
-              // (rule tenant-isolation), so the graph does not follow them.
+              // A team's Flux objects are refused (rule tenant-isolation), not followed: the
+              // cluster's graph is what the platform syncs.
               continue;
             }
             const sourceKey = fluxSourceKey(object);
