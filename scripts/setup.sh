@@ -95,12 +95,6 @@ ensure_debian_packages() {
     die "apt-get install ${missing[*]} failed"
 }
 
-# A tool that no Debian package here provides in a usable version: say where to get it and stop.
-ensure_command() {
-  local cmd="$1" why="$2" how="$3"
-  command -v "$cmd" >/dev/null || die "$cmd not found ($why). $how"
-}
-
 ensure_port_free() {
   local port="$1" hint="$2"
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
@@ -177,9 +171,13 @@ ensure_go_tools() {
   build_go_tool kube-apiserver . "-X k8s.io/component-base/version.gitVersion=$version \
     -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor \
     -X k8s.io/component-base/version.gitTreeState=clean"
+  ensure_kustomize
+  generate_crds
+}
+
+ensure_kustomize() {
   build_go_tool kustomize sigs.k8s.io/kustomize/kustomize/v5
   export PATH="$TOOLS/kustomize:$PATH"
-  generate_crds
 }
 
 # Go as the module's go.mod asks; these machines have it at /usr/local/go.

@@ -59,6 +59,11 @@ const RESERVED_NAMES = [
   /^default$/,
   /^monitoring$/,
   /^logging$/,
+  // Namespaces the platform's components install into (gitops/infrastructure); the validator
+  // also refuses a team named after any namespace the platform creates (rule tenant-isolation).
+  /^cert-manager$/,
+  /^rabbitmq(-system)?$/,
+  /^kourier-system$/,
 ];
 
 /** True when `name` is kept for the platform and cannot name a team or a function. */

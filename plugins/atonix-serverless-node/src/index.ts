@@ -16,6 +16,7 @@ export * from './render/functionFolder';
 export * from './render/writeFunctionFolder';
 export * from './render/tenant';
 export { kustomizeBuild } from './validate/kustomize';
+export { unpinnedImageReason } from './validate/tenantRules';
 export type { KustomizeBuild } from './validate/kustomize';
 export {
   formatViolation,

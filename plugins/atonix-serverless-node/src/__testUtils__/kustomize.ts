@@ -1,9 +1,8 @@
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { FLUX_KUSTOMIZATION } from '../validate/fluxGraph';
+import { kustomizeBuild } from '../validate/kustomize';
 import { ManifestObject } from '../validate/objectRules';
 
 /** The repository root, which holds the committed gitops/ tree. */
@@ -28,15 +27,13 @@ export function parseObjects(text: string): BuiltObject[] {
     .filter((object): object is BuiltObject => object !== null);
 }
 
-/** The kustomize CLI `./run setup` builds from tools/kustomize, at the version Flux builds with. */
-export const KUSTOMIZE = resolve(REPO_ROOT, '.tools/kustomize/kustomize');
-
-/** The output of the real `kustomize build <dir>`, as kustomize-controller would build it. */
+/** The output of the validator's own kustomize build of `dir`, as kustomize-controller builds it. */
 export async function kustomizeText(dir: string): Promise<string> {
-  const { stdout } = await promisify(execFile)(KUSTOMIZE, ['build', dir], {
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return stdout;
+  const build = await kustomizeBuild(dir);
+  if (!build.ok) {
+    throw new Error(`kustomize cannot build ${dir}: ${build.error}`);
+  }
+  return build.output;
 }
 
 /** The objects `kustomize build <dir>` builds. */

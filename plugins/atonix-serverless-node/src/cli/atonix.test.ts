@@ -18,7 +18,7 @@ secretEnv:
     key: api-key
 `;
 
-// Each run builds with kubectl, and the first also starts the schema worker; both are slow
+// Each run builds with kustomize, and the first also starts the schema worker; both are slow
 // on a busy two-core CI machine.
 jest.setTimeout(60_000);
 
@@ -127,6 +127,14 @@ describe('atonix validate', () => {
     expect(text.stdout).toMatch(
       /^gitops\/functions\/payments\/hello\/service\.yaml:\d+: max-scale: maxScale is 80/,
     );
+    const changed = await run(
+      'validate',
+      'gitops',
+      '--changed',
+      'gitops/functions/payments/hello/service.yaml',
+    );
+    expect(changed.code).toBe(1);
+    expect(changed.stdout).toBe(text.stdout);
     const json = await run('validate', 'gitops', '--format', 'json');
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toEqual([

@@ -21,12 +21,13 @@ export interface CliIo {
   stderr(text: string): void;
   /** The folder relative paths are read from (the repository root under `yarn atonix`). */
   cwd: string;
-  kubectl?: string;
+  kustomize?: string;
 }
 
 const USAGE = `Usage:
   yarn atonix render <function.yaml> [--out <gitops dir>]   write the function's folder (default --out gitops)
   yarn atonix validate [<gitops dir>] [--format text|json]   check a GitOps tree (default gitops)
+      [--changed <file>]...                                 only what these changed files affect (a pull request)
 
 Exit codes: 0 clean, 1 rule violations, 2 usage or I/O error.`;
 
@@ -57,7 +58,7 @@ async function render(args: string[], io: CliIo): Promise<number> {
     io.stderr('Nothing was written.\n');
     return EXIT_VIOLATIONS;
   }
-  const findings = checkFunctionPolicy(parsed.spec);
+  const findings = await checkFunctionPolicy(parsed.spec);
   if (findings.length > 0) {
     for (const finding of findings) {
       io.stderr(
@@ -82,7 +83,10 @@ async function render(args: string[], io: CliIo): Promise<number> {
 async function validate(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { format: { type: 'string', default: 'text' } },
+    options: {
+      format: { type: 'string', default: 'text' },
+      changed: { type: 'string', multiple: true },
+    },
     allowPositionals: true,
   });
   if (positionals.length > 1 || !['text', 'json'].includes(values.format!)) {
@@ -100,7 +104,10 @@ async function validate(args: string[], io: CliIo): Promise<number> {
   }
   const absolute = resolve(io.cwd, dir);
   const violations = (
-    await validateGitopsTree(absolute, { kubectl: io.kubectl })
+    await validateGitopsTree(absolute, {
+      kustomize: io.kustomize,
+      changedFiles: values.changed?.map(file => resolve(io.cwd, file)),
+    })
   ).map(violation => ({
     ...violation,
     file: violation.file.replace(absolute, dir),

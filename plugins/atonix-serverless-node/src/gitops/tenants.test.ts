@@ -12,7 +12,7 @@ import {
 } from '../__testUtils__/kustomize';
 
 /**
- * Each team folder in gitops/tenants, built with the real `kubectl kustomize`: the namespace and
+ * Each team folder in gitops/tenants, built with the real `kustomize build`: the namespace and
  * everything that keeps a team inside it.
  */
 

@@ -1,61 +1,53 @@
-import { parseFunctionSpec } from '@internal/backstage-plugin-atonix-serverless-common';
+import { chargeCardSpec } from '../__testUtils__/functionSpec';
 import { checkFunctionPolicy, checkScaling } from './rules';
 
-function spec(input: object) {
-  const result = parseFunctionSpec({
-    name: 'charge-card',
-    team: 'payments',
-    image: 'ghcr.io/atonixcorp/charge-card:1.0.0',
-    ...input,
-  });
-  if (!result.success) throw new Error(JSON.stringify(result.issues));
-  return result.spec;
-}
-
-const rulesOf = (input: object) =>
-  checkFunctionPolicy(spec(input)).map(f => `${f.rule} ${f.field}`);
+const rulesOf = async (input: object) =>
+  (await checkFunctionPolicy(chargeCardSpec(input))).map(
+    f => `${f.rule} ${f.field}`,
+  );
 
 describe('checkFunctionPolicy', () => {
-  it("accepts the seed's defaults", () => {
-    expect(rulesOf({})).toEqual([]);
+  it("accepts the seed's defaults", async () => {
+    expect(await rulesOf({})).toEqual([]);
   });
 
-  it('keeps non-critical functions scaling to zero', () => {
-    expect(rulesOf({ scaling: { minScale: 1 } })).toEqual([
+  it('keeps non-critical functions scaling to zero', async () => {
+    expect(await rulesOf({ scaling: { minScale: 1 } })).toEqual([
       'scale-to-zero scaling.minScale',
     ]);
-    expect(rulesOf({ scaling: { minScale: 1 }, critical: true })).toEqual([]);
+    expect(await rulesOf({ scaling: { minScale: 1 }, critical: true })).toEqual(
+      [],
+    );
   });
 
-  it('caps maxScale at the platform limit', () => {
-    expect(rulesOf({ scaling: { maxScale: 51 } })).toEqual([
+  it('caps maxScale at the platform limit', async () => {
+    expect(await rulesOf({ scaling: { maxScale: 51 } })).toEqual([
       'max-scale scaling.maxScale',
     ]);
   });
 
-  it('sends custom metrics to the HPA class with a query, and warm', () => {
-    expect(rulesOf({ scaling: { metric: 'custom' } })).toEqual([
+  it('sends custom metrics to the HPA class with a query, and warm', async () => {
+    expect(await rulesOf({ scaling: { metric: 'custom' } })).toEqual([
       'autoscaling scaling.metric',
       'autoscaling scaling.query',
     ]);
     expect(
-      rulesOf({
+      await rulesOf({
         critical: true,
         scaling: { class: 'hpa', metric: 'custom', minScale: 1, query: 'up' },
       }),
     ).toEqual([]);
-    expect(rulesOf({ scaling: { class: 'hpa', metric: 'cpu' } })).toEqual([
-      'autoscaling scaling.minScale',
-    ]);
-    expect(rulesOf({ scaling: { class: 'hpa', metric: 'rps' } })).toEqual([
-      'autoscaling scaling.metric',
-      'autoscaling scaling.minScale',
-    ]);
+    expect(await rulesOf({ scaling: { class: 'hpa', metric: 'cpu' } })).toEqual(
+      ['autoscaling scaling.minScale'],
+    );
+    expect(await rulesOf({ scaling: { class: 'hpa', metric: 'rps' } })).toEqual(
+      ['autoscaling scaling.metric', 'autoscaling scaling.minScale'],
+    );
   });
 
-  it('rejects literal secrets but never a secretKeyRef', () => {
+  it('rejects literal secrets but never a secretKeyRef', async () => {
     expect(
-      rulesOf({
+      await rulesOf({
         env: [
           { name: 'LOG_LEVEL', value: 'debug' },
           { name: 'DB_PASSWORD', value: 'hunter2' },

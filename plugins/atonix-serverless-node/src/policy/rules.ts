@@ -2,7 +2,7 @@ import {
   FunctionSpec,
   MAX_SCALE_LIMIT,
 } from '@internal/backstage-plugin-atonix-serverless-common';
-import { detectSecret } from './secrets';
+import { detectSecrets } from './secrets';
 
 /**
  * Every rule the platform enforces, by id. The ids appear in validator output, in the scaffolder's
@@ -19,6 +19,10 @@ export const RULE_IDS = [
   'flux-ref',
   'flux-cycle',
   'kustomize-build',
+  'knative-webhook',
+  'image-tag',
+  'tenant-isolation',
+  'pod-security',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];
@@ -95,35 +99,43 @@ export function checkScaling(facts: ScalingFacts): PolicyFinding[] {
   return findings;
 }
 
+/** The `hardcoded-secret` message for the literal env var `name`, given why it looks secret. */
+export function hardcodedSecretMessage(name: string, reason: string): string {
+  return `${name} looks like ${reason}; move it to a Secret (SOPS, SealedSecret or ExternalSecret) and reference it from secretEnv (secretKeyRef)`;
+}
+
 /** Rule `hardcoded-secret` over literal env vars; `fieldPrefix` locates them, e.g. `env`. */
-export function checkLiteralEnv(
+export async function checkLiteralEnv(
   env: ReadonlyArray<{ name: string; value?: string }>,
   fieldPrefix: string,
-): PolicyFinding[] {
-  const findings: PolicyFinding[] = [];
-  env.forEach(({ name, value }, index) => {
-    if (value === undefined) {
-      return;
-    }
-    const reason = detectSecret(name, value);
-    if (reason) {
-      findings.push({
-        rule: 'hardcoded-secret',
-        field: `${fieldPrefix}.${index}.value`,
-        message: `${name} looks like ${reason}; move it to a Secret (SOPS, SealedSecret or ExternalSecret) and reference it from secretEnv (secretKeyRef)`,
-      });
-    }
+): Promise<PolicyFinding[]> {
+  const literal = [...env.entries()].flatMap(([index, { name, value }]) =>
+    value === undefined ? [] : [{ index, name, value }],
+  );
+  const reasons = await detectSecrets(literal);
+  return literal.flatMap(({ index, name }, i) => {
+    const reason = reasons[i];
+    return reason
+      ? [
+          {
+            rule: 'hardcoded-secret' as const,
+            field: `${fieldPrefix}.${index}.value`,
+            message: hardcodedSecretMessage(name, reason),
+          },
+        ]
+      : [];
   });
-  return findings;
 }
 
 /**
  * Every platform rule a function spec can break, for the scaffolder (before it opens a pull
  * request) and `yarn atonix render` (before it writes anything).
  */
-export function checkFunctionPolicy(spec: FunctionSpec): PolicyFinding[] {
+export async function checkFunctionPolicy(
+  spec: FunctionSpec,
+): Promise<PolicyFinding[]> {
   return [
     ...checkScaling({ ...spec.scaling, critical: spec.critical }),
-    ...checkLiteralEnv(spec.env, 'env'),
+    ...(await checkLiteralEnv(spec.env, 'env')),
   ];
 }

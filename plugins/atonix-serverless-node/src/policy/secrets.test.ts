@@ -1,33 +1,74 @@
-import { detectSecret, detectTokenShape, looksLikeSecret } from './secrets';
+import {
+  detectSecret,
+  detectSecretByHeuristics,
+  findKnownTokens,
+  looksLikeSecret,
+} from './secrets';
 
-describe('looksLikeSecret', () => {
+// Fake credentials in the shapes the providers issue; none of them is real.
+const PEM_BODY =
+  'MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n'.repeat(
+    3,
+  );
+const FAKE = {
+  github: `ghp_${'a1B2c3D4e5F6'.repeat(3)}`,
+  slack: 'xoxb-123456789012-abcdefghijkl',
+  stripe: `sk_live_${'wHeT0z39vXIHpKIzn9NqiAkt'}`,
+  npm: `npm_${'M9HhqjF2fbO0JW8HIcNvD4ikWnazlg72KBLP'}`,
+  privateKey: `-----BEGIN RSA PRIVATE KEY-----\n${PEM_BODY}-----END RSA PRIVATE KEY-----`,
+  awsSecret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzzzzzzzzz',
+  jwt: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+};
+
+describe('detectSecret: known formats, from secretlint', () => {
   it.each([
-    ['AWS_ACCESS_KEY_ID', 'AKIAIOSFODNN7EXAMPLE', 'an AWS access key id'],
-    ['GH', `ghp_${'a1B2c3D4e5'.repeat(4)}`, 'a GitHub token'],
-    ['CI_TOKEN_X', `github_pat_11ABCDEFG0_${'x'.repeat(40)}`, 'a GitHub token'],
-    ['SLACK_HOOK', 'xoxb-123456789012-abcdefghijkl', 'a Slack token'],
-    [
-      'SESSION',
-      'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
-      'a JSON Web Token',
-    ],
-    [
-      'TLS_KEY_PEM',
-      '-----BEGIN RSA PRIVATE KEY-----\nMIIEow==\n-----END RSA PRIVATE KEY-----',
-      'a private key',
-    ],
+    ['GH', FAKE.github, 'GitHub Token'],
+    ['SLACK_HOOK', FAKE.slack, 'slack token'],
+    ['PAYMENTS', FAKE.stripe, 'Stripe Live Secret Key'],
+    ['REGISTRY', FAKE.npm, 'npm access token'],
+    ['TLS_KEY_PEM', FAKE.privateKey, 'private key'],
+    // secretlint's AWS rule needs the variable name as context, which detectSecret supplies.
+    ['AWS_SECRET_ACCESS_KEY', FAKE.awsSecret, 'AWS Secret Access Key'],
     [
       'DATABASE_URL',
       'postgres://app:s3cr3t@db.payments:5432/app',
-      'a URL with a password',
+      'PostgreSQL connection string',
     ],
     [
-      'SIGNING_MATERIAL',
-      'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-      'a random token (high entropy)',
+      'GIT_REMOTE',
+      'https://ci:hunter2@git.example.com/x',
+      'basic auth credential',
     ],
-  ])('catches %s holding %s', (name, value, reason) => {
-    expect(detectSecret(name, value)).toBe(reason);
+  ])('catches %s holding %s', async (name, value, reason) => {
+    expect(await detectSecret(name, value)).toBe(
+      `a known credential (${reason})`,
+    );
+  });
+
+  it('finds every credential in a longer text, with its position', async () => {
+    const text = `webhook: https://hooks.example.com\ntoken: ${FAKE.slack}\n`;
+    expect(await findKnownTokens(text)).toEqual([
+      {
+        range: [text.indexOf('xoxb'), text.indexOf('xoxb') + FAKE.slack.length],
+        what: 'a known credential (slack token)',
+      },
+    ]);
+    expect(
+      await findKnownTokens(
+        '-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----',
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('detectSecret: what is specific to env vars', () => {
+  it.each([
+    ['SIGNING_MATERIAL', 'Qm9vdHN0cmFwS2V5MjAyNkFUb25peFNlcnZlcmxlc3M'],
+    ['SESSION', FAKE.jwt],
+  ])('catches a random token by its entropy: %s', async (name, value) => {
+    expect(await detectSecret(name, value)).toBe(
+      'a random token (high entropy)',
+    );
   });
 
   it.each([
@@ -35,12 +76,36 @@ describe('looksLikeSecret', () => {
     ['STRIPE_API_KEY', 'not-so-random'],
     ['oauth_client_secret', 'abc'],
     ['SERVICE_TOKEN', 'letmein'],
+    ['ADMIN_PASSWORD', '30seconds'],
   ])(
     'catches a secret-named variable with a literal value: %s',
-    (name, value) => {
-      expect(detectSecret(name, value)).toBe(
+    async (name, value) => {
+      expect(await detectSecret(name, value)).toBe(
         `a secret: ${name} names a secret and has a literal value`,
       );
+    },
+  );
+
+  it.each([
+    // numbers: a TTL, a minimum length, a count
+    ['TOKEN_REFRESH_SECONDS', '3600'],
+    ['PASSWORD_MIN_CHARS', '12'],
+    ['SECRET_ROTATION_RATIO', '0.5'],
+    // booleans
+    ['AUTH_REQUIRED', 'yes'],
+    ['TOKEN_CACHE', 'disabled'],
+    // durations
+    ['TOKEN_TIMEOUT', '30s'],
+    ['SESSION_SECRET_ROTATION', '1h30m'],
+    ['PASSWORD_RESET_WINDOW', 'PT15M'],
+    // quantities with a unit
+    ['TOKEN_BUCKET_SIZE', '512Mi'],
+    ['SECRET_CACHE_LIMIT', '10MB'],
+    ['AUTH_SAMPLE_RATE', '25%'],
+  ])(
+    'leaves a secret-named variable with a harmless shape alone: %s=%s',
+    async (name, value) => {
+      expect(await detectSecret(name, value)).toBeUndefined();
     },
   );
 
@@ -60,21 +125,18 @@ describe('looksLikeSecret', () => {
     ['API_TOKEN', ''],
     ['SECRET_NAME', 'charge-card-provider'],
     ['EXPORT_BUCKET', 'atonix-reports'],
-  ])('leaves an innocent %s alone', (name, value) => {
-    expect(looksLikeSecret(name, value)).toBe(false);
+    ['EVENT_TYPE', 'com.atonix.Order.Created.v2'],
+  ])('leaves an innocent %s alone', async (name, value) => {
+    expect(await detectSecret(name, value)).toBeUndefined();
   });
 });
 
-describe('detectTokenShape', () => {
-  it('finds a credential inside any text, by shape only', () => {
-    expect(detectTokenShape('url: https://ci:hunter2@git.example.com/x')).toBe(
-      'a URL with a password',
+describe('looksLikeSecret', () => {
+  it('answers synchronously with the env-var heuristics', () => {
+    expect(looksLikeSecret('DB_PASSWORD', 'hunter2')).toBe(true);
+    expect(looksLikeSecret('TOKEN_TTL_SECONDS', '900')).toBe(false);
+    expect(looksLikeSecret('SESSION', FAKE.jwt)).toBe(
+      detectSecretByHeuristics('SESSION', FAKE.jwt) !== undefined,
     );
-    expect(detectTokenShape('hunter2')).toBeUndefined();
-    expect(
-      detectTokenShape(
-        '-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----',
-      ),
-    ).toBeUndefined();
   });
 });

@@ -10,7 +10,7 @@ export const FLUX_KUSTOMIZATION =
 const FLUX_SOURCE_KINDS = new Set(['GitRepository', 'OCIRepository', 'Bucket']);
 
 /** Namespaces every cluster has before Flux applies anything (flux-system comes from bootstrap). */
-const PREEXISTING_NAMESPACES = [
+export const PREEXISTING_NAMESPACES = [
   'default',
   'kube-system',
   'kube-public',

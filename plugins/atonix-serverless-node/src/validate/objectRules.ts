@@ -2,17 +2,15 @@ import {
   ANNOTATION_CRITICAL,
   ANNOTATION_TEAM,
 } from '@internal/backstage-plugin-atonix-serverless-common';
-import { detectTokenShape } from '../policy/secrets';
 import {
   PolicyFinding,
   RuleId,
   ScalingFacts,
-  checkLiteralEnv,
   checkScaling,
 } from '../policy/rules';
-import { KNATIVE_AUTOSCALING } from '../render/knative';
+import { KNATIVE_AUTOSCALING, KNATIVE_CLASS } from '../render/knative';
+import { knativeWebhookFindings } from './knativeWebhook';
 import { OPENFAAS_SCALE, OpenFaasFunctionSpec } from '../render/openfaas';
-import { dotted } from './fieldPath';
 import type { IServiceSpec } from '@kubernetes-models/knative/serving.knative.dev/v1/ServiceSpec';
 
 /** A Kubernetes object as read from `kustomize build` output. */
@@ -105,6 +103,35 @@ function openFaasFacts(object: ManifestObject): {
   };
 }
 
+/**
+ * Rule `autoscaling` (platform rule 2): the scaling class, metric and target are written on every
+ * revision, never left to the cluster's defaults, which can change under a running function.
+ */
+function implicitAutoscalingFindings(object: ManifestObject): ObjectFinding[] {
+  const annotations =
+    (object.spec as IServiceSpec | undefined)?.template?.metadata
+      ?.annotations ?? {};
+  const missing = (['class', 'metric', 'target'] as const).filter(
+    key => !(KNATIVE_AUTOSCALING[key] in annotations),
+  );
+  if (missing.length === 0) {
+    return [];
+  }
+  const seed = { class: KNATIVE_CLASS.kpa, metric: 'rps', target: '100' };
+  const lines = missing
+    .map(key => `${KNATIVE_AUTOSCALING[key]}: '${seed[key]}'`)
+    .join(', ');
+  return [
+    {
+      rule: 'autoscaling',
+      path: ['spec', 'template', 'metadata', 'annotations'],
+      message: `Service ${object.metadata?.name} leaves ${missing.join(
+        ', ',
+      )} to the cluster's defaults; autoscaling must be explicit: add under spec.template.metadata.annotations ${lines} (the seed's values; render from function.yaml to get them)`,
+    },
+  ];
+}
+
 function scalingFindings(
   object: ManifestObject,
   recordedSeries: ReadonlySet<string>,
@@ -124,88 +151,66 @@ function scalingFindings(
   if (!scaled) {
     return [];
   }
-  return checkScaling(scaled.facts).map((finding: PolicyFinding) => ({
-    rule: finding.rule,
-    path: scaled.at(finding.field),
-    message:
-      finding.rule === 'max-scale' && !Number.isFinite(scaled.facts.maxScale)
-        ? 'no max scale is set, so the function can scale without bound; set it (at most 50)'
-        : finding.message,
-  }));
+  const explicit =
+    object.kind === 'Service' ? implicitAutoscalingFindings(object) : [];
+  return [
+    ...explicit,
+    ...checkScaling(scaled.facts).map((finding: PolicyFinding) => ({
+      rule: finding.rule,
+      path: scaled.at(finding.field),
+      message:
+        finding.rule === 'max-scale' && !Number.isFinite(scaled.facts.maxScale)
+          ? 'no max scale is set, so the function can scale without bound; set it (at most 50)'
+          : finding.message,
+    })),
+  ];
 }
 
-function fieldSegment(segment: string): string | number {
-  return /^\d+$/.test(segment) ? Number(segment) : segment;
+/** A literal env var inside an object: where its value is, its name and its value. */
+export interface LiteralEnvVar {
+  path: Array<string | number>;
+  name: string;
+  value: string;
 }
 
 /**
- * Rule `hardcoded-secret`: literal env vars (container `env` lists anywhere, OpenFaaS
- * `environment`) and well-known credentials in any other string of the object.
+ * The literal env vars of an object (rule `hardcoded-secret`): every container `env` list
+ * anywhere in it, and an OpenFaaS Function's `environment`. Entries with `valueFrom` have no
+ * literal value and are skipped.
  */
-function secretFindings(object: ManifestObject): ObjectFinding[] {
-  const findings: ObjectFinding[] = [];
-  const isOpenFaas =
-    object.apiVersion === 'openfaas.com/v1' && object.kind === 'Function';
+export function literalEnvVars(object: ManifestObject): LiteralEnvVar[] {
+  const found: LiteralEnvVar[] = [];
   const visit = (value: unknown, path: Array<string | number>) => {
-    if (isOpenFaas && path.join('.') === 'spec.environment') {
-      return; // checked as env vars below
-    }
     if (Array.isArray(value)) {
       value.forEach((item, index) => visit(item, [...path, index]));
-      return;
-    }
-    if (typeof value === 'string') {
-      const token = detectTokenShape(value);
-      if (token) {
-        findings.push({
-          rule: 'hardcoded-secret',
-          path,
-          message: `${dotted(
-            path,
-          )} contains ${token}; move it to a Secret (SOPS, SealedSecret or ExternalSecret) and reference it`,
-        });
-      }
       return;
     }
     if (value === null || typeof value !== 'object') return;
     for (const [key, child] of Object.entries(value)) {
       if (key === 'env' && Array.isArray(child)) {
-        // Entries with `valueFrom` have no literal value and keep their index, so the finding's
-        // field (`env.<index>.value`) is the path inside this list.
-        const env = child.map((entry: { name?: unknown; value?: unknown }) => ({
-          name: String(entry?.name),
-          value: typeof entry?.value === 'string' ? entry.value : undefined,
-        }));
-        for (const finding of checkLiteralEnv(env, 'env')) {
-          findings.push({
-            rule: finding.rule,
-            path: [...path, ...finding.field.split('.').map(fieldSegment)],
-            message: finding.message,
-          });
-        }
+        child.forEach((entry: { name?: unknown; value?: unknown }, index) => {
+          if (typeof entry?.value === 'string') {
+            found.push({
+              path: [...path, key, index, 'value'],
+              name: String(entry.name),
+              value: entry.value,
+            });
+          }
+        });
       } else {
         visit(child, [...path, key]);
       }
     }
   };
   visit(object, []);
-  if (isOpenFaas) {
+  if (object.apiVersion === 'openfaas.com/v1' && object.kind === 'Function') {
     const environment =
       (object.spec as OpenFaasFunctionSpec | undefined)?.environment ?? {};
-    const entries = Object.entries(environment).map(([name, value]) => ({
-      name,
-      value,
-    }));
-    for (const finding of checkLiteralEnv(entries, 'environment')) {
-      const name = entries[Number(finding.field.split('.')[1])].name;
-      findings.push({
-        rule: finding.rule,
-        path: ['spec', 'environment', name],
-        message: finding.message,
-      });
+    for (const [name, value] of Object.entries(environment)) {
+      found.push({ path: ['spec', 'environment', name], name, value });
     }
   }
-  return findings;
+  return found;
 }
 
 function plaintextSecretFindings(object: ManifestObject): ObjectFinding[] {
@@ -262,7 +267,7 @@ export function objectFindings(
 ): ObjectFinding[] {
   return [
     ...scalingFindings(object, recordedSeries),
-    ...secretFindings(object),
     ...plaintextSecretFindings(object),
+    ...knativeWebhookFindings(object),
   ];
 }

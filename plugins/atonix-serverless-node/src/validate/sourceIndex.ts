@@ -1,6 +1,14 @@
 import { promises as fs } from 'node:fs';
 import { join, relative } from 'node:path';
-import { Document, LineCounter, isNode, parseAllDocuments } from 'yaml';
+import {
+  Document,
+  LineCounter,
+  isMap,
+  isNode,
+  isScalar,
+  isSeq,
+  parseAllDocuments,
+} from 'yaml';
 
 /** A place in the tree a person can open: the file (as shown to the user) and a 1-based line. */
 export interface SourceLocation {
@@ -15,8 +23,11 @@ interface SourceDoc {
   namespace?: string;
 }
 
-/** Every `.yaml`/`.yml` file under `dir`, skipping hidden folders. */
-export async function listYamlFiles(dir: string): Promise<string[]> {
+/** Every `.yaml`/`.yml` file under `dir`, skipping hidden folders and those `enter` refuses. */
+export async function listYamlFiles(
+  dir: string,
+  enter: (folder: string) => boolean = () => true,
+): Promise<string[]> {
   const files: string[] = [];
   const walk = async (folder: string) => {
     const entries = await fs.readdir(folder, { withFileTypes: true });
@@ -26,7 +37,7 @@ export async function listYamlFiles(dir: string): Promise<string[]> {
       }
       const path = join(folder, entry.name);
       if (entry.isDirectory()) {
-        await walk(path);
+        if (enter(path)) await walk(path);
       } else if (/\.ya?ml$/.test(entry.name)) {
         files.push(path);
       }
@@ -53,17 +64,58 @@ export function lineOf(
 }
 
 /**
+ * The field path of the innermost node of `doc` that holds text offset `offset`, e.g.
+ * `['data', 'notify.yaml']`; `[]` when the offset is outside every field.
+ */
+export function pathAtOffset(
+  doc: Document,
+  offset: number,
+): Array<string | number> {
+  const path: Array<string | number> = [];
+  const holds = (node: unknown) =>
+    isNode(node) &&
+    node.range !== undefined &&
+    node.range !== null &&
+    node.range[0] <= offset &&
+    offset < node.range[2];
+  let node: unknown = doc.contents;
+  for (;;) {
+    if (isMap(node)) {
+      const pair = node.items.find(item => holds(item.value));
+      if (!pair) break;
+      path.push(isScalar(pair.key) ? String(pair.key.value) : String(pair.key));
+      node = pair.value;
+    } else if (isSeq(node)) {
+      const index = node.items.findIndex(holds);
+      if (index < 0) break;
+      path.push(index);
+      node = node.items[index];
+    } else {
+      break;
+    }
+  }
+  return path;
+}
+
+/**
  * Finds where a built object came from, so a violation found in `kustomize build` output points
  * at the line a person edits. Source files are parsed only when the first violation needs them.
  */
 export class SourceIndex {
   readonly #root: string;
   readonly #display: (absolute: string) => string;
+  readonly #include: (file: string) => boolean;
   #byObject?: Promise<Map<string, SourceDoc[]>>;
 
-  constructor(root: string, display: (absolute: string) => string) {
+  /** `include` limits the folders and files searched (an incremental run reads only its own). */
+  constructor(
+    root: string,
+    display: (absolute: string) => string,
+    include: (file: string) => boolean = () => true,
+  ) {
     this.#root = root;
     this.#display = display;
+    this.#include = include;
   }
 
   async locate(
@@ -92,7 +144,9 @@ export class SourceIndex {
 
   async #load(): Promise<Map<string, SourceDoc[]>> {
     const byObject = new Map<string, SourceDoc[]>();
-    for (const file of await listYamlFiles(this.#root)) {
+    for (const file of (await listYamlFiles(this.#root, this.#include)).filter(
+      this.#include,
+    )) {
       const lines = new LineCounter();
       const text = await fs.readFile(file, 'utf8');
       for (const doc of parseAllDocuments(text, { lineCounter: lines })) {

@@ -9,7 +9,7 @@ import { validateGitopsTree } from './validateGitopsTree';
 const FIXTURES = resolve(__dirname, '../__fixtures__');
 const REPOSITORY_GITOPS = resolve(__dirname, '../../../../gitops');
 
-// Each run builds with kubectl, and the first also starts the schema worker; both are slow
+// Each run builds with kustomize, and the first also starts the schema worker; both are slow
 // on a busy two-core CI machine.
 jest.setTimeout(60_000);
 
@@ -46,13 +46,14 @@ describe('validateGitopsTree', () => {
     const result = parseFunctionSpec({
       name: 'order-facts',
       team: 'payments',
-      image: 'ghcr.io/atonixcorp/order-facts:1.0.0',
+      image:
+        'ghcr.io/atonixcorp/order-facts@sha256:4f2a9c1d7e3b8a6f5c0d9e2b1a7f3c8d6e5b4a90000000000000000000000000',
       critical: true,
       scaling: {
         class: 'hpa',
         metric: 'custom',
         minScale: 1,
-        query: 'sum by (namespace, pod) (kafka_lag)',
+        query: 'sum by (namespace, pod) (kafka_lag{namespace="payments"})',
       },
       trigger: {
         type: 'cloudevents',
@@ -227,7 +228,7 @@ describe('validateGitopsTree', () => {
         line: 8,
         rule: 'hardcoded-secret',
         message:
-          'data["notify.yaml"] contains a Slack token; move it to a Secret (SOPS, SealedSecret or ExternalSecret) and reference it',
+          'data["notify.yaml"] contains a known credential (slack token); move it to a Secret (SOPS, SealedSecret or ExternalSecret) and reference it',
       },
     ]);
   });
@@ -247,5 +248,115 @@ describe('validateGitopsTree', () => {
         ),
       }),
     ]);
+  });
+
+  it('asks for explicit autoscaling and shows the lines to add', async () => {
+    const tree = join(workspace, 'implicit-autoscaling');
+    await fs.cp(join(FIXTURES, 'valid'), tree, { recursive: true });
+    const file = join(tree, 'functions/payments/hello/service.yaml');
+    const text = await fs.readFile(file, 'utf8');
+    await fs.writeFile(
+      file,
+      text
+        .replace('        autoscaling.knative.dev/metric: rps\n', '')
+        .replace("        autoscaling.knative.dev/target: '100'\n", ''),
+    );
+    expect(await validateGitopsTree(tree)).toEqual([
+      {
+        file,
+        line: 22, // the first annotation: the lines go beside it
+        rule: 'autoscaling',
+        message: expect.stringContaining(
+          "leaves metric, target to the cluster's defaults; autoscaling must be explicit: add under spec.template.metadata.annotations autoscaling.knative.dev/metric: 'rps', autoscaling.knative.dev/target: '100'",
+        ),
+      },
+    ]);
+  });
+
+  it('says that tenants may not define Flux objects, rather than that a source is missing', async () => {
+    const tree = await brokenTree('tenant-isolation');
+    const violations = await validateGitopsTree(tree);
+    expect(violations.map(v => [v.line, v.rule])).toEqual([
+      [2, 'tenant-isolation'],
+      [13, 'tenant-isolation'],
+    ]);
+    for (const violation of violations) {
+      expect(violation.message).toContain(
+        'tenants may not define Flux objects',
+      );
+    }
+  });
+
+  it('refuses a team named after a namespace the platform creates', async () => {
+    const tree = join(workspace, 'platform-team');
+    await fs.cp(join(FIXTURES, 'valid'), tree, { recursive: true });
+    await fs.writeFile(
+      join(tree, 'clusters/test/platform.yaml'),
+      'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: payments\n',
+    );
+    await fs.writeFile(
+      join(tree, 'clusters/test/kustomization.yaml'),
+      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - flux-system\n  - tenants.yaml\n  - platform.yaml\n',
+    );
+    const violations = await validateGitopsTree(tree);
+    expect(violations.map(v => v.rule)).toEqual([
+      'tenant-isolation',
+      'tenant-isolation',
+    ]);
+    expect(violations[0].message).toContain(
+      'team payments is a platform namespace',
+    );
+  });
+
+  it("applies another project's repository only at a pinned release, and does not look for its path here", async () => {
+    const tree = join(workspace, 'upstream');
+    await fs.cp(join(FIXTURES, 'valid'), tree, { recursive: true });
+    const upstream = (ref: string) =>
+      [
+        'apiVersion: source.toolkit.fluxcd.io/v1',
+        'kind: GitRepository',
+        'metadata:',
+        '  name: operator',
+        '  namespace: flux-system',
+        'spec:',
+        '  interval: 12h',
+        '  url: https://example.com/upstream/operator',
+        `  ref: { ${ref} }`,
+        '---',
+        'apiVersion: kustomize.toolkit.fluxcd.io/v1',
+        'kind: Kustomization',
+        'metadata:',
+        '  name: operator',
+        '  namespace: flux-system',
+        'spec:',
+        '  interval: 1h',
+        '  timeout: 5m',
+        '  serviceAccountName: kustomize-controller',
+        '  sourceRef: { kind: GitRepository, name: operator }',
+        '  path: ./config/installation',
+        '  prune: true',
+        '  wait: true',
+        '',
+      ].join('\n');
+    await fs.writeFile(
+      join(tree, 'clusters/test/kustomization.yaml'),
+      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - flux-system\n  - tenants.yaml\n  - operator.yaml\n',
+    );
+
+    await fs.writeFile(
+      join(tree, 'clusters/test/operator.yaml'),
+      upstream('tag: v2.22.3'),
+    );
+    expect(await validateGitopsTree(tree)).toEqual([]);
+
+    await fs.writeFile(
+      join(tree, 'clusters/test/operator.yaml'),
+      upstream('branch: main'),
+    );
+    const violations = await validateGitopsTree(tree);
+    expect(violations.map(v => [v.file, v.line, v.rule])).toEqual([
+      [expect.stringContaining('clusters/test/operator.yaml'), 9, 'flux-ref'],
+    ]);
+    expect(violations[0].message).toContain('at branch main; pin a release');
   });
 });

@@ -1,29 +1,59 @@
 import { promises as fs } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { Document, LineCounter, parseAllDocuments } from 'yaml';
+import { isReservedName } from '@internal/backstage-plugin-atonix-serverless-common';
 import { functionFileLocator, parseFunctionFile } from '../functionFile';
-import { RuleId, checkFunctionPolicy } from '../policy/rules';
+import {
+  RuleId,
+  checkFunctionPolicy,
+  hardcodedSecretMessage,
+} from '../policy/rules';
+import { detectSecrets, findKnownTokens } from '../policy/secrets';
 import { FUNCTIONS_FOLDER, FUNCTION_FILE_NAME } from '../render/names';
 import {
   ClusterGraph,
   FLUX_KUSTOMIZATION,
   FluxKustomization,
+  PREEXISTING_NAMESPACES,
   checkFluxCycles,
   checkFluxReferences,
   fluxKey,
   fluxSourceKey,
   namespacesAvailableTo,
 } from './fluxGraph';
-import { KustomizeBuild, kustomizeBuild } from './kustomize';
+import {
+  KustomizeBuild,
+  kustomizeBuild,
+  kustomizeCommandLine,
+} from './kustomize';
 import {
   ManifestObject,
+  ObjectFinding,
+  literalEnvVars,
   objectFindings,
   teamNamespaceFindings,
 } from './objectRules';
 import { dotted, pointerPath } from './fieldPath';
+import {
+  POD_SECURITY_ENFORCE,
+  PodSecurityLevel,
+  podSecurityFindings,
+} from './podSecurity';
 import { validateOwnSchema } from './schemas/ownSchemas';
+import {
+  TenantContext,
+  imageTagFindings,
+  networkPolicyFindings,
+  tenantIsolationFindings,
+  unpinnedImageReason,
+} from './tenantRules';
 import { PackagedSchemas, SchemaIssue } from './schemas/packagedSchemas';
-import { SourceIndex, displayPath, listYamlFiles } from './sourceIndex';
+import {
+  SourceIndex,
+  displayPath,
+  listYamlFiles,
+  pathAtOffset,
+} from './sourceIndex';
 
 /** One broken rule: `file:line: rule: message`, where the message says what to do. */
 export interface Violation {
@@ -34,8 +64,16 @@ export interface Violation {
 }
 
 export interface ValidateOptions {
-  /** The kubectl binary whose embedded kustomize builds the tree; `kubectl` on PATH by default. */
-  kubectl?: string;
+  /** The kustomize binary that builds the tree; `kustomize` on PATH by default. */
+  kustomize?: string;
+  /**
+   * Incremental mode, for a pull request: the files it changes (absolute, or relative to the
+   * working directory). When every one lies in a team's folder (`functions/<team>/...`), only the
+   * platform's Flux paths and those teams' are built, only those teams' folders are checked, and
+   * the answer is what a full run reports inside those folders. A change anywhere else (platform,
+   * tenants, clusters) can affect every folder, so it validates the whole tree.
+   */
+  changedFiles?: string[];
 }
 
 /** The line printed for a violation, in the format editors and CI annotators understand. */
@@ -110,49 +148,211 @@ function isInside(folder: string, file: string) {
   return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep));
 }
 
-function parseObjects(text: string): ManifestObject[] {
-  return parseAllDocuments(text)
-    .map(doc => doc.toJSON() as unknown)
-    .filter(
-      (object): object is ManifestObject =>
-        typeof object === 'object' && object !== null,
-    );
-}
-
 /** A folder built once, whichever clusters apply it. */
 interface BuiltFolder {
   objects: ManifestObject[];
+  /** The `kustomize build` output, and the document each object was read from. */
+  text: string;
+  docs: Document.Parsed[];
   /** The team whose functions the folder holds, for rule `team-namespace`. */
   team?: string;
+}
+
+/** What the rules need to know about the clusters as a whole. */
+interface ClusterFacts {
+  /** Each team synced by a Flux Kustomization, with the ServiceAccount it impersonates. */
+  teams: Map<string, string | undefined>;
+  /** The Pod Security level each namespace created in the tree enforces. */
+  podSecurity: Map<string, PodSecurityLevel>;
+  /** Namespaces the platform owns: pre-existing, created for components, or reserved names. */
+  platformNamespaces: Set<string>;
+  knativeSecurePodDefaults: boolean;
+  prometheusEnforcesNamespace: boolean;
+}
+
+function tenantContext(
+  team: string,
+  objects: ManifestObject[],
+  facts: ClusterFacts,
+): TenantContext {
+  const names = (kind: string) =>
+    new Set(
+      objects
+        .filter(
+          o => o.apiVersion?.startsWith('rabbitmq.com/') && o.kind === kind,
+        )
+        .map(o =>
+          String((o.spec as { name?: string })?.name ?? o.metadata?.name),
+        ),
+    );
+  return {
+    team,
+    reconcilerServiceAccount: facts.teams.get(team),
+    prometheusEnforcesNamespace: facts.prometheusEnforcesNamespace,
+    declaredExchanges: names('Exchange'),
+    declaredQueues: names('Queue'),
+  };
+}
+
+function parseBuild(text: string): Pick<BuiltFolder, 'objects' | 'docs'> {
+  const objects: ManifestObject[] = [];
+  const kept: Document.Parsed[] = [];
+  const docs: Document.Parsed[] = [...parseAllDocuments(text)];
+  for (const doc of docs) {
+    const object = doc.toJSON() as unknown;
+    if (typeof object === 'object' && object !== null) {
+      objects.push(object as ManifestObject);
+      kept.push(doc);
+    }
+  }
+  return { objects, docs: kept };
+}
+
+/**
+ * Rule `hardcoded-secret` over one built folder, with one secretlint pass for its literal env vars
+ * (judged with their names) and one for the whole output (credentials of a known format in any
+ * other string: ConfigMap data, Helm values).
+ */
+async function hardcodedSecretFindings(
+  folder: BuiltFolder,
+): Promise<Array<{ index: number; finding: ObjectFinding }>> {
+  const env = folder.objects.flatMap((object, index) =>
+    literalEnvVars(object).map(entry => ({ ...entry, index })),
+  );
+  const reasons = await detectSecrets(env);
+  const found = env.flatMap(({ index, path, name }, i) => {
+    const reason = reasons[i];
+    return reason
+      ? [
+          {
+            index,
+            finding: {
+              rule: 'hardcoded-secret' as const,
+              path,
+              message: hardcodedSecretMessage(name, reason),
+            },
+          },
+        ]
+      : [];
+  });
+  const envPaths = new Set(env.map(e => `${e.index}/${e.path.join('/')}`));
+  for (const token of await findKnownTokens(folder.text)) {
+    const index = folder.docs.findIndex(
+      ({ range }) => range[0] <= token.range[0] && token.range[0] < range[2],
+    );
+    if (index < 0) continue;
+    const path = pathAtOffset(folder.docs[index], token.range[0]);
+    if (envPaths.has(`${index}/${path.join('/')}`)) continue;
+    found.push({
+      index,
+      finding: {
+        rule: 'hardcoded-secret',
+        path,
+        message: `${dotted(path)} contains ${
+          token.what
+        }; move it to a Secret (SOPS, SealedSecret or ExternalSecret) and reference it`,
+      },
+    });
+  }
+  return found;
 }
 
 class GitopsTreeValidator {
   readonly #root: string;
   readonly #display: (absolute: string) => string;
   readonly #sources: SourceIndex;
-  readonly #kubectl?: string;
+  readonly #kustomize?: string;
   readonly #violations: Violation[] = [];
   readonly #builds = new Map<string, Promise<KustomizeBuild>>();
   readonly #built = new Map<string, BuiltFolder>();
+  /** The folders an incremental run is about (functions/<team>/<name> or functions/<team>). */
+  readonly #scope?: string[];
 
   constructor(dir: string, options: ValidateOptions) {
     this.#root = resolve(dir);
     this.#display = displayPath(dir, this.#root);
-    this.#sources = new SourceIndex(this.#root, this.#display);
-    this.#kubectl = options.kubectl;
+    this.#kustomize = options.kustomize;
+    // A change to a function's folder is about that folder; one to a team's own files
+    // (functions/<team>/kustomization.yaml) is about the whole team.
+    const functionsRoot = join(this.#root, FUNCTIONS_FOLDER);
+    const folders = (options.changedFiles ?? []).map(file => {
+      const segments = relative(functionsRoot, resolve(file)).split(sep);
+      if (!isInside(functionsRoot, resolve(file)) || segments.length < 2) {
+        return undefined;
+      }
+      return join(
+        functionsRoot,
+        ...segments.slice(0, segments.length > 2 ? 2 : 1),
+      );
+    });
+    if (options.changedFiles && folders.every(Boolean)) {
+      this.#scope = [...new Set(folders as string[])];
+    }
+    this.#sources = new SourceIndex(this.#root, this.#display, path =>
+      this.#reads(path),
+    );
+  }
+
+  /**
+   * Whether a file or folder is checked in this run: always, unless it is incremental; then
+   * everything outside the teams' folders and everything inside the changed folders.
+   */
+  #inScope(path: string): boolean {
+    const functionsRoot = join(this.#root, FUNCTIONS_FOLDER);
+    return (
+      !this.#scope ||
+      !isInside(functionsRoot, path) ||
+      this.#scope.some(folder => isInside(folder, path))
+    );
+  }
+
+  /** Whether this run reads a file or builds a folder: in scope, or holding a changed folder. */
+  #reads(path: string): boolean {
+    return (
+      this.#inScope(path) ||
+      this.#scope!.some(changed => isInside(path, changed))
+    );
   }
 
   async run(): Promise<Violation[]> {
-    const files = await listYamlFiles(this.#root);
-    await this.#checkFunctionFiles(files);
-    for (const entry of await this.#entryPoints(files)) {
-      const graph = await this.#walkCluster(entry);
-      await this.#checkCluster(graph);
+    // The changed teams' Flux paths build while the clusters' graph is walked to reach them.
+    const functionsRoot = join(this.#root, FUNCTIONS_FOLDER);
+    for (const folder of this.#scope ?? []) {
+      const [team] = relative(functionsRoot, folder).split(sep);
+      void this.#build(join(functionsRoot, team));
     }
-    await this.#checkObjects();
+    const files = await listYamlFiles(this.#root, folder =>
+      this.#reads(folder),
+    );
+    const graphs: ClusterGraph[] = [];
+    for (const entry of await this.#entryPoints(files)) {
+      graphs.push(await this.#walkCluster(entry));
+    }
+    const facts = this.#clusterFacts(graphs);
+    await this.#checkFunctionFiles(files, facts);
+    for (const graph of graphs) {
+      await this.#checkCluster(graph, facts);
+    }
+    await this.#checkObjects(facts);
 
+    // An incremental run reports what lies in the changed folders, and what the build of their
+    // team reports on the team's own files (functions/<team>/kustomization.yaml).
+    const scope = this.#scope?.map(folder => this.#display(folder));
+    const teams = this.#scope?.map(folder =>
+      this.#display(
+        join(functionsRoot, relative(functionsRoot, folder).split(sep)[0]),
+      ),
+    );
+    const reported =
+      scope && teams
+        ? this.#violations.filter(
+            v =>
+              scope.some(folder => v.file.startsWith(`${folder}${sep}`)) ||
+              teams.includes(dirname(v.file)),
+          )
+        : this.#violations;
     // Two clusters applying the same base report its problems once.
-    const unique = new Map(this.#violations.map(v => [formatViolation(v), v]));
+    const unique = new Map(reported.map(v => [formatViolation(v), v]));
     return [...unique.values()].sort(
       (a, b) =>
         a.file.localeCompare(b.file) ||
@@ -216,7 +416,7 @@ class GitopsTreeValidator {
    */
   async #entryPoints(files: string[]) {
     const declared: Array<{ file: string; k: FluxKustomization }> = [];
-    for (const file of files) {
+    for (const file of files.filter(f => this.#inScope(f))) {
       const text = await fs.readFile(file, 'utf8');
       if (!text.includes('kustomize.toolkit.fluxcd.io')) {
         continue;
@@ -242,7 +442,12 @@ class GitopsTreeValidator {
         }
       }
     }
-    const roots = declared.filter(({ file, k }) => isInside(k.path, file));
+    // Teams' folders never hold a cluster's root: a Flux object there is refused (rule
+    // tenant-isolation), not followed.
+    const functionsRoot = join(this.#root, FUNCTIONS_FOLDER);
+    const roots = declared.filter(
+      ({ file, k }) => isInside(k.path, file) && !isInside(functionsRoot, file),
+    );
     const entries =
       roots.length > 0
         ? roots
@@ -263,7 +468,7 @@ class GitopsTreeValidator {
 
   #build(path: string) {
     if (!this.#builds.has(path)) {
-      this.#builds.set(path, kustomizeBuild(path, this.#kubectl));
+      this.#builds.set(path, kustomizeBuild(path, this.#kustomize));
     }
     return this.#builds.get(path)!;
   }
@@ -283,17 +488,38 @@ class GitopsTreeValidator {
       sources: new Set(),
       namespacesCreatedBy: new Map(),
     };
+    // Flux sources by `<namespace>/<name>`: a Kustomization whose GitRepository is another
+    // project's repository (a pinned upstream install) applies that repository, not this tree.
+    const gitRepositories = new Map<string, ManifestObject>();
     let level = [entry.k];
     while (level.length > 0) {
       const next: FluxKustomization[] = [];
       await Promise.all(
         level.map(async k => {
           const objects = await this.#buildKustomization(k, entry.file);
+          for (const object of objects) {
+            if (
+              object.kind === 'GitRepository' &&
+              object.apiVersion?.startsWith('source.toolkit.fluxcd.io/')
+            ) {
+              gitRepositories.set(
+                `${object.metadata?.namespace ?? k.namespace}/${
+                  object.metadata?.name
+                }`,
+                object,
+              );
+            }
+          }
           const namespaces = new Set<string>();
           graph.namespacesCreatedBy.set(k.key, namespaces);
           for (const object of objects) {
             if (object.kind === 'Namespace' && object.metadata?.name) {
               namespaces.add(object.metadata.name);
+            }
+            if (k.team) {
+              // A team's Flux objects are refused (rule tenant-isolation), not followed: the
+              // cluster's graph is what the platform syncs.
+              continue;
             }
             const sourceKey = fluxSourceKey(object);
             if (sourceKey) {
@@ -310,9 +536,65 @@ class GitopsTreeValidator {
           }
         }),
       );
-      level = next;
+      level = [];
+      for (const child of next) {
+        const source = this.#upstreamSource(child, entry.k, gitRepositories);
+        if (source) {
+          await this.#checkUpstreamPin(child, source, entry.file);
+        } else {
+          level.push(child);
+        }
+      }
     }
     return graph;
+  }
+
+  /** The GitRepository a Kustomization applies, when it is not the repository of this tree. */
+  #upstreamSource(
+    k: FluxKustomization,
+    root: FluxKustomization,
+    gitRepositories: Map<string, ManifestObject>,
+  ): ManifestObject | undefined {
+    const sourceOf = (of: FluxKustomization) =>
+      of.spec.sourceRef?.kind === 'GitRepository'
+        ? gitRepositories.get(
+            `${of.spec.sourceRef.namespace ?? of.namespace}/${
+              of.spec.sourceRef.name
+            }`,
+          )
+        : undefined;
+    const own = (sourceOf(root)?.spec as { url?: string } | undefined)?.url;
+    const source = sourceOf(k);
+    const url = (source?.spec as { url?: string } | undefined)?.url;
+    return own && url && url !== own ? source : undefined;
+  }
+
+  /**
+   * Another project's repository changes under the cluster unless it is pinned: what Flux applies
+   * from it must change only through a pull request here.
+   */
+  async #checkUpstreamPin(
+    k: FluxKustomization,
+    source: ManifestObject,
+    entryFile: string,
+  ) {
+    const ref = ((source.spec as { ref?: Record<string, string> }).ref ??
+      {}) as Record<string, string>;
+    if (!ref.tag && !ref.commit && !ref.semver) {
+      await this.#report(
+        'flux-ref',
+        source,
+        ['spec', 'ref'],
+        `GitRepository ${
+          source.metadata?.name
+        } is another project's repository (${
+          (source.spec as { url?: string }).url
+        }) applied by Kustomization ${k.name} at ${
+          ref.branch ? `branch ${ref.branch}` : 'its default branch'
+        }; pin a release with spec.ref.tag (or spec.ref.commit) so the cluster changes only through a pull request`,
+        entryFile,
+      );
+    }
   }
 
   /** The objects a Kustomization applies, or none (and a violation) when its folder fails. */
@@ -323,6 +605,9 @@ class GitopsTreeValidator {
     const known = this.#built.get(k.path);
     if (known) {
       return known.objects;
+    }
+    if (!this.#reads(k.path)) {
+      return [];
     }
     const isFolder = await fs.stat(k.path).then(
       stat => stat.isDirectory(),
@@ -344,8 +629,8 @@ class GitopsTreeValidator {
     if (this.#built.has(k.path)) {
       return this.#built.get(k.path)!.objects;
     }
-    const objects = result.ok ? parseObjects(result.output) : [];
-    this.#built.set(k.path, { objects, team: k.team });
+    const text = result.ok ? result.output : '';
+    this.#built.set(k.path, { ...parseBuild(text), text, team: k.team });
     if (!result.ok) {
       this.#violations.push({
         file: this.#display(join(k.path, 'kustomization.yaml')),
@@ -353,16 +638,78 @@ class GitopsTreeValidator {
         rule: 'kustomize-build',
         message: `kustomize cannot build this folder: ${
           result.error.split('\n')[0]
-        }; run \`kubectl kustomize ${this.#display(
-          k.path,
+        }; run \`${kustomizeCommandLine(
+          this.#display(k.path),
         )}\` and fix what it reports`,
       });
     }
-    return objects;
+    return this.#built.get(k.path)!.objects;
+  }
+
+  /** What the rules need to know about the clusters as a whole, read from everything built. */
+  #clusterFacts(graphs: ClusterGraph[]): ClusterFacts {
+    const teams = new Map<string, string | undefined>();
+    for (const graph of graphs) {
+      for (const k of graph.kustomizations.values()) {
+        if (k.team) teams.set(k.team, k.spec.serviceAccountName);
+      }
+    }
+    const podSecurity = new Map<string, PodSecurityLevel>();
+    const platformNamespaces = new Set(PREEXISTING_NAMESPACES);
+    let knativeSecurePodDefaults = false;
+    let prometheusEnforcesNamespace = false;
+    for (const { objects } of this.#built.values()) {
+      // A team's namespace is created beside the team's own Flux Kustomization (the tenant
+      // folder); every other Namespace in the tree belongs to the platform.
+      const teamsHere = new Set(
+        objects
+          .filter(o => `${o.apiVersion}/${o.kind}` === FLUX_KUSTOMIZATION)
+          .map(o => this.#toFlux(o).team),
+      );
+      for (const object of objects) {
+        const spec = (object.spec ?? {}) as Record<string, any>;
+        const name = object.metadata?.name;
+        if (object.kind === 'Namespace' && name) {
+          const level = object.metadata?.labels?.[POD_SECURITY_ENFORCE];
+          podSecurity.set(name, (level as PodSecurityLevel) ?? 'privileged');
+          if (!teamsHere.has(name)) {
+            platformNamespaces.add(name);
+          }
+        } else if (object.kind === 'HelmRelease') {
+          for (const field of ['targetNamespace', 'storageNamespace']) {
+            if (typeof spec[field] === 'string') {
+              platformNamespaces.add(spec[field]);
+            }
+          }
+          // kube-prometheus-stack's values: prometheus.prometheusSpec.enforcedNamespaceLabel.
+          if (spec.values?.prometheus?.prometheusSpec?.enforcedNamespaceLabel) {
+            prometheusEnforcesNamespace = true;
+          }
+        } else if (
+          object.kind === 'Prometheus' &&
+          spec.enforcedNamespaceLabel
+        ) {
+          prometheusEnforcesNamespace = true;
+        } else if (object.kind === 'KnativeServing') {
+          knativeSecurePodDefaults ||=
+            spec.config?.features?.['secure-pod-defaults'] === 'enabled';
+        }
+      }
+    }
+    for (const team of teams.keys()) {
+      if (isReservedName(team)) platformNamespaces.add(team);
+    }
+    return {
+      teams,
+      podSecurity,
+      platformNamespaces,
+      knativeSecurePodDefaults,
+      prometheusEnforcesNamespace,
+    };
   }
 
   /** The Flux graph of one cluster: references, cycles, namespaces and tenant isolation. */
-  async #checkCluster(graph: ClusterGraph) {
+  async #checkCluster(graph: ClusterGraph, facts: ClusterFacts) {
     for (const finding of [
       ...checkFluxReferences(graph),
       ...checkFluxCycles(graph),
@@ -393,6 +740,15 @@ class GitopsTreeValidator {
           );
         }
       }
+      if (k.team && facts.platformNamespaces.has(k.team)) {
+        await this.#report(
+          'tenant-isolation',
+          k.object,
+          ['spec', 'path'],
+          `Kustomization ${k.name} syncs functions/${k.team} into namespace ${k.team}, which is a platform namespace; a team named after it would own what the platform runs there: choose another team name`,
+          graph.entryFile,
+        );
+      }
       if (
         k.team &&
         (k.namespace !== k.team ||
@@ -411,9 +767,18 @@ class GitopsTreeValidator {
   }
 
   /** Schemas and the platform rules of single objects, once per built folder. */
-  async #checkObjects() {
+  async #checkObjects(facts: ClusterFacts) {
     const schemas = await PackagedSchemas.shared();
-    for (const [path, { objects, team }] of this.#built) {
+    const functionsRoot = join(this.#root, FUNCTIONS_FOLDER);
+    for (const [path, folder] of this.#built) {
+      if (
+        !this.#reads(path) ||
+        (this.#scope && !isInside(functionsRoot, path))
+      ) {
+        continue;
+      }
+      const { objects, team } = folder;
+      const tenant = team ? tenantContext(team, objects, facts) : undefined;
       const fallback = join(path, 'kustomization.yaml');
       const packaged = await schemas.validate(
         objects.map(object => {
@@ -439,6 +804,15 @@ class GitopsTreeValidator {
           .flatMap(group => group.rules ?? [])
           .flatMap(rule => (rule.record ? [rule.record] : [])),
       );
+      for (const { index, finding } of await hardcodedSecretFindings(folder)) {
+        await this.#report(
+          finding.rule,
+          objects[index],
+          finding.path,
+          finding.message,
+          fallback,
+        );
+      }
       for (const [index, object] of objects.entries()) {
         const own = validateOwnSchema(object);
         const result = own.known ? own : packaged[index];
@@ -466,9 +840,24 @@ class GitopsTreeValidator {
                 } ${object.metadata?.name}; fix the value`;
           await this.#report('schema', object, fieldPath, message, fallback);
         }
+        const namespace = object.metadata?.namespace;
         for (const finding of [
           ...objectFindings(object, recordedSeries),
           ...(team ? teamNamespaceFindings(object, team) : []),
+          ...(tenant
+            ? [
+                ...imageTagFindings(object),
+                ...tenantIsolationFindings(object, tenant),
+              ]
+            : []),
+          ...(namespace && facts.teams.has(namespace)
+            ? networkPolicyFindings(object)
+            : []),
+          ...podSecurityFindings(
+            object,
+            (namespace && facts.podSecurity.get(namespace)) || 'privileged',
+            facts.knativeSecurePodDefaults,
+          ),
         ]) {
           await this.#report(
             finding.rule,
@@ -486,14 +875,19 @@ class GitopsTreeValidator {
    * The `function.yaml` of every function folder: a valid spec, in the folder its team and name
    * say, within the platform's rules.
    */
-  async #checkFunctionFiles(files: string[]) {
+  async #checkFunctionFiles(files: string[], facts: ClusterFacts) {
     const functionsRoot = join(this.#root, FUNCTIONS_FOLDER);
     for (const file of files) {
       const [team, name, fileName, ...deeper] = relative(
         functionsRoot,
         file,
       ).split(sep);
-      if (team === '..' || fileName !== FUNCTION_FILE_NAME || deeper.length) {
+      if (
+        team === '..' ||
+        fileName !== FUNCTION_FILE_NAME ||
+        deeper.length ||
+        !this.#inScope(file)
+      ) {
         continue;
       }
       const text = await fs.readFile(file, 'utf8');
@@ -520,8 +914,19 @@ class GitopsTreeValidator {
           `function ${spec.team}/${spec.name} is in folder functions/${team}/${name}; a function lives in functions/<team>/<name>, so move it or fix team and name`,
         );
       }
-      for (const finding of checkFunctionPolicy(spec)) {
+      for (const finding of await checkFunctionPolicy(spec)) {
         report(finding.rule, finding.field, finding.message);
+      }
+      const unpinned = unpinnedImageReason(spec.image);
+      if (unpinned) {
+        report('image-tag', 'image', unpinned);
+      }
+      if (facts.platformNamespaces.has(spec.team)) {
+        report(
+          'tenant-isolation',
+          'team',
+          `team ${spec.team} is a platform namespace; a team named after it would own what the platform runs there: choose another team name`,
+        );
       }
     }
   }

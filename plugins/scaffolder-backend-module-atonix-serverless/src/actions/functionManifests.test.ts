@@ -210,9 +210,10 @@ describe('atonix:function:manifests', () => {
       await expectRejected(
         {
           ...baseSpec,
-          env: [{ name: 'GITHUB', value: `ghp_${'a1B2c3D4'.repeat(5)}` }],
+          // The shape GitHub issues: ghp_ and 36 characters.
+          env: [{ name: 'GITHUB', value: `ghp_${'a1B2c3D4e5F6'.repeat(3)}` }],
         },
-        /env\.0\.value: hardcoded-secret: GITHUB looks like a GitHub token/,
+        /env\.0\.value: hardcoded-secret: GITHUB looks like a known credential \(GitHub Token\)/,
       );
     });
 

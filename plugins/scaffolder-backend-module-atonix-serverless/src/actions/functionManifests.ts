@@ -83,7 +83,7 @@ export function createFunctionManifestsAction(options: {
         );
       }
       const spec = parsed.spec;
-      const findings = checkFunctionPolicy(spec);
+      const findings = await checkFunctionPolicy(spec);
       if (findings.length > 0) {
         throw new InputError(
           `The function breaks platform rules:\n${findings

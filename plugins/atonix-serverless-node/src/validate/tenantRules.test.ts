@@ -1,0 +1,214 @@
+import type { ManifestObject } from './objectRules';
+import {
+  TenantContext,
+  imageTagFindings,
+  networkPolicyFindings,
+  tenantIsolationFindings,
+  unpinnedImageReason,
+} from './tenantRules';
+
+const SHA = '9fceb02d0ae598e95dc970b74767f19372d61af8';
+
+const context: TenantContext = {
+  team: 'payments',
+  reconcilerServiceAccount: 'flux-tenant',
+  prometheusEnforcesNamespace: false,
+  declaredExchanges: new Set(['payments-events']),
+  declaredQueues: new Set(['payments-charges']),
+};
+
+const paths = (findings: Array<{ path: Array<string | number> }>) =>
+  findings.map(f => f.path.join('.'));
+
+describe('unpinnedImageReason (rule image-tag)', () => {
+  it.each([
+    `ghcr.io/atonixcorp/charge-card:${SHA}`,
+    `ghcr.io/atonixcorp/charge-card@sha256:${'a1'.repeat(32)}`,
+    `registry.local:5000/charge-card:1.0.0@sha256:${'a1'.repeat(32)}`,
+  ])('accepts %s', image => {
+    expect(unpinnedImageReason(image)).toBeUndefined();
+  });
+
+  it.each([
+    ['ghcr.io/atonixcorp/charge-card:latest', 'is tagged :latest'],
+    ['ghcr.io/atonixcorp/charge-card', 'has no tag (so it means :latest)'],
+    ['registry.local:5000/charge-card', 'has no tag (so it means :latest)'],
+    ['ghcr.io/atonixcorp/charge-card:1.4.2', 'is tagged :1.4.2'],
+    ['ghcr.io/atonixcorp/charge-card:9fceb02', 'is tagged :9fceb02'],
+  ])('refuses %s, which CI never pushes', (image, what) => {
+    expect(unpinnedImageReason(image)).toContain(`image ${image} ${what}`);
+  });
+
+  it('looks at every container of a Knative Service and at an OpenFaaS image', () => {
+    const service: ManifestObject = {
+      apiVersion: 'serving.knative.dev/v1',
+      kind: 'Service',
+      spec: {
+        template: {
+          spec: {
+            containers: [
+              { image: `ghcr.io/a/b:${SHA}` },
+              { image: 'ghcr.io/a/sidecar:latest' },
+            ],
+          },
+        },
+      },
+    };
+    expect(paths(imageTagFindings(service))).toEqual([
+      'spec.template.spec.containers.1.image',
+    ]);
+    expect(
+      paths(
+        imageTagFindings({
+          apiVersion: 'openfaas.com/v1',
+          kind: 'Function',
+          spec: { image: 'ghcr.io/a/report' },
+        }),
+      ),
+    ).toEqual(['spec.image']);
+  });
+});
+
+describe('tenantIsolationFindings', () => {
+  it('says that tenants may not define Flux objects', () => {
+    const [finding] = tenantIsolationFindings(
+      {
+        apiVersion: 'source.toolkit.fluxcd.io/v1',
+        kind: 'GitRepository',
+        metadata: { name: 'extras', namespace: 'payments' },
+      },
+      context,
+    );
+    expect(finding.message).toContain('tenants may not define Flux objects');
+  });
+
+  it("refuses a workload running as the reconciler's ServiceAccount", () => {
+    expect(
+      paths(
+        tenantIsolationFindings(
+          {
+            apiVersion: 'serving.knative.dev/v1',
+            kind: 'Service',
+            metadata: { name: 'charge-card' },
+            spec: { template: { spec: { serviceAccountName: 'flux-tenant' } } },
+          },
+          context,
+        ),
+      ),
+    ).toEqual(['spec.template.spec.serviceAccountName']);
+  });
+
+  it("refuses a recording rule that writes another namespace's series", () => {
+    const rule = (expr: string, labels?: Record<string, string>) =>
+      tenantIsolationFindings(
+        {
+          apiVersion: 'monitoring.coreos.com/v1',
+          kind: 'PrometheusRule',
+          spec: {
+            groups: [{ name: 'g', rules: [{ record: 'x', expr, labels }] }],
+          },
+        },
+        context,
+      );
+    expect(paths(rule('sum by (namespace, pod) (inflight)'))).toEqual([
+      'spec.groups.0.rules.0.expr',
+    ]);
+    expect(
+      paths(
+        rule('sum(inflight{namespace="payments"})', { namespace: 'analytics' }),
+      ),
+    ).toEqual(['spec.groups.0.rules.0.labels.namespace']);
+    expect(
+      rule('sum by (namespace, pod) (inflight{namespace="payments"})'),
+    ).toEqual([]);
+    expect(
+      tenantIsolationFindings(
+        {
+          apiVersion: 'monitoring.coreos.com/v1',
+          kind: 'PrometheusRule',
+          spec: {
+            groups: [{ name: 'g', rules: [{ record: 'x', expr: 'up' }] }],
+          },
+        },
+        { ...context, prometheusEnforcesNamespace: true },
+      ),
+    ).toEqual([]);
+  });
+
+  it("refuses RabbitMQ bindings to another team's exchange or queue, and topology beyond them", () => {
+    const binding = (spec: object) =>
+      paths(
+        tenantIsolationFindings(
+          {
+            apiVersion: 'rabbitmq.com/v1beta1',
+            kind: 'Binding',
+            metadata: { name: 'b' },
+            spec,
+          },
+          context,
+        ),
+      );
+    expect(
+      binding({ source: 'payments-events', destination: 'payments-charges' }),
+    ).toEqual([]);
+    expect(
+      binding({ source: 'orders', destination: 'payments-charges' }),
+    ).toEqual(['spec.source']);
+    expect(
+      binding({
+        source: 'payments-events',
+        destination: 'analytics-facts',
+        destinationType: 'queue',
+      }),
+    ).toEqual(['spec.destination']);
+    expect(
+      paths(
+        tenantIsolationFindings(
+          { apiVersion: 'rabbitmq.com/v1beta1', kind: 'Permission', spec: {} },
+          context,
+        ),
+      ),
+    ).toEqual(['kind']);
+  });
+});
+
+describe('networkPolicyFindings', () => {
+  const policy = (ingress: unknown[]): ManifestObject => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'p', namespace: 'payments' },
+    spec: { podSelector: {}, ingress },
+  });
+
+  it('refuses a policy that lets every namespace in', () => {
+    expect(paths(networkPolicyFindings(policy([{}])))).toEqual([
+      'spec.ingress.0',
+    ]);
+    expect(
+      paths(
+        networkPolicyFindings(policy([{ from: [{ namespaceSelector: {} }] }])),
+      ),
+    ).toEqual(['spec.ingress.0.from.0']);
+  });
+
+  it('accepts the same namespace and named namespaces', () => {
+    expect(
+      networkPolicyFindings(
+        policy([
+          { from: [{ podSelector: {} }] },
+          {
+            from: [
+              {
+                namespaceSelector: {
+                  matchLabels: {
+                    'kubernetes.io/metadata.name': 'knative-serving',
+                  },
+                },
+              },
+            ],
+          },
+        ]),
+      ),
+    ).toEqual([]);
+  });
+});
