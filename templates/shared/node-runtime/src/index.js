@@ -1,14 +1,16 @@
+import { handle } from './handler.js';
 import { createLogger } from './log.js';
 import { createFunctionServer } from './server.js';
+
+// Serves the function of src/handler.js on $PORT until SIGTERM.
+const logger = createLogger(process.stdout, { function: '${{ values.name }}' });
+const server = createFunctionServer({ logger, handle });
+const port = Number(process.env.PORT ?? ${{ values.port }});
 
 {% if values.runtime == 'openfaas' -%}
 // In the image this process sits behind the OpenFaaS watchdog, which listens on the function's
 // port and forwards to PORT (see the Dockerfile); run alone (`npm start`) it serves directly.
 {% endif -%}
-const port = Number(process.env.PORT ?? ${{ values.port }});
-const logger = createLogger(process.stdout, { function: '${{ values.name }}' });
-const server = createFunctionServer({ logger });
-
 server.listen(port, () => logger.info('listening', { port }));
 
 {% if values.runtime == 'openfaas' -%}
