@@ -70,16 +70,17 @@ const cases: SkeletonCase[] = [
     template: 'knative-http-function',
     values: baseValues({ language: 'go' }),
   },
-  {
+  ...(['node', 'typescript', 'python', 'go'] as const).map(language => ({
     template: 'cloudevents-function',
     values: baseValues({
       name: 'order-events',
+      language,
       imageRepository: 'ghcr.io/atonixcorp/order-events',
       repoUrl: 'https://github.com/atonixcorp/order-events',
       gitopsPath: 'gitops/functions/payments/order-events',
       triggerType: 'cloudevents',
     }),
-  },
+  })),
   {
     template: 'openfaas-function',
     values: baseValues({ runtime: 'openfaas', critical: true }),

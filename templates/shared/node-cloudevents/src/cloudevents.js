@@ -3,8 +3,9 @@ import { traceFields } from './log.js';
 import { RequestError } from './server.js';
 
 /**
+ * @typedef {{ type: string, data?: unknown, subject?: string }} Reply a reply event's attributes
  * @typedef {(event: CloudEvent<unknown>, context: { logger: import('./log.js').Logger })
- *   => Promise<{ type: string, data?: unknown, subject?: string } | undefined>} OnEvent
+ *   => Promise<Reply | undefined>} OnEvent
  */
 
 /**
