@@ -187,6 +187,29 @@ describe.each(cases)('$template $values.language', ({ template, values }) => {
     ).toEqual([]);
   });
 
+  it("carries a func.yaml that Knative's func CLI reads as this function (Knative templates)", async () => {
+    if (values.runtime !== 'knative') {
+      expect(await listFiles(repoDir)).not.toContain('func.yaml');
+      return;
+    }
+    // The fields func knative-v1.23.1 reads (pkg/functions/function.go): specVersion is its last
+    // migration (function_migrations.go:101), created makes the folder a function (:650), and
+    // invoke picks plain HTTP or a CloudEvent for `func invoke` (:116).
+    const func = parse(await read('func.yaml'));
+    expect(func).toEqual({
+      specVersion: '0.36.0',
+      name: values.name,
+      namespace: values.team,
+      runtime: values.language,
+      created: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+      invoke: values.triggerType === 'cloudevents' ? 'cloudevent' : 'http',
+      deploy: {
+        namespace: values.team,
+        healthEndpoints: { liveness: '/healthz', readiness: '/healthz' },
+      },
+    });
+  });
+
   describe('the CI workflow', () => {
     let workflow: any;
     beforeAll(async () => {
