@@ -130,11 +130,12 @@ describe('the templates, run by the scaffolder against the local git server', ()
     },
   );
 
-  it('cloudevents-function: a Trigger on the Broker fed by Kafka', async () => {
+  it('cloudevents-function (typescript): a Trigger on the Broker fed by Kafka', async () => {
     await expectCompleted(
       await runTemplate('cloudevents-function', {
         name: 'it-events-fn',
         owner: 'group:default/payments',
+        language: 'typescript',
         eventType: 'com.atonix.order.created',
         source: {
           type: 'kafka',
@@ -158,7 +159,7 @@ describe('the templates, run by the scaffolder against the local git server', ()
       `${git.server.baseUrl}/${OWNER}/it-events-fn.git`,
       join(work, 'it-events-fn'),
     );
-    expect((await runFunctionRepoTests(repo, 'node')).output).toMatch(/# fail 0/);
+    expect((await runFunctionRepoTests(repo, 'typescript')).output).toMatch(/# fail 0/);
   });
 
   it('openfaas-function: an OpenFaaS Function with critical scaling', async () => {
