@@ -70,7 +70,9 @@ export function checkDockerfile(
   const problems: string[] = [];
   const report = (at: Instruction | number, rule: string, message: string) =>
     problems.push(
-      `Dockerfile:${typeof at === 'number' ? at : line(at)}: ${rule}: ${message}`,
+      `Dockerfile:${
+        typeof at === 'number' ? at : line(at)
+      }: ${rule}: ${message}`,
     );
   const froms: From[] = dockerfile.getFROMs();
   const stages = froms.flatMap(from => from.getBuildStage() ?? []);
@@ -190,7 +192,9 @@ export function checkDockerfile(
       report(
         final,
         'port',
-        `the final stage does not EXPOSE ${context.port}, the function's port (it exposes ${exposed.join(', ') || 'nothing'})`,
+        `the final stage does not EXPOSE ${
+          context.port
+        }, the function's port (it exposes ${exposed.join(', ') || 'nothing'})`,
       );
     }
   }

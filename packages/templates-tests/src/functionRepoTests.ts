@@ -88,7 +88,15 @@ async function pythonVenv(
   await writeFile(requirementsFile, requirements);
   await runOrThrow(
     join(building, 'bin', 'python'),
-    ['-m', 'pip', 'install', '--quiet', '--require-virtualenv', '-r', requirementsFile],
+    [
+      '-m',
+      'pip',
+      'install',
+      '--quiet',
+      '--require-virtualenv',
+      '-r',
+      requirementsFile,
+    ],
     TOOLCHAIN_CACHE,
     env,
   );
@@ -137,12 +145,12 @@ export async function runFunctionRepoTests(
         env,
       );
       return {
-        output: await runOrThrow(
-          'sh',
-          ['-c', manifest.scripts.test],
-          repoDir,
-          { ...env, PATH: [join(repoDir, 'node_modules', '.bin'), env.PATH].join(delimiter) },
-        ),
+        output: await runOrThrow('sh', ['-c', manifest.scripts.test], repoDir, {
+          ...env,
+          PATH: [join(repoDir, 'node_modules', '.bin'), env.PATH].join(
+            delimiter,
+          ),
+        }),
       };
     }
     case 'python': {

@@ -148,18 +148,27 @@ describe('the templates, run by the scaffolder against the local git server', ()
     expect(gitops.violations).toEqual([]);
     const kustomization = parse(
       await readFile(
-        join(gitops.dir, 'gitops/functions/payments/it-events-fn/kustomization.yaml'),
+        join(
+          gitops.dir,
+          'gitops/functions/payments/it-events-fn/kustomization.yaml',
+        ),
         'utf8',
       ),
     );
     expect(kustomization.resources).toEqual(
-      expect.arrayContaining(['service.yaml', 'trigger.yaml', 'kafka-source.yaml']),
+      expect.arrayContaining([
+        'service.yaml',
+        'trigger.yaml',
+        'kafka-source.yaml',
+      ]),
     );
     const repo = await cloneWithGit(
       `${git.server.baseUrl}/${OWNER}/it-events-fn.git`,
       join(work, 'it-events-fn'),
     );
-    expect((await runFunctionRepoTests(repo, 'typescript')).output).toMatch(/# fail 0/);
+    expect((await runFunctionRepoTests(repo, 'typescript')).output).toMatch(
+      /# fail 0/,
+    );
   });
 
   it('openfaas-function: an OpenFaaS Function with critical scaling', async () => {
@@ -178,7 +187,9 @@ describe('the templates, run by the scaffolder against the local git server', ()
       `${git.server.baseUrl}/${OWNER}/it-faas-fn.git`,
       join(work, 'it-faas-fn'),
     );
-    expect((await runFunctionRepoTests(repo, 'node')).output).toMatch(/# fail 0/);
+    expect((await runFunctionRepoTests(repo, 'node')).output).toMatch(
+      /# fail 0/,
+    );
   });
 
   it('team-onboarding: commits the tenant, validates, and registers the Group', async () => {
@@ -196,7 +207,10 @@ describe('the templates, run by the scaffolder against the local git server', ()
       () => catalogEntity('group', 'it-search'),
       60_000,
     );
-    expect(group.spec).toMatchObject({ parent: 'platform', members: ['guest'] });
+    expect(group.spec).toMatchObject({
+      parent: 'platform',
+      members: ['guest'],
+    });
   });
 
   it('stops before pushing anything when the policy forbids the team', async () => {
