@@ -50,8 +50,9 @@ interface FetchStep {
  * The `fetch:template` steps of `templates/<template>.yaml` that run for `language`, with the
  * language filled into their `url`: the layers of the repository, in the template's order.
  * The templates use two expressions only (`${{ parameters.language }}` in a `url`, and
- * `${{ parameters.language === '<language>' }}` as a step's `if`); anything else fails here so
- * that the tests never render something other than what the template does.
+ * `${{ parameters.language === '<language>' }}`, or several joined by ` or `, as a step's `if`);
+ * anything else fails here so that the tests never render something other than what the
+ * template does.
  */
 export async function templateLayers(
   template: string,
@@ -61,7 +62,8 @@ export async function templateLayers(
   const steps: Array<FetchStep & { action: string }> = parse(
     await readFile(file, 'utf8'),
   ).spec.steps;
-  const languageIf = /^\$\{\{ parameters\.language === '([a-z]+)' \}\}$/;
+  const languageIf =
+    /^\$\{\{ (parameters\.language === '[a-z]+'(?: or parameters\.language === '[a-z]+')*) \}\}$/;
   return steps
     .filter(step => step.action === 'fetch:template')
     .filter(step => {
@@ -72,7 +74,9 @@ export async function templateLayers(
           `${file}: fetch:template step has an if the tests cannot evaluate: ${step.if}`,
         );
       }
-      return match[1] === language;
+      return [...match[1].matchAll(/'([a-z]+)'/g)].some(
+        ([, name]) => name === language,
+      );
     })
     .map(step => {
       const url = step.input.url.replace(

@@ -3,25 +3,11 @@ package main
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 )
 
-// Request is what the function receives; the HTTP server around it (server.go) builds it.
-type Request struct {
-	Method string
-	Path   string
-	Query  url.Values
-	// Body is the decoded JSON body, the raw text for other content types, or nil when empty.
-	Body any
-}
-
-// Response is what the function answers; the server writes Body as JSON.
-type Response struct {
-	Status int
-	Body   any
-}
-
-// Handle is the function itself.
+// Handle is the function itself. It receives the request (its JSON body already decoded) and
+// returns the response; the HTTP server around it (server.go) deals with the network, health
+// checks and logging.
 func Handle(req Request) Response {
 	var name any = "world"
 	if req.Query.Has("name") {

@@ -18,7 +18,7 @@ func main() {
 	}
 	server := &http.Server{
 		Addr:              ":" + port,
-		Handler:           NewHandler(logger),
+		Handler:           NewHandler(logger, Handle),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 

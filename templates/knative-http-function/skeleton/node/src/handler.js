@@ -1,9 +1,11 @@
 /**
- * The function itself. It receives the parsed request and returns the response; the HTTP server
- * around it (src/server.js) deals with the network, health checks and logging.
+ * The function itself. It receives the request (its JSON body already parsed) and returns the
+ * response; the HTTP server around it (src/server.js) deals with the network, health checks and
+ * logging. Throw a `RequestError` (src/server.js) to refuse a request with a 4xx; anything else
+ * thrown becomes a 500.
  *
- * @param {{ method: string, path: string, query: URLSearchParams, body: unknown }} request
- * @returns {Promise<{ status: number, body: unknown }>}
+ * @param {import('./server.js').FunctionRequest} request
+ * @returns {Promise<import('./server.js').FunctionResponse>}
  */
 export async function handle(request) {
   const name =

@@ -1,27 +1,31 @@
-import os
-import signal
-import threading
+"""`python -m app`: serves the function with uvicorn on $PORT; `--reload` restarts it on code changes."""
 
-from .log import Logger
-from .server import create_server
+import argparse
+import os
+
+import uvicorn
+
+from .log import logging_config
 
 
 def main():
-    port = int(os.environ.get("PORT", "${{ values.port }}"))
-    logger = Logger(function="${{ values.name }}")
-    server = create_server(port, logger)
-
-    # Knative scales to zero by stopping pods: stop accepting, finish the requests in flight
-    # (server_close joins their threads), then exit. shutdown() blocks until serve_forever
-    # returns, so it must not run on the thread that is serving.
-    def stop(signum, frame):
-        logger.info("shutting down")
-        threading.Thread(target=server.shutdown).start()
-
-    signal.signal(signal.SIGTERM, stop)
-    logger.info("listening", port=port)
-    server.serve_forever()
-    server.server_close()
+    parser = argparse.ArgumentParser(prog="python -m app")
+    parser.add_argument("--reload", action="store_true", help="restart when a file changes (local development)")
+    args = parser.parse_args()
+    uvicorn.run(
+        "app.main:app",
+        host="0.0.0.0",
+        port=int(os.environ.get("PORT", "${{ values.port }}")),
+        reload=args.reload,
+        log_config=logging_config(function="${{ values.name }}"),
+        # One line per request is written by app/server.py, with the trace context.
+        access_log=False,
+        # Knative scales to zero by stopping pods: on SIGTERM uvicorn stops accepting, waits for
+        # the requests in flight (at most this many seconds), then exits (uvicorn/server.py,
+        # Server.shutdown).
+        timeout_graceful_shutdown=25,
+        lifespan="off",
+    )
 
 
 if __name__ == "__main__":

@@ -1,26 +1,11 @@
 """The function itself.
 
-It receives the parsed request and returns the response; the HTTP server around it
-(app/server.py) deals with the network, health checks and logging.
+It receives the request (its JSON body already parsed) and returns the response; the server
+around it (app/server.py) deals with the network, health checks and logging. Raise
+`RequestError` (app/server.py) to refuse a request with a 4xx; anything else raised becomes a 500.
 """
 
-from dataclasses import dataclass, field
-from typing import Any
-
-
-@dataclass
-class Request:
-    method: str
-    path: str
-    query: dict[str, list[str]] = field(default_factory=dict)
-    # The parsed JSON body, the raw text for other content types, or None when empty.
-    body: Any = None
-
-
-@dataclass
-class Response:
-    status: int
-    body: Any
+from .server import Request, Response
 
 
 def handle(request: Request) -> Response:

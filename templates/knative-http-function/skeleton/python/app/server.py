@@ -1,103 +1,127 @@
-"""The HTTP server around the handler: health check, JSON bodies, one log line per request."""
+"""The ASGI application around the handler (Starlette): health check, JSON bodies, 4xx for bad
+requests, 500 when the handler raises, one JSON log line per request with the caller's trace
+context."""
 
+import inspect
 import json
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from dataclasses import dataclass, field
+from typing import Any
 
-from .handler import Request, handle
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request as HttpRequest
+from starlette.responses import JSONResponse, Response as HttpResponse
+from starlette.routing import Route
+
+from .log import Logger, bind, trace_fields, unbind
 
 MAX_BODY_BYTES = 1024 * 1024
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: dict[str, list[str]] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    # The parsed JSON body, the text for other content types, or None when empty.
+    body: Any = None
+    # The body as received.
+    text: str = ""
+
+
+@dataclass
+class Response:
+    status: int
+    # A str or bytes body is sent as it is, anything else as JSON.
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 class RequestError(Exception):
+    """A request the function refuses: `status` (4xx) and the message are the answer."""
+
     def __init__(self, status, message):
         super().__init__(message)
         self.status = status
 
 
-class FunctionServer(ThreadingHTTPServer):
-    # Request threads are joined on close, so a shutdown finishes the requests in flight.
-    daemon_threads = False
-    block_on_close = True
-
-    def __init__(self, address, logger):
-        self.logger = logger
-        super().__init__(address, _RequestHandler)
-
-
-class _RequestHandler(BaseHTTPRequestHandler):
-    server: FunctionServer
-
-    def do_GET(self):
-        self._serve()
-
-    def do_POST(self):
-        self._serve()
-
-    def do_PUT(self):
-        self._serve()
-
-    def do_DELETE(self):
-        self._serve()
-
-    def log_message(self, format, *args):
-        # Access logs are written as JSON by _serve instead of http.server's text lines on stderr.
-        pass
-
-    def _read_body(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY_BYTES:
+async def _read_body(request: HttpRequest):
+    data = bytearray()
+    async for chunk in request.stream():
+        data += chunk
+        if len(data) > MAX_BODY_BYTES:
             raise RequestError(413, f"request body exceeds {MAX_BODY_BYTES} bytes")
-        text = self.rfile.read(length).decode("utf-8") if length else ""
-        if text == "":
-            return None
-        if "json" not in (self.headers.get("Content-Type") or ""):
-            return text
-        try:
-            return json.loads(text)
-        except ValueError:
-            raise RequestError(400, "request body is not valid JSON") from None
+    text = data.decode("utf-8", errors="replace")
+    if text == "":
+        return text, None
+    if "json" not in request.headers.get("content-type", ""):
+        return text, text
+    try:
+        return text, json.loads(text)
+    except ValueError:
+        raise RequestError(400, "request body is not valid JSON") from None
 
-    def _send(self, status, body):
-        payload = json.dumps(body).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
 
-    def _serve(self):
+def _to_http(response: Response) -> HttpResponse:
+    if isinstance(response.body, (str, bytes)) or response.body is None:
+        return HttpResponse(response.body, status_code=response.status, headers=response.headers)
+    return JSONResponse(response.body, status_code=response.status, headers=response.headers)
+
+
+def create_app(handle) -> Starlette:
+    """`handle(request: Request) -> Response`, plain or `async`, answers every path but /healthz."""
+    logger = Logger()
+
+    async def healthz(request: HttpRequest):
+        return JSONResponse({"status": "ok"})
+
+    async def serve(request: HttpRequest):
         started = time.perf_counter()
-        url = urlsplit(self.path)
-        if url.path == "/healthz":
-            self._send(200, {"status": "ok"})
-            return
+        token = bind(**trace_fields(request.headers.get("traceparent")))
         try:
-            response = handle(
-                Request(
-                    method=self.command,
-                    path=url.path,
-                    query=parse_qs(url.query),
-                    body=self._read_body(),
+            try:
+                text, body = await _read_body(request)
+                function_request = Request(
+                    method=request.method,
+                    path=request.url.path,
+                    query=_query_lists(request),
+                    headers=dict(request.headers),
+                    body=body,
+                    text=text,
                 )
+                if inspect.iscoroutinefunction(handle):
+                    response = await handle(function_request)
+                else:
+                    response = await run_in_threadpool(handle, function_request)
+            except RequestError as error:
+                response = Response(error.status, {"error": str(error)})
+            except Exception as error:  # noqa: BLE001 - any handler failure becomes a 500
+                logger.error("handler failed", error=repr(error))
+                response = Response(500, {"error": "internal error"})
+            logger.info(
+                "request",
+                method=request.method,
+                path=request.url.path,
+                status=response.status,
+                durationMs=round((time.perf_counter() - started) * 1000, 3),
             )
-            status, body = response.status, response.body
-        except RequestError as error:
-            status, body = error.status, {"error": str(error)}
-        except Exception as error:  # noqa: BLE001 - any handler failure becomes a 500
-            self.server.logger.error("handler failed", error=repr(error))
-            status, body = 500, {"error": "internal error"}
-        # Logged before the answer goes out, so the line exists once the client has its response.
-        self.server.logger.info(
-            "request",
-            method=self.command,
-            path=url.path,
-            status=status,
-            durationMs=round((time.perf_counter() - started) * 1000, 3),
-        )
-        self._send(status, body)
+            return _to_http(response)
+        finally:
+            unbind(token)
+
+    return Starlette(
+        routes=[
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/{path:path}", serve, methods=METHODS),
+        ]
+    )
 
 
-def create_server(port, logger, host="0.0.0.0"):
-    return FunctionServer((host, port), logger)
+def _query_lists(request: HttpRequest):
+    query = {}
+    for key, value in request.query_params.multi_items():
+        query.setdefault(key, []).append(value)
+    return query

@@ -1,6 +1,7 @@
 import unittest
 
-from app.handler import Request, handle
+from app.handler import handle
+from app.server import Request
 
 
 def request(query=None, body=None):

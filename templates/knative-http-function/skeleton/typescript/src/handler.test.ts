@@ -6,7 +6,9 @@ const request = (query = '', body: unknown = undefined) => ({
   method: 'GET',
   path: '/',
   query: new URLSearchParams(query),
+  headers: {},
   body,
+  text: body === undefined ? '' : JSON.stringify(body),
 });
 
 describe('handle', () => {

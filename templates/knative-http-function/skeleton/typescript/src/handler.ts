@@ -1,19 +1,10 @@
-export interface FunctionRequest {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  /** The parsed JSON body, the raw text for other content types, or undefined when empty. */
-  body: unknown;
-}
-
-export interface FunctionResponse {
-  status: number;
-  body: unknown;
-}
+import type { FunctionRequest, FunctionResponse } from './server.js';
 
 /**
- * The function itself. It receives the parsed request and returns the response; the HTTP server
- * around it (src/server.ts) deals with the network, health checks and logging.
+ * The function itself. It receives the request (its JSON body already parsed) and returns the
+ * response; the HTTP server around it (src/server.js, shared with the platform's JavaScript
+ * functions) deals with the network, health checks and logging. Throw a `RequestError`
+ * (src/server.js) to refuse a request with a 4xx; anything else thrown becomes a 500.
  */
 export async function handle(
   request: FunctionRequest,
