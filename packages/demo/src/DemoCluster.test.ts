@@ -28,7 +28,7 @@ describe('DemoCluster', () => {
     ).toEqual(['charge-card', 'fraud-score']);
 
     const query = encodeURIComponent(
-      'sum(revision_app_request_count{configuration_name="charge-card"})',
+      'sum(kn_serving_invocation_duration_seconds_count{kn_configuration_name="charge-card"})',
     );
     const answer = await fetch(
       `${cluster.urls.prometheus}/api/v1/query?query=${query}`,

@@ -5,8 +5,8 @@ const t0 = 1_764_100_800_000;
 const seeded: SeedSeries[] = [
   {
     labels: {
-      __name__: 'revision_app_request_count',
-      revision_name: 'a-00001',
+      __name__: 'kn_serving_invocation_duration_seconds_count',
+      kn_revision_name: 'a-00001',
     },
     samples: [
       [t0 - 60_000, 0],
@@ -14,7 +14,7 @@ const seeded: SeedSeries[] = [
     ],
   },
   {
-    labels: { __name__: 'autoscaler_actual_pods', revision_name: 'a-00001' },
+    labels: { __name__: 'kn_revision_pods_count', kn_revision_name: 'a-00001' },
     samples: [
       [t0 - 60_000, 1],
       [t0, 2],
@@ -23,8 +23,8 @@ const seeded: SeedSeries[] = [
   {
     // Seeded as idle: its traffic ended twelve minutes before the seed.
     labels: {
-      __name__: 'revision_app_request_count',
-      revision_name: 'b-00001',
+      __name__: 'kn_serving_invocation_duration_seconds_count',
+      kn_revision_name: 'b-00001',
     },
     samples: [
       [t0 - 20 * 60_000, 0],
@@ -46,7 +46,7 @@ describe('nextSamples', () => {
 
   it('keeps functions that were idle when seeded idle', () => {
     expect(
-      nextSamples(seeded, t0, t0 + 15_000).map(s => s.labels.revision_name),
+      nextSamples(seeded, t0, t0 + 15_000).map(s => s.labels.kn_revision_name),
     ).not.toContain('b-00001');
   });
 });

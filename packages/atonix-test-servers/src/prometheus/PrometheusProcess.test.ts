@@ -21,7 +21,7 @@ describe('PrometheusProcess', () => {
       }),
     );
     const query =
-      'sum(rate(revision_app_request_count{namespace_name="payments",response_code_class="5xx"}[5m]))';
+      'sum(rate(kn_serving_invocation_duration_seconds_count{k8s_namespace_name="payments",http_response_status_code=~"5.."}[5m]))';
     const res = await fetch(
       `${prometheus.url}/api/v1/query?${new URLSearchParams({ query })}`,
     );
