@@ -64,7 +64,8 @@ describe('the demo fleet', () => {
         spec.runtime === 'openfaas'
           ? (l: Record<string, string>) =>
               l.function_name === `${spec.name}.openfaas-fn`
-          : (l: Record<string, string>) => l.kn_configuration_name === spec.name;
+          : (l: Record<string, string>) =>
+              l.kn_configuration_name === spec.name;
       expect(series.some(s => selector(s.labels))).toBe(true);
     }
     const logs = demoLogs(specs, now);
