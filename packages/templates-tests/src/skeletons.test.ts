@@ -521,7 +521,12 @@ describe('the image bump of the CI workflows', () => {
           await writeFile(join(folder, file.name), file.content);
         }
         spawnSync('git', ['init', '-q'], { cwd: gitops });
-        const result = runStep(step.run, gitops, { ...env, GITHUB_SHA: sha });
+        const result = runStep(step.run, gitops, {
+          ...env,
+          GITHUB_SHA: sha,
+          // The step tells the next ones where it pushed (a file outside the function's folder).
+          GITHUB_OUTPUT: join(gitops, 'github-output'),
+        });
         expect({ status: result.status, stderr: result.stderr }).toEqual({
           status: 0,
           stderr: '',
