@@ -68,6 +68,22 @@ describe('scripts/setup.sh', () => {
     dirs.forEach(d => rmSync(d, { recursive: true, force: true })),
   );
 
+  it('refuses a Go older than the one a tools/ module needs, and says which', () => {
+    const bin = fakeMachine({ root: true, realTools: ['awk', 'sort'] });
+    dirs.push(bin);
+    writeScript(bin, 'go', 'echo go1.20.1');
+
+    const result = runSetup(
+      `ensure_go "${join(ROOT, 'tools/kube-apiserver/go.mod')}"`,
+      bin,
+    );
+
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(
+      /Go 1\.20\.1 is older than the 1\.26(\.\d+)? that .*tools\/kube-apiserver\/go\.mod needs/,
+    );
+  });
+
   it('names the missing Debian packages and the command to install them when not root', () => {
     const bin = fakeMachine({ root: false });
     dirs.push(bin);

@@ -2,15 +2,15 @@
  * Prints the backend time of knative-http-function runs (target: at most 5 s on these machines),
  * with the time of each step, through the real scaffolder and catalog against the local git server.
  * A benchmark, not a test: it prints figures and asserts nothing.
- *   yarn workspace @internal/backstage-plugin-scaffolder-backend-module-atonix-serverless bench [runs]
+ *   node --require @backstage/cli/config/nodeTransform.cjs bench/scaffolder-run.ts [runs]
  */
 import { join } from 'node:path';
-import { startLocalGit } from '../src/__testUtils__/localGit';
+import { startLocalGit } from '../plugins/scaffolder-backend-module-atonix-serverless/src/__testUtils__/localGit';
 import {
   REPO_ROOT,
   startScaffolderBackend,
   waitFor,
-} from '../src/__testUtils__/scaffolderBackend';
+} from '../plugins/scaffolder-backend-module-atonix-serverless/src/__testUtils__/scaffolderBackend';
 
 async function main() {
   const runs = Number(process.argv[2] ?? 3);
@@ -39,14 +39,20 @@ async function main() {
         .map(s => `${s.id} ${Math.round(s.durationMs / 1000)}s`)
         .join(', ');
       process.stdout.write(
-        `run ${i}${i === 0 ? ' (warm-up)' : ''}: ${(result.durationMs / 1000).toFixed(2)} s  [steps, 1 s resolution: ${steps}]\n`,
+        `run ${i}${i === 0 ? ' (warm-up)' : ''}: ${(
+          result.durationMs / 1000
+        ).toFixed(2)} s  [steps, 1 s resolution: ${steps}]\n`,
       );
       if (i > 0) totals.push(result.durationMs);
     }
     totals.sort((a, b) => a - b);
     const median = totals[Math.floor(totals.length / 2)];
     process.stdout.write(
-      `knative-http-function backend time over ${runs} runs: median ${(median / 1000).toFixed(2)} s, min ${(totals[0] / 1000).toFixed(2)} s, max ${(totals[totals.length - 1] / 1000).toFixed(2)} s (target <= 5 s)\n`,
+      `knative-http-function backend time over ${runs} runs: median ${(
+        median / 1000
+      ).toFixed(2)} s, min ${(totals[0] / 1000).toFixed(2)} s, max ${(
+        totals[totals.length - 1] / 1000
+      ).toFixed(2)} s (target <= 5 s)\n`,
     );
   } finally {
     await backend.stop();
