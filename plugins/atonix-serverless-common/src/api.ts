@@ -88,7 +88,8 @@ export interface FunctionStatus {
   entityRef?: string;
   /**
    * Entity ref of the owning group: the catalog entity's `spec.owner`, else `group:default/<team>`.
-   * The permission rule "owned by one of the user's groups" compares it with the user's claims.
+   * The permission rule "owned by one of the user's groups" compares it with the user's claims only
+   * when `entityRef` is set: a team-derived owner is shown, never trusted.
    */
   owner: string;
   /** When the backend last heard from the cluster about this function (ISO 8601). */
