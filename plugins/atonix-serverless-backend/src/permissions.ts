@@ -22,9 +22,11 @@ export const functionResourceRef = createPermissionResourceRef<
 });
 
 /**
- * "Owned by one of the user's groups": the function's owner (its catalog entity's `spec.owner`,
- * else the group of its team) is among `claims`, which a policy fills with the user's
- * `ownershipEntityRefs`.
+ * "Owned by one of the user's groups": the function is linked to its catalog entity and that
+ * entity's `spec.owner` is among `claims`, which a policy fills with the user's
+ * `ownershipEntityRefs`. A function not linked yet (no entity, or the catalog not read since the
+ * start) matches no claim: its `owner` is then only the guess `group:<team>`, and access decisions
+ * never rest on a guess.
  */
 export const isFunctionOwner = createPermissionRule({
   name: 'IS_FUNCTION_OWNER',
@@ -38,13 +40,19 @@ export const isFunctionOwner = createPermissionRule({
         'Entity refs of the owners to allow, e.g. the user’s ownershipEntityRefs',
       ),
   }),
-  apply: (fn, { claims }) => claims.includes(fn.owner),
+  apply: (fn, { claims }) =>
+    isLinkedToCatalog(fn) && claims.includes(fn.owner),
   toQuery: () => {
     throw new Error(
       'Functions are filtered in memory; IS_FUNCTION_OWNER has no query form',
     );
   },
 });
+
+/** True when the function's owner comes from its catalog entity rather than from its team label. */
+export function isLinkedToCatalog(fn: FunctionStatus): boolean {
+  return fn.entityRef !== undefined;
+}
 
 export const functionPermissionRules = { isFunctionOwner };
 

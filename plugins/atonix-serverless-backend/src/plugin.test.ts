@@ -51,6 +51,19 @@ const catalog = catalogServiceMock.factory({
       },
       spec: { type: 'function', owner: 'payments', lifecycle: 'production' },
     },
+    {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: {
+        name: 'indexer',
+        namespace: 'default',
+        annotations: {
+          'backstage.io/kubernetes-id': 'indexer',
+          'backstage.io/kubernetes-namespace': 'search',
+        },
+      },
+      spec: { type: 'function', owner: 'search', lifecycle: 'production' },
+    },
   ],
 });
 
@@ -256,10 +269,10 @@ describe('atonixServerlessPlugin watching a cluster', () => {
     const list = await request(server)
       .get('/api/atonix-serverless/functions')
       .set('Authorization', user);
-    // The conditional decision is applied: payments' functions are not listed.
+    // The conditional decision is applied: payments' functions are not listed, nor thumbnail,
+    // whose owner is unknown (no catalog entity).
     expect(list.body.items.map((f: any) => f.name).sort()).toEqual([
       'indexer',
-      'thumbnail',
     ]);
 
     for (const part of ['', '/metrics', '/logs']) {
@@ -268,6 +281,9 @@ describe('atonixServerlessPlugin watching a cluster', () => {
         .set('Authorization', user);
       expect(denied.status).toBe(403);
       expect(denied.body.error.name).toBe('NotAllowedError');
+      expect(denied.body.error.message).toContain(
+        'it is for members of its owner group:default/payments',
+      );
     }
     const allowed = await request(server)
       .get('/api/atonix-serverless/functions/staging/search/indexer/logs')
@@ -277,6 +293,30 @@ describe('atonixServerlessPlugin watching a cluster', () => {
     expect(onlySearchTeam.authorizeConditional).toHaveBeenCalledWith(
       [{ permission: functionReadPermission }],
       expect.anything(),
+    );
+  });
+
+  it('never lets a guessed owner in: a function not linked to a catalog entity is denied as "not linked yet"', async () => {
+    const teamLabelIsSearch = mockServices.permissions.mock({
+      authorizeConditional: async requests =>
+        requests.map(({ permission }) =>
+          createAtonixFunctionConditionalDecision(
+            permission as typeof functionReadPermission,
+            atonixFunctionConditions.isFunctionOwner({
+              claims: ['group:default/search'],
+            }),
+          ),
+        ),
+    });
+    const server = await startBackend([teamLabelIsSearch.factory]);
+    // thumbnail's team label says search, the user's team, but no catalog entity names it: its
+    // owner group:default/search is only a guess.
+    const denied = await request(server)
+      .get('/api/atonix-serverless/functions/staging/openfaas-fn/thumbnail/logs')
+      .set('Authorization', user);
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.message).toContain(
+      'atonix.function.logs.read on function openfaas-fn/thumbnail: it is for its owners and the function is not linked yet to a catalog entity',
     );
   });
 

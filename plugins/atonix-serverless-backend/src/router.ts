@@ -9,6 +9,7 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   AuthorizeResult,
   PolicyDecision,
+  ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
   PermissionRuleset,
@@ -19,7 +20,11 @@ import {
   ANNOTATION_KUBERNETES_NAMESPACE,
   FunctionListQuery,
   FunctionStatus,
+  FUNCTION_RESOURCE_TYPE,
   METRICS_WINDOWS,
+  functionEnvironmentReadPermission,
+  functionLogsReadPermission,
+  functionMetricsReadPermission,
   functionReadPermission,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import express from 'express';
@@ -33,6 +38,7 @@ import { withoutDetails } from './inventory/derive';
 import { LokiLogs, MAX_LOG_LINES } from './loki/LokiLogs';
 import { FleetMetricsView } from './prometheus/FleetMetrics';
 import { PrometheusMetrics } from './prometheus/PrometheusMetrics';
+import { isLinkedToCatalog } from './permissions';
 import { parseDurationSeconds } from './queryLanguage';
 
 /** A query parameter that may repeat (`team=a&team=b`) or list values (`team=a,b`). */
@@ -130,8 +136,9 @@ export interface RouterOptions {
 }
 
 /**
- * The HTTP API: it authenticates, checks `atonix.function.read`, validates input and hands over
- * to the services. Every route needs user or service credentials.
+ * The HTTP API: it authenticates, checks the route's permission (`atonix.function.read` for status,
+ * `.environment.read`, `.metrics.read`, `.logs.read` for the rest), validates input and hands over to
+ * the services. Every route needs user or service credentials.
  */
 export async function createRouter(
   options: RouterOptions,
@@ -150,14 +157,15 @@ export async function createRouter(
   router.use(express.json());
 
   /**
-   * The caller's read decision as a predicate over functions; undefined when every function is
-   * readable, so the fleet list can skip the check.
+   * The caller's decision on `permission` as a predicate over functions; undefined when every
+   * function is allowed, so the fleet list can skip the check.
    */
-  async function readableBy(
+  async function allowedBy(
     credentials: BackstageCredentials,
+    permission: ResourcePermission<typeof FUNCTION_RESOURCE_TYPE>,
   ): Promise<((fn: FunctionStatus) => boolean) | undefined> {
     const [decision] = await permissions.authorizeConditional(
-      [{ permission: functionReadPermission }],
+      [{ permission }],
       { credentials },
     );
     if (decision.result === AuthorizeResult.ALLOW) {
@@ -166,7 +174,11 @@ export async function createRouter(
     return (fn: FunctionStatus) => isAllowed(decision as PolicyDecision, fn);
   }
 
-  async function readableFunction(req: express.Request) {
+  /** The function a `/functions/:cluster/:namespace/:name...` route names, if `permission` allows. */
+  async function allowedFunction(
+    req: express.Request,
+    permission: ResourcePermission<typeof FUNCTION_RESOURCE_TYPE>,
+  ) {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
@@ -177,11 +189,9 @@ export async function createRouter(
         `No function ${namespace}/${name} in cluster "${cluster}"; GET /functions lists the known ones`,
       );
     }
-    const readable = await readableBy(credentials);
-    if (readable && !readable(fn)) {
-      throw new NotAllowedError(
-        `You may not read function ${namespace}/${name}: it is owned by ${fn.owner} and the permission policy limits ${functionReadPermission.name} to its owners`,
-      );
+    const allowed = await allowedBy(credentials, permission);
+    if (allowed && !allowed(fn)) {
+      throw new NotAllowedError(deniedReason(fn, permission.name));
     }
     const clusterConfig = inventory.cluster(cluster)!;
     return { fn, cluster: clusterConfig };
@@ -204,12 +214,19 @@ export async function createRouter(
       'query of GET /functions',
     );
     res.json(
-      inventory.list(query, await readableBy(credentials), fleetMetrics),
+      inventory.list(
+        query,
+        await allowedBy(credentials, functionReadPermission),
+        fleetMetrics,
+      ),
     );
   });
 
   router.get('/functions/:cluster/:namespace/:name', async (req, res) => {
-    const { fn } = await readableFunction(req);
+    const { fn } = await allowedFunction(
+      req,
+      functionEnvironmentReadPermission,
+    );
     res.json(fn);
   });
 
@@ -221,7 +238,10 @@ export async function createRouter(
         req.query,
         'query of the metrics route',
       );
-      const { fn, cluster } = await readableFunction(req);
+      const { fn, cluster } = await allowedFunction(
+        req,
+        functionMetricsReadPermission,
+      );
       res.json(
         await metrics.functionMetrics(cluster, withoutDetails(fn), window),
       );
@@ -230,7 +250,10 @@ export async function createRouter(
 
   router.get('/functions/:cluster/:namespace/:name/logs', async (req, res) => {
     const query = parse(logsQuerySchema, req.query, 'query of the logs route');
-    const { fn, cluster } = await readableFunction(req);
+    const { fn, cluster } = await allowedFunction(
+      req,
+      functionLogsReadPermission,
+    );
     res.json(
       await logs.functionLogs(cluster, withoutDetails(fn), {
         sinceSeconds: query.since,
@@ -265,7 +288,7 @@ export async function createRouter(
     }
     const namespace =
       entity.metadata.annotations?.[ANNOTATION_KUBERNETES_NAMESPACE];
-    const readable = await readableBy(credentials);
+    const readable = await allowedBy(credentials, functionReadPermission);
     res.json({
       entityRef,
       items: inventory
@@ -275,4 +298,16 @@ export async function createRouter(
   });
 
   return router;
+}
+
+/**
+ * Why a conditional decision failed for this function. The policy only limits function permissions
+ * to owners, so a denial means "not an owner", or that the owner is not known yet.
+ */
+function deniedReason(fn: FunctionStatus, permission: string): string {
+  const what = `${permission} on function ${fn.namespace}/${fn.name}`;
+  if (!isLinkedToCatalog(fn)) {
+    return `You may not use ${what}: it is for its owners and the function is not linked yet to a catalog entity, so its owner is unknown (its catalog entity needs backstage.io/kubernetes-id: ${fn.name}; the catalog is read again every atonix.inventory.catalogRefreshSeconds, default 60). Until then only the platform team may.`;
+  }
+  return `You may not use ${what}: it is for members of its owner ${fn.owner}. Ask them, or the platform team.`;
 }
