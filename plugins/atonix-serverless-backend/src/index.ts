@@ -7,12 +7,6 @@
 
 export { atonixServerlessPlugin as default } from './plugin';
 export {
-  atonixFunctionConditions,
-  createAtonixFunctionConditionalDecision,
-  functionResourceRef,
-  isFunctionOwner,
-} from './permissions';
-export {
   FunctionInventory,
   functionInventoryServiceRef,
 } from './inventory/FunctionInventory';

@@ -17,7 +17,7 @@ import { atonixServerlessPlugin } from './plugin';
 import {
   atonixFunctionConditions,
   createAtonixFunctionConditionalDecision,
-} from './permissions';
+} from '@internal/backstage-plugin-atonix-serverless-node';
 
 jest.setTimeout(30_000);
 
@@ -271,9 +271,7 @@ describe('atonixServerlessPlugin watching a cluster', () => {
       .set('Authorization', user);
     // The conditional decision is applied: payments' functions are not listed, nor thumbnail,
     // whose owner is unknown (no catalog entity).
-    expect(list.body.items.map((f: any) => f.name).sort()).toEqual([
-      'indexer',
-    ]);
+    expect(list.body.items.map((f: any) => f.name).sort()).toEqual(['indexer']);
 
     for (const part of ['', '/metrics', '/logs']) {
       const denied = await request(server)
@@ -312,7 +310,9 @@ describe('atonixServerlessPlugin watching a cluster', () => {
     // thumbnail's team label says search, the user's team, but no catalog entity names it: its
     // owner group:default/search is only a guess.
     const denied = await request(server)
-      .get('/api/atonix-serverless/functions/staging/openfaas-fn/thumbnail/logs')
+      .get(
+        '/api/atonix-serverless/functions/staging/openfaas-fn/thumbnail/logs',
+      )
       .set('Authorization', user);
     expect(denied.status).toBe(403);
     expect(denied.body.error.message).toContain(

@@ -4,11 +4,14 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { atonixServerlessPermissions } from '@internal/backstage-plugin-atonix-serverless-common';
+import {
+  functionPermissionRules,
+  functionResourceRef,
+} from '@internal/backstage-plugin-atonix-serverless-node';
 import { functionInventoryServiceRef } from './inventory/FunctionInventory';
 import { lokiLogsServiceRef } from './loki/LokiLogs';
 import { fleetMetricsServiceRef } from './prometheus/FleetMetrics';
 import { prometheusMetricsServiceRef } from './prometheus/PrometheusMetrics';
-import { functionPermissionRules, functionResourceRef } from './permissions';
 import { createRouter } from './router';
 
 /**

@@ -27,6 +27,7 @@ import {
   functionMetricsReadPermission,
   functionReadPermission,
 } from '@internal/backstage-plugin-atonix-serverless-common';
+import { isLinkedToCatalog } from '@internal/backstage-plugin-atonix-serverless-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -38,7 +39,6 @@ import { withoutDetails } from './inventory/derive';
 import { LokiLogs, MAX_LOG_LINES } from './loki/LokiLogs';
 import { FleetMetricsView } from './prometheus/FleetMetrics';
 import { PrometheusMetrics } from './prometheus/PrometheusMetrics';
-import { isLinkedToCatalog } from './permissions';
 import { parseDurationSeconds } from './queryLanguage';
 
 /** A query parameter that may repeat (`team=a&team=b`) or list values (`team=a,b`). */

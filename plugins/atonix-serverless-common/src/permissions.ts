@@ -23,13 +23,11 @@ export const functionReadPermission: FunctionPermission = createPermission({
 });
 
 /** Read a function's logs (Loki). */
-export const functionLogsReadPermission: FunctionPermission = createPermission(
-  {
-    name: 'atonix.function.logs.read',
-    attributes: { action: 'read' },
-    resourceType: FUNCTION_RESOURCE_TYPE,
-  },
-);
+export const functionLogsReadPermission: FunctionPermission = createPermission({
+  name: 'atonix.function.logs.read',
+  attributes: { action: 'read' },
+  resourceType: FUNCTION_RESOURCE_TYPE,
+});
 
 /** Read a function's metrics: request rate, errors, latency, replicas, cold starts (Prometheus). */
 export const functionMetricsReadPermission: FunctionPermission =

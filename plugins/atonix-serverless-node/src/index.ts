@@ -1,10 +1,12 @@
 /**
  * Node library of Atonix Serverless: renders a function spec into Kubernetes manifests, validates a
- * GitOps tree against the platform rules, and the `atonix` CLI.
+ * GitOps tree against the platform rules, the `atonix` CLI, and the function permission rule and
+ * conditions that the backend plugin and permission policies share.
  *
  * @packageDocumentation
  */
 
+export * from './permissions';
 export * from './policy/secrets';
 export * from './policy/rules';
 export * from './functionFile';

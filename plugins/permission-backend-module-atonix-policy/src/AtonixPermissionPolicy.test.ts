@@ -177,10 +177,7 @@ describe('AtonixPermissionPolicy configured', () => {
   it('takes another platform team', async () => {
     const configured = policy({ platformTeam: 'payments' });
     expect(
-      await configured.handle(
-        { permission: functionSyncPermission },
-        payments,
-      ),
+      await configured.handle({ permission: functionSyncPermission }, payments),
     ).toEqual({ result: AuthorizeResult.ALLOW });
     expect(
       await configured.handle({ permission: functionSyncPermission }, platform),

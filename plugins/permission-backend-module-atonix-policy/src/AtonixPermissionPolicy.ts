@@ -28,7 +28,7 @@ import { actionExecutePermission } from '@backstage/plugin-scaffolder-common/alp
 import {
   atonixFunctionConditions,
   createAtonixFunctionConditionalDecision,
-} from '@internal/backstage-plugin-atonix-serverless-backend';
+} from '@internal/backstage-plugin-atonix-serverless-node';
 import { FUNCTION_RESOURCE_TYPE } from '@internal/backstage-plugin-atonix-serverless-common';
 import { PolicySettings } from './PolicySettings';
 
@@ -105,19 +105,14 @@ export class AtonixPermissionPolicy implements PermissionPolicy {
     return allow;
   }
 
-  #decide(
-    audience: string,
-    forOwners: () => PolicyDecision,
-  ): PolicyDecision {
+  #decide(audience: string, forOwners: () => PolicyDecision): PolicyDecision {
     if (audience === 'everyone') return allow;
     if (audience === 'owners') return forOwners();
     return deny;
   }
 
   /** Every entity but the platform-only templates. */
-  #catalogRead(
-    permission: typeof catalogEntityReadPermission,
-  ): PolicyDecision {
+  #catalogRead(permission: typeof catalogEntityReadPermission): PolicyDecision {
     const types = this.#settings.platformOnlyTemplateTypes;
     if (types.length === 0) return allow;
     return createCatalogConditionalDecision(permission, {
@@ -138,9 +133,7 @@ export class AtonixPermissionPolicy implements PermissionPolicy {
    * No platform-only action, and the function manifests action only for one of the user's own
    * Groups (by ref, as the OwnerPicker gives it, or by name).
    */
-  #allowedActions(
-    claims: string[],
-  ): ActionCriteria {
+  #allowedActions(claims: string[]): ActionCriteria {
     const notTeamOnboard: ActionCriteria = {
       not: scaffolderActionConditions.hasActionId({
         actionId: TEAM_ONBOARD_ACTION,
@@ -164,10 +157,7 @@ export class AtonixPermissionPolicy implements PermissionPolicy {
       }),
     };
     return {
-      allOf: [
-        notTeamOnboard,
-        anyOf([notFunctionManifests, ...ownTeams]),
-      ],
+      allOf: [notTeamOnboard, anyOf([notFunctionManifests, ...ownTeams])],
     };
   }
 }

@@ -62,7 +62,9 @@ export function readPolicySettings(root: Config): PolicySettings {
       if (value === undefined) continue;
       if (!(AUDIENCES as readonly string[]).includes(value)) {
         throw new Error(
-          `Invalid permission.atonix.${path} "${value}": use one of ${AUDIENCES.join(', ')} (see the README, "Who can do what")`,
+          `Invalid permission.atonix.${path} "${value}": use one of ${AUDIENCES.join(
+            ', ',
+          )} (see the README, "Who can do what")`,
         );
       }
       audiences[permission] = value as Audience;

@@ -21,7 +21,9 @@ export const permissionModuleAtonixPolicy = createBackendModule({
         config: coreServices.rootConfig,
       },
       async init({ policy, config }) {
-        policy.setPolicy(AtonixPermissionPolicy.create(readPolicySettings(config)));
+        policy.setPolicy(
+          AtonixPermissionPolicy.create(readPolicySettings(config)),
+        );
       },
     });
   },

@@ -40,8 +40,7 @@ export const isFunctionOwner = createPermissionRule({
         'Entity refs of the owners to allow, e.g. the user’s ownershipEntityRefs',
       ),
   }),
-  apply: (fn, { claims }) =>
-    isLinkedToCatalog(fn) && claims.includes(fn.owner),
+  apply: (fn, { claims }) => isLinkedToCatalog(fn) && claims.includes(fn.owner),
   toQuery: () => {
     throw new Error(
       'Functions are filtered in memory; IS_FUNCTION_OWNER has no query form',

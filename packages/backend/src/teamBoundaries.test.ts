@@ -1,0 +1,384 @@
+import {
+  AuthService,
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
+import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { RELATION_MEMBER_OF } from '@backstage/catalog-model';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import catalogTemplateKindModule from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import permissionPlugin from '@backstage/plugin-permission-backend';
+import {
+  KubeApiTestServer,
+  LokiTestServer,
+  demoLogStreams,
+  demoObjects,
+} from '@internal/atonix-test-servers';
+import atonixServerlessPlugin from '@internal/backstage-plugin-atonix-serverless-backend';
+import permissionModuleAtonixPolicy from '@internal/backstage-plugin-permission-backend-module-atonix-policy';
+import { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import request from 'supertest';
+
+/**
+ * Who can do what, end to end: the real catalog (SQLite) reading catalog/org.yaml and templates/
+ * from this checkout, the permission backend with the Atonix policy (app-config.yaml's
+ * permission.atonix), the Atonix Serverless backend watching a Kubernetes API server with the demo
+ * functions. Users of two teams and of the platform team call each route; the table printed at the
+ * end is the README's "Who can do what", measured.
+ */
+
+jest.setTimeout(60_000);
+
+const REPO_ROOT = resolve(__dirname, '../../..');
+
+const USERS = {
+  ada: 'payments',
+  sam: 'analytics',
+  pat: 'platform',
+} as const;
+type UserName = keyof typeof USERS;
+const userRef = (name: UserName) => `user:default/${name}`;
+
+/**
+ * What the auth backend's catalog sign-in puts into a user's token: the user and the Groups it is
+ * a member of (memberOf relations), read here from the real catalog.
+ */
+const ownershipFromCatalog = createServiceFactory({
+  service: coreServices.userInfo,
+  deps: { catalog: catalogServiceRef, auth: coreServices.auth },
+  factory: ({ catalog, auth }) => ({
+    async getUserInfo(credentials) {
+      if (!auth.isPrincipal(credentials, 'user')) {
+        throw new Error('user info is only for users');
+      }
+      const ref = credentials.principal.userEntityRef;
+      const user = await catalog.getEntityByRef(ref, {
+        credentials: await auth.getOwnServiceCredentials(),
+      });
+      const groups = (user?.relations ?? [])
+        .filter(relation => relation.type === RELATION_MEMBER_OF)
+        .map(relation => relation.targetRef);
+      return { userEntityRef: ref, ownershipEntityRefs: [ref, ...groups] };
+    },
+  }),
+});
+
+/**
+ * The test backend's auth service, except that a plugin's request on behalf of a user keeps the
+ * plugin as its actor, as the real auth service does (the mock drops it, and the permission backend
+ * then takes the call for a user's own and refuses conditional decisions to it). The real httpAuth
+ * service reads requests with it.
+ */
+const authWithActors = createServiceFactory({
+  service: coreServices.auth,
+  deps: { plugin: coreServices.pluginMetadata },
+  factory: ({ plugin }) => {
+    const mock = mockServices.auth({ pluginId: plugin.getId() });
+    const prefix = 'mock-service-token:';
+    return Object.assign(Object.create(mock), {
+      async authenticate(token: string, options?: object) {
+        const credentials = await mock.authenticate(token, options);
+        if (token.startsWith(prefix)) {
+          const { sub, obo } = JSON.parse(token.slice(prefix.length));
+          if (obo) {
+            return mockCredentials.user(obo, { actor: { subject: sub } });
+          }
+        }
+        return credentials;
+      },
+    }) as AuthService;
+  },
+});
+
+async function eventually<T>(
+  what: () => string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what()}`);
+    await new Promise(r => setTimeout(r, 100));
+  }
+}
+
+interface Row {
+  what: string;
+  permission: string;
+  send: (server: Server, user: UserName) => Promise<request.Response>;
+  expected: Record<UserName, number>;
+  /** Part of the error message every 403 of this row must carry. */
+  deniedBecause?: string;
+}
+
+const as = (user: UserName) => mockCredentials.user.header(userRef(user));
+const fns = '/api/atonix-serverless/functions/staging';
+
+const ROWS: Row[] = [
+  {
+    what: 'Functions page: list the fleet',
+    permission: 'atonix.function.read',
+    send: (s, u) =>
+      request(s)
+        .get('/api/atonix-serverless/functions')
+        .set('Authorization', as(u)),
+    expected: { ada: 200, sam: 200, pat: 200 },
+  },
+  {
+    what: 'Entity card/tab: status of payments/charge',
+    permission: 'atonix.function.read',
+    send: (s, u) =>
+      request(s)
+        .get('/api/atonix-serverless/entity/component/default/charge')
+        .set('Authorization', as(u)),
+    expected: { ada: 200, sam: 200, pat: 200 },
+  },
+  {
+    what: 'Image, env and revisions of payments/charge',
+    permission: 'atonix.function.environment.read',
+    send: (s, u) =>
+      request(s).get(`${fns}/payments/charge`).set('Authorization', as(u)),
+    expected: { ada: 200, sam: 403, pat: 200 },
+    deniedBecause: 'it is for members of its owner group:default/payments',
+  },
+  {
+    what: 'Metrics of payments/charge',
+    permission: 'atonix.function.metrics.read',
+    send: (s, u) =>
+      request(s)
+        .get(`${fns}/payments/charge/metrics`)
+        .set('Authorization', as(u)),
+    expected: { ada: 200, sam: 403, pat: 200 },
+    deniedBecause: 'it is for members of its owner group:default/payments',
+  },
+  {
+    what: 'Logs of payments/charge',
+    permission: 'atonix.function.logs.read',
+    send: (s, u) =>
+      request(s).get(`${fns}/payments/charge/logs`).set('Authorization', as(u)),
+    expected: { ada: 200, sam: 403, pat: 200 },
+    deniedBecause: 'it is for members of its owner group:default/payments',
+  },
+  {
+    what: 'Logs of search/indexer (analytics)',
+    permission: 'atonix.function.logs.read',
+    send: (s, u) =>
+      request(s).get(`${fns}/search/indexer/logs`).set('Authorization', as(u)),
+    expected: { ada: 403, sam: 200, pat: 200 },
+    deniedBecause: 'it is for members of its owner group:default/analytics',
+  },
+  {
+    what: 'Logs of payments/refund (no catalog entity)',
+    permission: 'atonix.function.logs.read',
+    send: (s, u) =>
+      request(s).get(`${fns}/payments/refund/logs`).set('Authorization', as(u)),
+    expected: { ada: 403, sam: 403, pat: 200 },
+    deniedBecause: 'the function is not linked yet to a catalog entity',
+  },
+  {
+    what: 'Catalog: refresh component charge',
+    permission: 'catalog.entity.refresh',
+    send: (s, u) =>
+      request(s)
+        .post('/api/catalog/refresh')
+        .set('Authorization', as(u))
+        .send({ entityRef: 'component:default/charge' }),
+    expected: { ada: 200, sam: 403, pat: 200 },
+  },
+  {
+    what: 'Catalog: unregister a payments component',
+    permission: 'catalog.entity.delete',
+    send: async (s, u) => {
+      const entity = await request(s)
+        .get(`/api/catalog/entities/by-name/component/default/disposable-${u}`)
+        .set('Authorization', mockCredentials.service.header());
+      return request(s)
+        .delete(`/api/catalog/entities/by-uid/${entity.body.metadata.uid}`)
+        .set('Authorization', as(u));
+    },
+    expected: { ada: 204, sam: 403, pat: 204 },
+  },
+  {
+    what: 'Create page: see the team-onboarding template',
+    permission: 'catalog.entity.read',
+    send: (s, u) =>
+      request(s)
+        .get('/api/catalog/entities/by-name/template/default/team-onboarding')
+        .set('Authorization', as(u)),
+    expected: { ada: 404, sam: 404, pat: 200 },
+  },
+  {
+    what: 'Create page: see a function template',
+    permission: 'catalog.entity.read',
+    send: (s, u) =>
+      request(s)
+        .get(
+          '/api/catalog/entities/by-name/template/default/knative-http-function',
+        )
+        .set('Authorization', as(u)),
+    expected: { ada: 200, sam: 200, pat: 200 },
+  },
+];
+
+describe('team boundaries in the portal backend', () => {
+  let kube: KubeApiTestServer;
+  let loki: LokiTestServer;
+  let server: Server;
+  let stop: () => Promise<void>;
+
+  beforeAll(async () => {
+    kube = await KubeApiTestServer.start();
+    kube.apply(...demoObjects());
+    loki = await LokiTestServer.start();
+    loki.push(demoLogStreams());
+    const backend = await startTestBackend({
+      features: [
+        catalogPlugin,
+        catalogTemplateKindModule,
+        permissionPlugin,
+        permissionModuleAtonixPolicy,
+        atonixServerlessPlugin,
+        permissionsServiceFactory,
+        authWithActors,
+        httpAuthServiceFactory,
+        ownershipFromCatalog,
+        mockServices.rootConfig.factory({
+          data: {
+            permission: { enabled: true },
+            catalog: {
+              rules: [
+                {
+                  allow: ['Component', 'Template', 'Group', 'User', 'Location'],
+                },
+              ],
+              locations: [
+                { type: 'file', target: join(REPO_ROOT, 'catalog/org.yaml') },
+                { type: 'file', target: join(REPO_ROOT, 'templates/*.yaml') },
+                {
+                  type: 'file',
+                  target: join(__dirname, '__fixtures__/functions.yaml'),
+                },
+              ],
+            },
+            kubernetes: {
+              clusterLocatorMethods: [
+                {
+                  type: 'config',
+                  clusters: [
+                    {
+                      name: 'staging',
+                      url: kube.url,
+                      authProvider: 'serviceAccount',
+                      serviceAccountToken: 'token',
+                      skipTLSVerify: true,
+                    },
+                  ],
+                },
+              ],
+            },
+            atonix: {
+              inventory: { catalogRefreshSeconds: 1 },
+              clusters: { staging: { loki: loki.url } },
+            },
+          },
+        }),
+      ],
+    });
+    server = backend.server;
+    stop = () => backend.stop();
+    // Ready when the catalog has read every file and the inventory has linked charge to its entity.
+    let last = '';
+    await eventually(
+      () => `charge linked to its catalog entity (last: ${last})`,
+      async () => {
+        const [template, fn] = await Promise.all([
+          request(server)
+            .get(
+              '/api/catalog/entities/by-name/template/default/team-onboarding',
+            )
+            .set('Authorization', mockCredentials.service.header()),
+          request(server)
+            .get(`${fns}/payments/charge`)
+            .set('Authorization', mockCredentials.service.header()),
+        ]);
+        last = `team-onboarding template ${template.status}, charge ${
+          fn.status
+        } ${JSON.stringify(fn.body).slice(0, 300)}`;
+        return template.status === 200 && fn.body.entityRef ? true : undefined;
+      },
+    );
+  });
+
+  afterAll(async () => {
+    await stop?.();
+    await kube?.stop();
+    await loki?.stop();
+  });
+
+  it('allows and denies each route as the README table says, for two teams and the platform team', async () => {
+    const users = Object.keys(USERS) as UserName[];
+    const table: string[][] = [];
+    const mismatches: string[] = [];
+    for (const row of ROWS) {
+      const cells = [row.what, row.permission];
+      for (const user of users) {
+        const res = await row.send(server, user);
+        const expected = row.expected[user];
+        const because = res.body?.error?.message ?? '';
+        const reasonOk =
+          res.status !== 403 ||
+          !row.deniedBecause ||
+          because.includes(row.deniedBecause);
+        const ok = res.status === expected && reasonOk;
+        cells.push(`${res.status}${ok ? '' : ` ✗ expected ${expected}`}`);
+        if (!ok) {
+          mismatches.push(
+            `${row.what} as ${user}: ${res.status} (expected ${expected}) ${because}`,
+          );
+        }
+      }
+      table.push(cells);
+    }
+    const header = [
+      'Route / action',
+      'Permission',
+      ...users.map(u => `${u} (${USERS[u]})`),
+    ];
+    const widths = header.map((h, i) =>
+      Math.max(h.length, ...table.map(r => r[i].length)),
+    );
+    const line = (cells: string[]) =>
+      `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+    process.stdout.write(
+      `\n${[
+        line(header),
+        line(widths.map(w => '-'.repeat(w))),
+        ...table.map(line),
+      ].join('\n')}\n\n`,
+    );
+    expect(mismatches).toEqual([]);
+  });
+
+  it('shows every signed-in user the whole fleet, as a service sees it (health is catalog information)', async () => {
+    const all = await request(server)
+      .get('/api/atonix-serverless/functions')
+      .set('Authorization', mockCredentials.service.header());
+    expect(all.body.totalCount).toBeGreaterThan(0);
+    for (const user of Object.keys(USERS) as UserName[]) {
+      const res = await request(server)
+        .get('/api/atonix-serverless/functions')
+        .set('Authorization', as(user));
+      expect(res.body.totalCount).toBe(all.body.totalCount);
+    }
+  });
+});
