@@ -381,4 +381,19 @@ describe('team boundaries in the portal backend', () => {
       expect(res.body.totalCount).toBe(all.body.totalCount);
     }
   });
+
+  it('shows the traffic columns of the fleet list only for functions the user may read metrics of', async () => {
+    const metricsOf = async (user: UserName, name: string) => {
+      const res = await request(server)
+        .get(`/api/atonix-serverless/functions?search=${name}`)
+        .set('Authorization', as(user));
+      return res.body.items[0].metrics.unavailable as string | undefined;
+    };
+    // No Prometheus here: an allowed row says why there are no figures, a denied row says it is hidden.
+    expect(await metricsOf('ada', 'charge')).toContain('prometheus');
+    expect(await metricsOf('sam', 'charge')).toContain(
+      'atonix.function.metrics.read is for their owners',
+    );
+    expect(await metricsOf('pat', 'charge')).toContain('prometheus');
+  });
 });

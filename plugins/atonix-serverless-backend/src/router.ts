@@ -213,13 +213,29 @@ export async function createRouter(
       req.query,
       'query of GET /functions',
     );
-    res.json(
-      inventory.list(
-        query,
-        await allowedBy(credentials, functionReadPermission),
-        fleetMetrics,
-      ),
+    const list = inventory.list(
+      query,
+      await allowedBy(credentials, functionReadPermission),
+      fleetMetrics,
     );
+    // The traffic columns are metrics: shown only where the caller may read them.
+    const metricsAllowed = await allowedBy(
+      credentials,
+      functionMetricsReadPermission,
+    );
+    res.json({
+      ...list,
+      items: list.items.map(item =>
+        !metricsAllowed || metricsAllowed(item)
+          ? item
+          : {
+              ...item,
+              metrics: {
+                unavailable: `Not shown for functions of other teams (${functionMetricsReadPermission.name} is for their owners)`,
+              },
+            },
+      ),
+    });
   });
 
   router.get('/functions/:cluster/:namespace/:name', async (req, res) => {
