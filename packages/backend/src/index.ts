@@ -20,6 +20,12 @@ backend.add(import('@backstage/plugin-auth-backend'));
 // See https://backstage.io/docs/backend-system/building-backends/migrating#the-auth-plugin
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 // See https://backstage.io/docs/auth/guest/provider
+// Development only: sign in as any catalog User (auth.providers.development; off in production).
+backend.add(
+  import(
+    '@internal/backstage-plugin-auth-backend-module-atonix-development-provider'
+  ),
+);
 
 // catalog plugin
 backend.add(import('@backstage/plugin-catalog-backend'));

@@ -1,0 +1,11 @@
+/**
+ * Development-only sign-in as any catalog User (auth provider `development`).
+ *
+ * @packageDocumentation
+ */
+
+export { authModuleAtonixDevelopmentProvider as default } from './module';
+export {
+  SIGN_IN_AS_HEADER,
+  isDevelopmentSignInEnabled,
+} from './developmentProvider';
