@@ -304,7 +304,7 @@ export function permissionDenied(): Promise<ResponseError> {
       JSON.stringify({
         error: {
           name: 'NotAllowedError',
-          message: 'You are not allowed to read functions of team payments',
+          message: 'You may not use atonix.function.logs.read on function payments/charge-card: it is for members of its owner group:default/payments. Ask them, or the platform team.',
         },
         response: { statusCode: 403 },
       }),

@@ -228,6 +228,32 @@ describe('EntityServerlessContent', () => {
     );
   });
 
+  it('shows a function of another team as its health with every owner-only panel denied, each saying why', async () => {
+    const denied = await permissionDenied();
+    const refuse = async () => {
+      throw denied;
+    };
+    await renderWith(
+      fakeApi({
+        getFunction: refuse,
+        getFunctionMetrics: refuse,
+        getFunctionLogs: refuse,
+      }),
+    );
+    for (const what of ['revisions', 'metrics', 'logs']) {
+      expect(
+        await screen.findByText(new RegExp(`Permission denied: ${what}`)),
+      ).toBeInTheDocument();
+    }
+    expect(
+      screen.getAllByText(
+        /it is for members of its owner group:default\/payments/,
+      ),
+    ).toHaveLength(3);
+    // The health header stays: status is for every signed-in user.
+    expect(screen.getByText('charge-card')).toBeInTheDocument();
+  });
+
   it('says so when no cluster runs the function', async () => {
     await renderWith(
       fakeApi({

@@ -11,15 +11,18 @@ export function isPermissionDenied(error: Error): boolean {
 
 /**
  * A failed backend call: permission denied gets its own explanation, because the fix is asking the
- * owning team, not retrying.
+ * owning team, not retrying. The backend's message says which permission and why (not a member of
+ * the owner, or the function not linked to its catalog entity yet).
  */
 export function ErrorState(props: { error: Error; what: string }) {
   const { error, what } = props;
   if (isPermissionDenied(error)) {
+    const reason = (error as ResponseError).body?.error?.message;
     return (
       <WarningPanel severity="warning" title={`Permission denied: ${what}`}>
-        You are not allowed to read this (permission atonix.function.read). Ask
-        a member of the owning team, or a portal admin, to grant it.
+        {reason ??
+          'The permission policy keeps this to the owning team and the platform team.'}{' '}
+        Ask a member of the owning team, or the platform team, if you need it.
       </WarningPanel>
     );
   }
