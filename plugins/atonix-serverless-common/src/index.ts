@@ -8,4 +8,5 @@
 export * from './annotations';
 export * from './functionSpec';
 export * from './permissions';
+export * from './signIn';
 export * from './api';

@@ -5,9 +5,7 @@ import {
   createProxyAuthProviderFactory,
   createProxyAuthenticator,
 } from '@backstage/plugin-auth-node';
-
-/** The request header that names the User to sign in as (set by the portal's sign-in picker). */
-export const SIGN_IN_AS_HEADER = 'x-atonix-sign-in-as';
+import { DEVELOPMENT_SIGN_IN_HEADER } from '@internal/backstage-plugin-atonix-serverless-common';
 
 /**
  * Whether development sign-in may run: switched on in `auth.providers.development.enabled`, an
@@ -32,7 +30,7 @@ export function isDevelopmentSignInEnabled(
 export function requestedUser(value: string | undefined): string {
   if (!value) {
     throw new InputError(
-      `Development sign-in needs the ${SIGN_IN_AS_HEADER} header: the User to sign in as, e.g. user:default/ada`,
+      `Development sign-in needs the ${DEVELOPMENT_SIGN_IN_HEADER} header: the User to sign in as, e.g. user:default/ada`,
     );
   }
   const ref = parseEntityRef(value, {
@@ -41,7 +39,7 @@ export function requestedUser(value: string | undefined): string {
   });
   if (ref.kind.toLocaleLowerCase('en-US') !== 'user') {
     throw new InputError(
-      `Development sign-in is for Users; ${SIGN_IN_AS_HEADER} names a ${ref.kind} (${value})`,
+      `Development sign-in is for Users; ${DEVELOPMENT_SIGN_IN_HEADER} names a ${ref.kind} (${value})`,
     );
   }
   return stringifyEntityRef(ref);
@@ -54,7 +52,9 @@ const authenticator = createProxyAuthenticator({
   initialize: () => undefined,
   async authenticate({ req }) {
     return {
-      result: { userEntityRef: requestedUser(req.get(SIGN_IN_AS_HEADER)) },
+      result: {
+        userEntityRef: requestedUser(req.get(DEVELOPMENT_SIGN_IN_HEADER)),
+      },
     };
   },
 });

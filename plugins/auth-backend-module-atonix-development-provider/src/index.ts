@@ -5,7 +5,4 @@
  */
 
 export { authModuleAtonixDevelopmentProvider as default } from './module';
-export {
-  SIGN_IN_AS_HEADER,
-  isDevelopmentSignInEnabled,
-} from './developmentProvider';
+export { isDevelopmentSignInEnabled } from './developmentProvider';

@@ -6,10 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import request from 'supertest';
 import { parse } from 'yaml';
-import {
-  isDevelopmentSignInEnabled,
-  SIGN_IN_AS_HEADER,
-} from './developmentProvider';
+import { DEVELOPMENT_SIGN_IN_HEADER } from '@internal/backstage-plugin-atonix-serverless-common';
+import { isDevelopmentSignInEnabled } from './developmentProvider';
 import { authModuleAtonixDevelopmentProvider } from './module';
 
 jest.setTimeout(60_000);
@@ -79,7 +77,7 @@ describe('development sign-in', () => {
           res = await request(server)
             .get('/api/auth/development/refresh')
             .set('X-Requested-With', 'XMLHttpRequest')
-            .set(SIGN_IN_AS_HEADER, 'user:default/sam');
+            .set(DEVELOPMENT_SIGN_IN_HEADER, 'user:default/sam');
           if (res.status === 200) break;
           await new Promise(r => setTimeout(r, 200));
         } while (Date.now() < deadline);
@@ -93,13 +91,13 @@ describe('development sign-in', () => {
         const stranger = await request(server)
           .get('/api/auth/development/refresh')
           .set('X-Requested-With', 'XMLHttpRequest')
-          .set(SIGN_IN_AS_HEADER, 'user:default/nobody');
+          .set(DEVELOPMENT_SIGN_IN_HEADER, 'user:default/nobody');
         expect(stranger.status).toBe(404);
 
         const group = await request(server)
           .get('/api/auth/development/refresh')
           .set('X-Requested-With', 'XMLHttpRequest')
-          .set(SIGN_IN_AS_HEADER, 'group:default/platform');
+          .set(DEVELOPMENT_SIGN_IN_HEADER, 'group:default/platform');
         expect(group.status).toBe(400);
         expect(group.body.error.message).toContain(
           'Development sign-in is for Users',
@@ -116,7 +114,7 @@ describe('development sign-in', () => {
         const res = await request(server)
           .get('/api/auth/development/refresh')
           .set('X-Requested-With', 'XMLHttpRequest')
-          .set(SIGN_IN_AS_HEADER, 'user:default/sam');
+          .set(DEVELOPMENT_SIGN_IN_HEADER, 'user:default/sam');
         expect(res.status).toBe(404);
       } finally {
         await backend.stop();
