@@ -19,6 +19,22 @@ export async function signInAsGuest(page: Page) {
   ).toBeVisible();
 }
 
+/**
+ * Opens the portal and signs in as a User of catalog/org.yaml with the development-only picker,
+ * e.g. `Sam (analytics)`.
+ */
+export async function signInAs(page: Page, displayName: string) {
+  await page.goto('/');
+  await page.getByRole('button', { name: /^User/ }).click();
+  await page
+    .getByRole('option', { name: new RegExp(`^${displayName}`) })
+    .click();
+  await page.getByRole('button', { name: 'Sign in as this user' }).click();
+  await expect(
+    sidebar(page).getByRole('link', { name: 'Catalog', exact: true }),
+  ).toBeVisible();
+}
+
 /** The portal's left-hand navigation. */
 export function sidebar(page: Page) {
   return page.getByRole('navigation', { name: 'sidebar nav' });
