@@ -12,71 +12,70 @@ export const FUNCTION_RESOURCE_TYPE = 'atonix-function';
  */
 type FunctionPermission = ResourcePermission<typeof FUNCTION_RESOURCE_TYPE>;
 
+function functionPermission(
+  name: string,
+  action: 'read' | 'update',
+): FunctionPermission {
+  return createPermission({
+    name,
+    attributes: { action },
+    resourceType: FUNCTION_RESOURCE_TYPE,
+  });
+}
+
 /**
  * See a function's status: health, replicas, URL, triggers (the Functions page, the entity card and
  * tab header). Service-catalog information.
  */
-export const functionReadPermission: FunctionPermission = createPermission({
-  name: 'atonix.function.read',
-  attributes: { action: 'read' },
-  resourceType: FUNCTION_RESOURCE_TYPE,
-});
+export const functionReadPermission = functionPermission(
+  'atonix.function.read',
+  'read',
+);
 
 /** Read a function's logs (Loki). */
-export const functionLogsReadPermission: FunctionPermission = createPermission({
-  name: 'atonix.function.logs.read',
-  attributes: { action: 'read' },
-  resourceType: FUNCTION_RESOURCE_TYPE,
-});
+export const functionLogsReadPermission = functionPermission(
+  'atonix.function.logs.read',
+  'read',
+);
 
 /** Read a function's metrics: request rate, errors, latency, replicas, cold starts (Prometheus). */
-export const functionMetricsReadPermission: FunctionPermission =
-  createPermission({
-    name: 'atonix.function.metrics.read',
-    attributes: { action: 'read' },
-    resourceType: FUNCTION_RESOURCE_TYPE,
-  });
+export const functionMetricsReadPermission = functionPermission(
+  'atonix.function.metrics.read',
+  'read',
+);
 
 /**
  * Read a function's details: image, environment variables (secrets only as references) and
  * revisions.
  */
-export const functionEnvironmentReadPermission: FunctionPermission =
-  createPermission({
-    name: 'atonix.function.environment.read',
-    attributes: { action: 'read' },
-    resourceType: FUNCTION_RESOURCE_TYPE,
-  });
+export const functionEnvironmentReadPermission = functionPermission(
+  'atonix.function.environment.read',
+  'read',
+);
 
 /** Send a test request to a function from the portal (no route yet: defined for the policy). */
-export const functionInvokePermission: FunctionPermission = createPermission({
-  name: 'atonix.function.invoke',
-  attributes: { action: 'update' },
-  resourceType: FUNCTION_RESOURCE_TYPE,
-});
+export const functionInvokePermission = functionPermission(
+  'atonix.function.invoke',
+  'update',
+);
 
 /** Add or replace a function's secret, SOPS-encrypted into GitOps (no route yet). */
-export const functionSecretWritePermission: FunctionPermission =
-  createPermission({
-    name: 'atonix.function.secret.write',
-    attributes: { action: 'update' },
-    resourceType: FUNCTION_RESOURCE_TYPE,
-  });
+export const functionSecretWritePermission = functionPermission(
+  'atonix.function.secret.write',
+  'update',
+);
 
 /** Change how traffic is split between a function's revisions, through GitOps (no route yet). */
-export const functionTrafficUpdatePermission: FunctionPermission =
-  createPermission({
-    name: 'atonix.function.traffic.update',
-    attributes: { action: 'update' },
-    resourceType: FUNCTION_RESOURCE_TYPE,
-  });
+export const functionTrafficUpdatePermission = functionPermission(
+  'atonix.function.traffic.update',
+  'update',
+);
 
 /** Ask Flux to reconcile a function's Kustomization now (no route yet). */
-export const functionSyncPermission: FunctionPermission = createPermission({
-  name: 'atonix.function.sync',
-  attributes: { action: 'update' },
-  resourceType: FUNCTION_RESOURCE_TYPE,
-});
+export const functionSyncPermission = functionPermission(
+  'atonix.function.sync',
+  'update',
+);
 
 /** Every permission this plugin defines, for the permission integration router. */
 export const atonixServerlessPermissions = [
