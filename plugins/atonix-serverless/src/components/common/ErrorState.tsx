@@ -19,10 +19,13 @@ export function ErrorState(props: { error: Error; what: string }) {
   if (isPermissionDenied(error)) {
     const reason = (error as ResponseError).body?.error?.message;
     return (
-      <WarningPanel severity="warning" title={`Permission denied: ${what}`}>
+      <WarningPanel
+        severity="warning"
+        title={`Permission denied: ${what}`}
+        defaultExpanded
+      >
         {reason ??
-          'The permission policy keeps this to the owning team and the platform team.'}{' '}
-        Ask a member of the owning team, or the platform team, if you need it.
+          'The permission policy keeps this to the owning team and the platform team: ask them if you need it.'}
       </WarningPanel>
     );
   }
