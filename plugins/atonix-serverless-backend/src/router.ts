@@ -213,7 +213,7 @@ export async function createRouter(
       req.query,
       'query of GET /functions',
     );
-    const list = inventory.list(
+    const fleet = inventory.list(
       query,
       await allowedBy(credentials, functionReadPermission),
       fleetMetrics,
@@ -224,8 +224,8 @@ export async function createRouter(
       functionMetricsReadPermission,
     );
     res.json({
-      ...list,
-      items: list.items.map(item =>
+      ...fleet,
+      items: fleet.items.map(item =>
         !metricsAllowed || metricsAllowed(item)
           ? item
           : {
