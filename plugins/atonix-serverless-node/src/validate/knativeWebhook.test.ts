@@ -5,8 +5,9 @@ import { knativeWebhookFindings } from './knativeWebhook';
 import type { ManifestObject } from './objectRules';
 
 /**
- * Each case names the upstream rule it mirrors, at Knative 1.18 (tag knative-v1.18.0 of each
- * repository; knative/pkg at ed3e2158b883, the commit those releases pin).
+ * Each case names the upstream rule it mirrors, at Knative 1.23 (tag knative-v1.23.0 of serving and
+ * eventing-kafka-broker, knative.dev/eventing v0.50.0, knative.dev/pkg 521cb33b33dd and
+ * knative.dev/networking c7a7b772cac9 as serving pins them, eventing-rabbitmq at bd1ee997d).
  */
 
 const events = {
@@ -52,7 +53,7 @@ describe('knativeWebhookFindings', () => {
   });
 
   describe('Service (knative/serving)', () => {
-    it('refuses a Service without a container (pkg/apis/serving/k8s_validation.go:408-410)', () => {
+    it('refuses a Service without a container (pkg/apis/serving/k8s_validation.go:432-434)', () => {
       expect(
         found(service(o => (o.spec.template.spec.containers = []))),
       ).toEqual([
@@ -62,7 +63,7 @@ describe('knativeWebhookFindings', () => {
       ]);
     });
 
-    it('refuses more than one serving port (k8s_validation.go:511-518)', () => {
+    it('refuses more than one serving port (k8s_validation.go:535-542)', () => {
       const result = found(
         service(o =>
           container(o).ports.push({ containerPort: 8081, name: 'h2c' }),
@@ -77,7 +78,7 @@ describe('knativeWebhookFindings', () => {
       ]);
     });
 
-    it('refuses several containers when none declares the port (k8s_validation.go:506-509)', () => {
+    it('refuses several containers when none declares the port (k8s_validation.go:530-533)', () => {
       expect(
         found(
           service(o => {
@@ -95,7 +96,7 @@ describe('knativeWebhookFindings', () => {
       ]);
     });
 
-    it('refuses two containers of the same name (k8s_validation.go:456-465)', () => {
+    it('refuses two containers of the same name (k8s_validation.go:480-489)', () => {
       const result = found(
         service(o => {
           container(o).name = 'app';
@@ -113,7 +114,7 @@ describe('knativeWebhookFindings', () => {
       ]);
     });
 
-    it('refuses the reserved container name queue-proxy (k8s_validation.go:49-51, 591-596)', () => {
+    it('refuses the reserved container name queue-proxy (k8s_validation.go:50-52, 623-628)', () => {
       expect(found(service(o => (container(o).name = 'queue-proxy')))).toEqual([
         {
           path: 'spec.template.spec.containers.0.name',
@@ -122,7 +123,7 @@ describe('knativeWebhookFindings', () => {
       ]);
     });
 
-    it('refuses a container without an image (k8s_validation.go:603-604)', () => {
+    it('refuses a container without an image (k8s_validation.go:635-636)', () => {
       expect(found(service(o => delete container(o).image))).toEqual([
         expect.objectContaining({
           path: 'spec.template.spec.containers.0.image',
@@ -130,7 +131,7 @@ describe('knativeWebhookFindings', () => {
       ]);
     });
 
-    it('refuses reserved env vars, allowing PORT on sidecars only (k8s_validation.go:53-58, 68, 326-338)', () => {
+    it('refuses reserved env vars, allowing PORT on sidecars only (k8s_validation.go:54-59, 69, 350-362)', () => {
       expect(
         found(
           service(
@@ -157,7 +158,7 @@ describe('knativeWebhookFindings', () => {
     });
 
     it.each([8012, 8013, 8022, 9090, 9091, 8008])(
-      'refuses the reserved port %i (k8s_validation.go:60-66, 785-788)',
+      'refuses the reserved port %i (k8s_validation.go:61-67, 817-820)',
       port => {
         expect(
           found(service(o => (container(o).ports[0].containerPort = port))),
@@ -169,7 +170,7 @@ describe('knativeWebhookFindings', () => {
       },
     );
 
-    it('refuses a port name other than h2c or http1, and a protocol other than TCP (k8s_validation.go:74-78, 754-765)', () => {
+    it('refuses a port name other than h2c or http1, and a protocol other than TCP (k8s_validation.go:75-79, 786-797)', () => {
       expect(
         found(
           service(o => {
@@ -183,7 +184,7 @@ describe('knativeWebhookFindings', () => {
       ]);
     });
 
-    it('refuses a revision name without the Service name as prefix (pkg/apis/serving/v1/revision_validation.go:145-166)', () => {
+    it('refuses a revision name without the Service name as prefix (pkg/apis/serving/v1/revision_validation.go:147-168)', () => {
       expect(
         found(service(o => (o.spec.template.metadata.name = 'other-v2'))),
       ).toEqual([
@@ -197,7 +198,7 @@ describe('knativeWebhookFindings', () => {
       ).toEqual([]);
     });
 
-    it('refuses a timeout above max-revision-timeout-seconds (revision_validation.go:171-182, config/defaults.go:45)', () => {
+    it('refuses a timeout above max-revision-timeout-seconds (revision_validation.go:173-184, config/defaults.go:45)', () => {
       expect(
         found(service(o => (o.spec.template.spec.timeoutSeconds = 601))),
       ).toEqual([

@@ -1,10 +1,12 @@
 /**
  * Rule `knative-webhook`: what Knative's admission webhooks refuse although the CRD schemas accept
  * it (the CRDs are permissive; the `Validate` methods of the v1 types hold the rules). Each check
- * names the upstream code it mirrors, at the release the platform pins (Knative 1.18: tags
- * knative-v1.18.0 of knative/serving, knative/eventing, knative-extensions/eventing-rabbitmq and
- * knative-extensions/eventing-kafka-broker, and knative/pkg at the commit their go.mod pins,
- * ed3e2158b883). Only what teams write is covered: Services, Triggers, Brokers and event sources.
+ * names the upstream code it mirrors, at the release the platform pins (Knative 1.23: tag
+ * knative-v1.23.0 of knative/serving and knative-extensions/eventing-kafka-broker, knative.dev/eventing
+ * v0.50.0 (the module of eventing's 1.23 release), knative.dev/pkg 521cb33b33dd and
+ * knative.dev/networking c7a7b772cac9 (the commits serving v0.50.0's go.mod pins), and
+ * knative-extensions/eventing-rabbitmq at bd1ee997d, the newest commit we could read, as it has no
+ * 1.23 tag yet). Only what teams write is covered: Services, Triggers, Brokers and event sources.
  */
 import { MAX_SCALE_LIMIT } from '@internal/backstage-plugin-atonix-serverless-common';
 import type { ManifestObject, ObjectFinding } from './objectRules';
@@ -47,10 +49,11 @@ const ISO_8601_PERIOD =
 /** A DNS-1035 label (Kubernetes `NameIsDNS1035Label`): lower case, starts with a letter. */
 const DNS_1035_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
-// knative/serving pkg/apis/serving/k8s_validation.go:49-66, with the port numbers from
-// knative.dev/networking (8012 BackendHTTPPort, 8013 BackendHTTP2Port, 8022 QueueAdminPort, 9090
-// AutoscalingQueueMetricsPort, 9091 UserQueueMetricsPort) and knative.dev/pkg profiling/server.go:38
-// (8008 ProfilingPort).
+// knative/serving pkg/apis/serving/k8s_validation.go:50-67, with the port numbers from serving's
+// pkg/networking/constants.go:24-42 (8012 BackendHTTPPort, 8013 BackendHTTP2Port, 8022
+// QueueAdminPort, 9090 AutoscalingQueueMetricsPort, 9091 UserQueueMetricsPort) and knative.dev/pkg
+// observability/runtime/pprof.go:34 (8008 ProfilingDefaultPort, which replaced profiling's
+// ProfilingPort in 1.19 with the same number).
 const RESERVED_CONTAINER_NAMES = ['queue-proxy'];
 const RESERVED_ENV_VARS = [
   'PORT',
@@ -196,7 +199,7 @@ function serviceFindings(object: ManifestObject): ObjectFinding[] {
     : [];
   const name = object.metadata?.name ?? '';
 
-  // k8s_validation.go:408-410
+  // k8s_validation.go:432-434
   if (containers.length === 0) {
     found.push(
       finding(
@@ -205,7 +208,7 @@ function serviceFindings(object: ManifestObject): ObjectFinding[] {
       ),
     );
   }
-  // k8s_validation.go:488-521: one serving port across all containers.
+  // k8s_validation.go:512-545: one serving port across all containers.
   const portCount = containers.reduce(
     (n, c) => n + (Array.isArray(c.ports) ? c.ports.length : 0),
     0,
@@ -226,7 +229,7 @@ function serviceFindings(object: ManifestObject): ObjectFinding[] {
       ),
     );
   }
-  // k8s_validation.go:456-465: names must differ when there are several containers.
+  // k8s_validation.go:480-489: names must differ when there are several containers.
   const seen = new Set<string>();
   containers.forEach((container, index) => {
     const at: Path = [...base, 'containers', index];
@@ -242,7 +245,7 @@ function serviceFindings(object: ManifestObject): ObjectFinding[] {
       }
       seen.add(containerName);
     }
-    // k8s_validation.go:591-596
+    // k8s_validation.go:623-628
     if (RESERVED_CONTAINER_NAMES.includes(containerName)) {
       found.push(
         finding(
@@ -251,13 +254,13 @@ function serviceFindings(object: ManifestObject): ObjectFinding[] {
         ),
       );
     }
-    // k8s_validation.go:603-604
+    // k8s_validation.go:635-636
     if (!container.image) {
       found.push(
         finding([...at, 'image'], 'the container has no image; set image'),
       );
     }
-    // k8s_validation.go:326-338, 68: sidecars (containers without ports) may set PORT.
+    // k8s_validation.go:350-362, 69: sidecars (containers without ports) may set PORT.
     const isServing =
       containers.length === 1 ||
       (Array.isArray(container.ports) && container.ports.length > 0);
@@ -276,7 +279,7 @@ function serviceFindings(object: ManifestObject): ObjectFinding[] {
         }
       },
     );
-    // k8s_validation.go:740-794: the serving port.
+    // k8s_validation.go:772-826: the serving port.
     const [port] = Array.isArray(container.ports)
       ? (container.ports as Json[])
       : [];
@@ -312,7 +315,7 @@ function serviceFindings(object: ManifestObject): ObjectFinding[] {
     }
   });
 
-  // revision_validation.go:136-169: a chosen revision name is a DNS-1035 label prefixed by the
+  // revision_validation.go:138-171: a chosen revision name is a DNS-1035 label prefixed by the
   // Service's name.
   const revision = template.metadata?.name;
   if (typeof revision === 'string' && revision !== '') {
@@ -332,7 +335,7 @@ function serviceFindings(object: ManifestObject): ObjectFinding[] {
       );
     }
   }
-  // revision_validation.go:171-182, limit from config/defaults.go:45 (600 s, which
+  // revision_validation.go:173-184, limit from config/defaults.go:45 (600 s, which
   // gitops/infrastructure does not change).
   if (
     typeof podSpec.timeoutSeconds === 'number' &&
