@@ -209,6 +209,34 @@ describe('knativeWebhookFindings', () => {
     });
   });
 
+  describe('networking annotations (since 1.21: knative/serving pkg/apis/serving/v1/revision_validation.go:70)', () => {
+    const paths = (edit: (a: Record<string, string>) => void) =>
+      found(service(o => edit(annotations(o)))).map(f => f.path);
+
+    it('refuses an unknown networking.knative.dev annotation on the revision template (knative.dev/networking pkg/apis/networking/metadata_validation.go:42-49)', () => {
+      expect(
+        paths(a => (a['networking.knative.dev/visibility'] = 'cluster-local')),
+      ).toEqual([
+        'spec.template.metadata.annotations.networking.knative.dev/visibility',
+      ]);
+      expect(paths(a => (a['networking.knative.dev.example/x'] = 'y'))).toEqual(
+        ['spec.template.metadata.annotations.networking.knative.dev.example/x'],
+      );
+    });
+
+    it('accepts the networking annotations Knative knows (metadata_validation.go:27-38)', () => {
+      expect(
+        paths(a => {
+          a['networking.knative.dev/http-protocol'] = 'redirected';
+          a['networking.knative.dev/ingress.class'] =
+            'kourier.ingress.networking.knative.dev';
+          a['networking.knative.dev/disable-external-domain-tls'] = 'true';
+          a['networking.internal.knative.dev/rollout'] = '{}';
+        }),
+      ).toEqual([]);
+    });
+  });
+
   describe('autoscaling annotations (knative/serving pkg/apis/autoscaling/annotation_validation.go)', () => {
     const key = (name: string) => `autoscaling.knative.dev/${name}`;
     const paths = (edit: (a: Record<string, string>) => void) =>

@@ -187,6 +187,44 @@ function autoscalingFindings(
   return found;
 }
 
+/**
+ * The revision template's `networking.knative.dev*` annotations, checked since Knative 1.21: serving
+ * revision_validation.go:70 refuses every key with that prefix except the ones knative.dev/networking
+ * knows (pkg/apis/networking/metadata_validation.go:27-49, key names in register.go:70-119).
+ */
+const NETWORKING = 'networking.knative.dev';
+const ALLOWED_NETWORKING_ANNOTATIONS = [
+  'ingress.class',
+  'ingress-class',
+  'certificate.class',
+  'certificate-class',
+  'disableAutoTLS',
+  'disable-auto-tls',
+  'disable-external-domain-tls',
+  'httpOption',
+  'http-protocol',
+].map(name => `${NETWORKING}/${name}`);
+
+function networkingAnnotationFindings(
+  annotations: Record<string, string>,
+  at: (key: string) => Path,
+): ObjectFinding[] {
+  return Object.keys(annotations)
+    .filter(
+      key =>
+        key.startsWith(NETWORKING) &&
+        !ALLOWED_NETWORKING_ANNOTATIONS.includes(key),
+    )
+    .map(key =>
+      finding(
+        at(key),
+        `${key} is not a networking annotation Knative knows on a revision template (it knows ${ALLOWED_NETWORKING_ANNOTATIONS.join(
+          ', ',
+        )}); remove it (for visibility, use the label ${NETWORKING}/visibility in the Service's metadata.labels)`,
+      ),
+    );
+}
+
 /** A Knative Service (serving pkg/apis/serving/v1/service_validation.go:27-61 and what it calls). */
 function serviceFindings(object: ManifestObject): ObjectFinding[] {
   const found: ObjectFinding[] = [];
@@ -348,14 +386,17 @@ function serviceFindings(object: ManifestObject): ObjectFinding[] {
       ),
     );
   }
+  const templateAnnotations = template.metadata?.annotations ?? {};
+  const annotationAt = (key: string): Path => [
+    'spec',
+    'template',
+    'metadata',
+    'annotations',
+    key,
+  ];
   found.push(
-    ...autoscalingFindings(template.metadata?.annotations ?? {}, key => [
-      'spec',
-      'template',
-      'metadata',
-      'annotations',
-      key,
-    ]),
+    ...autoscalingFindings(templateAnnotations, annotationAt),
+    ...networkingAnnotationFindings(templateAnnotations, annotationAt),
   );
   return found;
 }
