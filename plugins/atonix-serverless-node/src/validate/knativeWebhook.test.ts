@@ -209,6 +209,64 @@ describe('knativeWebhookFindings', () => {
     });
   });
 
+  describe('startupProbe (since 1.23: knative/serving pkg/apis/serving/k8s_validation.go:559-562, 611-612)', () => {
+    const probe = (startupProbe: unknown) =>
+      found(service(o => (container(o).startupProbe = startupProbe)));
+    const sidecar = {
+      name: 'log-shipper',
+      image: `ghcr.io/atonix/log-shipper@sha256:${'a'.repeat(64)}`,
+    };
+
+    it('accepts a startupProbe on the serving port, by number or without a port (validateProbe, :875-929)', () => {
+      expect(probe({ httpGet: { path: '/ready', port: 8080 } })).toEqual([]);
+      expect(probe({ tcpSocket: {} })).toEqual([]);
+      expect(probe({ httpGet: { path: '/ready', port: 'http' } })).toEqual([]);
+    });
+
+    it('refuses a startupProbe with no handler or two (:923-927)', () => {
+      expect(probe({ periodSeconds: 1 })).toEqual([
+        {
+          path: 'spec.template.spec.containers.0.startupProbe',
+          message: expect.stringContaining('has no handler'),
+        },
+      ]);
+      expect(
+        probe({ httpGet: { path: '/' }, exec: { command: ['true'] } }),
+      ).toEqual([
+        {
+          path: 'spec.template.spec.containers.0.startupProbe',
+          message: expect.stringContaining('sets httpGet and exec; keep one'),
+        },
+      ]);
+    });
+
+    it('refuses a startupProbe port named other than the serving port (:890-892, 904-906; an unnamed port is http, :522-524)', () => {
+      expect(probe({ tcpSocket: { port: 'metrics' } })).toEqual([
+        {
+          path: 'spec.template.spec.containers.0.startupProbe.tcpSocket.port',
+          message: expect.stringContaining('("http")'),
+        },
+      ]);
+    });
+
+    it('refuses a startupProbe on a sidecar while multi-container-probing is off (:559-562)', () => {
+      expect(
+        found(
+          service(o =>
+            o.spec.template.spec.containers.push({
+              ...sidecar,
+              startupProbe: { exec: { command: ['true'] } },
+            }),
+          ),
+        ),
+      ).toEqual([
+        expect.objectContaining({
+          path: 'spec.template.spec.containers.1.startupProbe',
+        }),
+      ]);
+    });
+  });
+
   describe('networking annotations (since 1.21: knative/serving pkg/apis/serving/v1/revision_validation.go:70)', () => {
     const paths = (edit: (a: Record<string, string>) => void) =>
       found(service(o => edit(annotations(o)))).map(f => f.path);

@@ -225,6 +225,66 @@ function networkingAnnotationFindings(
     );
 }
 
+const PROBE_HANDLERS = ['httpGet', 'tcpSocket', 'exec', 'grpc'];
+
+/**
+ * A container's startupProbe, which serving validates since 1.23 (k8s_validation.go:611-612 and
+ * 559-562; before, it passed unchecked). The serving container's probe needs exactly one handler,
+ * and a port given by name must be the serving port's name (validateProbe, :875-929). A sidecar may
+ * not have one while multi-container-probing is off (the default, config/features.go:86, which
+ * gitops/infrastructure does not change).
+ */
+function startupProbeFindings(
+  container: Json,
+  at: Path,
+  isServing: boolean,
+): ObjectFinding[] {
+  const probe = container.startupProbe as Json | undefined;
+  if (!probe) return [];
+  const path = [...at, 'startupProbe'];
+  if (!isServing) {
+    return [
+      finding(
+        path,
+        'a startupProbe on a container that does not serve is refused while multi-container-probing is off; remove it or probe the serving container',
+      ),
+    ];
+  }
+  const handlers = PROBE_HANDLERS.filter(h => probe[h] !== undefined);
+  if (handlers.length !== 1) {
+    return [
+      finding(
+        path,
+        handlers.length === 0
+          ? `the startupProbe has no handler; set one of ${PROBE_HANDLERS.join(
+              ', ',
+            )}`
+          : `the startupProbe sets ${handlers.join(' and ')}; keep one`,
+      ),
+    ];
+  }
+  const [handler] = handlers;
+  const probePort = probe[handler]?.port;
+  // An unnamed serving port is called http (k8s_validation.go:522-524).
+  const servingPortName =
+    (Array.isArray(container.ports) ? container.ports[0]?.name : undefined) ||
+    'http';
+  if (
+    (handler === 'httpGet' || handler === 'tcpSocket') &&
+    typeof probePort === 'string' &&
+    probePort !== '' &&
+    probePort !== servingPortName
+  ) {
+    return [
+      finding(
+        [...path, handler, 'port'],
+        `startupProbe port "${probePort}" is not the serving port's name ("${servingPortName}"); give the port's number, or leave the port out to probe the serving port`,
+      ),
+    ];
+  }
+  return [];
+}
+
 /** A Knative Service (serving pkg/apis/serving/v1/service_validation.go:27-61 and what it calls). */
 function serviceFindings(object: ManifestObject): ObjectFinding[] {
   const found: ObjectFinding[] = [];
@@ -317,6 +377,7 @@ function serviceFindings(object: ManifestObject): ObjectFinding[] {
         }
       },
     );
+    found.push(...startupProbeFindings(container, at, isServing));
     // k8s_validation.go:772-826: the serving port.
     const [port] = Array.isArray(container.ports)
       ? (container.ports as Json[])
