@@ -590,5 +590,6 @@ describe('runFunctionRepoTests', () => {
     } finally {
       await rm(workDir, { recursive: true, force: true });
     }
-  });
+    // npm ci of the pinned dependencies (from the shared cache) comes before the failing run.
+  }, 120_000);
 });
