@@ -18,6 +18,9 @@ import {
 import {
   ANNOTATION_KUBERNETES_ID,
   ANNOTATION_KUBERNETES_NAMESPACE,
+  FUNCTION_HEALTH_STATES,
+  FUNCTION_RUNTIMES,
+  FUNCTION_SORT_KEYS,
   FunctionListQuery,
   FunctionStatus,
   FUNCTION_RESOURCE_TYPE,
@@ -25,6 +28,7 @@ import {
   functionEnvironmentReadPermission,
   functionLogsReadPermission,
   functionMetricsReadPermission,
+  SORT_ORDERS,
   functionReadPermission,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { isLinkedToCatalog } from '@internal/backstage-plugin-atonix-serverless-node';
@@ -61,24 +65,12 @@ const booleanParam = z
 const listQuerySchema = z.object({
   team: list(z.string()),
   cluster: list(z.string()),
-  runtime: list(z.enum(['knative', 'openfaas'])),
-  health: list(z.enum(['ready', 'notReady', 'unknown', 'stale'])),
+  runtime: list(z.enum(FUNCTION_RUNTIMES)),
+  health: list(z.enum(FUNCTION_HEALTH_STATES)),
   scaledToZero: booleanParam,
   search: z.string().max(253).optional(),
-  sort: z
-    .enum([
-      'name',
-      'namespace',
-      'team',
-      'cluster',
-      'ready',
-      'observedAt',
-      'requestRate',
-      'errorRate',
-      'p95',
-    ])
-    .optional(),
-  order: z.enum(['asc', 'desc']).optional(),
+  sort: z.enum(FUNCTION_SORT_KEYS).optional(),
+  order: z.enum(SORT_ORDERS).optional(),
   offset: z.coerce.number().int().min(0).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
 });
