@@ -39,11 +39,12 @@ import {
   FunctionInventory,
   MAX_PAGE_SIZE,
 } from './inventory/FunctionInventory';
-import { withoutDetails } from './inventory/derive';
 import { LokiLogs, MAX_LOG_LINES } from './loki/LokiLogs';
 import { FleetMetricsView } from './prometheus/FleetMetrics';
 import { PrometheusMetrics } from './prometheus/PrometheusMetrics';
 import { parseDurationSeconds } from './queryLanguage';
+import { withoutDetails } from './runtimes/objects';
+import { RuntimeRegistry } from './runtimes/RuntimeRegistry';
 
 /** A query parameter that may repeat (`team=a&team=b`) or list values (`team=a,b`). */
 const list = <T extends z.ZodType>(item: T) =>
@@ -121,6 +122,7 @@ export interface RouterOptions {
   permissions: PermissionsService;
   functionRules: PermissionRuleset<FunctionStatus>;
   inventory: FunctionInventory;
+  runtimes: RuntimeRegistry;
   metrics: PrometheusMetrics;
   fleetMetrics: FleetMetricsView;
   logs: LokiLogs;
@@ -139,6 +141,7 @@ export async function createRouter(
     httpAuth,
     permissions,
     inventory,
+    runtimes,
     metrics,
     fleetMetrics,
     logs,
@@ -251,7 +254,12 @@ export async function createRouter(
         functionMetricsReadPermission,
       );
       res.json(
-        await metrics.functionMetrics(cluster, withoutDetails(fn), window),
+        await metrics.functionMetrics(
+          cluster,
+          runtimes.get(fn.runtime).functionQueries(fn),
+          withoutDetails(fn),
+          window,
+        ),
       );
     },
   );
