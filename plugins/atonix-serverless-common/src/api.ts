@@ -144,7 +144,6 @@ export interface FunctionDetails extends FunctionStatus {
   revisions: FunctionRevision[];
 }
 
-
 /**
  * Query of `GET /functions`. Multi-valued filters accept repeated parameters or a comma-separated
  * list; a function matches when it matches any value of each given filter.

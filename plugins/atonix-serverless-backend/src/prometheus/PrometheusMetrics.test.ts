@@ -12,6 +12,7 @@ import {
   MetricsWindow,
   isUnavailable,
 } from '@internal/backstage-plugin-atonix-serverless-common';
+import { functionStatus } from '@internal/backstage-plugin-atonix-serverless-common/testUtils';
 import { AtonixCluster } from '../clusters';
 import { BUILT_IN_RUNTIMES } from '../runtimes';
 import { FleetMetrics } from './FleetMetrics';
@@ -49,27 +50,7 @@ const fn = (
   namespace: string,
   name: string,
   runtime: FunctionStatus['runtime'] = 'knative',
-): FunctionStatus => ({
-  cluster: 'staging',
-  namespace,
-  team: namespace,
-  name,
-  runtime,
-  ready: 'True',
-  traffic: [],
-  replicas: { desired: 1, actual: 1 },
-  scaledToZero: false,
-  autoscaling: {
-    class: 'kpa.autoscaling.knative.dev',
-    metric: 'rps',
-    minScale: 0,
-  },
-  critical: false,
-  triggers: [],
-  owner: `group:default/${namespace}`,
-  observedAt: new Date().toISOString(),
-  stale: false,
-});
+): FunctionStatus => functionStatus({ namespace, name, runtime });
 
 describe('PrometheusMetrics against a real Prometheus', () => {
   let prometheus: PrometheusProcess;
