@@ -30,7 +30,10 @@ describe('atonix:gitops:clone', () => {
     await action.handler(ctx as any);
     expect(
       existsSync(
-        join(workspace.path, 'gitops-repo/gitops/functions/payments/kustomization.yaml'),
+        join(
+          workspace.path,
+          'gitops-repo/gitops/functions/payments/kustomization.yaml',
+        ),
       ),
     ).toBe(true);
     expect(ctx.output).toHaveBeenCalledWith(
@@ -55,7 +58,9 @@ describe('atonix:gitops:clone', () => {
   });
 
   it('refuses a target outside the workspace', async () => {
-    const ctx = createMockActionContext({ input: { targetPath: '../elsewhere' } });
+    const ctx = createMockActionContext({
+      input: { targetPath: '../elsewhere' },
+    });
     await expect(
       createGitopsCloneAction({
         settings: localSettings(git.server.baseUrl),

@@ -27,7 +27,10 @@ describe('atonix:gitops:commit', () => {
     const settings = localSettings(git.server.baseUrl);
     const workspace = createMockDirectory();
     await createGitopsCloneAction({ settings }).handler(
-      createMockActionContext({ input: {}, workspacePath: workspace.path }) as any,
+      createMockActionContext({
+        input: {},
+        workspacePath: workspace.path,
+      }) as any,
     );
     await writeFile(
       join(workspace.path, 'gitops-repo/gitops/functions/payments/note.txt'),

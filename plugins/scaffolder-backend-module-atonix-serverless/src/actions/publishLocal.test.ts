@@ -30,7 +30,13 @@ describe('atonix:publish:local', () => {
       }),
       ...extra,
     };
-    return { ctx, run: () => createPublishLocalAction({ settings: localSettings(git.server.baseUrl) }).handler(ctx as any) };
+    return {
+      ctx,
+      run: () =>
+        createPublishLocalAction({
+          settings: localSettings(git.server.baseUrl),
+        }).handler(ctx as any),
+    };
   }
 
   it('creates the repository on the local git server with the folder as first commit', async () => {
@@ -38,7 +44,10 @@ describe('atonix:publish:local', () => {
     await publish();
     const remoteUrl = `${git.server.baseUrl}/AtonixCorp/charge-card.git`;
     expect(ctx.output).toHaveBeenCalledWith('remoteUrl', remoteUrl);
-    const clone = await cloneWithGit(remoteUrl, join(git.dir, 'check-charge-card'));
+    const clone = await cloneWithGit(
+      remoteUrl,
+      join(git.dir, 'check-charge-card'),
+    );
     expect(await readFile(join(clone, 'handler.js'), 'utf8')).toBe(
       'module.exports = 1;\n',
     );
