@@ -1,5 +1,5 @@
 /* eslint jest/expect-expect: ["warn", { "assertFunctionNames": ["expect", "expectRejected"] }] */
-import { createMockDirectory } from '@backstage/backend-test-utils';
+import { mockWorkspace } from '../__testUtils__/workspace';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { JsonObject } from '@backstage/types';
 import { readFile } from 'node:fs/promises';
@@ -19,10 +19,10 @@ const baseSpec = {
 };
 
 describe('atonix:function:manifests', () => {
-  let workspace: ReturnType<typeof createMockDirectory>;
+  let workspace: ReturnType<typeof mockWorkspace>;
 
   beforeEach(() => {
-    workspace = createMockDirectory({
+    workspace = mockWorkspace({
       content: {
         'gitops-repo/gitops/functions/payments': {
           'kustomization.yaml': TEAM_KUSTOMIZATION,

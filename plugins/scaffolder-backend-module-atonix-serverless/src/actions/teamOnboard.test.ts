@@ -1,5 +1,5 @@
 /* eslint jest/expect-expect: ["warn", { "assertFunctionNames": ["expect", "expectRejected"] }] */
-import { createMockDirectory } from '@backstage/backend-test-utils';
+import { mockWorkspace } from '../__testUtils__/workspace';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { cp, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -12,10 +12,10 @@ import { createTeamOnboardAction } from './teamOnboard';
 const REPO_TENANTS = resolve(__dirname, '../../../../gitops/tenants');
 
 describe('atonix:team:onboard', () => {
-  let workspace: ReturnType<typeof createMockDirectory>;
+  let workspace: ReturnType<typeof mockWorkspace>;
 
   beforeEach(async () => {
-    workspace = createMockDirectory({
+    workspace = mockWorkspace({
       content: { 'gitops-repo/gitops/tenants/legacy/kustomization.yaml': '{}' },
     });
     await cp(REPO_TENANTS, join(workspace.path, 'gitops-repo/gitops/tenants'), {

@@ -2,6 +2,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { mockWorkspace } from '../__testUtils__/workspace';
 import { withUserFacingErrors } from './userFacingErrors';
 
 describe('withUserFacingErrors', () => {
@@ -16,7 +17,9 @@ describe('withUserFacingErrors', () => {
     const logger = mockServices.logger.mock();
     const action = withUserFacingErrors(failing, logger);
     const error = await action
-      .handler(createMockActionContext() as any)
+      .handler(
+        createMockActionContext({ workspacePath: mockWorkspace().path }) as any,
+      )
       .catch(e => e);
     expect(error).toBeInstanceOf(InputError);
     expect(error.message).toBe('team "nobody" is not a Group; pick your team');
@@ -33,7 +36,9 @@ describe('withUserFacingErrors', () => {
 
   it('passes a successful run through', async () => {
     const logger = mockServices.logger.mock();
-    const ctx = createMockActionContext();
+    const ctx = createMockActionContext({
+      workspacePath: mockWorkspace().path,
+    });
     const action = withUserFacingErrors(
       createTemplateAction({
         id: 'atonix:test:ok',

@@ -1,0 +1,37 @@
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { exampleInputs, outputsOf } from '../__testUtils__/examples';
+import { paymentsMemberTeams } from '../__testUtils__/teams';
+import { mockWorkspace } from '../__testUtils__/workspace';
+import { examples } from './functionManifests.examples';
+import { createFunctionManifestsAction } from './functionManifests';
+
+describe('atonix:function:manifests examples', () => {
+  it.each(exampleInputs(examples, 'atonix:function:manifests'))(
+    '%s',
+    async (_description, input) => {
+      const workspace = mockWorkspace({
+        content: {
+          'gitops-repo/gitops/functions/payments/kustomization.yaml':
+            'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n',
+        },
+      });
+      const ctx = createMockActionContext({
+        input,
+        workspacePath: workspace.path,
+      });
+      await createFunctionManifestsAction({
+        teams: paymentsMemberTeams(),
+      }).handler(ctx as any);
+      const { gitopsPath } = outputsOf(ctx);
+      const name = (input.spec as { name: string }).name;
+      expect(gitopsPath).toBe(`gitops/functions/payments/${name}`);
+      expect(
+        existsSync(
+          join(workspace.path, 'gitops-repo', `${gitopsPath}`, 'function.yaml'),
+        ),
+      ).toBe(true);
+    },
+  );
+});

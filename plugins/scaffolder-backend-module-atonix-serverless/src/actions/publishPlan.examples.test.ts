@@ -1,0 +1,25 @@
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { mockWorkspace } from '../__testUtils__/workspace';
+import { exampleInputs, outputsOf } from '../__testUtils__/examples';
+import { localSettings } from '../__testUtils__/localGit';
+import { examples } from './publishPlan.examples';
+import { createPublishPlanAction } from './publishPlan';
+
+describe('atonix:publish:plan examples', () => {
+  it.each(exampleInputs(examples, 'atonix:publish:plan'))(
+    '%s',
+    async (_description, input) => {
+      const ctx = createMockActionContext({
+        input,
+        workspacePath: mockWorkspace().path,
+      });
+      await createPublishPlanAction({
+        settings: localSettings('http://127.0.0.1:7011'),
+      }).handler(ctx as any);
+      expect(outputsOf(ctx)).toMatchObject({
+        local: true,
+        remoteUrl: `http://127.0.0.1:7011/AtonixCorp/${input.repoName}.git`,
+      });
+    },
+  );
+});
