@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { FUNCTION_RUNTIMES } from './values';
 
 /**
- * The one model of a function (see DESIGN.md): what a developer writes in `function.yaml`, what the
+ * The one model of a function (see ARCHITECTURE.md): what a developer writes in `function.yaml`, what the
  * scaffolder collects in its form, what the renderers turn into manifests and what the catalog and
  * the portal show. Everything else derives from it; nothing re-declares it.
  */
