@@ -21,6 +21,16 @@ export interface WatchTiming {
   retryMaxMs: number;
 }
 
+/** What a {@link ClusterWatcher} watches, where, and whom it tells about changes. */
+export interface ClusterWatcherOptions {
+  cluster: AtonixCluster;
+  logger: LoggerService;
+  timing: WatchTiming;
+  /** What to watch, by kind name. */
+  resources: Readonly<Record<string, WatchedResource>>;
+  onChange: (kind: string, object: KubeObject) => void;
+}
+
 type ResourceState = {
   /** The list/watch path, for messages. */
   path: string;
@@ -102,25 +112,11 @@ export class ClusterWatcher implements ClusterObjects {
   #watchdog?: NodeJS.Timeout;
   #stopped = false;
 
-  static create(options: {
-    cluster: AtonixCluster;
-    logger: LoggerService;
-    timing: WatchTiming;
-    /** What to watch, by kind name. */
-    resources: Readonly<Record<string, WatchedResource>>;
-    onChange: (kind: string, object: KubeObject) => void;
-  }): ClusterWatcher {
+  static create(options: ClusterWatcherOptions): ClusterWatcher {
     return new ClusterWatcher(options);
   }
 
-  private constructor(options: {
-    cluster: AtonixCluster;
-    logger: LoggerService;
-    timing: WatchTiming;
-    /** What to watch, by kind name. */
-    resources: Readonly<Record<string, WatchedResource>>;
-    onChange: (kind: string, object: KubeObject) => void;
-  }) {
+  private constructor(options: ClusterWatcherOptions) {
     this.cluster = options.cluster;
     this.#logger = options.logger.child({ cluster: options.cluster.name });
     this.#timing = options.timing;

@@ -1,4 +1,5 @@
 import type { RuntimeQueries } from '../extensions';
+import { labelSelector } from '../queryLanguage';
 
 /** A `by (…)` clause over the given labels; none gives the empty string (one total). */
 function byClause(labels: Array<string | undefined>): string {
@@ -6,21 +7,38 @@ function byClause(labels: Array<string | undefined>): string {
   return names.length ? ` by (${names.join(', ')})` : '';
 }
 
-/**
- * Queries over one request counter and latency histogram, the shape every runtime's series share.
- * `group` keeps one result per value of those labels (one per function for the fleet snapshot);
- * without it each query gives one total.
- */
-export function requestQueries(options: {
+/** The series a runtime exports for its functions, by name: what its PromQL is built from. */
+export interface RuntimeSeries {
+  /** Request counter. */
   requests: string;
+  /** Latency histogram buckets. */
   buckets: string;
   /** Multiplier that turns the histogram's unit into milliseconds. */
   toMs: number;
-  selector: string;
-  errorSelector: string;
-  group: string[];
-}): Pick<RuntimeQueries, 'requestRate' | 'errorRate' | 'latency'> {
-  const { requests, buckets, selector, errorSelector, group } = options;
+  /** Gauge of the function's ready pods. */
+  pods: string;
+  /** Matchers that narrow `requests` to server errors (5xx): equal values and regexes. */
+  errors: { labels?: Record<string, string>; regexes?: Record<string, string> };
+  /** A label to split request-rate charts by. */
+  splitBy?: string;
+}
+
+/**
+ * The queries of {@link RuntimeQueries} over a runtime's series, selected by `labels`. `group`
+ * keeps one result per value of those labels (one per function for the fleet snapshot); without
+ * it each query gives one total.
+ */
+export function runtimeQueries(
+  series: RuntimeSeries,
+  labels: Record<string, string>,
+  group: string[] = [],
+): RuntimeQueries {
+  const { requests, buckets, toMs } = series;
+  const selector = labelSelector(labels);
+  const errorSelector = labelSelector(
+    { ...labels, ...series.errors.labels },
+    series.errors.regexes,
+  );
   const by = byClause(group);
   const all = (r: string) => `sum${by} (rate(${requests}${selector}[${r}]))`;
   return {
@@ -32,17 +50,12 @@ export function requestQueries(options: {
         r,
       )}) / ${all(r)}`,
     latency: (q, r) =>
-      `${
-        options.toMs === 1 ? '' : `${options.toMs} * `
-      }histogram_quantile(${q}, sum${byClause([
+      `${toMs === 1 ? '' : `${toMs} * `}histogram_quantile(${q}, sum${byClause([
         ...group,
         'le',
       ])} (rate(${buckets}${selector}[${r}])))`,
+    pods: offset =>
+      `sum(${series.pods}${selector}${offset ? ` offset ${offset}` : ''})`,
+    splitBy: series.splitBy,
   };
-}
-
-/** `sum(<gauge>{…})`, optionally looking back by `offset`. */
-export function podsQuery(gauge: string, selector: string) {
-  return (offset?: string) =>
-    `sum(${gauge}${selector}${offset ? ` offset ${offset}` : ''})`;
 }

@@ -44,14 +44,14 @@ export function numberOr<T>(value: unknown, fallback: T): number | T {
     : parsed;
 }
 
-export function isCritical(object: KubeObject): boolean {
+function isCritical(object: KubeObject): boolean {
   return (
     object.metadata?.labels?.[ANNOTATION_CRITICAL] === 'true' ||
     object.metadata?.annotations?.[ANNOTATION_CRITICAL] === 'true'
   );
 }
 
-export function teamOf(object: KubeObject): string {
+function teamOf(object: KubeObject): string {
   return (
     object.metadata?.labels?.[ANNOTATION_TEAM] ??
     object.metadata?.namespace ??
@@ -59,7 +59,7 @@ export function teamOf(object: KubeObject): string {
   );
 }
 
-export function fluxStatus(
+function fluxStatus(
   objects: ClusterObjects,
   object: KubeObject,
 ): FunctionFluxStatus | undefined {
@@ -78,6 +78,20 @@ export function fluxStatus(
       ? { revision: kustomization.status.lastAppliedRevision }
       : {}),
     ...(ready?.message ? { message: ready.message } : {}),
+  };
+}
+
+/**
+ * What every runtime's status says the same way of its function object: where it runs, whose it
+ * is, whether it is critical, and the Flux Kustomization that applied it.
+ */
+export function commonStatus(objects: ClusterObjects, object: KubeObject) {
+  return {
+    namespace: object.metadata?.namespace ?? '',
+    team: teamOf(object),
+    name: object.metadata?.name ?? '',
+    critical: isCritical(object),
+    flux: fluxStatus(objects, object),
   };
 }
 

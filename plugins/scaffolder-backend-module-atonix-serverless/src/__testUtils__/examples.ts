@@ -1,4 +1,8 @@
-import { TemplateExample } from '@backstage/plugin-scaffolder-node';
+import {
+  TemplateAction,
+  TemplateExample,
+} from '@backstage/plugin-scaffolder-node';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { JsonObject } from '@backstage/types';
 import { parse } from 'yaml';
 
@@ -26,4 +30,15 @@ export function exampleInputs(
 /** The outputs an action gave through a mock context, by name. */
 export function outputsOf(ctx: { output: unknown }): Record<string, unknown> {
   return Object.fromEntries((ctx.output as jest.Mock).mock.calls);
+}
+
+/** Runs `action` with `input` in the workspace at `workspacePath`; its outputs by name. */
+export async function runAction(
+  action: TemplateAction<any, any, any>,
+  input: JsonObject,
+  workspacePath: string,
+): Promise<Record<string, unknown>> {
+  const ctx = createMockActionContext({ input, workspacePath });
+  await action.handler(ctx as any);
+  return outputsOf(ctx);
 }

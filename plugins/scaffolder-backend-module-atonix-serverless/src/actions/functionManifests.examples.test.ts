@@ -1,7 +1,6 @@
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { exampleInputs, outputsOf } from '../__testUtils__/examples';
+import { exampleInputs, runAction } from '../__testUtils__/examples';
 import { paymentsMemberTeams } from '../__testUtils__/teams';
 import { mockWorkspace } from '../__testUtils__/workspace';
 import { examples } from './functionManifests.examples';
@@ -17,14 +16,14 @@ describe('atonix:function:manifests examples', () => {
             'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n',
         },
       });
-      const ctx = createMockActionContext({
+      const outputs = await runAction(
+        createFunctionManifestsAction({
+          teams: paymentsMemberTeams(),
+        }),
         input,
-        workspacePath: workspace.path,
-      });
-      await createFunctionManifestsAction({
-        teams: paymentsMemberTeams(),
-      }).handler(ctx as any);
-      const { gitopsPath } = outputsOf(ctx);
+        workspace.path,
+      );
+      const { gitopsPath } = outputs;
       const name = (input.spec as { name: string }).name;
       expect(gitopsPath).toBe(`gitops/functions/payments/${name}`);
       expect(

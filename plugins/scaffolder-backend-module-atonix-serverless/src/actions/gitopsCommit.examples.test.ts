@@ -1,31 +1,20 @@
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { exampleInputs, outputsOf } from '../__testUtils__/examples';
-import {
-  localSettings,
-  startLocalGit,
-  writeMinimalGitopsTree,
-} from '../__testUtils__/localGit';
+import { exampleInputs, runAction } from '../__testUtils__/examples';
+import { localSettings, useLocalGit } from '../__testUtils__/localGit';
 import { mockWorkspace } from '../__testUtils__/workspace';
 import { examples } from './gitopsCommit.examples';
 import { createGitopsCloneAction } from './gitopsClone';
 import { createGitopsCommitAction } from './gitopsCommit';
 
 describe('atonix:gitops:commit examples', () => {
-  let git: Awaited<ReturnType<typeof startLocalGit>>;
-
-  beforeAll(async () => {
-    git = await startLocalGit(
-      await writeMinimalGitopsTree(mockWorkspace().path),
-    );
-  });
-  afterAll(() => git.stop());
+  const git = useLocalGit();
 
   it.each(exampleInputs(examples, 'atonix:gitops:commit'))(
     '%s',
     async (_description, input) => {
-      const settings = localSettings(git.server.baseUrl);
+      const settings = localSettings(git().server.baseUrl);
       const workspace = mockWorkspace();
       await createGitopsCloneAction({ settings }).handler(
         createMockActionContext({
@@ -41,12 +30,12 @@ describe('atonix:gitops:commit examples', () => {
         ),
         'hello\n',
       );
-      const ctx = createMockActionContext({
+      const outputs = await runAction(
+        createGitopsCommitAction({ settings }),
         input,
-        workspacePath: workspace.path,
-      });
-      await createGitopsCommitAction({ settings }).handler(ctx as any);
-      expect(outputsOf(ctx).commitHash).toMatch(/^[0-9a-f]{40}$/);
+        workspace.path,
+      );
+      expect(outputs.commitHash).toMatch(/^[0-9a-f]{40}$/);
     },
   );
 });

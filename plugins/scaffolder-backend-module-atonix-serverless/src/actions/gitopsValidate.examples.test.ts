@@ -1,7 +1,6 @@
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { cp } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { exampleInputs, outputsOf } from '../__testUtils__/examples';
+import { exampleInputs, runAction } from '../__testUtils__/examples';
 import { mockWorkspace } from '../__testUtils__/workspace';
 import { examples } from './gitopsValidate.examples';
 import { createGitopsValidateAction } from './gitopsValidate';
@@ -20,12 +19,12 @@ describe('atonix:gitops:validate examples', () => {
       await cp(REPO_GITOPS, join(workspace.path, `${input.path}`), {
         recursive: true,
       });
-      const ctx = createMockActionContext({
+      const outputs = await runAction(
+        createGitopsValidateAction(),
         input,
-        workspacePath: workspace.path,
-      });
-      await createGitopsValidateAction().handler(ctx as any);
-      expect(outputsOf(ctx)).toEqual({ violations: 0 });
+        workspace.path,
+      );
+      expect(outputs).toEqual({ violations: 0 });
     },
   );
 });

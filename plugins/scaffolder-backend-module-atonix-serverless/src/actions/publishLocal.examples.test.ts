@@ -1,23 +1,11 @@
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { exampleInputs, outputsOf } from '../__testUtils__/examples';
-import {
-  localSettings,
-  startLocalGit,
-  writeMinimalGitopsTree,
-} from '../__testUtils__/localGit';
+import { exampleInputs, runAction } from '../__testUtils__/examples';
+import { localSettings, useLocalGit } from '../__testUtils__/localGit';
 import { mockWorkspace } from '../__testUtils__/workspace';
 import { examples } from './publishLocal.examples';
 import { createPublishLocalAction } from './publishLocal';
 
 describe('atonix:publish:local examples', () => {
-  let git: Awaited<ReturnType<typeof startLocalGit>>;
-
-  beforeAll(async () => {
-    git = await startLocalGit(
-      await writeMinimalGitopsTree(mockWorkspace().path),
-    );
-  });
-  afterAll(() => git.stop());
+  const git = useLocalGit();
 
   it.each(exampleInputs(examples, 'atonix:publish:local'))(
     '%s',
@@ -25,15 +13,15 @@ describe('atonix:publish:local examples', () => {
       const workspace = mockWorkspace({
         content: { [`${input.sourcePath}/README.md`]: '# charge-card\n' },
       });
-      const ctx = createMockActionContext({
+      const outputs = await runAction(
+        createPublishLocalAction({
+          settings: localSettings(git().server.baseUrl),
+        }),
         input,
-        workspacePath: workspace.path,
-      });
-      await createPublishLocalAction({
-        settings: localSettings(git.server.baseUrl),
-      }).handler(ctx as any);
-      expect(outputsOf(ctx)).toMatchObject({
-        remoteUrl: `${git.server.baseUrl}/AtonixCorp/${input.repoName}.git`,
+        workspace.path,
+      );
+      expect(outputs).toMatchObject({
+        remoteUrl: `${git().server.baseUrl}/AtonixCorp/${input.repoName}.git`,
         commitHash: expect.stringMatching(/^[0-9a-f]{40}$/),
       });
     },

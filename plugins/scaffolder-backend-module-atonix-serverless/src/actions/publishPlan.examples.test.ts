@@ -1,6 +1,5 @@
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { mockWorkspace } from '../__testUtils__/workspace';
-import { exampleInputs, outputsOf } from '../__testUtils__/examples';
+import { exampleInputs, runAction } from '../__testUtils__/examples';
 import { localSettings } from '../__testUtils__/localGit';
 import { examples } from './publishPlan.examples';
 import { createPublishPlanAction } from './publishPlan';
@@ -9,14 +8,14 @@ describe('atonix:publish:plan examples', () => {
   it.each(exampleInputs(examples, 'atonix:publish:plan'))(
     '%s',
     async (_description, input) => {
-      const ctx = createMockActionContext({
+      const outputs = await runAction(
+        createPublishPlanAction({
+          settings: localSettings('http://127.0.0.1:7011'),
+        }),
         input,
-        workspacePath: mockWorkspace().path,
-      });
-      await createPublishPlanAction({
-        settings: localSettings('http://127.0.0.1:7011'),
-      }).handler(ctx as any);
-      expect(outputsOf(ctx)).toMatchObject({
+        mockWorkspace().path,
+      );
+      expect(outputs).toMatchObject({
         local: true,
         remoteUrl: `http://127.0.0.1:7011/AtonixCorp/${input.repoName}.git`,
       });

@@ -1,7 +1,6 @@
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { exampleInputs, outputsOf } from '../__testUtils__/examples';
+import { exampleInputs, runAction } from '../__testUtils__/examples';
 import { localSettings } from '../__testUtils__/localGit';
 import { paymentsMemberTeams } from '../__testUtils__/teams';
 import { mockWorkspace } from '../__testUtils__/workspace';
@@ -18,15 +17,15 @@ describe('atonix:team:onboard examples', () => {
             'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n',
         },
       });
-      const ctx = createMockActionContext({
+      const outputs = await runAction(
+        createTeamOnboardAction({
+          settings: localSettings('http://127.0.0.1:7011'),
+          teams: paymentsMemberTeams(),
+        }),
         input,
-        workspacePath: workspace.path,
-      });
-      await createTeamOnboardAction({
-        settings: localSettings('http://127.0.0.1:7011'),
-        teams: paymentsMemberTeams(),
-      }).handler(ctx as any);
-      const { tenantPath } = outputsOf(ctx);
+        workspace.path,
+      );
+      const { tenantPath } = outputs;
       expect(tenantPath).toBe(`gitops/tenants/${input.team}`);
       expect(
         existsSync(join(workspace.path, 'gitops-repo', `${tenantPath}`)),

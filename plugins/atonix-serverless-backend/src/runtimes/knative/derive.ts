@@ -13,14 +13,7 @@ import type {
   DerivedFunction,
   KubeObject,
 } from '../../extensions';
-import {
-  condition,
-  fluxStatus,
-  isCritical,
-  numberOr,
-  redactEnv,
-  teamOf,
-} from '../objects';
+import { commonStatus, condition, numberOr, redactEnv } from '../objects';
 import { KnativeKind } from './resources';
 
 /** Knative Serving's label on the Revisions and Routes of a Service. */
@@ -116,8 +109,8 @@ export function deriveKnativeFunction(
   objects: ClusterObjects,
   service: KubeObject,
 ): DerivedFunction {
-  const namespace = service.metadata?.namespace ?? '';
-  const name = service.metadata?.name ?? '';
+  const base = commonStatus(objects, service);
+  const { namespace, name } = base;
   const route = objects.get('route', namespace, name);
   const routed = route?.status ?? service.status ?? {};
   const traffic: TrafficTarget[] = (routed.traffic ?? []).map((t: any) => ({
@@ -159,9 +152,7 @@ export function deriveKnativeFunction(
   const annotations = service.spec?.template?.metadata?.annotations ?? {};
   const container = service.spec?.template?.spec?.containers?.[0] ?? {};
   return {
-    namespace,
-    team: teamOf(service),
-    name,
+    ...base,
     runtime: 'knative',
     ready: ready?.status ?? 'Unknown',
     ...(ready?.reason ? { reason: ready.reason } : {}),
@@ -188,9 +179,7 @@ export function deriveKnativeFunction(
         undefined,
       ),
     },
-    critical: isCritical(service),
     triggers: triggersOf(objects, namespace, name),
-    flux: fluxStatus(objects, service),
     image: container.image,
     env: redactEnv(container.env),
     revisions,

@@ -5,14 +5,7 @@ import type {
   DerivedFunction,
   KubeObject,
 } from '../../extensions';
-import {
-  condition,
-  fluxStatus,
-  isCritical,
-  numberOr,
-  redactEnv,
-  teamOf,
-} from '../objects';
+import { commonStatus, condition, numberOr, redactEnv } from '../objects';
 
 /** One OpenFaaS function from its Function object and the Deployment the operator made. */
 export function deriveOpenFaaSFunction(
@@ -20,8 +13,8 @@ export function deriveOpenFaaSFunction(
   fn: KubeObject,
   gateway: string | undefined,
 ): DerivedFunction {
-  const namespace = fn.metadata?.namespace ?? '';
-  const name = fn.metadata?.name ?? '';
+  const base = commonStatus(objects, fn);
+  const { namespace, name } = base;
   const deployment = objects.get('openfaasDeployment', namespace, name);
   const desired = numberOr(deployment?.spec?.replicas, 0);
   const actual = numberOr(deployment?.status?.availableReplicas, 0);
@@ -45,9 +38,7 @@ export function deriveOpenFaaSFunction(
   const scaleLabels = fn.spec?.labels ?? {};
   const environment: Record<string, string> = fn.spec?.environment ?? {};
   return {
-    namespace,
-    team: teamOf(fn),
-    name,
+    ...base,
     runtime: 'openfaas',
     ready,
     ...(reason ? { reason } : {}),
@@ -63,9 +54,7 @@ export function deriveOpenFaaSFunction(
       minScale: numberOr(scaleLabels[OPENFAAS_SCALE.min], 1),
       maxScale: numberOr(scaleLabels[OPENFAAS_SCALE.max], undefined),
     },
-    critical: isCritical(fn),
     triggers: [],
-    flux: fluxStatus(objects, fn),
     image: fn.spec?.image,
     env: redactEnv(
       Object.entries(environment).map(([k, v]) => ({ name: k, value: v })),
