@@ -6,16 +6,12 @@
  */
 
 export { atonixServerlessPlugin as default } from './plugin';
-export {
-  FunctionInventory,
-  functionInventoryServiceRef,
-} from './inventory/FunctionInventory';
-export {
-  PrometheusMetrics,
-  prometheusMetricsServiceRef,
-} from './prometheus/PrometheusMetrics';
-export {
-  FleetMetrics,
-  fleetMetricsServiceRef,
-} from './prometheus/FleetMetrics';
-export { LokiLogs, lokiLogsServiceRef } from './loki/LokiLogs';
+export * from './extensions';
+export { FunctionInventory } from './inventory/FunctionInventory';
+export type { FunctionInventoryOptions } from './inventory/FunctionInventory';
+export { PrometheusMetrics } from './prometheus/PrometheusMetrics';
+export { FleetMetrics } from './prometheus/FleetMetrics';
+export type { FleetMetricsOptions } from './prometheus/FleetMetrics';
+export { LokiLogs } from './loki/LokiLogs';
+export { knativeRuntime, openfaasRuntime } from './runtimes';
+export { lokiLogsServiceRef, prometheusMetricsServiceRef } from './services';

@@ -13,7 +13,10 @@ import {
 } from '@internal/atonix-test-servers';
 import { functionReadPermission } from '@internal/backstage-plugin-atonix-serverless-common';
 import request from 'supertest';
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { atonixServerlessRuntimesExtensionPoint } from './extensions';
 import { atonixServerlessPlugin } from './plugin';
+import { knativeRuntime } from './runtimes';
 import {
   atonixFunctionConditions,
   createAtonixFunctionConditionalDecision,
@@ -173,6 +176,42 @@ describe('atonixServerlessPlugin watching a cluster', () => {
     });
     return server;
   }
+
+  it('derives functions with the runtime a backend module adds through the extension point', async () => {
+    const message = 'derived by the runtime of the tagged-knative module';
+    const taggedKnative = createBackendModule({
+      pluginId: 'atonix-serverless',
+      moduleId: 'tagged-knative',
+      register(env) {
+        env.registerInit({
+          deps: { runtimes: atonixServerlessRuntimesExtensionPoint },
+          async init({ runtimes }) {
+            runtimes.addRuntime({
+              ...knativeRuntime,
+              deriveFunction: (objects, object, cluster) => ({
+                ...knativeRuntime.deriveFunction(objects, object, cluster),
+                message,
+              }),
+            });
+          },
+        });
+      },
+    });
+    const server = await startBackend([taggedKnative]);
+    const res = await request(server)
+      .get('/api/atonix-serverless/functions?limit=500')
+      .set('Authorization', user);
+    const byRuntime = (runtime: string) =>
+      res.body.items.filter((fn: any) => fn.runtime === runtime);
+    expect(byRuntime('knative').length).toBeGreaterThan(0);
+    expect(byRuntime('openfaas').length).toBeGreaterThan(0);
+    for (const fn of byRuntime('knative')) {
+      expect(fn.message).toBe(message);
+    }
+    for (const fn of byRuntime('openfaas')) {
+      expect(fn.message).not.toBe(message);
+    }
+  });
 
   it('lists, filters and pages the fleet', async () => {
     const server = await startBackend();

@@ -8,44 +8,95 @@ import {
   functionPermissionRules,
   functionResourceRef,
 } from '@internal/backstage-plugin-atonix-serverless-node';
-import { functionInventoryServiceRef } from './inventory/FunctionInventory';
-import { lokiLogsServiceRef } from './loki/LokiLogs';
-import { fleetMetricsServiceRef } from './prometheus/FleetMetrics';
-import { prometheusMetricsServiceRef } from './prometheus/PrometheusMetrics';
+import { readAtonixClusters } from './clusters';
+import {
+  FunctionRuntimeModule,
+  atonixServerlessRuntimesExtensionPoint,
+} from './extensions';
+import { FunctionInventory } from './inventory/FunctionInventory';
+import { FleetMetrics } from './prometheus/FleetMetrics';
 import { createRouter } from './router';
+import { BUILT_IN_RUNTIMES } from './runtimes';
+import { RuntimeRegistry } from './runtimes/RuntimeRegistry';
+import {
+  fleetMetricsRefreshMs,
+  lokiLogsServiceRef,
+  prometheusMetricsServiceRef,
+  readInventoryConfig,
+} from './services';
 
 /**
  * The Atonix Serverless backend: function inventory, metrics and logs under
  * `/api/atonix-serverless`. This file only wires services together; the work lives in the services.
+ * Runtimes beyond the built-in Knative and OpenFaaS come through
+ * {@link atonixServerlessRuntimesExtensionPoint}.
  *
  * @public
  */
 export const atonixServerlessPlugin = createBackendPlugin({
   pluginId: 'atonix-serverless',
   register(env) {
+    const added: FunctionRuntimeModule[] = [];
+    env.registerExtensionPoint(atonixServerlessRuntimesExtensionPoint, {
+      addRuntime: runtime => {
+        added.push(runtime);
+      },
+    });
     env.registerInit({
       deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        auth: coreServices.auth,
+        lifecycle: coreServices.lifecycle,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
-        inventory: functionInventoryServiceRef,
         metrics: prometheusMetricsServiceRef,
-        fleetMetrics: fleetMetricsServiceRef,
         logs: lokiLogsServiceRef,
       },
       async init({
+        config,
+        logger,
+        auth,
+        lifecycle,
         httpAuth,
         httpRouter,
         permissions,
         permissionsRegistry,
         catalog,
-        inventory,
         metrics,
-        fleetMetrics,
         logs,
       }) {
+        // A module's runtime replaces the built-in one of the same id (two modules with one id
+        // are refused by the registry).
+        const runtimes = [
+          ...BUILT_IN_RUNTIMES.filter(
+            builtIn => !added.some(a => a.runtime === builtIn.runtime),
+          ),
+          ...added,
+        ];
+        const registry = RuntimeRegistry.create(runtimes);
+        const clusters = readAtonixClusters(config, logger);
+        const inventory = await FunctionInventory.create({
+          clusters,
+          logger,
+          runtimes,
+          catalog,
+          auth,
+          ...readInventoryConfig(config),
+        });
+        lifecycle.addShutdownHook(() => inventory.stop());
+        const fleetMetrics = FleetMetrics.create({
+          clusters,
+          metrics,
+          logger,
+          runtimes,
+        });
+        fleetMetrics.start(fleetMetricsRefreshMs(config));
+        lifecycle.addShutdownHook(() => fleetMetrics.stop());
+
         permissionsRegistry.addResourceType({
           resourceRef: functionResourceRef,
           permissions: atonixServerlessPermissions,
@@ -63,6 +114,7 @@ export const atonixServerlessPlugin = createBackendPlugin({
             functionRules:
               permissionsRegistry.getPermissionRuleset(functionResourceRef),
             inventory,
+            runtimes: registry,
             metrics,
             fleetMetrics,
             logs,

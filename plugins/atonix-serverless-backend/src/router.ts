@@ -18,6 +18,9 @@ import {
 import {
   ANNOTATION_KUBERNETES_ID,
   ANNOTATION_KUBERNETES_NAMESPACE,
+  FUNCTION_HEALTH_STATES,
+  FUNCTION_RUNTIMES,
+  FUNCTION_SORT_KEYS,
   FunctionListQuery,
   FunctionStatus,
   FUNCTION_RESOURCE_TYPE,
@@ -25,6 +28,7 @@ import {
   functionEnvironmentReadPermission,
   functionLogsReadPermission,
   functionMetricsReadPermission,
+  SORT_ORDERS,
   functionReadPermission,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { isLinkedToCatalog } from '@internal/backstage-plugin-atonix-serverless-node';
@@ -35,11 +39,12 @@ import {
   FunctionInventory,
   MAX_PAGE_SIZE,
 } from './inventory/FunctionInventory';
-import { withoutDetails } from './inventory/derive';
 import { LokiLogs, MAX_LOG_LINES } from './loki/LokiLogs';
 import { FleetMetricsView } from './prometheus/FleetMetrics';
 import { PrometheusMetrics } from './prometheus/PrometheusMetrics';
 import { parseDurationSeconds } from './queryLanguage';
+import { withoutDetails } from './runtimes/objects';
+import { RuntimeRegistry } from './runtimes/RuntimeRegistry';
 
 /** A query parameter that may repeat (`team=a&team=b`) or list values (`team=a,b`). */
 const list = <T extends z.ZodType>(item: T) =>
@@ -61,24 +66,12 @@ const booleanParam = z
 const listQuerySchema = z.object({
   team: list(z.string()),
   cluster: list(z.string()),
-  runtime: list(z.enum(['knative', 'openfaas'])),
-  health: list(z.enum(['ready', 'notReady', 'unknown', 'stale'])),
+  runtime: list(z.enum(FUNCTION_RUNTIMES)),
+  health: list(z.enum(FUNCTION_HEALTH_STATES)),
   scaledToZero: booleanParam,
   search: z.string().max(253).optional(),
-  sort: z
-    .enum([
-      'name',
-      'namespace',
-      'team',
-      'cluster',
-      'ready',
-      'observedAt',
-      'requestRate',
-      'errorRate',
-      'p95',
-    ])
-    .optional(),
-  order: z.enum(['asc', 'desc']).optional(),
+  sort: z.enum(FUNCTION_SORT_KEYS).optional(),
+  order: z.enum(SORT_ORDERS).optional(),
   offset: z.coerce.number().int().min(0).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
 });
@@ -129,6 +122,7 @@ export interface RouterOptions {
   permissions: PermissionsService;
   functionRules: PermissionRuleset<FunctionStatus>;
   inventory: FunctionInventory;
+  runtimes: RuntimeRegistry;
   metrics: PrometheusMetrics;
   fleetMetrics: FleetMetricsView;
   logs: LokiLogs;
@@ -147,6 +141,7 @@ export async function createRouter(
     httpAuth,
     permissions,
     inventory,
+    runtimes,
     metrics,
     fleetMetrics,
     logs,
@@ -259,7 +254,12 @@ export async function createRouter(
         functionMetricsReadPermission,
       );
       res.json(
-        await metrics.functionMetrics(cluster, withoutDetails(fn), window),
+        await metrics.functionMetrics(
+          cluster,
+          runtimes.get(fn.runtime).functionQueries(fn),
+          withoutDetails(fn),
+          window,
+        ),
       );
     },
   );

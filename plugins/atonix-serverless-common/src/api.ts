@@ -1,4 +1,9 @@
-import type { FunctionRuntime } from './functionSpec';
+import type {
+  FunctionHealth,
+  FunctionRuntime,
+  FunctionSortKey,
+  SortOrder,
+} from './values';
 
 /**
  * The REST API of the Atonix Serverless backend (`/api/atonix-serverless`): what each route
@@ -139,24 +144,6 @@ export interface FunctionDetails extends FunctionStatus {
   revisions: FunctionRevision[];
 }
 
-/** The health filter of the fleet list. `scaledToZero` functions are healthy and idle. */
-export type FunctionHealth = 'ready' | 'notReady' | 'unknown' | 'stale';
-
-/**
- * Sort keys of the fleet list. `requestRate`, `errorRate` and `p95` sort by the fleet metrics;
- * functions without a figure come last in either order.
- */
-export type FunctionSortKey =
-  | 'name'
-  | 'namespace'
-  | 'team'
-  | 'cluster'
-  | 'ready'
-  | 'observedAt'
-  | 'requestRate'
-  | 'errorRate'
-  | 'p95';
-
 /**
  * Query of `GET /functions`. Multi-valued filters accept repeated parameters or a comma-separated
  * list; a function matches when it matches any value of each given filter.
@@ -172,7 +159,7 @@ export interface FunctionListQuery {
   /** Default `name`. */
   sort?: FunctionSortKey;
   /** Default `asc`. */
-  order?: 'asc' | 'desc';
+  order?: SortOrder;
   /** Zero-based offset; default 0. */
   offset?: number;
   /** Page size; default 50, at most 500. */

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { FUNCTION_RUNTIMES } from './values';
 
 /**
- * The one model of a function (see DESIGN.md): what a developer writes in `function.yaml`, what the
+ * The one model of a function (see ARCHITECTURE.md): what a developer writes in `function.yaml`, what the
  * scaffolder collects in its form, what the renderers turn into manifests and what the catalog and
  * the portal show. Everything else derives from it; nothing re-declares it.
  */
@@ -218,7 +219,7 @@ export const functionSpecSchema = z
     name: dnsLabel('name', MAX_FUNCTION_NAME_LENGTH),
     team: dnsLabel('team', MAX_TEAM_NAME_LENGTH),
     description: z.string().optional(),
-    runtime: z.enum(['knative', 'openfaas']).default('knative'),
+    runtime: z.enum(FUNCTION_RUNTIMES).default('knative'),
     image: z
       .string()
       .regex(
@@ -326,7 +327,6 @@ export type FunctionScaling = FunctionSpec['scaling'];
 export type FunctionTrigger = FunctionSpec['trigger'];
 export type FunctionEventSource = z.output<typeof eventSourceSchema>;
 export type SecretKeyRef = z.output<typeof secretKeyRefSchema>;
-export type FunctionRuntime = FunctionSpec['runtime'];
 export type ScalingMetric = FunctionScaling['metric'];
 export type ScalingClass = FunctionScaling['class'];
 

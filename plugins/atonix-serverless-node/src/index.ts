@@ -15,6 +15,7 @@ export * from './render/knative';
 export * from './render/sources';
 export * from './render/openfaas';
 export * from './render/functionFolder';
+export * from './render/runtimes';
 export * from './render/writeFunctionFolder';
 export * from './render/tenant';
 export { kustomizeBuild } from './validate/kustomize';

@@ -48,7 +48,8 @@ import {
 } from './gitops/GitOpsSource';
 import { GitOpsCatalog, readGitOpsCatalog } from './gitops/readGitOpsCatalog';
 
-const PROVIDER_NAME = 'atonix-serverless-functions';
+/** Where the provider's instances are configured: `<CONFIG_ROOT>.<provider id>`. */
+export const CONFIG_ROOT = 'catalog.providers.atonixServerless';
 
 const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   frequency: { minutes: 5 },
@@ -62,6 +63,8 @@ export interface DriftOptions {
 }
 
 export interface FunctionEntityProviderOptions {
+  /** The instance's key under `catalog.providers.atonixServerless`. */
+  id: string;
   source: GitOpsSource;
   logger: LoggerService;
   scheduler: SchedulerService;
@@ -93,7 +96,10 @@ export class FunctionEntityProvider implements EntityProvider {
   #sourceFailing = false;
   #registered = new Set<string>();
 
-  /** Reads `atonix.catalog`; undefined when it is not configured. */
+  /**
+   * One provider per instance under `catalog.providers.atonixServerless` (none when it is not
+   * configured); each instance reads its own GitOps repository and keeps its own `directory`.
+   */
   static fromConfig(
     config: Config,
     deps: {
@@ -103,13 +109,26 @@ export class FunctionEntityProvider implements EntityProvider {
       discovery: DiscoveryService;
       auth: AuthService;
       catalog: CatalogService;
-      directory: FunctionDirectory;
+      /** A new directory per instance, shared with the processor. */
+      directory: (id: string) => FunctionDirectory;
     },
-  ): FunctionEntityProvider | undefined {
-    const settings = config.getOptionalConfig('atonix.catalog');
-    if (!settings) {
-      return undefined;
-    }
+  ): FunctionEntityProvider[] {
+    const providers = config.getOptionalConfig(CONFIG_ROOT);
+    return (providers?.keys() ?? []).map(id =>
+      FunctionEntityProvider.#fromInstanceConfig(
+        id,
+        providers!.getConfig(id),
+        deps,
+      ),
+    );
+  }
+
+  static #fromInstanceConfig(
+    id: string,
+    settings: Config,
+    deps: Parameters<typeof FunctionEntityProvider.fromConfig>[1],
+  ): FunctionEntityProvider {
+    const at = `${CONFIG_ROOT}.${id}`;
     const gitops = settings.getConfig('gitops');
     const type = gitops.getOptionalString('type') ?? 'url';
     const target = gitops.getString('target');
@@ -125,17 +144,18 @@ export class FunctionEntityProvider implements EntityProvider {
       source = new DirectoryGitOpsSource({ directory: resolve(target) });
     } else {
       throw new InputError(
-        `atonix.catalog.gitops.type is "${type}"; use url (a tree URL read through the integrations), git (a clone URL) or dir (a folder)`,
+        `${at}.gitops.type is "${type}"; use url (a tree URL read through the integrations), git (a clone URL) or dir (a folder)`,
       );
     }
     const groups = settings.getOptionalString('groups.source') ?? 'gitops';
     if (groups !== 'gitops' && groups !== 'external') {
       throw new InputError(
-        `atonix.catalog.groups.source is "${groups}"; use gitops (one Group per tenant) or external (Groups come from another source)`,
+        `${at}.groups.source is "${groups}"; use gitops (one Group per tenant) or external (Groups come from another source)`,
       );
     }
     const drift = settings.getOptionalBoolean('drift.enabled') ?? true;
     return new FunctionEntityProvider({
+      id,
       source,
       logger: deps.logger,
       scheduler: deps.scheduler,
@@ -145,7 +165,7 @@ export class FunctionEntityProvider implements EntityProvider {
           )
         : undefined,
       emitGroups: groups === 'gitops',
-      directory: deps.directory,
+      directory: deps.directory(id),
       catalog: deps.catalog,
       auth: deps.auth,
       context: {
@@ -171,16 +191,18 @@ export class FunctionEntityProvider implements EntityProvider {
   }
 
   getProviderName(): string {
-    return PROVIDER_NAME;
+    return `atonix-serverless-functions:${this.#options.id}`;
   }
 
-  /** The id of the scheduled refresh, e.g. for `scheduler.triggerTask`. */
-  static readonly taskId = `${PROVIDER_NAME}:refresh`;
+  /** The id of the instance's scheduled refresh, e.g. for `scheduler.triggerTask`. */
+  static taskId(id: string): string {
+    return `atonix-serverless-functions:${id}:refresh`;
+  }
 
   async connect(connection: EntityProviderConnection): Promise<void> {
     this.#connection = connection;
     await this.#options.scheduler.scheduleTask({
-      id: FunctionEntityProvider.taskId,
+      id: FunctionEntityProvider.taskId(this.#options.id),
       ...(this.#options.schedule ?? DEFAULT_SCHEDULE),
       // Every replica reads the repository, so its processor merges from a current view.
       scope: 'local',
@@ -196,7 +218,9 @@ export class FunctionEntityProvider implements EntityProvider {
   async refresh(): Promise<void> {
     const connection = this.#connection;
     if (!connection) {
-      throw new Error(`${PROVIDER_NAME} is not connected to the catalog yet`);
+      throw new Error(
+        `${this.getProviderName()} is not connected to the catalog yet`,
+      );
     }
     const { logger, source } = this.#options;
     let tree;
@@ -205,7 +229,9 @@ export class FunctionEntityProvider implements EntityProvider {
     } catch (error) {
       if (!this.#sourceFailing) {
         logger.error(
-          `Cannot read the GitOps repository (atonix.catalog.gitops); the catalog keeps the functions and teams it has until it can: ${stringifyError(
+          `Cannot read the GitOps repository (${CONFIG_ROOT}.${
+            this.#options.id
+          }.gitops); the catalog keeps the functions and teams it has until it can: ${stringifyError(
             error,
           )}`,
         );

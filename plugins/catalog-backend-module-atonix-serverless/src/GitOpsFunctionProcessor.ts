@@ -50,10 +50,11 @@ function mergeLinks(own: EntityLink[] = [], gitops: EntityLink[] = []) {
  * Then, for every function, a folder the provider could not read becomes a processing error.
  */
 export class GitOpsFunctionProcessor implements CatalogProcessor {
-  readonly #directory: FunctionDirectory;
+  readonly #directories: FunctionDirectory[];
 
-  constructor(directory: FunctionDirectory) {
-    this.#directory = directory;
+  /** `directories`: one per provider instance (GitOps repository). */
+  constructor(directories: FunctionDirectory[]) {
+    this.#directories = directories;
   }
 
   getProcessorName(): string {
@@ -78,10 +79,12 @@ export class GitOpsFunctionProcessor implements CatalogProcessor {
   }
 
   #merge(entity: ComponentEntity): ComponentEntity {
-    if (!this.#directory.loaded) {
+    if (!this.#directories.every(d => d.loaded)) {
       return entity;
     }
-    const gitops = this.#directory.get(entity.metadata.name);
+    const gitops = this.#directories
+      .map(d => d.get(entity.metadata.name))
+      .find(Boolean);
     const annotations = entity.metadata.annotations ?? {};
     if (
       gitops &&

@@ -18,6 +18,7 @@ import {
   FunctionListResponse,
   FunctionListItem,
 } from '@internal/backstage-plugin-atonix-serverless-common';
+import { functionStatus } from '@internal/backstage-plugin-atonix-serverless-common/testUtils';
 import express from 'express';
 import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -98,27 +99,9 @@ class CatalogReader {
 
 function status(cluster: string, team: string, name: string): FunctionListItem {
   return {
-    cluster,
-    namespace: team,
-    team,
-    name,
-    owner: `group:default/${team}`,
-    runtime: 'knative',
-    ready: 'True',
-    traffic: [],
-    replicas: { desired: 1, actual: 1 },
-    scaledToZero: false,
-    autoscaling: {
-      class: 'kpa.autoscaling.knative.dev',
-      metric: 'rps',
-      minScale: 0,
-    },
-    critical: false,
-    triggers: [],
-    observedAt: '2026-11-25T20:00:00Z',
-    stale: false,
+    ...functionStatus({ cluster, namespace: team, name }),
     metrics: { requestRate: null, errorRate: null, p95LatencyMs: null },
-  } as FunctionListItem;
+  };
 }
 
 /** Stands in for the atonix-serverless backend's `GET /functions`, behind real service auth. */
@@ -221,6 +204,8 @@ describe('catalogModuleAtonixServerless', () => {
   async function start(
     options: {
       catalog?: Record<string, unknown>;
+      /** More provider instances, by id, beside `local`. */
+      instances?: Record<string, Record<string, unknown>>;
       config?: Record<string, unknown>;
       features?: Parameters<typeof startTestBackend>[0]['features'];
     } = {},
@@ -234,11 +219,17 @@ describe('catalogModuleAtonixServerless', () => {
         mockServices.rootConfig.factory({
           data: {
             ...options.config,
-            atonix: {
-              catalog: {
-                gitops: { type: 'dir', target: root },
-                drift: { enabled: false },
-                ...options.catalog,
+            catalog: {
+              ...(options.config?.catalog as object | undefined),
+              providers: {
+                atonixServerless: {
+                  local: {
+                    gitops: { type: 'dir', target: root },
+                    drift: { enabled: false },
+                    ...options.catalog,
+                  },
+                  ...options.instances,
+                },
               },
             },
           },
@@ -250,7 +241,7 @@ describe('catalogModuleAtonixServerless', () => {
   }
 
   const refresh = () =>
-    captured.scheduler!.triggerTask(FunctionEntityProvider.taskId);
+    captured.scheduler!.triggerTask(FunctionEntityProvider.taskId('local'));
 
   it('registers one Component per function folder and follows the tree as it changes', async () => {
     await tree.writeTenants(['payments', 'analytics']);
@@ -708,7 +699,43 @@ describe('catalogModuleAtonixServerless', () => {
     expect(charge.metadata.annotations).not.toHaveProperty('atonix.io/drift');
   });
 
-  it('registers nothing and reads no repository when atonix.catalog is not configured', async () => {
+  it('runs one provider per instance under catalog.providers.atonixServerless, each with its own repository', async () => {
+    await tree.writeFunction('payments', 'charge');
+    const otherRoot = await mkdtemp(join(tmpdir(), 'atonix-catalog-'));
+    try {
+      await new GitOpsTreeFixture(otherRoot).writeFunction('search', 'indexer');
+      const catalog = await start({
+        instances: {
+          search: {
+            gitops: { type: 'dir', target: otherRoot },
+            drift: { enabled: false },
+          },
+        },
+      });
+      await refresh();
+      await captured.scheduler!.triggerTask(
+        FunctionEntityProvider.taskId('search'),
+      );
+      const [charge, indexer] = await catalog.eventually(
+        () => catalog.functions(),
+        items =>
+          expect(items.map(e => e.metadata.name)).toEqual([
+            'charge',
+            'indexer',
+          ]),
+      );
+      expect(
+        charge.metadata.annotations?.['backstage.io/managed-by-location'],
+      ).toContain(root);
+      expect(
+        indexer.metadata.annotations?.['backstage.io/managed-by-location'],
+      ).toContain(otherRoot);
+    } finally {
+      await rm(otherRoot, { recursive: true, force: true });
+    }
+  });
+
+  it('registers nothing and reads no repository when catalog.providers.atonixServerless is not configured', async () => {
     backend = await startTestBackend({
       features: [
         catalogPlugin,

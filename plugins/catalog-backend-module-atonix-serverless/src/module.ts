@@ -7,11 +7,12 @@ import {
   catalogServiceRef,
 } from '@backstage/plugin-catalog-node';
 import { FunctionDirectory } from './FunctionDirectory';
-import { FunctionEntityProvider } from './FunctionEntityProvider';
+import { CONFIG_ROOT, FunctionEntityProvider } from './FunctionEntityProvider';
 import { GitOpsFunctionProcessor } from './GitOpsFunctionProcessor';
 
 /**
- * Registers functions and teams from the GitOps repository in the catalog (`atonix.catalog`).
+ * Registers functions and teams from the GitOps repository in the catalog, one provider per
+ * instance under `catalog.providers.atonixServerless`.
  *
  * @public
  */
@@ -31,21 +32,25 @@ export const catalogModuleAtonixServerless = createBackendModule({
         catalogService: catalogServiceRef,
       },
       async init({ catalog, catalogService, config, logger, ...deps }) {
-        const directory = new FunctionDirectory();
-        catalog.addProcessor(new GitOpsFunctionProcessor(directory));
-        const provider = FunctionEntityProvider.fromConfig(config, {
+        const directories: FunctionDirectory[] = [];
+        const providers = FunctionEntityProvider.fromConfig(config, {
           logger,
           catalog: catalogService,
-          directory,
+          directory: () => {
+            const directory = new FunctionDirectory();
+            directories.push(directory);
+            return directory;
+          },
           ...deps,
         });
-        if (!provider) {
+        if (!providers.length) {
           logger.info(
-            'atonix.catalog is not configured: no functions or teams are read from a GitOps repository',
+            `${CONFIG_ROOT} is not configured: no functions or teams are read from a GitOps repository`,
           );
           return;
         }
-        catalog.addEntityProvider(provider);
+        catalog.addProcessor(new GitOpsFunctionProcessor(directories));
+        catalog.addEntityProvider(providers);
       },
     });
   },

@@ -24,15 +24,18 @@ export const scaffolderModuleAtonixServerless = createBackendModule({
         config: coreServices.rootConfig,
         catalog: catalogServiceRef,
         userInfo: coreServices.userInfo,
+        logger: coreServices.logger,
       },
-      async init({ scaffolder, config, catalog, userInfo }) {
+      async init({ scaffolder, config, catalog, userInfo, logger }) {
         const settings = PublishSettings.fromConfig(config);
         const teams = TeamDirectory.create({
           catalog,
           userInfo,
           restrictToOwnTeams: settings.restrictToOwnTeams,
         });
-        scaffolder.addActions(...createAtonixActions({ settings, teams }));
+        scaffolder.addActions(
+          ...createAtonixActions({ settings, teams, logger }),
+        );
       },
     });
   },

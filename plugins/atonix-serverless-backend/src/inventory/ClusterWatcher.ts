@@ -6,13 +6,12 @@ import {
 } from '@kubernetes/client-node';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { AtonixCluster } from '../clusters';
-import {
+import type {
   ClusterObjects,
   KubeObject,
-  WATCHED_KINDS,
-  WATCHED_RESOURCES,
-  WatchedKind,
-} from './resources';
+  WatchedResource,
+} from '../extensions';
+import { resourcePath } from './resources';
 
 /** Timing of the watches; see `atonix.inventory` in config.d.ts. */
 export interface WatchTiming {
@@ -22,7 +21,19 @@ export interface WatchTiming {
   retryMaxMs: number;
 }
 
+/** What a {@link ClusterWatcher} watches, where, and whom it tells about changes. */
+export interface ClusterWatcherOptions {
+  cluster: AtonixCluster;
+  logger: LoggerService;
+  timing: WatchTiming;
+  /** What to watch, by kind name. */
+  resources: Readonly<Record<string, WatchedResource>>;
+  onChange: (kind: string, object: KubeObject) => void;
+}
+
 type ResourceState = {
+  /** The list/watch path, for messages. */
+  path: string;
   informer: ListWatch<KubeObject>;
   lastContact?: number;
   error?: string;
@@ -94,28 +105,18 @@ class ObservedWatch extends Watch {
  */
 export class ClusterWatcher implements ClusterObjects {
   readonly cluster: AtonixCluster;
-  readonly #states = new Map<WatchedKind, ResourceState>();
+  readonly #states = new Map<string, ResourceState>();
   readonly #logger: LoggerService;
   readonly #timing: WatchTiming;
-  readonly #onChange: (kind: WatchedKind, object: KubeObject) => void;
+  readonly #onChange: (kind: string, object: KubeObject) => void;
   #watchdog?: NodeJS.Timeout;
   #stopped = false;
 
-  static create(options: {
-    cluster: AtonixCluster;
-    logger: LoggerService;
-    timing: WatchTiming;
-    onChange: (kind: WatchedKind, object: KubeObject) => void;
-  }): ClusterWatcher {
+  static create(options: ClusterWatcherOptions): ClusterWatcher {
     return new ClusterWatcher(options);
   }
 
-  private constructor(options: {
-    cluster: AtonixCluster;
-    logger: LoggerService;
-    timing: WatchTiming;
-    onChange: (kind: WatchedKind, object: KubeObject) => void;
-  }) {
+  private constructor(options: ClusterWatcherOptions) {
     this.cluster = options.cluster;
     this.#logger = options.logger.child({ cluster: options.cluster.name });
     this.#timing = options.timing;
@@ -138,20 +139,23 @@ export class ClusterWatcher implements ClusterObjects {
       currentContext: 'atonix',
     });
     const api = kubeConfig.makeApiClient(CustomObjectsApi);
-    for (const kind of WATCHED_KINDS) {
-      this.#states.set(kind, this.#createState(kind, kubeConfig, api));
+    for (const [kind, resource] of Object.entries(options.resources)) {
+      this.#states.set(
+        kind,
+        this.#createState(kind, resource, kubeConfig, api),
+      );
     }
   }
 
   #createState(
-    kind: WatchedKind,
+    kind: string,
+    resource: WatchedResource,
     kubeConfig: KubeConfig,
     api: CustomObjectsApi,
   ): ResourceState {
-    const resource = WATCHED_RESOURCES[kind];
-    const labelSelector =
-      'labelSelector' in resource ? resource.labelSelector : undefined;
-    const state = {} as ResourceState;
+    const { labelSelector } = resource;
+    const path = resourcePath(resource);
+    const state = { path } as ResourceState;
     const contact = () => {
       state.lastContact = Date.now();
       state.failures = 0;
@@ -166,7 +170,7 @@ export class ClusterWatcher implements ClusterObjects {
           labelSelector,
         }),
         this.#timing.listTimeoutMs,
-        `listing ${resource.path} on ${this.cluster.url}`,
+        `listing ${path} on ${this.cluster.url}`,
       );
       contact();
       state.absent = false;
@@ -178,7 +182,7 @@ export class ClusterWatcher implements ClusterObjects {
       Math.max(1, Math.round(this.#timing.watchIdleTimeoutMs / 1000 / 2)),
     );
     const informer = new ListWatch<KubeObject>(
-      resource.path,
+      path,
       watch,
       list,
       false,
@@ -217,15 +221,11 @@ export class ClusterWatcher implements ClusterObjects {
     }
   }
 
-  get(
-    kind: WatchedKind,
-    namespace: string,
-    name: string,
-  ): KubeObject | undefined {
+  get(kind: string, namespace: string, name: string): KubeObject | undefined {
     return this.#states.get(kind)!.informer.get(name, namespace);
   }
 
-  list(kind: WatchedKind, namespace?: string): KubeObject[] {
+  list(kind: string, namespace?: string): KubeObject[] {
     return this.#states.get(kind)!.informer.list(namespace) as KubeObject[];
   }
 
@@ -244,7 +244,7 @@ export class ClusterWatcher implements ClusterObjects {
     let stale = false;
     let lastContact: number | undefined;
     let error: string | undefined;
-    for (const [kind, state] of this.#states) {
+    for (const state of this.#states.values()) {
       if (state.absent) continue;
       if (state.lastContact === undefined) {
         synced = false;
@@ -260,7 +260,7 @@ export class ClusterWatcher implements ClusterObjects {
           now - state.lastContact > this.#timing.watchIdleTimeoutMs)
       ) {
         stale = true;
-        error ??= `${WATCHED_RESOURCES[kind].path}: ${
+        error ??= `${state.path}: ${
           state.error ?? 'no answer from the API server'
         }`;
       }
@@ -271,7 +271,7 @@ export class ClusterWatcher implements ClusterObjects {
     return { synced, stale, lastContact, error };
   }
 
-  #failed(kind: WatchedKind, state: ResourceState, error: any) {
+  #failed(kind: string, state: ResourceState, error: any) {
     if (this.#stopped) {
       return;
     }
@@ -290,9 +290,7 @@ export class ClusterWatcher implements ClusterObjects {
       this.#timing.retryBaseMs * 2 ** (state.failures - 1),
     );
     this.#logger.warn(
-      `Watching ${WATCHED_RESOURCES[kind].path} failed (${
-        state.error
-      }); retrying in ${Math.round(
+      `Watching ${state.path} failed (${state.error}); retrying in ${Math.round(
         delay,
       )} ms, serving the last known state meanwhile`,
     );
@@ -300,7 +298,7 @@ export class ClusterWatcher implements ClusterObjects {
     this.#scheduleRestart(kind, state, delay * (0.5 + Math.random() / 2));
   }
 
-  #scheduleRestart(kind: WatchedKind, state: ResourceState, delayMs: number) {
+  #scheduleRestart(kind: string, state: ResourceState, delayMs: number) {
     clearTimeout(state.retryTimer);
     state.retrying = true;
     state.retryTimer = setTimeout(() => {

@@ -1,77 +1,38 @@
-import {
-  AuthService,
-  LoggerService,
-  RootConfigService,
-  coreServices,
-  createServiceFactory,
-  createServiceRef,
-} from '@backstage/backend-plugin-api';
-import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ClusterSyncStatus,
   FunctionDetails,
-  FunctionHealth,
   FunctionListItem,
   FunctionListQuery,
   FunctionListResponse,
-  FunctionSortKey,
   FunctionStatus,
-  isUnavailable,
 } from '@internal/backstage-plugin-atonix-serverless-common';
-import { CatalogService } from '@backstage/plugin-catalog-node';
-import { AtonixCluster, readAtonixClusters } from '../clusters';
+import { AtonixCluster } from '../clusters';
+import type { FunctionRuntimeModule, KubeObject } from '../extensions';
 import type { FleetMetricsView } from '../prometheus/FleetMetrics';
+import { BUILT_IN_RUNTIMES } from '../runtimes';
+import { kubernetesIdOf, withoutDetails } from '../runtimes/objects';
+import { RuntimeRegistry } from '../runtimes/RuntimeRegistry';
 import { ClusterWatcher, WatchTiming } from './ClusterWatcher';
-import {
-  DerivedFunction,
-  affectedFunctions,
-  deriveKnativeFunction,
-  deriveOpenFaaSFunction,
-  entityNamespacesOf,
-  kubernetesIdOf,
-  withoutDetails,
-} from './derive';
 import { EntityIndex } from './EntityIndex';
-import { KubeObject, WatchedKind } from './resources';
+import {
+  CompactStatus,
+  DEFAULT_PAGE_SIZE,
+  Entry,
+  Freshness,
+  MAX_PAGE_SIZE,
+  Row,
+  SortedRowCache,
+  matchesQuery,
+  sortRows,
+} from './fleetList';
 
-interface Entry {
-  derived: DerivedFunction;
-  /** `derived` without env, image and revisions: what the fleet list returns. */
-  status: DerivedStatus;
-  kubernetesId: string;
-}
-
-type DerivedStatus = Omit<DerivedFunction, 'env' | 'image' | 'revisions'>;
-
-interface Row {
-  cluster: string;
-  entry: Entry;
-  /** The figure a metrics sort orders by. */
-  figure?: number | null;
-}
-
-/** Sort keys answered from the fleet metrics, and the figure each reads. */
-const METRIC_SORT_KEYS = {
-  requestRate: 'requestRate',
-  errorRate: 'errorRate',
-  p95: 'p95LatencyMs',
-} as const;
-
-function isMetricSortKey(
-  key: FunctionSortKey,
-): key is keyof typeof METRIC_SORT_KEYS {
-  return key in METRIC_SORT_KEYS;
-}
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE };
 
 const NO_FLEET_METRICS = {
   unavailable: 'This inventory was asked for the fleet list without metrics',
 };
-
-interface Freshness {
-  observedAt: string;
-  stale: boolean;
-  staleSeconds?: number;
-}
 
 interface ClusterState {
   watcher: ClusterWatcher;
@@ -80,13 +41,25 @@ interface ClusterState {
   dirty: Set<string>;
 }
 
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 500;
+/** How to build a {@link FunctionInventory}; see `FunctionInventory.create`. */
+export interface FunctionInventoryOptions {
+  clusters: AtonixCluster[];
+  logger: LoggerService;
+  /** The runtimes to watch; default the built-in Knative and OpenFaaS modules. */
+  runtimes?: FunctionRuntimeModule[];
+  timing?: Partial<WatchTiming>;
+  /** With `auth`: links functions to catalog entities and their owners. */
+  catalog?: CatalogService;
+  auth?: AuthService;
+  /** How often the catalog is read for entities and owners; default 60 s. */
+  catalogRefreshMs?: number;
+}
 
 /**
  * The live inventory of functions across clusters: one {@link ClusterWatcher} per cluster keeps the
- * watched objects in memory, and every change re-derives only the functions it affects, so reads
- * are answered from memory without calling any API server.
+ * watched objects of every runtime in memory, and every change re-derives only the functions it
+ * affects, so reads are answered from memory without calling any API server. Filtering, sorting
+ * and paging the fleet list is `fleetList.ts`; linking to catalog entities is {@link EntityIndex}.
  */
 export class FunctionInventory {
   readonly #clusters = new Map<string, ClusterState>();
@@ -95,29 +68,23 @@ export class FunctionInventory {
   #flushScheduled = false;
   /** Bumped whenever a function changes: keys the cache of sorted fleet rows. */
   #version = 0;
-  readonly #rowCache = new Map<string, Row[]>();
+  readonly #rowCache = new SortedRowCache();
+  readonly #runtimes: RuntimeRegistry;
 
-  static async create(options: {
-    clusters: AtonixCluster[];
-    logger: LoggerService;
-    timing?: Partial<WatchTiming>;
-    catalog?: CatalogService;
-    auth?: AuthService;
-    catalogRefreshMs?: number;
-  }): Promise<FunctionInventory> {
+  /** Builds the inventory and starts watching (in the background: it never waits for a cluster). */
+  static async create(
+    options: FunctionInventoryOptions,
+  ): Promise<FunctionInventory> {
     const inventory = new FunctionInventory(options);
     inventory.#start(options.catalogRefreshMs ?? 60_000);
     return inventory;
   }
 
-  private constructor(options: {
-    clusters: AtonixCluster[];
-    logger: LoggerService;
-    timing?: Partial<WatchTiming>;
-    catalog?: CatalogService;
-    auth?: AuthService;
-  }) {
+  private constructor(options: FunctionInventoryOptions) {
     this.#logger = options.logger;
+    this.#runtimes = RuntimeRegistry.create(
+      options.runtimes ?? BUILT_IN_RUNTIMES,
+    );
     const timing: WatchTiming = {
       watchIdleTimeoutMs: 90_000,
       listTimeoutMs: 30_000,
@@ -133,6 +100,7 @@ export class FunctionInventory {
           cluster,
           logger: options.logger,
           timing,
+          resources: this.#runtimes.resources(),
           onChange: (kind, object) => this.#changed(state, kind, object),
         }),
       };
@@ -230,7 +198,9 @@ export class FunctionInventory {
     );
     const rows = visible
       ? this.#sortedRows(query, freshness, metrics, visible)
-      : this.#cachedRows(query, freshness, metrics);
+      : this.#rowCache.rows(query, this.#version, freshness, metrics, () =>
+          this.#sortedRows(query, freshness, metrics),
+        );
     const offset = query.offset ?? 0;
     const limit = Math.min(query.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
     return {
@@ -251,33 +221,6 @@ export class FunctionInventory {
       limit,
       clusters: this.clusterStatuses(now),
     };
-  }
-
-  #cachedRows(
-    query: FunctionListQuery,
-    freshness: Map<string, Freshness>,
-    metrics?: FleetMetricsView,
-  ): Row[] {
-    if (query.sort === 'observedAt') {
-      return this.#sortedRows(query, freshness, metrics);
-    }
-    const { offset: _offset, limit: _limit, ...shape } = query;
-    const staleness = [...freshness.values()].map(f => f.stale).join();
-    // Figures change only the order of a metrics sort; other sorts keep their rows across snapshots.
-    const figures =
-      query.sort && isMetricSortKey(query.sort) ? metrics?.version ?? '-' : '';
-    const key = `${this.#version}|${figures}|${staleness}|${JSON.stringify(
-      shape,
-    )}`;
-    let rows = this.#rowCache.get(key);
-    if (!rows) {
-      rows = this.#sortedRows(query, freshness, metrics);
-      if (this.#rowCache.size >= 32) {
-        this.#rowCache.clear();
-      }
-      this.#rowCache.set(key, rows);
-    }
-    return rows;
   }
 
   #sortedRows(
@@ -304,35 +247,13 @@ export class FunctionInventory {
         }
       }
     }
-    const key = query.sort ?? 'name';
-    const direction = query.order === 'desc' ? -1 : 1;
-    const byName = (a: Row, b: Row) =>
-      compare(a.entry.status.name, b.entry.status.name) ||
-      compare(a.entry.status.namespace, b.entry.status.namespace) ||
-      compare(a.cluster, b.cluster);
-    if (isMetricSortKey(key)) {
-      const field = METRIC_SORT_KEYS[key];
-      for (const row of rows) {
-        const figures = metrics?.of(row.cluster, row.entry.status);
-        row.figure = figures && !isUnavailable(figures) ? figures[field] : null;
-      }
-      rows.sort(
-        (a, b) => compareFigures(a.figure, b.figure, direction) || byName(a, b),
-      );
-      return rows;
-    }
-    const sortValue = (row: Row) => {
-      if (key === 'cluster') return row.cluster;
-      if (key === 'observedAt') return freshness.get(row.cluster)!.observedAt;
-      return row.entry.status[key];
-    };
-    rows.sort(
-      (a, b) => direction * compare(sortValue(a), sortValue(b)) || byName(a, b),
-    );
-    return rows;
+    return sortRows(rows, query, freshness, metrics);
   }
 
-  /** One function by cluster, namespace and name (Knative first when both runtimes use the name). */
+  /**
+   * One function by cluster, namespace and name (when runtimes share a name, the first runtime
+   * added wins: Knative before OpenFaaS).
+   */
   get(
     cluster: string,
     namespace: string,
@@ -340,9 +261,10 @@ export class FunctionInventory {
   ): FunctionDetails | undefined {
     this.#flush();
     const state = this.#clusters.get(cluster);
-    const entry =
-      state?.functions.get(`knative:${namespace}/${name}`) ??
-      state?.functions.get(`openfaas:${namespace}/${name}`);
+    const entry = this.#runtimes
+      .all()
+      .map(r => state?.functions.get(`${r.runtime}:${namespace}/${name}`))
+      .find(Boolean);
     return (
       entry &&
       this.#decorate(
@@ -356,7 +278,7 @@ export class FunctionInventory {
 
   /**
    * The functions a catalog entity describes: same `backstage.io/kubernetes-id`, and, when the
-   * entity names a namespace, one of the function's {@link entityNamespacesOf} (an OpenFaaS
+   * entity names a namespace, one of the namespaces its runtime accepts for it (an OpenFaaS
    * function's team).
    */
   forKubernetesId(kubernetesId: string, namespace?: string): FunctionStatus[] {
@@ -368,7 +290,8 @@ export class FunctionInventory {
       for (const entry of state.functions.values()) {
         if (
           entry.kubernetesId === kubernetesId &&
-          (!namespace || entityNamespacesOf(entry.status).includes(namespace))
+          (!namespace ||
+            this.#entityNamespaces(entry.status).includes(namespace))
         ) {
           result.push(
             this.#decorate(clusterName, freshness, entry, entry.status),
@@ -393,15 +316,19 @@ export class FunctionInventory {
     };
   }
 
-  #decorate<T extends DerivedStatus>(
+  #entityNamespaces(fn: CompactStatus): string[] {
+    return this.#runtimes.get(fn.runtime).entityNamespaces(fn);
+  }
+
+  #decorate<T extends CompactStatus>(
     cluster: string,
     freshness: Freshness,
     entry: Entry,
     base: T,
-  ): T & Omit<FunctionStatus, keyof DerivedStatus> {
+  ): T & Omit<FunctionStatus, keyof CompactStatus> {
     const entity = this.#entities?.lookup(
       entry.kubernetesId,
-      entityNamespacesOf(base),
+      this.#entityNamespaces(base),
     );
     return {
       ...base,
@@ -412,8 +339,11 @@ export class FunctionInventory {
     };
   }
 
-  #changed(state: ClusterState, kind: WatchedKind, object: KubeObject) {
-    const affected = affectedFunctions(kind, object);
+  #changed(state: ClusterState, kind: string, object: KubeObject) {
+    const runtime = this.#runtimes.ofKind(kind);
+    const affected = runtime
+      ? runtime.affectedFunctions(kind, object)
+      : affectedByKustomization(object);
     if (typeof affected === 'function') {
       for (const [key, entry] of state.functions) {
         if (affected(entry.derived)) {
@@ -444,12 +374,10 @@ export class FunctionInventory {
   }
 
   #derive(state: ClusterState, key: string) {
-    const [, runtime, namespace, name] = /^([^:]+):([^/]*)\/(.*)$/.exec(key)!;
+    const [, id, namespace, name] = /^([^:]+):([^/]*)\/(.*)$/.exec(key)!;
     const { watcher } = state;
-    const object =
-      runtime === 'knative'
-        ? watcher.get('knativeService', namespace, name)
-        : watcher.get('openfaasFunction', namespace, name);
+    const runtime = this.#runtimes.get(id as FunctionRuntimeModule['runtime']);
+    const object = watcher.get(runtime.functionKind, namespace, name);
     if (!object) {
       if (state.functions.delete(key)) {
         this.#version++;
@@ -457,14 +385,7 @@ export class FunctionInventory {
       return;
     }
     try {
-      const derived =
-        runtime === 'knative'
-          ? deriveKnativeFunction(watcher, object)
-          : deriveOpenFaaSFunction(
-              watcher,
-              object,
-              watcher.cluster.openfaasGateway,
-            );
+      const derived = runtime.deriveFunction(watcher, object, watcher.cluster);
       this.#version++;
       state.functions.set(key, {
         derived,
@@ -474,98 +395,16 @@ export class FunctionInventory {
     } catch (error) {
       // One malformed object must not take the inventory down; the rest keeps updating.
       this.#logger.warn(
-        `Could not derive the status of ${runtime} function ${namespace}/${name} in cluster ${watcher.cluster.name}: ${error}`,
+        `Could not derive the status of ${id} function ${namespace}/${name} in cluster ${watcher.cluster.name}: ${error}`,
       );
     }
   }
 }
 
-// Code-point order, not locale order: names are DNS labels, and this runs ~60,000 times per sort.
-function compare(a: unknown, b: unknown): number {
-  const x = String(a ?? '');
-  const y = String(b ?? '');
-  if (x === y) {
-    return 0;
-  }
-  return x < y ? -1 : 1;
-}
-
-/** Numbers in `direction`; a missing figure comes last either way. */
-function compareFigures(
-  a: number | null | undefined,
-  b: number | null | undefined,
-  direction: number,
-): number {
-  const x = a ?? null;
-  const y = b ?? null;
-  if (x === y) return 0;
-  if (x === null) return 1;
-  if (y === null) return -1;
-  return direction * (x - y);
-}
-
-function healthOf(fn: DerivedStatus, stale: boolean): FunctionHealth {
-  if (stale) return 'stale';
-  if (fn.ready === 'True') return 'ready';
-  if (fn.ready === 'False') return 'notReady';
-  return 'unknown';
-}
-
-function matchesQuery(
-  fn: DerivedStatus,
-  stale: boolean,
-  query: FunctionListQuery,
-): boolean {
-  const within = <T>(values: T[] | undefined, value: T) =>
-    !values?.length || values.includes(value);
-  return (
-    within(query.team, fn.team) &&
-    within(query.runtime, fn.runtime) &&
-    within(query.health, healthOf(fn, stale)) &&
-    (query.scaledToZero === undefined ||
-      fn.scaledToZero === query.scaledToZero) &&
-    (!query.search || fn.name.includes(query.search))
-  );
-}
-
-/** The inventory as a plugin-scoped service, fed by the clusters in config. */
-export const functionInventoryServiceRef = createServiceRef<FunctionInventory>({
-  id: 'atonix-serverless.inventory',
-  defaultFactory: async service =>
-    createServiceFactory({
-      service,
-      deps: {
-        config: coreServices.rootConfig,
-        logger: coreServices.logger,
-        auth: coreServices.auth,
-        catalog: catalogServiceRef,
-        lifecycle: coreServices.lifecycle,
-      },
-      async factory({ config, logger, auth, catalog, lifecycle }) {
-        const inventory = await FunctionInventory.create({
-          clusters: readAtonixClusters(config, logger),
-          logger,
-          catalog,
-          auth,
-          ...readTiming(config),
-        });
-        lifecycle.addShutdownHook(() => inventory.stop());
-        return inventory;
-      },
-    }),
-});
-
-function readTiming(config: RootConfigService) {
-  const seconds = (key: string) => {
-    const value = config.getOptionalNumber(`atonix.inventory.${key}`);
-    return value === undefined ? undefined : value * 1000;
-  };
-  const timing: Partial<WatchTiming> = {};
-  const idle = seconds('watchIdleTimeoutSeconds');
-  const list = seconds('listTimeoutSeconds');
-  const retry = seconds('retryBaseSeconds');
-  if (idle !== undefined) timing.watchIdleTimeoutMs = idle;
-  if (list !== undefined) timing.listTimeoutMs = list;
-  if (retry !== undefined) timing.retryBaseMs = retry;
-  return { timing, catalogRefreshMs: seconds('catalogRefreshSeconds') };
+/** The functions a Flux Kustomization's change can affect: those it applied. */
+function affectedByKustomization(object: KubeObject) {
+  const namespace = object.metadata?.namespace ?? '';
+  const name = object.metadata?.name ?? '';
+  return (fn: Entry['derived']) =>
+    fn.flux?.kustomization === name && fn.flux.namespace === namespace;
 }

@@ -3,14 +3,9 @@ import {
   FunctionLogsResponse,
   FunctionStatus,
 } from '@internal/backstage-plugin-atonix-serverless-common';
-import {
-  coreServices,
-  createServiceFactory,
-  createServiceRef,
-} from '@backstage/backend-plugin-api';
 import { AtonixCluster } from '../clusters';
 import { labelSelector, quoteLabelValue } from '../queryLanguage';
-import { fetchWithTimeout, orUnavailable, queryTimeoutMs } from '../upstream';
+import { fetchWithTimeout, orUnavailable } from '../upstream';
 
 /** The most lines one answer carries, whatever the caller asks for. */
 export const MAX_LOG_LINES = 1000;
@@ -142,15 +137,3 @@ export class LokiLogs {
     });
   }
 }
-
-/** The log reader as a plugin-scoped service; `atonix.queryTimeoutSeconds` bounds each call. */
-export const lokiLogsServiceRef = createServiceRef<LokiLogs>({
-  id: 'atonix-serverless.logs',
-  defaultFactory: async service =>
-    createServiceFactory({
-      service,
-      deps: { config: coreServices.rootConfig },
-      factory: ({ config }) =>
-        LokiLogs.create({ timeoutMs: queryTimeoutMs(config) }),
-    }),
-});

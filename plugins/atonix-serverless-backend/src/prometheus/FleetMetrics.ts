@@ -1,9 +1,4 @@
-import {
-  LoggerService,
-  coreServices,
-  createServiceFactory,
-  createServiceRef,
-} from '@backstage/backend-plugin-api';
+import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   FunctionFleetMetrics,
   FunctionRuntime,
@@ -11,12 +6,9 @@ import {
   isUnavailable,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { AtonixCluster } from '../clusters';
-import { functionInventoryServiceRef } from '../inventory/FunctionInventory';
-import {
-  PrometheusMetrics,
-  fleetMetricsKey,
-  prometheusMetricsServiceRef,
-} from './PrometheusMetrics';
+import type { FunctionRuntimeModule } from '../extensions';
+import { BUILT_IN_RUNTIMES } from '../runtimes';
+import { PrometheusMetrics, fleetMetricsKey } from './PrometheusMetrics';
 
 const NO_SERIES: FunctionFleetMetrics = {
   requestRate: null,
@@ -34,6 +26,15 @@ export interface FleetMetricsView {
   ): FunctionFleetMetrics | Unavailable;
 }
 
+/** How to build {@link FleetMetrics}. */
+export interface FleetMetricsOptions {
+  clusters: AtonixCluster[];
+  metrics: PrometheusMetrics;
+  logger: LoggerService;
+  /** Whose fleet queries to run; default the built-in Knative and OpenFaaS modules. */
+  runtimes?: FunctionRuntimeModule[];
+}
+
 /**
  * Request rate, error rate and p95 of every function, read from each cluster's Prometheus in the
  * background every `refreshMs` (a handful of queries per cluster, whatever the fleet's size) and
@@ -44,6 +45,7 @@ export interface FleetMetricsView {
 export class FleetMetrics implements FleetMetricsView {
   readonly #clusters: AtonixCluster[];
   readonly #metrics: PrometheusMetrics;
+  readonly #runtimes: FunctionRuntimeModule[];
   readonly #logger: LoggerService;
   readonly #snapshots = new Map<
     string,
@@ -53,21 +55,14 @@ export class FleetMetrics implements FleetMetricsView {
   #timer?: NodeJS.Timeout;
   #refreshing?: Promise<void>;
 
-  static create(options: {
-    clusters: AtonixCluster[];
-    metrics: PrometheusMetrics;
-    logger: LoggerService;
-  }): FleetMetrics {
+  static create(options: FleetMetricsOptions): FleetMetrics {
     return new FleetMetrics(options);
   }
 
-  private constructor(options: {
-    clusters: AtonixCluster[];
-    metrics: PrometheusMetrics;
-    logger: LoggerService;
-  }) {
+  private constructor(options: FleetMetricsOptions) {
     this.#clusters = options.clusters;
     this.#metrics = options.metrics;
+    this.#runtimes = options.runtimes ?? BUILT_IN_RUNTIMES;
     this.#logger = options.logger;
   }
 
@@ -97,7 +92,10 @@ export class FleetMetrics implements FleetMetricsView {
     if (!this.#refreshing) {
       this.#refreshing = Promise.all(
         this.#clusters.map(async cluster => {
-          const snapshot = await this.#metrics.fleetMetrics(cluster);
+          const snapshot = await this.#metrics.fleetMetrics(
+            cluster,
+            this.#runtimes,
+          );
           if (isUnavailable(snapshot)) {
             this.#logger.debug(
               `Fleet metrics of cluster ${cluster.name} are unavailable: ${snapshot.unavailable}`,
@@ -135,35 +133,3 @@ export class FleetMetrics implements FleetMetricsView {
     return snapshot.get(fleetMetricsKey(fn)) ?? NO_SERIES;
   }
 }
-
-/**
- * The fleet metrics of the inventory's clusters as a plugin-scoped service, refreshed every
- * `atonix.fleetMetricsRefreshSeconds` (default 30).
- */
-export const fleetMetricsServiceRef = createServiceRef<FleetMetrics>({
-  id: 'atonix-serverless.fleet-metrics',
-  defaultFactory: async service =>
-    createServiceFactory({
-      service,
-      deps: {
-        config: coreServices.rootConfig,
-        logger: coreServices.logger,
-        lifecycle: coreServices.lifecycle,
-        inventory: functionInventoryServiceRef,
-        metrics: prometheusMetricsServiceRef,
-      },
-      factory({ config, logger, lifecycle, inventory, metrics }) {
-        const fleet = FleetMetrics.create({
-          clusters: inventory.clusters(),
-          metrics,
-          logger,
-        });
-        fleet.start(
-          (config.getOptionalNumber('atonix.fleetMetricsRefreshSeconds') ??
-            30) * 1000,
-        );
-        lifecycle.addShutdownHook(() => fleet.stop());
-        return fleet;
-      },
-    }),
-});

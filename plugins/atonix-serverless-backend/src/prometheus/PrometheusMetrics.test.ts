@@ -9,11 +9,32 @@ import {
 import { mockServices } from '@backstage/backend-test-utils';
 import {
   FunctionStatus,
+  MetricsWindow,
   isUnavailable,
 } from '@internal/backstage-plugin-atonix-serverless-common';
+import { functionStatus } from '@internal/backstage-plugin-atonix-serverless-common/testUtils';
 import { AtonixCluster } from '../clusters';
+import { BUILT_IN_RUNTIMES } from '../runtimes';
 import { FleetMetrics } from './FleetMetrics';
 import { PrometheusMetrics } from './PrometheusMetrics';
+
+/** One function's metrics over the PromQL of its (built-in) runtime, as the router asks for them. */
+function functionMetrics(
+  metrics: PrometheusMetrics,
+  target: AtonixCluster,
+  status: FunctionStatus,
+  window: MetricsWindow,
+  now?: number,
+) {
+  const runtime = BUILT_IN_RUNTIMES.find(r => r.runtime === status.runtime)!;
+  return metrics.functionMetrics(
+    target,
+    runtime.functionQueries(status),
+    status,
+    window,
+    now,
+  );
+}
 
 jest.setTimeout(60_000);
 
@@ -29,27 +50,7 @@ const fn = (
   namespace: string,
   name: string,
   runtime: FunctionStatus['runtime'] = 'knative',
-): FunctionStatus => ({
-  cluster: 'staging',
-  namespace,
-  team: namespace,
-  name,
-  runtime,
-  ready: 'True',
-  traffic: [],
-  replicas: { desired: 1, actual: 1 },
-  scaledToZero: false,
-  autoscaling: {
-    class: 'kpa.autoscaling.knative.dev',
-    metric: 'rps',
-    minScale: 0,
-  },
-  critical: false,
-  triggers: [],
-  owner: `group:default/${namespace}`,
-  observedAt: new Date().toISOString(),
-  stale: false,
-});
+): FunctionStatus => functionStatus({ namespace, name, runtime });
 
 describe('PrometheusMetrics against a real Prometheus', () => {
   let prometheus: PrometheusProcess;
@@ -135,7 +136,8 @@ describe('PrometheusMetrics against a real Prometheus', () => {
   afterAll(() => prometheus?.stop());
 
   it('computes request rate, error rate, latency quantiles and replicas from queue-proxy series', async () => {
-    const result = await metrics.functionMetrics(
+    const result = await functionMetrics(
+      metrics,
       cluster(prometheus.url),
       fn('payments', 'charge'),
       '1h',
@@ -175,7 +177,8 @@ describe('PrometheusMetrics against a real Prometheus', () => {
   });
 
   it('computes the same figures for OpenFaaS from the gateway series', async () => {
-    const result = await metrics.functionMetrics(
+    const result = await functionMetrics(
+      metrics,
       cluster(prometheus.url),
       fn('openfaas-fn', 'thumbnail', 'openfaas'),
       '1h',
@@ -193,7 +196,8 @@ describe('PrometheusMetrics against a real Prometheus', () => {
   });
 
   it('counts scale-from-zero events as cold starts', async () => {
-    const result = await metrics.functionMetrics(
+    const result = await functionMetrics(
+      metrics,
       cluster(prometheus.url),
       fn('payments', 'refund'),
       '1h',
@@ -203,7 +207,8 @@ describe('PrometheusMetrics against a real Prometheus', () => {
     expect(result.coldStarts).toBe(2);
     expect(result.replicas).toBe(0);
 
-    const fresh = await metrics.functionMetrics(
+    const fresh = await functionMetrics(
+      metrics,
       cluster(prometheus.url),
       fn('payments', 'fresh'),
       '1h',
@@ -215,7 +220,8 @@ describe('PrometheusMetrics against a real Prometheus', () => {
   });
 
   it('escapes label values: a name with quotes and braces selects nothing instead of breaking the query', async () => {
-    const result = await metrics.functionMetrics(
+    const result = await functionMetrics(
+      metrics,
       cluster(prometheus.url),
       fn(
         'payments',
@@ -231,7 +237,11 @@ describe('PrometheusMetrics against a real Prometheus', () => {
   });
 
   it('reads request rate, error rate and p95 of every function of a cluster in one snapshot', async () => {
-    const fleet = await metrics.fleetMetrics(cluster(prometheus.url), now);
+    const fleet = await metrics.fleetMetrics(
+      cluster(prometheus.url),
+      BUILT_IN_RUNTIMES,
+      now,
+    );
     if (isUnavailable(fleet)) throw new Error(fleet.unavailable);
     expect([...fleet.keys()].sort()).toEqual([
       'knative:payments/charge',
@@ -302,7 +312,8 @@ describe('PrometheusMetrics against a real Prometheus', () => {
   });
 
   it('answers unavailable when Prometheus is not configured, down or too slow', async () => {
-    const none = await metrics.functionMetrics(
+    const none = await functionMetrics(
+      metrics,
       cluster(),
       fn('payments', 'charge'),
       '1h',
@@ -313,7 +324,8 @@ describe('PrometheusMetrics against a real Prometheus', () => {
       ),
     });
 
-    const down = await metrics.functionMetrics(
+    const down = await functionMetrics(
+      metrics,
       cluster(`http://127.0.0.1:${await freePort()}`),
       fn('payments', 'charge'),
       '1h',
@@ -325,7 +337,8 @@ describe('PrometheusMetrics against a real Prometheus', () => {
     const silent = http.createServer(() => {});
     await new Promise<void>(resolve => silent.listen(0, '127.0.0.1', resolve));
     const slow = PrometheusMetrics.create({ timeoutMs: 200 });
-    const result = await slow.functionMetrics(
+    const result = await functionMetrics(
+      slow,
       cluster(`http://127.0.0.1:${(silent.address() as AddressInfo).port}`),
       fn('payments', 'charge'),
       '1h',

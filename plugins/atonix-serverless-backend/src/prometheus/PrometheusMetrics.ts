@@ -6,14 +6,14 @@ import {
   MetricsWindow,
   Unavailable,
 } from '@internal/backstage-plugin-atonix-serverless-common';
-import {
-  coreServices,
-  createServiceFactory,
-  createServiceRef,
-} from '@backstage/backend-plugin-api';
 import { AtonixCluster } from '../clusters';
-import { labelSelector, parseDurationSeconds } from '../queryLanguage';
-import { fetchWithTimeout, orUnavailable, queryTimeoutMs } from '../upstream';
+import type {
+  FunctionKey,
+  FunctionRuntimeModule,
+  RuntimeQueries,
+} from '../extensions';
+import { parseDurationSeconds } from '../queryLanguage';
+import { fetchWithTimeout, orUnavailable } from '../upstream';
 
 /** Chart lines per series (e.g. revisions) and points per line, so one answer stays small. */
 const MAX_SERIES = 10;
@@ -21,129 +21,11 @@ const POINTS_PER_CHART = 60;
 /** The latency chart's lines. */
 const LATENCY_QUANTILES = [0.5, 0.95, 0.99];
 
-interface Queries {
-  /** Requests per second; `by` splits it further by a label for charts. */
-  requestRate(range: string, by?: string): string;
-  /** Share of 5xx responses; 0 with requests but no 5xx series, nothing without requests. */
-  errorRate(range: string): string;
-  latency(quantile: number, range: string): string;
-  /** Ready pods of the function, as one series; `offset` looks back in time (`15s`). */
-  pods(offset?: string): string;
-  /** A label to split request-rate charts by (revision for Knative). */
-  splitBy?: string;
-}
-
-/** A `by (…)` clause over the given labels; none gives the empty string (one total). */
-function byClause(labels: Array<string | undefined>): string {
-  const names = labels.filter(Boolean);
-  return names.length ? ` by (${names.join(', ')})` : '';
-}
-
-/**
- * Queries over one request counter and latency histogram. `group` keeps one result per value of
- * those labels (one per function for the fleet snapshot); without it each query gives one total.
- */
-function requestQueries(options: {
-  requests: string;
-  buckets: string;
-  /** Multiplier that turns the histogram's unit into milliseconds. */
-  toMs: number;
-  selector: string;
-  errorSelector: string;
-  group: string[];
-}): Pick<Queries, 'requestRate' | 'errorRate' | 'latency'> {
-  const { requests, buckets, selector, errorSelector, group } = options;
-  const by = byClause(group);
-  const all = (r: string) => `sum${by} (rate(${requests}${selector}[${r}]))`;
-  return {
-    requestRate: (r, split) =>
-      `sum${byClause([...group, split])} (rate(${requests}${selector}[${r}]))`,
-    // Counters for 5xx exist only once a 5xx happened: without them the share is 0, not unknown.
-    errorRate: r =>
-      `(sum${by} (rate(${requests}${errorSelector}[${r}])) or 0 * ${all(
-        r,
-      )}) / ${all(r)}`,
-    latency: (q, r) =>
-      `${
-        options.toMs === 1 ? '' : `${options.toMs} * `
-      }histogram_quantile(${q}, sum${byClause([
-        ...group,
-        'le',
-      ])} (rate(${buckets}${selector}[${r}])))`,
-  };
-}
-
-/**
- * PromQL over the series Knative (1.19+, OpenTelemetry names) exports: queue-proxy's
- * `kn_serving_invocation_duration_seconds_count|bucket` (seconds, `http_response_status_code`) and
- * the autoscaler's `kn_revision_pods_count`, selected by `k8s_namespace_name` and
- * `kn_configuration_name` (a Knative Service's configuration has its name); the GitOps PodMonitor
- * gives queue-proxy series these names (gitops/infrastructure/configs/base/monitoring/queue-proxy.yaml). Without `labels`, grouped by `group` over every function.
- */
-function knativeQueries(
-  labels: Record<string, string>,
-  group: string[] = [],
-): Queries {
-  const sel = labelSelector(labels);
-  return {
-    ...requestQueries({
-      requests: 'kn_serving_invocation_duration_seconds_count',
-      buckets: 'kn_serving_invocation_duration_seconds_bucket',
-      toMs: 1000,
-      selector: sel,
-      errorSelector: labelSelector(labels, {
-        http_response_status_code: '5..',
-      }),
-      group,
-    }),
-    pods: offset =>
-      `sum(kn_revision_pods_count${sel}${offset ? ` offset ${offset}` : ''})`,
-    splitBy: 'kn_revision_name',
-  };
-}
-
-/**
- * PromQL over the OpenFaaS gateway's series (`gateway_function_invocation_total{function_name,
- * code}`, `gateway_functions_seconds_bucket` in seconds, `gateway_service_count`), where
- * `function_name` is `<name>.<namespace>`.
- */
-function openfaasQueries(
-  labels: Record<string, string>,
-  group: string[] = [],
-): Queries {
-  const sel = labelSelector(labels);
-  return {
-    ...requestQueries({
-      requests: 'gateway_function_invocation_total',
-      buckets: 'gateway_functions_seconds_bucket',
-      toMs: 1000,
-      selector: sel,
-      errorSelector: labelSelector(labels, { code: '5..' }),
-      group,
-    }),
-    pods: offset =>
-      `sum(gateway_service_count${sel}${offset ? ` offset ${offset}` : ''})`,
-  };
-}
-
-function queriesFor(fn: FunctionStatus): Queries {
-  return fn.runtime === 'knative'
-    ? knativeQueries({
-        k8s_namespace_name: fn.namespace,
-        kn_configuration_name: fn.name,
-      })
-    : openfaasQueries({ function_name: `${fn.name}.${fn.namespace}` });
-}
-
 /** The range of the fleet snapshot's rates: recent enough to sort by, long enough to be steady. */
 export const FLEET_METRICS_RANGE = '5m';
 
 /** `<runtime>:<namespace>/<name>`: how the fleet snapshot keys a function. */
-export function fleetMetricsKey(fn: {
-  runtime: FunctionStatus['runtime'];
-  namespace: string;
-  name: string;
-}): string {
+export function fleetMetricsKey(fn: FunctionKey): string {
   return `${fn.runtime}:${fn.namespace}/${fn.name}`;
 }
 
@@ -155,7 +37,7 @@ type RangeSeries = {
 
 /**
  * Request rate, latency quantiles, error rate, replicas and cold starts of one function from the
- * cluster's Prometheus, plus chart series. Every call has a timeout; when Prometheus is not
+ * cluster's Prometheus, plus chart series, over the PromQL its runtime module gives. Every call has a timeout; when Prometheus is not
  * configured, down, slow or refuses a query the answer is `{ unavailable: <reason> }` and nothing
  * else in the API is affected.
  */
@@ -172,6 +54,7 @@ export class PrometheusMetrics {
 
   async functionMetrics(
     cluster: AtonixCluster,
+    queries: RuntimeQueries,
     fn: FunctionStatus,
     window: MetricsWindow,
     now = Date.now(),
@@ -179,7 +62,6 @@ export class PrometheusMetrics {
     if (!cluster.prometheusUrl) {
       return notConfigured(cluster);
     }
-    const queries = queriesFor(fn);
     const windowSeconds = parseDurationSeconds(window)!;
     const step = Math.max(15, Math.ceil(windowSeconds / POINTS_PER_CHART));
     // A rate needs at least two scrapes inside its range; charts use a range of a few steps.
@@ -270,6 +152,7 @@ export class PrometheusMetrics {
    */
   async fleetMetrics(
     cluster: AtonixCluster,
+    runtimes: Array<Pick<FunctionRuntimeModule, 'fleetQueries'>>,
     now = Date.now(),
   ): Promise<Map<string, FunctionFleetMetrics> | Unavailable> {
     if (!cluster.prometheusUrl) {
@@ -277,32 +160,6 @@ export class PrometheusMetrics {
     }
     const range = FLEET_METRICS_RANGE;
     const time = Math.floor(now / 1000);
-    const runtimes = [
-      {
-        queries: knativeQueries({}, [
-          'k8s_namespace_name',
-          'kn_configuration_name',
-        ]),
-        keyOf: (m: Record<string, string>) =>
-          fleetMetricsKey({
-            runtime: 'knative',
-            namespace: m.k8s_namespace_name ?? '',
-            name: m.kn_configuration_name ?? '',
-          }),
-      },
-      {
-        queries: openfaasQueries({}, ['function_name']),
-        // `<name>.<namespace>`: a function name is a DNS label, so the first dot splits them.
-        keyOf: (m: Record<string, string>) => {
-          const [name, ...namespace] = (m.function_name ?? '').split('.');
-          return fleetMetricsKey({
-            runtime: 'openfaas',
-            namespace: namespace.join('.'),
-            name,
-          });
-        },
-      },
-    ];
     return orUnavailable(async () => {
       const result = new Map<string, FunctionFleetMetrics>();
       const figure = (key: string) => {
@@ -314,7 +171,7 @@ export class PrometheusMetrics {
         return entry;
       };
       await Promise.all(
-        runtimes.map(async ({ queries, keyOf }) => {
+        runtimes.map(async ({ fleetQueries: { queries, keyOf } }) => {
           const [rates, errors, p95s] = await Promise.all([
             this.#instant(
               cluster.prometheusUrl!,
@@ -333,13 +190,19 @@ export class PrometheusMetrics {
             ),
           ]);
           for (const sample of rates) {
-            figure(keyOf(sample.metric)).requestRate = scalar([sample]);
+            figure(fleetMetricsKey(keyOf(sample.metric))).requestRate = scalar([
+              sample,
+            ]);
           }
           for (const sample of errors) {
-            figure(keyOf(sample.metric)).errorRate = scalar([sample]);
+            figure(fleetMetricsKey(keyOf(sample.metric))).errorRate = scalar([
+              sample,
+            ]);
           }
           for (const sample of p95s) {
-            figure(keyOf(sample.metric)).p95LatencyMs = scalar([sample]);
+            figure(fleetMetricsKey(keyOf(sample.metric))).p95LatencyMs = scalar(
+              [sample],
+            );
           }
         }),
       );
@@ -417,15 +280,3 @@ function toChart(
       .filter(([, v]) => Number.isFinite(v)),
   }));
 }
-
-/** The metrics reader as a plugin-scoped service; `atonix.queryTimeoutSeconds` bounds each call. */
-export const prometheusMetricsServiceRef = createServiceRef<PrometheusMetrics>({
-  id: 'atonix-serverless.metrics',
-  defaultFactory: async service =>
-    createServiceFactory({
-      service,
-      deps: { config: coreServices.rootConfig },
-      factory: ({ config }) =>
-        PrometheusMetrics.create({ timeoutMs: queryTimeoutMs(config) }),
-    }),
-});

@@ -4,14 +4,8 @@ import {
   FunctionSpec,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { isMap, isSeq, parseDocument } from 'yaml';
-import {
-  renderKnativeService,
-  renderScalingRule,
-  renderTrigger,
-} from './knative';
 import { FUNCTION_FILE_NAME } from './names';
-import { renderOpenFaasFunction } from './openfaas';
-import { renderEventSource } from './sources';
+import { RUNTIME_RENDERERS, RenderedManifest } from './runtimes';
 import { GENERATED_HEADER, toYaml } from './yaml';
 
 /** One file of a rendered function folder: its name inside the folder and its text. */
@@ -23,32 +17,8 @@ export interface RenderedFile {
 /** The manifests of a function, each with the file it is written to, in apply order. */
 export function renderFunctionManifests(
   spec: FunctionSpec,
-): Array<{ name: string; object: object }> {
-  if (spec.runtime === 'openfaas') {
-    return [
-      { name: 'function.openfaas.yaml', object: renderOpenFaasFunction(spec) },
-    ];
-  }
-  const manifests: Array<{ name: string; object: object }> = [
-    { name: 'service.yaml', object: renderKnativeService(spec) },
-  ];
-  if (spec.scaling.metric === 'custom') {
-    manifests.push({
-      name: 'scaling-rule.yaml',
-      object: renderScalingRule(spec),
-    });
-  }
-  if (spec.trigger.type === 'cloudevents') {
-    manifests.push({ name: 'trigger.yaml', object: renderTrigger(spec) });
-    const source = renderEventSource(spec);
-    if (source && spec.trigger.source) {
-      manifests.push({
-        name: `${spec.trigger.source.type}-source.yaml`,
-        object: source,
-      });
-    }
-  }
-  return manifests;
+): RenderedManifest[] {
+  return RUNTIME_RENDERERS[spec.runtime].manifests(spec);
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   FunctionMetrics,
   FunctionStatus,
 } from '@internal/backstage-plugin-atonix-serverless-common';
+import { functionStatus } from '@internal/backstage-plugin-atonix-serverless-common/testUtils';
 import { Entity } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import { AtonixServerlessApi } from '../api';
@@ -14,13 +15,8 @@ import { AtonixServerlessApi } from '../api';
  * the repository's example functions (gitops/functions).
  */
 
-export const chargeCard: FunctionStatus = {
-  cluster: 'staging',
-  namespace: 'payments',
-  team: 'payments',
+export const chargeCard: FunctionStatus = functionStatus({
   name: 'charge-card',
-  runtime: 'knative',
-  ready: 'True',
   url: 'http://charge-card.payments.example.com',
   latestCreatedRevision: 'charge-card-00002',
   latestReadyRevision: 'charge-card-00002',
@@ -35,7 +31,6 @@ export const chargeCard: FunctionStatus = {
     },
   ],
   replicas: { desired: 3, actual: 3 },
-  scaledToZero: false,
   autoscaling: {
     class: 'kpa.autoscaling.knative.dev',
     metric: 'rps',
@@ -45,7 +40,6 @@ export const chargeCard: FunctionStatus = {
     initialScale: 1,
   },
   critical: true,
-  triggers: [],
   flux: {
     kustomization: 'payments-functions',
     namespace: 'payments',
@@ -53,10 +47,7 @@ export const chargeCard: FunctionStatus = {
     revision: 'main@sha1:2f1e9c0d4b7a',
   },
   entityRef: 'component:default/charge-card',
-  owner: 'group:default/payments',
-  observedAt: '2026-11-25T20:00:00.000Z',
-  stale: false,
-};
+});
 
 export const chargeCardDetails: FunctionDetails = {
   ...chargeCard,

@@ -103,7 +103,7 @@ describe('GitOps sources', () => {
         branch: 'production',
       });
       await expect(source.read()).rejects.toThrow(
-        /has no branch production; set atonix.catalog.gitops.branch/,
+        /has no branch production; set gitops.branch of the catalog.providers.atonixServerless instance/,
       );
     });
   });

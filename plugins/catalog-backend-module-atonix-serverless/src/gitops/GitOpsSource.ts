@@ -138,7 +138,7 @@ export class DirectoryGitOpsSource implements GitOpsSource {
       throw new Error(
         `${
           this.#root
-        } is not a folder; set atonix.catalog.gitops.target to a checkout of the GitOps repository (relative paths start at the backend's working directory)`,
+        } is not a folder; set gitops.target of the catalog.providers.atonixServerless instance to a checkout of the GitOps repository (relative paths start at the backend's working directory)`,
       );
     }
     const files = await readFolder(this.#root);
@@ -176,7 +176,7 @@ export class GitRepositoryGitOpsSource implements GitOpsSource {
       throw new Error(
         `${this.#url} has no branch ${
           this.#branch
-        }; set atonix.catalog.gitops.branch to the branch Flux reconciles`,
+        }; set gitops.branch of the catalog.providers.atonixServerless instance to the branch Flux reconciles`,
       );
     }
     if (head.oid === knownRevision) {

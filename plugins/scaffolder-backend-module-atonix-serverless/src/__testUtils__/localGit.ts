@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PublishSettings } from '../service/PublishSettings';
+import { mockWorkspace } from './workspace';
 
 export const OWNER = 'AtonixCorp';
 
@@ -69,4 +70,22 @@ export async function writeMinimalGitopsTree(dir: string) {
 export async function cloneWithGit(url: string, into: string) {
   await promisify(execFile)('git', ['clone', '-q', url, into]);
   return into;
+}
+
+/**
+ * A local git server whose GitOps repository holds a minimal tree, for every test of the calling
+ * file: started before all of them, stopped after. Returns its accessor.
+ */
+export function useLocalGit(): () => Awaited<ReturnType<typeof startLocalGit>> {
+  let git: Awaited<ReturnType<typeof startLocalGit>> | undefined;
+  beforeAll(async () => {
+    git = await startLocalGit(
+      await writeMinimalGitopsTree(mockWorkspace().path),
+    );
+  });
+  afterAll(() => git?.stop());
+  return () => {
+    if (!git) throw new Error('the local git server has not started yet');
+    return git;
+  };
 }

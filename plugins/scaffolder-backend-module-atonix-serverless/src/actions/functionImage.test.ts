@@ -1,4 +1,4 @@
-import { createMockDirectory } from '@backstage/backend-test-utils';
+import { mockWorkspace } from '../__testUtils__/workspace';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { parseFunctionSpec } from '@internal/backstage-plugin-atonix-serverless-common';
 import { writeFunctionFolder } from '@internal/backstage-plugin-atonix-serverless-node';
@@ -11,10 +11,10 @@ const COMMIT = '3f9c2b7e1d4a5c6b8e9f0a1b2c3d4e5f6a7b8c9d';
 const FUNCTION_PATH = 'gitops-repo/gitops/functions/payments/charge-card';
 
 describe('atonix:function:image', () => {
-  let workspace: ReturnType<typeof createMockDirectory>;
+  let workspace: ReturnType<typeof mockWorkspace>;
 
   beforeEach(async () => {
-    workspace = createMockDirectory({
+    workspace = mockWorkspace({
       content: { 'gitops-repo/gitops/functions/payments': {} },
     });
     const parsed = parseFunctionSpec({

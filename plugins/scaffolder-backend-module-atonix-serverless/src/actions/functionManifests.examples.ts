@@ -42,7 +42,10 @@ export const examples: TemplateExample[] = [
               scaling: { minScale: 1, maxScale: 20 },
               env: [{ name: 'LOG_LEVEL', value: 'info' }],
               secretEnv: {
-                DB_PASSWORD: { secretName: 'settle-orders-db', key: 'password' },
+                DB_PASSWORD: {
+                  secretName: 'settle-orders-db',
+                  key: 'password',
+                },
               },
               trigger: {
                 type: 'cloudevents',

@@ -1,5 +1,5 @@
 /* eslint jest/expect-expect: ["warn", { "assertFunctionNames": ["expect", "expectRejected"] }] */
-import { createMockDirectory } from '@backstage/backend-test-utils';
+import { mockWorkspace } from '../__testUtils__/workspace';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { JsonObject } from '@backstage/types';
 import { readFile } from 'node:fs/promises';
@@ -19,10 +19,10 @@ const baseSpec = {
 };
 
 describe('atonix:function:manifests', () => {
-  let workspace: ReturnType<typeof createMockDirectory>;
+  let workspace: ReturnType<typeof mockWorkspace>;
 
   beforeEach(() => {
-    workspace = createMockDirectory({
+    workspace = mockWorkspace({
       content: {
         'gitops-repo/gitops/functions/payments': {
           'kustomization.yaml': TEAM_KUSTOMIZATION,
@@ -66,7 +66,10 @@ describe('atonix:function:manifests', () => {
 
   it("writes the function folder and adds it to the team's kustomization", async () => {
     const ctx = await run(baseSpec);
-    const teamDir = join(workspace.path, 'gitops-repo/gitops/functions/payments');
+    const teamDir = join(
+      workspace.path,
+      'gitops-repo/gitops/functions/payments',
+    );
     const spec = parse(
       await readFile(join(teamDir, 'charge-card/function.yaml'), 'utf8'),
     );
@@ -104,7 +107,11 @@ describe('atonix:function:manifests', () => {
       secretEnv: { DB_PASSWORD: { secretName: 'settle-db', key: 'password' } },
       trigger: {
         type: 'cloudevents',
-        source: { type: 'kafka', bootstrapServers: ['kafka:9092'], topics: ['orders'] },
+        source: {
+          type: 'kafka',
+          bootstrapServers: ['kafka:9092'],
+          topics: ['orders'],
+        },
       },
     });
     const folder = join(
@@ -115,7 +122,11 @@ describe('atonix:function:manifests', () => {
       await readFile(join(folder, 'kustomization.yaml'), 'utf8'),
     );
     expect(kustomization.resources).toEqual(
-      expect.arrayContaining(['service.yaml', 'trigger.yaml', 'kafka-source.yaml']),
+      expect.arrayContaining([
+        'service.yaml',
+        'trigger.yaml',
+        'kafka-source.yaml',
+      ]),
     );
   });
 
@@ -161,7 +172,10 @@ describe('atonix:function:manifests', () => {
   });
 
   it('lets anyone use any team when restrictToOwnTeams is off', async () => {
-    await run({ ...baseSpec, team: 'analytics' }, { restrictToOwnTeams: false });
+    await run(
+      { ...baseSpec, team: 'analytics' },
+      { restrictToOwnTeams: false },
+    );
     expect(
       workspace.content({ path: 'gitops-repo/gitops/functions/analytics' }),
     ).toHaveProperty('charge-card');
@@ -171,7 +185,11 @@ describe('atonix:function:manifests', () => {
     it.each([
       ['an invalid name', 'Charge_Card', /name: name must be lower-case/],
       ['a reserved name', 'kube-proxy', /reserved for the platform/],
-      ['a name too long for Kubernetes', `f${'x'.repeat(49)}`, /at most 49 characters/],
+      [
+        'a name too long for Kubernetes',
+        `f${'x'.repeat(49)}`,
+        /at most 49 characters/,
+      ],
       ['path traversal in the name', '../../etc', /name must be lower-case/],
     ])('%s', async (_what, name, message) => {
       await expectRejected({ ...baseSpec, name }, message);

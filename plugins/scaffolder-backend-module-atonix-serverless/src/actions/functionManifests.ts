@@ -54,11 +54,11 @@ export function createFunctionManifestsAction(options: {
       },
       output: {
         gitopsPath: z =>
+          z.string().describe('The function folder in the GitOps repository'),
+        teamPath: z =>
           z
             .string()
-            .describe('The function folder in the GitOps repository'),
-        teamPath: z =>
-          z.string().describe("The team's functions folder in the GitOps repository"),
+            .describe("The team's functions folder in the GitOps repository"),
         files: z => z.array(z.string()),
       },
     },
@@ -130,9 +130,12 @@ async function functionFoldersNamed(
   gitopsDir: string,
   name: string,
 ): Promise<string[]> {
-  const teams = await readdir(resolveSafeChildPath(gitopsDir, FUNCTIONS_FOLDER), {
-    withFileTypes: true,
-  }).catch(() => []);
+  const teams = await readdir(
+    resolveSafeChildPath(gitopsDir, FUNCTIONS_FOLDER),
+    {
+      withFileTypes: true,
+    },
+  ).catch(() => []);
   return teams
     .filter(team => team.isDirectory())
     .map(team => functionFolderPath({ team: team.name, name }))

@@ -1,4 +1,4 @@
-import { createMockDirectory } from '@backstage/backend-test-utils';
+import { mockWorkspace } from '../__testUtils__/workspace';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import {
 import { createGitopsCloneAction } from './gitopsClone';
 
 describe('atonix:gitops:clone', () => {
-  const source = createMockDirectory();
+  const source = mockWorkspace();
   let git: Awaited<ReturnType<typeof startLocalGit>>;
 
   beforeAll(async () => {
@@ -19,7 +19,7 @@ describe('atonix:gitops:clone', () => {
   afterAll(() => git.stop());
 
   it('checks out the GitOps repository into the workspace', async () => {
-    const workspace = createMockDirectory();
+    const workspace = mockWorkspace();
     const action = createGitopsCloneAction({
       settings: localSettings(git.server.baseUrl),
     });
@@ -30,7 +30,10 @@ describe('atonix:gitops:clone', () => {
     await action.handler(ctx as any);
     expect(
       existsSync(
-        join(workspace.path, 'gitops-repo/gitops/functions/payments/kustomization.yaml'),
+        join(
+          workspace.path,
+          'gitops-repo/gitops/functions/payments/kustomization.yaml',
+        ),
       ),
     ).toBe(true);
     expect(ctx.output).toHaveBeenCalledWith(
@@ -40,7 +43,7 @@ describe('atonix:gitops:clone', () => {
   });
 
   it('stops with a clear error when the GitOps repository is unreachable', async () => {
-    const workspace = createMockDirectory();
+    const workspace = mockWorkspace();
     // Port 9 (discard) on loopback: nothing listens there.
     const action = createGitopsCloneAction({
       settings: localSettings('http://127.0.0.1:9'),
@@ -55,7 +58,10 @@ describe('atonix:gitops:clone', () => {
   });
 
   it('refuses a target outside the workspace', async () => {
-    const ctx = createMockActionContext({ input: { targetPath: '../elsewhere' } });
+    const ctx = createMockActionContext({
+      input: { targetPath: '../elsewhere' },
+      workspacePath: mockWorkspace().path,
+    });
     await expect(
       createGitopsCloneAction({
         settings: localSettings(git.server.baseUrl),

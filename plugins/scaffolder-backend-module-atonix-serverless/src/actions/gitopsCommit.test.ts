@@ -1,4 +1,4 @@
-import { createMockDirectory } from '@backstage/backend-test-utils';
+import { mockWorkspace } from '../__testUtils__/workspace';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
@@ -15,7 +15,7 @@ import { createGitopsCommitAction } from './gitopsCommit';
 const run = promisify(execFile);
 
 describe('atonix:gitops:commit', () => {
-  const source = createMockDirectory();
+  const source = mockWorkspace();
   let git: Awaited<ReturnType<typeof startLocalGit>>;
 
   beforeAll(async () => {
@@ -25,9 +25,12 @@ describe('atonix:gitops:commit', () => {
 
   async function checkoutWithChange(isDryRun: boolean) {
     const settings = localSettings(git.server.baseUrl);
-    const workspace = createMockDirectory();
+    const workspace = mockWorkspace();
     await createGitopsCloneAction({ settings }).handler(
-      createMockActionContext({ input: {}, workspacePath: workspace.path }) as any,
+      createMockActionContext({
+        input: {},
+        workspacePath: workspace.path,
+      }) as any,
     );
     await writeFile(
       join(workspace.path, 'gitops-repo/gitops/functions/payments/note.txt'),
@@ -80,7 +83,10 @@ describe('atonix:gitops:commit', () => {
     });
     await expect(
       createGitopsCommitAction({ settings }).handler(
-        createMockActionContext({ input: { commitMessage: 'x' } }) as any,
+        createMockActionContext({
+          input: { commitMessage: 'x' },
+          workspacePath: mockWorkspace().path,
+        }) as any,
       ),
     ).rejects.toThrow(/publish:github:pull-request/);
   });

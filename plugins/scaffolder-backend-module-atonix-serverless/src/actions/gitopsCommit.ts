@@ -28,7 +28,9 @@ export function createGitopsCommitAction(options: {
           z
             .string()
             .optional()
-            .describe('Workspace folder of the GitOps checkout (default gitops-repo)'),
+            .describe(
+              'Workspace folder of the GitOps checkout (default gitops-repo)',
+            ),
         commitMessage: z => z.string().describe('Commit message'),
       },
       output: {
@@ -60,9 +62,14 @@ export function createGitopsCommitAction(options: {
         logger: ctx.logger,
         commitMessage: ctx.input.commitMessage,
         branch: settings.gitopsBranch,
-        gitAuthorInfo: { name: 'Atonix scaffolder', email: 'scaffolder@atonix.invalid' },
+        gitAuthorInfo: {
+          name: 'Atonix scaffolder',
+          email: 'scaffolder@atonix.invalid',
+        },
       });
-      ctx.logger.info(`Pushed ${commitHash} to ${cloneUrl} ${settings.gitopsBranch}`);
+      ctx.logger.info(
+        `Pushed ${commitHash} to ${cloneUrl} ${settings.gitopsBranch}`,
+      );
       ctx.output('commitHash', commitHash);
     },
   });

@@ -1,4 +1,4 @@
-import { createMockDirectory } from '@backstage/backend-test-utils';
+import { mockWorkspace } from '../__testUtils__/workspace';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { cp } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -20,10 +20,10 @@ scaling:
 jest.setTimeout(60_000);
 
 describe('atonix:gitops:validate', () => {
-  let workspace: ReturnType<typeof createMockDirectory>;
+  let workspace: ReturnType<typeof mockWorkspace>;
 
   beforeEach(async () => {
-    workspace = createMockDirectory();
+    workspace = mockWorkspace();
     await cp(REPO_GITOPS, join(workspace.path, 'gitops-repo/gitops'), {
       recursive: true,
     });

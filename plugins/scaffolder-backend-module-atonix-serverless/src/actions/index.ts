@@ -1,3 +1,4 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import { PublishSettings } from '../service/PublishSettings';
 import { TeamDirectory } from '../service/TeamDirectory';
@@ -9,14 +10,19 @@ import { createGitopsValidateAction } from './gitopsValidate';
 import { createPublishLocalAction } from './publishLocal';
 import { createPublishPlanAction } from './publishPlan';
 import { createTeamOnboardAction } from './teamOnboard';
+import { withUserFacingErrors } from './userFacingErrors';
 
-/** Every action this module contributes; one action per file in this folder. */
+/**
+ * Every action this module contributes (one action per file in this folder), each failing with a
+ * message for the user and its stack in `logger`.
+ */
 export function createAtonixActions(options: {
   settings: PublishSettings;
   teams: TeamDirectory;
+  logger: LoggerService;
 }): TemplateAction<any, any, any>[] {
-  const { settings, teams } = options;
-  return [
+  const { settings, teams, logger } = options;
+  const actions: TemplateAction<any, any, any>[] = [
     createFunctionManifestsAction({ teams }),
     createFunctionImageAction(),
     createTeamOnboardAction({ settings, teams }),
@@ -26,4 +32,5 @@ export function createAtonixActions(options: {
     createPublishLocalAction({ settings }),
     createGitopsCommitAction({ settings }),
   ];
+  return actions.map(action => withUserFacingErrors(action, logger));
 }

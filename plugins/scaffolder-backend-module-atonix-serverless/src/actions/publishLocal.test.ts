@@ -1,4 +1,4 @@
-import { createMockDirectory } from '@backstage/backend-test-utils';
+import { mockWorkspace } from '../__testUtils__/workspace';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import {
 import { createPublishLocalAction } from './publishLocal';
 
 describe('atonix:publish:local', () => {
-  const source = createMockDirectory();
+  const source = mockWorkspace();
   let git: Awaited<ReturnType<typeof startLocalGit>>;
 
   beforeAll(async () => {
@@ -20,7 +20,7 @@ describe('atonix:publish:local', () => {
   afterAll(() => git.stop());
 
   function run(repoName: string, extra: Record<string, unknown> = {}) {
-    const workspace = createMockDirectory({
+    const workspace = mockWorkspace({
       content: { function: { 'handler.js': 'module.exports = 1;\n' } },
     });
     const ctx = {
@@ -30,7 +30,13 @@ describe('atonix:publish:local', () => {
       }),
       ...extra,
     };
-    return { ctx, run: () => createPublishLocalAction({ settings: localSettings(git.server.baseUrl) }).handler(ctx as any) };
+    return {
+      ctx,
+      run: () =>
+        createPublishLocalAction({
+          settings: localSettings(git.server.baseUrl),
+        }).handler(ctx as any),
+    };
   }
 
   it('creates the repository on the local git server with the folder as first commit', async () => {
@@ -38,7 +44,10 @@ describe('atonix:publish:local', () => {
     await publish();
     const remoteUrl = `${git.server.baseUrl}/AtonixCorp/charge-card.git`;
     expect(ctx.output).toHaveBeenCalledWith('remoteUrl', remoteUrl);
-    const clone = await cloneWithGit(remoteUrl, join(git.dir, 'check-charge-card'));
+    const clone = await cloneWithGit(
+      remoteUrl,
+      join(git.dir, 'check-charge-card'),
+    );
     expect(await readFile(join(clone, 'handler.js'), 'utf8')).toBe(
       'module.exports = 1;\n',
     );
@@ -60,7 +69,10 @@ describe('atonix:publish:local', () => {
   });
 
   it('only runs when the local git server is the publish target', async () => {
-    const ctx = createMockActionContext({ input: { repoName: 'x' } });
+    const ctx = createMockActionContext({
+      input: { repoName: 'x' },
+      workspacePath: mockWorkspace().path,
+    });
     const settings = localSettings(git.server.baseUrl, {
       publishTarget: 'github',
     });
@@ -72,6 +84,7 @@ describe('atonix:publish:local', () => {
   it('refuses a source folder outside the workspace', async () => {
     const ctx = createMockActionContext({
       input: { repoName: 'escape', sourcePath: '../../etc' },
+      workspacePath: mockWorkspace().path,
     });
     await expect(
       createPublishLocalAction({

@@ -24,12 +24,16 @@ export function createPublishLocalAction(options: {
     schema: {
       input: {
         repoName: z =>
-          z.string().describe('Repository name, as given to atonix:publish:plan'),
+          z
+            .string()
+            .describe('Repository name, as given to atonix:publish:plan'),
         sourcePath: z =>
           z
             .string()
             .optional()
-            .describe('Workspace folder that becomes the repository (default .)'),
+            .describe(
+              'Workspace folder that becomes the repository (default .)',
+            ),
         commitMessage: z =>
           z.string().optional().describe('First commit message'),
       },
@@ -64,7 +68,10 @@ export function createPublishLocalAction(options: {
         logger: ctx.logger,
         defaultBranch: 'main',
         commitMessage,
-        gitAuthorInfo: { name: 'Atonix scaffolder', email: 'scaffolder@atonix.invalid' },
+        gitAuthorInfo: {
+          name: 'Atonix scaffolder',
+          email: 'scaffolder@atonix.invalid',
+        },
       });
       ctx.logger.info(`Pushed ${commitHash} to ${cloneUrl}`);
       ctx.output('commitHash', commitHash);
@@ -79,7 +86,9 @@ async function repositoryExists(cloneUrl: string): Promise<boolean> {
     response = await fetch(`${cloneUrl}/info/refs?service=git-upload-pack`);
   } catch (error) {
     throw new InputError(
-      `The local git server at ${new URL(cloneUrl).origin} is unreachable (${error}); './run start' starts it, or check atonix.scaffolder.localGitBaseUrl`,
+      `The local git server at ${
+        new URL(cloneUrl).origin
+      } is unreachable (${error}); './run start' starts it, or check atonix.scaffolder.localGitBaseUrl`,
     );
   }
   await response.body?.cancel();

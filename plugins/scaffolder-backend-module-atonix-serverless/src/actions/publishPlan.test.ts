@@ -1,21 +1,20 @@
 import { ConfigReader } from '@backstage/config';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { mockWorkspace } from '../__testUtils__/workspace';
+import { outputsOf } from '../__testUtils__/examples';
 import { localSettings } from '../__testUtils__/localGit';
 import { PublishSettings } from '../service/PublishSettings';
 import { createPublishPlanAction } from './publishPlan';
-
-function outputsOf(ctx: ReturnType<typeof createMockActionContext>) {
-  return Object.fromEntries(
-    (ctx.output as jest.Mock).mock.calls.map(([k, v]) => [k, v]),
-  );
-}
 
 describe('atonix:publish:plan', () => {
   it('points everything at the local git server in the local portal', async () => {
     const action = createPublishPlanAction({
       settings: localSettings('http://127.0.0.1:7011'),
     });
-    const ctx = createMockActionContext({ input: { repoName: 'charge-card' } });
+    const ctx = createMockActionContext({
+      input: { repoName: 'charge-card' },
+      workspacePath: mockWorkspace().path,
+    });
     await action.handler(ctx as any);
     expect(outputsOf(ctx)).toEqual({
       target: 'local',
@@ -46,7 +45,10 @@ describe('atonix:publish:plan', () => {
         },
       }),
     );
-    const ctx = createMockActionContext({ input: { repoName: 'charge-card' } });
+    const ctx = createMockActionContext({
+      input: { repoName: 'charge-card' },
+      workspacePath: mockWorkspace().path,
+    });
     await createPublishPlanAction({ settings }).handler(ctx as any);
     expect(outputsOf(ctx)).toMatchObject({
       local: false,

@@ -7,7 +7,9 @@ import { examples } from './publishPlan.examples';
  * `local` and `github` outputs switch the templates' publishing steps with `if:`, so one template
  * serves the local portal and production.
  */
-export function createPublishPlanAction(options: { settings: PublishSettings }) {
+export function createPublishPlanAction(options: {
+  settings: PublishSettings;
+}) {
   const { settings } = options;
   return createTemplateAction({
     id: 'atonix:publish:plan',

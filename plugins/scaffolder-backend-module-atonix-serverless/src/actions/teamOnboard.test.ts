@@ -1,5 +1,5 @@
 /* eslint jest/expect-expect: ["warn", { "assertFunctionNames": ["expect", "expectRejected"] }] */
-import { createMockDirectory } from '@backstage/backend-test-utils';
+import { mockWorkspace } from '../__testUtils__/workspace';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { cp, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -12,10 +12,10 @@ import { createTeamOnboardAction } from './teamOnboard';
 const REPO_TENANTS = resolve(__dirname, '../../../../gitops/tenants');
 
 describe('atonix:team:onboard', () => {
-  let workspace: ReturnType<typeof createMockDirectory>;
+  let workspace: ReturnType<typeof mockWorkspace>;
 
   beforeEach(async () => {
-    workspace = createMockDirectory({
+    workspace = mockWorkspace({
       content: { 'gitops-repo/gitops/tenants/legacy/kustomization.yaml': '{}' },
     });
     await cp(REPO_TENANTS, join(workspace.path, 'gitops-repo/gitops/tenants'), {
@@ -39,7 +39,10 @@ describe('atonix:team:onboard', () => {
     return ctx;
   }
 
-  async function expectRejected(input: Record<string, string>, message: RegExp) {
+  async function expectRejected(
+    input: Record<string, string>,
+    message: RegExp,
+  ) {
     const before = workspace.content();
     await expect(run(input)).rejects.toThrow(message);
     expect(workspace.content()).toEqual(before);
@@ -53,15 +56,27 @@ describe('atonix:team:onboard', () => {
     });
     const repo = join(workspace.path, 'gitops-repo');
     const tenant = parse(
-      await readFile(join(repo, 'gitops/tenants/search/kustomization.yaml'), 'utf8'),
+      await readFile(
+        join(repo, 'gitops/tenants/search/kustomization.yaml'),
+        'utf8',
+      ),
     );
-    expect(tenant).toMatchObject({ namespace: 'search', resources: ['../base'] });
+    expect(tenant).toMatchObject({
+      namespace: 'search',
+      resources: ['../base'],
+    });
     expect(
-      parse(await readFile(join(repo, 'gitops/tenants/kustomization.yaml'), 'utf8'))
-        .resources,
+      parse(
+        await readFile(join(repo, 'gitops/tenants/kustomization.yaml'), 'utf8'),
+      ).resources,
     ).toContain('search');
     expect(
-      parse(await readFile(join(repo, 'gitops/functions/search/kustomization.yaml'), 'utf8')),
+      parse(
+        await readFile(
+          join(repo, 'gitops/functions/search/kustomization.yaml'),
+          'utf8',
+        ),
+      ),
     ).toMatchObject({ kind: 'Kustomization', resources: [] });
     expect(
       parse(await readFile(join(repo, 'catalog/teams/search.yaml'), 'utf8')),
@@ -69,7 +84,12 @@ describe('atonix:team:onboard', () => {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Group',
       metadata: { name: 'search', description: 'Search and recommendations' },
-      spec: { type: 'team', parent: 'platform', children: [], members: ['guest'] },
+      spec: {
+        type: 'team',
+        parent: 'platform',
+        children: [],
+        members: ['guest'],
+      },
     });
     expect(ctx.output).toHaveBeenCalledWith(
       'groupUrl',
@@ -102,18 +122,32 @@ describe('atonix:team:onboard', () => {
     it.each([
       ['an invalid name', 'Search_Team', /team: team must be lower-case/],
       ['a reserved name', 'kube-system', /reserved for the platform/],
-      ['a name too long for Kubernetes', 'a'.repeat(64), /at most 63 characters/],
-      ['path traversal in the name', '../../etc', /team: team must be lower-case/],
+      [
+        'a name too long for Kubernetes',
+        'a'.repeat(64),
+        /at most 63 characters/,
+      ],
+      [
+        'path traversal in the name',
+        '../../etc',
+        /team: team must be lower-case/,
+      ],
     ])('%s', async (_what, team, message) => {
       await expectRejected({ team }, message);
     });
 
     it('a team that exists in the catalog', async () => {
-      await expectRejected({ team: 'payments' }, /team "payments" exists already/);
+      await expectRejected(
+        { team: 'payments' },
+        /team "payments" exists already/,
+      );
     });
 
     it('a team that exists in the GitOps repository', async () => {
-      await expectRejected({ team: 'legacy' }, /gitops\/tenants\/legacy exists already/);
+      await expectRejected(
+        { team: 'legacy' },
+        /gitops\/tenants\/legacy exists already/,
+      );
     });
 
     it('an unknown parent team', async () => {
@@ -128,7 +162,10 @@ describe('atonix:team:onboard', () => {
     });
 
     it('path traversal in the changes path', async () => {
-      await expectRejected({ team: 'search', changesPath: '../../tmp' }, /outside/);
+      await expectRejected(
+        { team: 'search', changesPath: '../../tmp' },
+        /outside/,
+      );
     });
   });
 });

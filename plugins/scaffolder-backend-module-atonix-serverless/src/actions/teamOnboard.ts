@@ -39,7 +39,9 @@ export function createTeamOnboardAction(options: {
         team: z =>
           z
             .string()
-            .describe('Team name: becomes the Group and the namespace (DNS label)'),
+            .describe(
+              'Team name: becomes the Group and the namespace (DNS label)',
+            ),
         description: z => z.string().optional().describe('What the team does'),
         parent: z =>
           z
@@ -67,7 +69,9 @@ export function createTeamOnboardAction(options: {
         groupUrl: z =>
           z
             .string()
-            .describe("The Group entity's URL on the GitOps branch, for catalog:register"),
+            .describe(
+              "The Group entity's URL on the GitOps branch, for catalog:register",
+            ),
         files: z => z.array(z.string()),
       },
     },
@@ -128,7 +132,9 @@ export function createTeamOnboardAction(options: {
       await mkdir(dirname(groupFile), { recursive: true });
       await writeFile(
         groupFile,
-        `# Team ${team}, onboarded by the team-onboarding template.\n${yaml.stringify(group)}`,
+        `# Team ${team}, onboarded by the team-onboarding template.\n${yaml.stringify(
+          group,
+        )}`,
       );
 
       const files = [

@@ -4,7 +4,10 @@ import {
   StructuredMetadataTable,
 } from '@backstage/core-components';
 import { Box, Typography } from '@material-ui/core';
-import { FunctionStatus } from '@internal/backstage-plugin-atonix-serverless-common';
+import {
+  FUNCTION_RUNTIME_TITLES,
+  FunctionStatus,
+} from '@internal/backstage-plugin-atonix-serverless-common';
 import {
   HealthStatus,
   ScaledToZeroBadge,
@@ -38,7 +41,7 @@ export function HealthHeader(props: {
       <StructuredMetadataTable
         metadata={{
           URL: fn.url ? <Link to={fn.url}>{fn.url}</Link> : 'none yet',
-          Runtime: fn.runtime === 'knative' ? 'Knative' : 'OpenFaaS',
+          Runtime: FUNCTION_RUNTIME_TITLES[fn.runtime],
           Cluster: fn.cluster,
           Namespace: fn.namespace,
           'Flux sync': fn.flux ? (

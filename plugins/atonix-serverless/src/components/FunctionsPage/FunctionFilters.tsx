@@ -10,6 +10,8 @@ import {
 } from '@material-ui/core';
 import {
   ClusterSyncStatus,
+  FUNCTION_RUNTIMES,
+  FUNCTION_RUNTIME_TITLES,
   FunctionHealth,
   FunctionListQuery,
 } from '@internal/backstage-plugin-atonix-serverless-common';
@@ -106,10 +108,14 @@ export function FunctionFilters(props: {
         'Cluster',
         clusters.map(cluster => ({ value: cluster.name, label: cluster.name })),
       )}
-      {single('runtime', 'Runtime', [
-        { value: 'knative', label: 'Knative' },
-        { value: 'openfaas', label: 'OpenFaaS' },
-      ])}
+      {single(
+        'runtime',
+        'Runtime',
+        FUNCTION_RUNTIMES.map(runtime => ({
+          value: runtime,
+          label: FUNCTION_RUNTIME_TITLES[runtime],
+        })),
+      )}
       {single(
         'health',
         'Health',

@@ -25,6 +25,7 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useDebounce from 'react-use/esm/useDebounce';
 import {
   ClusterSyncStatus,
+  FUNCTION_RUNTIME_TITLES,
   FunctionListItem,
   FunctionSortKey,
   isUnavailable,
@@ -236,7 +237,7 @@ function FunctionRow(props: { fn: FunctionListItem }) {
           fn.name
         )}
         <Typography variant="caption" display="block" color="textSecondary">
-          {fn.runtime === 'knative' ? 'Knative' : 'OpenFaaS'}
+          {FUNCTION_RUNTIME_TITLES[fn.runtime]}
         </Typography>
       </TableCell>
       <TableCell>{fn.team}</TableCell>

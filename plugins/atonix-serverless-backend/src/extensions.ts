@@ -1,0 +1,151 @@
+import { createExtensionPoint } from '@backstage/backend-plugin-api';
+import type {
+  FunctionDetails,
+  FunctionRuntime,
+} from '@internal/backstage-plugin-atonix-serverless-common';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { AtonixCluster } from './clusters';
+
+/**
+ * A Kubernetes resource the inventory watches in every cluster (list + watch, cluster-wide: the
+ * service account needs `list` and `watch` on it).
+ *
+ * @public
+ */
+export interface WatchedResource {
+  group: string;
+  version: string;
+  plural: string;
+  /** Only objects matching this label selector are kept. */
+  labelSelector?: string;
+}
+
+/**
+ * A watched object as the informers hold it: client-node's `KubernetesObject` with the `spec` and
+ * `status` a runtime reads, untyped because every watched kind differs. The informers keep the JSON
+ * as received, so `metadata.creationTimestamp` is the wire string despite its `Date` type; read it
+ * through `new Date(...)`.
+ *
+ * @public
+ */
+export type KubeObject = KubernetesObject & { spec?: any; status?: any };
+
+/**
+ * Read access to one cluster's watched objects, by the kind names runtimes give their
+ * {@link WatchedResource}s (and `kustomization`, which the inventory watches for every runtime).
+ *
+ * @public
+ */
+export interface ClusterObjects {
+  get(kind: string, namespace: string, name: string): KubeObject | undefined;
+  list(kind: string, namespace?: string): KubeObject[];
+}
+
+/**
+ * A function as the inventory keeps it: its status and what only the details route needs.
+ *
+ * @public
+ */
+export type DerivedFunction = Omit<
+  FunctionDetails,
+  'cluster' | 'observedAt' | 'stale' | 'staleSeconds' | 'entityRef' | 'owner'
+>;
+
+/**
+ * Identifies a function within a cluster: its runtime object's namespace and name.
+ *
+ * @public
+ */
+export interface FunctionKey {
+  runtime: FunctionRuntime;
+  namespace: string;
+  name: string;
+}
+
+/**
+ * PromQL over a runtime's request counter, latency histogram and pod gauge. Built for one function
+ * (a label selector) or for the whole fleet (grouped by the labels that name a function).
+ *
+ * @public
+ */
+export interface RuntimeQueries {
+  /** Requests per second; `by` splits it further by a label for charts. */
+  requestRate(range: string, by?: string): string;
+  /** Share of 5xx responses; 0 with requests but no 5xx series, nothing without requests. */
+  errorRate(range: string): string;
+  /** The `quantile` latency in milliseconds. */
+  latency(quantile: number, range: string): string;
+  /** Ready pods of the function, as one series; `offset` looks back in time (`15s`). */
+  pods(offset?: string): string;
+  /** A label to split request-rate charts by (revision for Knative). */
+  splitBy?: string;
+}
+
+/**
+ * One runtime (Knative, OpenFaaS, …) as the backend sees it: what it watches, how a function's
+ * status is derived from the watched objects, and how its traffic is read from Prometheus. The
+ * renderer and policy of the same runtime live in `@internal/backstage-plugin-atonix-serverless-node`.
+ *
+ * @public
+ */
+export interface FunctionRuntimeModule {
+  readonly runtime: FunctionRuntime;
+  /**
+   * The resources to watch, by kind name. Kind names are shared across runtimes, so a runtime
+   * prefixes names another runtime could use for a different selection.
+   */
+  readonly resources: Readonly<Record<string, WatchedResource>>;
+  /** The kind (one of `resources`) whose objects are the functions themselves. */
+  readonly functionKind: string;
+  /**
+   * Which functions a change of `object` (of one of this runtime's kinds) can affect, so that only
+   * they are derived again: their keys, or for objects shared by many functions (a Broker) a test
+   * to run over the functions already known.
+   */
+  affectedFunctions(
+    kind: string,
+    object: KubeObject,
+  ): FunctionKey[] | ((fn: DerivedFunction) => boolean);
+  /** The function `object` (of `functionKind`) describes, from it and the objects around it. */
+  deriveFunction(
+    objects: ClusterObjects,
+    object: KubeObject,
+    cluster: AtonixCluster,
+  ): DerivedFunction;
+  /**
+   * The namespaces a catalog entity's `backstage.io/kubernetes-namespace` may name for a function
+   * of this runtime, most specific first.
+   */
+  entityNamespaces(fn: { namespace: string; team: string }): string[];
+  /** PromQL over one function's series. */
+  functionQueries(fn: { namespace: string; name: string }): RuntimeQueries;
+  /**
+   * PromQL over every function's series, one result per function, and how to read the function
+   * back from a result's labels.
+   */
+  readonly fleetQueries: {
+    queries: RuntimeQueries;
+    keyOf(labels: Record<string, string>): FunctionKey;
+  };
+}
+
+/**
+ * Adds runtimes to the Atonix Serverless backend. Knative and OpenFaaS are built in; a backend
+ * module that calls `addRuntime` in its `init` brings another without changing the plugin, or
+ * replaces the built-in module of the same `runtime` id (say, to read other metric names).
+ *
+ * @public
+ */
+export interface AtonixServerlessRuntimesExtensionPoint {
+  addRuntime(runtime: FunctionRuntimeModule): void;
+}
+
+/**
+ * The extension point for {@link AtonixServerlessRuntimesExtensionPoint}.
+ *
+ * @public
+ */
+export const atonixServerlessRuntimesExtensionPoint =
+  createExtensionPoint<AtonixServerlessRuntimesExtensionPoint>({
+    id: 'atonix-serverless.runtimes',
+  });

@@ -1,0 +1,66 @@
+import {
+  RootConfigService,
+  coreServices,
+  createServiceFactory,
+  createServiceRef,
+} from '@backstage/backend-plugin-api';
+import { WatchTiming } from './inventory/ClusterWatcher';
+import { LokiLogs } from './loki/LokiLogs';
+import { PrometheusMetrics } from './prometheus/PrometheusMetrics';
+import { queryTimeoutMs } from './upstream';
+
+/**
+ * The plugin's services and the config each reads. Prometheus and Loki readers are plugin-scoped
+ * services (replaceable, e.g. in tests); the inventory and the fleet metrics are built in the
+ * plugin's `init`, because they depend on the runtimes the extension point collects.
+ */
+
+/** The metrics reader; `atonix.queryTimeoutSeconds` bounds each call. */
+export const prometheusMetricsServiceRef = createServiceRef<PrometheusMetrics>({
+  id: 'atonix-serverless.metrics',
+  defaultFactory: async service =>
+    createServiceFactory({
+      service,
+      deps: { config: coreServices.rootConfig },
+      factory: ({ config }) =>
+        PrometheusMetrics.create({ timeoutMs: queryTimeoutMs(config) }),
+    }),
+});
+
+/** The log reader; `atonix.queryTimeoutSeconds` bounds each call. */
+export const lokiLogsServiceRef = createServiceRef<LokiLogs>({
+  id: 'atonix-serverless.logs',
+  defaultFactory: async service =>
+    createServiceFactory({
+      service,
+      deps: { config: coreServices.rootConfig },
+      factory: ({ config }) =>
+        LokiLogs.create({ timeoutMs: queryTimeoutMs(config) }),
+    }),
+});
+
+/** `atonix.inventory.*`: the watches' timing and how often the catalog is read for owners. */
+export function readInventoryConfig(config: RootConfigService): {
+  timing: Partial<WatchTiming>;
+  catalogRefreshMs?: number;
+} {
+  const seconds = (key: string) => {
+    const value = config.getOptionalNumber(`atonix.inventory.${key}`);
+    return value === undefined ? undefined : value * 1000;
+  };
+  const timing: Partial<WatchTiming> = {};
+  const idle = seconds('watchIdleTimeoutSeconds');
+  const list = seconds('listTimeoutSeconds');
+  const retry = seconds('retryBaseSeconds');
+  if (idle !== undefined) timing.watchIdleTimeoutMs = idle;
+  if (list !== undefined) timing.listTimeoutMs = list;
+  if (retry !== undefined) timing.retryBaseMs = retry;
+  return { timing, catalogRefreshMs: seconds('catalogRefreshSeconds') };
+}
+
+/** `atonix.fleetMetricsRefreshSeconds` (default 30), in milliseconds. */
+export function fleetMetricsRefreshMs(config: RootConfigService): number {
+  return (
+    (config.getOptionalNumber('atonix.fleetMetricsRefreshSeconds') ?? 30) * 1000
+  );
+}

@@ -1,0 +1,36 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { exampleInputs, runAction } from '../__testUtils__/examples';
+import { paymentsMemberTeams } from '../__testUtils__/teams';
+import { mockWorkspace } from '../__testUtils__/workspace';
+import { examples } from './functionManifests.examples';
+import { createFunctionManifestsAction } from './functionManifests';
+
+describe('atonix:function:manifests examples', () => {
+  it.each(exampleInputs(examples, 'atonix:function:manifests'))(
+    '%s',
+    async (_description, input) => {
+      const workspace = mockWorkspace({
+        content: {
+          'gitops-repo/gitops/functions/payments/kustomization.yaml':
+            'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n',
+        },
+      });
+      const outputs = await runAction(
+        createFunctionManifestsAction({
+          teams: paymentsMemberTeams(),
+        }),
+        input,
+        workspace.path,
+      );
+      const { gitopsPath } = outputs;
+      const name = (input.spec as { name: string }).name;
+      expect(gitopsPath).toBe(`gitops/functions/payments/${name}`);
+      expect(
+        existsSync(
+          join(workspace.path, 'gitops-repo', `${gitopsPath}`, 'function.yaml'),
+        ),
+      ).toBe(true);
+    },
+  );
+});
