@@ -314,7 +314,10 @@ export class KubeApiTestServer {
 
   async #handle(req: http.IncomingMessage, res: http.ServerResponse) {
     if (this.#faults.delayMs) {
-      await new Promise(resolve => setTimeout(resolve, this.#faults.delayMs));
+      // Unref'd: a hanging request must not keep the test process alive after stop().
+      await new Promise(resolve =>
+        setTimeout(resolve, this.#faults.delayMs).unref(),
+      );
     }
     if (this.#faults.error500) {
       this.#sendStatus(
