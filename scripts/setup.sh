@@ -20,6 +20,11 @@ ensure_node() {
   local system_node
   system_node="$(command -v node || true)"
   if [[ -n "$system_node" && "$(node_major "$system_node")" -ge 22 && "$system_node" != "$NODE_DIR/bin/node" ]]; then
+    # Native modules build against this Node's own headers where it ships them (node-gyp cannot
+    # download them here).
+    local prefix
+    prefix="$(dirname "$(dirname "$(readlink -f "$system_node")")")"
+    [[ -f "$prefix/include/node/node.h" ]] && export npm_config_nodedir="$prefix"
     return 0
   fi
   if [[ ! -x "$NODE_DIR/bin/node" ]]; then
