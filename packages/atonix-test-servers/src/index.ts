@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 
+export * from './eventually';
 export * from './kube/KubeApiServerProcess';
 export * from './kube/KubeApiTestServer';
 export * from './kube/resources';

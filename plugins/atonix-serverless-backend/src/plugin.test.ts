@@ -10,6 +10,7 @@ import {
   LokiTestServer,
   demoLogStreams,
   demoObjects,
+  eventually,
 } from '@internal/atonix-test-servers';
 import { functionReadPermission } from '@internal/backstage-plugin-atonix-serverless-common';
 import request from 'supertest';
@@ -69,19 +70,6 @@ const catalog = catalogServiceMock.factory({
     },
   ],
 });
-
-async function eventually(check: () => Promise<void>, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise(resolve => setTimeout(resolve, 50));
-    }
-  }
-}
 
 describe('atonixServerlessPlugin with no cluster configured (the local portal)', () => {
   it('starts and answers an empty fleet to signed-in users', async () => {

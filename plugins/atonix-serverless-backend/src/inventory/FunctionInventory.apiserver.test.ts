@@ -7,6 +7,7 @@ import {
   demoObjects,
   knativeFunction,
   readManifests,
+  eventually as eventuallyWithin,
 } from '@internal/atonix-test-servers';
 import { FunctionDetails } from '@internal/backstage-plugin-atonix-serverless-common';
 import { AtonixCluster } from '../clusters';
@@ -20,17 +21,9 @@ const PORTAL_READER = path.resolve(
 
 const logger = mockServices.logger.mock();
 
-async function eventually<T>(check: () => T, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise(resolve => setTimeout(resolve, 50));
-    }
-  }
-}
+// A real server restarting or relisting on a busy machine takes longer than the default wait.
+const eventually = <T>(check: () => T | Promise<T>) =>
+  eventuallyWithin(check, 30_000);
 
 function clusterAt(server: KubeApiServerProcess, token: string): AtonixCluster {
   return {

@@ -4,6 +4,7 @@ import {
   KubeApiTestServer,
   demoObjects,
   knativeFunction,
+  eventually,
 } from '@internal/atonix-test-servers';
 import {
   FunctionDetails,
@@ -29,18 +30,6 @@ function clusterAt(server: KubeApiTestServer): AtonixCluster {
     },
     openfaasGateway: 'https://gateway.example.com',
   };
-}
-
-async function eventually<T>(check: () => T, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise(resolve => setTimeout(resolve, 25));
-    }
-  }
 }
 
 jest.setTimeout(30_000);
