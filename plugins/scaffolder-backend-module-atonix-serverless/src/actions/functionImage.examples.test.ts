@@ -1,9 +1,8 @@
-import { parseFunctionSpec } from '@internal/backstage-plugin-atonix-serverless-common';
-import { writeFunctionFolder } from '@internal/backstage-plugin-atonix-serverless-node';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { exampleInputs, runAction } from '../__testUtils__/examples';
+import { writeUnpinnedChargeCard } from '../__testUtils__/functionFolder';
 import { mockWorkspace } from '../__testUtils__/workspace';
 import { examples } from './functionImage.examples';
 import { createFunctionImageAction } from './functionImage';
@@ -31,17 +30,7 @@ describe('atonix:function:image examples', () => {
     '%s',
     async (_description, input) => {
       const workspace = mockWorkspace();
-      const parsed = parseFunctionSpec({
-        name: 'charge-card',
-        team: 'payments',
-        image: 'ghcr.io/atonixcorp/charge-card',
-        trigger: { type: 'http' },
-      });
-      if (!parsed.success) throw new Error('fixture spec is invalid');
-      await writeFunctionFolder(
-        join(workspace.path, 'gitops-repo/gitops'),
-        parsed.spec,
-      );
+      await writeUnpinnedChargeCard(workspace.path);
       const functionPath = withStepOutputs(input.functionPath);
       const commit = withStepOutputs(input.commit);
       const outputs = await runAction(

@@ -1,7 +1,6 @@
+import { writeUnpinnedChargeCard } from '../__testUtils__/functionFolder';
 import { mockWorkspace } from '../__testUtils__/workspace';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { parseFunctionSpec } from '@internal/backstage-plugin-atonix-serverless-common';
-import { writeFunctionFolder } from '@internal/backstage-plugin-atonix-serverless-node';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -17,17 +16,7 @@ describe('atonix:function:image', () => {
     workspace = mockWorkspace({
       content: { 'gitops-repo/gitops/functions/payments': {} },
     });
-    const parsed = parseFunctionSpec({
-      name: 'charge-card',
-      team: 'payments',
-      image: 'ghcr.io/atonixcorp/charge-card',
-      trigger: { type: 'http' },
-    });
-    if (!parsed.success) throw new Error('fixture spec is invalid');
-    await writeFunctionFolder(
-      join(workspace.path, 'gitops-repo/gitops'),
-      parsed.spec,
-    );
+    await writeUnpinnedChargeCard(workspace.path);
   });
 
   async function run(input: Record<string, string>, isDryRun = false) {

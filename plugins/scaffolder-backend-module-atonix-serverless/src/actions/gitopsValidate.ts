@@ -32,7 +32,8 @@ export function createGitopsValidateAction() {
             ),
       },
       output: {
-        violations: z => z.number().describe('Always 0: any violation fails the step'),
+        violations: z =>
+          z.number().describe('Always 0: any violation fails the step'),
       },
     },
     async handler(ctx) {
@@ -46,7 +47,9 @@ export function createGitopsValidateAction() {
       const violations = await validateGitopsTree(dir);
       if (violations.length > 0) {
         throw new InputError(
-          `The GitOps tree ${path} breaks ${violations.length} rule(s); nothing was committed to the GitOps repository:\n${violations
+          `The GitOps tree ${path} breaks ${
+            violations.length
+          } rule(s); nothing was committed to the GitOps repository:\n${violations
             .map(violation =>
               formatViolation({
                 ...violation,
