@@ -15,30 +15,44 @@ import catalogPlugin from '@backstage/plugin-catalog-backend';
 import catalogTemplateKindModule from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import permissionPlugin from '@backstage/plugin-permission-backend';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import scaffolderGithubModule from '@backstage/plugin-scaffolder-backend-module-github';
 import {
   FIXTURE_CRDS,
   KubeApiServerProcess,
   LokiTestServer,
   demoLogStreams,
   demoObjects,
+  eventually,
 } from '@internal/atonix-test-servers';
+import { LocalGitServer } from '@internal/atonix-local-git-server';
 import atonixServerlessPlugin from '@internal/backstage-plugin-atonix-serverless-backend';
 import permissionModuleAtonixPolicy from '@internal/backstage-plugin-permission-backend-module-atonix-policy';
+import scaffolderModuleAtonixServerless from '@internal/backstage-plugin-scaffolder-backend-module-atonix-serverless';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { Server } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import request from 'supertest';
+import { parse } from 'yaml';
 
 /**
  * Who can do what, end to end: the real catalog (SQLite) reading catalog/org.yaml and templates/
- * from this checkout, the permission backend with the Atonix policy (app-config.yaml's
- * permission.atonix), the Atonix Serverless backend watching a Kubernetes API server with the demo
- * functions. Users of two teams and of the platform team call each route; the table printed at the
- * end is the README's "Who can do what", measured.
+ * from this checkout, the permission backend with the Atonix policy as app-config.yaml configures
+ * it, the Atonix Serverless backend watching a Kubernetes API server with the demo functions, and
+ * the real scaffolder running the function template against a local git server. Users of two teams
+ * and of the platform team call each route; the table printed at the end is the README's "Who can
+ * do what", measured.
  */
 
 jest.setTimeout(180_000);
 
 const REPO_ROOT = resolve(__dirname, '../../..');
+/** The shipped configuration's parts this table is about: the policy and the scaffolder's own check. */
+const APP_CONFIG = parse(
+  readFileSync(join(REPO_ROOT, 'app-config.yaml'), 'utf8'),
+);
 
 const USERS = {
   ada: 'payments',
@@ -99,31 +113,57 @@ const authWithActors = createServiceFactory({
   },
 });
 
-async function eventually<T>(
-  what: () => string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what()}`);
-    await new Promise(r => setTimeout(r, 100));
-  }
+/** An HTTP answer, or how a scaffolder task ended and its log. */
+interface Outcome {
+  status: number | string;
+  body?: { error?: { message?: string } };
 }
 
 interface Row {
   what: string;
   permission: string;
-  send: (server: Server, user: UserName) => Promise<request.Response>;
-  expected: Record<UserName, number>;
-  /** Part of the error message every 403 of this row must carry. */
+  send: (server: Server, user: UserName) => Promise<Outcome>;
+  expected: Record<UserName, number | string>;
+  /** Part of the error message every denial (403, failed task) of this row must carry. */
   deniedBecause?: string;
 }
 
 const as = (user: UserName) => mockCredentials.user.header(userRef(user));
 const fns = '/api/atonix-serverless/functions/staging';
+
+/**
+ * Runs a template as `user` through the scaffolder's task API, as the Create page does, and waits
+ * for the task to end; a failed task's log is the denial's message.
+ */
+async function runTemplateAs(
+  server: Server,
+  user: UserName,
+  template: string,
+  values: Record<string, unknown>,
+): Promise<Outcome> {
+  const created = await request(server)
+    .post('/api/scaffolder/v2/tasks')
+    .set('Authorization', as(user))
+    .send({ templateRef: `template:default/${template}`, values });
+  if (created.status !== 201) return created;
+  const { id } = created.body;
+  const task = await eventually(async () => {
+    const res = await request(server)
+      .get(`/api/scaffolder/v2/tasks/${id}`)
+      .set('Authorization', as(user));
+    if (!['completed', 'failed', 'cancelled'].includes(res.body.status)) {
+      throw new Error(`task ${id} of ${user} is ${res.body.status}`);
+    }
+    return res.body;
+  }, 150_000);
+  const events = await request(server)
+    .get(`/api/scaffolder/v2/tasks/${id}/events`)
+    .set('Authorization', as(user));
+  const log = (events.body as Array<{ body: { message?: string } }>)
+    .map(e => e.body.message ?? '')
+    .join('\n');
+  return { status: task.status, body: { error: { message: log } } };
+}
 
 const ROWS: Row[] = [
   {
@@ -219,6 +259,19 @@ const ROWS: Row[] = [
     expected: { ada: 404, sam: 404, pat: 200 },
   },
   {
+    what: 'Create page: run the function template for payments',
+    permission: 'scaffolder.action.execute',
+    send: (s, u) =>
+      runTemplateAs(s, u, 'knative-http-function', {
+        name: `boundaries-${u}`,
+        owner: 'group:default/payments',
+        language: 'node',
+      }),
+    expected: { ada: 'completed', sam: 'failed', pat: 'completed' },
+    deniedBecause:
+      'Unauthorized action: atonix:function:manifests. The action is not allowed.',
+  },
+  {
     what: 'Create page: see a function template',
     permission: 'catalog.entity.read',
     send: (s, u) =>
@@ -234,10 +287,19 @@ const ROWS: Row[] = [
 describe('team boundaries in the portal backend', () => {
   let kube: KubeApiServerProcess;
   let loki: LokiTestServer;
+  let git: LocalGitServer;
+  let gitRoot: string;
   let server: Server;
   let stop: () => Promise<void>;
 
   beforeAll(async () => {
+    gitRoot = await mkdtemp(join(tmpdir(), 'atonix-boundaries-git-'));
+    git = await LocalGitServer.start({ root: gitRoot });
+    await git.seedRepo(
+      `${APP_CONFIG.atonix.scaffolder.owner}/${APP_CONFIG.atonix.scaffolder.gitops.repo}`,
+      join(REPO_ROOT, 'gitops'),
+      'gitops',
+    );
     kube = await KubeApiServerProcess.start({ crds: FIXTURE_CRDS });
     await kube.apply(...demoObjects());
     loki = await LokiTestServer.start();
@@ -249,13 +311,19 @@ describe('team boundaries in the portal backend', () => {
         permissionPlugin,
         permissionModuleAtonixPolicy,
         atonixServerlessPlugin,
+        scaffolderPlugin,
+        scaffolderGithubModule,
+        scaffolderModuleAtonixServerless,
         permissionsServiceFactory,
         authWithActors,
         httpAuthServiceFactory,
         ownershipFromCatalog,
         mockServices.rootConfig.factory({
           data: {
-            permission: { enabled: true },
+            backend: {
+              reading: { allow: [{ host: new URL(git.baseUrl).host }] },
+            },
+            permission: APP_CONFIG.permission,
             catalog: {
               rules: [
                 {
@@ -290,6 +358,10 @@ describe('team boundaries in the portal backend', () => {
             atonix: {
               inventory: { catalogRefreshSeconds: 1 },
               clusters: { staging: { loki: loki.url } },
+              scaffolder: {
+                ...APP_CONFIG.atonix.scaffolder,
+                localGitBaseUrl: git.baseUrl,
+              },
             },
           },
         }),
@@ -298,32 +370,31 @@ describe('team boundaries in the portal backend', () => {
     server = backend.server;
     stop = () => backend.stop();
     // Ready when the catalog has read every file and the inventory has linked charge to its entity.
-    let last = '';
-    await eventually(
-      () => `charge linked to its catalog entity (last: ${last})`,
-      async () => {
-        const [template, fn] = await Promise.all([
-          request(server)
-            .get(
-              '/api/catalog/entities/by-name/template/default/team-onboarding',
-            )
-            .set('Authorization', mockCredentials.service.header()),
-          request(server)
-            .get(`${fns}/payments/charge`)
-            .set('Authorization', mockCredentials.service.header()),
-        ]);
-        last = `team-onboarding template ${template.status}, charge ${
-          fn.status
-        } ${JSON.stringify(fn.body).slice(0, 300)}`;
-        return template.status === 200 && fn.body.entityRef ? true : undefined;
-      },
-    );
+    await eventually(async () => {
+      const [template, fn] = await Promise.all([
+        request(server)
+          .get('/api/catalog/entities/by-name/template/default/team-onboarding')
+          .set('Authorization', mockCredentials.service.header()),
+        request(server)
+          .get(`${fns}/payments/charge`)
+          .set('Authorization', mockCredentials.service.header()),
+      ]);
+      if (template.status !== 200 || !fn.body.entityRef) {
+        throw new Error(
+          `waiting for charge linked to its catalog entity: team-onboarding template ${
+            template.status
+          }, charge ${fn.status} ${JSON.stringify(fn.body).slice(0, 300)}`,
+        );
+      }
+    }, 20_000);
   });
 
   afterAll(async () => {
     await stop?.();
     await kube?.stop();
     await loki?.stop();
+    await git?.stop();
+    if (gitRoot) await rm(gitRoot, { recursive: true, force: true });
   });
 
   it('allows and denies each route as the README table says, for two teams and the platform team', async () => {
@@ -337,7 +408,7 @@ describe('team boundaries in the portal backend', () => {
         const expected = row.expected[user];
         const because = res.body?.error?.message ?? '';
         const reasonOk =
-          res.status !== 403 ||
+          (res.status !== 403 && res.status !== 'failed') ||
           !row.deniedBecause ||
           because.includes(row.deniedBecause);
         const ok = res.status === expected && reasonOk;

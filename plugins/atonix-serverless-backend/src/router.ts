@@ -208,29 +208,22 @@ export async function createRouter(
       req.query,
       'query of GET /functions',
     );
-    const fleet = inventory.list(
-      query,
-      await allowedBy(credentials, functionReadPermission),
-      fleetMetrics,
-    );
-    // The traffic columns are metrics: shown only where the caller may read them.
+    // The traffic columns are metrics: shown, and sorted on, only where the caller may read them.
     const metricsAllowed = await allowedBy(
       credentials,
       functionMetricsReadPermission,
     );
-    res.json({
-      ...fleet,
-      items: fleet.items.map(item =>
-        !metricsAllowed || metricsAllowed(item)
-          ? item
-          : {
-              ...item,
-              metrics: {
-                unavailable: `Not shown for functions of other teams (${functionMetricsReadPermission.name} is for their owners)`,
-              },
-            },
+    res.json(
+      inventory.list(
+        query,
+        await allowedBy(credentials, functionReadPermission),
+        fleetMetrics,
+        metricsAllowed && {
+          visible: metricsAllowed,
+          reason: `Not shown for functions of other teams (${functionMetricsReadPermission.name} is for their owners)`,
+        },
       ),
-    });
+    );
   });
 
   router.get('/functions/:cluster/:namespace/:name', async (req, res) => {

@@ -410,6 +410,41 @@ describe('FunctionInventory', () => {
     expect(page.items[0].metrics).toEqual({
       unavailable: 'Prometheus is unreachable',
     });
+
+    // A caller who may not read the metrics of refund and invoice-pdf: their figures are not shown,
+    // and a sort on them places both among the functions without figures, in name order, whatever
+    // their hidden figures are (else the order would give away which one has more traffic).
+    const hidden = {
+      visible: (fn: { name: string }) =>
+        !['refund', 'invoice-pdf'].includes(fn.name),
+      reason: 'not yours',
+    };
+    const unknownByName = ['invoice-pdf', 'on-order-created', 'refund'];
+    for (const [order, shown] of [
+      ['asc', ['charge', 'leaky']],
+      ['desc', ['leaky', 'charge']],
+    ] as const) {
+      const sorted = inventory.list(
+        { team: ['payments'], sort: 'requestRate', order },
+        undefined,
+        view(4),
+        hidden,
+      );
+      expect(sorted.items.map(f => f.name)).toEqual([
+        ...shown,
+        ...unknownByName,
+      ]);
+      expect(sorted.items[2].metrics).toEqual({ unavailable: 'not yours' });
+    }
+    // The cached, unrestricted order is not disturbed by a restricted caller's sort.
+    expect(names('requestRate', 'desc', view(4))[2]).toBe('invoice-pdf');
+    expect(names('requestRate', 'asc', view(4))).toEqual([
+      'refund',
+      'invoice-pdf',
+      'charge',
+      'leaky',
+      'on-order-created',
+    ]);
   });
 
   it('follows shared objects: a failing Kustomization or Broker shows on the functions that use them', async () => {

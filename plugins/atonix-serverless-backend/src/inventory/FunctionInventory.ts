@@ -21,14 +21,17 @@ import {
   DEFAULT_PAGE_SIZE,
   Entry,
   Freshness,
+  HiddenMetrics,
   MAX_PAGE_SIZE,
   Row,
   SortedRowCache,
+  isMetricSortKey,
   matchesQuery,
   sortRows,
 } from './fleetList';
 
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE };
+export type { HiddenMetrics };
 
 const NO_FLEET_METRICS = {
   unavailable: 'This inventory was asked for the fleet list without metrics',
@@ -181,12 +184,15 @@ export class FunctionInventory {
    * Rows are matched and sorted on the prebuilt compact statuses, and the sorted rows of recent
    * queries are kept until anything changes, so paging through the fleet sorts once; response
    * objects are built for the page only. `metrics` gives each item its traffic figures and answers
-   * the metrics sorts from memory.
+   * the metrics sorts from memory; `hiddenMetrics` withholds them from functions the caller may not
+   * read metrics of, in the items and in the sort (their figures sort as unknown, so the order
+   * reveals nothing about them).
    */
   list(
     query: FunctionListQuery,
     visible?: (fn: FunctionStatus) => boolean,
     metrics?: FleetMetricsView,
+    hiddenMetrics?: HiddenMetrics,
   ): FunctionListResponse {
     this.#flush();
     const now = Date.now();
@@ -196,26 +202,32 @@ export class FunctionInventory {
         this.#freshness(state, now),
       ]),
     );
-    const rows = visible
-      ? this.#sortedRows(query, freshness, metrics, visible)
+    // A caller-specific view (some functions or some figures withheld) is sorted for that call.
+    const perCaller =
+      visible || (hiddenMetrics && query.sort && isMetricSortKey(query.sort));
+    const rows = perCaller
+      ? this.#sortedRows(query, freshness, metrics, visible, hiddenMetrics)
       : this.#rowCache.rows(query, this.#version, freshness, metrics, () =>
           this.#sortedRows(query, freshness, metrics),
         );
     const offset = query.offset ?? 0;
     const limit = Math.min(query.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
     return {
-      items: rows.slice(offset, offset + limit).map(
-        (row): FunctionListItem => ({
-          ...this.#decorate(
-            row.cluster,
-            freshness.get(row.cluster)!,
-            row.entry,
-            row.entry.status,
-          ),
+      items: rows.slice(offset, offset + limit).map((row): FunctionListItem => {
+        const item = this.#decorate(
+          row.cluster,
+          freshness.get(row.cluster)!,
+          row.entry,
+          row.entry.status,
+        );
+        return {
+          ...item,
           metrics:
-            metrics?.of(row.cluster, row.entry.status) ?? NO_FLEET_METRICS,
-        }),
-      ),
+            hiddenMetrics && !hiddenMetrics.visible(item)
+              ? { unavailable: hiddenMetrics.reason }
+              : metrics?.of(row.cluster, row.entry.status) ?? NO_FLEET_METRICS,
+        };
+      }),
       totalCount: rows.length,
       offset,
       limit,
@@ -228,6 +240,7 @@ export class FunctionInventory {
     freshness: Map<string, Freshness>,
     metrics?: FleetMetricsView,
     visible?: (fn: FunctionStatus) => boolean,
+    hiddenMetrics?: HiddenMetrics,
   ): Row[] {
     const rows: Row[] = [];
     for (const [cluster, state] of this.#clusters) {
@@ -236,14 +249,19 @@ export class FunctionInventory {
       }
       const clusterFreshness = freshness.get(cluster)!;
       for (const entry of state.functions.values()) {
-        if (
-          matchesQuery(entry.status, clusterFreshness.stale, query) &&
-          (!visible ||
-            visible(
-              this.#decorate(cluster, clusterFreshness, entry, entry.status),
-            ))
-        ) {
-          rows.push({ cluster, entry });
+        if (!matchesQuery(entry.status, clusterFreshness.stale, query)) {
+          continue;
+        }
+        const item =
+          visible || hiddenMetrics
+            ? this.#decorate(cluster, clusterFreshness, entry, entry.status)
+            : undefined;
+        if (!visible || visible(item!)) {
+          rows.push({
+            cluster,
+            entry,
+            figuresHidden: hiddenMetrics && !hiddenMetrics.visible(item!),
+          });
         }
       }
     }

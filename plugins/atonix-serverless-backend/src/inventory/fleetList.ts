@@ -2,6 +2,7 @@ import {
   FunctionHealth,
   FunctionListQuery,
   FunctionSortKey,
+  FunctionStatus,
   isUnavailable,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import type { DerivedFunction } from '../extensions';
@@ -30,6 +31,14 @@ export interface Row {
   entry: Entry;
   /** The figure a metrics sort orders by. */
   figure?: number | null;
+  /** The caller may not see this function's figures: a metrics sort treats them as unknown. */
+  figuresHidden?: boolean;
+}
+
+/** Functions whose traffic figures the caller may not see, and the reason the list gives them. */
+export interface HiddenMetrics {
+  visible: (fn: FunctionStatus) => boolean;
+  reason: string;
 }
 
 /** What a cluster's state is worth now: see `FunctionStatus.observedAt` and `stale`. */
@@ -49,7 +58,7 @@ const METRIC_SORT_KEYS = {
   p95: 'p95LatencyMs',
 } as const;
 
-function isMetricSortKey(
+export function isMetricSortKey(
   key: FunctionSortKey,
 ): key is keyof typeof METRIC_SORT_KEYS {
   return key in METRIC_SORT_KEYS;
@@ -89,7 +98,9 @@ export function sortRows(
   if (isMetricSortKey(key)) {
     const field = METRIC_SORT_KEYS[key];
     for (const row of rows) {
-      const figures = metrics?.of(row.cluster, row.entry.status);
+      const figures = row.figuresHidden
+        ? undefined
+        : metrics?.of(row.cluster, row.entry.status);
       row.figure = figures && !isUnavailable(figures) ? figures[field] : null;
     }
     return rows.sort(
