@@ -16,11 +16,11 @@ const IMAGE = `ghcr.io/atonixcorp/charge:${COMMIT}`;
 function objectsOf(kustomizations: KubeObject[]): ClusterObjects {
   return {
     get: (kind, namespace, name) =>
-      kind === 'kustomization'
+      (kind === 'kustomization'
         ? kustomizations.find(
             k => k.metadata.namespace === namespace && k.metadata.name === name,
           )
-        : undefined,
+        : undefined) as ReturnType<ClusterObjects['get']>,
     list: () => [],
   };
 }

@@ -17,6 +17,8 @@ import { MetricsPanel } from './MetricsPanel';
 import { RevisionsCard } from './RevisionsCard';
 import { ScalingCard } from './ScalingCard';
 import { TriggersCard } from './TriggersCard';
+import { TestPanel } from './TestPanel';
+import { TracePanel } from './TracePanel';
 
 /**
  * Seconds since the newest sample with traffic: how long a scaled-to-zero function has been idle.
@@ -71,6 +73,14 @@ export function FunctionView(props: { fn: FunctionStatus }) {
       <Grid item xs={12}>
         {revisions}
       </Grid>
+      <Grid item xs={12}>
+        <TracePanel fn={fn} />
+      </Grid>
+      {details.value && (
+        <Grid item xs={12}>
+          <TestPanel fn={details.value} />
+        </Grid>
+      )}
       <Grid item xs={12} md={5}>
         <ScalingCard fn={fn} idleSeconds={idleSeconds} />
       </Grid>
