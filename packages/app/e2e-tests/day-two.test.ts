@@ -1,6 +1,11 @@
 import { Page, expect, test } from '@playwright/test';
 import { join } from 'node:path';
-import { SCREENSHOT_DIR, sidebar, signInAs, signInAsGuest } from './support';
+import {
+  SCREENSHOT_DIR,
+  openServerlessTab,
+  signInAs,
+  signInAsGuest,
+} from './support';
 
 /**
  * Day two on the Serverless tab, in demo mode (`./run demo`): testing a function, "Sync now" and
@@ -8,24 +13,6 @@ import { SCREENSHOT_DIR, sidebar, signInAs, signInAsGuest } from './support';
  * ingress would, reconciles a team's Kustomization when its Receiver is called, and keeps the
  * analytics team behind a failing `infra-configs` Kustomization.
  */
-
-/** The Serverless tab of a function, once the catalog has linked it to its entity. */
-async function openServerlessTab(page: Page, name: string) {
-  await sidebar(page)
-    .getByRole('link', { name: 'Functions', exact: true })
-    .click();
-  const link = page
-    .getByRole('table', { name: 'Functions' })
-    .getByRole('row')
-    .filter({ has: page.getByText(name, { exact: true }) })
-    .getByRole('link', { name, exact: true });
-  await expect(async () => {
-    await page.reload();
-    await expect(link).toBeVisible({ timeout: 5_000 });
-  }).toPass({ timeout: 120_000 });
-  await link.click();
-  await page.getByRole('link', { name: 'Serverless', exact: true }).click();
-}
 
 function card(page: Page, title: string) {
   return page

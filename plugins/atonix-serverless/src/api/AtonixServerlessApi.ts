@@ -23,6 +23,11 @@ export interface FunctionRef {
   name: string;
 }
 
+/** The key of a function the backend reported. */
+export function functionRefOf(fn: FunctionRef): FunctionRef {
+  return { cluster: fn.cluster, namespace: fn.namespace, name: fn.name };
+}
+
 /**
  * The frontend's only way to the Atonix Serverless backend (`/api/atonix-serverless`). Every
  * method rejects with a `ResponseError` when the backend answers with an error status.

@@ -9,7 +9,7 @@ import {
   MetricsWindow,
   isUnavailable,
 } from '@internal/backstage-plugin-atonix-serverless-common';
-import { atonixServerlessApiRef } from '../../api';
+import { atonixServerlessApiRef, functionRefOf } from '../../api';
 import { ErrorState } from '../common/ErrorState';
 import { HealthHeader } from './HealthHeader';
 import { LogsPanel } from './LogsPanel';
@@ -42,7 +42,7 @@ export function FunctionView(props: { fn: FunctionStatus }) {
   const { fn } = props;
   const api = useApi(atonixServerlessApiRef);
   const [window, setWindow] = useState<MetricsWindow>('1h');
-  const fnRef = { cluster: fn.cluster, namespace: fn.namespace, name: fn.name };
+  const fnRef = functionRefOf(fn);
   const key = [fn.cluster, fn.namespace, fn.name];
 
   const details = useAsyncRetry(

@@ -18,7 +18,7 @@ import {
   InvokeRequest,
   InvokeResult,
 } from '@internal/backstage-plugin-atonix-serverless-common';
-import { atonixServerlessApiRef, FunctionRef } from '../../api';
+import { atonixServerlessApiRef, functionRefOf } from '../../api';
 import { ErrorState } from '../common/ErrorState';
 
 const CUSTOM_HTTP = 'custom-http';
@@ -134,11 +134,7 @@ function ResultView(props: { result: InvokeResult }) {
 export function TestPanel(props: { fn: FunctionDetails }) {
   const { fn } = props;
   const api = useApi(atonixServerlessApiRef);
-  const fnRef: FunctionRef = {
-    cluster: fn.cluster,
-    namespace: fn.namespace,
-    name: fn.name,
-  };
+  const fnRef = functionRefOf(fn);
   const events = useAsync(
     () => api.listTestEvents(fnRef),
     [api, fn.cluster, fn.namespace, fn.name],

@@ -23,7 +23,7 @@ import {
   TraceKustomization,
   TraceLinkId,
 } from '@internal/backstage-plugin-atonix-serverless-common';
-import { atonixServerlessApiRef, FunctionRef } from '../../api';
+import { atonixServerlessApiRef, functionRefOf } from '../../api';
 import { ErrorState } from '../common/ErrorState';
 
 const LINK_TITLES: Record<TraceLinkId, string> = {
@@ -68,11 +68,7 @@ export function syncOutcome(
 export function TracePanel(props: { fn: FunctionStatus }) {
   const { fn } = props;
   const api = useApi(atonixServerlessApiRef);
-  const fnRef: FunctionRef = {
-    cluster: fn.cluster,
-    namespace: fn.namespace,
-    name: fn.name,
-  };
+  const fnRef = functionRefOf(fn);
   const trace = useAsyncRetry(
     () => api.getFunctionTrace(fnRef),
     [api, fn.cluster, fn.namespace, fn.name, fn.observedAt],
