@@ -29,10 +29,12 @@ test.describe('day two on the Serverless tab (demo mode)', () => {
     await openServerlessTab(page, 'charge-card');
 
     const trace = card(page, 'What runs, and why');
-    await expect(trace.getByLabel('Image: ok')).toBeVisible();
-    await expect(trace.getByLabel('Traffic: ok')).toBeVisible();
+    await expect(trace.getByLabel('Image: ok', { exact: true })).toBeVisible();
     await expect(
-      trace.getByText('flux-system/functions-payments', { exact: false }),
+      trace.getByLabel('Traffic: ok', { exact: true }),
+    ).toBeVisible();
+    await expect(
+      trace.getByText('flux-system/functions-payments', { exact: true }),
     ).toBeVisible();
 
     await trace.getByRole('button', { name: 'Sync now' }).click();
