@@ -38,7 +38,41 @@ export interface Config {
          * `<gateway>/function/<name>`. Without it they have no URL.
          */
         openfaasGateway?: string;
+        /**
+         * Base URL the backend sends test requests to ("Test" on the Serverless tab): the cluster's
+         * ingress (Kourier, Contour, Istio gateway), e.g. `http://kourier.kourier-system`. Each
+         * request carries the function's (or revision tag's) URL host as its Host header, so the
+         * ingress routes it as it would a request from outside. Without it, testing answers 503.
+         */
+        ingress?: string;
+        /**
+         * Base URL of Flux's notification-controller webhook receiver, e.g.
+         * `http://webhook-receiver.flux-system`. "Sync now" posts to `<this><status.webhookPath>` of
+         * the function team's Receiver (gitops/tenants/base/receiver.yaml). Without it, syncing
+         * answers 503.
+         */
+        fluxReceiver?: string;
       };
+    };
+    /** Testing functions from the portal. */
+    invoke?: {
+      /** Timeout of one test request, in seconds. Default 10. */
+      timeoutSeconds?: number;
+      /** The response body shown is cut after this many bytes. Default 65536. */
+      maxBodyBytes?: number;
+      /** Test requests (and syncs) one user may send per minute. Default 30. */
+      perUserPerMinute?: number;
+    };
+    /**
+     * The GitOps repository, where the backend reads a function's saved test events
+     * (`gitops/functions/<team>/<name>/events/*.json`). The same block as the catalog provider's
+     * `gitops`: `type` `url` (default; a tree URL read through the integrations), `git` (a clone URL,
+     * with `branch`, default `main`) or `dir` (a folder). Without it, saved events answer 503.
+     */
+    gitops?: {
+      type?: 'url' | 'git' | 'dir';
+      target: string;
+      branch?: string;
     };
     /** How the backend talks to clusters, Prometheus and Loki. */
     inventory?: {

@@ -33,6 +33,28 @@ export async function signInAs(page: Page, displayName: string) {
   ).toBeVisible();
 }
 
+/**
+ * Opens a function's Serverless tab from the Functions page. The first visit after a start waits
+ * for the catalog to register the function and the backend to link it to its entity (until then
+ * its name is plain text).
+ */
+export async function openServerlessTab(page: Page, name: string) {
+  await sidebar(page)
+    .getByRole('link', { name: 'Functions', exact: true })
+    .click();
+  const link = page
+    .getByRole('table', { name: 'Functions' })
+    .getByRole('row')
+    .filter({ has: page.getByText(name, { exact: true }) })
+    .getByRole('link', { name, exact: true });
+  await expect(async () => {
+    await page.reload();
+    await expect(link).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 120_000 });
+  await link.click();
+  await page.getByRole('link', { name: 'Serverless', exact: true }).click();
+}
+
 /** The portal's left-hand navigation. */
 export function sidebar(page: Page) {
   return page.getByRole('navigation', { name: 'sidebar nav' });

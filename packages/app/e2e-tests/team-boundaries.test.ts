@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { saveScreenshot, sidebar, signInAs } from './support';
+import { openServerlessTab, saveScreenshot, signInAs } from './support';
 
 /**
  * The permission policy as a person of another team meets it (demo mode): Sam, of analytics, sees
@@ -13,21 +13,7 @@ test.describe('team boundaries', () => {
     // The first visit after a start waits for the catalog to link the function to its entity.
     test.setTimeout(240_000);
     await signInAs(page, 'Sam (analytics)');
-    await sidebar(page)
-      .getByRole('link', { name: 'Functions', exact: true })
-      .click();
-    const link = page
-      .getByRole('table', { name: 'Functions' })
-      .getByRole('row')
-      .filter({ has: page.getByText('charge-card', { exact: true }) })
-      .getByRole('link', { name: 'charge-card', exact: true });
-    await expect(async () => {
-      await page.reload();
-      await expect(link).toBeVisible({ timeout: 5_000 });
-    }).toPass({ timeout: 120_000 });
-    await link.click();
-
-    await page.getByRole('link', { name: 'Serverless', exact: true }).click();
+    await openServerlessTab(page, 'charge-card');
     // Health is for everyone; the rest says who may see it.
     await expect(page.getByText(/running, \d+ desired/)).toBeVisible();
     for (const what of ['revisions', 'metrics', 'logs']) {

@@ -227,6 +227,29 @@ const ROWS: Row[] = [
     deniedBecause: 'the function is not linked yet to a catalog entity',
   },
   {
+    // Allowed callers get 503: this portal configures no ingress (atonix.clusters.<c>.ingress).
+    what: 'Test payments/charge (send a request)',
+    permission: 'atonix.function.invoke',
+    send: (s, u) =>
+      request(s)
+        .post(`${fns}/payments/charge/invoke`)
+        .set('Authorization', as(u))
+        .send({ request: { method: 'GET' } }),
+    expected: { ada: 503, sam: 403, pat: 503 },
+    deniedBecause: 'it is for members of its owner group:default/payments',
+  },
+  {
+    // Allowed callers get 503: this portal configures no Flux receiver (atonix.clusters.<c>.fluxReceiver).
+    what: 'Sync payments/charge now',
+    permission: 'atonix.function.sync',
+    send: (s, u) =>
+      request(s)
+        .post(`${fns}/payments/charge/sync`)
+        .set('Authorization', as(u)),
+    expected: { ada: 503, sam: 403, pat: 503 },
+    deniedBecause: 'it is for members of its owner group:default/payments',
+  },
+  {
     what: 'Catalog: refresh component charge',
     permission: 'catalog.entity.refresh',
     send: (s, u) =>

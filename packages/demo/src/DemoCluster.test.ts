@@ -1,3 +1,4 @@
+import http from 'node:http';
 import path from 'node:path';
 import { DEMO_PORTAL_TOKEN, DemoCluster } from './DemoCluster';
 
@@ -47,6 +48,66 @@ describe('DemoCluster', () => {
     await expect(functions()).rejects.toThrow(/ECONNREFUSED/);
     await expect(control('up')).resolves.toMatchObject({ kubeDown: false });
     expect((await functions()).status).toBe(200);
+  });
+
+  it('answers test requests as the function the Host header names, slower for one scaled to zero', async () => {
+    const send = (host: string) => {
+      const started = Date.now();
+      return new Promise<{ status: number; body: any; ms: number }>(
+        (resolve, reject) => {
+          const req = http.request(
+            `${cluster.controlUrl}/ingress/orders?id=7`,
+            { method: 'POST', headers: { host, 'ce-type': 'x' } },
+            res => {
+              let body = '';
+              res.on('data', c => (body += c));
+              res.on('end', () =>
+                resolve({
+                  status: res.statusCode!,
+                  body: body.startsWith('{') ? JSON.parse(body) : body,
+                  ms: Date.now() - started,
+                }),
+              );
+            },
+          );
+          req.on('error', reject);
+          req.end('{"orderId":7}');
+        },
+      );
+    };
+    const warm = await send('charge-card.payments.example.com');
+    expect(warm).toMatchObject({
+      status: 202,
+      body: {
+        function: 'charge-card',
+        path: '/orders?id=7',
+        received: '{"orderId":7}',
+      },
+    });
+    const cold = await send('order-events.analytics.example.com');
+    expect(cold.ms).toBeGreaterThanOrEqual(1400);
+    expect((await send('nothing.example.com')).status).toBe(404);
+  });
+
+  it("reconciles a team's Kustomization when its Receiver webhook is called, as Flux would", async () => {
+    const kustomization = async () =>
+      (
+        await asPortal(
+          '/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/flux-system/kustomizations/functions-payments',
+        )
+      ).body.status;
+    expect((await kustomization()).lastHandledReconcileAt).toBeUndefined();
+    const res = await fetch(`${cluster.controlUrl}/flux/hook/demo-payments`, {
+      method: 'POST',
+    });
+    expect(res.status).toBe(200);
+    expect((await kustomization()).lastHandledReconcileAt).toEqual(
+      expect.any(String),
+    );
+    const unknown = await fetch(`${cluster.controlUrl}/flux/hook/nope`, {
+      method: 'POST',
+    });
+    expect(unknown.status).toBe(404);
   });
 
   it('says which controls exist when asked for another', async () => {

@@ -5,15 +5,19 @@ import path from 'node:path';
 import {
   FIXTURE_CRDS,
   KubeApiServerProcess,
+  KubeObject,
   LokiTestServer,
   PrometheusProcess,
   readManifests,
 } from '@internal/atonix-test-servers';
+import { FunctionSpec } from '@internal/backstage-plugin-atonix-serverless-common';
+import { GitRepositoryGitOpsSource } from '@internal/backstage-plugin-atonix-serverless-node';
 import {
   demoKubeObjects,
   demoLogs,
   demoSeries,
   readExampleFunctions,
+  trafficOf,
 } from './demoFleet';
 import { LIVE_TRAFFIC_STEP_MS, nextSamples } from './liveTraffic';
 
@@ -50,6 +54,13 @@ export const DEMO_PORTAL_TOKEN = 'demo';
  * - `POST /kube/down`: the Kubernetes API server process stops (the portal shows stale state)
  * - `POST /kube/up`: it starts again on the same port, with the same objects
  * - `GET /`: the URLs of the servers and whether the API server is down
+ *
+ * The same port stands for the cluster's ingress and Flux's webhook receiver (app-config.demo.yaml):
+ *
+ * - `/ingress/<path>`: answers a test request as the function its Host header names would, after a
+ *   pause like a cold start's when that function is scaled to zero
+ * - `POST /flux/hook/demo-<team>`: reconciles the team's Kustomization as Flux would on a Receiver
+ *   call: `lastHandledReconcileAt` moves, and a Ready one applies the GitOps repository's head
  */
 export class DemoCluster {
   readonly #kube: KubeApiServerProcess;
@@ -59,11 +70,21 @@ export class DemoCluster {
   #kubeDown = false;
   #liveTraffic?: NodeJS.Timeout;
 
+  readonly #specs: FunctionSpec[];
+  readonly #objects: KubeObject[];
+  readonly #gitopsRepo?: string;
+
   static async start(options: {
     gitopsDir: string;
     ports: DemoPorts;
+    /** Clone URL of the GitOps repository the portal reads (its `main` is what "Flux" applies). */
+    gitopsRepo?: string;
   }): Promise<DemoCluster> {
     const specs = await readExampleFunctions(options.gitopsDir);
+    const objects = demoKubeObjects(
+      specs,
+      await appliedRevision(options.gitopsRepo),
+    );
     const kube = await KubeApiServerProcess.start({
       port: options.ports.kube,
       crds: FIXTURE_CRDS,
@@ -84,7 +105,7 @@ export class DemoCluster {
           'utf8',
         ),
       ),
-      ...demoKubeObjects(specs),
+      ...objects,
     );
     const loki = await LokiTestServer.start({ port: options.ports.loki });
     loki.push(demoLogs(specs));
@@ -94,7 +115,11 @@ export class DemoCluster {
     const seededAt = Date.now();
     const series = demoSeries(specs, seededAt);
     await prometheus.write(series);
-    const cluster = new DemoCluster(kube, loki, prometheus);
+    const cluster = new DemoCluster(kube, loki, prometheus, {
+      specs,
+      objects,
+      gitopsRepo: options.gitopsRepo,
+    });
     cluster.#liveTraffic = setInterval(() => {
       prometheus
         .write(nextSamples(series, seededAt, Date.now()))
@@ -114,11 +139,30 @@ export class DemoCluster {
     kube: KubeApiServerProcess,
     loki: LokiTestServer,
     prometheus: PrometheusProcess,
+    fleet: {
+      specs: FunctionSpec[];
+      objects: KubeObject[];
+      gitopsRepo?: string;
+    },
   ) {
     this.#kube = kube;
     this.#loki = loki;
     this.#prometheus = prometheus;
+    this.#specs = fleet.specs;
+    this.#objects = fleet.objects;
+    this.#gitopsRepo = fleet.gitopsRepo;
     this.#control = http.createServer((req, res) => {
+      if (req.url?.startsWith('/ingress/')) {
+        this.#ingress(req, res);
+        return;
+      }
+      if (req.method === 'POST' && req.url?.startsWith('/flux/hook/')) {
+        this.#fluxHook(req.url.slice('/flux'.length)).then(
+          () => res.writeHead(200).end(),
+          (error: Error) => res.writeHead(404).end(error.message),
+        );
+        return;
+      }
       this.#handle(req.method ?? 'GET', req.url ?? '/').then(
         body => {
           res.writeHead(200, { 'content-type': 'application/json' });
@@ -151,6 +195,83 @@ export class DemoCluster {
     };
   }
 
+  /** A function's answer to a test request: what it received, after a cold start when it has no pod. */
+  #ingress(req: http.IncomingMessage, res: http.ServerResponse) {
+    const host = req.headers.host ?? '';
+    const spec = this.#specs.find(
+      s => host.startsWith(`${s.name}.`) || host.includes(`-${s.name}.`),
+    );
+    const chunks: Buffer[] = [];
+    req.on('data', chunk => chunks.push(chunk));
+    req.on('end', () => {
+      if (!spec) {
+        res.writeHead(404, { 'content-type': 'text/plain' });
+        res.end(`No function answers to ${host} in the demo cluster`);
+        return;
+      }
+      const cloudEvent = Boolean(
+        req.headers['ce-type'] ||
+          req.headers['content-type']?.startsWith('application/cloudevents'),
+      );
+      setTimeout(
+        () => {
+          res.writeHead(cloudEvent ? 202 : 200, {
+            'content-type': 'application/json',
+          });
+          res.end(
+            JSON.stringify({
+              function: spec.name,
+              method: req.method,
+              path: req.url!.slice('/ingress'.length),
+              received: Buffer.concat(chunks).toString('utf8'),
+            }),
+          );
+        },
+        trafficOf(spec).replicas === 0 ? 1500 : 20,
+      );
+    });
+  }
+
+  /** What Flux does on a Receiver call: reconcile the Kustomization the Receiver names. */
+  async #fluxHook(webhookPath: string) {
+    // Flux objects as the fixtures build them; their spec and status are read field by field.
+    const objects = this.#objects as Array<
+      KubeObject & { spec?: any; status?: any }
+    >;
+    const receiver = objects.find(
+      o => o.kind === 'Receiver' && o.status?.webhookPath === webhookPath,
+    );
+    const name = receiver?.spec?.resources[0].name;
+    const kustomization = objects.find(
+      o => o.kind === 'Kustomization' && o.metadata.name === name,
+    );
+    if (!kustomization) {
+      throw new Error(`No Receiver of the demo cluster serves ${webhookPath}`);
+    }
+    const ready = kustomization.status.conditions[0].status === 'True';
+    const revision = ready
+      ? await appliedRevision(this.#gitopsRepo)
+      : undefined;
+    kustomization.status = {
+      ...kustomization.status,
+      lastHandledReconcileAt: new Date().toISOString(),
+      ...(revision
+        ? {
+            lastAppliedRevision: revision,
+            lastAttemptedRevision: revision,
+            conditions: [
+              {
+                ...kustomization.status.conditions[0],
+                message: `Applied revision: ${revision}`,
+                lastTransitionTime: new Date().toISOString(),
+              },
+            ],
+          }
+        : {}),
+    };
+    await this.#kube.setStatus(kustomization, kustomization.status);
+  }
+
   async #handle(method: string, url: string) {
     if (method === 'POST' && (url === '/kube/down' || url === '/kube/up')) {
       this.#kubeDown = url === '/kube/down';
@@ -171,5 +292,26 @@ export class DemoCluster {
       this.#loki.stop(),
       this.#prometheus.stop(),
     ]);
+  }
+}
+
+/** `main@sha1:<head>` of the GitOps repository, as Flux reports what it applied; undefined without it. */
+async function appliedRevision(
+  gitopsRepo: string | undefined,
+): Promise<string | undefined> {
+  if (!gitopsRepo) return undefined;
+  try {
+    const tree = await new GitRepositoryGitOpsSource({
+      url: gitopsRepo,
+      branch: 'main',
+    }).read();
+    return tree && `main@sha1:${tree.revision}`;
+  } catch (error) {
+    console.warn(
+      `demo: the GitOps repository ${gitopsRepo} could not be read (${
+        (error as Error).message
+      }); Flux's applied revision stays a made-up one`,
+    );
+    return undefined;
   }
 }

@@ -52,8 +52,13 @@ describe('the demo fleet', () => {
       expect.arrayContaining([
         'flux-system/functions-analytics',
         'flux-system/functions-payments',
+        'flux-system/infra-configs',
       ]),
     );
+    expect(names('Receiver')).toEqual([
+      'flux-system/functions-analytics',
+      'flux-system/functions-payments',
+    ]);
   });
 
   it('seeds metrics and logs for every function', () => {

@@ -9,8 +9,10 @@ import {
   KubeObject,
   LokiStream,
   SeedSeries,
+  blockedTenantKustomizations,
   broker,
   fluxKustomization,
+  fluxReceiver,
   kafkaSource,
   knativeFunction,
   knativeRevisionSeries,
@@ -105,12 +107,31 @@ function revisionsOf(spec: FunctionSpec) {
   return trafficOf(spec).canary ? [1, 2] : [1];
 }
 
-/** What the cluster's API server holds for these functions: namespaces, Flux, Knative, OpenFaaS, eventing. */
-export function demoKubeObjects(specs: FunctionSpec[]): KubeObject[] {
+/** The team whose functions wait on a broken platform Kustomization, so the trace shows a blocker. */
+export const BLOCKED_DEMO_TEAM = 'analytics';
+
+/** The path of a team's Flux Receiver webhook in the demo (a real one is a hash of its token). */
+export const demoWebhookPath = (team: string) => `/hook/demo-${team}`;
+
+/**
+ * What the cluster's API server holds for these functions: namespaces, Flux (each team's
+ * Kustomization, `appliedRevision` when known, and Receiver; the {@link BLOCKED_DEMO_TEAM} behind a
+ * failing `infra-configs`), Knative, OpenFaaS, eventing.
+ */
+export function demoKubeObjects(
+  specs: FunctionSpec[],
+  appliedRevision?: string,
+): KubeObject[] {
   const teams = [...new Set(specs.map(spec => spec.team))].sort();
   const objects: KubeObject[] = teams.flatMap(team => [
     teamNamespace(team),
-    fluxKustomization({ team }),
+    ...(team === BLOCKED_DEMO_TEAM
+      ? blockedTenantKustomizations(team)
+      : [fluxKustomization({ team, revision: appliedRevision })]),
+    fluxReceiver({
+      kustomization: `functions-${team}`,
+      webhookPath: demoWebhookPath(team),
+    }),
   ]);
   if (specs.some(spec => spec.runtime === 'openfaas')) {
     objects.push(teamNamespace('openfaas-fn', 'platform'));

@@ -9,11 +9,13 @@ async function main() {
   const { values } = parseArgs({
     options: {
       gitops: { type: 'string', default: 'gitops' },
+      'gitops-repo': { type: 'string' },
       'parent-pid': { type: 'string' },
     },
   });
   const cluster = await DemoCluster.start({
     gitopsDir: values.gitops!,
+    gitopsRepo: values['gitops-repo'],
     ports: DEFAULT_DEMO_PORTS,
   });
   const { kube, loki, prometheus } = cluster.urls;

@@ -13,6 +13,10 @@ export interface AtonixCluster {
   lokiUrl?: string;
   lokiLabels: { namespace: string; function: string; revision: string };
   openfaasGateway?: string;
+  /** Where test requests enter the cluster: its ingress, with the function's host as Host header. */
+  ingressUrl?: string;
+  /** Base URL of Flux's notification-controller webhook receiver, for "Sync now". */
+  fluxReceiverUrl?: string;
 }
 
 /**
@@ -70,6 +74,10 @@ export function readAtonixClusters(
         },
         openfaasGateway: extra
           ?.getOptionalString('openfaasGateway')
+          ?.replace(/\/+$/, ''),
+        ingressUrl: extra?.getOptionalString('ingress')?.replace(/\/+$/, ''),
+        fluxReceiverUrl: extra
+          ?.getOptionalString('fluxReceiver')
           ?.replace(/\/+$/, ''),
       });
     }

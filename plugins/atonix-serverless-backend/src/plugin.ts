@@ -22,6 +22,7 @@ import {
   fleetMetricsRefreshMs,
   lokiLogsServiceRef,
   prometheusMetricsServiceRef,
+  readDayTwoConfig,
   readInventoryConfig,
 } from './services';
 
@@ -53,6 +54,7 @@ export const atonixServerlessPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
+        urlReader: coreServices.urlReader,
         metrics: prometheusMetricsServiceRef,
         logs: lokiLogsServiceRef,
       },
@@ -68,6 +70,7 @@ export const atonixServerlessPlugin = createBackendPlugin({
         catalog,
         metrics,
         logs,
+        urlReader,
       }) {
         // A module's runtime replaces the built-in one of the same id (two modules with one id
         // are refused by the registry).
@@ -119,6 +122,7 @@ export const atonixServerlessPlugin = createBackendPlugin({
             fleetMetrics,
             logs,
             catalog,
+            ...readDayTwoConfig(config, urlReader),
           }),
         );
       },

@@ -26,13 +26,17 @@ import {
   FUNCTION_RESOURCE_TYPE,
   METRICS_WINDOWS,
   functionEnvironmentReadPermission,
+  functionInvokePermission,
   functionLogsReadPermission,
+  functionSyncPermission,
+  invokeRequestSchema,
   functionMetricsReadPermission,
   SORT_ORDERS,
   functionReadPermission,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { isLinkedToCatalog } from '@internal/backstage-plugin-atonix-serverless-node';
 import express from 'express';
+import { rateLimit } from 'express-rate-limit';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import {
@@ -40,11 +44,16 @@ import {
   MAX_PAGE_SIZE,
 } from './inventory/FunctionInventory';
 import { LokiLogs, MAX_LOG_LINES } from './loki/LokiLogs';
+import { functionFolder, GitOpsRepository } from './gitops/GitOpsRepository';
+import { cloudEventRequest, FunctionInvoker } from './invoke/FunctionInvoker';
+import { SavedTestEvents } from './invoke/SavedTestEvents';
 import { FleetMetricsView } from './prometheus/FleetMetrics';
 import { PrometheusMetrics } from './prometheus/PrometheusMetrics';
 import { parseDurationSeconds } from './queryLanguage';
 import { withoutDetails } from './runtimes/objects';
 import { RuntimeRegistry } from './runtimes/RuntimeRegistry';
+import { FluxSync } from './sync/FluxSync';
+import { GitOpsFacts, traceFunction } from './trace/traceFunction';
 
 /** A query parameter that may repeat (`team=a&team=b`) or list values (`team=a,b`). */
 const list = <T extends z.ZodType>(item: T) =>
@@ -127,12 +136,18 @@ export interface RouterOptions {
   fleetMetrics: FleetMetricsView;
   logs: LokiLogs;
   catalog: CatalogService;
+  gitops: GitOpsRepository;
+  invoker: FunctionInvoker;
+  fluxSync: FluxSync;
+  /** Test requests and syncs one caller may send per minute. */
+  actionsPerMinute: number;
 }
 
 /**
  * The HTTP API: it authenticates, checks the route's permission (`atonix.function.read` for status,
- * `.environment.read`, `.metrics.read`, `.logs.read` for the rest), validates input and hands over to
- * the services. Every route needs user or service credentials.
+ * `.environment.read` (details, trace), `.metrics.read`, `.logs.read`, `.invoke` (test requests,
+ * saved events), `.sync`), validates input and hands over to the services. Every route needs user
+ * or service credentials.
  */
 export async function createRouter(
   options: RouterOptions,
@@ -146,7 +161,11 @@ export async function createRouter(
     fleetMetrics,
     logs,
     catalog,
+    gitops,
+    invoker,
+    fluxSync,
   } = options;
+  const savedEvents = SavedTestEvents.create({ repository: gitops });
   const isAllowed = createConditionAuthorizer(options.functionRules);
   const router = Router();
   router.use(express.json());
@@ -272,6 +291,99 @@ export async function createRouter(
         filter: query.filter,
       }),
     );
+  });
+
+  // Testing and syncing reach into a cluster on the caller's behalf: limited per caller, after
+  // authentication (an unauthenticated request is refused before it counts).
+  const perCaller = rateLimit({
+    windowMs: 60_000,
+    limit: options.actionsPerMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: async req => {
+      const { principal } = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      return principal.type === 'user'
+        ? principal.userEntityRef
+        : (principal as { subject: string }).subject;
+    },
+    handler: (_req, res) => {
+      res.status(429).json({
+        error: {
+          name: 'TooManyRequestsError',
+          message: `At most ${options.actionsPerMinute} test requests and syncs per minute (atonix.invoke.perUserPerMinute); try again in a minute`,
+        },
+      });
+    },
+  });
+
+  router.get(
+    '/functions/:cluster/:namespace/:name/events',
+    async (req, res) => {
+      const { fn } = await allowedFunction(req, functionInvokePermission);
+      res.json(await savedEvents.list(fn.team, fn.name));
+    },
+  );
+
+  router.post(
+    '/functions/:cluster/:namespace/:name/invoke',
+    perCaller,
+    async (req, res) => {
+      const body = parse(
+        invokeRequestSchema,
+        req.body,
+        'body of the invoke route',
+      );
+      const { fn, cluster } = await allowedFunction(
+        req,
+        functionInvokePermission,
+      );
+      let request;
+      if (body.request) {
+        request = body.request;
+      } else if (body.cloudEvent) {
+        request = cloudEventRequest(body.cloudEvent);
+      } else {
+        request = (await savedEvents.get(fn.team, fn.name, body.savedEvent!))
+          .request;
+      }
+      res.json(await invoker.invoke(cluster, fn, body.target, request));
+    },
+  );
+
+  router.post(
+    '/functions/:cluster/:namespace/:name/sync',
+    perCaller,
+    async (req, res) => {
+      const { fn, cluster } = await allowedFunction(
+        req,
+        functionSyncPermission,
+      );
+      res.json(
+        await fluxSync.sync(cluster, fn, inventory.objects(cluster.name)),
+      );
+    },
+  );
+
+  router.get('/functions/:cluster/:namespace/:name/trace', async (req, res) => {
+    const { fn, cluster } = await allowedFunction(
+      req,
+      functionEnvironmentReadPermission,
+    );
+    let facts: GitOpsFacts;
+    try {
+      const tree = await gitops.read();
+      const path = `${functionFolder(fn.team, fn.name)}/function.yaml`;
+      const file = tree.files.find(f => f.path === path);
+      facts = {
+        revision: tree.revision,
+        ...(file ? { functionFile: file } : {}),
+      };
+    } catch (error) {
+      facts = { unavailable: (error as Error).message };
+    }
+    res.json(traceFunction(fn, facts, inventory.objects(cluster.name)));
   });
 
   router.get('/entity/:kind/:namespace/:name', async (req, res) => {

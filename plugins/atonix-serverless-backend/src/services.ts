@@ -1,10 +1,15 @@
 import {
   RootConfigService,
+  UrlReaderService,
   coreServices,
   createServiceFactory,
   createServiceRef,
 } from '@backstage/backend-plugin-api';
+import { gitOpsSourceFromConfig } from '@internal/backstage-plugin-atonix-serverless-node';
+import { GitOpsRepository } from './gitops/GitOpsRepository';
 import { WatchTiming } from './inventory/ClusterWatcher';
+import { FunctionInvoker } from './invoke/FunctionInvoker';
+import { FluxSync } from './sync/FluxSync';
 import { LokiLogs } from './loki/LokiLogs';
 import { PrometheusMetrics } from './prometheus/PrometheusMetrics';
 import { queryTimeoutMs } from './upstream';
@@ -63,4 +68,31 @@ export function fleetMetricsRefreshMs(config: RootConfigService): number {
   return (
     (config.getOptionalNumber('atonix.fleetMetricsRefreshSeconds') ?? 30) * 1000
   );
+}
+
+/**
+ * `atonix.invoke.*` and `atonix.gitops`: the test-request invoker, "Sync now", the per-caller limit
+ * of both, and the GitOps repository saved test events and traces are read from.
+ */
+export function readDayTwoConfig(
+  config: RootConfigService,
+  reader: UrlReaderService,
+) {
+  const gitops = config.getOptionalConfig('atonix.gitops');
+  return {
+    gitops: GitOpsRepository.create({
+      source: gitops
+        ? gitOpsSourceFromConfig(gitops, reader, 'atonix.gitops')
+        : undefined,
+    }),
+    invoker: FunctionInvoker.create({
+      timeoutMs:
+        (config.getOptionalNumber('atonix.invoke.timeoutSeconds') ?? 10) * 1000,
+      maxBodyBytes:
+        config.getOptionalNumber('atonix.invoke.maxBodyBytes') ?? 65536,
+    }),
+    fluxSync: FluxSync.create({ timeoutMs: queryTimeoutMs(config) }),
+    actionsPerMinute:
+      config.getOptionalNumber('atonix.invoke.perUserPerMinute') ?? 30,
+  };
 }

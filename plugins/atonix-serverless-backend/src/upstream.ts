@@ -2,18 +2,23 @@ import { Config } from '@backstage/config';
 import { Unavailable } from '@internal/backstage-plugin-atonix-serverless-common';
 
 /*
- * The outbound calls to a cluster's Prometheus and Loki: each is bounded by a timeout, and any
- * failure becomes an `{ unavailable: <reason> }` answer instead of an error of the whole API.
+ * The outbound calls to a cluster's Prometheus, Loki and Flux receiver: each is bounded by a
+ * timeout; for reads, any failure becomes an `{ unavailable: <reason> }` answer instead of an error
+ * of the whole API.
  */
 
-/** Fetch with a timeout whose error says what timed out, for Prometheus and Loki calls. */
+/** Fetch with a timeout whose error says what timed out, for Prometheus, Loki and Flux calls. */
 export async function fetchWithTimeout(
   url: string,
   timeoutMs: number,
   what: string,
+  init: RequestInit = {},
 ): Promise<Response> {
   try {
-    return await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    return await fetch(url, {
+      ...init,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
   } catch (error) {
     if ((error as Error).name === 'TimeoutError') {
       throw new Error(`${what} did not answer within ${timeoutMs} ms`);

@@ -11,3 +11,5 @@ export * from './functionSpec';
 export * from './permissions';
 export * from './signIn';
 export * from './api';
+export * from './invoke';
+export * from './trace';

@@ -53,7 +53,7 @@ export const functionEnvironmentReadPermission = functionPermission(
   'read',
 );
 
-/** Send a test request to a function from the portal (no route yet: defined for the policy). */
+/** Send a test request or CloudEvent to a function from the portal, and list its saved test events. */
 export const functionInvokePermission = functionPermission(
   'atonix.function.invoke',
   'update',
@@ -71,7 +71,7 @@ export const functionTrafficUpdatePermission = functionPermission(
   'update',
 );
 
-/** Ask Flux to reconcile a function's Kustomization now (no route yet). */
+/** Ask Flux to reconcile a function's Kustomization now, through its team's Receiver webhook. */
 export const functionSyncPermission = functionPermission(
   'atonix.function.sync',
   'update',

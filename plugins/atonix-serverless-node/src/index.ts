@@ -10,6 +10,7 @@ export * from './permissions';
 export * from './policy/secrets';
 export * from './policy/rules';
 export * from './functionFile';
+export * from './gitopsSource';
 export * from './render/names';
 export * from './render/knative';
 export * from './render/sources';

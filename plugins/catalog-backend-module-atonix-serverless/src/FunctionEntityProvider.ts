@@ -21,7 +21,6 @@ import {
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
-import { resolve } from 'node:path';
 import {
   ClusterComparison,
   compareWithClusters,
@@ -31,6 +30,10 @@ import {
   ClusterInventory,
   FunctionInventoryClient,
 } from './drift/FunctionInventoryClient';
+import {
+  GitOpsSource,
+  gitOpsSourceFromConfig,
+} from '@internal/backstage-plugin-atonix-serverless-node';
 import { FunctionDirectory, functionRefreshKey } from './FunctionDirectory';
 import {
   brokenFunctionEntity,
@@ -40,12 +43,6 @@ import {
   teamNamespaceEntity,
   unmanagedFunctionEntity,
 } from './entities';
-import {
-  DirectoryGitOpsSource,
-  GitOpsSource,
-  GitRepositoryGitOpsSource,
-  UrlReaderGitOpsSource,
-} from './gitops/GitOpsSource';
 import { GitOpsCatalog, readGitOpsCatalog } from './gitops/readGitOpsCatalog';
 
 /** Where the provider's instances are configured: `<CONFIG_ROOT>.<provider id>`. */
@@ -130,23 +127,7 @@ export class FunctionEntityProvider implements EntityProvider {
   ): FunctionEntityProvider {
     const at = `${CONFIG_ROOT}.${id}`;
     const gitops = settings.getConfig('gitops');
-    const type = gitops.getOptionalString('type') ?? 'url';
-    const target = gitops.getString('target');
-    let source: GitOpsSource;
-    if (type === 'url') {
-      source = new UrlReaderGitOpsSource({ reader: deps.reader, target });
-    } else if (type === 'git') {
-      source = new GitRepositoryGitOpsSource({
-        url: target,
-        branch: gitops.getOptionalString('branch') ?? 'main',
-      });
-    } else if (type === 'dir') {
-      source = new DirectoryGitOpsSource({ directory: resolve(target) });
-    } else {
-      throw new InputError(
-        `${at}.gitops.type is "${type}"; use url (a tree URL read through the integrations), git (a clone URL) or dir (a folder)`,
-      );
-    }
+    const source = gitOpsSourceFromConfig(gitops, deps.reader, `${at}.gitops`);
     const groups = settings.getOptionalString('groups.source') ?? 'gitops';
     if (groups !== 'gitops' && groups !== 'external') {
       throw new InputError(
@@ -171,7 +152,9 @@ export class FunctionEntityProvider implements EntityProvider {
       context: {
         gitopsWebUrl:
           gitops.getOptionalString('webUrl') ??
-          (type === 'url' ? target : undefined),
+          ((gitops.getOptionalString('type') ?? 'url') === 'url'
+            ? gitops.getString('target')
+            : undefined),
         functionRepositoryUrl: settings.getOptionalString(
           'functionRepositoryUrl',
         ),

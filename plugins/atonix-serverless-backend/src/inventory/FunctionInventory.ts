@@ -9,7 +9,11 @@ import {
   FunctionStatus,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { AtonixCluster } from '../clusters';
-import type { FunctionRuntimeModule, KubeObject } from '../extensions';
+import type {
+  ClusterObjects,
+  FunctionRuntimeModule,
+  KubeObject,
+} from '../extensions';
 import type { FleetMetricsView } from '../prometheus/FleetMetrics';
 import { BUILT_IN_RUNTIMES } from '../runtimes';
 import { kubernetesIdOf, withoutDetails } from '../runtimes/objects';
@@ -146,6 +150,14 @@ export class FunctionInventory {
   /** The configured cluster called `name`. */
   cluster(name: string): AtonixCluster | undefined {
     return this.#clusters.get(name)?.watcher.cluster;
+  }
+
+  /**
+   * The watched objects of one cluster as they are now, for what reads more than a function's own
+   * objects: the Flux Kustomizations a function's Kustomization depends on, the teams' Receivers.
+   */
+  objects(cluster: string): ClusterObjects | undefined {
+    return this.#clusters.get(cluster)?.watcher;
   }
 
   clusterStatuses(now = Date.now()): ClusterSyncStatus[] {
@@ -359,9 +371,12 @@ export class FunctionInventory {
 
   #changed(state: ClusterState, kind: string, object: KubeObject) {
     const runtime = this.#runtimes.ofKind(kind);
-    const affected = runtime
-      ? runtime.affectedFunctions(kind, object)
-      : affectedByKustomization(object);
+    let affected: ReturnType<FunctionRuntimeModule['affectedFunctions']> = [];
+    if (runtime) {
+      affected = runtime.affectedFunctions(kind, object);
+    } else if (kind === 'kustomization') {
+      affected = affectedByKustomization(object);
+    }
     if (typeof affected === 'function') {
       for (const [key, entry] of state.functions) {
         if (affected(entry.derived)) {

@@ -2,13 +2,19 @@ import type { WatchedResource } from '../extensions';
 
 /**
  * What the inventory watches for every runtime: the Flux Kustomizations that applied the
- * functions (their sync state is part of every function's status).
+ * functions (their sync state is part of every function's status, their dependencies the trace's),
+ * and the Receivers "Sync now" calls (their `status.webhookPath`).
  */
 export const FLUX_RESOURCES = {
   kustomization: {
     group: 'kustomize.toolkit.fluxcd.io',
     version: 'v1',
     plural: 'kustomizations',
+  },
+  receiver: {
+    group: 'notification.toolkit.fluxcd.io',
+    version: 'v1',
+    plural: 'receivers',
   },
 } as const satisfies Record<string, WatchedResource>;
 

@@ -9,6 +9,11 @@ import {
   FunctionLogsResponse,
   FunctionMetricsQuery,
   FunctionMetricsResponse,
+  FunctionTrace,
+  InvokeRequest,
+  InvokeResult,
+  SavedTestEventsResponse,
+  SyncResponse,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 
 /** Where a function runs: the backend's key for one function. */
@@ -16,6 +21,11 @@ export interface FunctionRef {
   cluster: string;
   namespace: string;
   name: string;
+}
+
+/** The key of a function the backend reported. */
+export function functionRefOf(fn: FunctionRef): FunctionRef {
+  return { cluster: fn.cluster, namespace: fn.namespace, name: fn.name };
 }
 
 /**
@@ -41,6 +51,14 @@ export interface AtonixServerlessApi {
   getEntityFunctions(
     entity: CompoundEntityRef,
   ): Promise<EntityFunctionsResponse>;
+  /** `GET /functions/:cluster/:namespace/:name/events`: saved test events of its GitOps folder. */
+  listTestEvents(ref: FunctionRef): Promise<SavedTestEventsResponse>;
+  /** `POST /functions/:cluster/:namespace/:name/invoke`: send a test request or CloudEvent. */
+  invokeFunction(ref: FunctionRef, body: InvokeRequest): Promise<InvokeResult>;
+  /** `POST /functions/:cluster/:namespace/:name/sync`: ask Flux to reconcile it now. */
+  syncFunction(ref: FunctionRef): Promise<SyncResponse>;
+  /** `GET /functions/:cluster/:namespace/:name/trace`: what runs, and why. */
+  getFunctionTrace(ref: FunctionRef): Promise<FunctionTrace>;
 }
 
 export const atonixServerlessApiRef = createApiRef<AtonixServerlessApi>().with({

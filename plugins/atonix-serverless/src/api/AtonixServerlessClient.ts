@@ -10,6 +10,11 @@ import {
   FunctionLogsResponse,
   FunctionMetricsQuery,
   FunctionMetricsResponse,
+  FunctionTrace,
+  InvokeRequest,
+  InvokeResult,
+  SavedTestEventsResponse,
+  SyncResponse,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { AtonixServerlessApi, FunctionRef } from './AtonixServerlessApi';
 
@@ -28,43 +33,72 @@ export class AtonixServerlessClient implements AtonixServerlessApi {
   async listFunctions(
     query: FunctionListQuery = {},
   ): Promise<FunctionListResponse> {
-    return this.#get('/functions', { ...query });
+    return this.#request('/functions', { ...query });
   }
 
   async getFunction(ref: FunctionRef): Promise<FunctionDetails> {
-    return this.#get(functionPath(ref));
+    return this.#request(functionPath(ref));
   }
 
   async getFunctionMetrics(
     ref: FunctionRef,
     query: FunctionMetricsQuery = {},
   ): Promise<FunctionMetricsResponse> {
-    return this.#get(`${functionPath(ref)}/metrics`, { ...query });
+    return this.#request(`${functionPath(ref)}/metrics`, { ...query });
   }
 
   async getFunctionLogs(
     ref: FunctionRef,
     query: FunctionLogsQuery = {},
   ): Promise<FunctionLogsResponse> {
-    return this.#get(`${functionPath(ref)}/logs`, { ...query });
+    return this.#request(`${functionPath(ref)}/logs`, { ...query });
   }
 
   async getEntityFunctions(
     entity: CompoundEntityRef,
   ): Promise<EntityFunctionsResponse> {
-    return this.#get(
+    return this.#request(
       `/entity/${[entity.kind, entity.namespace, entity.name]
         .map(encodeURIComponent)
         .join('/')}`,
     );
   }
 
-  async #get<T>(path: string, query: Record<string, QueryValue> = {}) {
+  async listTestEvents(ref: FunctionRef): Promise<SavedTestEventsResponse> {
+    return this.#request(`${functionPath(ref)}/events`);
+  }
+
+  async invokeFunction(
+    ref: FunctionRef,
+    body: InvokeRequest,
+  ): Promise<InvokeResult> {
+    return this.#request(`${functionPath(ref)}/invoke`, {}, body);
+  }
+
+  async syncFunction(ref: FunctionRef): Promise<SyncResponse> {
+    return this.#request(`${functionPath(ref)}/sync`, {}, {});
+  }
+
+  async getFunctionTrace(ref: FunctionRef): Promise<FunctionTrace> {
+    return this.#request(`${functionPath(ref)}/trace`);
+  }
+
+  /** A GET, or a POST of `body` as JSON when one is given. */
+  async #request<T>(
+    path: string,
+    query: Record<string, QueryValue> = {},
+    body?: unknown,
+  ) {
     const baseUrl = await this.#discoveryApi.getBaseUrl('atonix-serverless');
     const search = toSearchParams(query);
-    const response = await this.#fetchApi.fetch(
-      `${baseUrl}${path}${search ? `?${search}` : ''}`,
-    );
+    const url = `${baseUrl}${path}${search ? `?${search}` : ''}`;
+    const response = await (body === undefined
+      ? this.#fetchApi.fetch(url)
+      : this.#fetchApi.fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        }));
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }

@@ -4,6 +4,9 @@ import {
   FunctionLogs,
   FunctionMetrics,
   FunctionStatus,
+  FunctionTrace,
+  InvokeResult,
+  SavedTestEventsResponse,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { functionStatus } from '@internal/backstage-plugin-atonix-serverless-common/testUtils';
 import { Entity } from '@backstage/catalog-model';
@@ -271,6 +274,126 @@ export const chargeCardEntity: Entity = {
   spec: { type: 'function', lifecycle: 'production', owner: 'group:payments' },
 };
 
+/** Saved test events of charge-card's GitOps folder: one good, one broken file. */
+export const chargeCardTestEvents: SavedTestEventsResponse = {
+  folder: 'gitops/functions/payments/charge-card',
+  revision: '4f3c2b1a0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b',
+  events: [
+    {
+      name: 'charge-ten',
+      path: 'gitops/functions/payments/charge-card/events/charge-ten.json',
+      description: 'Charges ten euros',
+      request: {
+        method: 'POST',
+        path: '/charge',
+        headers: {},
+        body: { amount: 10 },
+      },
+      expect: { status: 200 },
+    },
+    {
+      name: 'broken',
+      path: 'gitops/functions/payments/charge-card/events/broken.json',
+      error:
+        'gitops/functions/payments/charge-card/events/broken.json is not JSON',
+    },
+  ],
+};
+
+/** What a test request to charge-card answered: a cold start. */
+export const chargeCardInvokeResult: InvokeResult = {
+  url: 'http://charge-card.payments.example.com',
+  coldStart: true,
+  latencyMs: 1840,
+  sent: { method: 'POST', path: '/charge', headers: {} },
+  response: {
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    body: '{"charged":10}',
+    bodyBytes: 14,
+    truncated: false,
+  },
+};
+
+/** charge-card's trace: Flux has not applied the GitOps head, its tenant is blocked upstream. */
+export const chargeCardTrace: FunctionTrace = {
+  links: [
+    {
+      id: 'repository-commit',
+      value: '229ba8aea2aecbb0af3a78d22215a150aede8056',
+      state: 'ok',
+      message:
+        "The image was built from commit 229ba8a of the function's repository",
+    },
+    {
+      id: 'image',
+      value:
+        'ghcr.io/atonixcorp/charge-card:229ba8aea2aecbb0af3a78d22215a150aede8056',
+      state: 'ok',
+      message:
+        'gitops/functions/payments/charge-card/function.yaml names this image',
+    },
+    {
+      id: 'gitops-commit',
+      value: 'b'.repeat(40),
+      state: 'ok',
+      message: 'The GitOps branch is at bbbbbbb',
+    },
+    {
+      id: 'flux-applied',
+      value: 'main@sha1:4f3c2b1a0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b',
+      state: 'broken',
+      message:
+        "The GitOps branch is at bbbbbbb, Flux has not applied it (last applied main@sha1:4f3c2b1): Kustomization payments/functions is not Ready (DependencyNotReady): dependency 'flux-system/tenants' is not ready",
+    },
+    {
+      id: 'revisions',
+      value: 'charge-card-00002',
+      state: 'ok',
+      message: 'charge-card-00002 runs the image',
+    },
+    {
+      id: 'traffic',
+      value: '90 %',
+      state: 'ok',
+      message: "90 % of the function's traffic",
+    },
+  ],
+  firstBroken: 3,
+  kustomizations: [
+    {
+      name: 'functions',
+      namespace: 'payments',
+      ready: 'False',
+      reason: 'DependencyNotReady',
+      message: "dependency 'flux-system/tenants' is not ready",
+      lastHandledReconcileAt: '2026-11-29T09:00:00Z',
+      dependsOn: [],
+      appliedBy: 'flux-system/tenants',
+      found: true,
+    },
+    {
+      name: 'tenants',
+      namespace: 'flux-system',
+      ready: 'False',
+      reason: 'DependencyNotReady',
+      message: "dependency 'flux-system/infra-configs' is not ready",
+      dependsOn: ['flux-system/infra-configs'],
+      found: true,
+    },
+    {
+      name: 'infra-configs',
+      namespace: 'flux-system',
+      ready: 'False',
+      reason: 'HealthCheckFailed',
+      message: 'health check failed after 4m0s',
+      dependsOn: [],
+      found: true,
+    },
+  ],
+  blockedBy: 'flux-system/infra-configs',
+};
+
 /** An API that answers every route with the charge-card fixtures; override what a test varies. */
 export function fakeApi(
   overrides: Partial<AtonixServerlessApi> = {},
@@ -284,6 +407,15 @@ export function fakeApi(
       entityRef: 'component:default/charge-card',
       items: [chargeCard],
     }),
+    listTestEvents: async () => chargeCardTestEvents,
+    invokeFunction: async () => chargeCardInvokeResult,
+    syncFunction: async () => ({
+      receiver: 'payments/functions',
+      kustomization: 'payments/functions',
+      previousReconcileAt: '2026-11-29T09:00:00Z',
+      requestedAt: '2026-11-29T10:00:00.000Z',
+    }),
+    getFunctionTrace: async () => chargeCardTrace,
     ...overrides,
   };
 }
@@ -295,7 +427,8 @@ export function permissionDenied(): Promise<ResponseError> {
       JSON.stringify({
         error: {
           name: 'NotAllowedError',
-          message: 'You may not use atonix.function.logs.read on function payments/charge-card: it is for members of its owner group:default/payments. Ask them, or the platform team.',
+          message:
+            'You may not use atonix.function.logs.read on function payments/charge-card: it is for members of its owner group:default/payments. Ask them, or the platform team.',
         },
         response: { statusCode: 403 },
       }),

@@ -9,7 +9,7 @@ import {
   DirectoryGitOpsSource,
   GitRepositoryGitOpsSource,
   UrlReaderGitOpsSource,
-} from './GitOpsSource';
+} from '@internal/backstage-plugin-atonix-serverless-node';
 import { readGitOpsCatalog } from './readGitOpsCatalog';
 
 describe('GitOps sources', () => {

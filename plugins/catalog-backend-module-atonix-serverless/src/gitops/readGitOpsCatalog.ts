@@ -8,7 +8,7 @@ import {
   parseFunctionFile,
 } from '@internal/backstage-plugin-atonix-serverless-node';
 import { parseDocument } from 'yaml';
-import { GitOpsFile } from './GitOpsSource';
+import { GitOpsFile } from '@internal/backstage-plugin-atonix-serverless-node';
 
 const FUNCTIONS_ROOT = `gitops/${FUNCTIONS_FOLDER}`;
 const TENANTS_ROOT = 'gitops/tenants';

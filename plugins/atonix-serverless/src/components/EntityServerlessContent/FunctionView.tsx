@@ -9,7 +9,7 @@ import {
   MetricsWindow,
   isUnavailable,
 } from '@internal/backstage-plugin-atonix-serverless-common';
-import { atonixServerlessApiRef } from '../../api';
+import { atonixServerlessApiRef, functionRefOf } from '../../api';
 import { ErrorState } from '../common/ErrorState';
 import { HealthHeader } from './HealthHeader';
 import { LogsPanel } from './LogsPanel';
@@ -17,6 +17,8 @@ import { MetricsPanel } from './MetricsPanel';
 import { RevisionsCard } from './RevisionsCard';
 import { ScalingCard } from './ScalingCard';
 import { TriggersCard } from './TriggersCard';
+import { TestPanel } from './TestPanel';
+import { TracePanel } from './TracePanel';
 
 /**
  * Seconds since the newest sample with traffic: how long a scaled-to-zero function has been idle.
@@ -40,7 +42,7 @@ export function FunctionView(props: { fn: FunctionStatus }) {
   const { fn } = props;
   const api = useApi(atonixServerlessApiRef);
   const [window, setWindow] = useState<MetricsWindow>('1h');
-  const fnRef = { cluster: fn.cluster, namespace: fn.namespace, name: fn.name };
+  const fnRef = functionRefOf(fn);
   const key = [fn.cluster, fn.namespace, fn.name];
 
   const details = useAsyncRetry(
@@ -71,6 +73,14 @@ export function FunctionView(props: { fn: FunctionStatus }) {
       <Grid item xs={12}>
         {revisions}
       </Grid>
+      <Grid item xs={12}>
+        <TracePanel fn={fn} />
+      </Grid>
+      {details.value && (
+        <Grid item xs={12}>
+          <TestPanel fn={details.value} />
+        </Grid>
+      )}
       <Grid item xs={12} md={5}>
         <ScalingCard fn={fn} idleSeconds={idleSeconds} />
       </Grid>

@@ -1,5 +1,6 @@
 import { UrlReaderService } from '@backstage/backend-plugin-api';
-import { assertError, NotModifiedError } from '@backstage/errors';
+import { Config } from '@backstage/config';
+import { assertError, InputError, NotModifiedError } from '@backstage/errors';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
@@ -8,7 +9,10 @@ import { join, posix, relative, resolve, sep } from 'node:path';
 import git from 'isomorphic-git';
 import http from 'isomorphic-git/http/node';
 
-/** The two folders of the GitOps repository the catalog reads, relative to the repository root. */
+/**
+ * The two folders of the GitOps repository the portal reads (the catalog: functions and tenants; the
+ * backend: a function folder's saved test events), relative to the repository root.
+ */
 export const GITOPS_CATALOG_FOLDERS = ['gitops/functions/', 'gitops/tenants/'];
 
 /** One file of the GitOps repository, by its path from the repository root (`/`-separated). */
@@ -203,4 +207,33 @@ export class GitRepositoryGitOpsSource implements GitOpsSource {
   locationRef(path: string): string {
     return `url:${joinUrl(this.#url, `raw/${this.#branch}/${path}`)}`;
   }
+}
+
+/**
+ * The {@link GitOpsSource} a `gitops` config block names: `type` `url` (a tree URL read through the
+ * integrations; the default), `git` (a clone URL and `branch`) or `dir` (a folder). `at` is the
+ * block's key, for the error message.
+ */
+export function gitOpsSourceFromConfig(
+  gitops: Config,
+  reader: UrlReaderService,
+  at: string,
+): GitOpsSource {
+  const type = gitops.getOptionalString('type') ?? 'url';
+  const target = gitops.getString('target');
+  if (type === 'url') {
+    return new UrlReaderGitOpsSource({ reader, target });
+  }
+  if (type === 'git') {
+    return new GitRepositoryGitOpsSource({
+      url: target,
+      branch: gitops.getOptionalString('branch') ?? 'main',
+    });
+  }
+  if (type === 'dir') {
+    return new DirectoryGitOpsSource({ directory: resolve(target) });
+  }
+  throw new InputError(
+    `${at}.type is "${type}"; use url (a tree URL read through the integrations), git (a clone URL) or dir (a folder)`,
+  );
 }

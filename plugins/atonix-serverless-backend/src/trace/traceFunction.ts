@@ -1,0 +1,352 @@
+import {
+  FunctionDetails,
+  FunctionTrace,
+  TraceKustomization,
+  TraceLink,
+} from '@internal/backstage-plugin-atonix-serverless-common';
+import { parseFunctionFile } from '@internal/backstage-plugin-atonix-serverless-node';
+import type { ClusterObjects, KubeObject } from '../extensions';
+import { condition } from '../runtimes/objects';
+
+/** Flux's labels on every object a Kustomization applied, a Kustomization included. */
+const APPLIED_BY_NAME = 'kustomize.toolkit.fluxcd.io/name';
+const APPLIED_BY_NAMESPACE = 'kustomize.toolkit.fluxcd.io/namespace';
+
+const COMMIT = /^[0-9a-f]{40}$/;
+const short = (revision: string) =>
+  revision.replace(/([0-9a-f]{7})[0-9a-f]{33}/g, '$1');
+
+/** What the GitOps repository says about the function, or why it could not be read. */
+export type GitOpsFacts =
+  | { revision: string; functionFile?: { path: string; content: string } }
+  | { unavailable: string };
+
+/**
+ * The chain from the function's repository commit to the traffic its revisions get, with the first
+ * broken link; and the Flux Kustomizations the function's Kustomization waits for.
+ *
+ * - the image's tag is the function repository's commit (the templates' CI pushes `<image>:<sha>`);
+ * - the image is what `function.yaml` of the function's GitOps folder names at the branch's head;
+ * - Flux has applied that head when the Kustomization's `lastAppliedRevision` ends in its commit
+ *   (`main@sha1:<commit>`, kustomize-controller's format);
+ * - revisions run it when their container image is that image, and serve it when they get traffic.
+ */
+export function traceFunction(
+  fn: FunctionDetails,
+  gitops: GitOpsFacts,
+  objects: ClusterObjects | undefined,
+): FunctionTrace {
+  const links: TraceLink[] = [];
+  let image: string | undefined;
+  if ('unavailable' in gitops) {
+    links.push(
+      {
+        id: 'repository-commit',
+        state: 'unknown',
+        message: 'Not known without the GitOps repository',
+      },
+      {
+        id: 'image',
+        state: 'unknown',
+        message: `The GitOps repository could not be read: ${gitops.unavailable}`,
+      },
+      { id: 'gitops-commit', state: 'unknown', message: 'Not read' },
+    );
+  } else {
+    const parsed = gitops.functionFile
+      ? parseFunctionFile(gitops.functionFile.content)
+      : undefined;
+    image = parsed?.success ? parsed.spec.image : undefined;
+    const tag = image?.includes('@') ? undefined : image?.split(':').pop();
+    links.push(
+      tag && COMMIT.test(tag)
+        ? {
+            id: 'repository-commit',
+            value: tag,
+            state: 'ok',
+            message: `The image was built from commit ${short(
+              tag,
+            )} of the function's repository`,
+          }
+        : {
+            id: 'repository-commit',
+            state: 'unknown',
+            message: image
+              ? `The image ${image} is not tagged with a commit, so its source commit is not known (the templates' CI tags images with the commit SHA)`
+              : 'Not known without an image',
+          },
+      image
+        ? {
+            id: 'image',
+            value: image,
+            state: 'ok',
+            message: `${gitops.functionFile!.path} names this image`,
+          }
+        : {
+            id: 'image',
+            state: 'broken',
+            message: gitops.functionFile
+              ? `${gitops.functionFile.path} names no valid image; fix the file (yarn atonix validate says what is wrong)`
+              : `The GitOps repository has no function.yaml for ${fn.namespace}/${fn.name} (looked in gitops/functions/${fn.team}/${fn.name}/)`,
+          },
+      {
+        id: 'gitops-commit',
+        value: gitops.revision,
+        state: 'ok',
+        message: COMMIT.test(gitops.revision)
+          ? `The GitOps branch is at ${short(gitops.revision)}`
+          : 'The GitOps folder read (not a git commit)',
+      },
+    );
+  }
+  const kustomizations = dependencyChain(fn, objects);
+  links.push(fluxLink(fn, gitops, kustomizations[0]));
+  const running = image
+    ? fn.revisions.filter(r => r.image === image)
+    : fn.revisions.filter(r => r.trafficPercent > 0);
+  links.push(revisionsLink(fn, image, running));
+  links.push(trafficLink(fn, running));
+  const firstBroken = links.findIndex(l => l.state === 'broken');
+  const blockedBy = kustomizations
+    .slice(1)
+    .find(
+      k =>
+        k.ready !== 'True' &&
+        [...k.dependsOn, ...(k.appliedBy ? [k.appliedBy] : [])].every(
+          up =>
+            kustomizations.find(o => `${o.namespace}/${o.name}` === up)
+              ?.ready === 'True',
+        ),
+    );
+  return {
+    links,
+    ...(firstBroken >= 0 ? { firstBroken } : {}),
+    kustomizations,
+    ...(blockedBy
+      ? { blockedBy: `${blockedBy.namespace}/${blockedBy.name}` }
+      : {}),
+  };
+}
+
+function fluxLink(
+  fn: FunctionDetails,
+  gitops: GitOpsFacts,
+  own: TraceKustomization | undefined,
+): TraceLink {
+  if (!fn.flux || !own) {
+    return {
+      id: 'flux-applied',
+      state: 'broken',
+      message: `${fn.namespace}/${fn.name} was not applied by a Flux Kustomization (it has no kustomize.toolkit.fluxcd.io labels): it runs outside GitOps`,
+    };
+  }
+  const which = `Kustomization ${own.namespace}/${own.name}`;
+  const notReady =
+    own.ready === 'True'
+      ? ''
+      : `: ${which} is not Ready (${own.reason ?? 'no reason'}): ${
+          own.message ?? 'no message'
+        }`;
+  const applied = own.lastAppliedRevision;
+  if (!applied) {
+    return {
+      id: 'flux-applied',
+      state: 'broken',
+      message: `Flux has applied nothing yet${
+        notReady || `: ${which} has no lastAppliedRevision`
+      }`,
+    };
+  }
+  if ('unavailable' in gitops || !COMMIT.test(gitops.revision)) {
+    return {
+      id: 'flux-applied',
+      value: applied,
+      state: own.ready === 'True' ? 'ok' : 'broken',
+      message: `${which} applied ${short(applied)}${notReady}`,
+    };
+  }
+  if (!applied.endsWith(gitops.revision)) {
+    return {
+      id: 'flux-applied',
+      value: applied,
+      state: 'broken',
+      message: `The GitOps branch is at ${short(
+        gitops.revision,
+      )}, Flux has not applied it (last applied ${short(applied)})${
+        notReady ||
+        `: ${which} is Ready and applies it at its next interval; "Sync now" asks for it at once`
+      }`,
+    };
+  }
+  return {
+    id: 'flux-applied',
+    value: applied,
+    state: own.ready === 'True' ? 'ok' : 'broken',
+    message: `${which} applied ${short(applied)}${notReady}`,
+  };
+}
+
+function revisionsLink(
+  fn: FunctionDetails,
+  image: string | undefined,
+  running: FunctionDetails['revisions'],
+): TraceLink {
+  const latest = fn.revisions.find(
+    r => r.name === (fn.latestCreatedRevision ?? fn.revisions[0]?.name),
+  );
+  if (!running.length) {
+    return {
+      id: 'revisions',
+      state: image ? 'broken' : 'unknown',
+      message: image
+        ? `No revision runs ${image}${
+            latest
+              ? `; the latest, ${latest.name}, runs ${
+                  latest.image ?? 'an unknown image'
+                }${
+                  latest.ready === 'True'
+                    ? ''
+                    : ` and is not Ready: ${
+                        latest.message ?? latest.reason ?? 'no message'
+                      }`
+                }`
+              : ''
+          }`
+        : 'Not known without the image git names',
+    };
+  }
+  const ready = running.filter(r => r.ready === 'True');
+  const names = running.map(r => r.name).join(', ');
+  if (!ready.length) {
+    const first = running[0];
+    return {
+      id: 'revisions',
+      value: names,
+      state: 'broken',
+      message: `${names} run${running.length === 1 ? 's' : ''} it but ${
+        running.length === 1 ? 'is' : 'are'
+      } not Ready: ${first.message ?? first.reason ?? 'no message'}`,
+    };
+  }
+  return {
+    id: 'revisions',
+    value: names,
+    state: 'ok',
+    message: `${names} run${running.length === 1 ? 's' : ''} ${
+      image ?? 'the image'
+    }`,
+  };
+}
+
+function trafficLink(
+  fn: FunctionDetails,
+  running: FunctionDetails['revisions'],
+): TraceLink {
+  if (!running.length) {
+    return {
+      id: 'traffic',
+      state: 'unknown',
+      message: 'No revision to route to',
+    };
+  }
+  const percent = running.reduce((sum, r) => sum + r.trafficPercent, 0);
+  if (percent === 0) {
+    const serving = fn.traffic
+      .filter(t => t.percent > 0)
+      .map(t => `${t.revisionName} ${t.percent} %`)
+      .join(', ');
+    return {
+      id: 'traffic',
+      value: '0 %',
+      state: 'broken',
+      message: `They get no traffic${
+        serving ? `; it goes to ${serving}` : ''
+      } (the traffic split in function.yaml decides)`,
+    };
+  }
+  return {
+    id: 'traffic',
+    value: `${percent} %`,
+    state: 'ok',
+    message: `${percent} % of the function's traffic`,
+  };
+}
+
+function kustomizationOf(
+  objects: ClusterObjects | undefined,
+  namespace: string,
+  name: string,
+): TraceKustomization {
+  const k: KubeObject | undefined = objects?.get(
+    'kustomization',
+    namespace,
+    name,
+  );
+  if (!k) {
+    return {
+      name,
+      namespace,
+      ready: 'Unknown',
+      message:
+        'The portal does not see this Kustomization (missing, or outside what it may read)',
+      dependsOn: [],
+      found: false,
+    };
+  }
+  const ready = condition(k, 'Ready');
+  const labels = k.metadata?.labels ?? {};
+  const status = k.status ?? {};
+  return {
+    name,
+    namespace,
+    ready: ready?.status ?? 'Unknown',
+    ...(ready?.reason ? { reason: ready.reason } : {}),
+    ...(ready?.message ? { message: ready.message } : {}),
+    ...(status.lastAppliedRevision
+      ? { lastAppliedRevision: status.lastAppliedRevision }
+      : {}),
+    ...(status.lastAttemptedRevision
+      ? { lastAttemptedRevision: status.lastAttemptedRevision }
+      : {}),
+    ...(status.lastHandledReconcileAt
+      ? { lastHandledReconcileAt: status.lastHandledReconcileAt }
+      : {}),
+    dependsOn: (k.spec?.dependsOn ?? []).map(
+      (d: { name: string; namespace?: string }) =>
+        `${d.namespace ?? namespace}/${d.name}`,
+    ),
+    ...(labels[APPLIED_BY_NAME] && labels[APPLIED_BY_NAMESPACE]
+      ? {
+          appliedBy: `${labels[APPLIED_BY_NAMESPACE]}/${labels[APPLIED_BY_NAME]}`,
+        }
+      : {}),
+    found: true,
+  };
+}
+
+/**
+ * The function's Kustomization, then, breadth first, each Kustomization one on the chain waits
+ * for: its `spec.dependsOn` and the Kustomization that applied it (a tenant's `functions` is
+ * applied by the cluster's `tenants`, which depends on the infrastructure).
+ */
+function dependencyChain(
+  fn: FunctionDetails,
+  objects: ClusterObjects | undefined,
+): TraceKustomization[] {
+  if (!fn.flux) {
+    return [];
+  }
+  const chain: TraceKustomization[] = [];
+  const seen = new Set<string>();
+  const queue = [`${fn.flux.namespace}/${fn.flux.kustomization}`];
+  while (queue.length) {
+    const key = queue.shift()!;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const [namespace, name] = key.split('/');
+    const k = kustomizationOf(objects, namespace, name);
+    chain.push(k);
+    queue.push(...k.dependsOn, ...(k.appliedBy ? [k.appliedBy] : []));
+  }
+  return chain;
+}
