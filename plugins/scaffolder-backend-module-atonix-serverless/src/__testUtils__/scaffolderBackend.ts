@@ -58,7 +58,15 @@ export async function startScaffolderBackend(gitBaseUrl: string) {
               },
             ],
           },
-          ...localScaffolderConfig(gitBaseUrl),
+          atonix: {
+            ...localScaffolderConfig(gitBaseUrl).atonix,
+            // Both clusters of gitops/ as if licensed for OpenFaaS Pro, so the OpenFaaS template
+            // runs end to end; the refusal where they are not is atonix:function:manifests' test.
+            clusters: {
+              staging: { runtimes: ['knative', 'openfaas'] },
+              production: { runtimes: ['knative', 'openfaas'] },
+            },
+          },
         },
       }),
       createServiceFactory({

@@ -14,6 +14,7 @@ import {
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { posix } from 'node:path';
+import { ClusterRuntimes } from '../service/ClusterRuntimes';
 import { TeamDirectory } from '../service/TeamDirectory';
 import { examples } from './functionManifests.examples';
 
@@ -23,13 +24,15 @@ const GITOPS_ROOT = 'gitops';
 /**
  * `atonix:function:manifests`: checks a function's spec against the model and the platform rules,
  * then writes its folder (`function.yaml`, manifests, kustomization) into the GitOps checkout in the
- * workspace and lists it in the team's kustomization. Every check runs before the first write, so a
+ * workspace and lists it in the team's kustomization. A runtime that a cluster of the checkout does
+ * not provide (`ClusterRuntimes`) is refused. Every check runs before the first write, so a
  * rejected spec leaves the checkout untouched.
  */
 export function createFunctionManifestsAction(options: {
   teams: TeamDirectory;
+  clusterRuntimes: ClusterRuntimes;
 }) {
-  const { teams } = options;
+  const { teams, clusterRuntimes } = options;
   return createTemplateAction({
     id: 'atonix:function:manifests',
     description:
@@ -99,6 +102,10 @@ export function createFunctionManifestsAction(options: {
           `${repoPath} holds no GitOps checkout (no ${GITOPS_ROOT}/ folder); run atonix:gitops:clone first`,
         );
       }
+      await clusterRuntimes.assertProvided(
+        spec.runtime,
+        resolveSafeChildPath(gitopsDir, 'clusters'),
+      );
       const folder = functionFolderPath(spec);
       // Any team's: the function's catalog entity, repository and image are named after it alone.
       const existing = await functionFoldersNamed(gitopsDir, spec.name);
