@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import {
   KubeApiServerProcess,
   KubeObject,
+  eventually,
 } from '@internal/atonix-test-servers';
 import {
   BuiltObject,
@@ -289,5 +290,101 @@ describe('gitops/ on a real Kubernetes API server', () => {
         }
       },
     );
+
+    describe('admission in a team namespace (the real admission plugins, with tenants/ applied)', () => {
+      const IMAGE = `ghcr.io/atonixcorp/probe:${'0'.repeat(40)}`;
+      const pod = (
+        team: string,
+        spec: Record<string, unknown> = {},
+      ): KubeObject => ({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'probe', namespace: team },
+        spec: { containers: [{ name: 'app', image: IMAGE }], ...spec },
+      });
+      const knativeServiceAs = (team: string, serviceAccountName: string) => {
+        const service = functionsOf
+          .get(team)!
+          .find(
+            o => o.kind === 'Service' && o.apiVersion!.startsWith('serving'),
+          );
+        const copy = structuredClone(service!) as any;
+        copy.spec.template.spec.serviceAccountName = serviceAccountName;
+        return copy as KubeObject;
+      };
+      const GUARD =
+        "ValidatingAdmissionPolicy 'atonix-no-workload-as-flux-tenant' with binding 'atonix-no-workload-as-flux-tenant' denied request";
+
+      it.each(TEAMS)(
+        'denies a Pod running as flux-tenant in %s (tenants/common/flux-tenant-guard.yaml) and admits the same Pod as default',
+        async team => {
+          // A policy takes effect once the API server has compiled it: asynchronously.
+          const denied = await eventually(async () => {
+            const result = await server.tryApply(
+              pod(team, { serviceAccountName: 'flux-tenant' }),
+              { dryRun: true },
+            );
+            expect(result.status).toBe(422);
+            return result;
+          });
+          expect(denied.message).toContain(GUARD);
+          expect(denied.message).toContain(
+            'Pods in a team namespace cannot run as flux-tenant',
+          );
+          const admitted = await server.tryApply(
+            pod(team, { serviceAccountName: 'default' }),
+            { dryRun: true },
+          );
+          expect(admitted.message).toBeUndefined();
+          expect(admitted.status).toBeLessThan(300);
+        },
+      );
+
+      it.each(TEAMS)(
+        'denies the %s reconciler a committed Knative Service changed to run as flux-tenant, and admits it as committed',
+        async team => {
+          const denied = await eventually(async () => {
+            const result = await server.tryApply(
+              knativeServiceAs(team, 'flux-tenant'),
+              { dryRun: true, impersonate: reconciler(team) },
+            );
+            expect(result.status).toBe(422);
+            return result;
+          });
+          expect(denied.message).toContain(GUARD);
+          expect(denied.message).toContain(
+            'A Knative workload in a team namespace cannot run as flux-tenant',
+          );
+          const admitted = await server.tryApply(
+            knativeServiceAs(team, 'default'),
+            { dryRun: true, impersonate: reconciler(team) },
+          );
+          expect(admitted.message).toBeUndefined();
+          expect(admitted.status).toBeLessThan(300);
+        },
+      );
+
+      it.each(TEAMS)(
+        'refuses a Pod adding NET_ADMIN in %s (Pod Security "baseline" enforced by tenants/base/namespace.yaml)',
+        async team => {
+          const result = await server.tryApply(
+            pod(team, {
+              containers: [
+                {
+                  name: 'app',
+                  image: IMAGE,
+                  securityContext: { capabilities: { add: ['NET_ADMIN'] } },
+                },
+              ],
+            }),
+            { dryRun: true },
+          );
+          expect(result.status).toBe(403);
+          expect(result.message).toContain(
+            'violates PodSecurity "baseline:latest": non-default capabilities',
+          );
+        },
+      );
+    });
   });
 });

@@ -59,9 +59,9 @@ describe('writeTenantFolder', () => {
 
   it("puts the team on the shared RabbitMQ's topology allow-list, keeping the teams there and the comments", async () => {
     const text = await readFile(join(gitopsDir, RABBITMQ_CLUSTER_FILE), 'utf8');
-    expect(
-      parse(text).metadata.annotations[TOPOLOGY_ALLOWED_NAMESPACES],
-    ).toBe('payments,analytics,search');
+    expect(parse(text).metadata.annotations[TOPOLOGY_ALLOWED_NAMESPACES]).toBe(
+      'payments,analytics,search',
+    );
     expect(text).toContain('# The shared RabbitMQ');
   });
 

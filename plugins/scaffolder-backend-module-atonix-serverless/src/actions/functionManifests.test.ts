@@ -30,8 +30,10 @@ describe('atonix:function:manifests', () => {
           'kustomization.yaml': TEAM_KUSTOMIZATION,
           'existing-fn/function.yaml': 'kind: Function\n',
         },
-        'gitops-repo/gitops/clusters/staging/tenants.yaml': 'kind: Kustomization\n',
-        'gitops-repo/gitops/clusters/production/tenants.yaml': 'kind: Kustomization\n',
+        'gitops-repo/gitops/clusters/staging/tenants.yaml':
+          'kind: Kustomization\n',
+        'gitops-repo/gitops/clusters/production/tenants.yaml':
+          'kind: Kustomization\n',
       },
     });
   });

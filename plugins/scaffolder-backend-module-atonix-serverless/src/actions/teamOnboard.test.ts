@@ -87,9 +87,8 @@ describe('atonix:team:onboard', () => {
       ),
     ).toMatchObject({ kind: 'Kustomization', resources: [] });
     expect(
-      parse(
-        await readFile(join(repo, 'gitops', RABBITMQ_CLUSTER_FILE), 'utf8'),
-      ).metadata.annotations[TOPOLOGY_ALLOWED_NAMESPACES],
+      parse(await readFile(join(repo, 'gitops', RABBITMQ_CLUSTER_FILE), 'utf8'))
+        .metadata.annotations[TOPOLOGY_ALLOWED_NAMESPACES],
     ).toBe('payments,analytics,search');
     expect(
       parse(await readFile(join(repo, 'catalog/teams/search.yaml'), 'utf8')),
