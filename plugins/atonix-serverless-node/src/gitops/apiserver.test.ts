@@ -1,3 +1,4 @@
+/* eslint jest/expect-expect: ["warn", { "assertFunctionNames": ["expect", "expectGuarded"] }] */
 import { join } from 'node:path';
 import {
   KubeApiServerProcess,
@@ -315,53 +316,54 @@ describe('gitops/ on a real Kubernetes API server', () => {
       const GUARD =
         "ValidatingAdmissionPolicy 'atonix-no-workload-as-flux-tenant' with binding 'atonix-no-workload-as-flux-tenant' denied request";
 
+      /**
+       * Applies (dry run) `asFluxTenant`, expecting the guard's denial with `message`, then
+       * `asDefault`, expecting it admitted. A policy takes effect once the API server has
+       * compiled it, asynchronously, hence the wait for the first denial.
+       */
+      async function expectGuarded(
+        asFluxTenant: KubeObject,
+        asDefault: KubeObject,
+        message: string,
+        impersonate?: string,
+      ) {
+        const denied = await eventually(async () => {
+          const result = await server.tryApply(asFluxTenant, {
+            dryRun: true,
+            impersonate,
+          });
+          expect(result.status).toBe(422);
+          return result;
+        });
+        expect(denied.message).toContain(GUARD);
+        expect(denied.message).toContain(message);
+        const admitted = await server.tryApply(asDefault, {
+          dryRun: true,
+          impersonate,
+        });
+        expect(admitted.message).toBeUndefined();
+        expect(admitted.status).toBeLessThan(300);
+      }
+
       it.each(TEAMS)(
         'denies a Pod running as flux-tenant in %s (tenants/common/flux-tenant-guard.yaml) and admits the same Pod as default',
-        async team => {
-          // A policy takes effect once the API server has compiled it: asynchronously.
-          const denied = await eventually(async () => {
-            const result = await server.tryApply(
-              pod(team, { serviceAccountName: 'flux-tenant' }),
-              { dryRun: true },
-            );
-            expect(result.status).toBe(422);
-            return result;
-          });
-          expect(denied.message).toContain(GUARD);
-          expect(denied.message).toContain(
-            'Pods in a team namespace cannot run as flux-tenant',
-          );
-          const admitted = await server.tryApply(
+        team =>
+          expectGuarded(
+            pod(team, { serviceAccountName: 'flux-tenant' }),
             pod(team, { serviceAccountName: 'default' }),
-            { dryRun: true },
-          );
-          expect(admitted.message).toBeUndefined();
-          expect(admitted.status).toBeLessThan(300);
-        },
+            'Pods in a team namespace cannot run as flux-tenant',
+          ),
       );
 
       it.each(TEAMS)(
-        'denies the %s reconciler a committed Knative Service changed to run as flux-tenant, and admits it as committed',
-        async team => {
-          const denied = await eventually(async () => {
-            const result = await server.tryApply(
-              knativeServiceAs(team, 'flux-tenant'),
-              { dryRun: true, impersonate: reconciler(team) },
-            );
-            expect(result.status).toBe(422);
-            return result;
-          });
-          expect(denied.message).toContain(GUARD);
-          expect(denied.message).toContain(
-            'A Knative workload in a team namespace cannot run as flux-tenant',
-          );
-          const admitted = await server.tryApply(
+        'denies the %s reconciler a committed Knative Service changed to run as flux-tenant, and admits it as default',
+        team =>
+          expectGuarded(
+            knativeServiceAs(team, 'flux-tenant'),
             knativeServiceAs(team, 'default'),
-            { dryRun: true, impersonate: reconciler(team) },
-          );
-          expect(admitted.message).toBeUndefined();
-          expect(admitted.status).toBeLessThan(300);
-        },
+            'A Knative workload in a team namespace cannot run as flux-tenant',
+            reconciler(team),
+          ),
       );
 
       it.each(TEAMS)(
