@@ -5,6 +5,8 @@ import {
   KubeObject,
   eventually,
 } from '@internal/atonix-test-servers';
+import { chargeCardSpec } from '../__testUtils__/functionSpec';
+import { renderCallersPolicy } from '../render/callers';
 import {
   BuiltObject,
   REPO_ROOT,
@@ -258,12 +260,6 @@ describe('gitops/ on a real Kubernetes API server', () => {
             spec: { interval: '1m', url: 'https://example.com/repo.git' },
           },
           {
-            apiVersion: 'networking.k8s.io/v1',
-            kind: 'NetworkPolicy',
-            metadata: { name: 'allow-all', namespace: team },
-            spec: { podSelector: {}, ingress: [{}], policyTypes: ['Ingress'] },
-          },
-          {
             apiVersion: 'v1',
             kind: 'ResourceQuota',
             metadata: { name: 'functions', namespace: team },
@@ -364,6 +360,48 @@ describe('gitops/ on a real Kubernetes API server', () => {
             'A Knative workload in a team namespace cannot run as flux-tenant',
             reconciler(team),
           ),
+      );
+
+      it.each(TEAMS)(
+        'lets the %s reconciler admit named callers, and denies it a NetworkPolicy with egress or open to every namespace (tenants/common/network-policy-guard.yaml)',
+        async team => {
+          const other = TEAMS.find(t => t !== team)!;
+          const callers = renderCallersPolicy(
+            chargeCardSpec({ team, allowedCallers: [other] }),
+          ) as KubeObject;
+          const apply = (object: KubeObject) =>
+            server.tryApply(object, {
+              dryRun: true,
+              impersonate: reconciler(team),
+            });
+          const openToAll = {
+            ...callers,
+            spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{}] },
+          };
+          const denied = await eventually(async () => {
+            const result = await apply(openToAll);
+            expect(result.status).toBe(422);
+            return result;
+          });
+          expect(denied.message).toContain(
+            "A team's NetworkPolicy may only admit namespaces it names",
+          );
+          const egress = await apply({
+            ...callers,
+            spec: {
+              ...(callers.spec as object),
+              policyTypes: ['Ingress', 'Egress'],
+              egress: [{ to: [{ ipBlock: { cidr: '169.254.169.254/32' } }] }],
+            },
+          });
+          expect(egress.status).toBe(422);
+          expect(egress.message).toContain(
+            "A team's NetworkPolicy may only admit callers",
+          );
+          const admitted = await apply(callers);
+          expect(admitted.message).toBeUndefined();
+          expect(admitted.status).toBeLessThan(300);
+        },
       );
 
       it.each(TEAMS)(

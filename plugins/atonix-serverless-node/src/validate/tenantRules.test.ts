@@ -1,3 +1,5 @@
+import { chargeCardSpec } from '../__testUtils__/functionSpec';
+import { renderCallersPolicy } from '../render/callers';
 import type { ManifestObject } from './objectRules';
 import {
   TenantContext,
@@ -96,6 +98,48 @@ describe('tenantIsolationFindings', () => {
         ),
       ),
     ).toEqual(['spec.template.spec.serviceAccountName']);
+  });
+
+  it('lets a team folder admit named caller namespaces and nothing more', () => {
+    // As the validator reads it: the rendered object after its round trip through YAML.
+    const callers: ManifestObject & { spec: object } = JSON.parse(
+      JSON.stringify(
+        renderCallersPolicy(chargeCardSpec({ allowedCallers: ['analytics'] })),
+      ),
+    );
+    expect(tenantIsolationFindings(callers, context)).toEqual([]);
+    const egress = {
+      ...callers,
+      spec: {
+        ...callers.spec,
+        policyTypes: ['Ingress', 'Egress'],
+        egress: [{}],
+      },
+    };
+    const byLabel = {
+      ...callers,
+      spec: {
+        ...callers.spec,
+        ingress: [{ from: [{ namespaceSelector: { matchLabels: {} } }] }],
+      },
+    };
+    const byAddress = {
+      ...callers,
+      spec: {
+        ...callers.spec,
+        ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/8' } }] }],
+      },
+    };
+    for (const policy of [egress, byLabel, byAddress]) {
+      const [finding] = tenantIsolationFindings(policy, context);
+      expect(finding).toMatchObject({
+        rule: 'tenant-isolation',
+        path: ['spec'],
+      });
+      expect(finding.message).toContain(
+        "a team's folder may only admit namespaces by name",
+      );
+    }
   });
 
   it("refuses a recording rule that writes another namespace's series", () => {

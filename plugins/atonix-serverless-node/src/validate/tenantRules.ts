@@ -143,6 +143,21 @@ export function tenantIsolationFindings(
     }
   }
 
+  // A team's NetworkPolicies admit a function's declared callers and nothing else, as the
+  // atonix-tenant-network-policies admission policy (gitops/tenants/common) enforces on apply.
+  if (
+    object.kind === 'NetworkPolicy' &&
+    group === 'networking.k8s.io' &&
+    !isCallersOnly(object.spec as Json)
+  ) {
+    found.push(
+      isolation(
+        ['spec'],
+        `NetworkPolicy ${object.metadata?.name} is more than a list of callers; a team's folder may only admit namespaces by name (policyTypes [Ingress], from namespaceSelector.matchExpressions on kubernetes.io/metadata.name, operator In), the admission policy refuses anything else: declare callers with allowedCallers in function.yaml and render`,
+      ),
+    );
+  }
+
   // Recording and alerting rules: a `namespace` label other than the team's writes (or fakes)
   // another namespace's series, e.g. one that team's HPA reads through prometheus-adapter.
   if (object.kind === 'PrometheusRule' && group === 'monitoring.coreos.com') {
@@ -220,6 +235,32 @@ export function tenantIsolationFindings(
     }
   }
   return found;
+}
+
+/** Whether a NetworkPolicy spec only admits named namespaces (what `renderCallersPolicy` writes). */
+function isCallersOnly(spec: Json | undefined): boolean {
+  const ingress = (spec?.ingress ?? []) as Json[];
+  return (
+    JSON.stringify(spec?.policyTypes) === '["Ingress"]' &&
+    spec?.egress === undefined &&
+    ingress.length > 0 &&
+    ingress.every(
+      rule =>
+        Array.isArray(rule.from) &&
+        rule.from.length > 0 &&
+        (rule.from as Json[]).every(
+          peer =>
+            peer.ipBlock === undefined &&
+            peer.namespaceSelector?.matchLabels === undefined &&
+            Array.isArray(peer.namespaceSelector?.matchExpressions) &&
+            peer.namespaceSelector.matchExpressions.length > 0 &&
+            (peer.namespaceSelector.matchExpressions as Json[]).every(
+              e =>
+                e.key === 'kubernetes.io/metadata.name' && e.operator === 'In',
+            ),
+        ),
+    )
+  );
 }
 
 /**

@@ -921,6 +921,15 @@ class GitopsTreeValidator {
       if (unpinned) {
         report('image-tag', 'image', unpinned);
       }
+      spec.allowedCallers.forEach((caller, index) => {
+        if (!facts.teams.has(caller)) {
+          report(
+            'allowed-callers',
+            `allowedCallers.${index}`,
+            `allowedCallers names ${caller}, which is not a team of this repository (tenants/); a caller is a team namespace: fix the name, or onboard the team first`,
+          );
+        }
+      });
       if (facts.platformNamespaces.has(spec.team)) {
         report(
           'tenant-isolation',
