@@ -18,6 +18,12 @@ export interface TenantContext {
   /** Exchanges and queues the team's folder declares (rabbitmq.com Exchange/Queue names). */
   declaredExchanges: ReadonlySet<string>;
   declaredQueues: ReadonlySet<string>;
+  /**
+   * The namespaces each RabbitmqCluster of the tree (`<namespace>/<name>`) lets declare topology
+   * on it (`rabbitmq.com/topology-allowed-namespaces`, split on "," as the messaging topology
+   * operator v1.20.1 does: `rabbitmqclient/cluster_reference.go:144-160`).
+   */
+  rabbitmqTopologyAllowed: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 /**
@@ -191,6 +197,32 @@ export function tenantIsolationFindings(
           );
         }
       }),
+    );
+  }
+
+  // A RabbitmqSource's controller declares its exchange, queue and binding in the source's own
+  // namespace on the cluster it names (eventing-rabbitmq bd1ee997d
+  // `pkg/reconciler/source/rabbitmqsource.go:167-193`), as do topology objects written in the
+  // folder; the topology operator refuses them unless the cluster lists the team, so the function
+  // would never get an event.
+  const clusterRef = (object.spec as Json)?.rabbitmqClusterReference as
+    | Json
+    | undefined;
+  const clusterKey = `${clusterRef?.namespace}/${clusterRef?.name}`;
+  const allowed = context.rabbitmqTopologyAllowed.get(clusterKey);
+  if (
+    (group === 'rabbitmq.com' || object.kind === 'RabbitmqSource') &&
+    clusterRef?.namespace !== undefined &&
+    clusterRef.namespace !== team &&
+    allowed &&
+    !allowed.has(team) &&
+    !allowed.has('*')
+  ) {
+    found.push(
+      isolation(
+        ['spec', 'rabbitmqClusterReference'],
+        `${object.kind} ${object.metadata?.name} uses RabbitmqCluster ${clusterKey}, which does not list ${team} in rabbitmq.com/topology-allowed-namespaces, so the topology operator refuses its exchange, queue and binding and no event arrives: add ${team} to that annotation (the team-onboarding template does)`,
+      ),
     );
   }
 
