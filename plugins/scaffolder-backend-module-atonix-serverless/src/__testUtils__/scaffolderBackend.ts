@@ -32,8 +32,15 @@ export interface TaskResult {
  * The local portal's scaffolding in one test backend: the real scaffolder (with the GitHub module
  * and ours) and the real catalog reading catalog/org.yaml and templates/ from this checkout,
  * publishing to the local git server at `gitBaseUrl`; requests are the guest's, a member of payments.
+ * The clusters run what `options.runtimes` says.
  */
-export async function startScaffolderBackend(gitBaseUrl: string) {
+export async function startScaffolderBackend(
+  gitBaseUrl: string,
+  options: {
+    /** `atonix.clusters.<cluster>.runtimes`; none: what gitops/ installs (Knative only). */
+    runtimes?: Record<string, string[]>;
+  } = {},
+) {
   const backend = await startTestBackend({
     features: [
       scaffolderPlugin,
@@ -60,12 +67,11 @@ export async function startScaffolderBackend(gitBaseUrl: string) {
           },
           atonix: {
             ...localScaffolderConfig(gitBaseUrl).atonix,
-            // Both clusters of gitops/ as if licensed for OpenFaaS Pro, so the OpenFaaS template
-            // runs end to end; the refusal where they are not is atonix:function:manifests' test.
-            clusters: {
-              staging: { runtimes: ['knative', 'openfaas'] },
-              production: { runtimes: ['knative', 'openfaas'] },
-            },
+            clusters: Object.fromEntries(
+              Object.entries(options.runtimes ?? {}).map(
+                ([cluster, runtimes]) => [cluster, { runtimes }],
+              ),
+            ),
           },
         },
       }),
