@@ -186,7 +186,7 @@ describe('the templates, run by the scaffolder against the local git server', ()
     );
   });
 
-  it('openfaas-function: an OpenFaaS Function with critical scaling', async () => {
+  it('openfaas-function: an OpenFaaS Function with critical scaling, callable by analytics', async () => {
     await expectCompleted(
       await runTemplate('openfaas-function', {
         name: 'it-faas-fn',
@@ -194,10 +194,20 @@ describe('the templates, run by the scaffolder against the local git server', ()
         critical: true,
         scaling: { minScale: 1, maxScale: 10, metric: 'rps', target: 50 },
         env: [{ name: 'LOG_LEVEL', value: 'info' }],
+        allowedCallers: ['group:default/analytics'],
       }),
     );
     const gitops = await gitopsAfterRun('it-faas-fn');
     expect(gitops.violations).toEqual([]);
+    const folder = join(gitops.dir, 'gitops/functions/payments/it-faas-fn');
+    expect(
+      parse(await readFile(join(folder, 'function.yaml'), 'utf8'))
+        .allowedCallers,
+    ).toEqual(['analytics']);
+    expect(
+      parse(await readFile(join(folder, 'kustomization.yaml'), 'utf8'))
+        .resources,
+    ).toEqual(['function.openfaas.yaml', 'callers.yaml']);
     const repo = await cloneWithGit(
       `${git.server.baseUrl}/${OWNER}/it-faas-fn.git`,
       join(work, 'it-faas-fn'),

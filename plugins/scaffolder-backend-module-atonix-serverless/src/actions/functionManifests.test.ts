@@ -216,6 +216,23 @@ describe('atonix:function:manifests', () => {
     );
   });
 
+  it('takes callers as Group refs and admits them with callers.yaml', async () => {
+    await run({ ...baseSpec, allowedCallers: ['group:default/analytics'] });
+    const folder = join(
+      workspace.path,
+      'gitops-repo/gitops/functions/payments/charge-card',
+    );
+    expect(
+      parse(await readFile(join(folder, 'function.yaml'), 'utf8'))
+        .allowedCallers,
+    ).toEqual(['analytics']);
+    const policy = parse(await readFile(join(folder, 'callers.yaml'), 'utf8'));
+    expect(
+      policy.spec.ingress[0].from[0].namespaceSelector.matchExpressions[0]
+        .values,
+    ).toEqual(['analytics']);
+  });
+
   it('writes only inside the workspace in a dry run', async () => {
     await run(baseSpec, { isDryRun: true });
     expect(

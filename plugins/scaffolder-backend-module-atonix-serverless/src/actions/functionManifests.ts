@@ -45,7 +45,7 @@ export function createFunctionManifestsAction(options: {
           z
             .record(z.unknown())
             .describe(
-              'The FunctionSpec (name, team, image, runtime, port, env, secretEnv, scaling, critical, trigger, resources); team may be a Group ref such as group:default/payments; null means not set',
+              'The FunctionSpec (name, team, image, runtime, port, env, secretEnv, scaling, critical, trigger, allowedCallers, resources); team and allowedCallers entries may be Group refs such as group:default/payments; null means not set',
             ),
         repoPath: z =>
           z
@@ -76,6 +76,13 @@ export function createFunctionManifestsAction(options: {
         ...input,
         ...(typeof input.team === 'string' && {
           team: TeamDirectory.teamName(input.team),
+        }),
+        ...(Array.isArray(input.allowedCallers) && {
+          allowedCallers: input.allowedCallers.map(caller =>
+            typeof caller === 'string'
+              ? TeamDirectory.teamName(caller)
+              : caller,
+          ),
         }),
       });
       if (!parsed.success) {
