@@ -1,5 +1,22 @@
 export interface Config {
   atonix?: {
+    /**
+     * Settings per cluster, keyed by the cluster's name (its folder in the GitOps repository's
+     * `gitops/clusters/`, and its `name` in `kubernetes.clusterLocatorMethods`).
+     */
+    clusters?: {
+      [clusterName: string]: {
+        /**
+         * The function runtimes this cluster runs, of `knative` and `openfaas`. Default
+         * `[knative]`, what gitops/ installs: OpenFaaS there is Community Edition, which runs no
+         * Function objects; list `openfaas` only for a cluster with the `openfaas-pro` component.
+         * `atonix:function:manifests` refuses a runtime that any cluster of the GitOps checkout
+         * lacks, since every cluster syncs every team's functions.
+         * @visibility backend
+         */
+        runtimes?: Array<'knative' | 'openfaas'>;
+      };
+    };
     /** How the `atonix:*` scaffolder actions publish what the templates generate. */
     scaffolder?: {
       /**

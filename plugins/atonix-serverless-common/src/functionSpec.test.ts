@@ -30,6 +30,7 @@ describe('parseFunctionSpec', () => {
         scaling: { ...SCALING_DEFAULTS },
         critical: false,
         trigger: { type: 'http' },
+        allowedCallers: [],
       },
     });
   });
@@ -120,6 +121,35 @@ describe('parseFunctionSpec', () => {
       'scaling.metric',
       'scaling.class',
       'trigger.type',
+    ]);
+  });
+
+  it("lists callers as other teams' names, each once", () => {
+    expect(
+      issuesOf({
+        ...minimal,
+        allowedCallers: ['analytics', 'Kube-System'],
+      }),
+    ).toEqual([
+      {
+        path: 'allowedCallers.1',
+        message: expect.stringContaining('lower-case letters'),
+      },
+    ]);
+    expect(
+      issuesOf({
+        ...minimal,
+        allowedCallers: ['analytics', minimal.team, 'analytics'],
+      }),
+    ).toEqual([
+      {
+        path: 'allowedCallers.1',
+        message: `${minimal.team} is the function's own team, which may always call it; remove the entry`,
+      },
+      {
+        path: 'allowedCallers.2',
+        message: 'analytics is listed twice; keep one entry',
+      },
     ]);
   });
 

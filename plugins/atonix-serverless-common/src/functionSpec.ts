@@ -247,6 +247,15 @@ export const functionSpecSchema = z
     /** Critical functions keep `minScale` replicas warm; others scale to zero (rule `scale-to-zero`). */
     critical: z.boolean().default(false),
     trigger: triggerSchema.prefault({ type: 'http' }),
+    /**
+     * Other teams whose functions may call this one directly, pod to pod (its own team always
+     * may). Rendered as a NetworkPolicy in the team's namespace; everyone else is refused there.
+     * Calls through the shared Knative gateway are not covered (gitops/README.md, "Calls between
+     * teams").
+     */
+    allowedCallers: z
+      .array(dnsLabel('allowedCallers entry', MAX_TEAM_NAME_LENGTH))
+      .default([]),
     resources: z
       .strictObject({
         requests: resourceList.optional(),
@@ -265,6 +274,18 @@ export const functionSpecSchema = z
         });
       }
       names.add(name);
+    }
+    for (const [index, caller] of spec.allowedCallers.entries()) {
+      if (caller === spec.team || spec.allowedCallers.indexOf(caller) < index) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['allowedCallers', index],
+          message:
+            caller === spec.team
+              ? `${caller} is the function's own team, which may always call it; remove the entry`
+              : `${caller} is listed twice; keep one entry`,
+        });
+      }
     }
     const { scaling, trigger } = spec;
     if (scaling.minScale > scaling.maxScale) {

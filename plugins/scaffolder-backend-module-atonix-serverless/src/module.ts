@@ -5,6 +5,7 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createAtonixActions } from './actions';
+import { ClusterRuntimes } from './service/ClusterRuntimes';
 import { PublishSettings } from './service/PublishSettings';
 import { TeamDirectory } from './service/TeamDirectory';
 
@@ -34,7 +35,12 @@ export const scaffolderModuleAtonixServerless = createBackendModule({
           restrictToOwnTeams: settings.restrictToOwnTeams,
         });
         scaffolder.addActions(
-          ...createAtonixActions({ settings, teams, logger }),
+          ...createAtonixActions({
+            settings,
+            teams,
+            clusterRuntimes: ClusterRuntimes.fromConfig(config),
+            logger,
+          }),
         );
       },
     });

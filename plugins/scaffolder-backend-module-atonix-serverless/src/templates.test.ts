@@ -37,7 +37,14 @@ describe('the templates, run by the scaffolder against the local git server', ()
   beforeAll(async () => {
     git = await startLocalGit(join(REPO_ROOT, 'gitops'));
     work = await mkdtemp(join(tmpdir(), 'atonix-templates-it-'));
-    backend = await startScaffolderBackend(git.server.baseUrl);
+    // Both clusters of gitops/ as if licensed for OpenFaaS Pro, so the OpenFaaS template runs end to
+    // end; the last test runs it against the clusters as gitops/ installs them.
+    backend = await startScaffolderBackend(git.server.baseUrl, {
+      runtimes: {
+        staging: ['knative', 'openfaas'],
+        production: ['knative', 'openfaas'],
+      },
+    });
     await waitFor(
       'the templates in the catalog',
       () => catalogEntity('template', 'team-onboarding'),
@@ -179,7 +186,7 @@ describe('the templates, run by the scaffolder against the local git server', ()
     );
   });
 
-  it('openfaas-function: an OpenFaaS Function with critical scaling', async () => {
+  it('openfaas-function: an OpenFaaS Function with critical scaling, callable by analytics', async () => {
     await expectCompleted(
       await runTemplate('openfaas-function', {
         name: 'it-faas-fn',
@@ -187,10 +194,20 @@ describe('the templates, run by the scaffolder against the local git server', ()
         critical: true,
         scaling: { minScale: 1, maxScale: 10, metric: 'rps', target: 50 },
         env: [{ name: 'LOG_LEVEL', value: 'info' }],
+        allowedCallers: ['group:default/analytics'],
       }),
     );
     const gitops = await gitopsAfterRun('it-faas-fn');
     expect(gitops.violations).toEqual([]);
+    const folder = join(gitops.dir, 'gitops/functions/payments/it-faas-fn');
+    expect(
+      parse(await readFile(join(folder, 'function.yaml'), 'utf8'))
+        .allowedCallers,
+    ).toEqual(['analytics']);
+    expect(
+      parse(await readFile(join(folder, 'kustomization.yaml'), 'utf8'))
+        .resources,
+    ).toEqual(['function.openfaas.yaml', 'callers.yaml']);
     const repo = await cloneWithGit(
       `${git.server.baseUrl}/${OWNER}/it-faas-fn.git`,
       join(work, 'it-faas-fn'),
@@ -237,5 +254,33 @@ describe('the templates, run by the scaffolder against the local git server', ()
       `${git.server.baseUrl}/${OWNER}/it-not-mine.git/info/refs?service=git-upload-pack`,
     );
     expect(repo.status).toBe(404);
+  });
+
+  it('refuses the OpenFaaS template, before pushing anything, on clusters without OpenFaaS Pro', async () => {
+    const communityEdition = await startScaffolderBackend(git.server.baseUrl);
+    try {
+      await waitFor(
+        'the templates in the catalog',
+        () => communityEdition.catalogEntity('template', 'openfaas-function'),
+        60_000,
+      );
+      const head = await headOfGitops();
+      const result = await communityEdition.runTemplate('openfaas-function', {
+        name: 'it-faas-ce',
+        owner: 'group:default/payments',
+      });
+      expect(result.status).toBe('failed');
+      expect(result.log).toMatch(
+        /runtime: openfaas needs the OpenFaaS Pro operator, which production, staging does not run/,
+      );
+      expect(result.log).toMatch(/knative-http-function template/);
+      expect(await headOfGitops()).toBe(head);
+      const repo = await fetch(
+        `${git.server.baseUrl}/${OWNER}/it-faas-ce.git/info/refs?service=git-upload-pack`,
+      );
+      expect(repo.status).toBe(404);
+    } finally {
+      await communityEdition.stop();
+    }
   });
 });

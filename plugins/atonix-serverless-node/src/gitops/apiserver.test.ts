@@ -1,8 +1,12 @@
+/* eslint jest/expect-expect: ["warn", { "assertFunctionNames": ["expect", "expectGuarded"] }] */
 import { join } from 'node:path';
 import {
   KubeApiServerProcess,
   KubeObject,
+  eventually,
 } from '@internal/atonix-test-servers';
+import { chargeCardSpec } from '../__testUtils__/functionSpec';
+import { renderCallersPolicy } from '../render/callers';
 import {
   BuiltObject,
   REPO_ROOT,
@@ -256,12 +260,6 @@ describe('gitops/ on a real Kubernetes API server', () => {
             spec: { interval: '1m', url: 'https://example.com/repo.git' },
           },
           {
-            apiVersion: 'networking.k8s.io/v1',
-            kind: 'NetworkPolicy',
-            metadata: { name: 'allow-all', namespace: team },
-            spec: { podSelector: {}, ingress: [{}], policyTypes: ['Ingress'] },
-          },
-          {
             apiVersion: 'v1',
             kind: 'ResourceQuota',
             metadata: { name: 'functions', namespace: team },
@@ -289,5 +287,144 @@ describe('gitops/ on a real Kubernetes API server', () => {
         }
       },
     );
+
+    describe('admission in a team namespace (the real admission plugins, with tenants/ applied)', () => {
+      const IMAGE = `ghcr.io/atonixcorp/probe:${'0'.repeat(40)}`;
+      const pod = (
+        team: string,
+        spec: Record<string, unknown> = {},
+      ): KubeObject => ({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'probe', namespace: team },
+        spec: { containers: [{ name: 'app', image: IMAGE }], ...spec },
+      });
+      const knativeServiceAs = (team: string, serviceAccountName: string) => {
+        const service = functionsOf
+          .get(team)!
+          .find(
+            o => o.kind === 'Service' && o.apiVersion!.startsWith('serving'),
+          );
+        const copy = structuredClone(service!) as any;
+        copy.spec.template.spec.serviceAccountName = serviceAccountName;
+        return copy as KubeObject;
+      };
+      const GUARD =
+        "ValidatingAdmissionPolicy 'atonix-no-workload-as-flux-tenant' with binding 'atonix-no-workload-as-flux-tenant' denied request";
+
+      /**
+       * Applies (dry run) `asFluxTenant`, expecting the guard's denial with `message`, then
+       * `asDefault`, expecting it admitted. A policy takes effect once the API server has
+       * compiled it, asynchronously, hence the wait for the first denial.
+       */
+      async function expectGuarded(
+        asFluxTenant: KubeObject,
+        asDefault: KubeObject,
+        message: string,
+        impersonate?: string,
+      ) {
+        const denied = await eventually(async () => {
+          const result = await server.tryApply(asFluxTenant, {
+            dryRun: true,
+            impersonate,
+          });
+          expect(result.status).toBe(422);
+          return result;
+        });
+        expect(denied.message).toContain(GUARD);
+        expect(denied.message).toContain(message);
+        const admitted = await server.tryApply(asDefault, {
+          dryRun: true,
+          impersonate,
+        });
+        expect(admitted.message).toBeUndefined();
+        expect(admitted.status).toBeLessThan(300);
+      }
+
+      it.each(TEAMS)(
+        'denies a Pod running as flux-tenant in %s (tenants/common/flux-tenant-guard.yaml) and admits the same Pod as default',
+        team =>
+          expectGuarded(
+            pod(team, { serviceAccountName: 'flux-tenant' }),
+            pod(team, { serviceAccountName: 'default' }),
+            'Pods in a team namespace cannot run as flux-tenant',
+          ),
+      );
+
+      it.each(TEAMS)(
+        'denies the %s reconciler a committed Knative Service changed to run as flux-tenant, and admits it as default',
+        team =>
+          expectGuarded(
+            knativeServiceAs(team, 'flux-tenant'),
+            knativeServiceAs(team, 'default'),
+            'A Knative workload in a team namespace cannot run as flux-tenant',
+            reconciler(team),
+          ),
+      );
+
+      it.each(TEAMS)(
+        'lets the %s reconciler admit named callers, and denies it a NetworkPolicy with egress or open to every namespace (tenants/common/network-policy-guard.yaml)',
+        async team => {
+          const other = TEAMS.find(t => t !== team)!;
+          const callers = renderCallersPolicy(
+            chargeCardSpec({ team, allowedCallers: [other] }),
+          ) as KubeObject;
+          const apply = (object: KubeObject) =>
+            server.tryApply(object, {
+              dryRun: true,
+              impersonate: reconciler(team),
+            });
+          const openToAll = {
+            ...callers,
+            spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{}] },
+          };
+          const denied = await eventually(async () => {
+            const result = await apply(openToAll);
+            expect(result.status).toBe(422);
+            return result;
+          });
+          expect(denied.message).toContain(
+            "A team's NetworkPolicy may only admit namespaces it names",
+          );
+          const egress = await apply({
+            ...callers,
+            spec: {
+              ...(callers.spec as object),
+              policyTypes: ['Ingress', 'Egress'],
+              egress: [{ to: [{ ipBlock: { cidr: '169.254.169.254/32' } }] }],
+            },
+          });
+          expect(egress.status).toBe(422);
+          expect(egress.message).toContain(
+            "A team's NetworkPolicy may only admit callers",
+          );
+          const admitted = await apply(callers);
+          expect(admitted.message).toBeUndefined();
+          expect(admitted.status).toBeLessThan(300);
+        },
+      );
+
+      it.each(TEAMS)(
+        'refuses a Pod adding NET_ADMIN in %s (Pod Security "baseline" enforced by tenants/base/namespace.yaml)',
+        async team => {
+          const result = await server.tryApply(
+            pod(team, {
+              containers: [
+                {
+                  name: 'app',
+                  image: IMAGE,
+                  securityContext: { capabilities: { add: ['NET_ADMIN'] } },
+                },
+              ],
+            }),
+            { dryRun: true },
+          );
+          expect(result.status).toBe(403);
+          expect(result.message).toContain(
+            'violates PodSecurity "baseline:latest": non-default capabilities',
+          );
+        },
+      );
+    });
   });
 });

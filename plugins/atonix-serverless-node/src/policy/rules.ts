@@ -23,6 +23,7 @@ export const RULE_IDS = [
   'image-tag',
   'tenant-isolation',
   'pod-security',
+  'allowed-callers',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];

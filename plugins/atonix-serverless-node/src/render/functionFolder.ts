@@ -4,6 +4,7 @@ import {
   FunctionSpec,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { isMap, isSeq, parseDocument } from 'yaml';
+import { renderCallersPolicy } from './callers';
 import { FUNCTION_FILE_NAME } from './names';
 import { RUNTIME_RENDERERS, RenderedManifest } from './runtimes';
 import { GENERATED_HEADER, toYaml } from './yaml';
@@ -14,11 +15,18 @@ export interface RenderedFile {
   content: string;
 }
 
-/** The manifests of a function, each with the file it is written to, in apply order. */
+/**
+ * The manifests of a function, each with the file it is written to, in apply order: its runtime's,
+ * then, when other teams may call it, the NetworkPolicy admitting them (runtime-neutral).
+ */
 export function renderFunctionManifests(
   spec: FunctionSpec,
 ): RenderedManifest[] {
-  return RUNTIME_RENDERERS[spec.runtime].manifests(spec);
+  const manifests = RUNTIME_RENDERERS[spec.runtime].manifests(spec);
+  if (spec.allowedCallers.length > 0) {
+    manifests.push({ name: 'callers.yaml', object: renderCallersPolicy(spec) });
+  }
+  return manifests;
 }
 
 /**

@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { chargeCardSpec } from '../__testUtils__/functionSpec';
 import { parseFunctionFile } from '../functionFile';
-import { addToTeamKustomization, renderFunctionFolder } from './functionFolder';
+import { renderCallersPolicy } from './callers';
+import {
+  addToTeamKustomization,
+  renderFunctionFolder,
+  renderFunctionManifests,
+} from './functionFolder';
 import { renderKnativeService, renderTrigger } from './knative';
 import { renderOpenFaasFunction } from './openfaas';
 import { renderEventSource } from './sources';
@@ -227,6 +232,45 @@ describe('renderOpenFaasFunction', () => {
       secrets: ['s3'],
     });
   });
+});
+
+describe('allowedCallers', () => {
+  it('admits the declared teams, by namespace name, to the function pods only', () => {
+    const policy = renderCallersPolicy(
+      chargeCardSpec({ allowedCallers: ['orders', 'analytics'] }),
+    );
+    expect(policy.metadata).toEqual({
+      name: 'charge-card-callers',
+      namespace: 'payments',
+      labels: labels('knative'),
+    });
+    expect(policy.spec?.podSelector?.matchLabels).toEqual({
+      'backstage.io/kubernetes-id': 'charge-card',
+    });
+    expect(policy.spec?.policyTypes).toEqual(['Ingress']);
+    expect(policy.spec?.egress).toBeUndefined();
+    const [rule] = policy.spec?.ingress ?? [];
+    expect(rule.from).toHaveLength(1);
+    expect(rule.from?.[0].namespaceSelector?.matchExpressions).toEqual([
+      {
+        key: 'kubernetes.io/metadata.name',
+        operator: 'In',
+        values: ['analytics', 'orders'],
+      },
+    ]);
+  });
+
+  it.each(['knative', 'openfaas'] as const)(
+    'adds callers.yaml to a %s function only when it declares callers',
+    runtime => {
+      const names = (allowedCallers: string[]) =>
+        renderFunctionManifests(
+          chargeCardSpec({ runtime, allowedCallers }),
+        ).map(m => m.name);
+      expect(names(['analytics'])).toContain('callers.yaml');
+      expect(names([])).not.toContain('callers.yaml');
+    },
+  );
 });
 
 describe('function folder', () => {

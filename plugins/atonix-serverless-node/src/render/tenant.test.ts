@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { kustomize } from '../__testUtils__/kustomize';
-import { writeTenantFolder } from './tenant';
+import {
+  RABBITMQ_CLUSTER_FILE,
+  TOPOLOGY_ALLOWED_NAMESPACES,
+  addToTopologyAllowedNamespaces,
+  writeTenantFolder,
+} from './tenant';
 
 const REPO_GITOPS = resolve(__dirname, '../../../../gitops');
 
@@ -15,6 +20,10 @@ describe('writeTenantFolder', () => {
     await cp(join(REPO_GITOPS, 'tenants'), join(gitopsDir, 'tenants'), {
       recursive: true,
     });
+    await cp(
+      join(REPO_GITOPS, RABBITMQ_CLUSTER_FILE),
+      join(gitopsDir, RABBITMQ_CLUSTER_FILE),
+    );
   });
   afterAll(() => rm(gitopsDir, { recursive: true, force: true }));
 
@@ -22,6 +31,7 @@ describe('writeTenantFolder', () => {
     const written = await writeTenantFolder(gitopsDir, 'search');
     expect(written.sort()).toEqual([
       'functions/search/kustomization.yaml',
+      RABBITMQ_CLUSTER_FILE,
       'tenants/kustomization.yaml',
       'tenants/search/kustomization.yaml',
     ]);
@@ -47,11 +57,46 @@ describe('writeTenantFolder', () => {
     });
   });
 
+  it("puts the team on the shared RabbitMQ's topology allow-list, keeping the teams there and the comments", async () => {
+    const text = await readFile(join(gitopsDir, RABBITMQ_CLUSTER_FILE), 'utf8');
+    expect(parse(text).metadata.annotations[TOPOLOGY_ALLOWED_NAMESPACES]).toBe(
+      'payments,analytics,search',
+    );
+    expect(text).toContain('# The shared RabbitMQ');
+  });
+
   it('lists a team once however often it is written', async () => {
     await writeTenantFolder(gitopsDir, 'search');
     const { resources } = parse(
       await readFile(join(gitopsDir, 'tenants/kustomization.yaml'), 'utf8'),
     );
     expect(resources.filter((r: string) => r === 'search')).toHaveLength(1);
+    const rabbitmq = parse(
+      await readFile(join(gitopsDir, RABBITMQ_CLUSTER_FILE), 'utf8'),
+    );
+    expect(rabbitmq.metadata.annotations[TOPOLOGY_ALLOWED_NAMESPACES]).toBe(
+      'payments,analytics,search',
+    );
+  });
+
+  it("refuses a RabbitmqCluster that lets every namespace in ('*') rather than widen it", () => {
+    const everyone = `apiVersion: rabbitmq.com/v1beta1
+kind: RabbitmqCluster
+metadata:
+  name: events
+  annotations:
+    ${TOPOLOGY_ALLOWED_NAMESPACES}: '*'
+`;
+    expect(() => addToTopologyAllowedNamespaces(everyone, 'search')).toThrow(
+      /allows every namespace \('\*'\).*list the teams instead/,
+    );
+  });
+
+  it('refuses a file that is not a RabbitmqCluster with the annotation', () => {
+    expect(() =>
+      addToTopologyAllowedNamespaces('kind: ConfigMap\n', 'search'),
+    ).toThrow(
+      `${RABBITMQ_CLUSTER_FILE} is not a RabbitmqCluster with a ${TOPOLOGY_ALLOWED_NAMESPACES} annotation`,
+    );
   });
 });

@@ -6,6 +6,17 @@ import { FUNCTIONS_FOLDER } from './names';
 /** Where a GitOps repository keeps the teams, relative to its `gitops/` folder. */
 export const TENANTS_FOLDER = 'tenants';
 
+/**
+ * The shared RabbitMQ cluster, relative to the `gitops/` folder, and its annotation listing the
+ * namespaces whose RabbitmqSources may declare topology on it. The messaging topology operator
+ * (v1.20.1, `rabbitmqclient/cluster_reference.go:144-160`) splits the value on "," without trimming
+ * and refuses any other namespace, so a team missing here gets no queue and its events never arrive.
+ */
+export const RABBITMQ_CLUSTER_FILE =
+  'infrastructure/configs/base/rabbitmq/rabbitmq-cluster.yaml';
+export const TOPOLOGY_ALLOWED_NAMESPACES =
+  'rabbitmq.com/topology-allowed-namespaces';
+
 /** The folder of one team relative to the `gitops/` folder: `tenants/<team>`. */
 export function tenantFolderPath(team: string) {
   return posix.join(TENANTS_FOLDER, team);
@@ -83,9 +94,35 @@ export function addToTenantsKustomization(existing: string, team: string) {
 }
 
 /**
+ * The shared RabbitmqCluster's file with `team` on its topology allow-list; comments are kept and a
+ * team already listed changes nothing.
+ */
+export function addToTopologyAllowedNamespaces(existing: string, team: string) {
+  const doc = parseDocument(existing);
+  const path = ['metadata', 'annotations', TOPOLOGY_ALLOWED_NAMESPACES];
+  const current = doc.errors.length === 0 ? doc.getIn(path) : undefined;
+  if (doc.get('kind') !== 'RabbitmqCluster' || typeof current !== 'string') {
+    throw new Error(
+      `${RABBITMQ_CLUSTER_FILE} is not a RabbitmqCluster with a ${TOPOLOGY_ALLOWED_NAMESPACES} annotation to add the team to; fix it by hand first`,
+    );
+  }
+  const teams = current.split(',').filter(entry => entry !== '');
+  if (teams.includes('*')) {
+    throw new Error(
+      `${RABBITMQ_CLUSTER_FILE} allows every namespace ('*') to declare topology on the shared RabbitMQ; list the teams instead`,
+    );
+  }
+  if (!teams.includes(team)) {
+    doc.setIn(path, [...teams, team].join(','));
+  }
+  return doc.toString({ lineWidth: 0 });
+}
+
+/**
  * Writes a new team under `gitopsDir` (the repository's `gitops/` folder): `tenants/<team>/`, its
- * line in `tenants/kustomization.yaml` and an empty `functions/<team>/` for its Flux sync to
- * apply. Returns the paths written, relative to `gitopsDir`.
+ * line in `tenants/kustomization.yaml`, its entry on the shared RabbitMQ's topology allow-list (so
+ * its RabbitMQ-sourced functions work from the onboarding merge on) and an empty
+ * `functions/<team>/` for its Flux sync to apply. Returns the paths written, relative to `gitopsDir`.
  */
 export async function writeTenantFolder(
   gitopsDir: string,
@@ -98,9 +135,18 @@ export async function writeTenantFolder(
     await fs.readFile(join(gitopsDir, tenantsFile), 'utf8'),
     team,
   );
+  const rabbitmqCluster = await fs
+    .readFile(join(gitopsDir, RABBITMQ_CLUSTER_FILE), 'utf8')
+    .catch(() => {
+      throw new Error(
+        `${RABBITMQ_CLUSTER_FILE} is missing, so the team cannot be given RabbitMQ topology rights; restore the shared RabbitmqCluster first`,
+      );
+    });
+  const rabbitmq = addToTopologyAllowedNamespaces(rabbitmqCluster, team);
   const files: Array<[string, string]> = [
     [tenantFile, renderTenantKustomization(team)],
     [tenantsFile, tenants],
+    [RABBITMQ_CLUSTER_FILE, rabbitmq],
   ];
   const hasFunctions = await fs.stat(join(gitopsDir, functionsFile)).then(
     () => true,

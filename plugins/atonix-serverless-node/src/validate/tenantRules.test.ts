@@ -1,3 +1,5 @@
+import { chargeCardSpec } from '../__testUtils__/functionSpec';
+import { renderCallersPolicy } from '../render/callers';
 import type { ManifestObject } from './objectRules';
 import {
   TenantContext,
@@ -15,6 +17,10 @@ const context: TenantContext = {
   prometheusEnforcesNamespace: false,
   declaredExchanges: new Set(['payments-events']),
   declaredQueues: new Set(['payments-charges']),
+  rabbitmqTopologyAllowed: new Map([
+    ['rabbitmq/events', new Set(['payments', 'analytics'])],
+    ['rabbitmq/private', new Set(['analytics'])],
+  ]),
 };
 
 const paths = (findings: Array<{ path: Array<string | number> }>) =>
@@ -96,6 +102,81 @@ describe('tenantIsolationFindings', () => {
         ),
       ),
     ).toEqual(['spec.template.spec.serviceAccountName']);
+  });
+
+  it('lets a team folder admit named caller namespaces and nothing more', () => {
+    // As the validator reads it: the rendered object after its round trip through YAML.
+    const callers: ManifestObject & { spec: object } = JSON.parse(
+      JSON.stringify(
+        renderCallersPolicy(chargeCardSpec({ allowedCallers: ['analytics'] })),
+      ),
+    );
+    expect(tenantIsolationFindings(callers, context)).toEqual([]);
+    const egress = {
+      ...callers,
+      spec: {
+        ...callers.spec,
+        policyTypes: ['Ingress', 'Egress'],
+        egress: [{}],
+      },
+    };
+    const byLabel = {
+      ...callers,
+      spec: {
+        ...callers.spec,
+        ingress: [{ from: [{ namespaceSelector: { matchLabels: {} } }] }],
+      },
+    };
+    const byAddress = {
+      ...callers,
+      spec: {
+        ...callers.spec,
+        ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/8' } }] }],
+      },
+    };
+    for (const policy of [egress, byLabel, byAddress]) {
+      const [finding] = tenantIsolationFindings(policy, context);
+      expect(finding).toMatchObject({
+        rule: 'tenant-isolation',
+        path: ['spec'],
+      });
+      expect(finding.message).toContain(
+        "a team's folder may only admit namespaces by name",
+      );
+    }
+  });
+
+  it('refuses a RabbitMQ source on a cluster whose topology allow-list leaves the team out', () => {
+    const source = (cluster: object) => ({
+      apiVersion: 'sources.knative.dev/v1alpha1',
+      kind: 'RabbitmqSource',
+      metadata: { name: 'orders', namespace: 'payments' },
+      spec: { rabbitmqClusterReference: cluster },
+    });
+    expect(
+      tenantIsolationFindings(
+        source({ name: 'events', namespace: 'rabbitmq' }),
+        context,
+      ),
+    ).toEqual([]);
+    const [finding] = tenantIsolationFindings(
+      source({ name: 'private', namespace: 'rabbitmq' }),
+      context,
+    );
+    expect(finding).toMatchObject({
+      rule: 'tenant-isolation',
+      path: ['spec', 'rabbitmqClusterReference'],
+    });
+    expect(finding.message).toContain(
+      'RabbitmqCluster rabbitmq/private, which does not list payments in rabbitmq.com/topology-allowed-namespaces',
+    );
+    // A cluster the tree does not define, or one in the team's own namespace, is not judged.
+    expect(
+      tenantIsolationFindings(
+        source({ name: 'elsewhere', namespace: 'rabbitmq' }),
+        context,
+      ),
+    ).toEqual([]);
   });
 
   it("refuses a recording rule that writes another namespace's series", () => {

@@ -18,6 +18,12 @@ export interface TenantContext {
   /** Exchanges and queues the team's folder declares (rabbitmq.com Exchange/Queue names). */
   declaredExchanges: ReadonlySet<string>;
   declaredQueues: ReadonlySet<string>;
+  /**
+   * The namespaces each RabbitmqCluster of the tree (`<namespace>/<name>`) lets declare topology
+   * on it (`rabbitmq.com/topology-allowed-namespaces`, split on "," as the messaging topology
+   * operator v1.20.1 does: `rabbitmqclient/cluster_reference.go:144-160`).
+   */
+  rabbitmqTopologyAllowed: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 /**
@@ -143,6 +149,21 @@ export function tenantIsolationFindings(
     }
   }
 
+  // A team's NetworkPolicies admit a function's declared callers and nothing else, as the
+  // atonix-tenant-network-policies admission policy (gitops/tenants/common) enforces on apply.
+  if (
+    object.kind === 'NetworkPolicy' &&
+    group === 'networking.k8s.io' &&
+    !isCallersOnly(object.spec as Json)
+  ) {
+    found.push(
+      isolation(
+        ['spec'],
+        `NetworkPolicy ${object.metadata?.name} is more than a list of callers; a team's folder may only admit namespaces by name (policyTypes [Ingress], from namespaceSelector.matchExpressions on kubernetes.io/metadata.name, operator In), the admission policy refuses anything else: declare callers with allowedCallers in function.yaml and render`,
+      ),
+    );
+  }
+
   // Recording and alerting rules: a `namespace` label other than the team's writes (or fakes)
   // another namespace's series, e.g. one that team's HPA reads through prometheus-adapter.
   if (object.kind === 'PrometheusRule' && group === 'monitoring.coreos.com') {
@@ -176,6 +197,32 @@ export function tenantIsolationFindings(
           );
         }
       }),
+    );
+  }
+
+  // A RabbitmqSource's controller declares its exchange, queue and binding in the source's own
+  // namespace on the cluster it names (eventing-rabbitmq bd1ee997d
+  // `pkg/reconciler/source/rabbitmqsource.go:167-193`), as do topology objects written in the
+  // folder; the topology operator refuses them unless the cluster lists the team, so the function
+  // would never get an event.
+  const clusterRef = (object.spec as Json)?.rabbitmqClusterReference as
+    | Json
+    | undefined;
+  const clusterKey = `${clusterRef?.namespace}/${clusterRef?.name}`;
+  const allowed = context.rabbitmqTopologyAllowed.get(clusterKey);
+  if (
+    (group === 'rabbitmq.com' || object.kind === 'RabbitmqSource') &&
+    clusterRef?.namespace !== undefined &&
+    clusterRef.namespace !== team &&
+    allowed &&
+    !allowed.has(team) &&
+    !allowed.has('*')
+  ) {
+    found.push(
+      isolation(
+        ['spec', 'rabbitmqClusterReference'],
+        `${object.kind} ${object.metadata?.name} uses RabbitmqCluster ${clusterKey}, which does not list ${team} in rabbitmq.com/topology-allowed-namespaces, so the topology operator refuses its exchange, queue and binding and no event arrives: add ${team} to that annotation (the team-onboarding template does)`,
+      ),
     );
   }
 
@@ -220,6 +267,32 @@ export function tenantIsolationFindings(
     }
   }
   return found;
+}
+
+/** Whether a NetworkPolicy spec only admits named namespaces (what `renderCallersPolicy` writes). */
+function isCallersOnly(spec: Json | undefined): boolean {
+  const ingress = (spec?.ingress ?? []) as Json[];
+  return (
+    JSON.stringify(spec?.policyTypes) === '["Ingress"]' &&
+    spec?.egress === undefined &&
+    ingress.length > 0 &&
+    ingress.every(
+      rule =>
+        Array.isArray(rule.from) &&
+        rule.from.length > 0 &&
+        (rule.from as Json[]).every(
+          peer =>
+            peer.ipBlock === undefined &&
+            peer.namespaceSelector?.matchLabels === undefined &&
+            Array.isArray(peer.namespaceSelector?.matchExpressions) &&
+            peer.namespaceSelector.matchExpressions.length > 0 &&
+            (peer.namespaceSelector.matchExpressions as Json[]).every(
+              e =>
+                e.key === 'kubernetes.io/metadata.name' && e.operator === 'In',
+            ),
+        ),
+    )
+  );
 }
 
 /**

@@ -10,6 +10,7 @@ import {
 } from '../policy/rules';
 import { detectSecrets, findKnownTokens } from '../policy/secrets';
 import { FUNCTIONS_FOLDER, FUNCTION_FILE_NAME } from '../render/names';
+import { TOPOLOGY_ALLOWED_NAMESPACES } from '../render/tenant';
 import {
   ClusterGraph,
   FLUX_KUSTOMIZATION,
@@ -168,6 +169,8 @@ interface ClusterFacts {
   platformNamespaces: Set<string>;
   knativeSecurePodDefaults: boolean;
   prometheusEnforcesNamespace: boolean;
+  /** Each RabbitmqCluster (`<namespace>/<name>`) and the namespaces it lets declare topology. */
+  rabbitmqTopologyAllowed: Map<string, Set<string>>;
 }
 
 function tenantContext(
@@ -191,6 +194,7 @@ function tenantContext(
     prometheusEnforcesNamespace: facts.prometheusEnforcesNamespace,
     declaredExchanges: names('Exchange'),
     declaredQueues: names('Queue'),
+    rabbitmqTopologyAllowed: facts.rabbitmqTopologyAllowed,
   };
 }
 
@@ -658,6 +662,7 @@ class GitopsTreeValidator {
     const platformNamespaces = new Set(PREEXISTING_NAMESPACES);
     let knativeSecurePodDefaults = false;
     let prometheusEnforcesNamespace = false;
+    const rabbitmqTopologyAllowed = new Map<string, Set<string>>();
     for (const { objects } of this.#built.values()) {
       // A team's namespace is created beside the team's own Flux Kustomization (the tenant
       // folder); every other Namespace in the tree belongs to the platform.
@@ -690,6 +695,16 @@ class GitopsTreeValidator {
           spec.enforcedNamespaceLabel
         ) {
           prometheusEnforcesNamespace = true;
+        } else if (
+          object.kind === 'RabbitmqCluster' &&
+          object.apiVersion?.startsWith('rabbitmq.com/')
+        ) {
+          const listed =
+            object.metadata?.annotations?.[TOPOLOGY_ALLOWED_NAMESPACES] ?? '';
+          rabbitmqTopologyAllowed.set(
+            `${object.metadata?.namespace}/${name}`,
+            new Set(listed.split(',')),
+          );
         } else if (object.kind === 'KnativeServing') {
           knativeSecurePodDefaults ||=
             spec.config?.features?.['secure-pod-defaults'] === 'enabled';
@@ -705,6 +720,7 @@ class GitopsTreeValidator {
       platformNamespaces,
       knativeSecurePodDefaults,
       prometheusEnforcesNamespace,
+      rabbitmqTopologyAllowed,
     };
   }
 
@@ -921,6 +937,15 @@ class GitopsTreeValidator {
       if (unpinned) {
         report('image-tag', 'image', unpinned);
       }
+      spec.allowedCallers.forEach((caller, index) => {
+        if (!facts.teams.has(caller)) {
+          report(
+            'allowed-callers',
+            `allowedCallers.${index}`,
+            `allowedCallers names ${caller}, which is not a team of this repository (tenants/); a caller is a team namespace: fix the name, or onboard the team first`,
+          );
+        }
+      });
       if (facts.platformNamespaces.has(spec.team)) {
         report(
           'tenant-isolation',

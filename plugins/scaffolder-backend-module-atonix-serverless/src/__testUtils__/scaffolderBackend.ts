@@ -32,8 +32,15 @@ export interface TaskResult {
  * The local portal's scaffolding in one test backend: the real scaffolder (with the GitHub module
  * and ours) and the real catalog reading catalog/org.yaml and templates/ from this checkout,
  * publishing to the local git server at `gitBaseUrl`; requests are the guest's, a member of payments.
+ * The clusters run what `options.runtimes` says.
  */
-export async function startScaffolderBackend(gitBaseUrl: string) {
+export async function startScaffolderBackend(
+  gitBaseUrl: string,
+  options: {
+    /** `atonix.clusters.<cluster>.runtimes`; none: what gitops/ installs (Knative only). */
+    runtimes?: Record<string, string[]>;
+  } = {},
+) {
   const backend = await startTestBackend({
     features: [
       scaffolderPlugin,
@@ -58,7 +65,14 @@ export async function startScaffolderBackend(gitBaseUrl: string) {
               },
             ],
           },
-          ...localScaffolderConfig(gitBaseUrl),
+          atonix: {
+            ...localScaffolderConfig(gitBaseUrl).atonix,
+            clusters: Object.fromEntries(
+              Object.entries(options.runtimes ?? {}).map(
+                ([cluster, runtimes]) => [cluster, { runtimes }],
+              ),
+            ),
+          },
         },
       }),
       createServiceFactory({

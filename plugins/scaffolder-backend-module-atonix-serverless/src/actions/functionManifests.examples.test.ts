@@ -1,3 +1,4 @@
+import { ConfigReader } from '@backstage/config';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { exampleInputs, runAction } from '../__testUtils__/examples';
@@ -5,6 +6,7 @@ import { paymentsMemberTeams } from '../__testUtils__/teams';
 import { mockWorkspace } from '../__testUtils__/workspace';
 import { examples } from './functionManifests.examples';
 import { createFunctionManifestsAction } from './functionManifests';
+import { ClusterRuntimes } from '../service/ClusterRuntimes';
 
 describe('atonix:function:manifests examples', () => {
   it.each(exampleInputs(examples, 'atonix:function:manifests'))(
@@ -19,6 +21,7 @@ describe('atonix:function:manifests examples', () => {
       const outputs = await runAction(
         createFunctionManifestsAction({
           teams: paymentsMemberTeams(),
+          clusterRuntimes: ClusterRuntimes.fromConfig(new ConfigReader({})),
         }),
         input,
         workspace.path,

@@ -1,12 +1,14 @@
 /* eslint jest/expect-expect: ["warn", { "assertFunctionNames": ["expect", "expectRejected"] }] */
 import { mockWorkspace } from '../__testUtils__/workspace';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { ConfigReader } from '@backstage/config';
 import { JsonObject } from '@backstage/types';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { paymentsMemberTeams } from '../__testUtils__/teams';
 import { createFunctionManifestsAction } from './functionManifests';
+import { ClusterRuntimes } from '../service/ClusterRuntimes';
 
 const TEAM_KUSTOMIZATION =
   'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - existing-fn\n';
@@ -28,6 +30,10 @@ describe('atonix:function:manifests', () => {
           'kustomization.yaml': TEAM_KUSTOMIZATION,
           'existing-fn/function.yaml': 'kind: Function\n',
         },
+        'gitops-repo/gitops/clusters/staging/tenants.yaml':
+          'kind: Kustomization\n',
+        'gitops-repo/gitops/clusters/production/tenants.yaml':
+          'kind: Kustomization\n',
       },
     });
   });
@@ -38,10 +44,21 @@ describe('atonix:function:manifests', () => {
       repoPath?: string;
       isDryRun?: boolean;
       restrictToOwnTeams?: boolean;
+      /** `atonix.clusters.<cluster>.runtimes`; none: what gitops/ installs. */
+      runtimes?: Record<string, string[]>;
     } = {},
   ) {
+    const clusters = Object.fromEntries(
+      Object.entries(options.runtimes ?? {}).map(([c, runtimes]) => [
+        c,
+        { runtimes },
+      ]),
+    );
     const action = createFunctionManifestsAction({
       teams: paymentsMemberTeams(options),
+      clusterRuntimes: ClusterRuntimes.fromConfig(
+        new ConfigReader({ atonix: { clusters } }),
+      ),
     });
     const ctx = {
       ...createMockActionContext({
@@ -57,7 +74,7 @@ describe('atonix:function:manifests', () => {
   async function expectRejected(
     spec: JsonObject,
     message: RegExp,
-    options: { repoPath?: string } = {},
+    options: { repoPath?: string; runtimes?: Record<string, string[]> } = {},
   ) {
     const before = workspace.content();
     await expect(run(spec, options)).rejects.toThrow(message);
@@ -154,14 +171,66 @@ describe('atonix:function:manifests', () => {
     expect(spec.scaling.maxScale).toBe(50);
   });
 
-  it('renders an OpenFaaS function', async () => {
-    await run({ ...baseSpec, name: 'resize-image', runtime: 'openfaas' });
+  it('renders an OpenFaaS function where every cluster runs the OpenFaaS Pro operator', async () => {
+    await run(
+      { ...baseSpec, name: 'resize-image', runtime: 'openfaas' },
+      {
+        runtimes: {
+          staging: ['knative', 'openfaas'],
+          production: ['knative', 'openfaas'],
+        },
+      },
+    );
     const files = Object.keys(
       workspace.content({
         path: 'gitops-repo/gitops/functions/payments/resize-image',
       }) ?? {},
     );
     expect(files).toContain('function.openfaas.yaml');
+  });
+
+  it('refuses runtime openfaas on the clusters gitops/ installs (Community Edition), pointing to the Knative template', async () => {
+    await expectRejected(
+      { ...baseSpec, name: 'resize-image', runtime: 'openfaas' },
+      /runtime: openfaas needs the OpenFaaS Pro operator, which production, staging does not run.*knative-http-function template/,
+    );
+  });
+
+  it('refuses runtime openfaas when one cluster of the checkout lacks the Pro operator, naming it', async () => {
+    await expectRejected(
+      { ...baseSpec, name: 'resize-image', runtime: 'openfaas' },
+      /which staging does not run.*lists openfaas in atonix\.clusters\.<cluster>\.runtimes/,
+      { runtimes: { production: ['knative', 'openfaas'] } },
+    );
+  });
+
+  it('refuses a cluster setting with a runtime that does not exist', () => {
+    expect(() =>
+      ClusterRuntimes.fromConfig(
+        new ConfigReader({
+          atonix: { clusters: { staging: { runtimes: ['lambda'] } } },
+        }),
+      ),
+    ).toThrow(
+      'atonix.clusters.staging.runtimes lists lambda; the runtimes are knative, openfaas',
+    );
+  });
+
+  it('takes callers as Group refs and admits them with callers.yaml', async () => {
+    await run({ ...baseSpec, allowedCallers: ['group:default/analytics'] });
+    const folder = join(
+      workspace.path,
+      'gitops-repo/gitops/functions/payments/charge-card',
+    );
+    expect(
+      parse(await readFile(join(folder, 'function.yaml'), 'utf8'))
+        .allowedCallers,
+    ).toEqual(['analytics']);
+    const policy = parse(await readFile(join(folder, 'callers.yaml'), 'utf8'));
+    expect(
+      policy.spec.ingress[0].from[0].namespaceSelector.matchExpressions[0]
+        .values,
+    ).toEqual(['analytics']);
   });
 
   it('writes only inside the workspace in a dry run', async () => {

@@ -14,6 +14,7 @@ import {
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { posix } from 'node:path';
+import { ClusterRuntimes } from '../service/ClusterRuntimes';
 import { TeamDirectory } from '../service/TeamDirectory';
 import { examples } from './functionManifests.examples';
 
@@ -23,13 +24,15 @@ const GITOPS_ROOT = 'gitops';
 /**
  * `atonix:function:manifests`: checks a function's spec against the model and the platform rules,
  * then writes its folder (`function.yaml`, manifests, kustomization) into the GitOps checkout in the
- * workspace and lists it in the team's kustomization. Every check runs before the first write, so a
+ * workspace and lists it in the team's kustomization. A runtime that a cluster of the checkout does
+ * not provide (`ClusterRuntimes`) is refused. Every check runs before the first write, so a
  * rejected spec leaves the checkout untouched.
  */
 export function createFunctionManifestsAction(options: {
   teams: TeamDirectory;
+  clusterRuntimes: ClusterRuntimes;
 }) {
-  const { teams } = options;
+  const { teams, clusterRuntimes } = options;
   return createTemplateAction({
     id: 'atonix:function:manifests',
     description:
@@ -42,7 +45,7 @@ export function createFunctionManifestsAction(options: {
           z
             .record(z.unknown())
             .describe(
-              'The FunctionSpec (name, team, image, runtime, port, env, secretEnv, scaling, critical, trigger, resources); team may be a Group ref such as group:default/payments; null means not set',
+              'The FunctionSpec (name, team, image, runtime, port, env, secretEnv, scaling, critical, trigger, allowedCallers, resources); team and allowedCallers entries may be Group refs such as group:default/payments; null means not set',
             ),
         repoPath: z =>
           z
@@ -74,6 +77,13 @@ export function createFunctionManifestsAction(options: {
         ...(typeof input.team === 'string' && {
           team: TeamDirectory.teamName(input.team),
         }),
+        ...(Array.isArray(input.allowedCallers) && {
+          allowedCallers: input.allowedCallers.map(caller =>
+            typeof caller === 'string'
+              ? TeamDirectory.teamName(caller)
+              : caller,
+          ),
+        }),
       });
       if (!parsed.success) {
         throw new InputError(
@@ -99,6 +109,10 @@ export function createFunctionManifestsAction(options: {
           `${repoPath} holds no GitOps checkout (no ${GITOPS_ROOT}/ folder); run atonix:gitops:clone first`,
         );
       }
+      await clusterRuntimes.assertProvided(
+        spec.runtime,
+        resolveSafeChildPath(gitopsDir, 'clusters'),
+      );
       const folder = functionFolderPath(spec);
       // Any team's: the function's catalog entity, repository and image are named after it alone.
       const existing = await functionFoldersNamed(gitopsDir, spec.name);

@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { TemplateAction } from '@backstage/plugin-scaffolder-node';
+import { ClusterRuntimes } from '../service/ClusterRuntimes';
 import { PublishSettings } from '../service/PublishSettings';
 import { TeamDirectory } from '../service/TeamDirectory';
 import { createFunctionImageAction } from './functionImage';
@@ -19,11 +20,12 @@ import { withUserFacingErrors } from './userFacingErrors';
 export function createAtonixActions(options: {
   settings: PublishSettings;
   teams: TeamDirectory;
+  clusterRuntimes: ClusterRuntimes;
   logger: LoggerService;
 }): TemplateAction<any, any, any>[] {
-  const { settings, teams, logger } = options;
+  const { settings, teams, clusterRuntimes, logger } = options;
   const actions: TemplateAction<any, any, any>[] = [
-    createFunctionManifestsAction({ teams }),
+    createFunctionManifestsAction({ teams, clusterRuntimes }),
     createFunctionImageAction(),
     createTeamOnboardAction({ settings, teams }),
     createGitopsValidateAction(),

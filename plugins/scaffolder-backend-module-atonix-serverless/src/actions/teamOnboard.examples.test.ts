@@ -1,3 +1,4 @@
+import { RABBITMQ_CLUSTER_FILE } from '@internal/backstage-plugin-atonix-serverless-node';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { exampleInputs, runAction } from '../__testUtils__/examples';
@@ -15,6 +16,8 @@ describe('atonix:team:onboard examples', () => {
         content: {
           'gitops-repo/gitops/tenants/kustomization.yaml':
             'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n',
+          [`gitops-repo/gitops/${RABBITMQ_CLUSTER_FILE}`]:
+            'apiVersion: rabbitmq.com/v1beta1\nkind: RabbitmqCluster\nmetadata:\n  name: events\n  annotations:\n    rabbitmq.com/topology-allowed-namespaces: payments\n',
         },
       });
       const outputs = await runAction(

@@ -4,12 +4,16 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { cp, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import {
+  RABBITMQ_CLUSTER_FILE,
+  TOPOLOGY_ALLOWED_NAMESPACES,
+} from '@internal/backstage-plugin-atonix-serverless-node';
 import { localSettings } from '../__testUtils__/localGit';
 import { paymentsMemberTeams } from '../__testUtils__/teams';
 import { createTeamOnboardAction } from './teamOnboard';
 
 /** The tenants of this checkout (written by hand): the shape onboarding must reproduce. */
-const REPO_TENANTS = resolve(__dirname, '../../../../gitops/tenants');
+const REPO_GITOPS = resolve(__dirname, '../../../../gitops');
 
 describe('atonix:team:onboard', () => {
   let workspace: ReturnType<typeof mockWorkspace>;
@@ -18,9 +22,13 @@ describe('atonix:team:onboard', () => {
     workspace = mockWorkspace({
       content: { 'gitops-repo/gitops/tenants/legacy/kustomization.yaml': '{}' },
     });
-    await cp(REPO_TENANTS, join(workspace.path, 'gitops-repo/gitops/tenants'), {
-      recursive: true,
-    });
+    for (const path of ['tenants', RABBITMQ_CLUSTER_FILE]) {
+      await cp(
+        join(REPO_GITOPS, path),
+        join(workspace.path, 'gitops-repo/gitops', path),
+        { recursive: true },
+      );
+    }
   });
 
   async function run(input: Record<string, string>, isDryRun = false) {
@@ -79,6 +87,10 @@ describe('atonix:team:onboard', () => {
       ),
     ).toMatchObject({ kind: 'Kustomization', resources: [] });
     expect(
+      parse(await readFile(join(repo, 'gitops', RABBITMQ_CLUSTER_FILE), 'utf8'))
+        .metadata.annotations[TOPOLOGY_ALLOWED_NAMESPACES],
+    ).toBe('payments,analytics,search');
+    expect(
       parse(await readFile(join(repo, 'catalog/teams/search.yaml'), 'utf8')),
     ).toEqual({
       apiVersion: 'backstage.io/v1alpha1',
@@ -103,6 +115,17 @@ describe('atonix:team:onboard', () => {
       catalog: { teams: { 'search.yaml': expect.any(String) } },
       gitops: {
         functions: { search: { 'kustomization.yaml': expect.any(String) } },
+        infrastructure: {
+          configs: {
+            base: {
+              rabbitmq: {
+                'rabbitmq-cluster.yaml': expect.stringContaining(
+                  'payments,analytics,search',
+                ),
+              },
+            },
+          },
+        },
         tenants: {
           'kustomization.yaml': expect.stringContaining('- search'),
           search: { 'kustomization.yaml': expect.any(String) },
