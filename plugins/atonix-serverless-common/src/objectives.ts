@@ -53,3 +53,18 @@ export function functionObjectives(
     ...spec.objectives,
   };
 }
+
+/**
+ * The labels every function alert carries: Alertmanager routes on `team` (with the `namespace` the
+ * Prometheus Operator forces onto a team's rules), the portal finds a function's alerts by
+ * `team` + `function`, and `severity` says how urgent it is.
+ */
+export const FUNCTION_ALERT_LABELS = {
+  team: 'team',
+  function: 'function',
+  severity: 'severity',
+} as const;
+
+/** Severities of function alerts, least urgent first. */
+export const ALERT_SEVERITIES = ['info', 'warning', 'critical'] as const;
+export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
