@@ -16,12 +16,19 @@ export interface PrometheusProcessOptions {
   binary?: string;
   /** Port on 127.0.0.1; 0 or absent picks a free one. */
   port?: number;
+  /** Rule files to evaluate (plain rule groups, as promtool reads them), by file name. */
+  rules?: Record<string, object>;
+  /** How often rules are evaluated; default 1m, as in the clusters. */
+  evaluationInterval?: string;
+  /** An Alertmanager (`AlertmanagerProcess.url`) the firing alerts are sent to. */
+  alertmanagerUrl?: string;
 }
 
 /**
  * A real Prometheus (the Debian package) started with an empty TSDB in a temporary folder and the
  * remote-write receiver on, so tests and the demo can seed series instantly. It scrapes nothing.
- * Out-of-order ingestion is allowed for a day, so seeds may be written in any order.
+ * Out-of-order ingestion is allowed for a day, so seeds may be written in any order. Given rules
+ * and an Alertmanager, it evaluates them and sends what fires, as a cluster's Prometheus does.
  */
 export class PrometheusProcess {
   readonly #child: ChildProcess;
@@ -42,9 +49,34 @@ export class PrometheusProcess {
     }
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'atonix-prometheus-'));
     const config = path.join(dir, 'prometheus.yml');
+    const rules = Object.entries(options.rules ?? {});
+    for (const [name, groups] of rules) {
+      await fs.writeFile(path.join(dir, name), JSON.stringify(groups));
+    }
+    const alertmanager = options.alertmanagerUrl
+      ? new URL(options.alertmanagerUrl)
+      : undefined;
+    // JSON is YAML: the configuration is written as JSON to need no YAML library here.
     await fs.writeFile(
       config,
-      'global:\n  scrape_interval: 1h\nstorage:\n  tsdb:\n    out_of_order_time_window: 1d\n',
+      JSON.stringify({
+        global: {
+          scrape_interval: '1h',
+          evaluation_interval: options.evaluationInterval ?? '1m',
+        },
+        storage: { tsdb: { out_of_order_time_window: '1d' } },
+        rule_files: rules.map(([name]) => path.join(dir, name)),
+        ...(alertmanager && {
+          alerting: {
+            alertmanagers: [
+              {
+                scheme: alertmanager.protocol.replace(':', ''),
+                static_configs: [{ targets: [alertmanager.host] }],
+              },
+            ],
+          },
+        }),
+      }),
     );
     const port = options.port || (await freePort());
     const child = spawn(
@@ -54,6 +86,9 @@ export class PrometheusProcess {
         `--storage.tsdb.path=${path.join(dir, 'data')}`,
         `--web.listen-address=127.0.0.1:${port}`,
         '--web.enable-remote-write-receiver',
+        // Prometheus sends a firing alert again only after this delay (default 1m); the first send
+        // can come before the Alertmanager target is discovered, so tests would wait a minute.
+        ...(alertmanager ? ['--rules.alert.resend-delay=1s'] : []),
         '--log.level=warn',
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
