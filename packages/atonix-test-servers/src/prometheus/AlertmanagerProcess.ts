@@ -1,7 +1,8 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { LocalProcess } from './LocalProcess';
 import { freePort } from './PrometheusProcess';
 
 export interface AlertmanagerProcessOptions {
@@ -25,10 +26,7 @@ receivers:
  * (`PrometheusProcess.start({ alertmanagerUrl })`), or a test posts them to `/api/v2/alerts`.
  */
 export class AlertmanagerProcess {
-  readonly #child: ChildProcess;
-  readonly #dir: string;
-  readonly #port: number;
-  #stderr = '';
+  readonly #process: LocalProcess;
 
   static async start(
     options: AlertmanagerProcessOptions = {},
@@ -59,26 +57,17 @@ export class AlertmanagerProcess {
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
-    const alertmanager = new AlertmanagerProcess(child, dir, port);
-    await alertmanager.#waitUntilReady();
-    return alertmanager;
+    const server = new LocalProcess(child, dir, port);
+    await server.waitUntilReady('Alertmanager');
+    return new AlertmanagerProcess(server);
   }
 
-  // An Alertmanager must not outlive the process that started it.
-  readonly #killOnExit = () => this.#child.kill('SIGKILL');
-
-  private constructor(child: ChildProcess, dir: string, port: number) {
-    this.#child = child;
-    this.#dir = dir;
-    this.#port = port;
-    process.once('exit', this.#killOnExit);
-    child.stderr?.on('data', chunk => {
-      this.#stderr = (this.#stderr + chunk).slice(-4000);
-    });
+  private constructor(server: LocalProcess) {
+    this.#process = server;
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.#port}`;
+    return this.#process.url;
   }
 
   /**
@@ -105,34 +94,7 @@ export class AlertmanagerProcess {
     }
   }
 
-  async stop(): Promise<void> {
-    process.off('exit', this.#killOnExit);
-    if (this.#child.exitCode === null) {
-      const exited = new Promise(resolve => this.#child.once('exit', resolve));
-      this.#child.kill('SIGTERM');
-      await exited;
-    }
-    await fs.rm(this.#dir, { recursive: true, force: true });
-  }
-
-  async #waitUntilReady() {
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline) {
-      if (this.#child.exitCode !== null) {
-        throw new Error(
-          `Alertmanager exited with ${this.#child.exitCode}: ${this.#stderr}`,
-        );
-      }
-      try {
-        if ((await fetch(`${this.url}/-/ready`)).ok) return;
-      } catch {
-        // not listening yet
-      }
-      await new Promise(resolve => setTimeout(resolve, 100));
-    }
-    await this.stop();
-    throw new Error(
-      `Alertmanager did not become ready within 20 s: ${this.#stderr}`,
-    );
+  stop(): Promise<void> {
+    return this.#process.stop();
   }
 }

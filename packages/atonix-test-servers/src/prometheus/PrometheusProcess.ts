@@ -1,9 +1,10 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pushTimeseries } from 'prometheus-remote-write';
+import { LocalProcess } from './LocalProcess';
 
 /** One series to write: its labels (with `__name__`) and `[unix ms, value]` samples, oldest first. */
 export interface SeedSeries {
@@ -31,10 +32,7 @@ export interface PrometheusProcessOptions {
  * and an Alertmanager, it evaluates them and sends what fires, as a cluster's Prometheus does.
  */
 export class PrometheusProcess {
-  readonly #child: ChildProcess;
-  readonly #dir: string;
-  readonly #port: number;
-  #stderr = '';
+  readonly #process: LocalProcess;
 
   static async start(
     options: PrometheusProcessOptions = {},
@@ -93,30 +91,21 @@ export class PrometheusProcess {
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
-    const prometheus = new PrometheusProcess(child, dir, port);
-    await prometheus.#waitUntilReady();
-    return prometheus;
+    const server = new LocalProcess(child, dir, port);
+    await server.waitUntilReady('Prometheus');
+    return new PrometheusProcess(server);
   }
 
-  // A Prometheus must not outlive the process that started it, even one that exits without stop().
-  readonly #killOnExit = () => this.#child.kill('SIGKILL');
-
-  private constructor(child: ChildProcess, dir: string, port: number) {
-    this.#child = child;
-    this.#dir = dir;
-    this.#port = port;
-    process.once('exit', this.#killOnExit);
-    child.stderr?.on('data', chunk => {
-      this.#stderr = (this.#stderr + chunk).slice(-4000);
-    });
+  private constructor(server: LocalProcess) {
+    this.#process = server;
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.#port}`;
+    return this.#process.url;
   }
 
   get port(): number {
-    return this.#port;
+    return this.#process.port;
   }
 
   /** Writes series through the remote-write receiver; throws with Prometheus' reason on refusal. */
@@ -147,38 +136,8 @@ export class PrometheusProcess {
     }
   }
 
-  async stop(): Promise<void> {
-    process.off('exit', this.#killOnExit);
-    if (this.#child.exitCode === null) {
-      const exited = new Promise(resolve => this.#child.once('exit', resolve));
-      this.#child.kill('SIGTERM');
-      await exited;
-    }
-    await fs.rm(this.#dir, { recursive: true, force: true });
-  }
-
-  async #waitUntilReady() {
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline) {
-      if (this.#child.exitCode !== null) {
-        throw new Error(
-          `Prometheus exited with ${this.#child.exitCode}: ${this.#stderr}`,
-        );
-      }
-      try {
-        const res = await fetch(`${this.url}/-/ready`);
-        if (res.ok) {
-          return;
-        }
-      } catch {
-        // not listening yet
-      }
-      await new Promise(resolve => setTimeout(resolve, 100));
-    }
-    await this.stop();
-    throw new Error(
-      `Prometheus did not become ready within 20 s: ${this.#stderr}`,
-    );
+  stop(): Promise<void> {
+    return this.#process.stop();
   }
 }
 
