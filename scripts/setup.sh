@@ -177,6 +177,8 @@ ensure_go_tools() {
     -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor \
     -X k8s.io/component-base/version.gitTreeState=clean"
   ensure_kustomize
+  # The Prometheus Operator's Alertmanager configuration builder, for the alert routing tests.
+  build_go_tool alertmanager-config .
   generate_crds
 }
 

@@ -21,6 +21,12 @@ export interface Config {
          * OpenFaaS gateway, e.g. `http://prometheus.monitoring:9090`.
          */
         prometheus?: string;
+        /**
+         * Base URL of the Alertmanager that receives this cluster's alerts, e.g.
+         * `http://alertmanager-operated.monitoring:9093`. Its API v2 is read for the functions'
+         * alerts (those labelled `team` and `function`); without it they answer "unavailable".
+         */
+        alertmanager?: string;
         /** Base URL of the Loki HTTP API that receives this cluster's logs, e.g. `http://loki.logging:3100`. */
         loki?: string;
         /**
@@ -95,5 +101,12 @@ export interface Config {
      * columns and sorts) are read from each cluster's Prometheus, in seconds. Default 30.
      */
     fleetMetricsRefreshSeconds?: number;
+    /** The functions' alerts, read from each cluster's Alertmanager. */
+    alerts?: {
+      /** How often every Alertmanager is read, in seconds; owners hear of a change this late. Default 30. */
+      refreshSeconds?: number;
+      /** How long a resolved alert stays in the list, in hours. Default 24. */
+      resolvedRetentionHours?: number;
+    };
   };
 }

@@ -1,7 +1,7 @@
 /**
  * The servers the tests, the benchmarks and the demo run against: the real Kubernetes API server
  * (built from Go modules, with the platform's CRDs), a Kubernetes API fault server for what a real
- * one cannot be made to do on demand, a Loki API server, a launcher for a real Prometheus, and
+ * one cannot be made to do on demand, a Loki API server, launchers for a real Prometheus and Alertmanager, and
  * real-shaped Knative, OpenFaaS and Flux objects to seed them with.
  *
  * @packageDocumentation
@@ -13,5 +13,6 @@ export * from './kube/KubeApiTestServer';
 export * from './kube/resources';
 export * from './loki/LokiTestServer';
 export * from './prometheus/PrometheusProcess';
+export * from './prometheus/AlertmanagerProcess';
 export * from './fixtures/objects';
 export * from './fixtures/seeds';

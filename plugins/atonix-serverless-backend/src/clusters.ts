@@ -1,7 +1,7 @@
 import { Config } from '@backstage/config';
 import { LoggerService } from '@backstage/backend-plugin-api';
 
-/** One cluster to watch, with the Prometheus and Loki that serve it. */
+/** One cluster to watch, with the Prometheus, Alertmanager and Loki that serve it. */
 export interface AtonixCluster {
   name: string;
   url: string;
@@ -10,6 +10,7 @@ export interface AtonixCluster {
   caData?: string;
   caFile?: string;
   prometheusUrl?: string;
+  alertmanagerUrl?: string;
   lokiUrl?: string;
   lokiLabels: { namespace: string; function: string; revision: string };
   openfaasGateway?: string;
@@ -60,6 +61,9 @@ export function readAtonixClusters(
         caFile: cluster.getOptionalString('caFile'),
         prometheusUrl: extra
           ?.getOptionalString('prometheus')
+          ?.replace(/\/+$/, ''),
+        alertmanagerUrl: extra
+          ?.getOptionalString('alertmanager')
           ?.replace(/\/+$/, ''),
         lokiUrl: extra?.getOptionalString('loki')?.replace(/\/+$/, ''),
         lokiLabels: {

@@ -6,6 +6,7 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
+  AlertmanagerProcess,
   KubeApiTestServer,
   LokiTestServer,
   demoLogStreams,
@@ -128,25 +129,27 @@ describe('atonixServerlessPlugin watching a cluster', () => {
     await loki.stop();
   });
 
+  const kubernetes = () => ({
+    clusterLocatorMethods: [
+      {
+        type: 'config',
+        clusters: [
+          {
+            name: 'staging',
+            url: kube.url,
+            authProvider: 'serviceAccount',
+            serviceAccountToken: 'token',
+            skipTLSVerify: true,
+          },
+        ],
+      },
+    ],
+  });
+
   const config = () =>
     mockServices.rootConfig.factory({
       data: {
-        kubernetes: {
-          clusterLocatorMethods: [
-            {
-              type: 'config',
-              clusters: [
-                {
-                  name: 'staging',
-                  url: kube.url,
-                  authProvider: 'serviceAccount',
-                  serviceAccountToken: 'token',
-                  skipTLSVerify: true,
-                },
-              ],
-            },
-          ],
-        },
+        kubernetes: kubernetes(),
         // No Prometheus: metrics must answer "unavailable" without affecting anything else.
         atonix: { clusters: { staging: { loki: loki.url } } },
       },
@@ -156,13 +159,17 @@ describe('atonixServerlessPlugin watching a cluster', () => {
     const { server } = await startTestBackend({
       features: [atonixServerlessPlugin, catalog, config(), ...extra],
     });
+    await waitUntilSynced(server);
+    return server;
+  }
+
+  async function waitUntilSynced(server: Parameters<typeof request>[0]) {
     await eventually(async () => {
       const res = await request(server)
         .get('/api/atonix-serverless/health')
         .set('Authorization', user);
       expect(res.body.clusters[0].synced).toBe(true);
     });
-    return server;
   }
 
   it('derives functions with the runtime a backend module adds through the extension point', async () => {
@@ -395,5 +402,87 @@ describe('atonixServerlessPlugin watching a cluster', () => {
       .set('Authorization', user);
     expect(res.status).toBe(200);
     expect(res.body.items).toEqual([]);
+  });
+
+  describe('with an Alertmanager', () => {
+    let alertmanager: AlertmanagerProcess;
+
+    beforeAll(async () => {
+      alertmanager = await AlertmanagerProcess.start();
+      await alertmanager.post([
+        {
+          labels: {
+            alertname: 'FunctionErrorBudgetFastBurn',
+            team: 'payments',
+            function: 'charge',
+            severity: 'critical',
+            namespace: 'payments',
+          },
+          annotations: { summary: 'payments/charge burns its error budget' },
+        },
+      ]);
+    });
+
+    afterAll(() => alertmanager?.stop());
+
+    async function startWithAlerts(extra: any[] = []) {
+      const { server } = await startTestBackend({
+        features: [
+          atonixServerlessPlugin,
+          catalog,
+          mockServices.rootConfig.factory({
+            data: {
+              kubernetes: kubernetes(),
+              atonix: {
+                clusters: { staging: { alertmanager: alertmanager.url } },
+                alerts: { refreshSeconds: 1 },
+              },
+            },
+          }),
+          ...extra,
+        ],
+      });
+      await waitUntilSynced(server);
+      return server;
+    }
+
+    it("shows a function's firing alerts and lists only alerting functions on request", async () => {
+      const server = await startWithAlerts();
+      const alerting = await eventually(async () => {
+        const res = await request(server)
+          .get('/api/atonix-serverless/functions?alerting=true')
+          .set('Authorization', user);
+        expect(res.body.items.map((f: any) => f.name)).toEqual(['charge']);
+        return res.body.items[0];
+      });
+      expect(alerting.alerts).toEqual({ firing: 1, severity: 'critical' });
+      const res = await request(server)
+        .get('/api/atonix-serverless/functions/staging/payments/charge/alerts')
+        .set('Authorization', user);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        firing: [
+          expect.objectContaining({
+            name: 'FunctionErrorBudgetFastBurn',
+            severity: 'critical',
+            state: 'firing',
+            summary: 'payments/charge burns its error budget',
+          }),
+        ],
+        resolved: [],
+      });
+    });
+
+    it('keeps alerts to those who may read the metrics', async () => {
+      const server = await startWithAlerts([onlySearchTeam.factory]);
+      const denied = await request(server)
+        .get('/api/atonix-serverless/functions/staging/payments/charge/alerts')
+        .set('Authorization', user);
+      expect(denied.status).toBe(403);
+      const alerting = await request(server)
+        .get('/api/atonix-serverless/functions?alerting=true')
+        .set('Authorization', user);
+      expect(alerting.body.items).toEqual([]);
+    });
   });
 });

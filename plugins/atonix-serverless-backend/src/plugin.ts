@@ -3,11 +3,14 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { atonixServerlessPermissions } from '@internal/backstage-plugin-atonix-serverless-common';
 import {
   functionPermissionRules,
   functionResourceRef,
 } from '@internal/backstage-plugin-atonix-serverless-node';
+import { FunctionAlerts } from './alertmanager/FunctionAlerts';
+import { notifyOwners } from './alertmanager/notifyOwners';
 import { readAtonixClusters } from './clusters';
 import {
   FunctionRuntimeModule,
@@ -23,11 +26,13 @@ import {
   lokiLogsServiceRef,
   prometheusMetricsServiceRef,
   readDayTwoConfig,
+  readAlertsConfig,
   readInventoryConfig,
 } from './services';
+import { queryTimeoutMs } from './upstream';
 
 /**
- * The Atonix Serverless backend: function inventory, metrics and logs under
+ * The Atonix Serverless backend: function inventory, metrics, alerts and logs under
  * `/api/atonix-serverless`. This file only wires services together; the work lives in the services.
  * Runtimes beyond the built-in Knative and OpenFaaS come through
  * {@link atonixServerlessRuntimesExtensionPoint}.
@@ -57,6 +62,7 @@ export const atonixServerlessPlugin = createBackendPlugin({
         urlReader: coreServices.urlReader,
         metrics: prometheusMetricsServiceRef,
         logs: lokiLogsServiceRef,
+        notifications: notificationService,
       },
       async init({
         config,
@@ -71,6 +77,7 @@ export const atonixServerlessPlugin = createBackendPlugin({
         metrics,
         logs,
         urlReader,
+        notifications,
       }) {
         // A module's runtime replaces the built-in one of the same id (two modules with one id
         // are refused by the registry).
@@ -100,6 +107,22 @@ export const atonixServerlessPlugin = createBackendPlugin({
         fleetMetrics.start(fleetMetricsRefreshMs(config));
         lifecycle.addShutdownHook(() => fleetMetrics.stop());
 
+        const alertsConfig = readAlertsConfig(config);
+        const alerts = FunctionAlerts.create({
+          clusters,
+          logger,
+          timeoutMs: queryTimeoutMs(config),
+          resolvedRetentionMs: alertsConfig.resolvedRetentionMs,
+          onTransition: notifyOwners({
+            functionOf: (cluster, namespace, name) =>
+              inventory.get(cluster, namespace, name),
+            notifications,
+            logger,
+          }),
+        });
+        alerts.start(alertsConfig.refreshMs);
+        lifecycle.addShutdownHook(() => alerts.stop());
+
         permissionsRegistry.addResourceType({
           resourceRef: functionResourceRef,
           permissions: atonixServerlessPermissions,
@@ -120,6 +143,7 @@ export const atonixServerlessPlugin = createBackendPlugin({
             runtimes: registry,
             metrics,
             fleetMetrics,
+            alerts,
             logs,
             catalog,
             ...readDayTwoConfig(config, urlReader),

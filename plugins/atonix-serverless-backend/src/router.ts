@@ -33,6 +33,7 @@ import {
   functionMetricsReadPermission,
   SORT_ORDERS,
   functionReadPermission,
+  isUnavailable,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { isLinkedToCatalog } from '@internal/backstage-plugin-atonix-serverless-node';
 import express from 'express';
@@ -43,6 +44,7 @@ import {
   FunctionInventory,
   MAX_PAGE_SIZE,
 } from './inventory/FunctionInventory';
+import { FunctionAlerts } from './alertmanager/FunctionAlerts';
 import { LokiLogs, MAX_LOG_LINES } from './loki/LokiLogs';
 import { functionFolder, GitOpsRepository } from './gitops/GitOpsRepository';
 import { cloudEventRequest, FunctionInvoker } from './invoke/FunctionInvoker';
@@ -78,6 +80,7 @@ const listQuerySchema = z.object({
   runtime: list(z.enum(FUNCTION_RUNTIMES)),
   health: list(z.enum(FUNCTION_HEALTH_STATES)),
   scaledToZero: booleanParam,
+  alerting: booleanParam,
   search: z.string().max(253).optional(),
   sort: z.enum(FUNCTION_SORT_KEYS).optional(),
   order: z.enum(SORT_ORDERS).optional(),
@@ -134,6 +137,7 @@ export interface RouterOptions {
   runtimes: RuntimeRegistry;
   metrics: PrometheusMetrics;
   fleetMetrics: FleetMetricsView;
+  alerts: FunctionAlerts;
   logs: LokiLogs;
   catalog: CatalogService;
   gitops: GitOpsRepository;
@@ -145,9 +149,9 @@ export interface RouterOptions {
 
 /**
  * The HTTP API: it authenticates, checks the route's permission (`atonix.function.read` for status,
- * `.environment.read` (details, trace), `.metrics.read`, `.logs.read`, `.invoke` (test requests,
- * saved events), `.sync`), validates input and hands over to the services. Every route needs user
- * or service credentials.
+ * `.environment.read` (details, trace), `.metrics.read` (metrics and alerts), `.logs.read`,
+ * `.invoke` (test requests, saved events), `.sync`), validates input and hands over to the
+ * services. Every route needs user or service credentials.
  */
 export async function createRouter(
   options: RouterOptions,
@@ -159,6 +163,7 @@ export async function createRouter(
     runtimes,
     metrics,
     fleetMetrics,
+    alerts,
     logs,
     catalog,
     gitops,
@@ -227,22 +232,40 @@ export async function createRouter(
       req.query,
       'query of GET /functions',
     );
-    // The traffic columns are metrics: shown, and sorted on, only where the caller may read them.
+    // The traffic and alert columns are metrics: shown, and sorted on, only where the caller may
+    // read them; the alerting filter keeps only those functions.
     const metricsAllowed = await allowedBy(
       credentials,
       functionMetricsReadPermission,
     );
-    res.json(
-      inventory.list(
-        query,
-        await allowedBy(credentials, functionReadPermission),
-        fleetMetrics,
-        metricsAllowed && {
-          visible: metricsAllowed,
-          reason: `Not shown for functions of other teams (${functionMetricsReadPermission.name} is for their owners)`,
-        },
-      ),
+    const readable = await allowedBy(credentials, functionReadPermission);
+    const alerting = (fn: FunctionStatus) => {
+      const summary = alerts.summary(fn.cluster, fn.namespace, fn.name);
+      return (
+        (!metricsAllowed || metricsAllowed(fn)) &&
+        !isUnavailable(summary) &&
+        summary.firing > 0
+      );
+    };
+    const hidden = `Not shown for functions of other teams (${functionMetricsReadPermission.name} is for their owners)`;
+    const fleet = inventory.list(
+      query,
+      query.alerting
+        ? fn => (!readable || readable(fn)) && alerting(fn)
+        : readable,
+      fleetMetrics,
+      metricsAllowed && { visible: metricsAllowed, reason: hidden },
     );
+    res.json({
+      ...fleet,
+      items: fleet.items.map(item => ({
+        ...item,
+        alerts:
+          !metricsAllowed || metricsAllowed(item)
+            ? alerts.summary(item.cluster, item.namespace, item.name)
+            : { unavailable: hidden },
+      })),
+    });
   });
 
   router.get('/functions/:cluster/:namespace/:name', async (req, res) => {
@@ -273,6 +296,14 @@ export async function createRouter(
           window,
         ),
       );
+    },
+  );
+
+  router.get(
+    '/functions/:cluster/:namespace/:name/alerts',
+    async (req, res) => {
+      const { fn } = await allowedFunction(req, functionMetricsReadPermission);
+      res.json(alerts.of(fn.cluster, fn.namespace, fn.name));
     },
   );
 

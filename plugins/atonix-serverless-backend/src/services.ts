@@ -96,3 +96,17 @@ export function readDayTwoConfig(
       config.getOptionalNumber('atonix.invoke.perUserPerMinute') ?? 30,
   };
 }
+
+/** `atonix.alerts.*`: how often Alertmanager is read and how long resolved alerts are kept, in ms. */
+export function readAlertsConfig(config: RootConfigService): {
+  refreshMs: number;
+  resolvedRetentionMs: number;
+} {
+  return {
+    refreshMs:
+      (config.getOptionalNumber('atonix.alerts.refreshSeconds') ?? 30) * 1000,
+    resolvedRetentionMs:
+      (config.getOptionalNumber('atonix.alerts.resolvedRetentionHours') ?? 24) *
+      3600_000,
+  };
+}

@@ -154,6 +154,8 @@ export interface FunctionListQuery {
   runtime?: FunctionRuntime[];
   health?: FunctionHealth[];
   scaledToZero?: boolean;
+  /** Only functions with a firing alert (among those whose metrics the caller may read). */
+  alerting?: boolean;
   /** Substring match on the function name. */
   search?: string;
   /** Default `name`. */
@@ -194,6 +196,8 @@ export interface FunctionFleetMetrics {
 /** A row of the fleet list: the status plus its traffic figures, or why they are missing. */
 export interface FunctionListItem extends FunctionStatus {
   metrics: FunctionFleetMetrics | Unavailable;
+  /** Firing alerts, gated like `metrics`. */
+  alerts?: FunctionFleetAlerts | Unavailable;
 }
 
 /** `GET /functions`. */
@@ -308,3 +312,38 @@ export interface FunctionLogs {
 
 /** `GET /functions/:cluster/:namespace/:name/logs`. */
 export type FunctionLogsResponse = FunctionLogs | Unavailable;
+
+/**
+ * One alert about a function, as its cluster's Alertmanager reports it: alerts labelled with the
+ * function's `team` and `function` (the ones rendered from its objectives).
+ */
+export interface FunctionAlert {
+  /** Alertmanager's fingerprint of the alert's labels. */
+  fingerprint: string;
+  /** The alert's name (`alertname`), e.g. `FunctionErrorBudgetFastBurn`. */
+  name: string;
+  /** `info`, `warning` or `critical`. */
+  severity: string;
+  state: 'firing' | 'resolved';
+  summary?: string;
+  description?: string;
+  startsAt: string;
+  /** When it resolved (resolved alerts only). */
+  endsAt?: string;
+  labels: Record<string, string>;
+}
+
+/** `GET /functions/:cluster/:namespace/:name/alerts`: firing now, and resolved recently. */
+export interface FunctionAlerts {
+  firing: FunctionAlert[];
+  /** Newest first; kept for `atonix.alerts.resolvedRetentionHours` (default 24). */
+  resolved: FunctionAlert[];
+}
+
+export type FunctionAlertsResponse = FunctionAlerts | Unavailable;
+
+/** The Functions page's alert column: how many alerts fire and the most urgent severity. */
+export interface FunctionFleetAlerts {
+  firing: number;
+  severity?: string;
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FUNCTION_RUNTIMES } from './values';
+import { objectivesSchema } from './objectives';
 
 /**
  * The one model of a function (see ARCHITECTURE.md): what a developer writes in `function.yaml`, what the
@@ -262,6 +263,8 @@ export const functionSpecSchema = z
         limits: resourceList.optional(),
       })
       .optional(),
+    /** What the function promises; its alerts watch these (defaults: `functionObjectives`). */
+    objectives: objectivesSchema.optional(),
   })
   .superRefine((spec, ctx) => {
     const names = new Set<string>();
@@ -323,6 +326,14 @@ export const functionSpecSchema = z
           path: ['trigger', 'type'],
           message:
             'CloudEvents triggers need Knative Eventing; use runtime knative for event-driven functions',
+        });
+      }
+      if (spec.objectives) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['objectives'],
+          message:
+            "OpenFaaS functions have no per-function alerts yet: the gateway's series live in namespace openfaas, which a team's PrometheusRule cannot read (enforcedNamespaceLabel); remove objectives or use runtime knative",
         });
       }
     }

@@ -8,6 +8,7 @@
 export * from './annotations';
 export * from './values';
 export * from './functionSpec';
+export * from './objectives';
 export * from './permissions';
 export * from './signIn';
 export * from './api';

@@ -17,6 +17,7 @@ export * from './render/sources';
 export * from './render/openfaas';
 export * from './render/functionFolder';
 export * from './render/runtimes';
+export * from './render/alerts';
 export * from './render/writeFunctionFolder';
 export * from './render/tenant';
 export { kustomizeBuild } from './validate/kustomize';

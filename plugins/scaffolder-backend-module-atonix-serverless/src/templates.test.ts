@@ -222,6 +222,7 @@ describe('the templates, run by the scaffolder against the local git server', ()
       await runTemplate('team-onboarding', {
         team: 'it-search',
         description: 'Search, onboarded by the integration test',
+        alertEmail: 'it-search-oncall@example.com',
         parent: 'group:default/platform',
       }),
     );

@@ -1,9 +1,10 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pushTimeseries } from 'prometheus-remote-write';
+import { LocalProcess } from './LocalProcess';
 
 /** One series to write: its labels (with `__name__`) and `[unix ms, value]` samples, oldest first. */
 export interface SeedSeries {
@@ -16,18 +17,22 @@ export interface PrometheusProcessOptions {
   binary?: string;
   /** Port on 127.0.0.1; 0 or absent picks a free one. */
   port?: number;
+  /** Rule files to evaluate (plain rule groups, as promtool reads them), by file name. */
+  rules?: Record<string, object>;
+  /** How often rules are evaluated; default 1m, as in the clusters. */
+  evaluationInterval?: string;
+  /** An Alertmanager (`AlertmanagerProcess.url`) the firing alerts are sent to. */
+  alertmanagerUrl?: string;
 }
 
 /**
  * A real Prometheus (the Debian package) started with an empty TSDB in a temporary folder and the
  * remote-write receiver on, so tests and the demo can seed series instantly. It scrapes nothing.
- * Out-of-order ingestion is allowed for a day, so seeds may be written in any order.
+ * Out-of-order ingestion is allowed for a day, so seeds may be written in any order. Given rules
+ * and an Alertmanager, it evaluates them and sends what fires, as a cluster's Prometheus does.
  */
 export class PrometheusProcess {
-  readonly #child: ChildProcess;
-  readonly #dir: string;
-  readonly #port: number;
-  #stderr = '';
+  readonly #process: LocalProcess;
 
   static async start(
     options: PrometheusProcessOptions = {},
@@ -42,9 +47,34 @@ export class PrometheusProcess {
     }
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'atonix-prometheus-'));
     const config = path.join(dir, 'prometheus.yml');
+    const rules = Object.entries(options.rules ?? {});
+    for (const [name, groups] of rules) {
+      await fs.writeFile(path.join(dir, name), JSON.stringify(groups));
+    }
+    const alertmanager = options.alertmanagerUrl
+      ? new URL(options.alertmanagerUrl)
+      : undefined;
+    // JSON is YAML: the configuration is written as JSON to need no YAML library here.
     await fs.writeFile(
       config,
-      'global:\n  scrape_interval: 1h\nstorage:\n  tsdb:\n    out_of_order_time_window: 1d\n',
+      JSON.stringify({
+        global: {
+          scrape_interval: '1h',
+          evaluation_interval: options.evaluationInterval ?? '1m',
+        },
+        storage: { tsdb: { out_of_order_time_window: '1d' } },
+        rule_files: rules.map(([name]) => path.join(dir, name)),
+        ...(alertmanager && {
+          alerting: {
+            alertmanagers: [
+              {
+                scheme: alertmanager.protocol.replace(':', ''),
+                static_configs: [{ targets: [alertmanager.host] }],
+              },
+            ],
+          },
+        }),
+      }),
     );
     const port = options.port || (await freePort());
     const child = spawn(
@@ -54,34 +84,28 @@ export class PrometheusProcess {
         `--storage.tsdb.path=${path.join(dir, 'data')}`,
         `--web.listen-address=127.0.0.1:${port}`,
         '--web.enable-remote-write-receiver',
+        // Prometheus sends a firing alert again only after this delay (default 1m); the first send
+        // can come before the Alertmanager target is discovered, so tests would wait a minute.
+        ...(alertmanager ? ['--rules.alert.resend-delay=1s'] : []),
         '--log.level=warn',
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
-    const prometheus = new PrometheusProcess(child, dir, port);
-    await prometheus.#waitUntilReady();
-    return prometheus;
+    const server = new LocalProcess(child, dir, port);
+    await server.waitUntilReady('Prometheus');
+    return new PrometheusProcess(server);
   }
 
-  // A Prometheus must not outlive the process that started it, even one that exits without stop().
-  readonly #killOnExit = () => this.#child.kill('SIGKILL');
-
-  private constructor(child: ChildProcess, dir: string, port: number) {
-    this.#child = child;
-    this.#dir = dir;
-    this.#port = port;
-    process.once('exit', this.#killOnExit);
-    child.stderr?.on('data', chunk => {
-      this.#stderr = (this.#stderr + chunk).slice(-4000);
-    });
+  private constructor(server: LocalProcess) {
+    this.#process = server;
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.#port}`;
+    return this.#process.url;
   }
 
   get port(): number {
-    return this.#port;
+    return this.#process.port;
   }
 
   /** Writes series through the remote-write receiver; throws with Prometheus' reason on refusal. */
@@ -112,38 +136,8 @@ export class PrometheusProcess {
     }
   }
 
-  async stop(): Promise<void> {
-    process.off('exit', this.#killOnExit);
-    if (this.#child.exitCode === null) {
-      const exited = new Promise(resolve => this.#child.once('exit', resolve));
-      this.#child.kill('SIGTERM');
-      await exited;
-    }
-    await fs.rm(this.#dir, { recursive: true, force: true });
-  }
-
-  async #waitUntilReady() {
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline) {
-      if (this.#child.exitCode !== null) {
-        throw new Error(
-          `Prometheus exited with ${this.#child.exitCode}: ${this.#stderr}`,
-        );
-      }
-      try {
-        const res = await fetch(`${this.url}/-/ready`);
-        if (res.ok) {
-          return;
-        }
-      } catch {
-        // not listening yet
-      }
-      await new Promise(resolve => setTimeout(resolve, 100));
-    }
-    await this.stop();
-    throw new Error(
-      `Prometheus did not become ready within 20 s: ${this.#stderr}`,
-    );
+  stop(): Promise<void> {
+    return this.#process.stop();
   }
 }
 

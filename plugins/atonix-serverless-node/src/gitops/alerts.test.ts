@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import {
   copyFile,
   mkdtemp,
@@ -9,8 +8,8 @@ import {
 } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { parse, parseAllDocuments, stringify } from 'yaml';
+import { promtool } from '../validate/promtool';
 
 /**
  * The platform's PrometheusRules, checked and unit-tested by the real `promtool`. promtool reads
@@ -18,13 +17,11 @@ import { parse, parseAllDocuments, stringify } from 'yaml';
  * a copy of its `<name>.test.yaml`, which names that file in rule_files.
  */
 
-const run = promisify(execFile);
 const REPO_ROOT = resolve(__dirname, '../../../..');
 const MONITORING = join(
   REPO_ROOT,
   'gitops/infrastructure/configs/base/monitoring',
 );
-const PROMTOOL = process.env.PROMTOOL ?? 'promtool';
 
 interface Rule {
   record?: string;
@@ -38,21 +35,6 @@ interface PrometheusRule {
   kind: string;
   metadata: { name: string };
   spec: { groups: { name: string; rules: Rule[] }[] };
-}
-
-async function promtool(args: string[]) {
-  try {
-    return await run(PROMTOOL, args);
-  } catch (error: any) {
-    if (error.code === 'ENOENT') {
-      throw new Error(
-        `${PROMTOOL} not found: install it with apt-get install prometheus (./run test does), or set PROMTOOL`,
-      );
-    }
-    throw new Error(
-      `promtool ${args.join(' ')} failed:\n${error.stdout}${error.stderr}`,
-    );
-  }
 }
 
 async function ruleFiles() {

@@ -24,6 +24,8 @@ export const RULE_IDS = [
   'tenant-isolation',
   'pod-security',
   'allowed-callers',
+  'prometheus-rule',
+  'function-alerts',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];

@@ -93,6 +93,7 @@ describe('renderKnativeService', () => {
       'kustomization.yaml',
       'service.yaml',
       'scaling-rule.yaml',
+      'alerts.yaml',
     ]);
     const service = parse(folder[2].content);
     expect(service.spec.template.metadata.annotations).toMatchObject({
@@ -277,7 +278,10 @@ describe('function folder', () => {
   it('keeps function.yaml out of the kustomization and reads it back to the same spec', () => {
     const charge = chargeCardSpec({ description: 'Charges a card.' });
     const [functionFile, kustomization] = renderFunctionFolder(charge);
-    expect(parse(kustomization.content).resources).toEqual(['service.yaml']);
+    expect(parse(kustomization.content).resources).toEqual([
+      'service.yaml',
+      'alerts.yaml',
+    ]);
     expect(functionFile.content).toContain('apiVersion: atonix.io/v1alpha1');
     expect(parseFunctionFile(functionFile.content)).toEqual({
       success: true,
@@ -314,13 +318,19 @@ describe('function folder', () => {
         'functions/payments/charge-card/function.yaml',
         'functions/payments/charge-card/kustomization.yaml',
         'functions/payments/charge-card/service.yaml',
+        'functions/payments/charge-card/alerts.yaml',
         'functions/payments/kustomization.yaml',
       ]);
       expect(
         (
           await fs.readdir(join(gitops, 'functions/payments/charge-card'))
         ).sort(),
-      ).toEqual(['function.yaml', 'kustomization.yaml', 'service.yaml']);
+      ).toEqual([
+        'alerts.yaml',
+        'function.yaml',
+        'kustomization.yaml',
+        'service.yaml',
+      ]);
       expect(
         (await fs.readdir(join(gitops, 'functions/payments'))).sort(),
       ).toEqual(['charge-card', 'kustomization.yaml']);

@@ -7,6 +7,7 @@ import {
   renderScalingRule,
   renderTrigger,
 } from './knative';
+import { renderFunctionAlerts } from './alerts';
 import { renderOpenFaasFunction } from './openfaas';
 import { renderEventSource } from './sources';
 
@@ -26,7 +27,7 @@ export interface RuntimeRenderer {
   manifests(spec: FunctionSpec): RenderedManifest[];
 }
 
-/** Knative: a Service, its custom-metric rule, its Trigger and event source. */
+/** Knative: a Service, its custom-metric rule, its Trigger and event source, its alerts. */
 const knativeRenderer: RuntimeRenderer = {
   manifests(spec) {
     const manifests: RenderedManifest[] = [
@@ -48,6 +49,7 @@ const knativeRenderer: RuntimeRenderer = {
         });
       }
     }
+    manifests.push({ name: 'alerts.yaml', object: renderFunctionAlerts(spec) });
     return manifests;
   },
 };

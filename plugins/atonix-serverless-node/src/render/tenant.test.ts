@@ -28,7 +28,11 @@ describe('writeTenantFolder', () => {
   afterAll(() => rm(gitopsDir, { recursive: true, force: true }));
 
   it('adds a team that builds like the hand-written ones, with an empty functions folder', async () => {
-    const written = await writeTenantFolder(gitopsDir, 'search');
+    const written = await writeTenantFolder(
+      gitopsDir,
+      'search',
+      'search@example.com',
+    );
     expect(written.sort()).toEqual([
       'functions/search/kustomization.yaml',
       RABBITMQ_CLUSTER_FILE,
@@ -65,8 +69,38 @@ describe('writeTenantFolder', () => {
     expect(text).toContain('# The shared RabbitMQ');
   });
 
+  it("routes the team's warning and critical alerts to its own address", async () => {
+    const objects: any[] = await kustomize(join(gitopsDir, 'tenants/search'));
+    const config = objects.find(o => o.kind === 'AlertmanagerConfig');
+    expect(config.metadata.namespace).toBe('search');
+    expect(config.spec.route).toMatchObject({
+      receiver: 'team',
+      matchers: [
+        { name: 'team', value: 'search', matchType: '=' },
+        { name: 'severity', value: 'warning|critical', matchType: '=~' },
+      ],
+    });
+    expect(config.spec.receivers).toEqual([
+      {
+        name: 'team',
+        emailConfigs: [{ to: 'search@example.com', sendResolved: true }],
+      },
+    ]);
+  });
+
+  it('refuses an alert address that is not one e-mail address, writing nothing', async () => {
+    await expect(
+      writeTenantFolder(gitopsDir, 'billing', 'ops@example.com\n  evil: true'),
+    ).rejects.toThrow(
+      /alertEmail "ops@example.com\\n {2}evil: true" must be one e-mail address/,
+    );
+    await expect(
+      readFile(join(gitopsDir, 'tenants/billing/kustomization.yaml'), 'utf8'),
+    ).rejects.toThrow(/ENOENT/);
+  });
+
   it('lists a team once however often it is written', async () => {
-    await writeTenantFolder(gitopsDir, 'search');
+    await writeTenantFolder(gitopsDir, 'search', 'search@example.com');
     const { resources } = parse(
       await readFile(join(gitopsDir, 'tenants/kustomization.yaml'), 'utf8'),
     );

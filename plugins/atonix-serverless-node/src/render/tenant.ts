@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { parseDocument, isMap, isSeq } from 'yaml';
+import { z } from 'zod';
 import { FUNCTIONS_FOLDER } from './names';
 
 /** Where a GitOps repository keeps the teams, relative to its `gitops/` folder. */
@@ -23,11 +24,31 @@ export function tenantFolderPath(team: string) {
 }
 
 /**
+ * The address a team's warning and critical alerts are mailed to (its receiver, declared in its
+ * tenant folder). One plain address: it is written into YAML as is.
+ */
+export const teamAlertEmailSchema = z.email(
+  'must be one e-mail address, e.g. payments-oncall@example.com',
+);
+
+/**
  * A team's `tenants/<team>/kustomization.yaml`: the shared `tenants/base` with the team's
  * namespace, label and the replacements that derive the rest (Group, functions path, target
- * namespace) from the namespace name, as every hand-written team folder has it.
+ * namespace, alert route) from the namespace name, as every hand-written team folder has it, and
+ * the address the team's alerts are sent to.
  */
-export function renderTenantKustomization(team: string): string {
+export function renderTenantKustomization(
+  team: string,
+  alertEmail: string,
+): string {
+  const email = teamAlertEmailSchema.safeParse(alertEmail);
+  if (!email.success) {
+    throw new Error(
+      `alertEmail ${JSON.stringify(alertEmail)} ${
+        email.error.issues[0].message
+      }`,
+    );
+  }
   return `# The ${team} team, onboarded by the team-onboarding template. Everything else derives from the
 # namespace name below (see ../payments/kustomization.yaml for the annotated original).
 apiVersion: kustomize.config.k8s.io/v1beta1
@@ -68,6 +89,22 @@ replacements:
         options:
           delimiter: /
           index: 3
+      - select:
+          kind: AlertmanagerConfig
+          name: team-alerts
+        fieldPaths:
+          - spec.route.matchers.[name=team].value
+# Where the team's warning and critical alerts are sent (../base/alerting.yaml).
+patches:
+  - target:
+      kind: AlertmanagerConfig
+      name: team-alerts
+    patch: |
+      - op: add
+        path: /spec/receivers/0/emailConfigs
+        value:
+          - to: ${alertEmail} # the team's alert address
+            sendResolved: true
 `;
 }
 
@@ -127,6 +164,7 @@ export function addToTopologyAllowedNamespaces(existing: string, team: string) {
 export async function writeTenantFolder(
   gitopsDir: string,
   team: string,
+  alertEmail: string,
 ): Promise<string[]> {
   const tenantFile = join(tenantFolderPath(team), 'kustomization.yaml');
   const tenantsFile = join(TENANTS_FOLDER, 'kustomization.yaml');
@@ -144,7 +182,7 @@ export async function writeTenantFolder(
     });
   const rabbitmq = addToTopologyAllowedNamespaces(rabbitmqCluster, team);
   const files: Array<[string, string]> = [
-    [tenantFile, renderTenantKustomization(team)],
+    [tenantFile, renderTenantKustomization(team, alertEmail)],
     [tenantsFile, tenants],
     [RABBITMQ_CLUSTER_FILE, rabbitmq],
   ];

@@ -1,6 +1,8 @@
 import {
+  ALERT_SEVERITIES,
   ANNOTATION_CRITICAL,
   ANNOTATION_TEAM,
+  FUNCTION_ALERT_LABELS,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import {
   PolicyFinding,
@@ -256,6 +258,63 @@ export function teamNamespaceFindings(
       path: ['metadata', 'labels', ANNOTATION_TEAM],
       message: `${object.kind} ${object.metadata?.name} is labelled ${ANNOTATION_TEAM}: ${label} but lives in the folder of team ${team}; move it to functions/${label}/ or fix the label`,
     });
+  }
+  return findings;
+}
+
+interface AlertingRule {
+  alert?: string;
+  labels?: Record<string, string>;
+}
+
+/**
+ * Rule `function-alerts` for a team's PrometheusRules: every alert names the team and the function
+ * it is about, with a known severity. Alertmanager routes on `team` (the team's receiver, declared
+ * in its tenant folder) and the portal finds a function's alerts by `team` and `function`; an alert
+ * without them reaches only the platform team, and the owners never hear of it.
+ */
+export function functionAlertFindings(
+  object: ManifestObject,
+  team: string,
+): ObjectFinding[] {
+  if (object.kind !== 'PrometheusRule') return [];
+  const groups =
+    (object.spec as { groups?: Array<{ rules?: AlertingRule[] }> })?.groups ??
+    [];
+  const findings: ObjectFinding[] = [];
+  for (const [g, group] of groups.entries()) {
+    for (const [r, rule] of (group.rules ?? []).entries()) {
+      if (!rule.alert) continue;
+      const labels = rule.labels ?? {};
+      const path = ['spec', 'groups', g, 'rules', r, 'labels'];
+      const where = `alert ${rule.alert} in PrometheusRule ${object.metadata?.name}`;
+      if (labels[FUNCTION_ALERT_LABELS.team] !== team) {
+        findings.push({
+          rule: 'function-alerts',
+          path,
+          message: `${where} is labelled team: ${
+            labels[FUNCTION_ALERT_LABELS.team] ?? '(none)'
+          } but belongs to team ${team}; set labels.team: ${team} so it reaches the team's receiver`,
+        });
+      }
+      if (!labels[FUNCTION_ALERT_LABELS.function]) {
+        findings.push({
+          rule: 'function-alerts',
+          path,
+          message: `${where} names no function; set labels.function to the function it is about so the portal shows it there`,
+        });
+      }
+      const severity = labels[FUNCTION_ALERT_LABELS.severity];
+      if (!(ALERT_SEVERITIES as readonly string[]).includes(severity)) {
+        findings.push({
+          rule: 'function-alerts',
+          path,
+          message: `${where} has severity ${
+            severity ?? '(none)'
+          }; set labels.severity to one of ${ALERT_SEVERITIES.join(', ')}`,
+        });
+      }
+    }
   }
   return findings;
 }

@@ -91,6 +91,28 @@ describe('validateGitopsTree', () => {
     },
   );
 
+  it("reports a rule promtool refuses with promtool's reason, at that rule", async () => {
+    const tree = await brokenTree('prometheus-rule');
+    expect(await validateGitopsTree(tree)).toEqual([
+      {
+        file: join(tree, 'functions/payments/hello/alerts.yaml'),
+        line: 61,
+        rule: 'prometheus-rule',
+        message: expect.stringMatching(
+          /^PrometheusRule hello-alerts fails promtool check rules: group "payments-hello-objectives", rule 4, "FunctionColdStartObjective": could not parse expression: .*; fix the rule/,
+        ),
+      },
+    ]);
+  });
+
+  it('refuses an alert labelled with another team, naming the label to set', async () => {
+    const tree = await brokenTree('function-alerts');
+    const [violation] = await validateGitopsTree(tree);
+    expect(violation.message).toBe(
+      "alert FunctionErrorBudgetFastBurn in PrometheusRule hello-alerts is labelled team: analytics but belongs to team payments; set labels.team: payments so it reaches the team's receiver",
+    );
+  });
+
   it('points at the line of the offending field in the source file', async () => {
     const tree = await brokenTree('schema');
     const [violation] = await validateGitopsTree(tree);

@@ -30,6 +30,7 @@ import {
 import {
   ManifestObject,
   ObjectFinding,
+  functionAlertFindings,
   literalEnvVars,
   objectFindings,
   teamNamespaceFindings,
@@ -40,6 +41,7 @@ import {
   PodSecurityLevel,
   podSecurityFindings,
 } from './podSecurity';
+import { checkRules } from './promtool';
 import { validateOwnSchema } from './schemas/ownSchemas';
 import {
   TenantContext,
@@ -785,6 +787,8 @@ class GitopsTreeValidator {
   /** Schemas and the platform rules of single objects, once per built folder. */
   async #checkObjects(facts: ClusterFacts) {
     const schemas = await PackagedSchemas.shared();
+    const prometheusRules: Array<{ object: ManifestObject; fallback: string }> =
+      [];
     const functionsRoot = join(this.#root, FUNCTIONS_FOLDER);
     for (const [path, folder] of this.#built) {
       if (
@@ -856,10 +860,18 @@ class GitopsTreeValidator {
                 } ${object.metadata?.name}; fix the value`;
           await this.#report('schema', object, fieldPath, message, fallback);
         }
+        if (object.kind === 'PrometheusRule') {
+          prometheusRules.push({ object, fallback });
+        }
         const namespace = object.metadata?.namespace;
         for (const finding of [
           ...objectFindings(object, recordedSeries),
-          ...(team ? teamNamespaceFindings(object, team) : []),
+          ...(team
+            ? [
+                ...teamNamespaceFindings(object, team),
+                ...functionAlertFindings(object, team),
+              ]
+            : []),
           ...(tenant
             ? [
                 ...imageTagFindings(object),
@@ -883,6 +895,41 @@ class GitopsTreeValidator {
             fallback,
           );
         }
+      }
+    }
+    await this.#checkPrometheusRules(prometheusRules);
+  }
+
+  /**
+   * Rule `prometheus-rule`: every PrometheusRule's groups pass `promtool check rules` (PromQL that
+   * parses, valid rule names, labels and templates), all in one promtool run. The Prometheus
+   * Operator would accept a broken rule and Prometheus would drop the whole group silently.
+   */
+  async #checkPrometheusRules(
+    rules: Array<{ object: ManifestObject; fallback: string }>,
+  ) {
+    const problems = await checkRules(
+      rules.map(({ object }) => ({
+        groups: (object.spec as { groups?: unknown[] })?.groups ?? [],
+      })),
+    );
+    for (const [index, problem] of problems.entries()) {
+      if (problem) {
+        const { object, fallback } = rules[index];
+        // promtool names the group and the 1-based rule: point at that rule when it does.
+        const at = /^group "([^"]*)", rule (\d+)/.exec(problem);
+        const groups =
+          (object.spec as { groups?: Array<{ name?: string }> })?.groups ?? [];
+        const group = at ? groups.findIndex(g => g.name === at[1]) : -1;
+        await this.#report(
+          'prometheus-rule',
+          object,
+          group === -1
+            ? ['spec', 'groups']
+            : ['spec', 'groups', group, 'rules', Number(at![2]) - 1],
+          `PrometheusRule ${object.metadata?.name} fails promtool check rules: ${problem}; fix the rule (promtool check rules runs the same check locally)`,
+          fallback,
+        );
       }
     }
   }

@@ -2,6 +2,7 @@ import { createApiRef } from '@backstage/frontend-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import {
   EntityFunctionsResponse,
+  FunctionAlertsResponse,
   FunctionDetails,
   FunctionListQuery,
   FunctionListResponse,
@@ -42,6 +43,8 @@ export interface AtonixServerlessApi {
     ref: FunctionRef,
     query?: FunctionMetricsQuery,
   ): Promise<FunctionMetricsResponse>;
+  /** `GET /functions/:cluster/:namespace/:name/alerts`: firing and recently resolved alerts. */
+  getFunctionAlerts(ref: FunctionRef): Promise<FunctionAlertsResponse>;
   /** `GET /functions/:cluster/:namespace/:name/logs`. */
   getFunctionLogs(
     ref: FunctionRef,

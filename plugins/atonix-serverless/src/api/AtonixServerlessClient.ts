@@ -3,6 +3,7 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import {
   EntityFunctionsResponse,
+  FunctionAlertsResponse,
   FunctionDetails,
   FunctionListQuery,
   FunctionListResponse,
@@ -45,6 +46,10 @@ export class AtonixServerlessClient implements AtonixServerlessApi {
     query: FunctionMetricsQuery = {},
   ): Promise<FunctionMetricsResponse> {
     return this.#request(`${functionPath(ref)}/metrics`, { ...query });
+  }
+
+  async getFunctionAlerts(ref: FunctionRef): Promise<FunctionAlertsResponse> {
+    return this.#request(`${functionPath(ref)}/alerts`);
   }
 
   async getFunctionLogs(

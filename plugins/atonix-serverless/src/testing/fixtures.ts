@@ -1,4 +1,5 @@
 import {
+  FunctionAlerts,
   FunctionDetails,
   FunctionListResponse,
   FunctionLogs,
@@ -394,6 +395,47 @@ export const chargeCardTrace: FunctionTrace = {
   blockedBy: 'flux-system/infra-configs',
 };
 
+/** charge-card burning its error budget now, and a latency alert that resolved an hour ago. */
+export const chargeCardAlerts: FunctionAlerts = {
+  firing: [
+    {
+      fingerprint: '4a1c9e0d2b7f3a61',
+      name: 'FunctionErrorBudgetFastBurn',
+      severity: 'warning',
+      state: 'firing',
+      summary:
+        'payments/charge-card burns its error budget 14.4× too fast: 50% of requests fail (objective 99% over 30 days)',
+      startsAt: '2026-11-29T10:02:00Z',
+      labels: {
+        alertname: 'FunctionErrorBudgetFastBurn',
+        team: 'payments',
+        function: 'charge-card',
+        severity: 'warning',
+        namespace: 'payments',
+      },
+    },
+  ],
+  resolved: [
+    {
+      fingerprint: '9e3b6c1f0a2d4e57',
+      name: 'FunctionLatencyObjective',
+      severity: 'info',
+      state: 'resolved',
+      summary:
+        'payments/charge-card answers in 1.3k ms at p95 (objective 1000 ms)',
+      startsAt: '2026-11-29T08:40:00Z',
+      endsAt: '2026-11-29T09:05:00Z',
+      labels: {
+        alertname: 'FunctionLatencyObjective',
+        team: 'payments',
+        function: 'charge-card',
+        severity: 'info',
+        namespace: 'payments',
+      },
+    },
+  ],
+};
+
 /** An API that answers every route with the charge-card fixtures; override what a test varies. */
 export function fakeApi(
   overrides: Partial<AtonixServerlessApi> = {},
@@ -403,6 +445,7 @@ export function fakeApi(
     getFunction: async () => chargeCardDetails,
     getFunctionMetrics: async () => chargeCardMetrics,
     getFunctionLogs: async () => chargeCardLogs,
+    getFunctionAlerts: async () => chargeCardAlerts,
     getEntityFunctions: async () => ({
       entityRef: 'component:default/charge-card',
       items: [chargeCard],

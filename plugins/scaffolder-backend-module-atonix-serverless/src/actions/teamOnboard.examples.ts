@@ -14,6 +14,7 @@ export const examples: TemplateExample[] = [
           input: {
             team: 'search',
             description: 'Search and recommendations',
+            alertEmail: 'search-oncall@example.com',
             parent: 'group:default/platform',
             repoPath: 'gitops-repo',
           },

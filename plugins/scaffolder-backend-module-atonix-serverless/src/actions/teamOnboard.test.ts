@@ -34,7 +34,7 @@ describe('atonix:team:onboard', () => {
   async function run(input: Record<string, string>, isDryRun = false) {
     const ctx = {
       ...createMockActionContext({
-        input,
+        input: { alertEmail: 'search-oncall@example.com', ...input },
         workspacePath: workspace.path,
         user: { ref: 'user:default/guest' },
       }),
@@ -157,6 +157,13 @@ describe('atonix:team:onboard', () => {
       ],
     ])('%s', async (_what, team, message) => {
       await expectRejected({ team }, message);
+    });
+
+    it('an alert address that is not one e-mail address', async () => {
+      await expectRejected(
+        { team: 'search', alertEmail: 'oncall, ops@example.com' },
+        /alertEmail: "oncall, ops@example.com" must be one e-mail address/,
+      );
     });
 
     it('a team that exists in the catalog', async () => {

@@ -4,6 +4,7 @@ import { ConflictError, InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { functionSpecSchema } from '@internal/backstage-plugin-atonix-serverless-common';
 import {
+  teamAlertEmailSchema,
   tenantFolderPath,
   writeTenantFolder,
 } from '@internal/backstage-plugin-atonix-serverless-node';
@@ -43,6 +44,12 @@ export function createTeamOnboardAction(options: {
               'Team name: becomes the Group and the namespace (DNS label)',
             ),
         description: z => z.string().optional().describe('What the team does'),
+        alertEmail: z =>
+          z
+            .string()
+            .describe(
+              "Where the team's warning and critical alerts are mailed (its Alertmanager receiver)",
+            ),
         parent: z =>
           z
             .string()
@@ -79,6 +86,7 @@ export function createTeamOnboardAction(options: {
       const {
         team,
         description,
+        alertEmail,
         parent,
         repoPath = 'gitops-repo',
         changesPath,
@@ -90,6 +98,14 @@ export function createTeamOnboardAction(options: {
       if (!name.success) {
         throw new InputError(
           `team: ${name.error.issues.map(i => i.message).join('; ')}`,
+        );
+      }
+      const email = teamAlertEmailSchema.safeParse(alertEmail);
+      if (!email.success) {
+        throw new InputError(
+          `alertEmail: ${JSON.stringify(alertEmail)} ${
+            email.error.issues[0].message
+          }`,
         );
       }
       const credentials = await ctx.getInitiatorCredentials();
@@ -111,7 +127,7 @@ export function createTeamOnboardAction(options: {
         );
       }
 
-      const written = await writeTenantFolder(gitopsDir, team);
+      const written = await writeTenantFolder(gitopsDir, team, alertEmail);
       const groupPath = posix.join(GROUPS_FOLDER, `${team}.yaml`);
       const userRef = ctx.user?.ref ? parseEntityRef(ctx.user.ref) : undefined;
       const group: GroupEntity = {

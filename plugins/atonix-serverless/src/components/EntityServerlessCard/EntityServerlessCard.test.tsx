@@ -40,6 +40,15 @@ describe('EntityServerlessCard', () => {
     ).toBeInTheDocument();
   });
 
+  it('names the firing alerts and counts the recently resolved ones', async () => {
+    await renderWith(fakeApi());
+    expect(
+      await screen.findByText(
+        'firing: FunctionErrorBudgetFastBurn (warning); 1 resolved recently',
+      ),
+    ).toBeInTheDocument();
+  });
+
   it('keeps the status when Prometheus is unavailable, and marks it stale when the cluster is', async () => {
     await renderWith(
       fakeApi({

@@ -51,6 +51,31 @@ function FunctionSummary(props: { fn: FunctionStatus }) {
     [api, fn.cluster, fn.namespace, fn.name],
   );
 
+  const alerts = useAsync(
+    () =>
+      api.getFunctionAlerts({
+        cluster: fn.cluster,
+        namespace: fn.namespace,
+        name: fn.name,
+      }),
+    [api, fn.cluster, fn.namespace, fn.name],
+  );
+  let alertSummary: string;
+  if (alerts.error) {
+    alertSummary = `not shown: ${alerts.error.message}`;
+  } else if (!alerts.value) {
+    alertSummary = '…';
+  } else if (isUnavailable(alerts.value)) {
+    alertSummary = `unavailable: ${alerts.value.unavailable}`;
+  } else {
+    const { firing, resolved } = alerts.value;
+    alertSummary = firing.length
+      ? `firing: ${firing.map(a => `${a.name} (${a.severity})`).join(', ')}`
+      : 'none firing';
+    if (resolved.length)
+      alertSummary += `; ${resolved.length} resolved recently`;
+  }
+
   let traffic;
   if (metrics.error) {
     traffic = <ErrorState error={metrics.error} what="metrics" />;
@@ -91,6 +116,7 @@ function FunctionSummary(props: { fn: FunctionStatus }) {
           URL: fn.url ? <Link to={fn.url}>{fn.url}</Link> : 'none yet',
           Replicas: `${fn.replicas.actual}/${fn.replicas.desired}`,
           Cluster: `${fn.cluster}/${fn.namespace}`,
+          Alerts: alertSummary,
           'Last hour': traffic,
         }}
       />

@@ -102,6 +102,38 @@ describe('EntityServerlessContent', () => {
     ).toBeInTheDocument();
   });
 
+  it('lists the firing and recently resolved alerts, and says when there are none', async () => {
+    const getFunctionAlerts = jest.fn(fakeApi().getFunctionAlerts);
+    await renderWith(fakeApi({ getFunctionAlerts }));
+    const table = await screen.findByRole('table', { name: 'Alerts' });
+    expect(getFunctionAlerts).toHaveBeenCalledWith({
+      cluster: chargeCard.cluster,
+      namespace: 'payments',
+      name: 'charge-card',
+    });
+    expect(within(card('Alerts')).getByText('1 firing')).toBeInTheDocument();
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows.map(row => row.textContent)).toEqual([
+      expect.stringMatching(
+        /^FunctionErrorBudgetFastBurnwarning.*14\.4× too fast.*firing for /,
+      ),
+      expect.stringMatching(/^FunctionLatencyObjectiveinfo.*resolved .* ago$/),
+    ]);
+  });
+
+  it('says a function without alerts meets its objectives', async () => {
+    await renderWith(
+      fakeApi({
+        getFunctionAlerts: async () => ({ firing: [], resolved: [] }),
+      }),
+    );
+    expect(
+      await screen.findByText(
+        'No alert fired recently: the function meets its objectives.',
+      ),
+    ).toBeInTheDocument();
+  });
+
   it('says why a function is not ready and lists its event triggers', async () => {
     await renderWith(
       fakeApi({

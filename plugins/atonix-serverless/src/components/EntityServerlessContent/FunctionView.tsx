@@ -11,6 +11,7 @@ import {
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { atonixServerlessApiRef, functionRefOf } from '../../api';
 import { ErrorState } from '../common/ErrorState';
+import { AlertsCard } from './AlertsCard';
 import { HealthHeader } from './HealthHeader';
 import { LogsPanel } from './LogsPanel';
 import { MetricsPanel } from './MetricsPanel';
@@ -54,6 +55,10 @@ export function FunctionView(props: { fn: FunctionStatus }) {
     () => api.getFunctionMetrics(fnRef, { window }),
     [api, ...key, window],
   );
+  const alerts = useAsyncRetry(
+    () => api.getFunctionAlerts(fnRef),
+    [api, ...key, fn.observedAt],
+  );
   const idleSeconds = secondsSinceLastRequest(metrics.value);
 
   let revisions;
@@ -69,6 +74,9 @@ export function FunctionView(props: { fn: FunctionStatus }) {
     <Grid container spacing={3}>
       <Grid item xs={12}>
         <HealthHeader fn={fn} idleSeconds={idleSeconds} />
+      </Grid>
+      <Grid item xs={12}>
+        <AlertsCard alerts={alerts.value} error={alerts.error} />
       </Grid>
       <Grid item xs={12}>
         {revisions}

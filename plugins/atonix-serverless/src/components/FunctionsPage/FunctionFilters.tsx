@@ -37,7 +37,13 @@ const HEALTH_LABELS: Record<FunctionHealth, string> = {
 /** The filters of the fleet list; each change goes to the backend, which filters all pages. */
 export type FleetFilters = Pick<
   FunctionListQuery,
-  'team' | 'cluster' | 'runtime' | 'health' | 'scaledToZero' | 'search'
+  | 'team'
+  | 'cluster'
+  | 'runtime'
+  | 'health'
+  | 'scaledToZero'
+  | 'alerting'
+  | 'search'
 >;
 
 export function FunctionFilters(props: {
@@ -133,6 +139,20 @@ export function FunctionFilters(props: {
               onChange({
                 ...value,
                 scaledToZero: event.target.checked ? true : undefined,
+              })
+            }
+          />
+        }
+      />
+      <FormControlLabel
+        label="Alerting only"
+        control={
+          <Checkbox
+            checked={value.alerting === true}
+            onChange={event =>
+              onChange({
+                ...value,
+                alerting: event.target.checked ? true : undefined,
               })
             }
           />

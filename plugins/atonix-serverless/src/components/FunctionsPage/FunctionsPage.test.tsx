@@ -101,6 +101,12 @@ describe('FunctionsPage', () => {
         }),
       ),
     );
+    await userEvent.click(screen.getByLabelText('Alerting only'));
+    await waitFor(() =>
+      expect(listFunctions).toHaveBeenLastCalledWith(
+        expect.objectContaining({ alerting: true, offset: 0 }),
+      ),
+    );
   });
 
   it("shows each function's request rate, error rate and p95, and sorts by them in the backend, highest first", async () => {

@@ -34,6 +34,7 @@ import { atonixServerlessApiRef } from '../../api';
 import { DemoBanner } from '../common/DemoBanner';
 import { ErrorState } from '../common/ErrorState';
 import {
+  AlertingBadge,
   HealthStatus,
   ScaledToZeroBadge,
   StaleBadge,
@@ -247,7 +248,13 @@ function FunctionRow(props: { fn: FunctionListItem }) {
       <TableCell>
         <HealthStatus fn={fn} showReason />{' '}
         {fn.scaledToZero && <ScaledToZeroBadge />}{' '}
-        {fn.stale && <StaleBadge staleSeconds={fn.staleSeconds} />}
+        {fn.stale && <StaleBadge staleSeconds={fn.staleSeconds} />}{' '}
+        {fn.alerts && !isUnavailable(fn.alerts) && fn.alerts.firing > 0 && (
+          <AlertingBadge
+            firing={fn.alerts.firing}
+            severity={fn.alerts.severity}
+          />
+        )}
       </TableCell>
       <TableCell>
         {fn.replicas.actual}/{fn.replicas.desired}

@@ -56,3 +56,17 @@ export function ScaledToZeroBadge(props: { idleSeconds?: number }) {
     <Chip size="small" variant="outlined" label={`Scaled to zero${idle}`} />
   );
 }
+
+/** Alerts firing on a function: how many, and the most urgent severity among them. */
+export function AlertingBadge(props: { firing: number; severity?: string }) {
+  const { firing, severity } = props;
+  return (
+    <Chip
+      size="small"
+      color={severity === 'critical' ? 'secondary' : 'default'}
+      label={`${firing} alert${firing === 1 ? '' : 's'} firing${
+        severity ? ` · ${severity}` : ''
+      }`}
+    />
+  );
+}

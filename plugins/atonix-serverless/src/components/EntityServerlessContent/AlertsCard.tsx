@@ -1,0 +1,89 @@
+import { InfoCard, Progress } from '@backstage/core-components';
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Typography,
+} from '@material-ui/core';
+import {
+  FunctionAlert,
+  FunctionAlertsResponse,
+  isUnavailable,
+} from '@internal/backstage-plugin-atonix-serverless-common';
+import { ErrorState } from '../common/ErrorState';
+import { formatAge, secondsSince } from '../common/format';
+
+function AlertRows(props: { alerts: FunctionAlert[]; resolved?: boolean }) {
+  return (
+    <>
+      {props.alerts.map(alert => (
+        <TableRow key={`${alert.fingerprint}-${alert.startsAt}`}>
+          <TableCell>{alert.name}</TableCell>
+          <TableCell>{alert.severity}</TableCell>
+          <TableCell>{alert.summary ?? '–'}</TableCell>
+          <TableCell>
+            {props.resolved
+              ? `resolved ${formatAge(secondsSince(alert.endsAt!))} ago`
+              : `firing for ${formatAge(secondsSince(alert.startsAt))}`}
+          </TableCell>
+        </TableRow>
+      ))}
+    </>
+  );
+}
+
+/**
+ * The function's alerts from its cluster's Alertmanager: those firing now and those resolved
+ * recently (the rules come from the objectives in its function.yaml).
+ */
+export function AlertsCard(props: {
+  alerts?: FunctionAlertsResponse;
+  error?: Error;
+}) {
+  const { alerts, error } = props;
+  let content;
+  if (error) {
+    content = <ErrorState error={error} what="alerts" />;
+  } else if (!alerts) {
+    content = <Progress />;
+  } else if (isUnavailable(alerts)) {
+    content = (
+      <Typography>Alerts are unavailable: {alerts.unavailable}</Typography>
+    );
+  } else if (alerts.firing.length === 0 && alerts.resolved.length === 0) {
+    content = (
+      <Typography>
+        No alert fired recently: the function meets its objectives.
+      </Typography>
+    );
+  } else {
+    content = (
+      <Table size="small" aria-label="Alerts">
+        <TableHead>
+          <TableRow>
+            <TableCell>Alert</TableCell>
+            <TableCell>Severity</TableCell>
+            <TableCell>Summary</TableCell>
+            <TableCell>When</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          <AlertRows alerts={alerts.firing} />
+          <AlertRows alerts={alerts.resolved} resolved />
+        </TableBody>
+      </Table>
+    );
+  }
+  const firing =
+    alerts && !isUnavailable(alerts) ? alerts.firing.length : undefined;
+  return (
+    <InfoCard
+      title="Alerts"
+      subheader={firing === undefined ? undefined : `${firing} firing`}
+    >
+      {content}
+    </InfoCard>
+  );
+}
