@@ -306,13 +306,16 @@ describe('function folder', () => {
     expect(addToTeamKustomization(once, 'charge-card')).toBe(once);
   });
 
-  it('writes the folder and the team entry, replacing an older render entirely', async () => {
+  it('writes the folder and the team entry, replacing an older render entirely but keeping the saved test events', async () => {
     const gitops = await fs.mkdtemp(join(tmpdir(), 'atonix-render-'));
     try {
       await writeFunctionFolder(
         gitops,
         chargeCardSpec({ trigger: { type: 'cloudevents' } }),
       );
+      const events = join(gitops, 'functions/payments/charge-card/events');
+      await fs.mkdir(events);
+      await fs.writeFile(join(events, 'paid.json'), '{"body":{}}\n');
       const written = await writeFunctionFolder(gitops, chargeCardSpec({}));
       expect(written).toEqual([
         'functions/payments/charge-card/function.yaml',
@@ -327,10 +330,15 @@ describe('function folder', () => {
         ).sort(),
       ).toEqual([
         'alerts.yaml',
+        'events',
         'function.yaml',
         'kustomization.yaml',
         'service.yaml',
       ]);
+      // The team's saved test events are theirs, not the renderer's: a render keeps them.
+      expect(await fs.readFile(join(events, 'paid.json'), 'utf8')).toBe(
+        '{"body":{}}\n',
+      );
       expect(
         (await fs.readdir(join(gitops, 'functions/payments'))).sort(),
       ).toEqual(['charge-card', 'kustomization.yaml']);

@@ -19,7 +19,10 @@ async function readIfExists(path: string): Promise<string | undefined> {
 /**
  * Writes a function folder and its entry in the team's kustomization under `gitopsDir`. A reader
  * (Flux, git, a second render) never sees a half-written folder: files go to a temporary sibling
- * folder that replaces the old one with renames. Returns the paths written, relative to `gitopsDir`.
+ * folder that replaces the old one with renames. The rendered files are the folder's top level and
+ * are replaced entirely (a file a render no longer makes goes); its subfolders are the team's own
+ * (the saved test events in `events/`) and are carried over. Returns the paths written, relative
+ * to `gitopsDir`.
  */
 export async function writeFunctionFolder(
   gitopsDir: string,
@@ -51,6 +54,13 @@ export async function writeFunctionFolder(
       () => false,
     );
     if (hadFolder) {
+      for (const entry of await fs.readdir(folder, { withFileTypes: true })) {
+        if (entry.isDirectory()) {
+          await fs.cp(join(folder, entry.name), join(staging, entry.name), {
+            recursive: true,
+          });
+        }
+      }
       await fs.rename(folder, previous);
     }
     await fs.rename(staging, folder);
