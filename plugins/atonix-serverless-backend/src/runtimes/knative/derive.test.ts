@@ -1,10 +1,11 @@
 import { knativeFunction } from '@internal/atonix-test-servers';
+import type { KubeObject as FixtureObject } from '@internal/atonix-test-servers';
 import type { KubeObject } from '../../extensions';
 import { clusterObjectsOf } from '../__testUtils__/clusterObjects';
 import { deriveKnativeFunction } from './derive';
 
-function derive(objects: KubeObject[]) {
-  const service = objects.find(o => o.kind === 'Service')!;
+function derive(objects: FixtureObject[]) {
+  const service = objects.find(o => o.kind === 'Service') as KubeObject;
   return deriveKnativeFunction(clusterObjectsOf(objects), service);
 }
 
@@ -19,7 +20,9 @@ describe('deriveKnativeFunction', () => {
     });
     // What Knative's autoscaler reports for a revision it is still bringing up: initial-scale
     // pods desired, none ready yet, and the Route still sends everything to the previous one.
-    const pending = objects.find(o => o.metadata?.name === 'charge-00002')!;
+    const pending = objects.find(
+      o => o.metadata?.name === 'charge-00002',
+    ) as KubeObject;
     pending.status!.desiredReplicas = 1;
     pending.status!.actualReplicas = 0;
 
@@ -42,7 +45,9 @@ describe('deriveKnativeFunction', () => {
         { revision: 2, percent: 20 },
       ],
     });
-    for (const revision of objects.filter(o => o.kind === 'Revision')) {
+    for (const revision of objects.filter(
+      o => o.kind === 'Revision',
+    ) as KubeObject[]) {
       revision.status!.desiredReplicas = 2;
       revision.status!.actualReplicas = 2;
     }
@@ -56,7 +61,9 @@ describe('deriveKnativeFunction', () => {
       name: 'charge',
       traffic: [],
     });
-    const [revision] = objects.filter(o => o.kind === 'Revision');
+    const [revision] = objects.filter(
+      o => o.kind === 'Revision',
+    ) as KubeObject[];
     revision.status!.desiredReplicas = 1;
 
     expect(derive(objects).replicas.desired).toBe(1);

@@ -1,10 +1,11 @@
 import { openfaasFunction } from '@internal/atonix-test-servers';
+import type { KubeObject as FixtureObject } from '@internal/atonix-test-servers';
 import type { KubeObject } from '../../extensions';
 import { clusterObjectsOf } from '../__testUtils__/clusterObjects';
 import { deriveOpenFaaSFunction } from './derive';
 
-function derive(objects: KubeObject[]) {
-  const fn = objects.find(o => o.kind === 'Function')!;
+function derive(objects: FixtureObject[]) {
+  const fn = objects.find(o => o.kind === 'Function') as KubeObject;
   return deriveOpenFaaSFunction(
     clusterObjectsOf(objects),
     fn,
@@ -15,7 +16,7 @@ function derive(objects: KubeObject[]) {
 describe('deriveOpenFaaSFunction', () => {
   it("keeps the Function's Ready reason and message when it is ready", () => {
     const objects = openfaasFunction({ name: 'thumbnail', team: 'search' });
-    const fn = objects.find(o => o.kind === 'Function')!;
+    const fn = objects.find(o => o.kind === 'Function') as KubeObject;
     const ready = fn.status!.conditions.find((c: any) => c.type === 'Ready');
     ready.message = 'Deployment openfaas-fn/thumbnail is available';
 
