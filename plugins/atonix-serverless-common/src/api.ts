@@ -347,3 +347,29 @@ export interface FunctionFleetAlerts {
   firing: number;
   severity?: string;
 }
+
+/**
+ * The events topic on which the backend announces where functions run (Backstage's events
+ * service): one event per burst of changes, never while nothing changes. The catalog module keeps
+ * its drift view from it instead of re-reading `GET /functions`.
+ */
+export const FUNCTION_PLACEMENTS_TOPIC =
+  'atonix-serverless.function-placements';
+
+/** A function as the catalog module's drift check needs it: where it runs and whose it is. */
+export type FunctionPlacement = Pick<
+  FunctionStatus,
+  'cluster' | 'namespace' | 'name' | 'team' | 'runtime' | 'critical'
+>;
+
+/** The payload of a {@link FUNCTION_PLACEMENTS_TOPIC} event. */
+export interface FunctionPlacementsEvent {
+  /** Functions that appeared or whose placement (team, criticality) changed. */
+  upserted: FunctionPlacement[];
+  /** Functions that are gone. */
+  removed: Array<
+    Pick<FunctionStatus, 'cluster' | 'runtime' | 'namespace' | 'name'>
+  >;
+  /** Every cluster's sync state now: drift is only judged on synced, fresh clusters. */
+  clusters: ClusterSyncStatus[];
+}

@@ -7,8 +7,10 @@ import {
   eventually,
 } from '@internal/atonix-test-servers';
 import {
+  FUNCTION_PLACEMENTS_TOPIC,
   FunctionDetails,
   FunctionFleetMetrics,
+  FunctionPlacementsEvent,
   FunctionSortKey,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { AtonixCluster } from '../clusters';
@@ -572,5 +574,86 @@ describe('FunctionInventory without clusters', () => {
       clusters: [],
     });
     await inventory.stop();
+  });
+});
+
+describe('FunctionInventory announcing placements', () => {
+  it('announces where functions run once per burst, only what the drift check reads, and nothing while nothing changes', async () => {
+    const server = await KubeApiTestServer.start({ bookmarkIntervalMs: 100 });
+    server.apply(
+      ...knativeFunction({ namespace: 'payments', name: 'charge' }),
+      ...knativeFunction({ namespace: 'payments', name: 'refund' }),
+    );
+    const published: FunctionPlacementsEvent[] = [];
+    const inventory = await FunctionInventory.create({
+      clusters: [clusterAt(server)],
+      logger,
+      events: {
+        async publish({ topic, eventPayload }) {
+          expect(topic).toBe(FUNCTION_PLACEMENTS_TOPIC);
+          published.push(eventPayload as FunctionPlacementsEvent);
+        },
+        async subscribe() {},
+      },
+    });
+    try {
+      await eventually(() => {
+        expect(published.flatMap(e => e.upserted).map(p => p.name)).toEqual(
+          expect.arrayContaining(['charge', 'refund']),
+        );
+        // Once every resource has listed, within a second (the sync state is checked for changes).
+        expect(published.at(-1)!.clusters[0]).toMatchObject({
+          name: 'staging',
+          synced: true,
+          stale: false,
+        });
+      });
+      expect(published.flatMap(e => e.upserted)[0]).toEqual({
+        cluster: 'staging',
+        namespace: 'payments',
+        name: expect.any(String),
+        team: 'payments',
+        runtime: 'knative',
+        critical: false,
+      });
+      const settled = published.length;
+
+      // Readiness is not a placement: no event.
+      server.update(
+        'serving.knative.dev/v1',
+        'Service',
+        'payments',
+        'charge',
+        service => {
+          (service.status as any).conditions[1].status = 'False';
+        },
+      );
+      await eventually(() =>
+        expect(inventory.get('staging', 'payments', 'charge')?.ready).toBe(
+          'False',
+        ),
+      );
+      await new Promise(resolve => setTimeout(resolve, 300));
+      expect(published).toHaveLength(settled);
+
+      server.delete('serving.knative.dev/v1', 'Service', 'payments', 'refund');
+      await eventually(() =>
+        expect(published.at(-1)).toMatchObject({
+          upserted: [],
+          removed: [
+            {
+              cluster: 'staging',
+              runtime: 'knative',
+              namespace: 'payments',
+              name: 'refund',
+            },
+          ],
+        }),
+      );
+      expect(published).toHaveLength(settled + 1);
+    } finally {
+      await inventory.stop();
+      await server.stop();
+    }
   });
 });
