@@ -92,11 +92,13 @@ export interface FunctionStatus {
   /** `kind:namespace/name` of the catalog entity that describes this function, when there is one. */
   entityRef?: string;
   /**
-   * Entity ref of the owning group: the catalog entity's `spec.owner`, else `group:default/<team>`.
-   * The permission rule "owned by one of the user's groups" compares it with the user's claims only
-   * when `entityRef` is set: a team-derived owner is shown, never trusted.
+   * Entity ref of the owning group: the catalog entity's `spec.owner`. Absent while the function is
+   * not linked to its entity (then `notLinked` says why): an owner is never guessed from the team
+   * label, and the permission rule "owned by one of the user's groups" then matches nobody.
    */
-  owner: string;
+  owner?: string;
+  /** Why the function is not linked to a catalog entity yet; absent once it is. */
+  notLinked?: string;
   /** When the backend last heard from the cluster about this function (ISO 8601). */
   observedAt: string;
   /**

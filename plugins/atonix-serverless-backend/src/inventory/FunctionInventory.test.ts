@@ -212,7 +212,11 @@ describe('FunctionInventory', () => {
       scaledToZero: true,
       replicas: { actual: 0 },
     });
-    expect(byName('refund').owner).toBe('group:default/payments');
+    // No entity names refund: not linked, and no owner guessed from its team.
+    expect(byName('refund')).not.toHaveProperty('owner');
+    expect(byName('refund').notLinked).toBe(
+      'Not linked yet: no catalog entity has backstage.io/kubernetes-id: refund, so its owner is unknown',
+    );
     expect(byName('invoice-pdf')).toMatchObject({
       ready: 'False',
       reason: 'RevisionFailed',
@@ -651,6 +655,36 @@ describe('FunctionInventory announcing placements', () => {
         }),
       );
       expect(published).toHaveLength(settled + 1);
+    } finally {
+      await inventory.stop();
+      await server.stop();
+    }
+  });
+});
+
+describe('FunctionInventory before the catalog answers', () => {
+  it('says "not linked yet" from the first answer, and guesses no owner', async () => {
+    const server = await KubeApiTestServer.start({ bookmarkIntervalMs: 100 });
+    server.apply(...knativeFunction({ namespace: 'payments', name: 'charge' }));
+    const catalog = catalogServiceMock();
+    jest.spyOn(catalog, 'getEntities').mockReturnValue(new Promise(() => {}));
+    const inventory = await FunctionInventory.create({
+      clusters: [clusterAt(server)],
+      logger,
+      catalog,
+      auth: mockServices.auth(),
+    });
+    try {
+      const charge = await eventually(() => {
+        const fn = inventory.get('staging', 'payments', 'charge');
+        expect(fn).toBeDefined();
+        return fn!;
+      });
+      expect(charge).not.toHaveProperty('owner');
+      expect(charge).not.toHaveProperty('entityRef');
+      expect(charge.notLinked).toMatch(
+        /^Not linked yet: the catalog has not been read since the backend started/,
+      );
     } finally {
       await inventory.stop();
       await server.stop();

@@ -387,10 +387,21 @@ export class FunctionInventory {
     return {
       ...base,
       cluster,
-      ...(entity ? { entityRef: entity.entityRef } : {}),
-      owner: entity?.owner ?? `group:default/${base.team}`,
+      ...(entity
+        ? {
+            entityRef: entity.entityRef,
+            ...(entity.owner ? { owner: entity.owner } : {}),
+          }
+        : { notLinked: this.#notLinked(entry.kubernetesId) }),
       ...freshness,
     };
+  }
+
+  #notLinked(kubernetesId: string): string {
+    if (!this.#entities?.loaded) {
+      return 'Not linked yet: the catalog has not been read since the backend started; its owner is unknown until it is (within atonix.inventory.catalogRefreshSeconds)';
+    }
+    return `Not linked yet: no catalog entity has backstage.io/kubernetes-id: ${kubernetesId}, so its owner is unknown`;
   }
 
   #changed(state: ClusterState, kind: string, object: KubeObject) {
