@@ -90,7 +90,25 @@ async function stop(proc: ChildProcess) {
   clearTimeout(killed);
 }
 
-function call(
+/**
+ * One request on the keep-alive agent. A socket the backend closed while idle (its keep-alive
+ * timeout, 5 s, is shorter than the idle-CPU window) resets on reuse: that request is sent again.
+ */
+async function call(
+  port: number,
+  method: string,
+  urlPath: string,
+  body?: unknown,
+): Promise<{ status: number; body: string }> {
+  try {
+    return await send(port, method, urlPath, body);
+  } catch (error: any) {
+    if (error?.code !== 'ECONNRESET') throw error;
+    return await send(port, method, urlPath, body);
+  }
+}
+
+function send(
   port: number,
   method: string,
   urlPath: string,
