@@ -167,6 +167,8 @@ export class ClusterWatcher implements ClusterObjects {
       state.failures = 0;
       state.error = undefined;
     };
+    const compact = (object: KubeObject) =>
+      compactObject(object, resource.reads);
     const list = async () => {
       const result = await withTimeout(
         api.listClusterCustomObject({
@@ -182,8 +184,6 @@ export class ClusterWatcher implements ClusterObjects {
       state.absent = false;
       return { ...result, items: result.items.map(compact) };
     };
-    const compact = (object: KubeObject) =>
-      compactObject(object, resource.reads);
     const watch = new ObservedWatch(
       kubeConfig,
       contact,
