@@ -2,34 +2,43 @@
 // Benchmarks of the Atonix Serverless backend (prints figures; not a test). See bench/README.md.
 //
 //   node --require @backstage/cli/config/nodeTransform.cjs bench/backend-fleet.ts \
-//     [--sizes 1000,5000] [--namespaces 100] [--samples 200] [--load-seconds 60] [--load-clients 200]
+//     [--sizes 1000,5000,50000] [--clusters 20] [--namespaces 10] [--samples 200] [--load-seconds 0]
 //
-// Everything runs on 127.0.0.1: a Kubernetes API test server seeded with the fleet (one child
-// process), and one backend per run (another child process, so its RSS is its own): Atonix
+// Everything runs on 127.0.0.1: the real Kubernetes API server seeded with sizes/clusters
+// functions (one child process), seen by the backends as `clusters` clusters (every cluster entry
+// points at that one API server, to save memory), and one backend per run (another child process,
+// so its RSS is its own) with the real auth backend, a guest sign-in's real user token and the
+// permission backend with the Atonix policy: an idle one watching nothing (the baseline), Atonix
 // Serverless, then the stock @backstage/plugin-kubernetes-backend configured with the Knative
 // custom resources, answering the equivalent per-entity queries.
 import { ChildProcess, fork } from 'node:child_process';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { mockCredentials } from '@backstage/backend-test-utils';
 
 const { values: args } = parseArgs({
   options: {
     sizes: { type: 'string', default: '1000,5000' },
-    namespaces: { type: 'string', default: '100' },
+    clusters: { type: 'string', default: '20' },
+    namespaces: { type: 'string', default: '10' },
     samples: { type: 'string', default: '200' },
-    'stock-samples': { type: 'string', default: '30' },
-    'load-seconds': { type: 'string', default: '60' },
+    'stock-samples': { type: 'string', default: '10' },
+    'idle-seconds': { type: 'string', default: '10' },
+    'load-seconds': { type: 'string', default: '0' },
     'load-clients': { type: 'string', default: '200' },
     'freshness-samples': { type: 'string', default: '20' },
   },
 });
 const NAMESPACES = Number(args.namespaces);
+const CLUSTERS = Number(args.clusters);
 const SAMPLES = Number(args.samples);
 const STOCK_SAMPLES = Number(args['stock-samples']);
 const PAGE = 50;
-const AUTH = mockCredentials.user.header();
+/** The teams the signed-in bench user belongs to: owner-only routes allow their functions. */
+const OWN_TEAMS = 5;
+/** The guest sign-in's token of the backend being measured (a real user token). */
+let token = '';
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
 function child(
@@ -81,7 +90,25 @@ async function stop(proc: ChildProcess) {
   clearTimeout(killed);
 }
 
-function call(
+/**
+ * One request on the keep-alive agent. A socket the backend closed while idle (its keep-alive
+ * timeout, 5 s, is shorter than the idle-CPU window) resets on reuse: that request is sent again.
+ */
+async function call(
+  port: number,
+  method: string,
+  urlPath: string,
+  body?: unknown,
+): Promise<{ status: number; body: string }> {
+  try {
+    return await send(port, method, urlPath, body);
+  } catch (error: any) {
+    if (error?.code !== 'ECONNRESET') throw error;
+    return await send(port, method, urlPath, body);
+  }
+}
+
+function send(
   port: number,
   method: string,
   urlPath: string,
@@ -97,7 +124,7 @@ function call(
         path: urlPath,
         agent,
         headers: {
-          authorization: AUTH,
+          authorization: `Bearer ${token}`,
           ...(payload
             ? {
                 'content-type': 'application/json',
@@ -135,6 +162,31 @@ function quantile(values: number[], q: number) {
 }
 
 type Memory = { rss: number; heapUsed: number };
+const clusterName = (c: number) => `c-${String(c).padStart(2, '0')}`;
+const load = () =>
+  os
+    .loadavg()
+    .map(l => l.toFixed(1))
+    .join(' / ');
+
+/** Signs in as the guest (a real user token from the auth backend) and keeps the token. */
+async function signIn(port: number) {
+  token = '';
+  const res = await call(port, 'GET', '/api/auth/guest/refresh');
+  if (res.status !== 200) {
+    throw new Error(`guest sign-in answered ${res.status}: ${res.body}`);
+  }
+  token = JSON.parse(res.body).backstageIdentity.token;
+}
+
+/** A function of a team the signed-in user owns, in some cluster: owner-only routes allow it. */
+function ownedFunction(i: number, perCluster: number) {
+  const owned = Array.from({ length: perCluster }, (_, n) => n).filter(
+    n => n % NAMESPACES < OWN_TEAMS,
+  );
+  const n = owned[(i * 37) % owned.length];
+  return { cluster: clusterName(i % CLUSTERS), n };
+}
 const ms = (v: number) => `${v.toFixed(v < 10 ? 2 : 1)} ms`;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const fnName = (i: number) => `fn-${String(i).padStart(5, '0')}`;
@@ -158,7 +210,10 @@ async function fleetListed(port: number, functions: number) {
   const body = JSON.parse(
     (await call(port, 'GET', '/api/atonix-serverless/functions?limit=1')).body,
   );
-  return body.totalCount === functions && body.clusters[0]?.synced === true;
+  return (
+    body.totalCount === functions &&
+    body.clusters.every((c: { synced: boolean }) => c.synced)
+  );
 }
 
 async function waitFor(
@@ -174,34 +229,58 @@ async function waitFor(
 }
 
 async function benchSize(functions: number, results: string[]) {
-  console.log(`\n== ${functions} functions across ${NAMESPACES} namespaces ==`);
+  const perCluster = Math.ceil(functions / CLUSTERS);
+  console.log(
+    `\n== ${functions} functions: ${perCluster} in one API server, seen as ${CLUSTERS} clusters; ${NAMESPACES} namespaces; load average ${load()} ==`,
+  );
   const kube = await child('backend-kube-server.ts', [
-    String(functions),
+    String(perCluster),
     String(NAMESPACES),
   ]);
   const kubeUrl: string = kube.ready.url;
+  const portalArgs = (mode: string) => [
+    mode,
+    kubeUrl,
+    String(perCluster),
+    String(NAMESPACES),
+    String(CLUSTERS),
+    String(OWN_TEAMS),
+  ];
+  const idleMs = Number(args['idle-seconds']) * 1000;
   try {
+    console.log(`API server seeded (load average ${load()})`);
+    // --- The same backend watching nothing: what "over idle" is measured from.
+    const idle = await child('backend-portal.ts', portalArgs('idle'));
+    await new Promise(resolve => setTimeout(resolve, 3000));
+    const idleMemory = await ask<Memory>(idle.proc, { type: 'rss' }, 'rss');
+    await stop(idle.proc);
+
     // --- Atonix Serverless
-    const atonix = await child('backend-portal.ts', [
-      'atonix',
-      kubeUrl,
-      String(functions),
-      String(NAMESPACES),
-    ]);
+    const atonix = await child('backend-portal.ts', portalArgs('atonix'));
+    console.log(`Atonix backend started (load average ${load()})`);
     const port: number = atonix.ready.port;
+    await signIn(port);
     const [syncMs] = await timed(() =>
       waitFor(
-        () => fleetListed(port, functions),
-        120_000,
+        () => fleetListed(port, perCluster * CLUSTERS),
+        600_000,
         'the inventory to list the fleet',
       ),
     );
+    // Settle (the placement events, the catalog read), then idle: nobody calls the backend.
+    await new Promise(resolve => setTimeout(resolve, 3000));
+    const { percent: idleCpu } = await ask<{ percent: number }>(
+      atonix.proc,
+      { type: 'cpu', ms: idleMs },
+      'cpu',
+    );
+    const syncedMemory = await ask<Memory>(atonix.proc, { type: 'rss' }, 'rss');
     const before = await ask<{ count: number }>(
       kube.proc,
       { type: 'requests' },
       'requests',
     );
-    const pages = Math.ceil(functions / PAGE);
+    const pages = Math.ceil((perCluster * CLUSTERS) / PAGE);
     const listTimes: number[] = [];
     for (let i = 0; i < SAMPLES; i++) {
       const offset = (i % pages) * PAGE;
@@ -215,6 +294,15 @@ async function benchSize(functions: number, results: string[]) {
       if (res.status !== 200)
         throw new Error(`GET /functions answered ${res.status}`);
       listTimes.push(t);
+    }
+    const defaultPage: number[] = [];
+    for (let i = 0; i < SAMPLES; i++) {
+      const [t, res] = await timed(() =>
+        call(port, 'GET', '/api/atonix-serverless/functions'),
+      );
+      if (res.status !== 200)
+        throw new Error(`GET /functions answered ${res.status}`);
+      defaultPage.push(t);
     }
     const filterTimes: number[] = [];
     for (let i = 0; i < SAMPLES; i++) {
@@ -231,17 +319,35 @@ async function benchSize(functions: number, results: string[]) {
     }
     const oneTimes: number[] = [];
     for (let i = 0; i < SAMPLES; i++) {
-      const n = (i * 37) % functions;
-      const [t] = await timed(() =>
+      const { cluster, n } = ownedFunction(i, perCluster);
+      const [t, res] = await timed(() =>
         call(
           port,
           'GET',
-          `/api/atonix-serverless/functions/bench/${fnNamespace(n)}/${fnName(
+          `/api/atonix-serverless/functions/${cluster}/${fnNamespace(
             n,
-          )}`,
+          )}/${fnName(n)}`,
         ),
       );
+      if (res.status !== 200)
+        throw new Error(
+          `GET /functions/${cluster}/… answered ${res.status}: ${res.body}`,
+        );
       oneTimes.push(t);
+    }
+    const entityTimes: number[] = [];
+    for (let i = 0; i < SAMPLES; i++) {
+      const n = (i * 37) % perCluster;
+      const [t, res] = await timed(() =>
+        call(
+          port,
+          'GET',
+          `/api/atonix-serverless/entity/component/default/${fnName(n)}`,
+        ),
+      );
+      if (res.status !== 200)
+        throw new Error(`GET /entity answered ${res.status}: ${res.body}`);
+      entityTimes.push(t);
     }
     const after = await ask<{ count: number }>(
       kube.proc,
@@ -253,11 +359,12 @@ async function benchSize(functions: number, results: string[]) {
       { type: 'rss' },
       'rss',
     );
+    const loadDuring = load();
 
     // --- Freshness: a status change in the API server until the API shows it.
     const freshness: number[] = [];
     for (let i = 0; i < Number(args['freshness-samples']); i++) {
-      const n = (i * 101) % functions;
+      const n = (i * 101) % perCluster;
       const ready = i % 2 === 1;
       const started = process.hrtime.bigint();
       kube.proc.send({
@@ -273,13 +380,9 @@ async function benchSize(functions: number, results: string[]) {
     await stop(atonix.proc);
 
     // --- Stock Kubernetes backend: the same questions, one entity at a time.
-    const stock = await child('backend-portal.ts', [
-      'kubernetes',
-      kubeUrl,
-      String(functions),
-      String(NAMESPACES),
-    ]);
+    const stock = await child('backend-portal.ts', portalArgs('kubernetes'));
     const stockPort: number = stock.ready.port;
+    await signIn(stockPort);
     const stockBefore = await ask<{ count: number }>(
       kube.proc,
       { type: 'requests' },
@@ -287,7 +390,7 @@ async function benchSize(functions: number, results: string[]) {
     );
     const stockOne: number[] = [];
     for (let i = 0; i < STOCK_SAMPLES; i++) {
-      const n = (i * 37) % functions;
+      const n = (i * 37) % perCluster;
       const [t, res] = await timed(() =>
         call(stockPort, 'POST', `/api/kubernetes/services/${fnName(n)}`, {
           entity: entity(n),
@@ -306,8 +409,8 @@ async function benchSize(functions: number, results: string[]) {
     );
     // A fleet page the stock way: one query per entity on the page, in parallel.
     const stockPage: number[] = [];
-    for (let i = 0; i < Math.max(5, Math.round(STOCK_SAMPLES / 3)); i++) {
-      const first = (i * PAGE) % functions;
+    for (let i = 0; i < Math.max(3, Math.round(STOCK_SAMPLES / 3)); i++) {
+      const first = (i * PAGE) % Math.max(1, perCluster - PAGE);
       const [t] = await timed(() =>
         Promise.all(
           Array.from({ length: PAGE }, (_, k) =>
@@ -332,19 +435,36 @@ async function benchSize(functions: number, results: string[]) {
     await stop(stock.proc);
 
     const lines = [
-      `Atonix: initial sync ${ms(syncMs)}; RSS after sync and ${
-        SAMPLES * 3
-      } requests ${mb(atonixRss)}`,
+      `Machine load average (1/5/15 min) during the Atonix run: ${loadDuring}`,
+      `Atonix: initial sync ${ms(syncMs)}; backend RSS ${mb(
+        syncedMemory.rss,
+      )} over the idle backend's ${mb(idleMemory.rss)}: +${mb(
+        syncedMemory.rss - idleMemory.rss,
+      )}; JS heap after GC +${mb(
+        syncedMemory.heapUsed - idleMemory.heapUsed,
+      )} = ${(
+        (syncedMemory.heapUsed - idleMemory.heapUsed) /
+        (perCluster * CLUSTERS)
+      ).toFixed(0)} bytes per cached function`,
+      `Atonix idle CPU (nobody calling, ${idleMs / 1000} s): ${idleCpu.toFixed(
+        2,
+      )} % of one core; RSS after ${SAMPLES * 5} requests ${mb(atonixRss)}`,
+      `Atonix GET /functions (default page)                 p50 ${ms(
+        quantile(defaultPage, 0.5),
+      )}  p95 ${ms(quantile(defaultPage, 0.95))}`,
       `Atonix GET /functions (page of ${PAGE}, sorted)       p50 ${ms(
         quantile(listTimes, 0.5),
       )}  p95 ${ms(quantile(listTimes, 0.95))}`,
       `Atonix GET /functions?team=…&health=…                p50 ${ms(
         quantile(filterTimes, 0.5),
       )}  p95 ${ms(quantile(filterTimes, 0.95))}`,
-      `Atonix GET /functions/:cluster/:ns/:name             p50 ${ms(
+      `Atonix GET /functions/:cluster/:ns/:name (owner)     p50 ${ms(
         quantile(oneTimes, 0.5),
       )}  p95 ${ms(quantile(oneTimes, 0.95))}`,
-      `Atonix API-server requests while serving ${SAMPLES * 3} reads: ${
+      `Atonix GET /entity/component/default/:name           p50 ${ms(
+        quantile(entityTimes, 0.5),
+      )}  p95 ${ms(quantile(entityTimes, 0.95))}`,
+      `Atonix API-server requests while serving ${SAMPLES * 5} reads: ${
         after.count - before.count
       }`,
       `Stock  POST /services/:id (one entity)               p50 ${ms(
@@ -356,7 +476,9 @@ async function benchSize(functions: number, results: string[]) {
       `Stock  a page of ${PAGE} entities (${PAGE} parallel queries)   p50 ${ms(
         quantile(stockPage, 0.5),
       )}  p95 ${ms(quantile(stockPage, 0.95))}`,
-      `Stock  RSS ${mb(stockRss)}`,
+      `Stock  RSS ${mb(stockRss)} (over the idle backend: +${mb(
+        stockRss - idleMemory.rss,
+      )})`,
       `Ratio  fleet page p95: stock ${ms(
         quantile(stockPage, 0.95),
       )} / atonix ${ms(quantile(listTimes, 0.95))} = ${(
@@ -390,7 +512,9 @@ async function waitForFlip(port: number, n: number, ready: string) {
     const res = await call(
       port,
       'GET',
-      `/api/atonix-serverless/functions/bench/${fnNamespace(n)}/${fnName(n)}`,
+      `/api/atonix-serverless/functions/${clusterName(0)}/${fnNamespace(
+        n,
+      )}/${fnName(n)}`,
     );
     if (JSON.parse(res.body).ready === ready) return;
     await new Promise(resolve => setTimeout(resolve, 2));
@@ -404,21 +528,25 @@ async function benchLoad(functions: number, results: string[]) {
   console.log(
     `\n== load: ${clients} concurrent clients for ${seconds} s on GET /functions (${functions} functions) ==`,
   );
+  const perCluster = Math.ceil(functions / CLUSTERS);
   const kube = await child('backend-kube-server.ts', [
-    String(functions),
+    String(perCluster),
     String(NAMESPACES),
   ]);
   try {
     const atonix = await child('backend-portal.ts', [
       'atonix',
       kube.ready.url,
-      String(functions),
+      String(perCluster),
       String(NAMESPACES),
+      String(CLUSTERS),
+      String(OWN_TEAMS),
     ]);
     const port: number = atonix.ready.port;
+    await signIn(port);
     await waitFor(
-      () => fleetListed(port, functions),
-      120_000,
+      () => fleetListed(port, perCluster * CLUSTERS),
+      600_000,
       'the inventory to list the fleet',
     );
     const { rss: rssBefore, heapUsed: heapBefore } = await ask<Memory>(

@@ -1,12 +1,24 @@
-// Child process of backend-fleet.ts: a Backstage backend (startTestBackend, mock auth) running
-// either Atonix Serverless or the stock Kubernetes backend plugin against the test API server.
+// Child process of backend-fleet.ts: a Backstage backend (startTestBackend) with the real auth
+// stack (the auth backend with its guest sign-in issuing real user tokens, the real auth, httpAuth,
+// userInfo and permissions services) and the permission backend with the Atonix policy, running
+// either Atonix Serverless (`atonix`; `idle` is the same backend watching no cluster) or the stock
+// Kubernetes backend plugin (`kubernetes`) against the API server, seen as `clusters` clusters.
+import { authServiceFactory } from '@backstage/backend-defaults/auth';
+import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
+import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
+import { userInfoServiceFactory } from '@backstage/backend-defaults/userInfo';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import atonixServerlessPlugin from '@internal/backstage-plugin-atonix-serverless-backend';
+import permissionModuleAtonixPolicy from '@internal/backstage-plugin-permission-backend-module-atonix-policy';
 
 async function main() {
-  const [mode, kubeUrl, functions, namespaces] = process.argv.slice(2);
-  const entities = Array.from({ length: Number(functions) }, (_, i) => {
+  // ownTeams: how many teams the signed-in bench user belongs to (team-000…).
+  const [mode, kubeUrl, perCluster, namespaces, clusterCount, ownTeams] =
+    process.argv.slice(2);
+  const team = (i: number) =>
+    `team-${String(i % Number(namespaces)).padStart(3, '0')}`;
+  const entities = Array.from({ length: Number(perCluster) }, (_, i) => {
     const name = `fn-${String(i).padStart(5, '0')}`;
     return {
       apiVersion: 'backstage.io/v1alpha1',
@@ -16,34 +28,56 @@ async function main() {
         namespace: 'default',
         annotations: {
           'backstage.io/kubernetes-id': name,
-          'backstage.io/kubernetes-namespace': `team-${String(
-            i % Number(namespaces),
-          ).padStart(3, '0')}`,
+          'backstage.io/kubernetes-namespace': team(i),
         },
       },
       spec: {
         type: 'function',
-        owner: 'group:default/platform',
+        owner: `group:default/${team(i)}`,
         lifecycle: 'production',
       },
     };
   });
+  const clusters = Array.from(
+    { length: mode === 'idle' ? 0 : Number(clusterCount) },
+    (_, c) => ({
+      name: `c-${String(c).padStart(2, '0')}`,
+      url: kubeUrl,
+      serviceAccountToken: 'bench',
+      skipTLSVerify: true,
+    }),
+  );
+  const user = 'user:default/bench';
   const config = {
+    app: { baseUrl: 'http://localhost:3000' },
+    auth: {
+      environment: 'development',
+      providers: {
+        guest: {
+          dangerouslyAllowOutsideDevelopment: true,
+          userEntityRef: user,
+          ownershipEntityRefs: [
+            user,
+            ...Array.from(
+              { length: Number(ownTeams) },
+              (_, i) => `group:default/${team(i)}`,
+            ),
+          ],
+        },
+      },
+    },
+    permission: { enabled: true },
+    // Both plugins read their clusters here (Atonix Serverless from the config locators).
     kubernetes: {
       serviceLocatorMethod: { type: 'multiTenant' },
       clusterLocatorMethods: [
         {
           type: 'config',
-          clusters: [
-            {
-              name: 'bench',
-              url: kubeUrl,
-              authProvider: 'serviceAccount',
-              serviceAccountToken: 'bench',
-              skipTLSVerify: true,
-              skipMetricsLookup: true,
-            },
-          ],
+          clusters: clusters.map(c => ({
+            ...c,
+            authProvider: 'serviceAccount',
+            skipMetricsLookup: true,
+          })),
         },
       ],
       // What a platform team adds so the stock tab shows Knative objects.
@@ -61,18 +95,35 @@ async function main() {
   };
   const { server } = await startTestBackend({
     features: [
-      mode === 'atonix'
-        ? atonixServerlessPlugin
-        : import('@backstage/plugin-kubernetes-backend'),
+      mode === 'kubernetes'
+        ? import('@backstage/plugin-kubernetes-backend')
+        : atonixServerlessPlugin,
+      import('@backstage/plugin-auth-backend'),
+      import('@backstage/plugin-auth-backend-module-guest-provider'),
+      import('@backstage/plugin-permission-backend'),
+      permissionModuleAtonixPolicy,
+      authServiceFactory,
+      httpAuthServiceFactory,
+      userInfoServiceFactory,
+      permissionsServiceFactory,
       catalogServiceMock.factory({ entities }),
       mockServices.rootConfig.factory({ data: config }),
     ],
   });
-  process.on('message', (message: any) => {
+  process.on('message', async (message: any) => {
     if (message.type === 'rss') {
       global.gc?.();
       const { rss, heapUsed } = process.memoryUsage();
       process.send!({ type: 'rss', rss, heapUsed });
+    } else if (message.type === 'cpu') {
+      // CPU time over a window while nobody calls the backend, as a share of one core.
+      const start = process.cpuUsage();
+      await new Promise(resolve => setTimeout(resolve, message.ms));
+      const used = process.cpuUsage(start);
+      process.send!({
+        type: 'cpu',
+        percent: ((used.user + used.system) / 1000 / message.ms) * 100,
+      });
     }
   });
   process.send!({ type: 'ready', port: (server.address() as any).port });

@@ -18,6 +18,12 @@ export interface WatchedResource {
   plural: string;
   /** Only objects matching this label selector are kept. */
   labelSelector?: string;
+  /**
+   * The top-level `spec` and `status` fields the runtime reads; the cache drops the others (with
+   * every object's `managedFields` and last-applied annotation), so a large fleet costs memory for
+   * what is shown only. Absent: the whole `spec` or `status` is kept.
+   */
+  reads?: { spec?: readonly string[]; status?: readonly string[] };
 }
 
 /**

@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { atonixServerlessPermissions } from '@internal/backstage-plugin-atonix-serverless-common';
 import {
@@ -60,6 +61,7 @@ export const atonixServerlessPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
         urlReader: coreServices.urlReader,
+        events: eventsServiceRef,
         metrics: prometheusMetricsServiceRef,
         logs: lokiLogsServiceRef,
         notifications: notificationService,
@@ -74,6 +76,7 @@ export const atonixServerlessPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         catalog,
+        events,
         metrics,
         logs,
         urlReader,
@@ -95,6 +98,7 @@ export const atonixServerlessPlugin = createBackendPlugin({
           runtimes,
           catalog,
           auth,
+          events,
           ...readInventoryConfig(config),
         });
         lifecycle.addShutdownHook(() => inventory.stop());

@@ -92,11 +92,13 @@ export interface FunctionStatus {
   /** `kind:namespace/name` of the catalog entity that describes this function, when there is one. */
   entityRef?: string;
   /**
-   * Entity ref of the owning group: the catalog entity's `spec.owner`, else `group:default/<team>`.
-   * The permission rule "owned by one of the user's groups" compares it with the user's claims only
-   * when `entityRef` is set: a team-derived owner is shown, never trusted.
+   * Entity ref of the owning group: the catalog entity's `spec.owner`. Absent while the function is
+   * not linked to its entity (then `notLinked` says why): an owner is never guessed from the team
+   * label, and the permission rule "owned by one of the user's groups" then matches nobody.
    */
-  owner: string;
+  owner?: string;
+  /** Why the function is not linked to a catalog entity yet; absent once it is. */
+  notLinked?: string;
   /** When the backend last heard from the cluster about this function (ISO 8601). */
   observedAt: string;
   /**
@@ -346,4 +348,30 @@ export type FunctionAlertsResponse = FunctionAlerts | Unavailable;
 export interface FunctionFleetAlerts {
   firing: number;
   severity?: string;
+}
+
+/**
+ * The events topic on which the backend announces where functions run (Backstage's events
+ * service): one event per burst of changes, never while nothing changes. The catalog module keeps
+ * its drift view from it instead of re-reading `GET /functions`.
+ */
+export const FUNCTION_PLACEMENTS_TOPIC =
+  'atonix-serverless.function-placements';
+
+/** A function as the catalog module's drift check needs it: where it runs and whose it is. */
+export type FunctionPlacement = Pick<
+  FunctionStatus,
+  'cluster' | 'namespace' | 'name' | 'team' | 'runtime' | 'critical'
+>;
+
+/** The payload of a {@link FUNCTION_PLACEMENTS_TOPIC} event. */
+export interface FunctionPlacementsEvent {
+  /** Functions that appeared or whose placement (team, criticality) changed. */
+  upserted: FunctionPlacement[];
+  /** Functions that are gone. */
+  removed: Array<
+    Pick<FunctionStatus, 'cluster' | 'runtime' | 'namespace' | 'name'>
+  >;
+  /** Every cluster's sync state now: drift is only judged on synced, fresh clusters. */
+  clusters: ClusterSyncStatus[];
 }

@@ -25,8 +25,7 @@ export const functionResourceRef = createPermissionResourceRef<
  * "Owned by one of the user's groups": the function is linked to its catalog entity and that
  * entity's `spec.owner` is among `claims`, which a policy fills with the user's
  * `ownershipEntityRefs`. A function not linked yet (no entity, or the catalog not read since the
- * start) matches no claim: its `owner` is then only the guess `group:<team>`, and access decisions
- * never rest on a guess.
+ * start) matches no claim: it has no `owner`, and access decisions never rest on a guess.
  */
 export const isFunctionOwner = createPermissionRule({
   name: 'IS_FUNCTION_OWNER',
@@ -40,7 +39,10 @@ export const isFunctionOwner = createPermissionRule({
         'Entity refs of the owners to allow, e.g. the user’s ownershipEntityRefs',
       ),
   }),
-  apply: (fn, { claims }) => isLinkedToCatalog(fn) && claims.includes(fn.owner),
+  apply: (fn, { claims }) =>
+    isLinkedToCatalog(fn) &&
+    fn.owner !== undefined &&
+    claims.includes(fn.owner),
   toQuery: () => {
     throw new Error(
       'Functions are filtered in memory; IS_FUNCTION_OWNER has no query form',

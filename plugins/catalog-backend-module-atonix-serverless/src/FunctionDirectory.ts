@@ -9,6 +9,12 @@ import { ComponentEntity } from '@backstage/catalog-model';
 export class FunctionDirectory {
   #functions?: Map<string, ComponentEntity>;
   #signature = '';
+  /** Functions whose entity another location holds (a registered `catalog-info.yaml`). */
+  readonly claimed = new Set<string>();
+  /** Function entities processed before the provider's first read, to process again after it. */
+  readonly unmerged = new Set<string>();
+  /** How many functions the provider handed over to each location, by location key. */
+  readonly handovers = new Map<string, number>();
 
   /** Replaces the view; true when anything in it changed. */
   update(functions: ComponentEntity[]): boolean {
@@ -27,6 +33,11 @@ export class FunctionDirectory {
   get(name: string): ComponentEntity | undefined {
     return this.#functions?.get(name);
   }
+}
+
+/** The refresh key of a Location entity whose target is `locationKey` (`<type>:<target>`). */
+export function locationRefreshKey(locationKey: string): string {
+  return `atonix-location:${locationKey}`;
 }
 
 /** The refresh key of a function's entity, whichever source registered it. */

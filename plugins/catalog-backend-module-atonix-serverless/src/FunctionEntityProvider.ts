@@ -18,23 +18,33 @@ import { Config } from '@backstage/config';
 import { InputError, stringifyError } from '@backstage/errors';
 import {
   CatalogService,
+  DeferredEntity,
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
+import { EventsService } from '@backstage/plugin-events-node';
+import {
+  FUNCTION_PLACEMENTS_TOPIC,
+  FunctionPlacementsEvent,
+} from '@internal/backstage-plugin-atonix-serverless-common';
+import { FUNCTION_FILE_NAME } from '@internal/backstage-plugin-atonix-serverless-node';
+import { createHash } from 'node:crypto';
 import {
   ClusterComparison,
   compareWithClusters,
   functionKey,
 } from './drift/compareWithClusters';
+import { FleetPlacements } from './drift/FleetPlacements';
+import { FunctionInventoryClient } from './drift/FunctionInventoryClient';
 import {
-  ClusterInventory,
-  FunctionInventoryClient,
-} from './drift/FunctionInventoryClient';
+  FunctionDirectory,
+  functionRefreshKey,
+  locationRefreshKey,
+} from './FunctionDirectory';
 import {
   GitOpsSource,
   gitOpsSourceFromConfig,
 } from '@internal/backstage-plugin-atonix-serverless-node';
-import { FunctionDirectory, functionRefreshKey } from './FunctionDirectory';
 import {
   brokenFunctionEntity,
   EntityContext,
@@ -53,7 +63,13 @@ const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   timeout: { minutes: 3 },
 };
 
-/** Where the clusters' inventory comes from, and which clusters must run every function. */
+/**
+ * The catalog's topic for an entity that two locations emit (`CATALOG_CONFLICTS_TOPIC` of
+ * @backstage/plugin-catalog-backend, published by its DefaultProcessingDatabase).
+ */
+const CATALOG_CONFLICTS_TOPIC = 'experimental.catalog.conflict';
+
+/** The snapshot the drift view starts from, and which clusters must run every function. */
 export interface DriftOptions {
   inventory: Pick<FunctionInventoryClient, 'list'>;
   requiredClusters?: string[];
@@ -73,17 +89,21 @@ export interface FunctionEntityProviderOptions {
   /** Shared with the processor that merges GitOps facts into functions registered elsewhere. */
   directory: FunctionDirectory;
   /** Tells which function entities another source (a registered catalog-info.yaml) holds. */
-  catalog: Pick<CatalogService, 'getEntities'>;
+  catalog: Pick<CatalogService, 'getEntities' | 'getEntitiesByRefs'>;
   auth: Pick<AuthService, 'getOwnServiceCredentials'>;
+  /** The backend's placement events (drift) and the catalog's conflict events. */
+  events: EventsService;
 }
 
 /**
  * Emits one Component per function folder of the GitOps repository, one Group and one namespace
- * Resource per tenant, and a Component for each function a cluster runs without a folder. Every
- * refresh replaces all of this provider's entities (a full mutation), so a deleted folder leaves
- * the catalog. A function whose own repository's `catalog-info.yaml` is registered is left to that
- * location, and `GitOpsFunctionProcessor` merges this provider's view into it (README, "One
- * function, one entity").
+ * Resource per tenant, and a Component for each function a cluster runs without a folder. The
+ * first emission after a start replaces all of this provider's entities (a full mutation, so what
+ * left the tree while the portal was down leaves the catalog); after it, only entities that
+ * changed are applied (delta mutations), when the tree moves or the backend announces that a
+ * function started or stopped running somewhere. A function whose own repository's
+ * `catalog-info.yaml` is registered is left to that location, and `GitOpsFunctionProcessor`
+ * merges this provider's view into it (README, "One function, one entity").
  */
 export class FunctionEntityProvider implements EntityProvider {
   readonly #options: FunctionEntityProviderOptions;
@@ -91,7 +111,13 @@ export class FunctionEntityProvider implements EntityProvider {
   #tree?: { revision: string; catalog: GitOpsCatalog };
   readonly #warned = new Set<string>();
   #sourceFailing = false;
-  #registered = new Set<string>();
+  readonly #placements = new FleetPlacements();
+  /** A hash of each entity last applied, by entity ref; undefined before the first (full) one. */
+  #emitted?: Map<string, string>;
+  /** Claimed functions whose location was asked to be processed again. */
+  #handedOver = new Set<string>();
+  #emitting: Promise<void> = Promise.resolve();
+  #emitQueued = false;
 
   /**
    * One provider per instance under `catalog.providers.atonixServerless` (none when it is not
@@ -106,6 +132,7 @@ export class FunctionEntityProvider implements EntityProvider {
       discovery: DiscoveryService;
       auth: AuthService;
       catalog: CatalogService;
+      events: EventsService;
       /** A new directory per instance, shared with the processor. */
       directory: (id: string) => FunctionDirectory;
     },
@@ -149,6 +176,7 @@ export class FunctionEntityProvider implements EntityProvider {
       directory: deps.directory(id),
       catalog: deps.catalog,
       auth: deps.auth,
+      events: deps.events,
       context: {
         gitopsWebUrl:
           gitops.getOptionalString('webUrl') ??
@@ -182,8 +210,41 @@ export class FunctionEntityProvider implements EntityProvider {
     return `atonix-serverless-functions:${id}:refresh`;
   }
 
+  /**
+   * The location key of every entity this provider emits. A registered location that emits one of
+   * its functions conflicts with it; the catalog announces the conflict and the provider hands the
+   * function over (`#handOver`), so the two never fight over a ref.
+   */
+  get locationKey(): string {
+    return `atonix-serverless:${this.#options.id}`;
+  }
+
   async connect(connection: EntityProviderConnection): Promise<void> {
     this.#connection = connection;
+    const { events, drift } = this.#options;
+    await events.subscribe({
+      id: `${this.getProviderName()}:events`,
+      topics: [
+        ...(drift ? [FUNCTION_PLACEMENTS_TOPIC] : []),
+        CATALOG_CONFLICTS_TOPIC,
+      ],
+      onEvent: async ({ topic, eventPayload }) => {
+        if (topic === FUNCTION_PLACEMENTS_TOPIC) {
+          this.#placements.apply(eventPayload as FunctionPlacementsEvent);
+          if (this.#placements.loaded) this.#queueEmit();
+        } else {
+          // Not awaited: the catalog publishes conflicts inside its processing transaction, which
+          // the hand-over's own mutation would wait for.
+          this.#handOver(eventPayload as ConflictPayload).catch(error =>
+            this.#options.logger.warn(
+              `Could not hand a function over to its registered location: ${stringifyError(
+                error,
+              )}`,
+            ),
+          );
+        }
+      },
+    });
     await this.#options.scheduler.scheduleTask({
       id: FunctionEntityProvider.taskId(this.#options.id),
       ...(this.#options.schedule ?? DEFAULT_SCHEDULE),
@@ -194,13 +255,13 @@ export class FunctionEntityProvider implements EntityProvider {
   }
 
   /**
-   * Reads the GitOps repository (when it moved) and the clusters, and replaces every entity of
-   * this provider. When the repository cannot be read the catalog keeps what it had; when the
-   * clusters cannot be read the functions are emitted without drift rather than all as drifted.
+   * Reads the GitOps repository (when it moved), checks that handed-over functions are still held
+   * elsewhere, and applies what changed. When the repository cannot be read the catalog keeps what
+   * it had; while the backend's inventory cannot be read the functions are emitted without drift
+   * rather than all as drifted.
    */
   async refresh(): Promise<void> {
-    const connection = this.#connection;
-    if (!connection) {
+    if (!this.#connection) {
       throw new Error(
         `${this.getProviderName()} is not connected to the catalog yet`,
       );
@@ -226,6 +287,7 @@ export class FunctionEntityProvider implements EntityProvider {
       logger.info('The GitOps repository can be read again');
       this.#sourceFailing = false;
     }
+    let changed = this.#emitted === undefined;
     if (tree) {
       const catalog = readGitOpsCatalog(tree.files);
       this.#tree = { revision: tree.revision, catalog };
@@ -236,82 +298,214 @@ export class FunctionEntityProvider implements EntityProvider {
       logger.info(
         `GitOps revision ${tree.revision}: ${catalog.functions.length} functions, ${catalog.problems.length} function folders with errors, ${catalog.teams.length} teams`,
       );
+      changed = true;
     }
-    const catalog = this.#tree!.catalog;
-    const comparison = await this.#compareWithClusters(catalog);
-    const entities = this.#entities(catalog, comparison);
+    if (this.#options.drift && !this.#placements.loaded) {
+      changed = (await this.#loadPlacements()) || changed;
+    }
+    if (this.#emitted === undefined) {
+      await this.#seedClaims();
+    }
+    changed = (await this.#releaseClaims()) || changed;
+    if (changed) {
+      await this.#queueEmit();
+    }
+  }
+
+  /** Runs one emission after the running one; emissions asked for meanwhile are folded into it. */
+  #queueEmit(): Promise<void> {
+    if (!this.#emitQueued) {
+      this.#emitQueued = true;
+      this.#emitting = this.#emitting.then(async () => {
+        this.#emitQueued = false;
+        try {
+          await this.#emit();
+        } catch (error) {
+          this.#options.logger.error(
+            `Could not apply the functions and teams of ${this.getProviderName()}: ${stringifyError(
+              error,
+            )}`,
+          );
+        }
+      });
+    }
+    return this.#emitting;
+  }
+
+  /** Builds every entity and applies the ones that changed since the last emission. */
+  async #emit(): Promise<void> {
+    const connection = this.#connection!;
+    if (!this.#tree) return;
+    const { catalog } = this.#tree;
+    const { directory } = this.#options;
+    const entities = this.#entities(
+      catalog,
+      compareWithClusters(
+        catalog.functions,
+        this.#placements.loaded
+          ? this.#placements.inventory()
+          : { items: [], clusters: [] },
+        this.#options.drift?.requiredClusters,
+      ),
+    );
     const functions = entities.filter(
       (e): e is ComponentEntity =>
         isComponentEntity(e) && e.spec.type === 'function',
     );
-    const directoryChanged = this.#options.directory.update(functions);
-    const registered = await this.#registeredElsewhere(functions);
-    const claimed = new Set(
-      functions.map(f => f.metadata.name).filter(name => registered.has(name)),
+    const directoryChanged = directory.update(functions);
+    const ours = entities.filter(
+      e => !(isComponentEntity(e) && directory.claimed.has(e.metadata.name)),
     );
-    await connection.applyMutation({
-      type: 'full',
-      entities: entities
-        .filter(e => !(isComponentEntity(e) && claimed.has(e.metadata.name)))
-        .map(entity => ({ entity })),
+    const hashes = new Map(
+      ours.map(entity => [stringifyEntityRef(entity), hashOf(entity)]),
+    );
+    const deferred = (entity: Entity): DeferredEntity => ({
+      entity,
+      locationKey: this.locationKey,
     });
+    if (this.#emitted === undefined) {
+      await connection.applyMutation({
+        type: 'full',
+        entities: ours.map(deferred),
+      });
+    } else {
+      const previous = this.#emitted;
+      const added = ours.filter(
+        entity =>
+          previous.get(stringifyEntityRef(entity)) !==
+          hashes.get(stringifyEntityRef(entity)),
+      );
+      const removed = [...previous.keys()].filter(ref => !hashes.has(ref));
+      if (added.length || removed.length) {
+        await connection.applyMutation({
+          type: 'delta',
+          added: added.map(deferred),
+          removed: removed.map(entityRef => ({
+            entityRef,
+            locationKey: this.locationKey,
+          })),
+        });
+      }
+    }
+    this.#emitted = hashes;
     // Entities held by another source are processed on that source's cadence; ask for them now
-    // when what GitOps says about them changed (including their folder going away), or when they
-    // were just registered.
-    const stale = [...registered].filter(
-      name => directoryChanged || !this.#registered.has(name),
-    );
-    this.#registered = registered;
-    if (stale.length > 0) {
+    // when what GitOps says about them changed (including their folder going away), and for those
+    // processed before this provider's first read, which the processor could not merge yet.
+    const again = new Set([
+      ...directory.unmerged,
+      ...(directoryChanged ? directory.claimed : []),
+    ]);
+    directory.unmerged.clear();
+    if (again.size > 0) {
       await connection.refresh({
-        keys: stale.map(name => functionRefreshKey(name)),
+        keys: [...again].map(name => functionRefreshKey(name)),
       });
     }
   }
 
+  /** The drift view's starting point; true when it was read. */
+  async #loadPlacements(): Promise<boolean> {
+    try {
+      this.#placements.load(await this.#options.drift!.inventory.list());
+      return true;
+    } catch (error) {
+      this.#warnOnce(
+        `Cannot read the clusters' functions from the atonix-serverless backend, so entities show no drift until it answers: ${stringifyError(
+          error,
+        )}`,
+      );
+      return false;
+    }
+  }
+
   /**
-   * Function entities another source holds: a function repository's `catalog-info.yaml`
-   * registered as a location. Such an entity is the function (the processor adds what GitOps
-   * knows), so this provider leaves those refs out instead of fighting over them. Emitted without
-   * a location key, the provider's entity yields to a registered location in either order, and
-   * comes back when that location is removed.
+   * Before the first emission: which functions another source (a function repository's
+   * registered `catalog-info.yaml`) already holds, so the provider does not emit them at all. Later
+   * registrations reach the provider as catalog conflicts, or through the processor.
    */
-  async #registeredElsewhere(
-    functions: ComponentEntity[],
-  ): Promise<Set<string>> {
-    const ours = new Map(
-      functions.map(f => [
-        f.metadata.name,
-        f.metadata.annotations?.[ANNOTATION_LOCATION],
+  async #seedClaims(): Promise<void> {
+    const { catalog, auth, directory, source } = this.#options;
+    const folders = new Map(
+      (this.#tree?.catalog.functions ?? []).map(fn => [
+        fn.spec.name,
+        source.locationRef(`${fn.folder}/${FUNCTION_FILE_NAME}`),
       ]),
     );
-    let items: Entity[];
     try {
-      const credentials = await this.#options.auth.getOwnServiceCredentials();
-      ({ items } = await this.#options.catalog.getEntities(
+      const { items } = await catalog.getEntities(
         {
           filter: { kind: 'Component', 'spec.type': 'function' },
           fields: ['metadata.name', 'metadata.annotations'],
         },
-        { credentials },
-      ));
+        { credentials: await auth.getOwnServiceCredentials() },
+      );
+      for (const entity of items) {
+        const location = entity.metadata.annotations?.[ANNOTATION_LOCATION];
+        const ours = folders.get(entity.metadata.name);
+        if (ours !== undefined && ours !== location) {
+          directory.claimed.add(entity.metadata.name);
+        }
+      }
     } catch (error) {
       this.#warnOnce(
-        `Cannot ask the catalog which functions are registered from their own repositories; emitting all of them: ${stringifyError(
+        `Cannot ask the catalog which functions are registered from their own repositories; a registration shows as a catalog conflict and is handed over then: ${stringifyError(
           error,
         )}`,
       );
-      return new Set();
     }
-    return new Set(
-      items
-        .filter(
-          e =>
-            e.metadata.annotations?.[ANNOTATION_LOCATION] !==
-            ours.get(e.metadata.name),
-        )
-        .map(e => e.metadata.name),
+  }
+
+  /**
+   * Gives back the functions whose registration was removed: asks the catalog about the claimed
+   * functions only. True when one came back to the provider.
+   */
+  async #releaseClaims(): Promise<boolean> {
+    const { catalog, auth, directory } = this.#options;
+    const claimed = [...directory.claimed];
+    if (claimed.length === 0) return false;
+    let items: Array<Entity | undefined>;
+    try {
+      ({ items } = await catalog.getEntitiesByRefs(
+        {
+          entityRefs: claimed.map(name => `component:default/${name}`),
+          fields: ['metadata.annotations'],
+        },
+        { credentials: await auth.getOwnServiceCredentials() },
+      ));
+    } catch {
+      return false;
+    }
+    let released = false;
+    claimed.forEach((name, i) => {
+      const location = items[i]?.metadata.annotations?.[ANNOTATION_LOCATION];
+      if (!items[i] || this.#isOurs(name, location)) {
+        directory.claimed.delete(name);
+        this.#handedOver.delete(name);
+        released = true;
+      }
+    });
+    return released;
+  }
+
+  /**
+   * A registered location emitted one of this provider's functions: leave the function to it (the
+   * processor merges what GitOps knows), and ask the catalog to process that location again now.
+   */
+  async #handOver(conflict: ConflictPayload): Promise<void> {
+    if (conflict.existingLocationKey !== this.locationKey) return;
+    const name = conflict.unprocessedEntity?.metadata?.name;
+    const { directory } = this.#options;
+    if (!name || !directory.get(name) || this.#handedOver.has(name)) return;
+    directory.claimed.add(name);
+    this.#handedOver.add(name);
+    directory.handovers.set(
+      conflict.newLocationKey,
+      (directory.handovers.get(conflict.newLocationKey) ?? 0) + 1,
     );
+    await this.#queueEmit();
+    await this.#connection?.refresh({
+      keys: [locationRefreshKey(conflict.newLocationKey)],
+    });
   }
 
   /** The refresh runs every few seconds locally: say each problem once per GitOps revision. */
@@ -322,26 +516,12 @@ export class FunctionEntityProvider implements EntityProvider {
     }
   }
 
-  async #compareWithClusters(
-    catalog: GitOpsCatalog,
-  ): Promise<ClusterComparison> {
-    const { drift } = this.#options;
-    let inventory: ClusterInventory | undefined;
-    if (drift) {
-      try {
-        inventory = await drift.inventory.list();
-      } catch (error) {
-        this.#warnOnce(
-          `Cannot read the clusters' functions from the atonix-serverless backend, so entities show no drift until it answers: ${stringifyError(
-            error,
-          )}`,
-        );
-      }
-    }
-    return compareWithClusters(
-      catalog.functions,
-      inventory ?? { items: [], clusters: [] },
-      drift?.requiredClusters,
+  /** Whether `location` is where this provider's entity of function `name` comes from. */
+  #isOurs(name: string, location: string | undefined): boolean {
+    const ours = this.#options.directory.get(name);
+    return (
+      ours !== undefined &&
+      ours.metadata.annotations?.[ANNOTATION_LOCATION] === location
     );
   }
 
@@ -387,4 +567,16 @@ export class FunctionEntityProvider implements EntityProvider {
     }
     return unique;
   }
+}
+
+/** What the catalog publishes on `experimental.catalog.conflict`. */
+interface ConflictPayload {
+  unprocessedEntity?: Entity;
+  entityRef: string;
+  newLocationKey: string;
+  existingLocationKey: string;
+}
+
+function hashOf(entity: Entity): string {
+  return createHash('sha1').update(JSON.stringify(entity)).digest('hex');
 }

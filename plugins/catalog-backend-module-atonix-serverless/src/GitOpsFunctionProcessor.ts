@@ -4,6 +4,8 @@ import {
   Entity,
   EntityLink,
   isComponentEntity,
+  isLocationEntity,
+  LocationEntity,
 } from '@backstage/catalog-model';
 import {
   CatalogProcessor,
@@ -23,7 +25,11 @@ import {
   ANNOTATION_TEAM,
   FunctionDrift,
 } from '@internal/backstage-plugin-atonix-serverless-common';
-import { FunctionDirectory, functionRefreshKey } from './FunctionDirectory';
+import {
+  FunctionDirectory,
+  functionRefreshKey,
+  locationRefreshKey,
+} from './FunctionDirectory';
 
 /** What the GitOps folder and the clusters decide about a function, whoever registered it. */
 const GITOPS_ANNOTATIONS = [
@@ -67,6 +73,9 @@ export class GitOpsFunctionProcessor implements CatalogProcessor {
     emit: CatalogProcessorEmit,
   ): Promise<Entity> {
     let result = entity;
+    if (isLocationEntity(entity)) {
+      this.#locationKeys(entity, location, emit);
+    }
     if (isComponentEntity(entity) && entity.spec.type === 'function') {
       emit(processingResult.refresh(functionRefreshKey(entity.metadata.name)));
       result = this.#merge(entity);
@@ -78,8 +87,43 @@ export class GitOpsFunctionProcessor implements CatalogProcessor {
     return result;
   }
 
+  /**
+   * When the provider hands a function over to a location, it asks for that location's processing
+   * at once (by this refresh key) rather than at the catalog's next pass. The catalog skips writing
+   * a processing result identical to the last one, and the location's entities are the same as
+   * when they conflicted, so a second key that counts hand-overs makes the result new.
+   */
+  #locationKeys(
+    entity: LocationEntity,
+    location: LocationSpec,
+    emit: CatalogProcessorEmit,
+  ) {
+    const type = entity.spec.type ?? location.type;
+    for (const target of [
+      ...(entity.spec.target ? [entity.spec.target] : []),
+      ...(entity.spec.targets ?? []),
+    ]) {
+      const key = `${type}:${target}`;
+      emit(processingResult.refresh(locationRefreshKey(key)));
+      const handovers = this.#directories.reduce(
+        (sum, d) => sum + (d.handovers.get(key) ?? 0),
+        0,
+      );
+      if (handovers > 0) {
+        emit(
+          processingResult.refresh(
+            `${locationRefreshKey(key)}#handovers-${handovers}`,
+          ),
+        );
+      }
+    }
+  }
+
   #merge(entity: ComponentEntity): ComponentEntity {
     if (!this.#directories.every(d => d.loaded)) {
+      for (const directory of this.#directories) {
+        directory.unmerged.add(entity.metadata.name);
+      }
       return entity;
     }
     const gitops = this.#directories
@@ -107,6 +151,12 @@ export class GitOpsFunctionProcessor implements CatalogProcessor {
           },
         },
       };
+    }
+    // Another location holds the function: the provider leaves it to that location.
+    for (const directory of this.#directories) {
+      if (directory.get(entity.metadata.name)) {
+        directory.claimed.add(entity.metadata.name);
+      }
     }
     const own = Object.fromEntries(
       Object.entries(annotations).filter(

@@ -1,7 +1,9 @@
 import {
   createBackendModule,
   createBackendPlugin,
+  createServiceFactory,
   coreServices,
+  RootLoggerService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
 import {
@@ -13,10 +15,16 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { catalogLocationsExtensionPoint } from '@backstage/plugin-catalog-node';
-import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
+  EventsService,
+  eventsServiceFactory,
+  eventsServiceRef,
+} from '@backstage/plugin-events-node';
+import {
+  FUNCTION_PLACEMENTS_TOPIC,
   FunctionListResponse,
   FunctionListItem,
+  FunctionPlacementsEvent,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { functionStatus } from '@internal/backstage-plugin-atonix-serverless-common/testUtils';
 import express from 'express';
@@ -104,16 +112,28 @@ function status(cluster: string, team: string, name: string): FunctionListItem {
   };
 }
 
-/** Stands in for the atonix-serverless backend's `GET /functions`, behind real service auth. */
-function inventoryPlugin(state: { response: FunctionListResponse }) {
+interface InventoryState {
+  response: FunctionListResponse;
+  /** How often `GET /functions` was read. */
+  reads: number;
+  events?: EventsService;
+}
+
+/**
+ * Stands in for the atonix-serverless backend: its `GET /functions` behind real service auth, and
+ * its events service, on which the test announces placements as the backend does.
+ */
+function inventoryPlugin(state: InventoryState) {
   return createBackendPlugin({
     pluginId: 'atonix-serverless',
     register(reg) {
       reg.registerInit({
-        deps: { httpRouter: coreServices.httpRouter },
-        async init({ httpRouter }) {
+        deps: { httpRouter: coreServices.httpRouter, events: eventsServiceRef },
+        async init({ httpRouter, events }) {
+          state.events = events;
           const router = express.Router();
           router.get('/functions', (req, res) => {
+            state.reads++;
             const offset = Number(req.query.offset ?? 0);
             const limit = Number(req.query.limit ?? 50);
             res.json({
@@ -181,6 +201,26 @@ function catalogErrorsRecorder(errors: CatalogError[]) {
   });
 }
 
+/** The backend's root logger, keeping every warning. */
+function recordingRootLogger(warnings: string[]) {
+  return createServiceFactory({
+    service: coreServices.rootLogger,
+    deps: {},
+    factory() {
+      const logger: RootLoggerService = {
+        error() {},
+        info() {},
+        debug() {},
+        warn(message) {
+          warnings.push(message);
+        },
+        child: () => logger,
+      };
+      return logger;
+    },
+  });
+}
+
 // Each test starts a real catalog backend and waits for its processing loop.
 jest.setTimeout(60_000);
 
@@ -215,6 +255,9 @@ describe('catalogModuleAtonixServerless', () => {
         catalogPlugin,
         catalogModuleAtonixServerless,
         mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
+        // One events bus for every plugin, as in a real backend (the test backend's mock is one
+        // per plugin): the backend's placement events reach the catalog module.
+        eventsServiceFactory,
         schedulerCapture(captured),
         mockServices.rootConfig.factory({
           data: {
@@ -582,6 +625,34 @@ describe('catalogModuleAtonixServerless', () => {
     );
   });
 
+  it('repeats no conflict warning while a registered catalog-info.yaml holds a function, however often it refreshes', async () => {
+    await tree.writeFunction('payments', 'charge');
+    const chargeInfo = await writeCatalogInfo('payments', 'charge');
+    const warnings: string[] = [];
+    const catalog = await start({
+      config: {
+        catalog: { locations: [{ type: 'file', target: chargeInfo }] },
+      },
+      features: [recordingRootLogger(warnings)],
+    });
+    await catalog.eventually(
+      () => refresh().then(() => catalog.functions()),
+      ([charge]) =>
+        expect(charge.metadata.annotations?.['atonix.io/runtime']).toBe(
+          'knative',
+        ),
+    );
+    for (let i = 0; i < 5; i++) await refresh();
+
+    // At most the first emission, when it races the location's first processing, and under the
+    // provider's own key: later refreshes emit only what changed.
+    const conflicts = warnings.filter(w => w.includes('conflicting entityRef'));
+    expect(conflicts.length).toBeLessThanOrEqual(1);
+    for (const conflict of conflicts) {
+      expect(conflict).toMatch(/now also atonix-serverless:local$/);
+    }
+  });
+
   it('marks a registered function without a GitOps folder as not in GitOps', async () => {
     await tree.writeFunction('payments', 'charge');
     const draftInfo = await writeCatalogInfo('payments', 'draft');
@@ -609,7 +680,8 @@ describe('catalogModuleAtonixServerless', () => {
     await tree.writeTenants(['payments']);
     await tree.writeFunction('payments', 'charge');
     await tree.writeFunction('payments', 'refund');
-    const state = {
+    const state: InventoryState = {
+      reads: 0,
       response: {
         items: [
           status('production', 'payments', 'charge'),
@@ -664,14 +736,28 @@ describe('catalogModuleAtonixServerless', () => {
     );
     expect(legacy.spec?.owner).toBe('group:payments');
 
-    state.response = {
-      ...state.response,
-      items: state.response.items.filter(s => s.name !== 'legacy-webhook'),
-      totalCount: 4,
+    // The backend announces the change; no refresh of the provider is needed, nor a new read.
+    const { cluster, namespace, name, team, runtime, critical } = status(
+      'production',
+      'payments',
+      'refund',
+    );
+    const event: FunctionPlacementsEvent = {
+      upserted: [{ cluster, namespace, name, team, runtime, critical }],
+      removed: [
+        {
+          cluster: 'production',
+          runtime: 'knative',
+          namespace: 'payments',
+          name: 'legacy-webhook',
+        },
+      ],
+      clusters: state.response.clusters,
     };
-    state.response.items.push(status('production', 'payments', 'refund'));
-    state.response.totalCount = 5;
-    await refresh();
+    await state.events!.publish({
+      topic: FUNCTION_PLACEMENTS_TOPIC,
+      eventPayload: event,
+    });
     await catalog.eventually(
       () => catalog.functions(),
       items => {
@@ -681,6 +767,8 @@ describe('catalogModuleAtonixServerless', () => {
         );
       },
     );
+    await refresh();
+    expect(state.reads).toBe(1);
   });
 
   it('emits functions without drift when the cluster inventory cannot be read', async () => {

@@ -6,6 +6,7 @@ import {
   catalogProcessingExtensionPoint,
   catalogServiceRef,
 } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { FunctionDirectory } from './FunctionDirectory';
 import { CONFIG_ROOT, FunctionEntityProvider } from './FunctionEntityProvider';
 import { GitOpsFunctionProcessor } from './GitOpsFunctionProcessor';
@@ -30,6 +31,7 @@ export const catalogModuleAtonixServerless = createBackendModule({
         discovery: coreServices.discovery,
         auth: coreServices.auth,
         catalogService: catalogServiceRef,
+        events: eventsServiceRef,
       },
       async init({ catalog, catalogService, config, logger, ...deps }) {
         const directories: FunctionDirectory[] = [];

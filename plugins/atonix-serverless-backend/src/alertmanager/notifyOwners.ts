@@ -36,9 +36,9 @@ export function notifyOwners(options: {
     alert,
   }: AlertTransition) => {
     const fn = functionOf(cluster, namespace, name);
-    if (!fn?.entityRef) {
+    if (!fn?.entityRef || !fn.owner) {
       logger.debug(
-        `Alert ${alert.name} of ${namespace}/${name} is ${alert.state}, but the function has no catalog entity yet: nobody to tell`,
+        `Alert ${alert.name} of ${namespace}/${name} is ${alert.state}, but the function has no catalog entity with an owner yet: nobody to tell`,
       );
       return;
     }

@@ -11,6 +11,7 @@ import type {
   KubeObject,
   WatchedResource,
 } from '../extensions';
+import { compactObject } from './compactObject';
 import { resourcePath } from './resources';
 
 /** Timing of the watches; see `atonix.inventory` in config.d.ts. */
@@ -55,15 +56,18 @@ type ResourceState = {
 class ObservedWatch extends Watch {
   readonly #onContact: () => void;
   readonly #timeoutSeconds: number;
+  readonly #compact: (object: KubeObject) => KubeObject;
 
   constructor(
     config: KubeConfig,
     onContact: () => void,
     timeoutSeconds: number,
+    compact: (object: KubeObject) => KubeObject,
   ) {
     super(config);
     this.#onContact = onContact;
     this.#timeoutSeconds = timeoutSeconds;
+    this.#compact = compact;
   }
 
   override async watch(
@@ -82,7 +86,9 @@ class ObservedWatch extends Watch {
       },
       (phase, object, raw) => {
         this.#onContact();
-        callback(phase, object, raw);
+        // Only objects are compacted: an ERROR's Status (410 Gone) and a BOOKMARK pass as sent.
+        const isObject = ['ADDED', 'MODIFIED', 'DELETED'].includes(phase);
+        callback(phase, isObject ? this.#compact(object) : object, raw);
       },
       err => {
         failed = Boolean(err);
@@ -161,6 +167,8 @@ export class ClusterWatcher implements ClusterObjects {
       state.failures = 0;
       state.error = undefined;
     };
+    const compact = (object: KubeObject) =>
+      compactObject(object, resource.reads);
     const list = async () => {
       const result = await withTimeout(
         api.listClusterCustomObject({
@@ -174,12 +182,13 @@ export class ClusterWatcher implements ClusterObjects {
       );
       contact();
       state.absent = false;
-      return result;
+      return { ...result, items: result.items.map(compact) };
     };
     const watch = new ObservedWatch(
       kubeConfig,
       contact,
       Math.max(1, Math.round(this.#timing.watchIdleTimeoutMs / 1000 / 2)),
+      compact,
     );
     const informer = new ListWatch<KubeObject>(
       path,

@@ -26,6 +26,8 @@ export class EntityIndex {
   readonly #logger: LoggerService;
   #byKubernetesId = new Map<string, IndexedEntity[]>();
   #timer?: NodeJS.Timeout;
+  /** False until the catalog has been read once: until then no function is linked. */
+  loaded = false;
 
   static create(options: {
     catalog: CatalogService;
@@ -96,6 +98,7 @@ export class EntityIndex {
       index.set(id, [...(index.get(id) ?? []), entry]);
     }
     this.#byKubernetesId = index;
+    this.loaded = true;
   }
 
   /**

@@ -7,8 +7,10 @@ import {
   eventually,
 } from '@internal/atonix-test-servers';
 import {
+  FUNCTION_PLACEMENTS_TOPIC,
   FunctionDetails,
   FunctionFleetMetrics,
+  FunctionPlacementsEvent,
   FunctionSortKey,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { AtonixCluster } from '../clusters';
@@ -210,7 +212,11 @@ describe('FunctionInventory', () => {
       scaledToZero: true,
       replicas: { actual: 0 },
     });
-    expect(byName('refund').owner).toBe('group:default/payments');
+    // No entity names refund: not linked, and no owner guessed from its team.
+    expect(byName('refund')).not.toHaveProperty('owner');
+    expect(byName('refund').notLinked).toBe(
+      'Not linked yet: no catalog entity has backstage.io/kubernetes-id: refund, so its owner is unknown',
+    );
     expect(byName('invoice-pdf')).toMatchObject({
       ready: 'False',
       reason: 'RevisionFailed',
@@ -572,5 +578,116 @@ describe('FunctionInventory without clusters', () => {
       clusters: [],
     });
     await inventory.stop();
+  });
+});
+
+describe('FunctionInventory announcing placements', () => {
+  it('announces where functions run once per burst, only what the drift check reads, and nothing while nothing changes', async () => {
+    const server = await KubeApiTestServer.start({ bookmarkIntervalMs: 100 });
+    server.apply(
+      ...knativeFunction({ namespace: 'payments', name: 'charge' }),
+      ...knativeFunction({ namespace: 'payments', name: 'refund' }),
+    );
+    const published: FunctionPlacementsEvent[] = [];
+    const inventory = await FunctionInventory.create({
+      clusters: [clusterAt(server)],
+      logger,
+      events: {
+        async publish({ topic, eventPayload }) {
+          expect(topic).toBe(FUNCTION_PLACEMENTS_TOPIC);
+          published.push(eventPayload as FunctionPlacementsEvent);
+        },
+        async subscribe() {},
+      },
+    });
+    try {
+      await eventually(() => {
+        expect(published.flatMap(e => e.upserted).map(p => p.name)).toEqual(
+          expect.arrayContaining(['charge', 'refund']),
+        );
+        // Once every resource has listed, within a second (the sync state is checked for changes).
+        expect(published.at(-1)!.clusters[0]).toMatchObject({
+          name: 'staging',
+          synced: true,
+          stale: false,
+        });
+      });
+      expect(published.flatMap(e => e.upserted)[0]).toEqual({
+        cluster: 'staging',
+        namespace: 'payments',
+        name: expect.any(String),
+        team: 'payments',
+        runtime: 'knative',
+        critical: false,
+      });
+      const settled = published.length;
+
+      // Readiness is not a placement: no event.
+      server.update(
+        'serving.knative.dev/v1',
+        'Service',
+        'payments',
+        'charge',
+        service => {
+          (service.status as any).conditions[1].status = 'False';
+        },
+      );
+      await eventually(() =>
+        expect(inventory.get('staging', 'payments', 'charge')?.ready).toBe(
+          'False',
+        ),
+      );
+      await new Promise(resolve => setTimeout(resolve, 300));
+      expect(published).toHaveLength(settled);
+
+      server.delete('serving.knative.dev/v1', 'Service', 'payments', 'refund');
+      await eventually(() =>
+        expect(published.at(-1)).toMatchObject({
+          upserted: [],
+          removed: [
+            {
+              cluster: 'staging',
+              runtime: 'knative',
+              namespace: 'payments',
+              name: 'refund',
+            },
+          ],
+        }),
+      );
+      expect(published).toHaveLength(settled + 1);
+    } finally {
+      await inventory.stop();
+      await server.stop();
+    }
+  });
+});
+
+describe('FunctionInventory before the catalog answers', () => {
+  it('says "not linked yet" from the first answer, and guesses no owner', async () => {
+    const server = await KubeApiTestServer.start({ bookmarkIntervalMs: 100 });
+    server.apply(...knativeFunction({ namespace: 'payments', name: 'charge' }));
+    const catalog = catalogServiceMock();
+    jest.spyOn(catalog, 'getEntities').mockReturnValue(new Promise(() => {}));
+    const inventory = await FunctionInventory.create({
+      clusters: [clusterAt(server)],
+      logger,
+      catalog,
+      auth: mockServices.auth(),
+    });
+    try {
+      const charge = await eventually(() => {
+        const fn = inventory.get('staging', 'payments', 'charge');
+        expect(fn).toBeDefined();
+        return fn!;
+      });
+      expect(charge).not.toHaveProperty('owner');
+      expect(charge).not.toHaveProperty('entityRef');
+      expect(charge.notLinked).toMatch(
+        /^Not linked yet: the catalog has not been read since the backend started/,
+      );
+    } finally {
+      await inventory.stop();
+      await server.stop();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { EventsService } from '@backstage/plugin-events-node';
 import {
   ClusterSyncStatus,
   FunctionDetails,
@@ -20,6 +21,7 @@ import { kubernetesIdOf, withoutDetails } from '../runtimes/objects';
 import { RuntimeRegistry } from '../runtimes/RuntimeRegistry';
 import { ClusterWatcher, WatchTiming } from './ClusterWatcher';
 import { EntityIndex } from './EntityIndex';
+import { PlacementPublisher } from './PlacementPublisher';
 import {
   CompactStatus,
   DEFAULT_PAGE_SIZE,
@@ -60,7 +62,12 @@ export interface FunctionInventoryOptions {
   auth?: AuthService;
   /** How often the catalog is read for entities and owners; default 60 s. */
   catalogRefreshMs?: number;
+  /** Where function placements are announced for the catalog module (PlacementPublisher). */
+  events?: EventsService;
 }
+
+/** How often the clusters' sync states are checked for a change worth announcing. */
+const CLUSTER_STATE_CHECK_MS = 1_000;
 
 /**
  * The live inventory of functions across clusters: one {@link ClusterWatcher} per cluster keeps the
@@ -77,6 +84,8 @@ export class FunctionInventory {
   #version = 0;
   readonly #rowCache = new SortedRowCache();
   readonly #runtimes: RuntimeRegistry;
+  readonly #placements?: PlacementPublisher;
+  #clusterStateTimer?: NodeJS.Timeout;
 
   /** Builds the inventory and starts watching (in the background: it never waits for a cluster). */
   static async create(
@@ -113,6 +122,12 @@ export class FunctionInventory {
       };
       this.#clusters.set(cluster.name, state);
     }
+    if (options.events) {
+      this.#placements = PlacementPublisher.create({
+        events: options.events,
+        logger: options.logger,
+      });
+    }
     if (options.catalog && options.auth) {
       this.#entities = EntityIndex.create({
         catalog: options.catalog,
@@ -124,6 +139,14 @@ export class FunctionInventory {
 
   #start(catalogRefreshMs: number) {
     this.#entities?.start(catalogRefreshMs);
+    if (this.#placements) {
+      // Staleness comes with time, not with an event: look for it.
+      this.#clusterStateTimer = setInterval(
+        () => this.#placements!.publish(this.clusterStatuses()),
+        CLUSTER_STATE_CHECK_MS,
+      );
+      this.#clusterStateTimer.unref();
+    }
     // Not awaited: a slow or absent API server must not hold up the backend's startup; the
     // watchers retry in the background and the API reports each cluster's sync state.
     for (const { watcher } of this.#clusters.values()) {
@@ -139,6 +162,7 @@ export class FunctionInventory {
 
   async stop(): Promise<void> {
     this.#entities?.stop();
+    clearInterval(this.#clusterStateTimer);
     await Promise.all([...this.#clusters.values()].map(c => c.watcher.stop()));
   }
 
@@ -363,10 +387,21 @@ export class FunctionInventory {
     return {
       ...base,
       cluster,
-      ...(entity ? { entityRef: entity.entityRef } : {}),
-      owner: entity?.owner ?? `group:default/${base.team}`,
+      ...(entity
+        ? {
+            entityRef: entity.entityRef,
+            ...(entity.owner ? { owner: entity.owner } : {}),
+          }
+        : { notLinked: this.#notLinked(entry.kubernetesId) }),
       ...freshness,
     };
+  }
+
+  #notLinked(kubernetesId: string): string {
+    if (!this.#entities?.loaded) {
+      return 'Not linked yet: the catalog has not been read since the backend started; its owner is unknown until it is (within atonix.inventory.catalogRefreshSeconds)';
+    }
+    return `Not linked yet: no catalog entity has backstage.io/kubernetes-id: ${kubernetesId}, so its owner is unknown`;
   }
 
   #changed(state: ClusterState, kind: string, object: KubeObject) {
@@ -397,12 +432,17 @@ export class FunctionInventory {
 
   #flush() {
     this.#flushScheduled = false;
+    let derived = false;
     for (const state of this.#clusters.values()) {
       const keys = [...state.dirty];
       state.dirty.clear();
       for (const key of keys) {
         this.#derive(state, key);
+        derived = true;
       }
+    }
+    if (derived) {
+      this.#placements?.publish(this.clusterStatuses());
     }
   }
 
@@ -411,15 +451,29 @@ export class FunctionInventory {
     const { watcher } = state;
     const runtime = this.#runtimes.get(id as FunctionRuntimeModule['runtime']);
     const object = watcher.get(runtime.functionKind, namespace, name);
+    const cluster = watcher.cluster.name;
     if (!object) {
       if (state.functions.delete(key)) {
         this.#version++;
+        this.#placements?.removed({
+          cluster,
+          runtime: runtime.runtime,
+          namespace,
+          name,
+        });
       }
       return;
     }
     try {
       const derived = runtime.deriveFunction(watcher, object, watcher.cluster);
       this.#version++;
+      this.#placements?.derived(
+        { ...placementOf(derived), cluster },
+        state.functions.get(key) && {
+          ...placementOf(state.functions.get(key)!.status),
+          cluster,
+        },
+      );
       state.functions.set(key, {
         derived,
         status: withoutDetails(derived),
@@ -432,6 +486,11 @@ export class FunctionInventory {
       );
     }
   }
+}
+
+function placementOf(fn: CompactStatus) {
+  const { namespace, name, team, runtime, critical } = fn;
+  return { namespace, name, team, runtime, critical };
 }
 
 /** The functions a Flux Kustomization's change can affect: those it applied. */

@@ -10,6 +10,8 @@ export const FLUX_RESOURCES = {
     group: 'kustomize.toolkit.fluxcd.io',
     version: 'v1',
     plural: 'kustomizations',
+    // Not `status.inventory` (every object it applied) nor `spec`: only whether it is ready, at which revision.
+    reads: { spec: [], status: ['conditions', 'lastAppliedRevision'] },
   },
   receiver: {
     group: 'notification.toolkit.fluxcd.io',

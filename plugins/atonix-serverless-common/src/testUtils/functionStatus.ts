@@ -2,8 +2,8 @@ import type { FunctionStatus } from '../api';
 
 /**
  * A `FunctionStatus` as the backend answers it for a healthy, idle-capable Knative function, with
- * `overrides` applied. `team` defaults to the namespace and `owner` to the team's Group, as the
- * inventory derives them.
+ * `overrides` applied. `team` defaults to the namespace, and `owner` to the team's Group (the owner
+ * the inventory reports once the function is linked to an entity its team owns).
  *
  * @public
  */

@@ -3,12 +3,12 @@ import { ResponseError } from '@backstage/errors';
 import {
   ClusterSyncStatus,
   FunctionListResponse,
-  FunctionStatus,
+  FunctionPlacement,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 
 /** The functions the clusters run, as the Atonix Serverless backend's watch cache knows them. */
 export interface ClusterInventory {
-  items: FunctionStatus[];
+  items: FunctionPlacement[];
   clusters: ClusterSyncStatus[];
 }
 
@@ -17,7 +17,8 @@ const PAGE_SIZE = 500;
 
 /**
  * Reads `GET /api/atonix-serverless/functions` with the catalog's own service credentials, page by
- * page. The backend owns the cluster connections and their watch caches, so the catalog asks it
+ * page: the snapshot the module's drift view starts from (then the backend's placement events keep
+ * it). The backend owns the cluster connections and their watch caches, so the catalog asks it
  * rather than opening a second set of watches on every cluster.
  */
 export class FunctionInventoryClient {
@@ -42,7 +43,7 @@ export class FunctionInventoryClient {
       onBehalfOf: await this.#auth.getOwnServiceCredentials(),
       targetPluginId: 'atonix-serverless',
     });
-    const items: FunctionStatus[] = [];
+    const items: FunctionPlacement[] = [];
     let clusters: ClusterSyncStatus[] = [];
     for (let offset = 0; ; offset += PAGE_SIZE) {
       const response = await fetch(

@@ -1,6 +1,6 @@
 import {
   FunctionDrift,
-  FunctionStatus,
+  FunctionPlacement,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { GitOpsFunction } from '../gitops/readGitOpsCatalog';
 import { ClusterInventory } from './FunctionInventoryClient';
@@ -16,7 +16,7 @@ export interface UnmanagedFunction {
   team: string;
   name: string;
   /** The first cluster's report; where a function runs in several clusters they share a spec. */
-  status: FunctionStatus;
+  status: FunctionPlacement;
   /** `cluster/namespace` of every place it runs. */
   placements: string[];
 }
@@ -51,7 +51,7 @@ export function compareWithClusters(
   if (checked.length === 0) {
     return result;
   }
-  const running = new Map<string, FunctionStatus[]>();
+  const running = new Map<string, FunctionPlacement[]>();
   for (const status of inventory.items) {
     if (!checked.includes(status.cluster)) {
       continue;

@@ -145,7 +145,13 @@ export function deriveKnativeFunction(
     .sort((a, b) => b.name.localeCompare(a.name));
   const ready = condition(service, 'Ready');
   const actual = revisions.reduce((sum, r) => sum + r.actualReplicas, 0);
-  const desired = revisions.reduce(
+  // Desired replicas are those that serve the function: a revision the Route sends no traffic to
+  // (a roll-out's pending revision, at initial-scale) is not counted. Before the Route has
+  // assigned any traffic (a first roll-out), every revision counts.
+  const serving = traffic.length
+    ? revisions.filter(r => r.trafficPercent > 0)
+    : revisions;
+  const desired = serving.reduce(
     (sum, r) => sum + (r.desiredReplicas ?? r.actualReplicas),
     0,
   );

@@ -6,13 +6,32 @@ export const KNATIVE_RESOURCES = {
     group: 'serving.knative.dev',
     version: 'v1',
     plural: 'services',
+    reads: {
+      spec: ['template'],
+      status: [
+        'conditions',
+        'url',
+        'traffic',
+        'latestCreatedRevisionName',
+        'latestReadyRevisionName',
+      ],
+    },
   },
   revision: {
     group: 'serving.knative.dev',
     version: 'v1',
     plural: 'revisions',
+    reads: {
+      spec: ['containers'],
+      status: ['conditions', 'actualReplicas', 'desiredReplicas'],
+    },
   },
-  route: { group: 'serving.knative.dev', version: 'v1', plural: 'routes' },
+  route: {
+    group: 'serving.knative.dev',
+    version: 'v1',
+    plural: 'routes',
+    reads: { spec: [], status: ['url', 'traffic'] },
+  },
   trigger: { group: 'eventing.knative.dev', version: 'v1', plural: 'triggers' },
   broker: { group: 'eventing.knative.dev', version: 'v1', plural: 'brokers' },
   rabbitmqSource: {

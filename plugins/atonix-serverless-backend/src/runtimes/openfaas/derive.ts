@@ -30,6 +30,9 @@ export function deriveOpenFaaSFunction(
     if (ready === 'False') {
       reason = available?.reason ?? 'NoAvailableReplicas';
       message = available?.message ?? 'The function has no available replica';
+    } else if (fnReady?.status === 'True') {
+      // The Function's own word on a ready function (e.g. `Reconciled`) is kept, as Knative's is.
+      ({ reason, message } = fnReady);
     }
   } else {
     reason = 'DeploymentMissing';

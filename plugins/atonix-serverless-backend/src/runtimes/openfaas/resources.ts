@@ -9,6 +9,10 @@ export const OPENFAAS_RESOURCES = {
     group: 'openfaas.com',
     version: 'v1',
     plural: 'functions',
+    reads: {
+      spec: ['image', 'labels', 'environment'],
+      status: ['conditions'],
+    },
   },
   // Only the Deployments OpenFaaS makes for functions.
   openfaasDeployment: {
@@ -16,5 +20,7 @@ export const OPENFAAS_RESOURCES = {
     version: 'v1',
     plural: 'deployments',
     labelSelector: OPENFAAS_FUNCTION_LABEL,
+    // Not the pod template, the bulk of a Deployment.
+    reads: { spec: ['replicas'], status: ['conditions', 'availableReplicas'] },
   },
 } as const satisfies Record<string, WatchedResource>;
