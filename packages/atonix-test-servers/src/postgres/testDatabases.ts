@@ -1,5 +1,6 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { JsonObject } from '@backstage/types';
+import { Knex } from 'knex';
 
 /**
  * Backstage's `TestDatabases` for the engines these tests run on: SQLite (in memory) and the
@@ -32,10 +33,16 @@ export async function backendDatabaseConfig(
     return { client: 'better-sqlite3', connection: ':memory:' };
   }
   const knex = await databases.init(id);
+  const { host, port, user, password, database } = knex.client.config
+    .connection as Knex.PgConnectionConfig;
   return {
     client: 'pg',
-    connection: knex.client.config.connection,
+    // Knex keeps the password as a hidden property, so it is named rather than spread.
+    connection: { host, port, user, password, database } as JsonObject,
     pluginDivisionMode: 'schema',
+    // A stopped test backend leaves some plugins' pools open (the catalog's, in backend-defaults
+    // 0.19); idle connections must close so TestDatabases can drop the database after the tests.
+    knexConfig: { pool: { min: 0, idleTimeoutMillis: 1000 } },
   };
 }
 
