@@ -3,20 +3,15 @@ import { ComponentEntity } from '@backstage/catalog-model';
 /**
  * The provider's latest view of every function Component, by entity name, shared with the
  * processor that merges it into function entities registered from elsewhere (a function
- * repository's `catalog-info.yaml`). Each backend replica reads the GitOps repository itself (the
- * refresh task is local), so the processor on any replica sees the same view.
+ * repository's `catalog-info.yaml`). Each backend replica keeps its own (the provider's view task
+ * is local), so the processor on any replica sees the same view.
  */
 export class FunctionDirectory {
   #functions?: Map<string, ComponentEntity>;
-  #signature = '';
 
-  /** Replaces the view; true when anything in it changed. */
-  update(functions: ComponentEntity[]): boolean {
-    const signature = JSON.stringify(functions);
-    const changed = signature !== this.#signature;
+  /** Replaces the view. */
+  update(functions: ComponentEntity[]): void {
     this.#functions = new Map(functions.map(f => [f.metadata.name, f]));
-    this.#signature = signature;
-    return changed;
   }
 
   /** False until the provider has read the repository once; nothing can be said before. */

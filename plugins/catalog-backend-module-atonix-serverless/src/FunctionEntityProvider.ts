@@ -92,6 +92,8 @@ export class FunctionEntityProvider implements EntityProvider {
   readonly #warned = new Set<string>();
   #sourceFailing = false;
   #registered = new Set<string>();
+  /** The functions of the last applied mutation, to tell when GitOps changed since. */
+  #appliedSignature = '';
 
   /**
    * One provider per instance under `catalog.providers.atonixServerless` (none when it is not
@@ -182,21 +184,38 @@ export class FunctionEntityProvider implements EntityProvider {
     return `atonix-serverless-functions:${id}:refresh`;
   }
 
+  /** The id of the instance's per-replica task that keeps the processor's view current. */
+  static viewTaskId(id: string): string {
+    return `atonix-serverless-functions:${id}:view`;
+  }
+
   async connect(connection: EntityProviderConnection): Promise<void> {
     this.#connection = connection;
-    await this.#options.scheduler.scheduleTask({
-      id: FunctionEntityProvider.taskId(this.#options.id),
-      ...(this.#options.schedule ?? DEFAULT_SCHEDULE),
-      // Every replica reads the repository, so its processor merges from a current view.
-      scope: 'local',
+    const { id, scheduler, schedule = DEFAULT_SCHEDULE } = this.#options;
+    // The entities are applied by one replica at a time: with the database-backed scheduler a
+    // global task runs on one of the replicas that share the database.
+    await scheduler.scheduleTask({
+      id: FunctionEntityProvider.taskId(id),
+      ...schedule,
+      scope: 'global',
       fn: () => this.refresh(),
+    });
+    // Every replica processes entities, so every replica's GitOpsFunctionProcessor needs a current
+    // view; an unchanged repository costs one ref lookup or ETag request.
+    await scheduler.scheduleTask({
+      id: FunctionEntityProvider.viewTaskId(id),
+      ...schedule,
+      scope: 'local',
+      fn: async () => {
+        await this.refreshView();
+      },
     });
   }
 
   /**
-   * Reads the GitOps repository (when it moved) and the clusters, and replaces every entity of
-   * this provider. When the repository cannot be read the catalog keeps what it had; when the
-   * clusters cannot be read the functions are emitted without drift rather than all as drifted.
+   * Updates the view (`refreshView`) and replaces every entity of this provider with it; asks the
+   * catalog to reprocess the functions another location holds when what GitOps says about them
+   * changed.
    */
   async refresh(): Promise<void> {
     const connection = this.#connection;
@@ -205,6 +224,47 @@ export class FunctionEntityProvider implements EntityProvider {
         `${this.getProviderName()} is not connected to the catalog yet`,
       );
     }
+    const view = await this.refreshView();
+    if (!view) {
+      return;
+    }
+    const { entities, functions } = view;
+    const signature = JSON.stringify(functions);
+    const gitopsChanged = signature !== this.#appliedSignature;
+    this.#appliedSignature = signature;
+    const registered = await this.#registeredElsewhere(functions);
+    const claimed = new Set(
+      functions.map(f => f.metadata.name).filter(name => registered.has(name)),
+    );
+    await connection.applyMutation({
+      type: 'full',
+      entities: entities
+        .filter(e => !(isComponentEntity(e) && claimed.has(e.metadata.name)))
+        .map(entity => ({ entity })),
+    });
+    // Entities held by another source are processed on that source's cadence; ask for them now
+    // when what GitOps says about them changed (including their folder going away), or when they
+    // were just registered.
+    const stale = [...registered].filter(
+      name => gitopsChanged || !this.#registered.has(name),
+    );
+    this.#registered = registered;
+    if (stale.length > 0) {
+      await connection.refresh({
+        keys: stale.map(name => functionRefreshKey(name)),
+      });
+    }
+  }
+
+  /**
+   * Reads the GitOps repository (when it moved) and the clusters into this replica's directory,
+   * which the processor merges from, and returns the entities. When the repository cannot be read
+   * the view stays as it was (undefined before the first read); when the clusters cannot be read
+   * the functions come without drift rather than all as drifted.
+   */
+  async refreshView(): Promise<
+    { entities: Entity[]; functions: ComponentEntity[] } | undefined
+  > {
     const { logger, source } = this.#options;
     let tree;
     try {
@@ -220,7 +280,7 @@ export class FunctionEntityProvider implements EntityProvider {
         );
       }
       this.#sourceFailing = true;
-      return;
+      return undefined;
     }
     if (this.#sourceFailing) {
       logger.info('The GitOps repository can be read again');
@@ -244,29 +304,8 @@ export class FunctionEntityProvider implements EntityProvider {
       (e): e is ComponentEntity =>
         isComponentEntity(e) && e.spec.type === 'function',
     );
-    const directoryChanged = this.#options.directory.update(functions);
-    const registered = await this.#registeredElsewhere(functions);
-    const claimed = new Set(
-      functions.map(f => f.metadata.name).filter(name => registered.has(name)),
-    );
-    await connection.applyMutation({
-      type: 'full',
-      entities: entities
-        .filter(e => !(isComponentEntity(e) && claimed.has(e.metadata.name)))
-        .map(entity => ({ entity })),
-    });
-    // Entities held by another source are processed on that source's cadence; ask for them now
-    // when what GitOps says about them changed (including their folder going away), or when they
-    // were just registered.
-    const stale = [...registered].filter(
-      name => directoryChanged || !this.#registered.has(name),
-    );
-    this.#registered = registered;
-    if (stale.length > 0) {
-      await connection.refresh({
-        keys: stale.map(name => functionRefreshKey(name)),
-      });
-    }
+    this.#options.directory.update(functions);
+    return { entities, functions };
   }
 
   /**
