@@ -150,22 +150,7 @@ describe('two portal replicas on one PostgreSQL', () => {
                   },
                 },
               },
-              kubernetes: {
-                clusterLocatorMethods: [
-                  {
-                    type: 'config',
-                    clusters: [
-                      {
-                        name: 'staging',
-                        url: kube.url,
-                        authProvider: 'serviceAccount',
-                        serviceAccountToken: kube.tokenOf(),
-                        caData: Buffer.from(kube.caData).toString('base64'),
-                      },
-                    ],
-                  },
-                ],
-              },
+              kubernetes: kube.backstageKubernetesConfig('staging'),
             },
           }),
         ],
