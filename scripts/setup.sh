@@ -86,6 +86,8 @@ ensure_debian_packages() {
     case "$pkg" in
       chromium) bin=chromium ;;
       prometheus) bin=promtool ;;
+      # The server programs live off PATH (/usr/lib/postgresql/<major>/bin); this comes with them.
+      postgresql) bin=pg_ctlcluster ;;
       *) bin="$pkg" ;;
     esac
     command -v "$bin" >/dev/null || missing+=("$pkg")

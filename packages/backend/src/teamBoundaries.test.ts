@@ -362,22 +362,7 @@ describe('team boundaries in the portal backend', () => {
                 },
               ],
             },
-            kubernetes: {
-              clusterLocatorMethods: [
-                {
-                  type: 'config',
-                  clusters: [
-                    {
-                      name: 'staging',
-                      url: kube.url,
-                      authProvider: 'serviceAccount',
-                      serviceAccountToken: kube.tokenOf(),
-                      caData: Buffer.from(kube.caData).toString('base64'),
-                    },
-                  ],
-                },
-              ],
-            },
+            kubernetes: kube.backstageKubernetesConfig('staging'),
             atonix: {
               inventory: { catalogRefreshSeconds: 1 },
               clusters: { staging: { loki: loki.url } },

@@ -2,11 +2,12 @@
  * Runs the local git server for `./run start`:
  *   node --require @backstage/cli/config/nodeTransform.cjs src/main.ts \
  *     --port 7011 --root /tmp/repos --seed AtonixCorp/atonix-serverless=../../gitops:gitops
- * `--seed <repo>=<folder>[:<prefix>]` creates <repo> with one commit holding <folder> under <prefix>;
+ * `--seed <repo>=<folder>[:<prefix>]` creates <repo> with one commit holding <folder> under <prefix>,
+ * unless the root already has it (a kept root, `.atonix-local/git` of `./run start`, keeps its history);
  * `--exit-with-parent` stops the server when the process that started it is gone.
  */
-import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { access, mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LocalGitServer, seedRepository } from './LocalGitServer';
 
@@ -29,6 +30,14 @@ async function main() {
     const match = /^([^=]+)=([^:]+)(?::(.*))?$/.exec(seed);
     if (!match) {
       throw new Error(`--seed ${seed}: expected <repo>=<folder>[:<prefix>]`);
+    }
+    const kept = await access(join(root, `${match[1]}.git`)).then(
+      () => true,
+      () => false,
+    );
+    if (kept) {
+      process.stdout.write(`kept ${match[1]}.git from an earlier start\n`);
+      continue;
     }
     await seedRepository(root, match[1], resolve(match[2]), match[3] ?? '');
     process.stdout.write(`seeded ${match[1]}.git from ${match[2]}\n`);

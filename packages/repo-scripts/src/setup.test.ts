@@ -88,26 +88,29 @@ describe('scripts/setup.sh', () => {
     const bin = fakeMachine({ root: false });
     dirs.push(bin);
 
-    const result = runSetup('ensure_debian_packages chromium prometheus', bin);
+    const result = runSetup(
+      'ensure_debian_packages chromium prometheus postgresql',
+      bin,
+    );
 
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(
-      'missing Debian packages: chromium prometheus',
+      'missing Debian packages: chromium prometheus postgresql',
     );
     expect(result.stderr).toContain(
-      'sudo apt-get install -y --no-install-recommends chromium prometheus',
+      'sudo apt-get install -y --no-install-recommends chromium prometheus postgresql',
     );
   });
 
   it('asks for nothing when the packages are already there', () => {
     const bin = fakeMachine({
       root: false,
-      standIns: ['chromium', 'promtool'],
+      standIns: ['chromium', 'promtool', 'pg_ctlcluster'],
     });
     dirs.push(bin);
 
     const result = runSetup(
-      'ensure_debian_packages chromium prometheus && echo ready',
+      'ensure_debian_packages chromium prometheus postgresql && echo ready',
       bin,
     );
 

@@ -181,6 +181,29 @@ export class KubeApiServerProcess {
   }
 
   /**
+   * The `kubernetes` config of a Backstage backend that reads this server as the cluster `name`,
+   * with the admin's token (the stock Kubernetes plugin and the Atonix backend both read it).
+   */
+  backstageKubernetesConfig(name: string) {
+    return {
+      clusterLocatorMethods: [
+        {
+          type: 'config',
+          clusters: [
+            {
+              name,
+              url: this.url,
+              authProvider: 'serviceAccount',
+              serviceAccountToken: this.tokenOf(),
+              caData: Buffer.from(this.#caData).toString('base64'),
+            },
+          ],
+        },
+      ],
+    };
+  }
+
+  /**
    * Creates or updates objects by server-side apply as the admin, then writes their `status` through
    * the status subresource as a controller would (the main resource ignores `status`). Server-set
    * metadata (uid, resourceVersion, timestamps) of the given objects is dropped.

@@ -11,6 +11,7 @@ import catalogPlugin from '@backstage/plugin-catalog-backend';
 import catalogTemplateKindModule from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import scaffolderGithubModule from '@backstage/plugin-scaffolder-backend-module-github';
+import { JsonObject } from '@backstage/types';
 import { join, resolve } from 'node:path';
 import { scaffolderModuleAtonixServerless } from '../module';
 import { localScaffolderConfig } from './localGit';
@@ -32,13 +33,15 @@ export interface TaskResult {
  * The local portal's scaffolding in one test backend: the real scaffolder (with the GitHub module
  * and ours) and the real catalog reading catalog/org.yaml and templates/ from this checkout,
  * publishing to the local git server at `gitBaseUrl`; requests are the guest's, a member of payments.
- * The clusters run what `options.runtimes` says.
+ * The clusters run what `options.runtimes` says; `options.database` is the `backend.database` config
+ * (default: SQLite in memory).
  */
 export async function startScaffolderBackend(
   gitBaseUrl: string,
   options: {
     /** `atonix.clusters.<cluster>.runtimes`; none: what gitops/ installs (Knative only). */
     runtimes?: Record<string, string[]>;
+    database?: JsonObject;
   } = {},
 ) {
   const backend = await startTestBackend({
@@ -52,6 +55,7 @@ export async function startScaffolderBackend(
         data: {
           backend: {
             reading: { allow: [{ host: new URL(gitBaseUrl).host }] },
+            ...(options.database && { database: options.database }),
           },
           catalog: {
             rules: [

@@ -1,0 +1,267 @@
+import {
+  ChildProcess,
+  execFile,
+  spawn,
+  SpawnOptions,
+} from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { freePort } from '../prometheus/PrometheusProcess';
+
+/** Where Debian's `postgresql-<major>` packages put the server programs (off PATH). */
+const DEBIAN_POSTGRESQL_ROOT = '/usr/lib/postgresql';
+
+/** The role the tests connect as: the cluster's superuser, so TestDatabases may create databases. */
+const USER = 'atonix';
+
+export interface PostgresProcessOptions {
+  /** Folder holding `initdb` and `postgres`; default the newest `/usr/lib/postgresql/<major>/bin`. */
+  binDir?: string;
+  /** Port on 127.0.0.1; 0 or absent picks a free one. */
+  port?: number;
+}
+
+/**
+ * A real PostgreSQL (the Debian package) with a new cluster in a temporary folder, listening on
+ * 127.0.0.1 only, no Unix socket, password authentication with a random password. PostgreSQL
+ * refuses to run as root, so as root (CI) the cluster and server belong to Debian's `postgres`
+ * user. Durability is off (fsync, synchronous commit): the data is thrown away with the folder.
+ */
+export class PostgresProcess {
+  readonly #child: ChildProcess;
+  readonly #dir: string;
+  readonly #port: number;
+  readonly #password: string;
+  readonly #majorVersion: number;
+  #stderr = '';
+
+  static async start(
+    options: PostgresProcessOptions = {},
+  ): Promise<PostgresProcess> {
+    const binDir = options.binDir ?? (await newestDebianBinDir());
+    const majorVersion = await serverMajorVersion(binDir);
+    const owner = await unprivilegedOwner();
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'atonix-postgres-'));
+    try {
+      const password = randomBytes(18).toString('base64url');
+      const passwordFile = path.join(dir, 'password');
+      await fs.writeFile(passwordFile, password, { mode: 0o600 });
+      if (owner) {
+        await fs.chown(dir, owner.uid, owner.gid);
+        await fs.chown(passwordFile, owner.uid, owner.gid);
+      }
+      const data = path.join(dir, 'data');
+      await run(
+        path.join(binDir, 'initdb'),
+        [
+          `--pgdata=${data}`,
+          `--username=${USER}`,
+          `--pwfile=${passwordFile}`,
+          '--auth=scram-sha-256',
+          '--encoding=UTF8',
+          '--locale=C',
+          // A throwaway cluster: no need to wait for the disk.
+          '--no-sync',
+        ],
+        { ...owner, cwd: dir },
+      );
+      const port = options.port || (await freePort());
+      const child = spawn(
+        path.join(binDir, 'postgres'),
+        [
+          '-D',
+          data,
+          '-c',
+          'listen_addresses=127.0.0.1',
+          '-p',
+          String(port),
+          // No Unix socket: the tests connect over TCP, and /var/run/postgresql may not be ours.
+          '-c',
+          'unix_socket_directories=',
+          '-c',
+          'fsync=off',
+          '-c',
+          'synchronous_commit=off',
+          '-c',
+          'full_page_writes=off',
+          // Every test backend opens a pool per plugin; two replicas and two Jest workers add up.
+          '-c',
+          'max_connections=400',
+        ],
+        { ...owner, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+      const server = new PostgresProcess(
+        child,
+        dir,
+        port,
+        password,
+        majorVersion,
+      );
+      await server.#waitUntilReady();
+      return server;
+    } catch (error) {
+      await fs.rm(dir, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  // A PostgreSQL must not outlive the process that started it, even one that exits without
+  // stop(). SIGQUIT is PostgreSQL's immediate shutdown; its backends follow the postmaster.
+  readonly #killOnExit = () => this.#child.kill('SIGQUIT');
+
+  private constructor(
+    child: ChildProcess,
+    dir: string,
+    port: number,
+    password: string,
+    majorVersion: number,
+  ) {
+    this.#child = child;
+    this.#dir = dir;
+    this.#port = port;
+    this.#password = password;
+    this.#majorVersion = majorVersion;
+    process.once('exit', this.#killOnExit);
+    child.stderr?.on('data', chunk => {
+      this.#stderr = (this.#stderr + chunk).slice(-4000);
+    });
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  /** The server's major version, e.g. 15 on Debian 12. */
+  get majorVersion(): number {
+    return this.#majorVersion;
+  }
+
+  /** A libpq connection string for the superuser, database `postgres`. */
+  get connectionString(): string {
+    return `postgresql://${USER}:${this.#password}@127.0.0.1:${
+      this.#port
+    }/postgres`;
+  }
+
+  async stop(): Promise<void> {
+    process.off('exit', this.#killOnExit);
+    if (this.#child.exitCode === null && this.#child.signalCode === null) {
+      const exited = new Promise(resolve => this.#child.once('exit', resolve));
+      // Fast shutdown: disconnects clients (a leaked pool must not keep it up) and exits cleanly.
+      this.#child.kill('SIGINT');
+      await exited;
+    }
+    await fs.rm(this.#dir, { recursive: true, force: true });
+  }
+
+  async #waitUntilReady() {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      if (this.#child.exitCode !== null) {
+        throw new Error(
+          `PostgreSQL exited with ${this.#child.exitCode}: ${this.#stderr}`,
+        );
+      }
+      if (this.#stderr.includes('ready to accept connections')) {
+        return;
+      }
+      await new Promise(resolve => setTimeout(resolve, 50));
+    }
+    await this.stop();
+    throw new Error(
+      `PostgreSQL did not become ready within 30 s: ${this.#stderr}`,
+    );
+  }
+}
+
+async function newestDebianBinDir(): Promise<string> {
+  const versions = await fs
+    .readdir(DEBIAN_POSTGRESQL_ROOT)
+    .catch(() => [] as string[]);
+  const installed: number[] = [];
+  for (const version of versions) {
+    const postgres = path.join(DEBIAN_POSTGRESQL_ROOT, version, 'bin/postgres');
+    if (/^\d+$/.test(version) && (await exists(postgres))) {
+      installed.push(Number(version));
+    }
+  }
+  if (installed.length === 0) {
+    throw new Error(
+      `PostgreSQL is not installed (no ${DEBIAN_POSTGRESQL_ROOT}/<version>/bin/postgres); install it with "apt-get install -y --no-install-recommends postgresql" (./run test does this)`,
+    );
+  }
+  return path.join(
+    DEBIAN_POSTGRESQL_ROOT,
+    String(Math.max(...installed)),
+    'bin',
+  );
+}
+
+async function serverMajorVersion(binDir: string): Promise<number> {
+  // "postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)"
+  const { stdout } = await promisify(execFile)(path.join(binDir, 'postgres'), [
+    '--version',
+  ]);
+  const match = /\(PostgreSQL\) (\d+)/.exec(stdout);
+  if (!match) {
+    throw new Error(
+      `Cannot read the PostgreSQL version from "${stdout.trim()}"`,
+    );
+  }
+  return Number(match[1]);
+}
+
+/** As root, the `postgres` user the Debian package creates; otherwise the current user. */
+async function unprivilegedOwner(): Promise<
+  { uid: number; gid: number } | undefined
+> {
+  if (process.getuid?.() !== 0) {
+    return undefined;
+  }
+  const entry = await promisify(execFile)('getent', [
+    'passwd',
+    'postgres',
+  ]).then(
+    ({ stdout }) => stdout.split(':'),
+    () => undefined,
+  );
+  if (!entry) {
+    throw new Error(
+      'PostgreSQL refuses to run as root and there is no "postgres" user to run it as; install the Debian package postgresql (it creates the user), or run the tests as an ordinary user',
+    );
+  }
+  return { uid: Number(entry[2]), gid: Number(entry[3]) };
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+function run(command: string, args: string[], options: SpawnOptions) {
+  return new Promise<void>((resolve, reject) => {
+    const child = spawn(command, args, {
+      ...options,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', chunk => {
+      stderr = (stderr + chunk).slice(-4000);
+    });
+    child.once('error', reject);
+    child.once('exit', code =>
+      code === 0
+        ? resolve()
+        : reject(
+            new Error(
+              `${path.basename(command)} exited with ${code}: ${stderr}`,
+            ),
+          ),
+    );
+  });
+}
