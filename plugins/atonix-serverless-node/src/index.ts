@@ -28,10 +28,7 @@ export {
   validateGitopsTree,
 } from './validate/validateGitopsTree';
 export type { ValidateOptions, Violation } from './validate/validateGitopsTree';
-export {
-  encryptSecret,
-  SOPS_FORMAT_VERSION,
-} from './sops/encryptSecret';
+export { encryptSecret, SOPS_FORMAT_VERSION } from './sops/encryptSecret';
 export type { PlainSecret, SopsRecipients } from './sops/encryptSecret';
 export {
   SOPS_CONFIG_FILE,

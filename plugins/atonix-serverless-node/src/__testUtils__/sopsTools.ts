@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from './kustomize';
@@ -56,10 +57,14 @@ async function run(
 }
 
 /** `sops --decrypt` of a file with one age identity file, as Flux decrypts (MAC checked). */
-export function sopsDecrypt(file: string, identityFile: string) {
+export function sopsDecrypt(
+  file: string,
+  identityFile: string,
+  format: 'yaml' | 'json' = 'yaml',
+) {
   return run(
     requireTool(SOPS, 'run ./run setup (it builds sops from tools/sops)'),
-    ['--decrypt', '--input-type', 'yaml', '--output-type', 'yaml', file],
+    ['--decrypt', '--input-type', format, '--output-type', format, file],
     { SOPS_AGE_KEY_FILE: identityFile },
   );
 }
@@ -70,4 +75,33 @@ export function ageDecrypt(armoredFile: string, identityFile: string) {
     requireTool(AGE, 'install the Debian package age (./run setup does)'),
     ['--decrypt', '--identity', identityFile, armoredFile],
   );
+}
+
+/**
+ * What kustomize-controller applies from a built folder: each SOPS-encrypted object decrypted with
+ * the real sops CLI (MAC checked) and the age key `keyFileOf` names for it, as Flux decrypts the
+ * `kustomize build` output with the key of the Kustomization's `spec.decryption`.
+ */
+export async function decryptLikeFlux<T extends object>(
+  objects: T[],
+  keyFileOf: (object: T) => string,
+): Promise<T[]> {
+  const dir = await fs.mkdtemp(join(tmpdir(), 'atonix-flux-decrypt-'));
+  try {
+    return await Promise.all(
+      objects.map(async (object, index) => {
+        if (!('sops' in object)) return object;
+        // JSON in and out, as kustomize-controller decrypts a built object (decryptor.go:641-653).
+        const file = join(dir, `${index}.sops.json`);
+        await fs.writeFile(file, JSON.stringify(object));
+        const result = await sopsDecrypt(file, keyFileOf(object), 'json');
+        if (!result.ok) {
+          throw new Error(`sops could not decrypt ${file}: ${result.stderr}`);
+        }
+        return JSON.parse(result.stdout.toString('utf8')) as T;
+      }),
+    );
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
 }

@@ -3,8 +3,10 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { kustomize } from '../__testUtils__/kustomize';
 import {
   ageDecrypt,
+  decryptLikeFlux,
   sopsDecrypt,
   testKeyFile,
 } from '../__testUtils__/sopsTools';
@@ -148,6 +150,32 @@ describe('encryptSecret', () => {
     );
     expect(result.ok).toBe(false);
     expect(result.stderr).toContain('MAC mismatch');
+  });
+
+  it('still decrypts after kustomize build has reordered it, as Flux decrypts it', async () => {
+    await writeEncrypted(
+      await encryptSecret(secret, { age: [PAYMENTS_STAGING] }),
+    );
+    await fs.writeFile(
+      join(dir, 'kustomization.yaml'),
+      'resources: [secret.sops.yaml]\n',
+    );
+    const [decrypted] = await decryptLikeFlux(await kustomize(dir), () =>
+      testKeyFile('staging', 'payments'),
+    );
+    expect(decrypted).toMatchObject({ stringData: secret.values });
+    expect(decrypted).not.toHaveProperty('sops');
+  });
+
+  it('refuses a key Kubernetes would not accept in a Secret', async () => {
+    await expect(
+      encryptSecret(
+        { name: 'x', values: { 'api key': 'v' } },
+        { age: [PAYMENTS_STAGING] },
+      ),
+    ).rejects.toThrow(
+      `Secret x: key "api key" is not a valid Secret key; use letters, digits, '-', '_' and '.', not only digits`,
+    );
   });
 
   it('refuses to write a Secret nobody could decrypt', async () => {

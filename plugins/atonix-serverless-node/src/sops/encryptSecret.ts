@@ -12,6 +12,9 @@ import { Encrypter, armor } from 'age-encryption';
 import { Document, Scalar } from 'yaml';
 import { SECRET_ENCRYPTED_REGEX } from './sopsConfig';
 
+/** A Secret's data key (Kubernetes' IsConfigMapKey). */
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+
 /** The sops release whose format this writes (stored as `sops.version`). */
 export const SOPS_FORMAT_VERSION = '3.13.2';
 
@@ -62,6 +65,28 @@ function encryptValue(value: string, dataKey: Buffer, additionalData: string) {
   )},tag:${tag.toString('base64')},type:str]`;
 }
 
+/**
+ * The tree with every mapping's keys in sorted order. The MAC depends on the order of the values
+ * (sops.go:523-575), and Flux decrypts each object as `kustomize build` emits it
+ * (kustomize-controller v1.9.4 internal/decryptor/decryptor.go:628-660), which is with sorted keys;
+ * written in that order, the file decrypts the same before and after the build.
+ */
+function sortedKeys(tree: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.keys(tree)
+      .sort()
+      .map(key => {
+        const value = tree[key];
+        return [
+          key,
+          typeof value === 'object' && value !== null
+            ? sortedKeys(value as Record<string, unknown>)
+            : value,
+        ];
+      }),
+  );
+}
+
 /** RFC 3339 in UTC without fractions, as Go's `time.RFC3339` formats `time.Now().UTC()`. */
 function rfc3339(date: Date) {
   return `${date.toISOString().slice(0, 19)}Z`;
@@ -84,12 +109,20 @@ export async function encryptSecret(
   recipients: SopsRecipients,
   now: Date = new Date(),
 ): Promise<string> {
+  for (const key of Object.keys(secret.values)) {
+    // Digits-only keys would also be reordered by JavaScript objects (before every other key).
+    if (!SECRET_KEY.test(key) || /^\d+$/.test(key)) {
+      throw new Error(
+        `Secret ${secret.name}: key "${key}" is not a valid Secret key; use letters, digits, '-', '_' and '.', not only digits`,
+      );
+    }
+  }
   if (recipients.age.length === 0) {
     throw new Error(
       `no age recipient to encrypt Secret ${secret.name} to; add the team's public keys to gitops/.sops.yaml`,
     );
   }
-  const tree: Record<string, unknown> = {
+  const tree = sortedKeys({
     apiVersion: 'v1',
     kind: 'Secret',
     metadata: {
@@ -101,7 +134,7 @@ export async function encryptSecret(
     },
     type: 'Opaque',
     stringData: secret.values,
-  };
+  });
   const dataKey = randomBytes(32);
   const encryptedRegex = new RegExp(SECRET_ENCRYPTED_REGEX);
   // sops.go:523-575: the MAC is SHA-512 over every value's bytes in walk order (all values, as
