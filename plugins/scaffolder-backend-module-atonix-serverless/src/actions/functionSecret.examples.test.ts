@@ -41,7 +41,7 @@ describe('atonix:function:secret examples', () => {
         await readFile(join(workspace.path, 'gitops-repo', secretPath), 'utf8'),
       );
       expect(Object.keys(file.stringData)).toEqual(
-        Object.keys(rendered.values),
+        rendered.values.map((v: { key: string }) => v.key),
       );
       expect(JSON.stringify(file)).not.toContain(SECRETS.apiKey);
     },

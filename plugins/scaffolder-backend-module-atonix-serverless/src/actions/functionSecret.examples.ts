@@ -14,8 +14,8 @@ export const examples: TemplateExample[] = [
           input: {
             functionPath: 'gitops-repo/gitops/functions/payments/charge-card',
             name: 'charge-card-provider',
-            values: { 'api-key': '${{ secrets.apiKey }}' },
-            env: { PROVIDER_API_KEY: 'api-key' },
+            values: [{ key: 'api-key', value: '${{ secrets.apiKey }}' }],
+            env: [{ name: 'PROVIDER_API_KEY', key: 'api-key' }],
             changesPath: 'gitops-changes',
           },
         },

@@ -67,8 +67,8 @@ describe('atonix:function:secret', () => {
     const ctx = await run({
       functionPath: FUNCTION_PATH,
       name: 'charge-card-provider',
-      values: { 'api-key': PLAINTEXT },
-      env: { PROVIDER_API_KEY: 'api-key' },
+      values: [{ key: 'api-key', value: PLAINTEXT }],
+      env: [{ name: 'PROVIDER_API_KEY', key: 'api-key' }],
       changesPath: 'gitops-changes',
     });
     const file = parse(await read(SECRET_FILE));
@@ -119,22 +119,31 @@ describe('atonix:function:secret', () => {
     const ctx = await run({
       functionPath: FUNCTION_PATH,
       name: 'charge-card-provider',
-      values: { 'api-key': PLAINTEXT },
+      values: [{ key: 'api-key', value: PLAINTEXT }],
     });
     expect(JSON.stringify(workspace.content())).not.toContain(PLAINTEXT);
     expect(said(ctx)).toContain('charge-card-provider');
     expect(said(ctx)).not.toContain(PLAINTEXT);
 
+    // Refused by the encryption (bad keys) and by the action (an env var on a missing key).
     const failures = [
-      { 'api key': PLAINTEXT },
-      { 'api-key': PLAINTEXT, '42': PLAINTEXT },
+      { values: [{ key: 'api key', value: PLAINTEXT }] },
+      {
+        values: [
+          { key: 'api-key', value: PLAINTEXT },
+          { key: '42', value: PLAINTEXT },
+        ],
+      },
+      {
+        values: [{ key: 'api-key', value: PLAINTEXT }],
+        env: [{ name: 'PROVIDER_API_KEY', key: 'missing' }],
+      },
     ];
-    for (const values of failures) {
+    for (const failure of failures) {
       const error = await run({
         functionPath: FUNCTION_PATH,
         name: 'charge-card-provider',
-        values,
-        env: { PROVIDER_API_KEY: 'missing' },
+        ...failure,
       }).catch(e => e);
       expect(error).toBeInstanceOf(Error);
       expect(`${error.message} ${error.stack}`).not.toContain(PLAINTEXT);
@@ -155,7 +164,7 @@ describe('atonix:function:secret', () => {
       {
         functionPath: FUNCTION_PATH,
         name: 'charge-card-provider',
-        values: { 'api-key': PLAINTEXT },
+        values: [{ key: 'api-key', value: PLAINTEXT }],
       },
       { teams: analyticsMember },
     ).catch(e => e);
@@ -175,7 +184,7 @@ describe('atonix:function:secret', () => {
       run({
         functionPath: FUNCTION_PATH,
         name: 'charge-card-provider',
-        values: { 'api-key': PLAINTEXT },
+        values: [{ key: 'api-key', value: PLAINTEXT }],
       }),
     ).rejects.toThrow(
       'gitops/.sops.yaml has no creation rule with age recipients for functions/payments/secrets/charge-card-provider.sops.yaml; the platform team adds the team\'s public keys there (gitops/README.md, "Secrets")',
@@ -186,7 +195,7 @@ describe('atonix:function:secret', () => {
   it('checks names in a dry run and writes nothing', async () => {
     const before = workspace.content();
     const ctx = await run(
-      { functionPath: FUNCTION_PATH, name: 'charge-card-provider', values: {} },
+      { functionPath: FUNCTION_PATH, name: 'charge-card-provider', values: [] },
       { isDryRun: true },
     );
     expect(outputsOf(ctx).secretPath).toBe(
@@ -195,7 +204,7 @@ describe('atonix:function:secret', () => {
     expect(workspace.content()).toEqual(before);
     await expect(
       run(
-        { functionPath: FUNCTION_PATH, name: 'Bad_Name', values: {} },
+        { functionPath: FUNCTION_PATH, name: 'Bad_Name', values: [] },
         { isDryRun: true },
       ),
     ).rejects.toThrow(/name "Bad_Name" is not a Secret name/);

@@ -49,16 +49,16 @@ export function createFunctionSecretAction(options: { teams: TeamDirectory }) {
             ),
         values: z =>
           z
-            .record(z.string(), z.string())
+            .array(z.object({ key: z.string(), value: z.string() }))
             .describe(
-              "Key → value of the Secret. Pass values from the template's secrets (a parameter with ui:field: Secret, then ${{ secrets.<field> }}) so they are masked and never stored with the task",
+              "The Secret's keys and values. Pass each value from the template's secrets (a parameter with ui:field: Secret, then ${{ secrets.<field> }}) so it is masked and never stored with the task",
             ),
         env: z =>
           z
-            .record(z.string(), z.string())
+            .array(z.object({ name: z.string(), key: z.string() }))
             .optional()
             .describe(
-              "Env var → key of this Secret to add to the function's secretEnv (its secretKeyRef), e.g. { PROVIDER_API_KEY: api-key }",
+              "Env vars to read a key of this Secret (the function's secretEnv, a secretKeyRef), e.g. [{ name: PROVIDER_API_KEY, key: api-key }]; an entry with an empty name is skipped (an optional form field left empty)",
             ),
         changesPath: z =>
           z
@@ -75,7 +75,15 @@ export function createFunctionSecretAction(options: { teams: TeamDirectory }) {
       },
     },
     async handler(ctx) {
-      const { functionPath, name, values, env = {}, changesPath } = ctx.input;
+      const { functionPath, name, changesPath } = ctx.input;
+      const values = Object.fromEntries(
+        ctx.input.values.map(({ key, value }) => [key, value]),
+      );
+      const env = Object.fromEntries(
+        (ctx.input.env ?? []).flatMap(({ name: variable, key }) =>
+          variable ? [[variable, key]] : [],
+        ),
+      );
       const { gitopsDir, spec } = await readWorkspaceFunction(
         ctx.workspacePath,
         functionPath,
