@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
+import { scaffolderServiceRef } from '@backstage/plugin-scaffolder-node';
 import { atonixServerlessPermissions } from '@internal/backstage-plugin-atonix-serverless-common';
 import {
   functionPermissionRules,
@@ -60,6 +61,7 @@ export const atonixServerlessPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
         urlReader: coreServices.urlReader,
+        scaffolder: scaffolderServiceRef,
         metrics: prometheusMetricsServiceRef,
         logs: lokiLogsServiceRef,
         notifications: notificationService,
@@ -74,6 +76,7 @@ export const atonixServerlessPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         catalog,
+        scaffolder,
         metrics,
         logs,
         urlReader,
@@ -147,6 +150,7 @@ export const atonixServerlessPlugin = createBackendPlugin({
             logs,
             catalog,
             ...readDayTwoConfig(config, urlReader),
+            scaffolder,
           }),
         );
       },
