@@ -36,6 +36,21 @@ async function brokenTree(rule: string): Promise<string> {
   return tree;
 }
 
+/** A SOPS Secret encrypted to the fixture team's recipient, in the hello function's folder. */
+async function writeSopsSecretBesideHello(tree: string) {
+  await fs.writeFile(
+    join(tree, 'functions/payments/hello/secret.yaml'),
+    await encryptSecret(
+      {
+        name: 'hello-extra',
+        namespace: 'payments',
+        values: { token: 'value' },
+      },
+      { age: [FIXTURE_RECIPIENT] },
+    ),
+  );
+}
+
 describe('validateGitopsTree', () => {
   it("passes the repository's own gitops/ tree", async () => {
     expect(await validateGitopsTree(REPOSITORY_GITOPS)).toEqual([]);
@@ -142,17 +157,7 @@ describe('validateGitopsTree', () => {
 
   it('accepts a SOPS-encrypted Secret but not a plain one', async () => {
     const tree = await brokenTree('plaintext-secret');
-    await fs.writeFile(
-      join(tree, 'functions/payments/hello/secret.yaml'),
-      await encryptSecret(
-        {
-          name: 'hello-extra',
-          namespace: 'payments',
-          values: { token: 'value' },
-        },
-        { age: [FIXTURE_RECIPIENT] },
-      ),
-    );
+    await writeSopsSecretBesideHello(tree);
     expect(await validateGitopsTree(tree)).toEqual([]);
   });
 
@@ -197,17 +202,7 @@ describe('validateGitopsTree', () => {
   it('refuses a SOPS file no creation rule of .sops.yaml covers', async () => {
     const tree = await brokenTree('plaintext-secret');
     await fs.writeFile(join(tree, '.sops.yaml'), 'creation_rules: []\n');
-    await fs.writeFile(
-      join(tree, 'functions/payments/hello/secret.yaml'),
-      await encryptSecret(
-        {
-          name: 'hello-extra',
-          namespace: 'payments',
-          values: { token: 'value' },
-        },
-        { age: [FIXTURE_RECIPIENT] },
-      ),
-    );
+    await writeSopsSecretBesideHello(tree);
     const violations = await validateGitopsTree(tree);
     expect(violations.map(v => v.rule)).toEqual([
       'sops-recipients',

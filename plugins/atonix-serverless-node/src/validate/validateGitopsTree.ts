@@ -877,11 +877,11 @@ class GitopsTreeValidator {
         if (object.kind === 'PrometheusRule') {
           prometheusRules.push({ object, fallback });
         }
-        if (isSopsEncrypted(object)) {
-          await this.#checkSopsRecipients(object, fallback);
-        }
         const namespace = object.metadata?.namespace;
         for (const finding of [
+          ...(isSopsEncrypted(object)
+            ? await this.#sopsRecipientFindings(object)
+            : []),
           ...objectFindings(object, recordedSeries),
           ...(team
             ? [
@@ -952,9 +952,11 @@ class GitopsTreeValidator {
   }
 
   /** Rule `sops-recipients` for one SOPS-encrypted Secret, by the file it was written in. */
-  async #checkSopsRecipients(object: ManifestObject, fallback: string) {
+  async #sopsRecipientFindings(
+    object: ManifestObject,
+  ): Promise<ObjectFinding[]> {
     const file = await this.#sources.fileOf(object);
-    if (!file) return;
+    if (!file) return [];
     this.#sopsConfig ??= readSopsConfig(this.#root).catch(error => {
       this.#violations.push({
         file: this.#display(join(this.#root, '.sops.yaml')),
@@ -964,19 +966,11 @@ class GitopsTreeValidator {
       });
       return undefined;
     });
-    for (const finding of sopsRecipientFindings(
+    return sopsRecipientFindings(
       object,
       relative(this.#root, file).split(sep).join('/'),
       await this.#sopsConfig,
-    )) {
-      await this.#report(
-        finding.rule,
-        object,
-        finding.path,
-        finding.message,
-        fallback,
-      );
-    }
+    );
   }
 
   /**

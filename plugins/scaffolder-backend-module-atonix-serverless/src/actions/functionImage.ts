@@ -1,7 +1,10 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { writeFunctionFolder } from '@internal/backstage-plugin-atonix-serverless-node';
-import { readWorkspaceFunction } from '../service/functionFolder';
+import {
+  functionPathInput,
+  readWorkspaceFunction,
+} from '../service/functionFolder';
 import { examples } from './functionImage.examples';
 
 /** A full git commit SHA: the tag a function's CI pushes for the commit it built. */
@@ -31,12 +34,7 @@ export function createFunctionImageAction() {
     supportsDryRun: true,
     schema: {
       input: {
-        functionPath: z =>
-          z
-            .string()
-            .describe(
-              'Workspace folder of the rendered function: the GitOps checkout and the gitopsPath atonix:function:manifests outputs, e.g. gitops-repo/gitops/functions/payments/charge-card',
-            ),
+        functionPath: functionPathInput,
         commit: z =>
           z
             .string()

@@ -11,7 +11,11 @@ import {
 } from '@internal/backstage-plugin-atonix-serverless-node';
 import { dirname, posix } from 'node:path';
 import { TeamDirectory } from '../service/TeamDirectory';
-import { copyChanges, readWorkspaceFunction } from '../service/functionFolder';
+import {
+  copyChanges,
+  functionPathInput,
+  readWorkspaceFunction,
+} from '../service/functionFolder';
 import { examples } from './functionSecret.examples';
 
 /** A Secret's name: a DNS-1123 subdomain. */
@@ -35,12 +39,7 @@ export function createFunctionSecretAction(options: { teams: TeamDirectory }) {
     supportsDryRun: true,
     schema: {
       input: {
-        functionPath: z =>
-          z
-            .string()
-            .describe(
-              'Workspace folder of the function in the GitOps checkout, e.g. gitops-repo/gitops/functions/payments/charge-card',
-            ),
+        functionPath: functionPathInput,
         name: z =>
           z
             .string()

@@ -10,7 +10,16 @@ import {
   parseFunctionFile,
 } from '@internal/backstage-plugin-atonix-serverless-node';
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import type { z as zod } from 'zod/v3';
 import { dirname, join, resolve } from 'node:path';
+
+/** The `functionPath` input of the actions that change a rendered function. */
+export const functionPathInput = (z: typeof zod) =>
+  z
+    .string()
+    .describe(
+      'Workspace folder of the rendered function: the GitOps checkout and the gitopsPath atonix:function:manifests outputs, e.g. gitops-repo/gitops/functions/payments/charge-card',
+    );
 
 /** A function folder of the workspace's GitOps checkout, as the actions that change one read it. */
 export interface WorkspaceFunction {
