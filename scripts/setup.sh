@@ -125,6 +125,8 @@ describe_port_user() {
 #   against (cold: about 5 minutes on 2 cores);
 # - kustomize: the kustomize CLI at the version Flux's kustomize-controller builds with, which the
 #   GitOps validator runs (cold: about a minute);
+# - sops: the SOPS CLI at the version Flux's kustomize-controller decrypts with, the tests' independent
+#   decryptor of the SOPS files the portal writes (cold: about two minutes);
 # and the CRDs (generate_crds below).
 build_go_tool() {
   local name="$1" package="$2" ldflags="${3:-}" module="$ROOT/tools/$1" stamp
@@ -181,6 +183,7 @@ ensure_go_tools() {
   ensure_kustomize
   # The Prometheus Operator's Alertmanager configuration builder, for the alert routing tests.
   build_go_tool alertmanager-config .
+  build_go_tool sops github.com/getsops/sops/v3/cmd/sops
   generate_crds
 }
 

@@ -250,6 +250,19 @@ const ROWS: Row[] = [
     deniedBecause: 'it is for members of its owner group:default/payments',
   },
   {
+    // A key the route refuses after the permission check: the allowed answer is a 400, not a
+    // template run (this backend has no scaffolder tasks to run).
+    what: 'Write a secret of payments/charge (invalid key)',
+    permission: 'atonix.function.secret.write',
+    send: (s, u) =>
+      request(s)
+        .post(`${fns}/payments/charge/secrets`)
+        .set('Authorization', as(u))
+        .send({ name: 'charge-token', key: 'not a key', value: 'x' }),
+    expected: { ada: 400, sam: 403, pat: 400 },
+    deniedBecause: 'it is for members of its owner group:default/payments',
+  },
+  {
     what: 'Catalog: refresh component charge',
     permission: 'catalog.entity.refresh',
     send: (s, u) =>

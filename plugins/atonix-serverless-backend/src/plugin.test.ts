@@ -13,7 +13,11 @@ import {
   demoObjects,
   eventually,
 } from '@internal/atonix-test-servers';
-import { functionReadPermission } from '@internal/backstage-plugin-atonix-serverless-common';
+import {
+  functionReadPermission,
+  functionSecretWritePermission,
+} from '@internal/backstage-plugin-atonix-serverless-common';
+import { scaffolderServiceMock } from '@backstage/plugin-scaffolder-node/testUtils';
 import request from 'supertest';
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { atonixServerlessRuntimesExtensionPoint } from './extensions';
@@ -326,6 +330,74 @@ describe('atonixServerlessPlugin watching a cluster', () => {
       [{ permission: functionReadPermission }],
       expect.anything(),
     );
+  });
+
+  it("writes a function's secret only for its owners, through the function-secret template, and echoes the value nowhere", async () => {
+    const plaintext = 'sk_live_route_4eC39HqLyjWDarjtT1zdp7dc';
+    const ownersOfSearch = mockServices.permissions.mock({
+      authorizeConditional: async requests =>
+        requests.map(({ permission }) =>
+          createAtonixFunctionConditionalDecision(
+            permission as typeof functionSecretWritePermission,
+            atonixFunctionConditions.isFunctionOwner({
+              claims: ['group:default/search'],
+            }),
+          ),
+        ),
+    });
+    const scaffolder = scaffolderServiceMock.mock({
+      scaffold: async () => ({ taskId: 'task-1' }),
+    });
+    const logger = mockServices.logger.mock();
+    const server = await startBackend([
+      ownersOfSearch.factory,
+      scaffolder.factory,
+      logger.factory,
+    ]);
+    const post = (fn: string, body: object) =>
+      request(server)
+        .post(`/api/atonix-serverless/functions/staging/${fn}/secrets`)
+        .set('Authorization', user)
+        .send(body);
+    const secret = {
+      name: 'indexer-token',
+      key: 'token',
+      value: plaintext,
+      envName: 'INDEX_TOKEN',
+    };
+
+    const denied = await post('payments/charge', secret);
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.name).toBe('NotAllowedError');
+    expect(denied.body.error.message).toContain('atonix.function.secret.write');
+    const invalid = await post('search/indexer', { ...secret, key: 'a key' });
+    expect(invalid.status).toBe(400);
+    expect(scaffolder.scaffold).not.toHaveBeenCalled();
+
+    const accepted = await post('search/indexer', secret);
+    expect(accepted.status).toBe(202);
+    expect(accepted.body).toEqual({ taskId: 'task-1' });
+    expect(scaffolder.scaffold).toHaveBeenCalledTimes(1);
+    const [task] = scaffolder.scaffold.mock.calls[0];
+    expect(task).toEqual({
+      templateRef: 'template:default/function-secret',
+      values: {
+        team: 'group:default/search',
+        function: 'component:default/indexer',
+        name: 'indexer-token',
+        key: 'token',
+        value: '*'.repeat(plaintext.length),
+        envName: 'INDEX_TOKEN',
+      },
+      secrets: { value: plaintext },
+    });
+    for (const answer of [denied, invalid, accepted]) {
+      expect(JSON.stringify(answer.body)).not.toContain(plaintext);
+    }
+    const logged = Object.values(logger).flatMap(fn =>
+      jest.isMockFunction(fn) ? fn.mock.calls : [],
+    );
+    expect(JSON.stringify(logged)).not.toContain(plaintext);
   });
 
   it('never lets a guessed owner in: a function not linked to a catalog entity is denied as "not linked yet"', async () => {

@@ -5,6 +5,7 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
+import { scaffolderServiceRef } from '@backstage/plugin-scaffolder-node';
 import { atonixServerlessPermissions } from '@internal/backstage-plugin-atonix-serverless-common';
 import {
   functionPermissionRules,
@@ -62,6 +63,7 @@ export const atonixServerlessPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         urlReader: coreServices.urlReader,
         events: eventsServiceRef,
+        scaffolder: scaffolderServiceRef,
         metrics: prometheusMetricsServiceRef,
         logs: lokiLogsServiceRef,
         notifications: notificationService,
@@ -77,6 +79,7 @@ export const atonixServerlessPlugin = createBackendPlugin({
         permissionsRegistry,
         catalog,
         events,
+        scaffolder,
         metrics,
         logs,
         urlReader,
@@ -151,6 +154,7 @@ export const atonixServerlessPlugin = createBackendPlugin({
             logs,
             catalog,
             ...readDayTwoConfig(config, urlReader),
+            scaffolder,
           }),
         );
       },

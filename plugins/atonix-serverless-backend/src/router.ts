@@ -4,6 +4,7 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { ScaffolderService } from '@backstage/plugin-scaffolder-node';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
@@ -30,6 +31,7 @@ import {
   functionLogsReadPermission,
   functionSyncPermission,
   invokeRequestSchema,
+  functionSecretWritePermission,
   functionMetricsReadPermission,
   SORT_ORDERS,
   functionReadPermission,
@@ -129,6 +131,31 @@ function parse<T extends z.ZodType>(
   return result.data;
 }
 
+/** The template the portal runs to write a function's secret (templates/function-secret.yaml). */
+export const FUNCTION_SECRET_TEMPLATE = 'template:default/function-secret';
+
+/**
+ * A secret to write: its name, one key and its value, and optionally the env var that reads it.
+ * Values are never echoed: the messages name the fields only.
+ */
+const secretRequestSchema = z.strictObject({
+  name: z
+    .string()
+    .max(253)
+    .regex(
+      /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/,
+      "must be a Secret name: lower-case letters, digits, '-' and '.'",
+    ),
+  key: z
+    .string()
+    .regex(/^[-._a-zA-Z0-9]+$/, "must be letters, digits, '-', '_' or '.'"),
+  value: z.string().min(1, 'must not be empty'),
+  envName: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
+    .optional(),
+});
+
 export interface RouterOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
@@ -145,6 +172,7 @@ export interface RouterOptions {
   fluxSync: FluxSync;
   /** Test requests and syncs one caller may send per minute. */
   actionsPerMinute: number;
+  scaffolder: ScaffolderService;
 }
 
 /**
@@ -169,6 +197,7 @@ export async function createRouter(
     gitops,
     invoker,
     fluxSync,
+    scaffolder,
   } = options;
   const savedEvents = SavedTestEvents.create({ repository: gitops });
   const isAllowed = createConditionAuthorizer(options.functionRules);
@@ -416,6 +445,41 @@ export async function createRouter(
     }
     res.json(traceFunction(fn, facts, inventory.objects(cluster.name)));
   });
+
+  // Writes go through GitOps like every change: the function-secret template encrypts the value to
+  // the team's public keys and commits it or opens the pull request, as the caller. The value
+  // travels only as a scaffolder secret (masked, kept out of the task and its log).
+  router.post(
+    '/functions/:cluster/:namespace/:name/secrets',
+    async (req, res) => {
+      const { fn } = await allowedFunction(req, functionSecretWritePermission);
+      const body = parse(
+        secretRequestSchema,
+        req.body,
+        'body of POST /functions/:cluster/:namespace/:name/secrets',
+      );
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      const { taskId } = await scaffolder.scaffold(
+        {
+          templateRef: FUNCTION_SECRET_TEMPLATE,
+          values: {
+            team: stringifyEntityRef({ kind: 'group', name: fn.namespace }),
+            function:
+              fn.entityRef ??
+              stringifyEntityRef({ kind: 'component', name: fn.name }),
+            name: body.name,
+            key: body.key,
+            // What the template form holds for a masked field; the value is in secrets.
+            value: '*'.repeat(body.value.length),
+            envName: body.envName ?? '',
+          },
+          secrets: { value: body.value },
+        },
+        { credentials },
+      );
+      res.status(202).json({ taskId });
+    },
+  );
 
   router.get('/entity/:kind/:namespace/:name', async (req, res) => {
     const credentials = await httpAuth.credentials(req, {

@@ -375,3 +375,22 @@ export interface FunctionPlacementsEvent {
   /** Every cluster's sync state now: drift is only judged on synced, fresh clusters. */
   clusters: ClusterSyncStatus[];
 }
+
+/**
+ * `POST /functions/:cluster/:namespace/:name/secrets`: a Secret of the function's team to write
+ * (encrypted with SOPS to the team's public keys, committed through GitOps), one key at a time.
+ */
+export interface FunctionSecretRequest {
+  /** The Secret's name in the team namespace; an existing Secret of that name is replaced. */
+  name: string;
+  key: string;
+  /** Sent once, never returned or logged. */
+  value: string;
+  /** An env var of the function to read this key (its secretKeyRef). */
+  envName?: string;
+}
+
+/** The scaffolder task that encrypts and commits the secret (`/create/tasks/<taskId>`). */
+export interface FunctionSecretResponse {
+  taskId: string;
+}

@@ -217,7 +217,11 @@ export const triggerSchema = z.discriminatedUnion('type', [
 
 export const functionSpecSchema = z
   .strictObject({
-    name: dnsLabel('name', MAX_FUNCTION_NAME_LENGTH),
+    // functions/<team>/secrets holds the team's SOPS-encrypted Secrets, beside its functions.
+    name: dnsLabel('name', MAX_FUNCTION_NAME_LENGTH).refine(
+      name => name !== 'secrets',
+      'name "secrets" is the folder of the team\'s encrypted Secrets (functions/<team>/secrets); choose another',
+    ),
     team: dnsLabel('team', MAX_TEAM_NAME_LENGTH),
     description: z.string().optional(),
     runtime: z.enum(FUNCTION_RUNTIMES).default('knative'),

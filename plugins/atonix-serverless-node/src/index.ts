@@ -28,3 +28,20 @@ export {
   validateGitopsTree,
 } from './validate/validateGitopsTree';
 export type { ValidateOptions, Violation } from './validate/validateGitopsTree';
+export { encryptSecret, SOPS_FORMAT_VERSION } from './sops/encryptSecret';
+export type { PlainSecret, SopsRecipients } from './sops/encryptSecret';
+export {
+  SOPS_CONFIG_FILE,
+  SECRET_ENCRYPTED_REGEX,
+  creationRuleFor,
+  parseSopsConfig,
+  readSopsConfig,
+} from './sops/sopsConfig';
+export type { SopsConfig, SopsCreationRule } from './sops/sopsConfig';
+export {
+  NoSopsRecipientsError,
+  TEAM_SECRETS_FOLDER,
+  sopsRecipientsFor,
+  teamSecretPath,
+  writeTeamSecret,
+} from './sops/writeTeamSecret';

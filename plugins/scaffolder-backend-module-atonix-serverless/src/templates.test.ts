@@ -39,8 +39,11 @@ describe.each(databases.eachSupportedId())(
     let backend: Awaited<ReturnType<typeof startScaffolderBackend>>;
     let work: string;
     const gitopsBareRepo = () => join(git.dir, 'repos', OWNER, 'gitops.git');
-    const runTemplate = (template: string, values: Record<string, unknown>) =>
-      backend.runTemplate(template, values);
+    const runTemplate = (
+      template: string,
+      values: Record<string, unknown>,
+      secrets?: Record<string, string>,
+    ) => backend.runTemplate(template, values, secrets);
     const catalogEntity = (kind: string, name: string) =>
       backend.catalogEntity(kind, name);
 
@@ -251,6 +254,51 @@ describe.each(databases.eachSupportedId())(
         parent: 'platform',
         members: ['guest'],
       });
+    });
+
+    it('function-secret: commits the secret SOPS-encrypted, validates, and never shows the value', async () => {
+      const value = 'sk_live_integration_4eC39HqLyjWDarjtT1zdp7dc';
+      const result = await runTemplate(
+        'function-secret',
+        {
+          team: 'group:default/payments',
+          function: 'component:default/charge-card',
+          name: 'charge-card-webhook',
+          key: 'signing-secret',
+          envName: 'WEBHOOK_SIGNING_SECRET',
+          // What the form sends for a ui:field: Secret; the value itself goes in secrets.
+          value: '*'.repeat(value.length),
+        },
+        { value },
+      );
+      await expectCompleted(result);
+      expect(result.log).toContain('Wrote Secret charge-card-webhook');
+      expect(result.log).not.toContain(value);
+      const gitops = await gitopsAfterRun(`function-secret-${databaseId}`);
+      expect(gitops.violations).toEqual([]);
+      const file = await readFile(
+        join(
+          gitops.dir,
+          'gitops/functions/payments/secrets/charge-card-webhook.sops.yaml',
+        ),
+        'utf8',
+      );
+      expect(file).not.toContain(value);
+      expect(parse(file).stringData['signing-secret']).toMatch(
+        /^ENC\[AES256_GCM,/,
+      );
+      expect(
+        parse(
+          await readFile(
+            join(
+              gitops.dir,
+              'gitops/functions/payments/charge-card/function.yaml',
+            ),
+            'utf8',
+          ),
+        ).secretEnv.WEBHOOK_SIGNING_SECRET,
+      ).toEqual({ secretName: 'charge-card-webhook', key: 'signing-secret' });
+      expect(result.stored).not.toContain(value);
     });
 
     it('stops before pushing anything when the policy forbids the team', async () => {

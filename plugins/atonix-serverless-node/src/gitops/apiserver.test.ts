@@ -13,6 +13,7 @@ import {
   fluxGraph,
   kustomize,
 } from '../__testUtils__/kustomize';
+import { decryptLikeFlux, testKeyFile } from '../__testUtils__/sopsTools';
 
 /**
  * The committed GitOps tree against the real Kubernetes API server (tools/kube-apiserver) with the
@@ -105,7 +106,10 @@ describe('gitops/ on a real Kubernetes API server', () => {
         }
       }
       const rows: Row[] = [];
-      for (const [path, objects] of builds) {
+      for (const [path, encrypted] of builds) {
+        const objects = await decryptLikeFlux(encrypted, object =>
+          testKeyFile(cluster, object.metadata.namespace!),
+        );
         // Namespaces for real first: the namespaced objects of the path are dry-run inside them.
         for (const namespace of objects.filter(o => o.kind === 'Namespace')) {
           await server.apply(wire(namespace));
@@ -161,7 +165,10 @@ describe('gitops/ on a real Kubernetes API server', () => {
       for (const team of TEAMS) {
         functionsOf.set(
           team,
-          await kustomize(join(REPO_ROOT, 'gitops/functions', team)),
+          await decryptLikeFlux(
+            await kustomize(join(REPO_ROOT, 'gitops/functions', team)),
+            () => testKeyFile('staging', team),
+          ),
         );
       }
     });
@@ -426,5 +433,37 @@ describe('gitops/ on a real Kubernetes API server', () => {
         },
       );
     });
+    it.each(TEAMS)(
+      "keeps the %s team's age key out of every other team's reconciler's reach",
+      async team => {
+        const other = TEAMS.find(t => t !== team)!;
+        // The decryption key as the bootstrap runbook creates it (gitops/README.md, "Secrets").
+        for (const namespace of TEAMS) {
+          await server.apply({
+            apiVersion: 'v1',
+            kind: 'Secret',
+            metadata: { name: 'sops-age', namespace },
+            stringData: { 'age.agekey': `key of ${namespace}` },
+          } as KubeObject);
+        }
+        const read = async (as: string, namespace: string, name = '') => {
+          const { status } = await server.request(
+            'GET',
+            `/api/v1/namespaces/${namespace}/secrets${name && `/${name}`}`,
+            { headers: { 'impersonate-user': reconciler(as) } },
+          );
+          rows.push({
+            where: `${as} reconciler`,
+            object: `GET secrets ${namespace}/${name || '*'}`,
+            verdict: status === 200 ? 'allowed' : `denied ${status}`,
+          });
+          return status;
+        };
+        expect(await read(other, team, 'sops-age')).toBe(403);
+        expect(await read(other, team)).toBe(403);
+        // Its own, which kustomize-controller reads for it in its own namespace only.
+        expect(await read(team, team, 'sops-age')).toBe(200);
+      },
+    );
   });
 });

@@ -219,6 +219,12 @@ describe.each(['payments', 'analytics'])('the %s tenant', team => {
       sourceRef: { kind: 'GitRepository', name: 'functions' },
     });
     expect(sync.spec.sourceRef.namespace).toBeUndefined();
+    // Its SOPS files open with its own key only: a secretRef has no namespace field, and without
+    // one the controller would fall back to a cluster-wide key if it had one.
+    expect(sync.spec.decryption).toEqual({
+      provider: 'sops',
+      secretRef: { name: 'sops-age' },
+    });
     only(objects, 'GitRepository', 'functions');
     only(objects, 'ServiceAccount', 'flux-tenant');
   });

@@ -15,6 +15,8 @@ export const RULE_IDS = [
   'max-scale',
   'hardcoded-secret',
   'plaintext-secret',
+  'sops-recipients',
+  'secret-ref',
   'schema',
   'flux-ref',
   'flux-cycle',

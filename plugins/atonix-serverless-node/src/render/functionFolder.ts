@@ -79,29 +79,41 @@ export function addToTeamKustomization(
   existing: string | undefined,
   functionName: string,
 ): string {
+  return addKustomizationResource(existing, functionName, {
+    file: "the team's kustomization.yaml",
+    header:
+      ' The functions of this team; `yarn atonix render` keeps this list sorted.',
+  });
+}
+
+/**
+ * A kustomization.yaml with `resource` among its resources, sorted, keeping the comments and
+ * other fields of an existing file; a new file starts with `header` as its comment.
+ */
+export function addKustomizationResource(
+  existing: string | undefined,
+  resource: string,
+  { file, header }: { file: string; header: string },
+): string {
   const doc = parseDocument(
     existing ??
       'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n',
   );
   if (doc.errors.length > 0 || !isMap(doc.contents)) {
     throw new Error(
-      `the team's kustomization.yaml is not a YAML mapping (${
+      `${file} is not a YAML mapping (${
         doc.errors[0]?.message ?? 'unexpected content'
       }); fix it by hand first`,
     );
   }
   if (existing === undefined) {
-    doc.commentBefore =
-      ' The functions of this team; `yarn atonix render` keeps this list sorted.';
+    doc.commentBefore = header;
   }
   const resources = doc.get('resources');
   const names = isSeq(resources)
     ? (resources.toJSON() as unknown[]).map(String)
     : [];
-  if (!names.includes(functionName)) {
-    names.push(functionName);
-  }
-  const sorted = [...new Set(names)].sort();
+  const sorted = [...new Set([...names, resource])].sort();
   const seq = doc.createNode(sorted);
   seq.flow = false;
   doc.set('resources', seq);

@@ -126,13 +126,7 @@ export class SourceIndex {
     path: ReadonlyArray<string | number>,
     fallbackFile: string,
   ): Promise<SourceLocation> {
-    this.#byObject ??= this.#load();
-    const candidates =
-      (await this.#byObject).get(`${object.kind}/${object.metadata?.name}`) ??
-      [];
-    const source =
-      candidates.find(c => c.namespace === object.metadata?.namespace) ??
-      candidates[0];
+    const source = await this.#source(object);
     if (!source) {
       return { file: this.#display(fallbackFile), line: 1 };
     }
@@ -140,6 +134,28 @@ export class SourceIndex {
       file: this.#display(source.file),
       line: lineOf(source.doc, source.lines, path),
     };
+  }
+
+  /** The file a built object was written in (absolute), if it is in the tree. */
+  async fileOf(object: {
+    kind?: unknown;
+    metadata?: { name?: unknown; namespace?: unknown };
+  }): Promise<string | undefined> {
+    return (await this.#source(object))?.file;
+  }
+
+  async #source(object: {
+    kind?: unknown;
+    metadata?: { name?: unknown; namespace?: unknown };
+  }): Promise<SourceDoc | undefined> {
+    this.#byObject ??= this.#load();
+    const candidates =
+      (await this.#byObject).get(`${object.kind}/${object.metadata?.name}`) ??
+      [];
+    return (
+      candidates.find(c => c.namespace === object.metadata?.namespace) ??
+      candidates[0]
+    );
   }
 
   async #load(): Promise<Map<string, SourceDoc[]>> {

@@ -4,10 +4,15 @@ import { join, resolve } from 'node:path';
 import { parseFunctionSpec } from '@internal/backstage-plugin-atonix-serverless-common';
 import { RULE_IDS } from '../policy/rules';
 import { writeFunctionFolder } from '../render/writeFunctionFolder';
+import { encryptSecret } from '../sops/encryptSecret';
+import { writeTeamSecret } from '../sops/writeTeamSecret';
 import { validateGitopsTree } from './validateGitopsTree';
 
 const FIXTURES = resolve(__dirname, '../__fixtures__');
 const REPOSITORY_GITOPS = resolve(__dirname, '../../../../gitops');
+/** The fixture team's recipient in valid/.sops.yaml: a throwaway test key. */
+const FIXTURE_RECIPIENT =
+  'age1ek5qgepjnr8aq58tghd7mq2ahp8knky7jk4t2m0n73tmd99w0v6sa4lh93';
 
 // Each run builds with kustomize, and the first also starts the schema worker; both are slow
 // on a busy two-core CI machine.
@@ -29,6 +34,21 @@ async function brokenTree(rule: string): Promise<string> {
   await fs.cp(join(FIXTURES, 'valid'), tree, { recursive: true });
   await fs.cp(join(FIXTURES, 'broken', rule), tree, { recursive: true });
   return tree;
+}
+
+/** A SOPS Secret encrypted to the fixture team's recipient, in the hello function's folder. */
+async function writeSopsSecretBesideHello(tree: string) {
+  await fs.writeFile(
+    join(tree, 'functions/payments/hello/secret.yaml'),
+    await encryptSecret(
+      {
+        name: 'hello-extra',
+        namespace: 'payments',
+        values: { token: 'value' },
+      },
+      { age: [FIXTURE_RECIPIENT] },
+    ),
+  );
 }
 
 describe('validateGitopsTree', () => {
@@ -68,6 +88,10 @@ describe('validateGitopsTree', () => {
     });
     if (!result.success) throw new Error(JSON.stringify(result.issues));
     await writeFunctionFolder(tree, result.spec);
+    await writeTeamSecret(tree, 'payments', {
+      name: 'facts',
+      values: { token: 'fixture-value' },
+    });
     expect(await validateGitopsTree(tree)).toEqual([]);
   });
 
@@ -133,26 +157,60 @@ describe('validateGitopsTree', () => {
 
   it('accepts a SOPS-encrypted Secret but not a plain one', async () => {
     const tree = await brokenTree('plaintext-secret');
-    const secretFile = join(tree, 'functions/payments/hello/secret.yaml');
+    await writeSopsSecretBesideHello(tree);
+    expect(await validateGitopsTree(tree)).toEqual([]);
+  });
+
+  it('accepts a secretEnv reference to an ExternalSecret of the team, not to a missing key', async () => {
+    const tree = await brokenTree('secret-ref');
     await fs.writeFile(
-      secretFile,
+      join(tree, 'functions/payments/secrets/kustomization.yaml'),
+      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [external.yaml]\n',
+    );
+    const external = (secretKey: string) =>
       [
-        'apiVersion: v1',
-        'kind: Secret',
+        'apiVersion: external-secrets.io/v1',
+        'kind: ExternalSecret',
         'metadata:',
         '  name: hello',
         '  namespace: payments',
-        'data:',
-        '  token: ENC[AES256_GCM,data:q83vKw==,iv:abc,tag:def,type:str]',
-        'sops:',
-        '  age:',
-        '    - recipient: age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p',
-        '  lastmodified: "2026-11-25T10:00:00Z"',
-        '  version: 3.9.0',
+        'spec:',
+        '  secretStoreRef: { kind: SecretStore, name: vault }',
+        '  data:',
+        `    - secretKey: ${secretKey}`,
+        '      remoteRef: { key: payments/hello, property: token }',
         '',
-      ].join('\n'),
+      ].join('\n');
+    const file = join(tree, 'functions/payments/secrets/external.yaml');
+    // No ExternalSecret schema is packaged (rule schema says so); this is about secret-ref.
+    const secretRefs = async () =>
+      (await validateGitopsTree(tree)).filter(v => v.rule !== 'schema');
+    await fs.writeFile(file, external('token'));
+    expect(await secretRefs()).toEqual([]);
+
+    await fs.writeFile(file, external('api-token'));
+    expect(await secretRefs()).toEqual([
+      expect.objectContaining({
+        rule: 'secret-ref',
+        file: join(tree, 'functions/payments/hello/function.yaml'),
+        message:
+          'API_TOKEN reads key token of Secret hello, which has only api-token; fix the key or add it to the Secret',
+      }),
+    ]);
+  });
+
+  it('refuses a SOPS file no creation rule of .sops.yaml covers', async () => {
+    const tree = await brokenTree('plaintext-secret');
+    await fs.writeFile(join(tree, '.sops.yaml'), 'creation_rules: []\n');
+    await writeSopsSecretBesideHello(tree);
+    const violations = await validateGitopsTree(tree);
+    expect(violations.map(v => v.rule)).toEqual([
+      'sops-recipients',
+      'sops-recipients',
+    ]);
+    expect(violations[0].message).toContain(
+      'names no age recipients for its path, so no cluster is known to decrypt it',
     );
-    expect(await validateGitopsTree(tree)).toEqual([]);
   });
 
   it('reports a namespace no Kustomization creates before it is used', async () => {

@@ -44,6 +44,12 @@ import {
 import { checkRules } from './promtool';
 import { validateOwnSchema } from './schemas/ownSchemas';
 import {
+  providedSecrets,
+  secretRefFindings,
+  sopsRecipientFindings,
+} from './secretRules';
+import { SopsConfig, readSopsConfig } from '../sops/sopsConfig';
+import {
   TenantContext,
   imageTagFindings,
   networkPolicyFindings,
@@ -159,6 +165,8 @@ interface BuiltFolder {
   docs: Document.Parsed[];
   /** The team whose functions the folder holds, for rule `team-namespace`. */
   team?: string;
+  /** kustomize could not build it (rule `kustomize-build`): its objects are unknown. */
+  failed?: boolean;
 }
 
 /** What the rules need to know about the clusters as a whole. */
@@ -273,6 +281,7 @@ class GitopsTreeValidator {
   readonly #built = new Map<string, BuiltFolder>();
   /** The folders an incremental run is about (functions/<team>/<name> or functions/<team>). */
   readonly #scope?: string[];
+  #sopsConfig?: Promise<SopsConfig | undefined>;
 
   constructor(dir: string, options: ValidateOptions) {
     this.#root = resolve(dir);
@@ -636,7 +645,12 @@ class GitopsTreeValidator {
       return this.#built.get(k.path)!.objects;
     }
     const text = result.ok ? result.output : '';
-    this.#built.set(k.path, { ...parseBuild(text), text, team: k.team });
+    this.#built.set(k.path, {
+      ...parseBuild(text),
+      text,
+      team: k.team,
+      failed: !result.ok,
+    });
     if (!result.ok) {
       this.#violations.push({
         file: this.#display(join(k.path, 'kustomization.yaml')),
@@ -865,6 +879,9 @@ class GitopsTreeValidator {
         }
         const namespace = object.metadata?.namespace;
         for (const finding of [
+          ...(isSopsEncrypted(object)
+            ? await this.#sopsRecipientFindings(object)
+            : []),
           ...objectFindings(object, recordedSeries),
           ...(team
             ? [
@@ -934,6 +951,28 @@ class GitopsTreeValidator {
     }
   }
 
+  /** Rule `sops-recipients` for one SOPS-encrypted Secret, by the file it was written in. */
+  async #sopsRecipientFindings(
+    object: ManifestObject,
+  ): Promise<ObjectFinding[]> {
+    const file = await this.#sources.fileOf(object);
+    if (!file) return [];
+    this.#sopsConfig ??= readSopsConfig(this.#root).catch(error => {
+      this.#violations.push({
+        file: this.#display(join(this.#root, '.sops.yaml')),
+        line: 1,
+        rule: 'sops-recipients',
+        message: String((error as Error).message),
+      });
+      return undefined;
+    });
+    return sopsRecipientFindings(
+      object,
+      relative(this.#root, file).split(sep).join('/'),
+      await this.#sopsConfig,
+    );
+  }
+
   /**
    * The `function.yaml` of every function folder: a valid spec, in the folder its team and name
    * say, within the platform's rules.
@@ -979,6 +1018,17 @@ class GitopsTreeValidator {
       }
       for (const finding of await checkFunctionPolicy(spec)) {
         report(finding.rule, finding.field, finding.message);
+      }
+      // The team's folder as Flux builds it; a team no Kustomization syncs, or whose folder does
+      // not build, has no Secrets to see.
+      const teamBuild = this.#built.get(join(functionsRoot, team));
+      if (teamBuild && !teamBuild.failed) {
+        for (const finding of secretRefFindings(
+          spec,
+          providedSecrets(teamBuild.objects),
+        )) {
+          report(finding.rule, finding.field, finding.message);
+        }
       }
       const unpinned = unpinnedImageReason(spec.image);
       if (unpinned) {

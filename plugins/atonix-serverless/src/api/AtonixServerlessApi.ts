@@ -15,6 +15,8 @@ import {
   InvokeResult,
   SavedTestEventsResponse,
   SyncResponse,
+  FunctionSecretRequest,
+  FunctionSecretResponse,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 
 /** Where a function runs: the backend's key for one function. */
@@ -62,6 +64,14 @@ export interface AtonixServerlessApi {
   syncFunction(ref: FunctionRef): Promise<SyncResponse>;
   /** `GET /functions/:cluster/:namespace/:name/trace`: what runs, and why. */
   getFunctionTrace(ref: FunctionRef): Promise<FunctionTrace>;
+  /**
+   * `POST /functions/:cluster/:namespace/:name/secrets`: starts the task that encrypts the secret
+   * and commits it (or opens its pull request); for the function's owners.
+   */
+  writeFunctionSecret(
+    ref: FunctionRef,
+    secret: FunctionSecretRequest,
+  ): Promise<FunctionSecretResponse>;
 }
 
 export const atonixServerlessApiRef = createApiRef<AtonixServerlessApi>().with({

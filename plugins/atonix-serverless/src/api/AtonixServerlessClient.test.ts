@@ -8,7 +8,9 @@ function jsonResponse(body: unknown, status = 200) {
 }
 
 function clientAnswering(response: Response) {
-  const fetch = jest.fn(async (_input: RequestInfo | URL) => response.clone());
+  const fetch = jest.fn(
+    async (_input: RequestInfo | URL, _init?: RequestInit) => response.clone(),
+  );
   const client = new AtonixServerlessClient({
     discoveryApi: {
       getBaseUrl: async (pluginId: string) =>
@@ -47,6 +49,24 @@ describe('AtonixServerlessClient', () => {
     ).resolves.toEqual(page);
     expect(fetch).toHaveBeenCalledWith(
       `${base}/functions?team=payments%2Canalytics&health=notReady&scaledToZero=false&sort=team&order=desc&offset=100&limit=50`,
+    );
+  });
+
+  it("posts a function's secret as JSON and answers the task that writes it", async () => {
+    const { client, fetch } = clientAnswering(
+      jsonResponse({ taskId: 'task-7' }, 202),
+    );
+    const secret = { name: 'charge-card-webhook', key: 'k', value: 'v' };
+    expect(await client.writeFunctionSecret(ref, secret)).toEqual({
+      taskId: 'task-7',
+    });
+    expect(fetch).toHaveBeenCalledWith(
+      `${base}/functions/staging/payments/charge-card/secrets`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(secret),
+      },
     );
   });
 

@@ -16,6 +16,8 @@ import {
   InvokeResult,
   SavedTestEventsResponse,
   SyncResponse,
+  FunctionSecretRequest,
+  FunctionSecretResponse,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { AtonixServerlessApi, FunctionRef } from './AtonixServerlessApi';
 
@@ -67,6 +69,13 @@ export class AtonixServerlessClient implements AtonixServerlessApi {
         .map(encodeURIComponent)
         .join('/')}`,
     );
+  }
+
+  async writeFunctionSecret(
+    ref: FunctionRef,
+    secret: FunctionSecretRequest,
+  ): Promise<FunctionSecretResponse> {
+    return this.#request(`${functionPath(ref)}/secrets`, {}, secret);
   }
 
   async listTestEvents(ref: FunctionRef): Promise<SavedTestEventsResponse> {

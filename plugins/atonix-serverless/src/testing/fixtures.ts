@@ -459,6 +459,7 @@ export function fakeApi(
       requestedAt: '2026-11-29T10:00:00.000Z',
     }),
     getFunctionTrace: async () => chargeCardTrace,
+    writeFunctionSecret: async () => ({ taskId: 'task-1' }),
     ...overrides,
   };
 }

@@ -5,6 +5,7 @@ import {
 import {
   FUNCTION_FILE_NAME,
   FUNCTIONS_FOLDER,
+  TEAM_SECRETS_FOLDER,
   parseFunctionFile,
 } from '@internal/backstage-plugin-atonix-serverless-node';
 import { parseDocument } from 'yaml';
@@ -116,7 +117,8 @@ export function readGitOpsCatalog(files: GitOpsFile[]): GitOpsCatalog {
   const folders = new Map<string, { team: string; name: string }>();
   for (const { path } of files) {
     const match = /^gitops\/functions\/([^/]+)\/([^/]+)\/./.exec(path);
-    if (match) {
+    // A team's SOPS-encrypted Secrets sit beside its functions, in a folder no function can take.
+    if (match && match[2] !== TEAM_SECRETS_FOLDER) {
       folders.set(`${FUNCTIONS_ROOT}/${match[1]}/${match[2]}`, {
         team: match[1],
         name: match[2],

@@ -23,6 +23,8 @@ const AS_GUEST = { Authorization: mockCredentials.user.header(GUEST) };
 export interface TaskResult {
   status: string;
   log: string;
+  /** The task (its spec and parameters) and every event, as the scaffolder's API returns them. */
+  stored: string;
   /** From the request that created the task to the poll (every 50 ms) that saw it finished. */
   durationMs: number;
   /** Each step's duration from its first to its last event (event times have 1 s resolution). */
@@ -107,6 +109,7 @@ export async function startScaffolderBackend(
   async function runTemplate(
     template: string,
     values: Record<string, unknown>,
+    secrets?: Record<string, string>,
   ): Promise<TaskResult> {
     const startedAt = Date.now();
     const created = await fetch(`${baseUrl}/api/scaffolder/v2/tasks`, {
@@ -115,6 +118,7 @@ export async function startScaffolderBackend(
       body: JSON.stringify({
         templateRef: `template:default/${template}`,
         values,
+        secrets,
       }),
     });
     if (created.status !== 201) {
@@ -161,6 +165,7 @@ export async function startScaffolderBackend(
     return {
       status: task.status,
       log: events.map(e => e.body.message ?? '').join('\n'),
+      stored: JSON.stringify({ task, events }),
       durationMs: finishedAt - startedAt,
       steps: [...stepTimes].map(([stepId, t]) => ({
         id: stepId,

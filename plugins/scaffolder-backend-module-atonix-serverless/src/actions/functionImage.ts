@@ -1,15 +1,10 @@
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { formatFunctionSpecIssues } from '@internal/backstage-plugin-atonix-serverless-common';
+import { writeFunctionFolder } from '@internal/backstage-plugin-atonix-serverless-node';
 import {
-  FUNCTION_FILE_NAME,
-  functionFolderPath,
-  parseFunctionFile,
-  writeFunctionFolder,
-} from '@internal/backstage-plugin-atonix-serverless-node';
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+  functionPathInput,
+  readWorkspaceFunction,
+} from '../service/functionFolder';
 import { examples } from './functionImage.examples';
 
 /** A full git commit SHA: the tag a function's CI pushes for the commit it built. */
@@ -39,12 +34,7 @@ export function createFunctionImageAction() {
     supportsDryRun: true,
     schema: {
       input: {
-        functionPath: z =>
-          z
-            .string()
-            .describe(
-              'Workspace folder of the rendered function: the GitOps checkout and the gitopsPath atonix:function:manifests outputs, e.g. gitops-repo/gitops/functions/payments/charge-card',
-            ),
+        functionPath: functionPathInput,
         commit: z =>
           z
             .string()
@@ -63,39 +53,16 @@ export function createFunctionImageAction() {
           `commit must be the full 40-character SHA of the function repository's commit (the publish step's commitHash), got "${commit}"; CI tags each image with that SHA`,
         );
       }
-      const folder = resolveSafeChildPath(ctx.workspacePath, functionPath);
-      const text = await readFile(
-        join(folder, FUNCTION_FILE_NAME),
-        'utf8',
-      ).catch(error => {
-        if (error.code === 'ENOENT') {
-          throw new NotFoundError(
-            `${functionPath}/${FUNCTION_FILE_NAME} does not exist; run atonix:function:manifests first and pass its checkout and gitopsPath`,
-          );
-        }
-        throw error;
-      });
-      const parsed = parseFunctionFile(text);
-      if (!parsed.success) {
-        throw new InputError(
-          `${functionPath}/${FUNCTION_FILE_NAME} is invalid:\n${formatFunctionSpecIssues(
-            parsed.issues,
-          )}`,
-        );
-      }
-      // functions/<team>/<name> below the GitOps root: the folder the spec itself says it lives in.
-      const gitopsDir = resolve(folder, '..', '..', '..');
-      if (join(gitopsDir, functionFolderPath(parsed.spec)) !== folder) {
-        throw new InputError(
-          `${functionPath} holds the function ${parsed.spec.team}/${parsed.spec.name}, which belongs in functions/${parsed.spec.team}/${parsed.spec.name}; pass the folder atonix:function:manifests wrote`,
-        );
-      }
-      const image = `${imageRepository(parsed.spec.image)}:${commit}`;
+      const { gitopsDir, spec } = await readWorkspaceFunction(
+        ctx.workspacePath,
+        functionPath,
+      );
+      const image = `${imageRepository(spec.image)}:${commit}`;
       if (ctx.isDryRun) {
         ctx.output('image', image);
         return;
       }
-      await writeFunctionFolder(gitopsDir, { ...parsed.spec, image });
+      await writeFunctionFolder(gitopsDir, { ...spec, image });
       ctx.logger.info(`${functionPath} now runs ${image}`);
       ctx.output('image', image);
     },

@@ -5,6 +5,7 @@ import { PublishSettings } from '../service/PublishSettings';
 import { TeamDirectory } from '../service/TeamDirectory';
 import { createFunctionImageAction } from './functionImage';
 import { createFunctionManifestsAction } from './functionManifests';
+import { createFunctionSecretAction } from './functionSecret';
 import { createGitopsCloneAction } from './gitopsClone';
 import { createGitopsCommitAction } from './gitopsCommit';
 import { createGitopsValidateAction } from './gitopsValidate';
@@ -27,6 +28,7 @@ export function createAtonixActions(options: {
   const actions: TemplateAction<any, any, any>[] = [
     createFunctionManifestsAction({ teams, clusterRuntimes }),
     createFunctionImageAction(),
+    createFunctionSecretAction({ teams }),
     createTeamOnboardAction({ settings, teams }),
     createGitopsValidateAction(),
     createPublishPlanAction({ settings }),

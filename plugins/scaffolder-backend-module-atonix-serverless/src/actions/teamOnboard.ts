@@ -9,11 +9,12 @@ import {
   writeTenantFolder,
 } from '@internal/backstage-plugin-atonix-serverless-node';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, posix } from 'node:path';
 import yaml from 'yaml';
 import { PublishSettings } from '../service/PublishSettings';
 import { TeamDirectory } from '../service/TeamDirectory';
+import { copyChanges } from '../service/functionFolder';
 import { examples } from './teamOnboard.examples';
 
 /** Where onboarded teams' Group entities live in the GitOps repository (beside catalog/org.yaml). */
@@ -158,11 +159,7 @@ export function createTeamOnboardAction(options: {
         groupPath,
       ];
       if (changesDir) {
-        for (const file of files) {
-          const target = resolveSafeChildPath(changesDir, file);
-          await mkdir(dirname(target), { recursive: true });
-          await copyFile(resolveSafeChildPath(repoDir, file), target);
-        }
+        await copyChanges(repoDir, changesDir, files);
       }
       ctx.logger.info(`Onboarded team ${team} into ${repoPath}`);
       ctx.output('tenantPath', tenantPath);

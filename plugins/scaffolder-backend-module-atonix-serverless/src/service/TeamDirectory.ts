@@ -73,16 +73,31 @@ export class TeamDirectory {
     credentials: BackstageCredentials,
   ): Promise<void> {
     await this.assertTeamExists(team, credentials);
-    const ref = stringifyEntityRef({ kind: 'group', name: team });
-    if (!this.#restrictToOwnTeams) {
-      return;
+    if (this.#restrictToOwnTeams) {
+      await this.assertMember(
+        team,
+        credentials,
+        `create functions for your own team, or ask a member of ${team} (atonix.scaffolder.restrictToOwnTeams is on)`,
+      );
     }
+  }
+
+  /**
+   * Fails unless the user is a member of `team`, whatever restrictToOwnTeams says: for what only
+   * a function's owners may do (writing its secrets). `what` says what to do instead.
+   */
+  async assertMember(
+    team: string,
+    credentials: BackstageCredentials,
+    what: string,
+  ): Promise<void> {
+    const ref = stringifyEntityRef({ kind: 'group', name: team });
     const { ownershipEntityRefs } = await this.#userInfo.getUserInfo(
       credentials,
     );
     if (!ownershipEntityRefs.includes(ref)) {
       throw new NotAllowedError(
-        `you are not a member of team "${team}" (${ref}); create functions for your own team, or ask a member of ${team} (atonix.scaffolder.restrictToOwnTeams is on)`,
+        `you are not a member of team "${team}" (${ref}); ${what}`,
       );
     }
   }

@@ -355,3 +355,58 @@ describe('EntityServerlessContent', () => {
     }
   });
 });
+
+describe('EntityServerlessContent: Add secret', () => {
+  it('sends the secret to the backend from a masked field and links the task, keeping no value', async () => {
+    const writeFunctionSecret = jest.fn(async () => ({ taskId: 'task-42' }));
+    await renderWith(fakeApi({ writeFunctionSecret }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Add secret' }));
+    const dialog = within(await screen.findByRole('dialog'));
+    const value = dialog.getByLabelText(/^Value/);
+    expect(value).toHaveAttribute('type', 'password');
+    fireEvent.change(dialog.getByLabelText(/^Secret name/), {
+      target: { value: 'charge-card-webhook' },
+    });
+    fireEvent.change(dialog.getByLabelText(/^Key/), {
+      target: { value: 'signing-secret' },
+    });
+    fireEvent.change(value, { target: { value: 'whsec_not_shown' } });
+    fireEvent.change(dialog.getByLabelText(/^Environment variable/), {
+      target: { value: 'WEBHOOK_SIGNING_SECRET' },
+    });
+    fireEvent.click(dialog.getByRole('button', { name: 'Encrypt and commit' }));
+
+    expect(
+      await dialog.findByRole('link', { name: 'follow the task' }),
+    ).toHaveAttribute('href', '/create/tasks/task-42');
+    expect(writeFunctionSecret).toHaveBeenCalledWith(
+      { cluster: 'staging', namespace: 'payments', name: 'charge-card' },
+      {
+        name: 'charge-card-webhook',
+        key: 'signing-secret',
+        value: 'whsec_not_shown',
+        envName: 'WEBHOOK_SIGNING_SECRET',
+      },
+    );
+    expect(document.body.innerHTML).not.toContain('whsec_not_shown');
+  });
+
+  it("shows the backend's refusal to someone outside the owning team", async () => {
+    const denied = await permissionDenied();
+    await renderWith(
+      fakeApi({ writeFunctionSecret: async () => Promise.reject(denied) }),
+    );
+    fireEvent.click(await screen.findByRole('button', { name: 'Add secret' }));
+    const dialog = within(await screen.findByRole('dialog'));
+    fireEvent.change(dialog.getByLabelText(/^Secret name/), {
+      target: { value: 'x' },
+    });
+    fireEvent.change(dialog.getByLabelText(/^Value/), {
+      target: { value: 'v' },
+    });
+    fireEvent.click(dialog.getByRole('button', { name: 'Encrypt and commit' }));
+    expect(
+      await dialog.findByText(/it is for members of its owner/),
+    ).toBeInTheDocument();
+  });
+});

@@ -11,6 +11,7 @@ import {
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { atonixServerlessApiRef, functionRefOf } from '../../api';
 import { ErrorState } from '../common/ErrorState';
+import { AddSecretDialog } from './AddSecretDialog';
 import { AlertsCard } from './AlertsCard';
 import { HealthHeader } from './HealthHeader';
 import { LogsPanel } from './LogsPanel';
@@ -102,6 +103,9 @@ export function FunctionView(props: { fn: FunctionStatus }) {
           metrics={metrics.value}
           error={metrics.error}
         />
+      </Grid>
+      <Grid item xs={12}>
+        <AddSecretDialog fn={fn} />
       </Grid>
       <Grid item xs={12}>
         <LogsPanel

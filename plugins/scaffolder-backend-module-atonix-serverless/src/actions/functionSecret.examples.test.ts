@@ -1,0 +1,49 @@
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { copyFile, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { exampleInputs, outputsOf } from '../__testUtils__/examples';
+import { writeUnpinnedChargeCard } from '../__testUtils__/functionFolder';
+import { REPO_ROOT } from '../__testUtils__/scaffolderBackend';
+import { paymentsMemberTeams } from '../__testUtils__/teams';
+import { mockWorkspace } from '../__testUtils__/workspace';
+import { createFunctionSecretAction } from './functionSecret';
+import { examples } from './functionSecret.examples';
+
+/** What the template's masked fields would hold. */
+const SECRETS: Record<string, string> = { apiKey: 'example-api-key-value' };
+
+describe('atonix:function:secret examples', () => {
+  it.each(exampleInputs(examples, 'atonix:function:secret'))(
+    '%s',
+    async (_description, input) => {
+      const workspace = mockWorkspace();
+      await writeUnpinnedChargeCard(workspace.path);
+      await copyFile(
+        join(REPO_ROOT, 'gitops/.sops.yaml'),
+        join(workspace.path, 'gitops-repo/gitops/.sops.yaml'),
+      );
+      const rendered = JSON.parse(
+        JSON.stringify(input).replace(
+          /\$\{\{\s*secrets\.(\w+)\s*\}\}/g,
+          (_, field: string) => SECRETS[field],
+        ),
+      );
+      const ctx = createMockActionContext({
+        input: rendered,
+        workspacePath: workspace.path,
+      });
+      await createFunctionSecretAction({
+        teams: paymentsMemberTeams(),
+      }).handler(ctx as any);
+      const secretPath = String(outputsOf(ctx).secretPath);
+      const file = parse(
+        await readFile(join(workspace.path, 'gitops-repo', secretPath), 'utf8'),
+      );
+      expect(Object.keys(file.stringData)).toEqual(
+        rendered.values.map((v: { key: string }) => v.key),
+      );
+      expect(JSON.stringify(file)).not.toContain(SECRETS.apiKey);
+    },
+  );
+});

@@ -1,0 +1,212 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { NotAllowedError } from '@backstage/errors';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { copyFile, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { outputsOf } from '../__testUtils__/examples';
+import { writeUnpinnedChargeCard } from '../__testUtils__/functionFolder';
+import { REPO_ROOT } from '../__testUtils__/scaffolderBackend';
+import { CATALOG_ENTITIES, paymentsMemberTeams } from '../__testUtils__/teams';
+import { mockWorkspace } from '../__testUtils__/workspace';
+import { TeamDirectory } from '../service/TeamDirectory';
+import { createFunctionSecretAction } from './functionSecret';
+
+const FUNCTION_PATH = 'gitops-repo/gitops/functions/payments/charge-card';
+const SECRET_FILE =
+  'gitops-repo/gitops/functions/payments/secrets/charge-card-provider.sops.yaml';
+const PLAINTEXT = 'sk_live_51HqLyjWDarjtT1zdp7dc0xDEADBEEF';
+
+describe('atonix:function:secret', () => {
+  let workspace: ReturnType<typeof mockWorkspace>;
+  let logger: ReturnType<typeof mockServices.logger.mock>;
+
+  beforeEach(async () => {
+    workspace = mockWorkspace();
+    await writeUnpinnedChargeCard(workspace.path);
+    await copyFile(
+      join(REPO_ROOT, 'gitops/.sops.yaml'),
+      join(workspace.path, 'gitops-repo/gitops/.sops.yaml'),
+    );
+    logger = mockServices.logger.mock();
+  });
+
+  async function run(
+    input: Record<string, unknown>,
+    options: { teams?: TeamDirectory; isDryRun?: boolean } = {},
+  ) {
+    const ctx = {
+      ...createMockActionContext({
+        input: input as any,
+        workspacePath: workspace.path,
+        logger,
+      }),
+      isDryRun: options.isDryRun ?? false,
+    };
+    const action = createFunctionSecretAction({
+      teams: options.teams ?? paymentsMemberTeams(),
+    });
+    await action.handler(ctx as any);
+    return ctx;
+  }
+
+  /** Everything the action said: log lines, outputs. */
+  function said(ctx?: { output: unknown }) {
+    return JSON.stringify([
+      ...Object.values(logger).flatMap(fn =>
+        jest.isMockFunction(fn) ? fn.mock.calls : [],
+      ),
+      ctx ? outputsOf(ctx) : {},
+    ]);
+  }
+
+  const read = (file: string) => readFile(join(workspace.path, file), 'utf8');
+
+  it("encrypts the Secret to the team's recipients in .sops.yaml and reads it into the function's env", async () => {
+    const ctx = await run({
+      functionPath: FUNCTION_PATH,
+      name: 'charge-card-provider',
+      values: [{ key: 'api-key', value: PLAINTEXT }],
+      env: [{ name: 'PROVIDER_API_KEY', key: 'api-key' }],
+      changesPath: 'gitops-changes',
+    });
+    const file = parse(await read(SECRET_FILE));
+    expect(file.metadata).toEqual({
+      name: 'charge-card-provider',
+      namespace: 'payments',
+      labels: { 'atonix.io/team': 'payments' },
+    });
+    const sopsConfig = parse(await read('gitops-repo/gitops/.sops.yaml'));
+    expect(
+      file.sops.age.map((a: { recipient: string }) => a.recipient),
+    ).toEqual(
+      sopsConfig.creation_rules[0].age.split(',').map((r: string) => r.trim()),
+    );
+    expect(
+      parse(await read(`${FUNCTION_PATH}/function.yaml`)).secretEnv,
+    ).toEqual({
+      PROVIDER_API_KEY: { secretName: 'charge-card-provider', key: 'api-key' },
+    });
+    expect(
+      parse(await read(`${FUNCTION_PATH}/service.yaml`)).spec.template.spec
+        .containers[0].env,
+    ).toContainEqual({
+      name: 'PROVIDER_API_KEY',
+      valueFrom: {
+        secretKeyRef: { name: 'charge-card-provider', key: 'api-key' },
+      },
+    });
+    expect(outputsOf(ctx).secretPath).toBe(
+      'gitops/functions/payments/secrets/charge-card-provider.sops.yaml',
+    );
+    expect(outputsOf(ctx).files).toEqual(
+      expect.arrayContaining([
+        'gitops/functions/payments/secrets/charge-card-provider.sops.yaml',
+        'gitops/functions/payments/secrets/kustomization.yaml',
+        'gitops/functions/payments/kustomization.yaml',
+        'gitops/functions/payments/charge-card/function.yaml',
+      ]),
+    );
+    expect(
+      await read(
+        'gitops-changes/gitops/functions/payments/secrets/charge-card-provider.sops.yaml',
+      ),
+    ).toBe(await read(SECRET_FILE));
+  });
+
+  it('writes the plaintext nowhere: not in a file, a log line, an output or an error', async () => {
+    const ctx = await run({
+      functionPath: FUNCTION_PATH,
+      name: 'charge-card-provider',
+      values: [{ key: 'api-key', value: PLAINTEXT }],
+    });
+    expect(JSON.stringify(workspace.content())).not.toContain(PLAINTEXT);
+    expect(said(ctx)).toContain('charge-card-provider');
+    expect(said(ctx)).not.toContain(PLAINTEXT);
+
+    // Refused by the encryption (bad keys) and by the action (an env var on a missing key).
+    const failures = [
+      { values: [{ key: 'api key', value: PLAINTEXT }] },
+      {
+        values: [
+          { key: 'api-key', value: PLAINTEXT },
+          { key: '42', value: PLAINTEXT },
+        ],
+      },
+      {
+        values: [{ key: 'api-key', value: PLAINTEXT }],
+        env: [{ name: 'PROVIDER_API_KEY', key: 'missing' }],
+      },
+    ];
+    for (const failure of failures) {
+      const error = await run({
+        functionPath: FUNCTION_PATH,
+        name: 'charge-card-provider',
+        ...failure,
+      }).catch(e => e);
+      expect(error).toBeInstanceOf(Error);
+      expect(`${error.message} ${error.stack}`).not.toContain(PLAINTEXT);
+    }
+    expect(said()).not.toContain(PLAINTEXT);
+  });
+
+  it('refuses a member of another team, and writes nothing', async () => {
+    const before = workspace.content();
+    const analyticsMember = TeamDirectory.create({
+      catalog: catalogServiceMock({ entities: CATALOG_ENTITIES }),
+      userInfo: mockServices.userInfo({
+        ownershipEntityRefs: ['user:default/sam', 'group:default/analytics'],
+      }),
+      restrictToOwnTeams: false,
+    });
+    const error = await run(
+      {
+        functionPath: FUNCTION_PATH,
+        name: 'charge-card-provider',
+        values: [{ key: 'api-key', value: PLAINTEXT }],
+      },
+      { teams: analyticsMember },
+    ).catch(e => e);
+    expect(error).toBeInstanceOf(NotAllowedError);
+    expect(error.message).toBe(
+      'you are not a member of team "payments" (group:default/payments); only the team that owns payments/charge-card may write its secrets (permission atonix.function.secret.write)',
+    );
+    expect(workspace.content()).toEqual(before);
+  });
+
+  it('says who must add the recipients when .sops.yaml has none for the team, and writes nothing', async () => {
+    workspace.addContent({
+      'gitops-repo/gitops/.sops.yaml': 'creation_rules: []\n',
+    });
+    const before = workspace.content();
+    await expect(
+      run({
+        functionPath: FUNCTION_PATH,
+        name: 'charge-card-provider',
+        values: [{ key: 'api-key', value: PLAINTEXT }],
+      }),
+    ).rejects.toThrow(
+      'gitops/.sops.yaml has no creation rule with age recipients for functions/payments/secrets/charge-card-provider.sops.yaml; the platform team adds the team\'s public keys there (gitops/README.md, "Secrets")',
+    );
+    expect(workspace.content()).toEqual(before);
+  });
+
+  it('checks names in a dry run and writes nothing', async () => {
+    const before = workspace.content();
+    const ctx = await run(
+      { functionPath: FUNCTION_PATH, name: 'charge-card-provider', values: [] },
+      { isDryRun: true },
+    );
+    expect(outputsOf(ctx).secretPath).toBe(
+      'gitops/functions/payments/secrets/charge-card-provider.sops.yaml',
+    );
+    expect(workspace.content()).toEqual(before);
+    await expect(
+      run(
+        { functionPath: FUNCTION_PATH, name: 'Bad_Name', values: [] },
+        { isDryRun: true },
+      ),
+    ).rejects.toThrow(/name "Bad_Name" is not a Secret name/);
+  });
+});

@@ -1,0 +1,82 @@
+import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  FunctionSpec,
+  formatFunctionSpecIssues,
+} from '@internal/backstage-plugin-atonix-serverless-common';
+import {
+  FUNCTION_FILE_NAME,
+  functionFolderPath,
+  parseFunctionFile,
+} from '@internal/backstage-plugin-atonix-serverless-node';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import type { z as zod } from 'zod/v3';
+import { dirname, join, resolve } from 'node:path';
+
+/** The `functionPath` input of the actions that change a rendered function. */
+export const functionPathInput = (z: typeof zod) =>
+  z
+    .string()
+    .describe(
+      'Workspace folder of the rendered function: the GitOps checkout and the gitopsPath atonix:function:manifests outputs, e.g. gitops-repo/gitops/functions/payments/charge-card',
+    );
+
+/** A function folder of the workspace's GitOps checkout, as the actions that change one read it. */
+export interface WorkspaceFunction {
+  /** The `gitops/` folder the function lives in. */
+  gitopsDir: string;
+  spec: FunctionSpec;
+}
+
+/**
+ * Reads the function at `functionPath` (a workspace folder: the GitOps checkout plus the
+ * `gitopsPath` atonix:function:manifests outputs) and checks it is where its spec says it lives,
+ * `functions/<team>/<name>` below the GitOps root.
+ */
+export async function readWorkspaceFunction(
+  workspacePath: string,
+  functionPath: string,
+): Promise<WorkspaceFunction> {
+  const folder = resolveSafeChildPath(workspacePath, functionPath);
+  const text = await readFile(join(folder, FUNCTION_FILE_NAME), 'utf8').catch(
+    error => {
+      if (error.code === 'ENOENT') {
+        throw new NotFoundError(
+          `${functionPath}/${FUNCTION_FILE_NAME} does not exist; run atonix:function:manifests first and pass its checkout and gitopsPath`,
+        );
+      }
+      throw error;
+    },
+  );
+  const parsed = parseFunctionFile(text);
+  if (!parsed.success) {
+    throw new InputError(
+      `${functionPath}/${FUNCTION_FILE_NAME} is invalid:\n${formatFunctionSpecIssues(
+        parsed.issues,
+      )}`,
+    );
+  }
+  const gitopsDir = resolve(folder, '..', '..', '..');
+  if (join(gitopsDir, functionFolderPath(parsed.spec)) !== folder) {
+    throw new InputError(
+      `${functionPath} holds the function ${parsed.spec.team}/${parsed.spec.name}, which belongs in functions/${parsed.spec.team}/${parsed.spec.name}; pass the folder atonix:function:manifests wrote`,
+    );
+  }
+  return { gitopsDir, spec: parsed.spec };
+}
+
+/**
+ * Copies `files` (paths relative to `repoDir`) into `changesDir` at the same paths: the sourcePath
+ * of a pull request that must carry only what an action wrote, not the whole checkout.
+ */
+export async function copyChanges(
+  repoDir: string,
+  changesDir: string,
+  files: string[],
+): Promise<void> {
+  for (const file of files) {
+    const target = resolveSafeChildPath(changesDir, file);
+    await mkdir(dirname(target), { recursive: true });
+    await copyFile(resolveSafeChildPath(repoDir, file), target);
+  }
+}
