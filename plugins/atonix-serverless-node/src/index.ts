@@ -28,3 +28,9 @@ export {
   validateGitopsTree,
 } from './validate/validateGitopsTree';
 export type { ValidateOptions, Violation } from './validate/validateGitopsTree';
+export {
+  checkRevisionHistory,
+  nextRevisionName,
+  readRevisionHistory,
+} from './validate/revisionHistory';
+export type { RevisionHistory } from './validate/revisionHistory';
