@@ -34,3 +34,5 @@ export {
   readRevisionHistory,
 } from './validate/revisionHistory';
 export type { RevisionHistory } from './validate/revisionHistory';
+export * from './publish/PublishSettings';
+export * from './publish/gitopsCheckout';
