@@ -7,6 +7,7 @@ import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { atonixServerlessPermissions } from '@internal/backstage-plugin-atonix-serverless-common';
 import {
+  PublishSettings,
   functionPermissionRules,
   functionResourceRef,
 } from '@internal/backstage-plugin-atonix-serverless-node';
@@ -20,6 +21,7 @@ import {
 import { FunctionInventory } from './inventory/FunctionInventory';
 import { FleetMetrics } from './prometheus/FleetMetrics';
 import { createRouter } from './router';
+import { GitopsTraffic } from './traffic/GitopsTraffic';
 import { BUILT_IN_RUNTIMES } from './runtimes';
 import { RuntimeRegistry } from './runtimes/RuntimeRegistry';
 import {
@@ -151,6 +153,13 @@ export const atonixServerlessPlugin = createBackendPlugin({
             logs,
             catalog,
             ...readDayTwoConfig(config, urlReader),
+            // The scaffolder's settings: traffic changes go where templates publish.
+            traffic: config.has('atonix.scaffolder')
+              ? GitopsTraffic.create({
+                  settings: PublishSettings.fromConfig(config),
+                  logger,
+                })
+              : undefined,
           }),
         );
       },
