@@ -480,14 +480,15 @@ export function fakeApi(
 }
 
 /** What the client throws when the permission policy denied the request. */
-export function permissionDenied(): Promise<ResponseError> {
+export function permissionDenied(
+  permission = 'atonix.function.logs.read',
+): Promise<ResponseError> {
   return ResponseError.fromResponse(
     new Response(
       JSON.stringify({
         error: {
           name: 'NotAllowedError',
-          message:
-            'You may not use atonix.function.logs.read on function payments/charge-card: it is for members of its owner group:default/payments. Ask them, or the platform team.',
+          message: `You may not use ${permission} on function payments/charge-card: it is for members of its owner group:default/payments. Ask them, or the platform team.`,
         },
         response: { statusCode: 403 },
       }),

@@ -3,9 +3,13 @@ import {
   TestApiProvider,
   renderInTestApp,
 } from '@backstage/frontend-test-utils';
-import { ResponseError } from '@backstage/errors';
 import { AtonixServerlessApi, atonixServerlessApiRef } from '../../api';
-import { chargeCard, chargeCardTraffic, fakeApi } from '../../testing/fixtures';
+import {
+  chargeCard,
+  chargeCardTraffic,
+  fakeApi,
+  permissionDenied,
+} from '../../testing/fixtures';
 import { TrafficPanel } from './TrafficPanel';
 
 const pending = {
@@ -73,19 +77,7 @@ describe('TrafficPanel', () => {
   });
 
   it('keeps the dialog open with the backend’s reason when the change is refused', async () => {
-    const refused = await ResponseError.fromResponse(
-      new Response(
-        JSON.stringify({
-          error: {
-            name: 'NotAllowedError',
-            message:
-              'You may not use atonix.function.traffic.update on function payments/charge-card: it is for members of its owner group:default/payments. Ask them, or the platform team.',
-          },
-          response: { statusCode: 403 },
-        }),
-        { status: 403, headers: { 'Content-Type': 'application/json' } },
-      ),
-    );
+    const refused = await permissionDenied('atonix.function.traffic.update');
     await renderWith(fakeApi({ changeTraffic: () => Promise.reject(refused) }));
     const dialog = await openDialog();
     fireEvent.click(dialog.getByLabelText('Promote the candidate to 100 %'));
