@@ -35,6 +35,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix, relative } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 
 /** The trailer that marks a commit as a traffic change made in the portal. */
 const CHANGE_TRAILER = 'Atonix-Change: traffic';
@@ -113,6 +114,13 @@ export class GitopsTraffic {
         );
       }
       const next: FunctionSpec = parsed.spec;
+      if (isDeepStrictEqual(specTraffic(next), specTraffic(spec))) {
+        throw new InputError(
+          `${fn.team}/${fn.name} already routes ${describeTraffic(
+            specTraffic(spec),
+          )} in git; nothing to commit`,
+        );
+      }
       const gitopsDir = join(checkout, GITOPS_REPOSITORY_FOLDER);
       const written = await writeFunctionFolder(gitopsDir, next);
       const violations = await validateGitopsTree(gitopsDir, {

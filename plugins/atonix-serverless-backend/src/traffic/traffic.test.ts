@@ -331,6 +331,20 @@ describe('traffic changes through the GitOps repository', () => {
     expect((await mainBranch()).head).toBe(head);
   });
 
+  it('commits nothing when the change leaves the split as it is', async () => {
+    const server = await startBackend();
+    const { head, spec } = await mainBranch();
+    const res = await request(server)
+      .post(TRAFFIC)
+      .set('Authorization', user)
+      .send({ action: 'split', traffic: spec.traffic });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe(
+      'payments/hello already routes hello-v1 100 % (stable) in git; nothing to commit',
+    );
+    expect((await mainBranch()).head).toBe(head);
+  });
+
   it('refuses to route to a revision git never named, with the validator rule and line', async () => {
     const server = await startBackend();
     const { head } = await mainBranch();
