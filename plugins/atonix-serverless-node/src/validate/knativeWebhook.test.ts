@@ -505,7 +505,11 @@ describe('knativeWebhookFindings', () => {
     const split = (edit: (traffic: any[]) => void) =>
       service(o => {
         o.spec.traffic = [
-          { revisionName: 'charge-card-v1', latestRevision: false, percent: 90 },
+          {
+            revisionName: 'charge-card-v1',
+            latestRevision: false,
+            percent: 90,
+          },
           { latestRevision: true, percent: 10, tag: 'canary' },
         ];
         edit(o.spec.traffic);

@@ -98,7 +98,9 @@ export function checkRevisionHistory(
       findings.push({
         rule: 'revision-history',
         field: `traffic.${index}.revisionName`,
-        message: `revision ${target.revisionName} is neither this spec's revisionName nor one committed before in this function.yaml${
+        message: `revision ${
+          target.revisionName
+        } is neither this spec's revisionName nor one committed before in this function.yaml${
           known.size > 0 ? ` (known: ${[...known].sort().join(', ')})` : ''
         }; route only to revisions named in git, so a rollback can be rebuilt from it`,
       });
@@ -121,7 +123,9 @@ export function checkRevisionHistory(
     findings.push({
       rule: 'revision-name',
       field: 'revisionName',
-      message: `the revision template changed but revisionName is still ${spec.revisionName}, and Knative refuses that update; give this change a new revision name, e.g. ${nextRevisionName(
+      message: `the revision template changed but revisionName is still ${
+        spec.revisionName
+      }, and Knative refuses that update; give this change a new revision name, e.g. ${nextRevisionName(
         spec.name,
         spec.revisionName,
       )}`,
@@ -140,6 +144,9 @@ export function nextRevisionName(functionName: string, current?: string) {
   }
   const match = /^(.*?)(\d+)$/.exec(current);
   return match
-    ? `${match[1]}${String(Number(match[2]) + 1).padStart(match[2].length, '0')}`
+    ? `${match[1]}${String(Number(match[2]) + 1).padStart(
+        match[2].length,
+        '0',
+      )}`
     : `${current}-2`;
 }
