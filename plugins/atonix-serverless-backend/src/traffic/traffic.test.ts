@@ -175,25 +175,10 @@ describe('traffic changes through the GitOps repository', () => {
   async function startBackend(extra: any[] = []) {
     const config = mockServices.rootConfig.factory({
       data: {
-        kubernetes: {
-          clusterLocatorMethods: [
-            {
-              type: 'config',
-              clusters: [
-                {
-                  name: 'staging',
-                  url: kube.url,
-                  authProvider: 'serviceAccount',
-                  serviceAccountToken: await kube.serviceAccountToken(
-                    'atonix-portal',
-                    'atonix-portal',
-                  ),
-                  caData: Buffer.from(kube.caData).toString('base64'),
-                },
-              ],
-            },
-          ],
-        },
+        kubernetes: kube.backstageKubernetesConfig(
+          'staging',
+          await kube.serviceAccountToken('atonix-portal', 'atonix-portal'),
+        ),
         atonix: {
           scaffolder: {
             publishTarget: 'local',
