@@ -17,7 +17,10 @@ export interface Config {
         runtimes?: Array<'knative' | 'openfaas'>;
       };
     };
-    /** How the `atonix:*` scaffolder actions publish what the templates generate. */
+    /**
+     * How the `atonix:*` scaffolder actions publish what the templates generate. The Atonix backend
+     * reads it too: traffic changes are committed to the same GitOps repository.
+     */
     scaffolder?: {
       /**
        * Whether a user may only create functions for, and onboard under, teams they belong to

@@ -211,6 +211,19 @@ const ROWS: Row[] = [
     deniedBecause: 'it is for members of its owner group:default/payments',
   },
   {
+    // The demo cluster's charge has no function.yaml in this repository's gitops/, so an allowed
+    // change ends at 404 "not in the GitOps repository": after the permission check, before git.
+    what: 'Traffic change of payments/charge (a GitOps commit)',
+    permission: 'atonix.function.traffic.update',
+    send: (s, u) =>
+      request(s)
+        .post(`${fns}/payments/charge/traffic`)
+        .set('Authorization', as(u))
+        .send({ action: 'promote' }),
+    expected: { ada: 404, sam: 403, pat: 404 },
+    deniedBecause: 'it is for members of its owner group:default/payments',
+  },
+  {
     what: 'Logs of search/indexer (analytics)',
     permission: 'atonix.function.logs.read',
     send: (s, u) =>

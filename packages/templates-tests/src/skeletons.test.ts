@@ -339,6 +339,57 @@ describe.each(cases)('$template $values.language', ({ template, values }) => {
       );
     });
 
+    it('names the new revision: counts revisionName up in function.yaml and the Service, and no traffic target', async () => {
+      const step = workflow.jobs.gitops.steps.find(
+        (s: any) => s.name === 'Point the function at the new image',
+      );
+      const gitops = join(workDir, 'gitops-named');
+      const folder = join(gitops, values.gitopsPath);
+      await mkdir(folder, { recursive: true });
+      await writeFile(
+        join(folder, 'function.yaml'),
+        [
+          `image: ${values.imageRepository}:0.1.0`,
+          `revisionName: ${values.name}-v9`,
+          'traffic:',
+          `  - revisionName: ${values.name}-v9`,
+          '    percent: 100',
+          '',
+        ].join('\n'),
+      );
+      await writeFile(
+        join(folder, 'service.yaml'),
+        [
+          'spec:',
+          '  template:',
+          '    metadata:',
+          `      name: ${values.name}-v9`,
+          '    spec:',
+          '      containers:',
+          `        - image: ${values.imageRepository}:0.1.0`,
+          '  traffic:',
+          `    - revisionName: ${values.name}-v9`,
+          '',
+        ].join('\n'),
+      );
+      spawnSync('git', ['init', '-q'], { cwd: gitops });
+      const { result, sha } = await runBump(step.run, gitops);
+      expect(result.stderr).toBe('');
+      expect(await readFile(join(folder, 'function.yaml'), 'utf8')).toBe(
+        [
+          `image: ${values.imageRepository}:${sha}`,
+          `revisionName: ${values.name}-v10`,
+          'traffic:',
+          `  - revisionName: ${values.name}-v9`,
+          '    percent: 100',
+          '',
+        ].join('\n'),
+      );
+      const service = await readFile(join(folder, 'service.yaml'), 'utf8');
+      expect(service).toContain(`      name: ${values.name}-v10\n`);
+      expect(service).toContain(`    - revisionName: ${values.name}-v9\n`);
+    });
+
     it('fails with what to do when the GitOps folder does not mention the image', async () => {
       const step = workflow.jobs.gitops.steps.find(
         (s: any) => s.name === 'Point the function at the new image',

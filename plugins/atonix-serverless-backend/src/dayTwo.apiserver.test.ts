@@ -141,22 +141,7 @@ describe('testing, syncing and tracing a function', () => {
   ) {
     const config = mockServices.rootConfig.factory({
       data: {
-        kubernetes: {
-          clusterLocatorMethods: [
-            {
-              type: 'config',
-              clusters: [
-                {
-                  name: 'staging',
-                  url: kube.url,
-                  authProvider: 'serviceAccount',
-                  serviceAccountToken: token,
-                  caData: Buffer.from(kube.caData).toString('base64'),
-                },
-              ],
-            },
-          ],
-        },
+        kubernetes: kube.backstageKubernetesConfig('staging', token),
         atonix: {
           clusters: {
             staging: { ingress: ingress.url, fluxReceiver: ingress.url },

@@ -8,6 +8,7 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 import { scaffolderServiceRef } from '@backstage/plugin-scaffolder-node';
 import { atonixServerlessPermissions } from '@internal/backstage-plugin-atonix-serverless-common';
 import {
+  PublishSettings,
   functionPermissionRules,
   functionResourceRef,
 } from '@internal/backstage-plugin-atonix-serverless-node';
@@ -21,6 +22,7 @@ import {
 import { FunctionInventory } from './inventory/FunctionInventory';
 import { FleetMetrics } from './prometheus/FleetMetrics';
 import { createRouter } from './router';
+import { GitopsTraffic } from './traffic/GitopsTraffic';
 import { BUILT_IN_RUNTIMES } from './runtimes';
 import { RuntimeRegistry } from './runtimes/RuntimeRegistry';
 import {
@@ -155,6 +157,13 @@ export const atonixServerlessPlugin = createBackendPlugin({
             catalog,
             ...readDayTwoConfig(config, urlReader),
             scaffolder,
+            // The scaffolder's settings: traffic changes go where templates publish.
+            traffic: config.has('atonix.scaffolder')
+              ? GitopsTraffic.create({
+                  settings: PublishSettings.fromConfig(config),
+                  logger,
+                })
+              : undefined,
           }),
         );
       },

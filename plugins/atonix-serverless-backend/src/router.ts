@@ -5,7 +5,12 @@ import {
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ScaffolderService } from '@backstage/plugin-scaffolder-node';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  NotImplementedError,
+} from '@backstage/errors';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   AuthorizeResult,
@@ -36,6 +41,8 @@ import {
   SORT_ORDERS,
   functionReadPermission,
   isUnavailable,
+  functionTrafficUpdatePermission,
+  trafficChangeSchema,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { isLinkedToCatalog } from '@internal/backstage-plugin-atonix-serverless-node';
 import express from 'express';
@@ -58,6 +65,7 @@ import { withoutDetails } from './runtimes/objects';
 import { RuntimeRegistry } from './runtimes/RuntimeRegistry';
 import { FluxSync } from './sync/FluxSync';
 import { GitOpsFacts, traceFunction } from './trace/traceFunction';
+import { GitopsTraffic } from './traffic/GitopsTraffic';
 
 /** A query parameter that may repeat (`team=a&team=b`) or list values (`team=a,b`). */
 const list = <T extends z.ZodType>(item: T) =>
@@ -173,6 +181,8 @@ export interface RouterOptions {
   /** Test requests and syncs one caller may send per minute. */
   actionsPerMinute: number;
   scaffolder: ScaffolderService;
+  /** Traffic changes through the GitOps repository; absent when `atonix.scaffolder` is not configured. */
+  traffic?: GitopsTraffic;
 }
 
 /**
@@ -198,6 +208,7 @@ export async function createRouter(
     invoker,
     fluxSync,
     scaffolder,
+    traffic,
   } = options;
   const savedEvents = SavedTestEvents.create({ repository: gitops });
   const isAllowed = createConditionAuthorizer(options.functionRules);
@@ -478,6 +489,52 @@ export async function createRouter(
         { credentials },
       );
       res.status(202).json({ taskId });
+    },
+  );
+
+  function gitopsTraffic(): GitopsTraffic {
+    if (!traffic) {
+      throw new NotImplementedError(
+        'Traffic changes need the GitOps repository: configure atonix.scaffolder (publishTarget, gitops.repo)',
+      );
+    }
+    return traffic;
+  }
+
+  router.get(
+    '/functions/:cluster/:namespace/:name/traffic',
+    async (req, res) => {
+      const { fn } = await allowedFunction(
+        req,
+        functionEnvironmentReadPermission,
+      );
+      res.json(await gitopsTraffic().view(fn));
+    },
+  );
+
+  // A commit to the GitOps repository, never a write to a cluster: Flux applies it.
+  router.post(
+    '/functions/:cluster/:namespace/:name/traffic',
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      const { fn } = await allowedFunction(
+        req,
+        functionTrafficUpdatePermission,
+      );
+      const change = parse(
+        trafficChangeSchema,
+        req.body,
+        'body of the traffic route',
+      );
+      res
+        .status(201)
+        .json(
+          await gitopsTraffic().change(
+            fn,
+            change,
+            credentials.principal.userEntityRef,
+          ),
+        );
     },
   );
 

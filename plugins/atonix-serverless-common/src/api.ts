@@ -1,3 +1,4 @@
+import type { FunctionTrafficTarget } from './functionSpec';
 import type {
   FunctionHealth,
   FunctionRuntime,
@@ -348,6 +349,42 @@ export type FunctionAlertsResponse = FunctionAlerts | Unavailable;
 export interface FunctionFleetAlerts {
   firing: number;
   severity?: string;
+}
+
+/** A commit the portal made to the GitOps repository (the local portal's stand-in for a pull request). */
+export interface GitopsCommit {
+  /** The full commit SHA. */
+  commit: string;
+  /** Its first line. */
+  subject: string;
+  /** Who asked for it in the portal (a user entity ref). */
+  requestedBy: string;
+  /** ISO 8601. */
+  committedAt: string;
+}
+
+/**
+ * `GET /functions/:cluster/:namespace/:name/traffic`: the traffic the function's `function.yaml`
+ * asks for in the GitOps repository, the revisions git has named (what a split or rollback may
+ * route to), and the portal's change Flux has not applied yet, if any. What the cluster routes now
+ * is `FunctionStatus.traffic`.
+ */
+export interface FunctionTrafficView {
+  /** `function.yaml`'s path in the GitOps repository. */
+  file: string;
+  /** The revision the spec creates now (the candidate), when it names one. */
+  revisionName?: string;
+  traffic: FunctionTrafficTarget[];
+  /** Revision names the git history of `function.yaml` holds, the current one included. */
+  namedRevisions: string[];
+  /** The newest traffic change from the portal, while Flux has not applied it. */
+  pending?: GitopsCommit;
+}
+
+/** `POST /functions/:cluster/:namespace/:name/traffic`: what was committed. */
+export interface TrafficChangeResult {
+  commit: GitopsCommit;
+  traffic: FunctionTrafficTarget[];
 }
 
 /**

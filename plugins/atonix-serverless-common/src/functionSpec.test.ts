@@ -169,4 +169,107 @@ describe('parseFunctionSpec', () => {
       },
     ]);
   });
+
+  describe('named revisions and traffic', () => {
+    const split = (traffic: unknown[]) => ({
+      ...minimal,
+      revisionName: 'charge-card-v2',
+      traffic,
+    });
+
+    it('accepts a canary split between a named revision and the latest one', () => {
+      const result = parseFunctionSpec(
+        split([
+          { revisionName: 'charge-card-v1', percent: 90, tag: 'stable' },
+          { latestRevision: true, percent: 10, tag: 'canary' },
+        ]),
+      );
+      expect(result.success && result.spec.traffic).toEqual([
+        { revisionName: 'charge-card-v1', percent: 90, tag: 'stable' },
+        { latestRevision: true, percent: 10, tag: 'canary' },
+      ]);
+    });
+
+    it("refuses a revision name without the function's name as prefix", () => {
+      expect(
+        issuesOf({ ...minimal, revisionName: 'v2' }).map(i => i.path),
+      ).toEqual(['revisionName']);
+      expect(issuesOf({ ...minimal, revisionName: 'v2' })[0].message).toMatch(
+        /must start with "charge-card-"/,
+      );
+    });
+
+    it('refuses a revision name too long for the private Service Knative derives from it', () => {
+      const [issue] = issuesOf({
+        ...minimal,
+        revisionName: `charge-card-${'a'.repeat(44)}`,
+      });
+      expect(issue.path).toBe('revisionName');
+      expect(issue.message).toMatch(/longer than 55 characters/);
+    });
+
+    it('refuses percentages that do not sum to 100', () => {
+      expect(
+        issuesOf(
+          split([
+            { revisionName: 'charge-card-v1', percent: 50 },
+            { latestRevision: true, percent: 40 },
+          ]),
+        ),
+      ).toEqual([
+        {
+          path: 'traffic',
+          message: 'the traffic percentages sum to 90; they must sum to 100',
+        },
+      ]);
+    });
+
+    it('refuses one tag on two targets', () => {
+      expect(
+        issuesOf(
+          split([
+            { revisionName: 'charge-card-v1', percent: 50, tag: 'canary' },
+            { latestRevision: true, percent: 50, tag: 'canary' },
+          ]),
+        ),
+      ).toEqual([
+        {
+          path: 'traffic.1.tag',
+          message:
+            'tag canary is already on traffic.0; each tag names one target',
+        },
+      ]);
+    });
+
+    it('refuses a target that is both a named and the latest revision, or neither', () => {
+      expect(
+        issuesOf(
+          split([
+            {
+              revisionName: 'charge-card-v1',
+              latestRevision: true,
+              percent: 50,
+            },
+            { percent: 50 },
+          ]),
+        ).map(i => i.path),
+      ).toEqual(['traffic.0', 'traffic.1']);
+    });
+
+    it('refuses a traffic split on OpenFaaS, which has no revisions', () => {
+      expect(
+        issuesOf({
+          ...minimal,
+          runtime: 'openfaas',
+          traffic: [{ latestRevision: true, percent: 100 }],
+        }),
+      ).toEqual([
+        {
+          path: 'traffic',
+          message:
+            'a traffic split needs Knative revisions; remove traffic or use runtime knative',
+        },
+      ]);
+    });
+  });
 });

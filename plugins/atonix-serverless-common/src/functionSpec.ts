@@ -37,6 +37,13 @@ export const DEFAULT_PORT = 8080;
  */
 export const MAX_FUNCTION_NAME_LENGTH = 49;
 
+/**
+ * Longest revision name (`revisionName`, a traffic target's name). Knative names a revision's private
+ * Kubernetes Service `<revision>-private`, a DNS-1035 label of at most 63 characters: 63 -
+ * len('-private') = 55. The same reasoning as {@link MAX_FUNCTION_NAME_LENGTH}.
+ */
+export const MAX_REVISION_NAME_LENGTH = 55;
+
 /** Longest team name: the team is the namespace, a DNS-1123 label. */
 export const MAX_TEAM_NAME_LENGTH = 63;
 
@@ -215,6 +222,123 @@ export const triggerSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
+/**
+ * One route of a function's traffic, Knative's `TrafficTarget` in spec form: either a named revision
+ * (`revisionName`) or whatever revision is latest (`latestRevision: true`), with its share and an
+ * optional tag that gives it its own URL (`<tag>-<name>.<team>...`).
+ */
+export const trafficTargetSchema = z.strictObject({
+  revisionName: z.string().min(1).optional(),
+  latestRevision: z.boolean().optional(),
+  percent: z
+    .number()
+    .int('percent is a whole number')
+    .min(0, 'percent is between 0 and 100')
+    .max(100, 'percent is between 0 and 100'),
+  tag: z
+    .string()
+    .regex(
+      DNS_1035_LABEL,
+      'a tag is lower-case letters, digits and -, starting with a letter (it becomes part of a host name)',
+    )
+    .optional(),
+});
+
+/**
+ * Knative's rules for a revision's own name (serving pkg/apis/serving/v1/revision_validation.go:147-169
+ * at knative-v1.23.0): a DNS-1035 label that starts with `<service name>-`. Returns what is wrong, or
+ * undefined.
+ */
+export function revisionNameProblem(
+  functionName: string,
+  revisionName: string,
+): string | undefined {
+  if (!revisionName.startsWith(`${functionName}-`)) {
+    return `revision name "${revisionName}" must start with "${functionName}-" (Knative requires the Service's name as prefix), e.g. ${functionName}-v2`;
+  }
+  if (revisionName.length > MAX_REVISION_NAME_LENGTH) {
+    return `revision name "${revisionName}" is longer than ${MAX_REVISION_NAME_LENGTH} characters (Knative appends -private for its Service); shorten the part after "${functionName}-"`;
+  }
+  if (!DNS_1035_LABEL.test(revisionName)) {
+    return `revision name "${revisionName}" must be lower-case letters, digits and '-', and end with a letter or digit`;
+  }
+  return undefined;
+}
+
+/** Traffic rules that need the whole list (Knative route_validation.go:48-171 at knative-v1.23.0). */
+function checkTraffic(
+  spec: { name: string; runtime: string; traffic?: FunctionTrafficTarget[] },
+  ctx: z.RefinementCtx,
+) {
+  const { traffic } = spec;
+  if (!traffic) {
+    return;
+  }
+  if (spec.runtime !== 'knative') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['traffic'],
+      message:
+        'a traffic split needs Knative revisions; remove traffic or use runtime knative',
+    });
+    return;
+  }
+  if (traffic.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['traffic'],
+      message:
+        'traffic is empty; remove it (all traffic goes to the latest revision) or list at least one target',
+    });
+    return;
+  }
+  const tags = new Map<string, number>();
+  let sum = 0;
+  for (const [index, target] of traffic.entries()) {
+    sum += target.percent;
+    const pinned = target.revisionName !== undefined;
+    // route_validation.go:160-171 and 143-147: a target is a named revision or the latest one.
+    if (pinned === (target.latestRevision === true)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['traffic', index],
+        message: pinned
+          ? `set either revisionName (${target.revisionName}) or latestRevision: true, not both`
+          : 'name a revision (revisionName) or set latestRevision: true',
+      });
+    }
+    if (pinned) {
+      const problem = revisionNameProblem(spec.name, target.revisionName!);
+      if (problem) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['traffic', index, 'revisionName'],
+          message: problem,
+        });
+      }
+    }
+    if (target.tag !== undefined) {
+      const first = tags.get(target.tag);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['traffic', index, 'tag'],
+          message: `tag ${target.tag} is already on traffic.${first}; each tag names one target`,
+        });
+      } else {
+        tags.set(target.tag, index);
+      }
+    }
+  }
+  if (sum !== 100) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['traffic'],
+      message: `the traffic percentages sum to ${sum}; they must sum to 100`,
+    });
+  }
+}
+
 export const functionSpecSchema = z
   .strictObject({
     // functions/<team>/secrets holds the team's SOPS-encrypted Secrets, beside its functions.
@@ -269,8 +393,30 @@ export const functionSpecSchema = z
       .optional(),
     /** What the function promises; its alerts watch these (defaults: `functionObjectives`). */
     objectives: objectivesSchema.optional(),
+    /**
+     * The name of the revision this spec creates (Knative's `spec.template.metadata.name`),
+     * `<name>-<suffix>`. Named revisions can be found again in git, so a rollback is a commit. Knative
+     * refuses a changed template under an unchanged name: give every change a new one.
+     */
+    revisionName: z.string().optional(),
+    /** How requests are split across revisions; without it, the latest revision gets them all. */
+    traffic: z.array(trafficTargetSchema).optional(),
   })
   .superRefine((spec, ctx) => {
+    if (spec.revisionName !== undefined) {
+      const problem =
+        spec.runtime === 'knative'
+          ? revisionNameProblem(spec.name, spec.revisionName)
+          : 'a revision name needs Knative revisions; remove revisionName or use runtime knative';
+      if (problem) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['revisionName'],
+          message: problem,
+        });
+      }
+    }
+    checkTraffic(spec, ctx);
     const names = new Set<string>();
     for (const [index, { name }] of spec.env.entries()) {
       if (names.has(name) || name in spec.secretEnv) {
@@ -365,6 +511,8 @@ export type FunctionEventSource = z.output<typeof eventSourceSchema>;
 export type SecretKeyRef = z.output<typeof secretKeyRefSchema>;
 export type ScalingMetric = FunctionScaling['metric'];
 export type ScalingClass = FunctionScaling['class'];
+/** A traffic target as `function.yaml` writes it (the cluster's view is `TrafficTarget` in api.ts). */
+export type FunctionTrafficTarget = z.output<typeof trafficTargetSchema>;
 
 /** One problem with a spec: the dotted field path (`scaling.maxScale`, `env.0.name`) and what to do. */
 export interface FunctionSpecIssue {

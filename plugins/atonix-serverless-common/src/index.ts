@@ -9,6 +9,7 @@ export * from './annotations';
 export * from './values';
 export * from './functionSpec';
 export * from './objectives';
+export * from './trafficChange';
 export * from './permissions';
 export * from './signIn';
 export * from './api';

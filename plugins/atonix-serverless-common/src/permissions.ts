@@ -65,7 +65,7 @@ export const functionSecretWritePermission = functionPermission(
   'update',
 );
 
-/** Change how traffic is split between a function's revisions, through GitOps (no route yet). */
+/** Change how traffic is split between a function's revisions, through a GitOps commit. */
 export const functionTrafficUpdatePermission = functionPermission(
   'atonix.function.traffic.update',
   'update',

@@ -45,3 +45,11 @@ export {
   teamSecretPath,
   writeTeamSecret,
 } from './sops/writeTeamSecret';
+export {
+  checkRevisionHistory,
+  nextRevisionName,
+  readRevisionHistory,
+} from './validate/revisionHistory';
+export type { RevisionHistory } from './validate/revisionHistory';
+export * from './publish/PublishSettings';
+export * from './publish/gitopsCheckout';

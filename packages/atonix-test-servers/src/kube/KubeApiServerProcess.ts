@@ -182,9 +182,10 @@ export class KubeApiServerProcess {
 
   /**
    * The `kubernetes` config of a Backstage backend that reads this server as the cluster `name`,
-   * with the admin's token (the stock Kubernetes plugin and the Atonix backend both read it).
+   * with the admin's token or `token` (e.g. the portal's ServiceAccount's; the stock Kubernetes
+   * plugin and the Atonix backend both read it).
    */
-  backstageKubernetesConfig(name: string) {
+  backstageKubernetesConfig(name: string, token: string = this.tokenOf()) {
     return {
       clusterLocatorMethods: [
         {
@@ -194,7 +195,7 @@ export class KubeApiServerProcess {
               name,
               url: this.url,
               authProvider: 'serviceAccount',
-              serviceAccountToken: this.tokenOf(),
+              serviceAccountToken: token,
               caData: Buffer.from(this.#caData).toString('base64'),
             },
           ],

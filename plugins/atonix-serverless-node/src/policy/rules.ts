@@ -28,6 +28,8 @@ export const RULE_IDS = [
   'allowed-callers',
   'prometheus-rule',
   'function-alerts',
+  'revision-history',
+  'revision-name',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];

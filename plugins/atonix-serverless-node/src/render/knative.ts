@@ -4,6 +4,7 @@ import {
   ANNOTATION_RUNTIME,
   ANNOTATION_TEAM,
   FunctionSpec,
+  FunctionTrafficTarget,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import type { IService } from '@kubernetes-models/knative/serving.knative.dev/v1/Service';
 import type { ITrigger } from '@kubernetes-models/knative/eventing.knative.dev/v1/Trigger';
@@ -73,6 +74,7 @@ export function renderKnativeService(spec: FunctionSpec): IService {
     spec: {
       template: {
         metadata: {
+          ...(spec.revisionName ? { name: spec.revisionName } : {}),
           labels,
           annotations: {
             [KNATIVE_AUTOSCALING.class]: KNATIVE_CLASS[scaling.class],
@@ -87,8 +89,25 @@ export function renderKnativeService(spec: FunctionSpec): IService {
         // Knative's webhook does not require one.
         spec: { containers: [container as IIoK8sApiCoreV1Container] },
       },
+      ...(spec.traffic ? { traffic: renderTraffic(spec.traffic) } : {}),
     },
   };
+}
+
+/**
+ * Knative's traffic list. `latestRevision` is always written out: Knative's defaulting fills it in
+ * (serving pkg/apis/serving/v1/route_defaults.go:54-57 at knative-v1.23.0), and a field the webhook
+ * adds would show up as drift between git and the cluster.
+ */
+export function renderTraffic(
+  traffic: FunctionTrafficTarget[],
+): NonNullable<NonNullable<IService['spec']>['traffic']> {
+  return traffic.map(target => ({
+    ...(target.revisionName ? { revisionName: target.revisionName } : {}),
+    latestRevision: target.revisionName === undefined,
+    percent: target.percent,
+    ...(target.tag ? { tag: target.tag } : {}),
+  }));
 }
 
 /**

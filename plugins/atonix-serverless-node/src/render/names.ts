@@ -1,6 +1,9 @@
 import { posix } from 'node:path';
 import { FunctionSpec } from '@internal/backstage-plugin-atonix-serverless-common';
 
+/** The folder of the GitOps repository that holds everything Flux reads (clusters, tenants, functions). */
+export const GITOPS_REPOSITORY_FOLDER = 'gitops';
+
 /** Where a GitOps repository keeps the functions, relative to its `gitops/` folder. */
 export const FUNCTIONS_FOLDER = 'functions';
 

@@ -109,6 +109,36 @@ describe('renderKnativeService', () => {
   });
 });
 
+describe('named revisions and traffic', () => {
+  it('names the revision template and pins every traffic target explicitly', () => {
+    const service = renderKnativeService(
+      chargeCardSpec({
+        revisionName: 'charge-card-v2',
+        traffic: [
+          { revisionName: 'charge-card-v1', percent: 90, tag: 'stable' },
+          { latestRevision: true, percent: 10, tag: 'canary' },
+        ],
+      }),
+    );
+    expect(service.spec?.template?.metadata?.name).toBe('charge-card-v2');
+    expect(service.spec?.traffic).toEqual([
+      {
+        revisionName: 'charge-card-v1',
+        latestRevision: false,
+        percent: 90,
+        tag: 'stable',
+      },
+      { latestRevision: true, percent: 10, tag: 'canary' },
+    ]);
+  });
+
+  it('leaves name and traffic to Knative when the spec sets neither', () => {
+    const service = renderKnativeService(chargeCardSpec());
+    expect(service.spec?.template?.metadata).not.toHaveProperty('name');
+    expect(service.spec).not.toHaveProperty('traffic');
+  });
+});
+
 describe('event-driven functions', () => {
   const events = chargeCardSpec({
     trigger: {

@@ -500,4 +500,65 @@ describe('knativeWebhookFindings', () => {
       ).toEqual(['spec.rabbitmqClusterReference.connectionSecret']);
     });
   });
+
+  describe('traffic (serving route_validation.go:48-171)', () => {
+    const split = (edit: (traffic: any[]) => void) =>
+      service(o => {
+        o.spec.traffic = [
+          {
+            revisionName: 'charge-card-v1',
+            latestRevision: false,
+            percent: 90,
+          },
+          { latestRevision: true, percent: 10, tag: 'canary' },
+        ];
+        edit(o.spec.traffic);
+      });
+
+    it('passes a rendered canary split', () => {
+      expect(found(split(() => {}))).toEqual([]);
+    });
+
+    it('refuses percentages that do not sum to 100', () => {
+      expect(
+        found(
+          split(t => {
+            t[1].percent = 20;
+          }),
+        ),
+      ).toEqual([
+        {
+          path: 'spec.traffic',
+          message: 'the traffic percentages sum to 110; Knative needs 100',
+        },
+      ]);
+    });
+
+    it('refuses a tag used twice and a tag that is no DNS label', () => {
+      expect(
+        found(
+          split(t => {
+            t[0].tag = 'canary';
+            t.push({ latestRevision: true, percent: 0, tag: 'Blue' });
+          }),
+        ).map(f => f.path),
+      ).toEqual(['spec.traffic.1.tag', 'spec.traffic.2.tag']);
+    });
+
+    it('refuses a pinned revision that also claims to follow the latest', () => {
+      expect(
+        found(
+          split(t => {
+            t[0].latestRevision = true;
+          }),
+        ),
+      ).toEqual([
+        {
+          path: 'spec.traffic.0.latestRevision',
+          message:
+            'revisionName charge-card-v1 is pinned, so latestRevision must be false',
+        },
+      ]);
+    });
+  });
 });

@@ -285,6 +285,101 @@ function startupProbeFindings(
   return [];
 }
 
+/**
+ * The Service's `spec.traffic` (serving pkg/apis/serving/v1/route_validation.go:48-171): each target a
+ * named revision or the latest one, percents within 0-100 summing to 100, tags DNS-1035 labels used
+ * once. A Service without traffic gets 100 % to the latest revision by default (route_defaults.go:40-46).
+ */
+function trafficFindings(traffic: unknown): ObjectFinding[] {
+  if (!Array.isArray(traffic) || traffic.length === 0) {
+    return [];
+  }
+  const found: ObjectFinding[] = [];
+  const tags = new Map<string, number>();
+  let sum = 0;
+  (traffic as Json[]).forEach((target, index) => {
+    const at: Path = ['spec', 'traffic', index];
+    const percent = target.percent ?? 0;
+    sum += typeof percent === 'number' ? percent : 0;
+    // route_validation.go:151-158
+    if (typeof percent === 'number' && (percent < 0 || percent > 100)) {
+      found.push(
+        finding(
+          [...at, 'percent'],
+          `percent is ${percent}; Knative accepts 0 to 100`,
+        ),
+      );
+    }
+    const pinned = Boolean(target.revisionName);
+    // route_validation.go:113-114: within a Service the configuration is the Service's own.
+    if (target.configurationName !== undefined) {
+      found.push(
+        finding(
+          [...at, 'configurationName'],
+          'a Service routes to its own configuration; remove configurationName and use latestRevision: true',
+        ),
+      );
+    }
+    // route_validation.go:160-171
+    if (
+      typeof target.latestRevision === 'boolean' &&
+      target.latestRevision === pinned
+    ) {
+      found.push(
+        finding(
+          [...at, 'latestRevision'],
+          pinned
+            ? `revisionName ${target.revisionName} is pinned, so latestRevision must be false`
+            : 'latestRevision: false needs a revisionName to pin',
+        ),
+      );
+    }
+    // route_validation.go:175-184
+    if (target.url !== undefined) {
+      found.push(
+        finding(
+          [...at, 'url'],
+          'url is reported by Knative in status; remove it from spec.traffic',
+        ),
+      );
+    }
+    if (target.tag === undefined || target.tag === '') {
+      return;
+    }
+    // route_validation.go:65-69
+    if (!DNS_1035_LABEL.test(String(target.tag))) {
+      found.push(
+        finding(
+          [...at, 'tag'],
+          `tag "${target.tag}" is not a DNS-1035 label (lower-case letters, digits and '-', starting with a letter)`,
+        ),
+      );
+    }
+    // route_validation.go:70-82
+    const first = tags.get(target.tag);
+    if (first === undefined) {
+      tags.set(target.tag, index);
+    } else {
+      found.push(
+        finding(
+          [...at, 'tag'],
+          `tag ${target.tag} is also on spec.traffic[${first}]; each tag names one target`,
+        ),
+      );
+    }
+  });
+  // route_validation.go:85-90
+  if (sum !== 100) {
+    found.push(
+      finding(
+        ['spec', 'traffic'],
+        `the traffic percentages sum to ${sum}; Knative needs 100`,
+      ),
+    );
+  }
+  return found;
+}
+
 /** A Knative Service (serving pkg/apis/serving/v1/service_validation.go:27-61 and what it calls). */
 function serviceFindings(object: ManifestObject): ObjectFinding[] {
   const found: ObjectFinding[] = [];
@@ -434,6 +529,7 @@ function serviceFindings(object: ManifestObject): ObjectFinding[] {
       );
     }
   }
+  found.push(...trafficFindings(spec.traffic));
   // revision_validation.go:173-184, limit from config/defaults.go:45 (600 s, which
   // gitops/infrastructure does not change).
   if (

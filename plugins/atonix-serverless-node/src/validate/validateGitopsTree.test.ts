@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { parseFunctionSpec } from '@internal/backstage-plugin-atonix-serverless-common';
 import { RULE_IDS } from '../policy/rules';
 import { writeFunctionFolder } from '../render/writeFunctionFolder';
@@ -28,10 +30,24 @@ afterAll(async () => {
   await fs.rm(workspace, { recursive: true, force: true });
 });
 
-/** The valid fixture tree with the broken files of `rule` laid over it, in a fresh folder. */
+const git = (cwd: string, ...args: string[]) =>
+  promisify(execFile)(
+    'git',
+    ['-c', 'user.name=test', '-c', 'user.email=test@atonix.invalid', ...args],
+    { cwd },
+  );
+
+/**
+ * The valid fixture tree, committed to a fresh git repository (the rules on revision names read a
+ * function's git history), with the broken files of `rule` laid over it uncommitted, as a change
+ * under review.
+ */
 async function brokenTree(rule: string): Promise<string> {
-  const tree = join(workspace, rule);
+  const tree = await fs.mkdtemp(join(workspace, `${rule}-`));
   await fs.cp(join(FIXTURES, 'valid'), tree, { recursive: true });
+  await git(tree, 'init', '--quiet');
+  await git(tree, 'add', '.');
+  await git(tree, 'commit', '--quiet', '-m', 'valid tree');
   await fs.cp(join(FIXTURES, 'broken', rule), tree, { recursive: true });
   return tree;
 }
@@ -137,6 +153,42 @@ describe('validateGitopsTree', () => {
     );
   });
 
+  it('routes traffic back to a revision committed earlier, which git can rebuild', async () => {
+    const tree = await brokenTree('revision-history');
+    const file = join(tree, 'functions/payments/hello/function.yaml');
+    const text = await fs.readFile(file, 'utf8');
+    await fs.writeFile(file, text.replace('hello-v0', 'hello-v1'));
+    expect(await validateGitopsTree(tree)).toEqual([]);
+  });
+
+  it('names the revisions git knows when a target is not one of them', async () => {
+    const tree = await brokenTree('revision-history');
+    const [violation] = await validateGitopsTree(tree);
+    expect(violation).toMatchObject({
+      rule: 'revision-history',
+      file: join(tree, 'functions/payments/hello/function.yaml'),
+      message: expect.stringContaining(
+        "revision hello-v0 is neither this spec's revisionName nor one committed before in this function.yaml (known: hello-v1, hello-v2)",
+      ),
+    });
+  });
+
+  it('asks for a new revision name when the template changes under the old one', async () => {
+    const tree = await brokenTree('revision-name');
+    const violations = await validateGitopsTree(tree);
+    expect(violations).toEqual([
+      expect.objectContaining({
+        rule: 'revision-name',
+        message: expect.stringContaining(
+          'the revision template changed but revisionName is still hello-v1, and Knative refuses that update; give this change a new revision name, e.g. hello-v2',
+        ),
+      }),
+    ]);
+    // Committed, the change is still one Knative would refuse against the version before it.
+    await git(tree, 'commit', '--quiet', '-am', 'new image, same name');
+    expect(await validateGitopsTree(tree)).toEqual(violations);
+  });
+
   it('points at the line of the offending field in the source file', async () => {
     const tree = await brokenTree('schema');
     const [violation] = await validateGitopsTree(tree);
@@ -240,7 +292,12 @@ describe('validateGitopsTree', () => {
     const tree = await brokenTree('max-scale');
     const specFile = join(tree, 'functions/payments/hello/function.yaml');
     const spec = await fs.readFile(specFile, 'utf8');
-    await fs.writeFile(specFile, spec.replace('maxScale: 50', 'maxScale: 60'));
+    await fs.writeFile(
+      specFile,
+      spec
+        .replace('maxScale: 50', 'maxScale: 60')
+        .replace('revisionName: hello-v1', 'revisionName: hello-v2'),
+    );
     const violations = await validateGitopsTree(tree);
     expect(violations.filter(v => v.file === specFile)).toEqual([
       expect.objectContaining({ rule: 'max-scale' }),
@@ -344,7 +401,7 @@ describe('validateGitopsTree', () => {
     expect(await validateGitopsTree(tree)).toEqual([
       {
         file,
-        line: 22, // the first annotation: the lines go beside it
+        line: 23, // the first annotation: the lines go beside it
         rule: 'autoscaling',
         message: expect.stringContaining(
           "leaves metric, target to the cluster's defaults; autoscaling must be explicit: add under spec.template.metadata.annotations autoscaling.knative.dev/metric: 'rps', autoscaling.knative.dev/target: '100'",

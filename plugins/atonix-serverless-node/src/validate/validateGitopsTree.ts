@@ -11,6 +11,7 @@ import {
 import { detectSecrets, findKnownTokens } from '../policy/secrets';
 import { FUNCTIONS_FOLDER, FUNCTION_FILE_NAME } from '../render/names';
 import { TOPOLOGY_ALLOWED_NAMESPACES } from '../render/tenant';
+import { checkRevisionHistory, readRevisionHistory } from './revisionHistory';
 import {
   ClusterGraph,
   FLUX_KUSTOMIZATION,
@@ -1027,6 +1028,13 @@ class GitopsTreeValidator {
           spec,
           providedSecrets(teamBuild.objects),
         )) {
+          report(finding.rule, finding.field, finding.message);
+        }
+      }
+      // Only a function that names revisions has a history to check; the others cost no git call.
+      if (spec.revisionName || spec.traffic) {
+        const history = await readRevisionHistory(file, text);
+        for (const finding of checkRevisionHistory(spec, history)) {
           report(finding.rule, finding.field, finding.message);
         }
       }

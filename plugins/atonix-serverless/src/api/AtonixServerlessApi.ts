@@ -17,6 +17,9 @@ import {
   SyncResponse,
   FunctionSecretRequest,
   FunctionSecretResponse,
+  FunctionTrafficView,
+  TrafficChange,
+  TrafficChangeResult,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 
 /** Where a function runs: the backend's key for one function. */
@@ -52,6 +55,13 @@ export interface AtonixServerlessApi {
     ref: FunctionRef,
     query?: FunctionLogsQuery,
   ): Promise<FunctionLogsResponse>;
+  /** `GET /functions/:cluster/:namespace/:name/traffic`: the split in git, and a pending change. */
+  getTraffic(ref: FunctionRef): Promise<FunctionTrafficView>;
+  /** `POST /functions/:cluster/:namespace/:name/traffic`: commits a change to the GitOps repository. */
+  changeTraffic(
+    ref: FunctionRef,
+    change: TrafficChange,
+  ): Promise<TrafficChangeResult>;
   /** `GET /entity/:kind/:namespace/:name`: the functions a catalog entity describes. */
   getEntityFunctions(
     entity: CompoundEntityRef,

@@ -18,6 +18,9 @@ import {
   SyncResponse,
   FunctionSecretRequest,
   FunctionSecretResponse,
+  FunctionTrafficView,
+  TrafficChange,
+  TrafficChangeResult,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { AtonixServerlessApi, FunctionRef } from './AtonixServerlessApi';
 
@@ -59,6 +62,17 @@ export class AtonixServerlessClient implements AtonixServerlessApi {
     query: FunctionLogsQuery = {},
   ): Promise<FunctionLogsResponse> {
     return this.#request(`${functionPath(ref)}/logs`, { ...query });
+  }
+
+  async getTraffic(ref: FunctionRef): Promise<FunctionTrafficView> {
+    return this.#request(`${functionPath(ref)}/traffic`);
+  }
+
+  async changeTraffic(
+    ref: FunctionRef,
+    change: TrafficChange,
+  ): Promise<TrafficChangeResult> {
+    return this.#request(`${functionPath(ref)}/traffic`, {}, change);
   }
 
   async getEntityFunctions(

@@ -8,6 +8,7 @@ import {
   FunctionTrace,
   InvokeResult,
   SavedTestEventsResponse,
+  FunctionTrafficView,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { functionStatus } from '@internal/backstage-plugin-atonix-serverless-common/testUtils';
 import { Entity } from '@backstage/catalog-model';
@@ -436,6 +437,17 @@ export const chargeCardAlerts: FunctionAlerts = {
   ],
 };
 
+/** charge-card's traffic in git: a canary of v2 beside v1, no change pending. */
+export const chargeCardTraffic: FunctionTrafficView = {
+  file: 'gitops/functions/payments/charge-card/function.yaml',
+  revisionName: 'charge-card-v2',
+  traffic: [
+    { revisionName: 'charge-card-v1', percent: 90, tag: 'stable' },
+    { latestRevision: true, percent: 10, tag: 'canary' },
+  ],
+  namedRevisions: ['charge-card-v1', 'charge-card-v2'],
+};
+
 /** An API that answers every route with the charge-card fixtures; override what a test varies. */
 export function fakeApi(
   overrides: Partial<AtonixServerlessApi> = {},
@@ -446,6 +458,10 @@ export function fakeApi(
     getFunctionMetrics: async () => chargeCardMetrics,
     getFunctionLogs: async () => chargeCardLogs,
     getFunctionAlerts: async () => chargeCardAlerts,
+    getTraffic: async () => chargeCardTraffic,
+    changeTraffic: async () => {
+      throw new Error('this test changes no traffic');
+    },
     getEntityFunctions: async () => ({
       entityRef: 'component:default/charge-card',
       items: [chargeCard],
@@ -465,14 +481,15 @@ export function fakeApi(
 }
 
 /** What the client throws when the permission policy denied the request. */
-export function permissionDenied(): Promise<ResponseError> {
+export function permissionDenied(
+  permission = 'atonix.function.logs.read',
+): Promise<ResponseError> {
   return ResponseError.fromResponse(
     new Response(
       JSON.stringify({
         error: {
           name: 'NotAllowedError',
-          message:
-            'You may not use atonix.function.logs.read on function payments/charge-card: it is for members of its owner group:default/payments. Ask them, or the platform team.',
+          message: `You may not use ${permission} on function payments/charge-card: it is for members of its owner group:default/payments. Ask them, or the platform team.`,
         },
         response: { statusCode: 403 },
       }),

@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { PublishSettings } from '../service/PublishSettings';
+import { PublishSettings } from '@internal/backstage-plugin-atonix-serverless-node';
 import { mockWorkspace } from './workspace';
 
 export const OWNER = 'AtonixCorp';

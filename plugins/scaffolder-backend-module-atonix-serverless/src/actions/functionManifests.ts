@@ -7,6 +7,7 @@ import {
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import {
   FUNCTIONS_FOLDER,
+  GITOPS_REPOSITORY_FOLDER,
   checkFunctionPolicy,
   functionFolderPath,
   writeFunctionFolder,
@@ -17,9 +18,6 @@ import { posix } from 'node:path';
 import { ClusterRuntimes } from '../service/ClusterRuntimes';
 import { TeamDirectory } from '../service/TeamDirectory';
 import { examples } from './functionManifests.examples';
-
-/** The GitOps repository keeps everything Flux reads under this folder. */
-const GITOPS_ROOT = 'gitops';
 
 /**
  * `atonix:function:manifests`: checks a function's spec against the model and the platform rules,
@@ -69,7 +67,7 @@ export function createFunctionManifestsAction(options: {
       const { repoPath = 'gitops-repo' } = ctx.input;
       const gitopsDir = resolveSafeChildPath(
         ctx.workspacePath,
-        posix.join(repoPath, GITOPS_ROOT),
+        posix.join(repoPath, GITOPS_REPOSITORY_FOLDER),
       );
       const input = withoutNulls(ctx.input.spec) as Record<string, unknown>;
       const parsed = parseFunctionSpec({
@@ -106,7 +104,7 @@ export function createFunctionManifestsAction(options: {
       await teams.assertTeamUsable(spec.team, credentials);
       if (!existsSync(gitopsDir)) {
         throw new InputError(
-          `${repoPath} holds no GitOps checkout (no ${GITOPS_ROOT}/ folder); run atonix:gitops:clone first`,
+          `${repoPath} holds no GitOps checkout (no ${GITOPS_REPOSITORY_FOLDER}/ folder); run atonix:gitops:clone first`,
         );
       }
       await clusterRuntimes.assertProvided(
@@ -119,7 +117,7 @@ export function createFunctionManifestsAction(options: {
       if (existing.length > 0) {
         throw new ConflictError(
           `A function named "${spec.name}" exists already in ${existing
-            .map(f => `${GITOPS_ROOT}/${f}`)
+            .map(f => `${GITOPS_REPOSITORY_FOLDER}/${f}`)
             .join(', ')}; choose another name`,
         );
       }
@@ -127,13 +125,16 @@ export function createFunctionManifestsAction(options: {
 
       const written = await writeFunctionFolder(gitopsDir, spec);
       ctx.logger.info(
-        `Wrote ${written.length} files for ${spec.team}/${spec.name} into ${repoPath}/${GITOPS_ROOT}`,
+        `Wrote ${written.length} files for ${spec.team}/${spec.name} into ${repoPath}/${GITOPS_REPOSITORY_FOLDER}`,
       );
-      ctx.output('gitopsPath', posix.join(GITOPS_ROOT, folder));
-      ctx.output('teamPath', posix.join(GITOPS_ROOT, posix.dirname(folder)));
+      ctx.output('gitopsPath', posix.join(GITOPS_REPOSITORY_FOLDER, folder));
+      ctx.output(
+        'teamPath',
+        posix.join(GITOPS_REPOSITORY_FOLDER, posix.dirname(folder)),
+      );
       ctx.output(
         'files',
-        written.map(file => posix.join(GITOPS_ROOT, file)),
+        written.map(file => posix.join(GITOPS_REPOSITORY_FOLDER, file)),
       );
     },
   });

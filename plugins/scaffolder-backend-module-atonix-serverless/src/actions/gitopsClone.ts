@@ -1,10 +1,9 @@
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
-  cloneRepo,
-  createTemplateAction,
-} from '@backstage/plugin-scaffolder-node';
-import { PublishSettings } from '../service/PublishSettings';
+  PublishSettings,
+  cloneGitopsRepository,
+} from '@internal/backstage-plugin-atonix-serverless-node';
 import { examples } from './gitopsClone.examples';
 
 /**
@@ -41,19 +40,7 @@ export function createGitopsCloneAction(options: {
       const { targetPath = 'gitops-repo' } = ctx.input;
       const dir = resolveSafeChildPath(ctx.workspacePath, targetPath);
       const gitops = settings.gitopsRepository();
-      try {
-        await cloneRepo({
-          url: gitops.cloneUrl,
-          dir,
-          ref: settings.gitopsBranch,
-          auth: settings.gitAuth(gitops.cloneUrl),
-          logger: ctx.logger,
-        });
-      } catch (error) {
-        throw new InputError(
-          `The GitOps repository ${gitops.cloneUrl} (branch ${settings.gitopsBranch}) is unreachable: ${error}. Nothing was published; check atonix.scaffolder.gitops and that the repository is up, then run the template again`,
-        );
-      }
+      await cloneGitopsRepository({ settings, dir, logger: ctx.logger });
       ctx.logger.info(`Cloned ${gitops.cloneUrl} into ${targetPath}`);
       ctx.output('path', targetPath);
       ctx.output('remoteUrl', gitops.cloneUrl);

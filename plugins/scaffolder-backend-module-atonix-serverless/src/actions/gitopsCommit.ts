@@ -1,10 +1,10 @@
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
-  commitAndPushRepo,
-  createTemplateAction,
-} from '@backstage/plugin-scaffolder-node';
-import { PublishSettings } from '../service/PublishSettings';
+  PublishSettings,
+  commitToGitopsBranch,
+} from '@internal/backstage-plugin-atonix-serverless-node';
 import { examples } from './gitopsCommit.examples';
 
 /**
@@ -56,13 +56,12 @@ export function createGitopsCommitAction(options: {
         );
         return;
       }
-      const { commitHash } = await commitAndPushRepo({
+      const { commitHash } = await commitToGitopsBranch({
+        settings,
         dir,
-        auth: settings.gitAuth(cloneUrl),
         logger: ctx.logger,
         commitMessage: ctx.input.commitMessage,
-        branch: settings.gitopsBranch,
-        gitAuthorInfo: {
+        author: {
           name: 'Atonix scaffolder',
           email: 'scaffolder@atonix.invalid',
         },

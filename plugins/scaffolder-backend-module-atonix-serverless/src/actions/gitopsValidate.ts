@@ -2,7 +2,7 @@ import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
-  formatViolation,
+  gitopsViolationsError,
   validateGitopsTree,
 } from '@internal/backstage-plugin-atonix-serverless-node';
 import { existsSync } from 'node:fs';
@@ -46,20 +46,11 @@ export function createGitopsValidateAction() {
       }
       const violations = await validateGitopsTree(dir);
       if (violations.length > 0) {
-        throw new InputError(
-          `The GitOps tree ${path} breaks ${
-            violations.length
-          } rule(s); nothing was committed to the GitOps repository:\n${violations
-            .map(violation =>
-              formatViolation({
-                ...violation,
-                // Workspace-relative: the temporary workspace folder means nothing to the user.
-                file: isAbsolute(violation.file)
-                  ? relative(ctx.workspacePath, violation.file)
-                  : violation.file,
-              }),
-            )
-            .join('\n')}`,
+        // Workspace-relative: the temporary workspace folder means nothing to the user.
+        throw gitopsViolationsError(
+          `The GitOps tree ${path}`,
+          violations,
+          file => (isAbsolute(file) ? relative(ctx.workspacePath, file) : file),
         );
       }
       ctx.logger.info(`${path} validates clean`);

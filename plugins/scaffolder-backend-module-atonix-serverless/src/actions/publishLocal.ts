@@ -4,7 +4,7 @@ import {
   createTemplateAction,
   initRepoAndPush,
 } from '@backstage/plugin-scaffolder-node';
-import { PublishSettings } from '../service/PublishSettings';
+import { PublishSettings } from '@internal/backstage-plugin-atonix-serverless-node';
 import { examples } from './publishLocal.examples';
 
 /**

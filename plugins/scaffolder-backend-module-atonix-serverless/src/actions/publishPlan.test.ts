@@ -3,7 +3,7 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { mockWorkspace } from '../__testUtils__/workspace';
 import { outputsOf } from '../__testUtils__/examples';
 import { localSettings } from '../__testUtils__/localGit';
-import { PublishSettings } from '../service/PublishSettings';
+import { PublishSettings } from '@internal/backstage-plugin-atonix-serverless-node';
 import { createPublishPlanAction } from './publishPlan';
 
 describe('atonix:publish:plan', () => {

@@ -1,5 +1,5 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { PublishSettings } from '../service/PublishSettings';
+import { PublishSettings } from '@internal/backstage-plugin-atonix-serverless-node';
 import { examples } from './publishPlan.examples';
 
 /**

@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, posix } from 'node:path';
 import yaml from 'yaml';
-import { PublishSettings } from '../service/PublishSettings';
+import { PublishSettings } from '@internal/backstage-plugin-atonix-serverless-node';
 import { TeamDirectory } from '../service/TeamDirectory';
 import { copyChanges } from '../service/functionFolder';
 import { examples } from './teamOnboard.examples';

@@ -18,6 +18,7 @@ import { LogsPanel } from './LogsPanel';
 import { MetricsPanel } from './MetricsPanel';
 import { RevisionsCard } from './RevisionsCard';
 import { ScalingCard } from './ScalingCard';
+import { TrafficPanel } from './TrafficPanel';
 import { TriggersCard } from './TriggersCard';
 import { TestPanel } from './TestPanel';
 import { TracePanel } from './TracePanel';
@@ -88,6 +89,11 @@ export function FunctionView(props: { fn: FunctionStatus }) {
       {details.value && (
         <Grid item xs={12}>
           <TestPanel fn={details.value} />
+        </Grid>
+      )}
+      {fn.runtime === 'knative' && (
+        <Grid item xs={12}>
+          <TrafficPanel fn={fn} />
         </Grid>
       )}
       <Grid item xs={12} md={5}>

@@ -1,0 +1,364 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { LocalGitServer } from '@internal/atonix-local-git-server';
+import {
+  FIXTURE_CRDS,
+  KubeApiServerProcess,
+  eventually,
+  fluxKustomization,
+  knativeFunction,
+  readManifests,
+} from '@internal/atonix-test-servers';
+import { functionTrafficUpdatePermission } from '@internal/backstage-plugin-atonix-serverless-common';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import request from 'supertest';
+import { parse } from 'yaml';
+import { atonixServerlessPlugin } from '../plugin';
+
+/**
+ * The traffic routes end to end: a real git server holding the GitOps repository (the node
+ * library's valid fixture tree: team payments, function hello), a real Kubernetes API server that
+ * the portal reads with the read-only ServiceAccount gitops/ gives it, and the backend between them.
+ */
+
+jest.setTimeout(180_000);
+
+const FIXTURE_TREE = resolve(
+  __dirname,
+  '../../../atonix-serverless-node/src/__fixtures__/valid',
+);
+const PORTAL_READER = resolve(
+  __dirname,
+  '../../../../gitops/infrastructure/configs/base/portal/reader.yaml',
+);
+const REPO = 'AtonixCorp/gitops';
+const HELLO_V2_IMAGE =
+  'ghcr.io/atonixcorp/hello:9b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c';
+const TRAFFIC =
+  '/api/atonix-serverless/functions/staging/payments/hello/traffic';
+
+const run = promisify(execFile);
+const git = (cwd: string, ...args: string[]) =>
+  run(
+    'git',
+    ['-c', 'user.name=test', '-c', 'user.email=test@atonix.invalid', ...args],
+    { cwd },
+  ).then(({ stdout }) => stdout.trim());
+
+const user = mockCredentials.user.header();
+
+const catalog = catalogServiceMock.factory({
+  entities: [
+    {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: {
+        name: 'hello',
+        namespace: 'default',
+        annotations: {
+          'backstage.io/kubernetes-id': 'hello',
+          'backstage.io/kubernetes-namespace': 'payments',
+        },
+      },
+      spec: { type: 'function', owner: 'payments', lifecycle: 'production' },
+    },
+  ],
+});
+
+/** Denies the traffic change to everyone; allows everything else. */
+const noTrafficChanges = mockServices.permissions.mock({
+  authorizeConditional: async requests =>
+    requests.map(({ permission }) => ({
+      result:
+        permission.name === functionTrafficUpdatePermission.name
+          ? AuthorizeResult.DENY
+          : AuthorizeResult.ALLOW,
+    })),
+});
+
+describe('traffic changes through the GitOps repository', () => {
+  let dir: string;
+  let gitServer: LocalGitServer;
+  let kube: KubeApiServerProcess;
+  let work: string;
+
+  /** The GitOps repository's main branch as a fresh clone sees it. */
+  async function mainBranch() {
+    await git(work, 'pull', '-q', '--ff-only');
+    return {
+      head: await git(work, 'rev-parse', 'HEAD'),
+      message: await git(work, 'log', '-1', '--format=%B'),
+      spec: parse(
+        await readFile(
+          join(work, 'gitops/functions/payments/hello/function.yaml'),
+          'utf8',
+        ),
+      ),
+      service: parse(
+        await readFile(
+          join(work, 'gitops/functions/payments/hello/service.yaml'),
+          'utf8',
+        ),
+      ),
+    };
+  }
+
+  /** What the API server holds in the team's namespace, with each object's resourceVersion. */
+  async function namespaceVersions() {
+    const versions: string[] = [];
+    for (const plural of [
+      'services',
+      'configurations',
+      'revisions',
+      'routes',
+    ]) {
+      const { body: list } = await kube.request(
+        'GET',
+        `/apis/serving.knative.dev/v1/namespaces/payments/${plural}`,
+      );
+      for (const item of list.items) {
+        versions.push(
+          `${plural}/${item.metadata.name}@${item.metadata.resourceVersion}`,
+        );
+      }
+    }
+    return versions.sort();
+  }
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'atonix-traffic-test-'));
+    gitServer = await LocalGitServer.start({ root: join(dir, 'repos') });
+    await gitServer.seedRepo(REPO, FIXTURE_TREE, 'gitops');
+    // A second revision of hello, named in git: what a rollback can return from.
+    work = join(dir, 'work');
+    await git(dir, 'clone', '-q', gitServer.repoUrl(REPO), work);
+    const specFile = join(
+      work,
+      'gitops/functions/payments/hello/function.yaml',
+    );
+    const spec = await readFile(specFile, 'utf8');
+    await writeFile(
+      specFile,
+      spec
+        .replace(/ghcr\.io\/atonixcorp\/hello:[0-9a-f]{40}/, HELLO_V2_IMAGE)
+        .replace('revisionName: hello-v1', 'revisionName: hello-v2'),
+    );
+    await git(work, 'commit', '-q', '-am', 'hello: v2');
+    await git(work, 'push', '-q', 'origin', 'HEAD');
+
+    kube = await KubeApiServerProcess.start({
+      users: [{ name: 'nobody' }],
+      crds: FIXTURE_CRDS,
+    });
+    await kube.apply(
+      ...readManifests(await readFile(PORTAL_READER, 'utf8')),
+      ...knativeFunction({ namespace: 'payments', name: 'hello' }),
+      fluxKustomization({ team: 'payments' }),
+    );
+  });
+
+  afterAll(async () => {
+    await kube?.stop();
+    await gitServer?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function startBackend(extra: any[] = []) {
+    const config = mockServices.rootConfig.factory({
+      data: {
+        kubernetes: kube.backstageKubernetesConfig(
+          'staging',
+          await kube.serviceAccountToken('atonix-portal', 'atonix-portal'),
+        ),
+        atonix: {
+          scaffolder: {
+            publishTarget: 'local',
+            owner: 'AtonixCorp',
+            localGitBaseUrl: gitServer.baseUrl,
+            imageRegistry: 'ghcr.io/atonixcorp',
+            gitops: { repo: 'gitops', branch: 'main' },
+          },
+        },
+      },
+    });
+    const { server } = await startTestBackend({
+      features: [atonixServerlessPlugin, catalog, config, ...extra],
+    });
+    await eventually(async () => {
+      const res = await request(server)
+        .get('/api/atonix-serverless/health')
+        .set('Authorization', user);
+      expect(res.body.clusters[0].synced).toBe(true);
+    }, 30_000);
+    return server;
+  }
+
+  it('shows the split function.yaml asks for and the revisions git has named', async () => {
+    const server = await startBackend();
+    const res = await request(server).get(TRAFFIC).set('Authorization', user);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      file: 'gitops/functions/payments/hello/function.yaml',
+      revisionName: 'hello-v2',
+      traffic: [{ latestRevision: true, percent: 100 }],
+      namedRevisions: ['hello-v1', 'hello-v2'],
+    });
+  });
+
+  it('rolls back by committing to the GitOps branch, never by writing to the cluster', async () => {
+    const server = await startBackend();
+    const before = await mainBranch();
+    const cluster = await namespaceVersions();
+
+    const res = await request(server)
+      .post(TRAFFIC)
+      .set('Authorization', user)
+      .send({ action: 'rollback', revisionName: 'hello-v1' });
+    expect(res.status).toBe(201);
+
+    const after = await mainBranch();
+    expect(after.head).not.toBe(before.head);
+    expect(res.body.commit).toMatchObject({
+      commit: after.head,
+      subject: 'payments/hello: traffic hello-v1 100 %',
+      requestedBy: 'user:default/mock',
+    });
+    expect(after.message).toContain('Atonix-Change: traffic');
+    expect(after.spec.traffic).toEqual([
+      { revisionName: 'hello-v1', percent: 100 },
+    ]);
+    // Rendered as the scaffolder renders: the Service Flux applies routes to hello-v1.
+    expect(after.service.spec.traffic).toEqual([
+      { revisionName: 'hello-v1', latestRevision: false, percent: 100 },
+    ]);
+    expect(after.service.spec.template.metadata.name).toBe('hello-v2');
+
+    // Until Flux applies that commit, the change is pending.
+    const view = await request(server).get(TRAFFIC).set('Authorization', user);
+    expect(view.body.pending).toEqual(res.body.commit);
+    expect(await namespaceVersions()).toEqual(cluster);
+  });
+
+  it('is no longer pending once the Flux Kustomization has applied the commit', async () => {
+    const server = await startBackend();
+    await request(server)
+      .post(TRAFFIC)
+      .set('Authorization', user)
+      .send({ action: 'tag', revisionName: 'hello-v1', tag: 'stable' })
+      .expect(201);
+    const { head, service } = await mainBranch();
+    // What Flux and Knative do after the merge: the Service is applied, the Route reports the split.
+    await kube.apply(
+      fluxKustomization({ team: 'payments', revision: `main@sha1:${head}` }),
+    );
+    const applied = knativeFunction({
+      namespace: 'payments',
+      name: 'hello',
+      revisions: [1, 2],
+      traffic: [
+        { revision: 1, percent: 100, tag: 'stable' },
+        { revision: 2, percent: 0 },
+      ],
+    });
+    await kube.apply(...applied);
+    expect(service.spec.traffic).toEqual([
+      {
+        revisionName: 'hello-v1',
+        latestRevision: false,
+        percent: 100,
+        tag: 'stable',
+      },
+    ]);
+
+    await eventually(async () => {
+      const fn = await request(server)
+        .get('/api/atonix-serverless/functions/staging/payments/hello')
+        .set('Authorization', user);
+      expect(fn.body.flux.revision).toBe(`main@sha1:${head}`);
+      expect(fn.body.traffic).toContainEqual(
+        expect.objectContaining({ percent: 100, tag: 'stable' }),
+      );
+    }, 30_000);
+    const view = await request(server).get(TRAFFIC).set('Authorization', user);
+    expect(view.body).not.toHaveProperty('pending');
+    expect(view.body.traffic).toEqual([
+      { revisionName: 'hello-v1', percent: 100, tag: 'stable' },
+    ]);
+  });
+
+  it('refuses a split that does not sum to 100 and commits nothing', async () => {
+    const server = await startBackend();
+    const { head } = await mainBranch();
+    const res = await request(server)
+      .post(TRAFFIC)
+      .set('Authorization', user)
+      .send({
+        action: 'split',
+        traffic: [
+          { revisionName: 'hello-v1', percent: 50 },
+          { latestRevision: true, percent: 40 },
+        ],
+      });
+    expect(res.status).toBe(400);
+    expect(res.body.error.name).toBe('InputError');
+    expect(res.body.error.message).toContain(
+      'traffic: the traffic percentages sum to 90; they must sum to 100',
+    );
+    expect((await mainBranch()).head).toBe(head);
+  });
+
+  it('commits nothing when the change leaves the split as it is', async () => {
+    const server = await startBackend();
+    const { head, spec } = await mainBranch();
+    const res = await request(server)
+      .post(TRAFFIC)
+      .set('Authorization', user)
+      .send({ action: 'split', traffic: spec.traffic });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe(
+      'payments/hello already routes hello-v1 100 % (stable) in git; nothing to commit',
+    );
+    expect((await mainBranch()).head).toBe(head);
+  });
+
+  it('refuses to route to a revision git never named, with the validator rule and line', async () => {
+    const server = await startBackend();
+    const { head } = await mainBranch();
+    const res = await request(server)
+      .post(TRAFFIC)
+      .set('Authorization', user)
+      .send({ action: 'rollback', revisionName: 'hello-v0' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(
+      /^The traffic change to gitops\/functions\/payments\/hello\/function.yaml breaks 1 rule\(s\); nothing was committed to the GitOps repository:\ngitops\/functions\/payments\/hello\/function.yaml:\d+: revision-history: revision hello-v0 is neither/,
+    );
+    expect((await mainBranch()).head).toBe(head);
+  });
+
+  it('denies the change to whoever the policy denies atonix.function.traffic.update, and commits nothing', async () => {
+    const server = await startBackend([noTrafficChanges.factory]);
+    const { head } = await mainBranch();
+    const res = await request(server)
+      .post(TRAFFIC)
+      .set('Authorization', user)
+      .send({ action: 'promote' });
+    expect(res.status).toBe(403);
+    expect(res.body.error.name).toBe('NotAllowedError');
+    expect(res.body.error.message).toContain(
+      'You may not use atonix.function.traffic.update on function payments/hello',
+    );
+    expect((await mainBranch()).head).toBe(head);
+    // Reading the split stays allowed.
+    const view = await request(server).get(TRAFFIC).set('Authorization', user);
+    expect(view.status).toBe(200);
+  });
+});

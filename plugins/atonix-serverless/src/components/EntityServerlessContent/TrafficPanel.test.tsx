@@ -1,0 +1,92 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import {
+  TestApiProvider,
+  renderInTestApp,
+} from '@backstage/frontend-test-utils';
+import { AtonixServerlessApi, atonixServerlessApiRef } from '../../api';
+import {
+  chargeCard,
+  chargeCardTraffic,
+  fakeApi,
+  permissionDenied,
+} from '../../testing/fixtures';
+import { TrafficPanel } from './TrafficPanel';
+
+const pending = {
+  commit: '5d41402abc4b2a76b9719d911017c592aaaaaaaa',
+  subject: 'payments/charge-card: traffic charge-card-v1 100 % (stable)',
+  requestedBy: 'user:default/guest',
+  committedAt: '2026-11-29T20:00:00Z',
+};
+
+function renderWith(api: AtonixServerlessApi) {
+  return renderInTestApp(
+    <TestApiProvider apis={[[atonixServerlessApiRef, api]]}>
+      <TrafficPanel fn={chargeCard} />
+    </TestApiProvider>,
+  );
+}
+
+async function openDialog() {
+  fireEvent.click(
+    await screen.findByRole('button', { name: 'Manage traffic' }),
+  );
+  return within(await screen.findByRole('dialog'));
+}
+
+describe('TrafficPanel', () => {
+  it('shows the split in git beside the one the cluster applies', async () => {
+    await renderWith(fakeApi());
+    expect(
+      await screen.findByText(
+        'charge-card-v1 90 % (stable), latest 10 % (canary)',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/Applied in/)).toHaveTextContent(
+      /charge-card-00002 \(latest\) 90 %/,
+    );
+    expect(screen.queryByText(/Pending:/)).not.toBeInTheDocument();
+  });
+
+  it('commits a rollback and then shows it as pending until Flux applies it', async () => {
+    const api = fakeApi();
+    const changeTraffic = jest.spyOn(api, 'changeTraffic').mockResolvedValue({
+      commit: pending,
+      traffic: [{ revisionName: 'charge-card-v1', percent: 100 }],
+    });
+    const getTraffic = jest.spyOn(api, 'getTraffic');
+    await renderWith(api);
+
+    const dialog = await openDialog();
+    expect(dialog.getByText(/New split:/)).toHaveTextContent(
+      'charge-card-v1 100 % (stable), latest 0 % (canary)',
+    );
+    getTraffic.mockResolvedValue({ ...chargeCardTraffic, pending });
+    fireEvent.click(dialog.getByRole('button', { name: 'Commit to GitOps' }));
+
+    await waitFor(() =>
+      expect(changeTraffic).toHaveBeenCalledWith(
+        { cluster: 'staging', namespace: 'payments', name: 'charge-card' },
+        { action: 'rollback', revisionName: 'charge-card-v1' },
+      ),
+    );
+    expect(await screen.findByText(/Pending:/)).toHaveTextContent(
+      'commit 5d41402 by user:default/guest',
+    );
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+  });
+
+  it('keeps the dialog open with the backend’s reason when the change is refused', async () => {
+    const refused = await permissionDenied('atonix.function.traffic.update');
+    await renderWith(fakeApi({ changeTraffic: () => Promise.reject(refused) }));
+    const dialog = await openDialog();
+    fireEvent.click(dialog.getByLabelText('Promote the candidate to 100 %'));
+    expect(dialog.getByText(/New split:/)).toHaveTextContent(
+      'latest 100 % (canary), charge-card-v1 0 % (stable)',
+    );
+    fireEvent.click(dialog.getByRole('button', { name: 'Commit to GitOps' }));
+    expect(
+      await dialog.findByText(/You may not use atonix.function.traffic.update/),
+    ).toBeInTheDocument();
+  });
+});
