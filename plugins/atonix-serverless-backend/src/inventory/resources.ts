@@ -10,8 +10,17 @@ export const FLUX_RESOURCES = {
     group: 'kustomize.toolkit.fluxcd.io',
     version: 'v1',
     plural: 'kustomizations',
-    // Not `status.inventory` (every object it applied) nor `spec`: only whether it is ready, at which revision.
-    reads: { spec: [], status: ['conditions', 'lastAppliedRevision'] },
+    // Not `status.inventory` (every object it applied): whether it is ready, at which revision,
+    // what it waits for (the trace's dependency chain) and when it last handled "Sync now".
+    reads: {
+      spec: ['dependsOn'],
+      status: [
+        'conditions',
+        'lastAppliedRevision',
+        'lastAttemptedRevision',
+        'lastHandledReconcileAt',
+      ],
+    },
   },
   receiver: {
     group: 'notification.toolkit.fluxcd.io',
