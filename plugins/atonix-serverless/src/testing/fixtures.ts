@@ -167,20 +167,44 @@ export const fleetPage: FunctionListResponse = {
   items: [
     {
       ...chargeCard,
-      metrics: { requestRate: 42.5, errorRate: 0.0042, p95LatencyMs: 87 },
+      metrics: {
+        requestRate: 42.5,
+        errorRate: 0.0042,
+        p95LatencyMs: 87,
+        coldStarts1h: 0,
+        coldStartP95Ms: null,
+      },
     },
     // Scaled to zero: no requests, so nothing to divide by or to measure.
     {
       ...fraudScore,
-      metrics: { requestRate: 0, errorRate: null, p95LatencyMs: null },
+      metrics: {
+        requestRate: 0,
+        errorRate: null,
+        p95LatencyMs: null,
+        coldStarts1h: 3,
+        coldStartP95Ms: 6200,
+      },
     },
     {
       ...orderEvents,
-      metrics: { requestRate: 1.25, errorRate: 0.5, p95LatencyMs: 1840 },
+      metrics: {
+        requestRate: 1.25,
+        errorRate: 0.5,
+        p95LatencyMs: 1840,
+        coldStarts1h: 1,
+        coldStartP95Ms: 2100,
+      },
     },
     {
       ...reportExport,
-      metrics: { requestRate: 3.5, errorRate: 0, p95LatencyMs: 240 },
+      metrics: {
+        requestRate: 3.5,
+        errorRate: 0,
+        p95LatencyMs: 240,
+        coldStarts1h: null,
+        coldStartP95Ms: null,
+      },
     },
   ],
   totalCount: 5000,
