@@ -88,6 +88,8 @@ export interface FunctionStatus {
   scaledToZero: boolean;
   autoscaling: FunctionAutoscaling;
   critical: boolean;
+  /** The spec's own cold-start objective (ms), when it sets one; else the default of its kind applies. */
+  coldStartObjectiveMs?: number;
   triggers: FunctionTriggerStatus[];
   flux?: FunctionFluxStatus;
   /** `kind:namespace/name` of the catalog entity that describes this function, when there is one. */

@@ -286,6 +286,17 @@ describe('PrometheusMetrics against a real Prometheus', () => {
     );
     if ('unavailable' in critical) throw new Error(critical.unavailable);
     expect(critical.coldStart?.objectiveMs).toBe(2000);
+
+    // The spec's own objective, carried by the Knative Service, wins over the default.
+    const own = await functionMetrics(
+      metrics,
+      cluster(prometheus.url),
+      { ...fn('payments', 'refund'), coldStartObjectiveMs: 8000 },
+      '1h',
+      now,
+    );
+    if ('unavailable' in own) throw new Error(own.unavailable);
+    expect(own.coldStart?.objectiveMs).toBe(8000);
   });
 
   it('says a warm function had no cold start, and gives none for a runtime that records none', async () => {

@@ -5,8 +5,8 @@ import {
   FunctionStatus,
   MetricSeries,
   MetricsWindow,
-  OBJECTIVE_DEFAULTS,
   Unavailable,
+  functionObjectives,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { AtonixCluster } from '../clusters';
 import type {
@@ -200,10 +200,13 @@ export class PrometheusMetrics {
     return {
       count1h: all.reduce((sum, r) => sum + r.count1h, 0),
       p95Ms: p95.length ? Math.max(...p95) : null,
-      // The spec's own objective is not on the cluster's objects: the default of its kind is.
-      objectiveMs:
-        OBJECTIVE_DEFAULTS[fn.critical ? 'critical' : 'standard']
-          .coldStartP95Ms,
+      objectiveMs: functionObjectives({
+        critical: fn.critical,
+        objectives:
+          fn.coldStartObjectiveMs === undefined
+            ? undefined
+            : { coldStartP95Ms: fn.coldStartObjectiveMs },
+      }).coldStartP95Ms,
       revisions: [...revisions]
         .filter(([, r]) => r.count1h > 0 || r.p95Ms !== null)
         .map(([name, r]) => ({ revision: name, ...r }))
