@@ -89,7 +89,7 @@ export interface RuntimeQueries {
   coldStarts?: {
     /** Starts from zero in the last hour, summed; `by` keeps one result per value of that label. */
     count1h(by?: string): string;
-    /** p95 wait for a start in milliseconds, the slowest revision's; `by` as above. */
+    /** The highest p95 wait for a start in the last hour, in milliseconds, the slowest revision's; `by` as above. */
     p95Ms(by?: string): string;
     /** The label that names a revision in both results. */
     revisionLabel: string;

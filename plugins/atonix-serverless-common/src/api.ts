@@ -196,9 +196,12 @@ export interface FunctionFleetMetrics {
   /** Share of 5xx responses, 0..1. */
   errorRate: number | null;
   p95LatencyMs: number | null;
-  /** Starts from zero in the last hour, all revisions; `null` where the runtime records none. */
+  /**
+   * Starts from zero in the last hour, all revisions; `null` where the runtime records none, or
+   * for a function with neither a start nor a request in the hour.
+   */
   coldStarts1h: number | null;
-  /** p95 wait for a start from zero over the last 5 minutes, slowest revision; `null` without one. */
+  /** Highest p95 wait for a start from zero in the last hour, slowest revision; `null` without one. */
   coldStartP95Ms: number | null;
 }
 
@@ -296,13 +299,16 @@ export interface FunctionMetrics {
 export interface FunctionColdStarts {
   /** Starts from zero in the last hour, all revisions. */
   count1h: number;
-  /** p95 of the wait over the last 5 minutes, slowest revision; `null` when no request waited. */
+  /**
+   * The highest 5-minute p95 of the wait in the last hour, slowest revision; `null` when no request
+   * waited in the hour.
+   */
   p95Ms: number | null;
   /** The p95 the function's objective allows (the default for a critical or standard function). */
   objectiveMs: number;
   /** The same two figures per revision, revisions with a start or a wait only. */
   revisions: Array<{ revision: string; count1h: number; p95Ms: number | null }>;
-  /** Over the window: `starts in 1h` (the count an hour back from each point) and `p95 ms`. */
+  /** Over the window, each point looking an hour back: `starts in 1h` and `p95 ms`. */
   series: MetricSeries[];
 }
 

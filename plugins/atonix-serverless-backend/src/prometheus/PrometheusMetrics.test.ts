@@ -123,13 +123,14 @@ describe('PrometheusMetrics against a real Prometheus', () => {
         now,
       }),
       // What the platform's recording rules wrote for refund: two starts in the last hour, the
-      // older revision's slow (6.2 s at p95), the newer one's 1.8 s, then nobody waited.
+      // older revision's slow (6.2 s at p95), the newer one's 1.8 s; a p95 is recorded for the 5
+      // minutes after a start only.
       ...coldStartRecordedSeries({
         namespace: 'payments',
         service: 'refund',
         revision: 'refund-00001',
         countPerMinute: [...Array(30).fill(0), ...Array(31).fill(1)],
-        p95MsPerMinute: [...Array(30).fill(null), 6200],
+        p95MsPerMinute: [...Array(30).fill(null), ...Array(5).fill(6200), null],
         now,
       }),
       ...coldStartRecordedSeries({
@@ -137,7 +138,7 @@ describe('PrometheusMetrics against a real Prometheus', () => {
         service: 'refund',
         revision: 'refund-00002',
         countPerMinute: [...Array(50).fill(0), 1],
-        p95MsPerMinute: [...Array(50).fill(null), 1800],
+        p95MsPerMinute: [...Array(50).fill(null), ...Array(5).fill(1800), null],
         now,
       }),
       // A revision of the same name in another namespace: not refund's.
@@ -273,6 +274,7 @@ describe('PrometheusMetrics against a real Prometheus', () => {
     // The count rose from 0 to 1 half an hour ago and to 2 ten minutes ago.
     expect(starts.points[0][1]).toBe(0);
     expect(starts.points.at(-1)![1]).toBe(2);
+    // The highest p95 of the hour, long after the 5 minutes it was recorded in.
     expect(p95.points.at(-1)![1]).toBe(6200);
     // No p95 before the first start: no point rather than a zero.
     expect(p95.points[0][0]).toBeGreaterThan(now / 1000 - 31 * 60);
@@ -299,7 +301,7 @@ describe('PrometheusMetrics against a real Prometheus', () => {
     expect(own.coldStart?.objectiveMs).toBe(8000);
   });
 
-  it('says a warm function had no cold start, and gives none for a runtime that records none', async () => {
+  it('says a function serving all hour had no cold start, and gives none for a runtime that records none', async () => {
     const charge = await functionMetrics(
       metrics,
       cluster(prometheus.url),
@@ -312,8 +314,13 @@ describe('PrometheusMetrics against a real Prometheus', () => {
       count1h: 0,
       p95Ms: null,
       revisions: [],
-      series: [],
     });
+    // Serving all along: a flat zero, and no wait to draw.
+    const [starts, ...rest] = charge.coldStart!.series;
+    expect(rest).toEqual([]);
+    expect(starts.label).toBe('starts in 1h');
+    expect(starts.points.length).toBeGreaterThan(30);
+    expect(starts.points.every(([, v]) => v === 0)).toBe(true);
     const thumbnail = await functionMetrics(
       metrics,
       cluster(prometheus.url),
@@ -377,7 +384,9 @@ describe('PrometheusMetrics against a real Prometheus', () => {
       coldStarts1h: 9,
       coldStartP95Ms: 20_000,
     });
-    expect(charge.coldStarts1h).toBeNull();
+    // Requests in the hour without a start: none rather than unknown.
+    expect(charge.coldStarts1h).toBe(0);
+    expect(charge.coldStartP95Ms).toBeNull();
     const thumbnail = fleet.get('openfaas:openfaas-fn/thumbnail')!;
     expect(thumbnail.coldStarts1h).toBeNull();
     expect(thumbnail.requestRate).toBeCloseTo(4, 1);

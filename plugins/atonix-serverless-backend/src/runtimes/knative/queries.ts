@@ -41,20 +41,29 @@ const COLD_START_RECORDINGS = {
 function coldStartQueries(
   labels: Record<string, string>,
   group: string[],
+  requestRate: RuntimeQueries['requestRate'],
 ): NonNullable<RuntimeQueries['coldStarts']> {
   const { kn_configuration_name: name, ...rest } = labels;
   const selector = labelSelector(
     name === undefined ? rest : { ...rest, kn_service_name: name },
   );
-  const read = (recording: string) =>
-    `label_replace(${recording}${selector}, "kn_configuration_name", "$1", "kn_service_name", "(.*)")`;
+  const read = (series: string) =>
+    `label_replace(${series}, "kn_configuration_name", "$1", "kn_service_name", "(.*)")`;
   return {
+    // The rule records nothing for a revision that never started from zero: a function that served
+    // requests in the hour without one counts 0, one without requests has no figure.
     count1h: by =>
-      `sum${byClause([...group, by])} (${read(COLD_START_RECORDINGS.count1h)})`,
-    // Quantiles of different revisions do not add up: the slowest one is the function's, as in the
-    // function's own cold-start alert (atonix-serverless-node src/render/alerts.ts).
+      `sum${byClause([...group, by])} (${read(
+        `${COLD_START_RECORDINGS.count1h}${selector}`,
+      )}) or 0 * ${requestRate('1h', by)}`,
+    // A p95 is recorded only for 5 minutes after a start: the highest of the last hour says how long
+    // the hour's starts took. Quantiles of different revisions do not add up: the slowest one is
+    // the function's, as in the function's own cold-start alert (atonix-serverless-node
+    // src/render/alerts.ts).
     p95Ms: by =>
-      `max${byClause([...group, by])} (${read(COLD_START_RECORDINGS.p95Ms)})`,
+      `max${byClause([...group, by])} (${read(
+        `max_over_time(${COLD_START_RECORDINGS.p95Ms}${selector}[1h])`,
+      )})`,
     revisionLabel: REVISION,
   };
 }
@@ -64,8 +73,9 @@ export function knativeQueries(
   labels: Record<string, string>,
   group: string[] = [],
 ): RuntimeQueries {
+  const queries = runtimeQueries(KNATIVE_SERIES, labels, group);
   return {
-    ...runtimeQueries(KNATIVE_SERIES, labels, group),
-    coldStarts: coldStartQueries(labels, group),
+    ...queries,
+    coldStarts: coldStartQueries(labels, group, queries.requestRate),
   };
 }

@@ -17,7 +17,7 @@ describe('ColdStarts', () => {
   it('shows the starts of the last hour, the p95 wait against the objective, and each revision', () => {
     render(<ColdStarts coldStart={measured} critical />);
     expect(screen.getByLabelText('Cold start summary')).toHaveTextContent(
-      '2 in the last hour; requests waited 2600 ms at p95 (objective 2000 ms).',
+      '2 in the last hour; requests waited up to 2600 ms at p95 (objective 2000 ms).',
     );
     expect(
       screen.getByText(
@@ -75,7 +75,7 @@ describe('ColdStarts', () => {
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
     const section = screen.getByRole('region', { name: 'Starts from zero' });
     expect(section).toHaveTextContent(
-      '0 in the last hour; requests waited – at p95',
+      '0 in the last hour; no request waited for a start (objective 2000 ms).',
     );
     expect(
       within(section).getAllByText('No data in this window.'),

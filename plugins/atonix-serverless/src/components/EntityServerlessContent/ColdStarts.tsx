@@ -10,7 +10,7 @@ import { MetricChart } from './MetricChart';
 const COUNT_LINE = 'starts in 1h';
 
 /**
- * Starts from zero of a function: how many in the last hour and how long requests waited (p95, the
+ * Starts from zero of a function: how many in the last hour and how long requests waited (the highest p95 of the hour, the
  * slowest revision's) against the objective, per revision, and both over the metrics window. When
  * the wait exceeds the objective it says what to do about it.
  */
@@ -24,7 +24,10 @@ export function ColdStarts(props: {
     <section aria-label="Starts from zero">
       <Typography variant="subtitle2">Starts from zero</Typography>
       <Typography variant="body2" aria-label="Cold start summary">
-        {count1h} in the last hour; requests waited {formatMs(p95Ms)} at p95
+        {count1h} in the last hour;{' '}
+        {p95Ms === null
+          ? 'no request waited for a start'
+          : `requests waited up to ${formatMs(p95Ms)} at p95`}{' '}
         (objective {formatMs(objectiveMs)}).
       </Typography>
       {revisions.length > 1 && (
@@ -51,7 +54,9 @@ export function ColdStarts(props: {
           />
         </Grid>
         <Grid item xs={12} md={6}>
-          <Typography variant="caption">Wait for a start, p95</Typography>
+          <Typography variant="caption">
+            Wait for a start, highest p95 in the hour before
+          </Typography>
           <MetricChart
             series={series.filter(s => s.label !== COUNT_LINE)}
             format={formatMs}

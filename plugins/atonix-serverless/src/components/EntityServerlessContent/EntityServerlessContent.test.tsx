@@ -97,7 +97,7 @@ describe('EntityServerlessContent', () => {
     expect(screen.getByLabelText('Error rate')).toHaveTextContent('0.42%');
     expect(screen.getByLabelText('Cold starts')).toHaveTextContent('2');
     expect(screen.getByLabelText('Cold start summary')).toHaveTextContent(
-      'requests waited 2600 ms at p95 (objective 2000 ms)',
+      'requests waited up to 2600 ms at p95 (objective 2000 ms)',
     );
 
     expect(
