@@ -1,18 +1,13 @@
 import { render, screen, within } from '@testing-library/react';
 import { coldStartAdvice } from '@internal/backstage-plugin-atonix-serverless-common';
+import { giveChartsASize } from '../../testing/chartSize';
 import { chargeCardMetrics } from '../../testing/fixtures';
 import { ColdStarts } from './ColdStarts';
 
 const measured = chargeCardMetrics.coldStart!;
 
 describe('ColdStarts', () => {
-  // jsdom lays nothing out; recharts draws only into a container with a size.
-  beforeEach(() => {
-    jest
-      .spyOn(HTMLElement.prototype, 'getBoundingClientRect')
-      .mockReturnValue({ width: 600, height: 200 } as DOMRect);
-  });
-  afterEach(() => jest.restoreAllMocks());
+  giveChartsASize();
 
   it('shows the starts of the last hour, the p95 wait against the objective, and each revision', () => {
     render(<ColdStarts coldStart={measured} critical />);
