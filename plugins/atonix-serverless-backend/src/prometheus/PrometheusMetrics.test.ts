@@ -164,6 +164,19 @@ describe('PrometheusMetrics against a real Prometheus', () => {
 
   afterAll(() => prometheus?.stop());
 
+  /** The function's metrics over the hour before `now`, which must be available. */
+  async function lastHour(status: FunctionStatus) {
+    const result = await functionMetrics(
+      metrics,
+      cluster(prometheus.url),
+      status,
+      '1h',
+      now,
+    );
+    if (isUnavailable(result)) throw new Error(result.unavailable);
+    return result;
+  }
+
   it('computes request rate, error rate, latency quantiles and replicas from queue-proxy series', async () => {
     const result = await functionMetrics(
       metrics,
@@ -249,14 +262,7 @@ describe('PrometheusMetrics against a real Prometheus', () => {
   });
 
   it('reads cold starts per revision and their trend from the recorded series', async () => {
-    const result = await functionMetrics(
-      metrics,
-      cluster(prometheus.url),
-      fn('payments', 'refund'),
-      '1h',
-      now,
-    );
-    if ('unavailable' in result) throw new Error(result.unavailable);
+    const result = await lastHour(fn('payments', 'refund'));
     expect(result.coldStart).toEqual({
       count1h: 2,
       p95Ms: 6200,
@@ -279,37 +285,22 @@ describe('PrometheusMetrics against a real Prometheus', () => {
     // No p95 before the first start: no point rather than a zero.
     expect(p95.points[0][0]).toBeGreaterThan(now / 1000 - 31 * 60);
 
-    const critical = await functionMetrics(
-      metrics,
-      cluster(prometheus.url),
-      { ...fn('payments', 'refund'), critical: true },
-      '1h',
-      now,
-    );
-    if ('unavailable' in critical) throw new Error(critical.unavailable);
+    const critical = await lastHour({
+      ...fn('payments', 'refund'),
+      critical: true,
+    });
     expect(critical.coldStart?.objectiveMs).toBe(2000);
 
     // The spec's own objective, carried by the Knative Service, wins over the default.
-    const own = await functionMetrics(
-      metrics,
-      cluster(prometheus.url),
-      { ...fn('payments', 'refund'), coldStartObjectiveMs: 8000 },
-      '1h',
-      now,
-    );
-    if ('unavailable' in own) throw new Error(own.unavailable);
+    const own = await lastHour({
+      ...fn('payments', 'refund'),
+      coldStartObjectiveMs: 8000,
+    });
     expect(own.coldStart?.objectiveMs).toBe(8000);
   });
 
   it('says a function serving all hour had no cold start, and gives none for a runtime that records none', async () => {
-    const charge = await functionMetrics(
-      metrics,
-      cluster(prometheus.url),
-      fn('payments', 'charge'),
-      '1h',
-      now,
-    );
-    if ('unavailable' in charge) throw new Error(charge.unavailable);
+    const charge = await lastHour(fn('payments', 'charge'));
     expect(charge.coldStart).toMatchObject({
       count1h: 0,
       p95Ms: null,
@@ -321,14 +312,9 @@ describe('PrometheusMetrics against a real Prometheus', () => {
     expect(starts.label).toBe('starts in 1h');
     expect(starts.points.length).toBeGreaterThan(30);
     expect(starts.points.every(([, v]) => v === 0)).toBe(true);
-    const thumbnail = await functionMetrics(
-      metrics,
-      cluster(prometheus.url),
+    const thumbnail = await lastHour(
       fn('openfaas-fn', 'thumbnail', 'openfaas'),
-      '1h',
-      now,
     );
-    if ('unavailable' in thumbnail) throw new Error(thumbnail.unavailable);
     expect(thumbnail.coldStart).toBeUndefined();
   });
 
