@@ -1,5 +1,8 @@
 import path from 'node:path';
-import { FunctionSpec } from '@internal/backstage-plugin-atonix-serverless-common';
+import {
+  FunctionSpec,
+  OBJECTIVE_DEFAULTS,
+} from '@internal/backstage-plugin-atonix-serverless-common';
 import {
   demoKubeObjects,
   demoLogs,
@@ -77,5 +80,29 @@ describe('the demo fleet', () => {
     expect(
       [...new Set(logs.map(s => s.stream.backstage_io_kubernetes_id))].sort(),
     ).toEqual(specs.map(spec => spec.name).sort());
+  });
+
+  it("seeds the idle function's two starts from zero as the recording rules would, slower than its objective", () => {
+    const now = Date.UTC(2026, 10, 25, 20);
+    const recorded = demoSeries(specs, now).filter(s =>
+      s.labels.__name__.startsWith('atonix_revision:'),
+    );
+    // Only the function seeded as idle (scaled to zero 12 minutes ago) started from zero.
+    expect(new Set(recorded.map(s => s.labels.kn_service_name))).toEqual(
+      new Set(['order-events']),
+    );
+    const [count, p95] = recorded;
+    expect(count.labels.__name__).toBe('atonix_revision:cold_starts:count1h');
+    expect(count.samples[0]).toEqual([now - 60 * 60_000, 0]);
+    expect(count.samples.at(-1)).toEqual([now, 2]);
+    // It woke up 40 and 35 minutes ago; each start has a p95 for the 5 minutes after it.
+    expect(p95.samples.map(([t]) => (now - t) / 60_000)).toEqual([
+      40, 39, 38, 37, 36, 35, 34, 33, 32, 31,
+    ]);
+    expect(
+      p95.samples.every(
+        ([, ms]) => ms > OBJECTIVE_DEFAULTS.standard.coldStartP95Ms,
+      ),
+    ).toBe(true);
   });
 });

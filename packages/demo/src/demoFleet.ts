@@ -11,6 +11,7 @@ import {
   SeedSeries,
   blockedTenantKustomizations,
   broker,
+  coldStartRecordedSeries,
   fluxKustomization,
   fluxReceiver,
   kafkaSource,
@@ -205,7 +206,52 @@ export function demoKubeObjects(
   return objects;
 }
 
-/** Queue-proxy (Knative) and gateway (OpenFaaS) series for the last 30 minutes. */
+/** An idle function's ready pods per minute over its 30 seeded minutes: it woke up twice. */
+const IDLE_PODS_PER_MINUTE = [0, 0, 1, 1, 0, 0, 0, 1, 1, 1, 0];
+/** How long requests waited at p95 while it started: above the default objective (5 s). */
+const IDLE_COLD_START_P95_MS = 6200;
+
+/**
+ * What the platform's cold-start recording rules would have written for an idle function's latest
+ * revision over the last hour, from its wake-ups: the count of starts in the hour before each
+ * minute, and a p95 wait for the 5 minutes after each start.
+ */
+function idleColdStarts(
+  spec: FunctionSpec,
+  revision: string,
+  idleMinutes: number,
+  now: number,
+): SeedSeries[] {
+  // Minutes before `now` of each start: the pod count goes from 0 to more in the seeded 30 minutes.
+  const startsAgo = IDLE_PODS_PER_MINUTE.flatMap((pods, i) =>
+    i > 0 && pods > 0 && IDLE_PODS_PER_MINUTE[i - 1] === 0
+      ? [idleMinutes + 30 - i]
+      : [],
+  );
+  const minutes = 60;
+  const ago = (k: number) => minutes - k;
+  return coldStartRecordedSeries({
+    namespace: spec.team,
+    service: spec.name,
+    revision,
+    minutes,
+    now,
+    countPerMinute: Array.from(
+      { length: minutes + 1 },
+      (_, k) => startsAgo.filter(a => a >= ago(k) && a < ago(k) + 60).length,
+    ),
+    p95MsPerMinute: Array.from({ length: minutes + 1 }, (_, k) =>
+      startsAgo.some(a => a >= ago(k) && a < ago(k) + 5)
+        ? IDLE_COLD_START_P95_MS
+        : null,
+    ),
+  });
+}
+
+/**
+ * Queue-proxy (Knative) and gateway (OpenFaaS) series for the last 30 minutes, and the recorded cold
+ * starts of idle Knative functions for the last hour.
+ */
 export function demoSeries(
   specs: FunctionSpec[],
   now = Date.now(),
@@ -218,7 +264,11 @@ export function demoSeries(
       return openfaasGatewaySeries(spec.name, 'openfaas-fn', traffic, end);
     }
     const revisions = revisionsOf(spec);
-    return revisions.flatMap(n =>
+    const latest = revisionName(spec.name, revisions[revisions.length - 1]);
+    const coldStarts = traffic.idleMinutes
+      ? idleColdStarts(spec, latest, traffic.idleMinutes, now)
+      : [];
+    const served = revisions.flatMap(n =>
       knativeRevisionSeries({
         namespace: spec.team,
         service: spec.name,
@@ -231,11 +281,12 @@ export function demoSeries(
         errorShare: traffic.errorShare,
         latencyMs: traffic.latencyMs,
         podsPerMinute: traffic.idleMinutes
-          ? [0, 0, 1, 1, 0, 0, 0, 1, 1, 1, 0]
+          ? IDLE_PODS_PER_MINUTE
           : [traffic.replicas],
         now: end,
       }),
     );
+    return [...served, ...coldStarts];
   });
 }
 

@@ -85,6 +85,15 @@ export interface RuntimeQueries {
   pods(offset?: string): string;
   /** A label to split request-rate charts by (revision for Knative). */
   splitBy?: string;
+  /** Starts from zero, where the platform records them (Knative); absent otherwise. */
+  coldStarts?: {
+    /** Starts from zero in the last hour, summed; `by` keeps one result per value of that label. */
+    count1h(by?: string): string;
+    /** The highest p95 wait for a start in the last hour, in milliseconds, the slowest revision's; `by` as above. */
+    p95Ms(by?: string): string;
+    /** The label that names a revision in both results. */
+    revisionLabel: string;
+  };
 }
 
 /**

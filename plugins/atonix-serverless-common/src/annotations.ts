@@ -22,6 +22,12 @@ export const ANNOTATION_GITOPS_PATH = `${ATONIX_PREFIX}/gitops-path`;
 /** `"true"` when the function is critical and therefore exempt from scale to zero. */
 export const ANNOTATION_CRITICAL = `${ATONIX_PREFIX}/critical`;
 /**
+ * The function's own cold-start objective in milliseconds (`objectives.coldStartP95Ms` in its
+ * function.yaml), on its Knative Service only when the spec sets one: the backend compares the
+ * measured wait with it, and with the default of the function's kind without it.
+ */
+export const ANNOTATION_COLD_START_OBJECTIVE = `${ATONIX_PREFIX}/cold-start-objective-ms`;
+/**
  * How the GitOps repository and the clusters agree about a function (see {@link FunctionDrift});
  * set by the catalog provider only while it can read the clusters' inventory.
  */

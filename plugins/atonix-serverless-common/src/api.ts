@@ -88,6 +88,8 @@ export interface FunctionStatus {
   scaledToZero: boolean;
   autoscaling: FunctionAutoscaling;
   critical: boolean;
+  /** The spec's own cold-start objective (ms), when it sets one; else the default of its kind applies. */
+  coldStartObjectiveMs?: number;
   triggers: FunctionTriggerStatus[];
   flux?: FunctionFluxStatus;
   /** `kind:namespace/name` of the catalog entity that describes this function, when there is one. */
@@ -194,6 +196,13 @@ export interface FunctionFleetMetrics {
   /** Share of 5xx responses, 0..1. */
   errorRate: number | null;
   p95LatencyMs: number | null;
+  /**
+   * Starts from zero in the last hour, all revisions; `null` where the runtime records none, or
+   * for a function with neither a start nor a request in the hour.
+   */
+  coldStarts1h: number | null;
+  /** Highest p95 wait for a start from zero in the last hour, slowest revision; `null` without one. */
+  coldStartP95Ms: number | null;
 }
 
 /** A row of the fleet list: the status plus its traffic figures, or why they are missing. */
@@ -268,6 +277,11 @@ export interface FunctionMetrics {
    * more than 0 (Knative: `kn_revision_pods_count`; OpenFaaS: `gateway_service_count`).
    */
   coldStarts: number;
+  /**
+   * Starts from zero measured by the platform's recording rules; absent for a runtime that records
+   * none (OpenFaaS).
+   */
+  coldStart?: FunctionColdStarts;
   /** Chart series over the window. */
   series: {
     requestRate: MetricSeries[];
@@ -276,6 +290,26 @@ export interface FunctionMetrics {
     errorRate: MetricSeries[];
     replicas: MetricSeries[];
   };
+}
+
+/**
+ * How often requests waited for a start from zero and how long, from the platform's per-revision
+ * recorded series (`atonix_revision:cold_starts:count1h`, `atonix_revision:cold_start_ms:p95_5m`).
+ */
+export interface FunctionColdStarts {
+  /** Starts from zero in the last hour, all revisions. */
+  count1h: number;
+  /**
+   * The highest 5-minute p95 of the wait in the last hour, slowest revision; `null` when no request
+   * waited in the hour.
+   */
+  p95Ms: number | null;
+  /** The p95 the function's objective allows (the default for a critical or standard function). */
+  objectiveMs: number;
+  /** The same two figures per revision, revisions with a start or a wait only. */
+  revisions: Array<{ revision: string; count1h: number; p95Ms: number | null }>;
+  /** Over the window, each point looking an hour back: `starts in 1h` and `p95 ms`. */
+  series: MetricSeries[];
 }
 
 /** `GET /functions/:cluster/:namespace/:name/metrics`. */

@@ -55,6 +55,16 @@ export function functionObjectives(
 }
 
 /**
+ * What to do when requests wait longer for a start from zero than the objective allows: the
+ * function's cold-start alert says it, and the portal shows it beside the measured wait.
+ */
+export function coldStartAdvice(critical: boolean): string {
+  return critical
+    ? 'Requests wait for a pod although the function is critical: raise scaling.minScale so enough replicas stay warm, or make the image smaller and the start faster.'
+    : 'Make the image smaller or the start faster, or mark the function critical and keep scaling.minScale at 1 so a replica stays warm.';
+}
+
+/**
  * The labels every function alert carries: Alertmanager routes on `team` (with the `namespace` the
  * Prometheus Operator forces onto a team's rules), the portal finds a function's alerts by
  * `team` + `function`, and `severity` says how urgent it is.

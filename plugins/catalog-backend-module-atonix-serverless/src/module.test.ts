@@ -108,7 +108,13 @@ class CatalogReader {
 function status(cluster: string, team: string, name: string): FunctionListItem {
   return {
     ...functionStatus({ cluster, namespace: team, name }),
-    metrics: { requestRate: null, errorRate: null, p95LatencyMs: null },
+    metrics: {
+      requestRate: null,
+      errorRate: null,
+      p95LatencyMs: null,
+      coldStarts1h: null,
+      coldStartP95Ms: null,
+    },
   };
 }
 

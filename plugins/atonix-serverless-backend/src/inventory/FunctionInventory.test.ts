@@ -334,9 +334,27 @@ describe('FunctionInventory', () => {
 
   it('sorts by request rate, error rate and p95 from the fleet metrics, functions without a figure last', () => {
     let figures: Record<string, FunctionFleetMetrics> = {
-      charge: { requestRate: 10, errorRate: 0.2, p95LatencyMs: 60 },
-      refund: { requestRate: 0.5, errorRate: 0, p95LatencyMs: 150 },
-      'invoice-pdf': { requestRate: 2, errorRate: null, p95LatencyMs: null },
+      charge: {
+        requestRate: 10,
+        errorRate: 0.2,
+        p95LatencyMs: 60,
+        coldStarts1h: 0,
+        coldStartP95Ms: null,
+      },
+      refund: {
+        requestRate: 0.5,
+        errorRate: 0,
+        p95LatencyMs: 150,
+        coldStarts1h: 2,
+        coldStartP95Ms: 2400,
+      },
+      'invoice-pdf': {
+        requestRate: 2,
+        errorRate: null,
+        p95LatencyMs: null,
+        coldStarts1h: null,
+        coldStartP95Ms: null,
+      },
     };
     const view = (version: number): FleetMetricsView => ({
       version,
@@ -345,6 +363,8 @@ describe('FunctionInventory', () => {
           requestRate: null,
           errorRate: null,
           p95LatencyMs: null,
+          coldStarts1h: null,
+          coldStartP95Ms: null,
         },
     });
     const names = (
@@ -387,7 +407,13 @@ describe('FunctionInventory', () => {
     // A new snapshot re-sorts, although the functions themselves did not change.
     figures = {
       ...figures,
-      leaky: { requestRate: 50, errorRate: 0, p95LatencyMs: 5 },
+      leaky: {
+        requestRate: 50,
+        errorRate: 0,
+        p95LatencyMs: 5,
+        coldStarts1h: 0,
+        coldStartP95Ms: null,
+      },
     };
     expect(names('requestRate', 'desc', view(2))).toEqual([
       'leaky',

@@ -8,13 +8,11 @@ import {
 import { AtonixCluster } from '../clusters';
 import type { FunctionRuntimeModule } from '../extensions';
 import { BUILT_IN_RUNTIMES } from '../runtimes';
-import { PrometheusMetrics, fleetMetricsKey } from './PrometheusMetrics';
-
-const NO_SERIES: FunctionFleetMetrics = {
-  requestRate: null,
-  errorRate: null,
-  p95LatencyMs: null,
-};
+import {
+  NO_FLEET_FIGURES,
+  PrometheusMetrics,
+  fleetMetricsKey,
+} from './PrometheusMetrics';
 
 /** What the fleet list reads: the latest snapshot's figures of one function. */
 export interface FleetMetricsView {
@@ -36,7 +34,7 @@ export interface FleetMetricsOptions {
 }
 
 /**
- * Request rate, error rate and p95 of every function, read from each cluster's Prometheus in the
+ * Request rate, error rate, p95 and cold starts of every function, read from each cluster's Prometheus in the
  * background every `refreshMs` (a handful of queries per cluster, whatever the fleet's size) and
  * kept in memory: the fleet list sorts and shows them without calling Prometheus, so it stays as
  * fast as the inventory. A failed refresh replaces the cluster's figures with the reason, so the
@@ -130,6 +128,6 @@ export class FleetMetrics implements FleetMetricsView {
     if (isUnavailable(snapshot)) {
       return snapshot;
     }
-    return snapshot.get(fleetMetricsKey(fn)) ?? NO_SERIES;
+    return snapshot.get(fleetMetricsKey(fn)) ?? NO_FLEET_FIGURES;
   }
 }

@@ -2,6 +2,7 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import {
   PrometheusProcess,
+  coldStartRecordedSeries,
   freePort,
   knativeRevisionSeries,
   openfaasGatewaySeries,
@@ -121,6 +122,34 @@ describe('PrometheusMetrics against a real Prometheus', () => {
         minutes: 30,
         now,
       }),
+      // What the platform's recording rules wrote for refund: two starts in the last hour, the
+      // older revision's slow (6.2 s at p95), the newer one's 1.8 s; a p95 is recorded for the 5
+      // minutes after a start only.
+      ...coldStartRecordedSeries({
+        namespace: 'payments',
+        service: 'refund',
+        revision: 'refund-00001',
+        countPerMinute: [...Array(30).fill(0), ...Array(31).fill(1)],
+        p95MsPerMinute: [...Array(30).fill(null), ...Array(5).fill(6200), null],
+        now,
+      }),
+      ...coldStartRecordedSeries({
+        namespace: 'payments',
+        service: 'refund',
+        revision: 'refund-00002',
+        countPerMinute: [...Array(50).fill(0), 1],
+        p95MsPerMinute: [...Array(50).fill(null), ...Array(5).fill(1800), null],
+        now,
+      }),
+      // A revision of the same name in another namespace: not refund's.
+      ...coldStartRecordedSeries({
+        namespace: 'search',
+        service: 'refund',
+        revision: 'refund-00001',
+        countPerMinute: [9],
+        p95MsPerMinute: [20_000],
+        now,
+      }),
       // Same name, other namespace: must not leak into payments' figures.
       ...knativeRevisionSeries({
         namespace: 'search',
@@ -134,6 +163,19 @@ describe('PrometheusMetrics against a real Prometheus', () => {
   });
 
   afterAll(() => prometheus?.stop());
+
+  /** The function's metrics over the hour before `now`, which must be available. */
+  async function lastHour(status: FunctionStatus) {
+    const result = await functionMetrics(
+      metrics,
+      cluster(prometheus.url),
+      status,
+      '1h',
+      now,
+    );
+    if (isUnavailable(result)) throw new Error(result.unavailable);
+    return result;
+  }
 
   it('computes request rate, error rate, latency quantiles and replicas from queue-proxy series', async () => {
     const result = await functionMetrics(
@@ -219,6 +261,63 @@ describe('PrometheusMetrics against a real Prometheus', () => {
     expect(fresh.replicas).toBe(2);
   });
 
+  it('reads cold starts per revision and their trend from the recorded series', async () => {
+    const result = await lastHour(fn('payments', 'refund'));
+    expect(result.coldStart).toEqual({
+      count1h: 2,
+      p95Ms: 6200,
+      objectiveMs: 5000,
+      revisions: [
+        { revision: 'refund-00001', count1h: 1, p95Ms: 6200 },
+        { revision: 'refund-00002', count1h: 1, p95Ms: 1800 },
+      ],
+      series: [
+        { label: 'starts in 1h', points: expect.any(Array) },
+        { label: 'p95 ms', points: expect.any(Array) },
+      ],
+    });
+    const [starts, p95] = result.coldStart!.series;
+    // The count rose from 0 to 1 half an hour ago and to 2 ten minutes ago.
+    expect(starts.points[0][1]).toBe(0);
+    expect(starts.points.at(-1)![1]).toBe(2);
+    // The highest p95 of the hour, long after the 5 minutes it was recorded in.
+    expect(p95.points.at(-1)![1]).toBe(6200);
+    // No p95 before the first start: no point rather than a zero.
+    expect(p95.points[0][0]).toBeGreaterThan(now / 1000 - 31 * 60);
+
+    const critical = await lastHour({
+      ...fn('payments', 'refund'),
+      critical: true,
+    });
+    expect(critical.coldStart?.objectiveMs).toBe(2000);
+
+    // The spec's own objective, carried by the Knative Service, wins over the default.
+    const own = await lastHour({
+      ...fn('payments', 'refund'),
+      coldStartObjectiveMs: 8000,
+    });
+    expect(own.coldStart?.objectiveMs).toBe(8000);
+  });
+
+  it('says a function serving all hour had no cold start, and gives none for a runtime that records none', async () => {
+    const charge = await lastHour(fn('payments', 'charge'));
+    expect(charge.coldStart).toMatchObject({
+      count1h: 0,
+      p95Ms: null,
+      revisions: [],
+    });
+    // Serving all along: a flat zero, and no wait to draw.
+    const [starts, ...rest] = charge.coldStart!.series;
+    expect(rest).toEqual([]);
+    expect(starts.label).toBe('starts in 1h');
+    expect(starts.points.length).toBeGreaterThan(30);
+    expect(starts.points.every(([, v]) => v === 0)).toBe(true);
+    const thumbnail = await lastHour(
+      fn('openfaas-fn', 'thumbnail', 'openfaas'),
+    );
+    expect(thumbnail.coldStart).toBeUndefined();
+  });
+
   it('escapes label values: a name with quotes and braces selects nothing instead of breaking the query', async () => {
     const result = await functionMetrics(
       metrics,
@@ -248,6 +347,7 @@ describe('PrometheusMetrics against a real Prometheus', () => {
       'knative:payments/fresh',
       'knative:payments/refund',
       'knative:search/charge',
+      'knative:search/refund',
       'openfaas:openfaas-fn/thumbnail',
     ]);
     const charge = fleet.get('knative:payments/charge')!;
@@ -261,7 +361,20 @@ describe('PrometheusMetrics against a real Prometheus', () => {
     expect(searchCharge.errorRate).toBe(0);
     // 40 ms: the 25..50 ms bucket.
     expect(searchCharge.p95LatencyMs).toBeLessThanOrEqual(50);
+    // Cold starts: refund's two revisions summed, its slowest revision's p95.
+    expect(fleet.get('knative:payments/refund')).toMatchObject({
+      coldStarts1h: 2,
+      coldStartP95Ms: 6200,
+    });
+    expect(fleet.get('knative:search/refund')).toMatchObject({
+      coldStarts1h: 9,
+      coldStartP95Ms: 20_000,
+    });
+    // Requests in the hour without a start: none rather than unknown.
+    expect(charge.coldStarts1h).toBe(0);
+    expect(charge.coldStartP95Ms).toBeNull();
     const thumbnail = fleet.get('openfaas:openfaas-fn/thumbnail')!;
+    expect(thumbnail.coldStarts1h).toBeNull();
     expect(thumbnail.requestRate).toBeCloseTo(4, 1);
     expect(thumbnail.errorRate).toBeCloseTo(0.5, 2);
     expect(thumbnail.p95LatencyMs).toBeGreaterThan(100);
@@ -295,6 +408,8 @@ describe('PrometheusMetrics against a real Prometheus', () => {
       requestRate: null,
       errorRate: null,
       p95LatencyMs: null,
+      coldStarts1h: null,
+      coldStartP95Ms: null,
     });
     expect(fleet.of('production', charge)).toEqual({
       unavailable: expect.stringContaining(

@@ -1,10 +1,12 @@
 import {
+  FunctionColdStarts,
   FunctionFleetMetrics,
   FunctionMetricsResponse,
   FunctionStatus,
   MetricSeries,
   MetricsWindow,
   Unavailable,
+  functionObjectives,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { AtonixCluster } from '../clusters';
 import type {
@@ -23,6 +25,15 @@ const LATENCY_QUANTILES = [0.5, 0.95, 0.99];
 
 /** The range of the fleet snapshot's rates: recent enough to sort by, long enough to be steady. */
 export const FLEET_METRICS_RANGE = '5m';
+
+/** The fleet figures of a function without series. */
+export const NO_FLEET_FIGURES: Readonly<FunctionFleetMetrics> = {
+  requestRate: null,
+  errorRate: null,
+  p95LatencyMs: null,
+  coldStarts1h: null,
+  coldStartP95Ms: null,
+};
 
 /** `<runtime>:<namespace>/<name>`: how the fleet snapshot keys a function. */
 export function fleetMetricsKey(fn: FunctionKey): string {
@@ -123,6 +134,16 @@ export class PrometheusMetrics {
         ),
         this.#range(prometheus, queries.pods(), start, end, step),
       ]);
+      const coldStart = queries.coldStarts
+        ? await this.#coldStarts(
+            prometheus,
+            queries.coldStarts,
+            fn,
+            start,
+            end,
+            step,
+          )
+        : undefined;
       return {
         window,
         // Averaged over the window: rate over the whole window evaluated at its end.
@@ -131,6 +152,7 @@ export class PrometheusMetrics {
         errorRate: scalar(errorRate),
         replicas: scalar(pods) ?? fn.replicas.actual,
         coldStarts: scalar(cold) ?? 0,
+        ...(coldStart && { coldStart }),
         series: {
           requestRate: toChart(rateSeries, 'requests/s', queries.splitBy),
           latency: [
@@ -145,9 +167,60 @@ export class PrometheusMetrics {
     });
   }
 
+  /** The recorded cold starts of one function: now per revision, and their trend over the window. */
+  async #coldStarts(
+    prometheus: string,
+    queries: NonNullable<RuntimeQueries['coldStarts']>,
+    fn: FunctionStatus,
+    start: number,
+    end: number,
+    step: number,
+  ): Promise<FunctionColdStarts> {
+    const revision = queries.revisionLabel;
+    const [counts, p95s, countSeries, p95Series] = await Promise.all([
+      this.#instant(prometheus, queries.count1h(revision), end),
+      this.#instant(prometheus, queries.p95Ms(revision), end),
+      this.#range(prometheus, queries.count1h(), start, end, step),
+      this.#range(prometheus, queries.p95Ms(), start, end, step),
+    ]);
+    const revisions = new Map<
+      string,
+      { count1h: number; p95Ms: number | null }
+    >();
+    const of = (sample: Sample) => {
+      const name = sample.metric[revision] ?? '';
+      const entry = revisions.get(name) ?? { count1h: 0, p95Ms: null };
+      revisions.set(name, entry);
+      return entry;
+    };
+    for (const sample of counts) of(sample).count1h = scalar([sample]) ?? 0;
+    for (const sample of p95s) of(sample).p95Ms = scalar([sample]);
+    const all = [...revisions.values()];
+    const p95 = all.map(r => r.p95Ms).filter((v): v is number => v !== null);
+    return {
+      count1h: all.reduce((sum, r) => sum + r.count1h, 0),
+      p95Ms: p95.length ? Math.max(...p95) : null,
+      objectiveMs: functionObjectives({
+        critical: fn.critical,
+        objectives:
+          fn.coldStartObjectiveMs === undefined
+            ? undefined
+            : { coldStartP95Ms: fn.coldStartObjectiveMs },
+      }).coldStartP95Ms,
+      revisions: [...revisions]
+        .filter(([, r]) => r.count1h > 0 || r.p95Ms !== null)
+        .map(([name, r]) => ({ revision: name, ...r }))
+        .sort((a, b) => a.revision.localeCompare(b.revision)),
+      series: [
+        ...toChart(countSeries, 'starts in 1h'),
+        ...toChart(p95Series, 'p95 ms'),
+      ],
+    };
+  }
+
   /**
    * Request rate, error rate and p95 of every function in a cluster over the last
-   * {@link FLEET_METRICS_RANGE}, keyed by {@link fleetMetricsKey}: one query per figure and runtime,
+   * {@link FLEET_METRICS_RANGE}, and its recorded cold starts (count in 1 h, p95 wait), keyed by {@link fleetMetricsKey}: one query per figure and runtime,
    * whatever the number of functions. Functions without series are absent.
    */
   async fleetMetrics(
@@ -165,30 +238,44 @@ export class PrometheusMetrics {
       const figure = (key: string) => {
         let entry = result.get(key);
         if (!entry) {
-          entry = { requestRate: null, errorRate: null, p95LatencyMs: null };
+          entry = { ...NO_FLEET_FIGURES };
           result.set(key, entry);
         }
         return entry;
       };
       await Promise.all(
         runtimes.map(async ({ fleetQueries: { queries, keyOf } }) => {
-          const [rates, errors, p95s] = await Promise.all([
-            this.#instant(
-              cluster.prometheusUrl!,
-              queries.requestRate(range),
-              time,
-            ),
-            this.#instant(
-              cluster.prometheusUrl!,
-              queries.errorRate(range),
-              time,
-            ),
-            this.#instant(
-              cluster.prometheusUrl!,
-              queries.latency(0.95, range),
-              time,
-            ),
-          ]);
+          const read = (query: string) =>
+            this.#instant(cluster.prometheusUrl!, query, time);
+          const [rates, errors, p95s, coldStarts, coldStartP95s] =
+            await Promise.all([
+              this.#instant(
+                cluster.prometheusUrl!,
+                queries.requestRate(range),
+                time,
+              ),
+              this.#instant(
+                cluster.prometheusUrl!,
+                queries.errorRate(range),
+                time,
+              ),
+              this.#instant(
+                cluster.prometheusUrl!,
+                queries.latency(0.95, range),
+                time,
+              ),
+              queries.coldStarts ? read(queries.coldStarts.count1h()) : [],
+              queries.coldStarts ? read(queries.coldStarts.p95Ms()) : [],
+            ]);
+          for (const sample of coldStarts) {
+            figure(fleetMetricsKey(keyOf(sample.metric))).coldStarts1h = scalar(
+              [sample],
+            );
+          }
+          for (const sample of coldStartP95s) {
+            figure(fleetMetricsKey(keyOf(sample.metric))).coldStartP95Ms =
+              scalar([sample]);
+          }
           for (const sample of rates) {
             figure(fleetMetricsKey(keyOf(sample.metric))).requestRate = scalar([
               sample,

@@ -2,7 +2,7 @@ import type { RuntimeQueries } from '../extensions';
 import { labelSelector } from '../queryLanguage';
 
 /** A `by (…)` clause over the given labels; none gives the empty string (one total). */
-function byClause(labels: Array<string | undefined>): string {
+export function byClause(labels: Array<string | undefined>): string {
   const names = labels.filter(Boolean);
   return names.length ? ` by (${names.join(', ')})` : '';
 }

@@ -1,4 +1,5 @@
 import {
+  ANNOTATION_COLD_START_OBJECTIVE,
   ANNOTATION_CRITICAL,
   ANNOTATION_KUBERNETES_ID,
   ANNOTATION_TEAM,
@@ -51,6 +52,16 @@ function isCritical(object: KubeObject): boolean {
   );
 }
 
+/** The spec's cold-start objective the renderer put on the function object; absent unless valid. */
+function coldStartObjective(object: KubeObject): {
+  coldStartObjectiveMs?: number;
+} {
+  const ms = Number(
+    object.metadata?.annotations?.[ANNOTATION_COLD_START_OBJECTIVE],
+  );
+  return Number.isInteger(ms) && ms > 0 ? { coldStartObjectiveMs: ms } : {};
+}
+
 function teamOf(object: KubeObject): string {
   return (
     object.metadata?.labels?.[ANNOTATION_TEAM] ??
@@ -91,6 +102,7 @@ export function commonStatus(objects: ClusterObjects, object: KubeObject) {
     team: teamOf(object),
     name: object.metadata?.name ?? '',
     critical: isCritical(object),
+    ...coldStartObjective(object),
     flux: fluxStatus(objects, object),
   };
 }

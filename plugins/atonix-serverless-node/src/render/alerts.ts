@@ -3,6 +3,7 @@ import {
   FUNCTION_ALERT_LABELS,
   FunctionSpec,
   OBJECTIVE_WINDOW_DAYS,
+  coldStartAdvice,
   functionObjectives,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import type { IPrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
@@ -139,9 +140,7 @@ export function renderFunctionAlerts(spec: FunctionSpec): IPrometheusRule {
               labels: labels(spec.critical ? 'warning' : 'info'),
               annotations: {
                 summary: `Requests to ${where} wait {{ $value | humanize }} ms at p95 for a start from zero (objective ${objectives.coldStartP95Ms} ms)`,
-                description: spec.critical
-                  ? 'Requests wait for a pod although the function is critical: raise scaling.minScale so enough replicas stay warm, or make the image smaller and the start faster.'
-                  : 'Make the image smaller or the start faster, or mark the function critical and keep scaling.minScale at 1 so a replica stays warm.',
+                description: coldStartAdvice(spec.critical),
               },
             },
           ],

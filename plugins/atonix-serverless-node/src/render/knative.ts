@@ -1,4 +1,5 @@
 import {
+  ANNOTATION_COLD_START_OBJECTIVE,
   ANNOTATION_CRITICAL,
   ANNOTATION_KUBERNETES_ID,
   ANNOTATION_RUNTIME,
@@ -70,7 +71,18 @@ export function renderKnativeService(spec: FunctionSpec): IService {
   return {
     apiVersion: 'serving.knative.dev/v1',
     kind: 'Service',
-    metadata: { name: spec.name, namespace: spec.team, labels },
+    metadata: {
+      name: spec.name,
+      namespace: spec.team,
+      labels,
+      ...(spec.objectives?.coldStartP95Ms !== undefined && {
+        annotations: {
+          [ANNOTATION_COLD_START_OBJECTIVE]: String(
+            spec.objectives.coldStartP95Ms,
+          ),
+        },
+      }),
+    },
     spec: {
       template: {
         metadata: {

@@ -76,6 +76,24 @@ describe('renderKnativeService', () => {
     });
   });
 
+  it("annotates the Service with the spec's own cold-start objective, and only when it sets one", () => {
+    expect(
+      renderKnativeService(
+        chargeCardSpec({ objectives: { coldStartP95Ms: 8000 } }),
+      ).metadata,
+    ).toEqual({
+      name: 'charge-card',
+      namespace: 'payments',
+      labels: labels('knative'),
+      annotations: { 'atonix.io/cold-start-objective-ms': '8000' },
+    });
+    expect(
+      renderKnativeService(
+        chargeCardSpec({ objectives: { availability: 99.5 } }),
+      ).metadata,
+    ).not.toHaveProperty('annotations');
+  });
+
   it('scales a critical function on its recorded custom metric through the HPA class', () => {
     const custom = chargeCardSpec({
       critical: true,

@@ -167,20 +167,44 @@ export const fleetPage: FunctionListResponse = {
   items: [
     {
       ...chargeCard,
-      metrics: { requestRate: 42.5, errorRate: 0.0042, p95LatencyMs: 87 },
+      metrics: {
+        requestRate: 42.5,
+        errorRate: 0.0042,
+        p95LatencyMs: 87,
+        coldStarts1h: 0,
+        coldStartP95Ms: null,
+      },
     },
     // Scaled to zero: no requests, so nothing to divide by or to measure.
     {
       ...fraudScore,
-      metrics: { requestRate: 0, errorRate: null, p95LatencyMs: null },
+      metrics: {
+        requestRate: 0,
+        errorRate: null,
+        p95LatencyMs: null,
+        coldStarts1h: 3,
+        coldStartP95Ms: 6200,
+      },
     },
     {
       ...orderEvents,
-      metrics: { requestRate: 1.25, errorRate: 0.5, p95LatencyMs: 1840 },
+      metrics: {
+        requestRate: 1.25,
+        errorRate: 0.5,
+        p95LatencyMs: 1840,
+        coldStarts1h: 1,
+        coldStartP95Ms: 2100,
+      },
     },
     {
       ...reportExport,
-      metrics: { requestRate: 3.5, errorRate: 0, p95LatencyMs: 240 },
+      metrics: {
+        requestRate: 3.5,
+        errorRate: 0,
+        p95LatencyMs: 240,
+        coldStarts1h: null,
+        coldStartP95Ms: null,
+      },
     },
   ],
   totalCount: 5000,
@@ -204,6 +228,26 @@ export const chargeCardMetrics: FunctionMetrics = {
   errorRate: 0.0042,
   replicas: 3,
   coldStarts: 2,
+  // Critical, so its objective is 2 s: the older revision's 2.6 s at p95 exceeds it.
+  coldStart: {
+    count1h: 2,
+    p95Ms: 2600,
+    objectiveMs: 2000,
+    revisions: [
+      { revision: 'charge-card-00001', count1h: 1, p95Ms: 2600 },
+      { revision: 'charge-card-00002', count1h: 1, p95Ms: 900 },
+    ],
+    series: [
+      {
+        label: 'starts in 1h',
+        points: [0, 1, 2, 3].map(i => [minute(i), i < 2 ? 1 : 2]),
+      },
+      {
+        label: 'p95 ms',
+        points: [0, 1, 2, 3].map(i => [minute(i), 2000 + i * 200]),
+      },
+    ],
+  },
   series: {
     requestRate: [
       {

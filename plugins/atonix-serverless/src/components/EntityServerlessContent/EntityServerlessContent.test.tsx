@@ -96,6 +96,9 @@ describe('EntityServerlessContent', () => {
     expect(screen.getByLabelText('p99')).toHaveTextContent('213 ms');
     expect(screen.getByLabelText('Error rate')).toHaveTextContent('0.42%');
     expect(screen.getByLabelText('Cold starts')).toHaveTextContent('2');
+    expect(screen.getByLabelText('Cold start summary')).toHaveTextContent(
+      'requests waited up to 2600 ms at p95 (objective 2000 ms)',
+    );
 
     expect(
       within(card('Event triggers')).getByText(/HTTP only/),

@@ -108,6 +108,7 @@ export function FunctionView(props: { fn: FunctionStatus }) {
           onWindowChange={setWindow}
           metrics={metrics.value}
           error={metrics.error}
+          critical={fn.critical}
         />
       </Grid>
       <Grid item xs={12}>

@@ -1,16 +1,11 @@
 import { render } from '@testing-library/react';
+import { giveChartsASize } from '../../testing/chartSize';
 import { chargeCardMetrics } from '../../testing/fixtures';
 import { MetricChart } from './MetricChart';
 import { formatMs } from '../common/format';
 
 describe('MetricChart', () => {
-  // jsdom lays nothing out; recharts draws only into a container with a size.
-  beforeEach(() => {
-    jest
-      .spyOn(HTMLElement.prototype, 'getBoundingClientRect')
-      .mockReturnValue({ width: 600, height: 200 } as DOMRect);
-  });
-  afterEach(() => jest.restoreAllMocks());
+  giveChartsASize();
 
   it('draws the p50, p95 and p99 latency lines, each named in the legend', () => {
     const { container } = render(

@@ -16,6 +16,7 @@ import {
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { ErrorState, UnavailableState } from '../common/ErrorState';
 import { formatMs, formatPercent, formatRate } from '../common/format';
+import { ColdStarts } from './ColdStarts';
 import { MetricChart } from './MetricChart';
 
 /** Request rate, latency, errors and replicas over a window, from the cluster's Prometheus. */
@@ -24,6 +25,8 @@ export function MetricsPanel(props: {
   onWindowChange: (window: MetricsWindow) => void;
   metrics?: FunctionMetricsResponse;
   error?: Error;
+  /** Whether the function is critical: what the cold-start suggestion advises depends on it. */
+  critical: boolean;
 }) {
   const { window, onWindowChange, metrics, error } = props;
   const selector = (
@@ -96,6 +99,14 @@ export function MetricsPanel(props: {
               <MetricChart series={chart.series} format={chart.format} />
             </Grid>
           ))}
+          {metrics.coldStart && (
+            <Grid item xs={12}>
+              <ColdStarts
+                coldStart={metrics.coldStart}
+                critical={props.critical}
+              />
+            </Grid>
+          )}
         </Grid>
       </>
     );

@@ -144,6 +144,24 @@ describe('FunctionsPage', () => {
     );
   });
 
+  it('shows how often each function started from zero in the last hour and how long requests waited', async () => {
+    await renderWith(fakeApi({ listFunctions: async () => fleetPage }));
+    const table = await screen.findByRole('table', { name: 'Functions' });
+    const headers = within(table)
+      .getAllByRole('columnheader')
+      .map(h => h.textContent);
+    expect(headers.slice(-2)).toEqual(['Cold starts 1h', 'p95 cold start']);
+    const cells = (name: string) =>
+      within(within(table).getByText(name).closest('tr')!)
+        .getAllByRole('cell')
+        .slice(-2)
+        .map(c => c.textContent);
+    expect(cells('fraud-score')).toEqual(['3', '6200 ms']);
+    expect(cells('charge-card')).toEqual(['0', '–']);
+    // A runtime without cold-start recordings (OpenFaaS) shows no figure rather than zero.
+    expect(cells('report-export')).toEqual(['–', '–']);
+  });
+
   it('says why the metrics columns are empty when Prometheus is unavailable, and lists the functions anyway', async () => {
     const unavailable =
       'Prometheus at http://prometheus.monitoring:9090 is unreachable (ECONNREFUSED)';
@@ -165,7 +183,7 @@ describe('FunctionsPage', () => {
       .getByRole('link', { name: 'charge-card' })
       .closest('tr')!;
     expect(charge).toHaveTextContent('Ready');
-    expect(within(charge).getAllByText('n/a')).toHaveLength(3);
+    expect(within(charge).getAllByText('n/a')).toHaveLength(5);
     expect(within(charge).getAllByText('n/a')[0]).toHaveAttribute(
       'title',
       unavailable,

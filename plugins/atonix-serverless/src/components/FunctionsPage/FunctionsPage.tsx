@@ -70,7 +70,12 @@ const COLUMNS: Array<{
   { label: 'Requests', sort: 'requestRate', firstOrder: 'desc' },
   { label: 'Errors', sort: 'errorRate', firstOrder: 'desc' },
   { label: 'p95', sort: 'p95', firstOrder: 'desc' },
+  { label: 'Cold starts 1h' },
+  { label: 'p95 cold start' },
 ];
+
+/** The columns filled from the fleet metrics (the last ones), all `n/a` when those are hidden. */
+const METRIC_COLUMNS = 5;
 
 /**
  * Every function across teams and clusters. Filtering, sorting and paging happen in the backend, so
@@ -260,7 +265,7 @@ function FunctionRow(props: { fn: FunctionListItem }) {
         {fn.replicas.actual}/{fn.replicas.desired}
       </TableCell>
       {isUnavailable(metrics) ? (
-        [1, 2, 3].map(cell => (
+        Array.from({ length: METRIC_COLUMNS }, (_, cell) => (
           <TableCell key={cell} title={metrics.unavailable}>
             n/a
           </TableCell>
@@ -274,6 +279,10 @@ function FunctionRow(props: { fn: FunctionListItem }) {
           </TableCell>
           <TableCell>{formatPercent(metrics.errorRate)}</TableCell>
           <TableCell>{formatMs(metrics.p95LatencyMs)}</TableCell>
+          <TableCell>
+            {metrics.coldStarts1h === null ? '–' : metrics.coldStarts1h}
+          </TableCell>
+          <TableCell>{formatMs(metrics.coldStartP95Ms)}</TableCell>
         </>
       )}
     </TableRow>
