@@ -9,6 +9,7 @@ import {
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { AtonixCluster } from '../clusters';
 import { fetchWithTimeout } from '../upstream';
+import { PeriodicRefresh } from '../util/PeriodicRefresh';
 
 /** An alert that started firing or resolved, for whoever tells the function's owners. */
 export interface AlertTransition {
@@ -64,8 +65,7 @@ export class FunctionAlerts {
   readonly #retentionMs: number;
   readonly #onTransition?: FunctionAlertsOptions['onTransition'];
   readonly #state = new Map<string, ClusterAlerts>();
-  #timer?: NodeJS.Timeout;
-  #refreshing?: Promise<void>;
+  readonly #refresh: PeriodicRefresh;
 
   static create(options: FunctionAlertsOptions): FunctionAlerts {
     return new FunctionAlerts(options);
@@ -77,39 +77,29 @@ export class FunctionAlerts {
     this.#timeoutMs = options.timeoutMs;
     this.#retentionMs = options.resolvedRetentionMs ?? 24 * 3600_000;
     this.#onTransition = options.onTransition;
+    this.#refresh = new PeriodicRefresh(
+      async () => {
+        await Promise.all(
+          this.#clusters.map(cluster => this.#refreshCluster(cluster)),
+        );
+      },
+      error =>
+        this.#logger.warn(`Could not read the functions' alerts: ${error}`),
+    );
   }
 
   /** Reads now (not awaited) and every `refreshMs`. */
   start(refreshMs: number): void {
-    const tick = () => {
-      this.refresh().catch(error =>
-        this.#logger.warn(`Could not read the functions' alerts: ${error}`),
-      );
-    };
-    tick();
-    this.#timer = setInterval(tick, refreshMs);
-    this.#timer.unref();
+    this.#refresh.start(refreshMs);
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.#timer);
-    await this.#refreshing;
+  stop(): Promise<void> {
+    return this.#refresh.stop();
   }
 
   /** Reads every cluster's Alertmanager once; a read still running is joined, not repeated. */
   refresh(): Promise<void> {
-    this.#refreshing ??= Promise.all(
-      this.#clusters.map(cluster => this.#refreshCluster(cluster)),
-    ).then(
-      () => {
-        this.#refreshing = undefined;
-      },
-      error => {
-        this.#refreshing = undefined;
-        throw error;
-      },
-    );
-    return this.#refreshing;
+    return this.#refresh.run();
   }
 
   /** A function's firing and recently resolved alerts. */

@@ -8,6 +8,7 @@ import {
 import { AtonixCluster } from '../clusters';
 import type { FunctionRuntimeModule } from '../extensions';
 import { BUILT_IN_RUNTIMES } from '../runtimes';
+import { PeriodicRefresh } from '../util/PeriodicRefresh';
 import {
   NO_FLEET_FIGURES,
   PrometheusMetrics,
@@ -50,8 +51,7 @@ export class FleetMetrics implements FleetMetricsView {
     Map<string, FunctionFleetMetrics> | Unavailable
   >();
   #version = 0;
-  #timer?: NodeJS.Timeout;
-  #refreshing?: Promise<void>;
+  readonly #refresh: PeriodicRefresh;
 
   static create(options: FleetMetricsOptions): FleetMetrics {
     return new FleetMetrics(options);
@@ -62,6 +62,11 @@ export class FleetMetrics implements FleetMetricsView {
     this.#metrics = options.metrics;
     this.#runtimes = options.runtimes ?? BUILT_IN_RUNTIMES;
     this.#logger = options.logger;
+    this.#refresh = new PeriodicRefresh(
+      () => this.#readAll(),
+      error =>
+        this.#logger.warn(`Could not refresh the fleet metrics: ${error}`),
+    );
   }
 
   get version(): number {
@@ -70,49 +75,34 @@ export class FleetMetrics implements FleetMetricsView {
 
   /** Refreshes now (not awaited: a slow Prometheus must not hold up startup) and every `refreshMs`. */
   start(refreshMs: number): void {
-    const tick = () => {
-      this.refresh().catch(error =>
-        this.#logger.warn(`Could not refresh the fleet metrics: ${error}`),
-      );
-    };
-    tick();
-    this.#timer = setInterval(tick, refreshMs);
-    this.#timer.unref();
+    this.#refresh.start(refreshMs);
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.#timer);
-    await this.#refreshing;
+  stop(): Promise<void> {
+    return this.#refresh.stop();
   }
 
   /** Reads every cluster's snapshot once; a refresh still running is joined, not repeated. */
   refresh(): Promise<void> {
-    if (!this.#refreshing) {
-      this.#refreshing = Promise.all(
-        this.#clusters.map(async cluster => {
-          const snapshot = await this.#metrics.fleetMetrics(
-            cluster,
-            this.#runtimes,
+    return this.#refresh.run();
+  }
+
+  async #readAll(): Promise<void> {
+    await Promise.all(
+      this.#clusters.map(async cluster => {
+        const snapshot = await this.#metrics.fleetMetrics(
+          cluster,
+          this.#runtimes,
+        );
+        if (isUnavailable(snapshot)) {
+          this.#logger.debug(
+            `Fleet metrics of cluster ${cluster.name} are unavailable: ${snapshot.unavailable}`,
           );
-          if (isUnavailable(snapshot)) {
-            this.#logger.debug(
-              `Fleet metrics of cluster ${cluster.name} are unavailable: ${snapshot.unavailable}`,
-            );
-          }
-          this.#snapshots.set(cluster.name, snapshot);
-          this.#version++;
-        }),
-      ).then(
-        () => {
-          this.#refreshing = undefined;
-        },
-        error => {
-          this.#refreshing = undefined;
-          throw error;
-        },
-      );
-    }
-    return this.#refreshing;
+        }
+        this.#snapshots.set(cluster.name, snapshot);
+        this.#version++;
+      }),
+    );
   }
 
   of(
