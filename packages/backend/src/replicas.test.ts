@@ -28,6 +28,7 @@ import {
 } from '@internal/atonix-test-servers/postgres';
 import atonixServerlessPlugin from '@internal/backstage-plugin-atonix-serverless-backend';
 import catalogModuleAtonixServerless from '@internal/backstage-plugin-catalog-backend-module-atonix-serverless';
+import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
@@ -182,7 +183,23 @@ describe('two portal replicas on one PostgreSQL', () => {
           readdir(join(REPO_ROOT, 'gitops/functions', team), {
             withFileTypes: true,
           }).then(
-            entries => entries.filter(e => e.isDirectory()).map(e => e.name),
+            // A function is a folder with a function.yaml (not the team's secrets/ folder).
+            entries =>
+              entries
+                .filter(
+                  e =>
+                    e.isDirectory() &&
+                    existsSync(
+                      join(
+                        REPO_ROOT,
+                        'gitops/functions',
+                        team,
+                        e.name,
+                        'function.yaml',
+                      ),
+                    ),
+                )
+                .map(e => e.name),
             () => [],
           ),
         ),

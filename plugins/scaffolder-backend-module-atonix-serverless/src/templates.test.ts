@@ -287,17 +287,21 @@ describe.each(databases.eachSupportedId())(
       expect(parse(file).stringData['signing-secret']).toMatch(
         /^ENC\[AES256_GCM,/,
       );
-      expect(
-        parse(
-          await readFile(
-            join(
-              gitops.dir,
-              'gitops/functions/payments/charge-card/function.yaml',
-            ),
-            'utf8',
+      const spec = parse(
+        await readFile(
+          join(
+            gitops.dir,
+            'gitops/functions/payments/charge-card/function.yaml',
           ),
-        ).secretEnv.WEBHOOK_SIGNING_SECRET,
-      ).toEqual({ secretName: 'charge-card-webhook', key: 'signing-secret' });
+          'utf8',
+        ),
+      );
+      expect(spec.secretEnv.WEBHOOK_SIGNING_SECRET).toEqual({
+        secretName: 'charge-card-webhook',
+        key: 'signing-secret',
+      });
+      // The new env var changes the revision template, so the change is a new named revision.
+      expect(spec.revisionName).toBe('charge-card-v2');
       expect(result.stored).not.toContain(value);
     });
 

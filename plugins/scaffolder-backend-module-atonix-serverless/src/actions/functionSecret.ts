@@ -6,6 +6,7 @@ import {
   NoSopsRecipientsError,
   sopsRecipientsFor,
   teamSecretPath,
+  nextRevisionName,
   writeFunctionFolder,
   writeTeamSecret,
 } from '@internal/backstage-plugin-atonix-serverless-node';
@@ -107,8 +108,14 @@ export function createFunctionSecretAction(options: { teams: TeamDirectory }) {
           );
         }
       }
+      const envChanges = Object.keys(env).length > 0;
       const updated = parseFunctionSpec({
         ...spec,
+        // New env vars change the revision template, and Knative refuses a changed template under
+        // a name it already has (rule revision-name): the change gets the next revision name.
+        ...(envChanges && spec.revisionName
+          ? { revisionName: nextRevisionName(spec.name, spec.revisionName) }
+          : {}),
         secretEnv: {
           ...spec.secretEnv,
           ...Object.fromEntries(
