@@ -9,6 +9,8 @@ import { FUNCTIONS_FOLDER } from '../render/names';
 import { PlainSecret, encryptSecret } from './encryptSecret';
 import {
   SOPS_CONFIG_FILE,
+  addCreationRule,
+  ageRecipientProblem,
   creationRuleFor,
   readSopsConfig,
 } from './sopsConfig';
@@ -28,6 +30,41 @@ export function teamSecretPath(team: string, name: string) {
     TEAM_SECRETS_FOLDER,
     `${name}.sops.yaml`,
   );
+}
+
+/**
+ * The text of `gitops/.sops.yaml` with a creation rule for a new team's Secrets
+ * (`functions/<team>/secrets/*.sops.yaml`), encrypted to its clusters' public keys, keyed by
+ * cluster. Throws, naming the cluster, when a key is not an age X25519 public key, and when the team
+ * has a rule already. Writes nothing: the caller writes it with the team's other files.
+ */
+export async function teamCreationRule(
+  gitopsDir: string,
+  team: string,
+  recipientsByCluster: Record<string, string>,
+): Promise<{ path: string; text: string }> {
+  for (const [cluster, recipient] of Object.entries(recipientsByCluster)) {
+    const problem = await ageRecipientProblem(recipient.trim());
+    if (problem) {
+      throw new Error(
+        `ageRecipients.${cluster}: ${JSON.stringify(recipient)} ${problem}`,
+      );
+    }
+  }
+  const file = join(gitopsDir, SOPS_CONFIG_FILE);
+  const secretsFolder = posix.dirname(teamSecretPath(team, 'any'));
+  return {
+    path: SOPS_CONFIG_FILE,
+    text: addCreationRule(
+      await readIfExists(file),
+      {
+        pathRegex: `(^|/)${secretsFolder}/[^/]+\\.sops\\.yaml$`,
+        age: Object.values(recipientsByCluster).map(r => r.trim()),
+        samplePath: teamSecretPath(team, 'any'),
+      },
+      `gitops/${SOPS_CONFIG_FILE}`,
+    ),
+  };
 }
 
 /** The error for a path `.sops.yaml` has no recipients for: the platform team must add them. */
