@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
+import { ConflictError } from '@backstage/errors';
 import { Encrypter } from 'age-encryption';
 import { Scalar, YAMLSeq, isMap, isSeq, parse, parseDocument } from 'yaml';
 import { z } from 'zod';
@@ -135,12 +136,14 @@ export function addCreationRule(
   const doc = parseDocument(text ?? 'creation_rules: []\n');
   const config = parseSopsConfig(text ?? '', file);
   if (config.creationRules.some(r => r.pathRegex === rule.pathRegex)) {
-    throw new Error(
+    throw new ConflictError(
       `${file} has a creation rule for ${rule.pathRegex} already; edit its recipients there instead of adding a second one`,
     );
   }
   if (!isMap(doc.contents)) {
-    throw new Error(`${file}: (file) must be a mapping; fix the SOPS configuration`);
+    throw new Error(
+      `${file}: (file) must be a mapping; fix the SOPS configuration`,
+    );
   }
   let rules = doc.get('creation_rules', true);
   if (!isSeq(rules)) {

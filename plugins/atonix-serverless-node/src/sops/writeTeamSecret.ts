@@ -1,3 +1,4 @@
+import { InputError } from '@backstage/errors';
 import { promises as fs } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, posix } from 'node:path';
@@ -32,39 +33,61 @@ export function teamSecretPath(team: string, name: string) {
   );
 }
 
+/** The folders of `gitops/clusters`, one per cluster Flux is bootstrapped on. */
+async function clusterNames(gitopsDir: string) {
+  const entries = await fs
+    .readdir(join(gitopsDir, 'clusters'), { withFileTypes: true })
+    .catch(() => []);
+  return entries
+    .filter(entry => entry.isDirectory())
+    .map(entry => entry.name)
+    .sort();
+}
+
 /**
  * The text of `gitops/.sops.yaml` with a creation rule for a new team's Secrets
- * (`functions/<team>/secrets/*.sops.yaml`), encrypted to its clusters' public keys, keyed by
- * cluster. Throws, naming the cluster, when a key is not an age X25519 public key, and when the team
- * has a rule already. Writes nothing: the caller writes it with the team's other files.
+ * (`functions/<team>/secrets/*.sops.yaml`), encrypted to the public key of each cluster of
+ * `gitops/clusters` (`recipientsByCluster`: cluster → `age1…`), so every cluster that syncs the
+ * team can decrypt them. Throws, naming the field, when a cluster has no key, a key names no
+ * cluster or is not an age X25519 public key, and when the team has a rule already. Writes nothing.
  */
 export async function teamCreationRule(
   gitopsDir: string,
   team: string,
   recipientsByCluster: Record<string, string>,
-): Promise<{ path: string; text: string }> {
-  for (const [cluster, recipient] of Object.entries(recipientsByCluster)) {
-    const problem = await ageRecipientProblem(recipient.trim());
+): Promise<string> {
+  const clusters = await clusterNames(gitopsDir);
+  const given = Object.keys(recipientsByCluster).sort();
+  const missing = clusters.filter(cluster => !given.includes(cluster));
+  const unknown = given.filter(cluster => !clusters.includes(cluster));
+  if (missing.length > 0 || unknown.length > 0 || given.length === 0) {
+    throw new InputError(
+      `ageRecipients: give one age public key per cluster of gitops/clusters (${
+        clusters.join(', ') || 'none found'
+      })${missing.length ? `; missing: ${missing.join(', ')}` : ''}${
+        unknown.length ? `; not a cluster: ${unknown.join(', ')}` : ''
+      }`,
+    );
+  }
+  for (const cluster of given) {
+    const recipient = recipientsByCluster[cluster].trim();
+    const problem = await ageRecipientProblem(recipient);
     if (problem) {
-      throw new Error(
+      throw new InputError(
         `ageRecipients.${cluster}: ${JSON.stringify(recipient)} ${problem}`,
       );
     }
   }
-  const file = join(gitopsDir, SOPS_CONFIG_FILE);
-  const secretsFolder = posix.dirname(teamSecretPath(team, 'any'));
-  return {
-    path: SOPS_CONFIG_FILE,
-    text: addCreationRule(
-      await readIfExists(file),
-      {
-        pathRegex: `(^|/)${secretsFolder}/[^/]+\\.sops\\.yaml$`,
-        age: Object.values(recipientsByCluster).map(r => r.trim()),
-        samplePath: teamSecretPath(team, 'any'),
-      },
-      `gitops/${SOPS_CONFIG_FILE}`,
-    ),
-  };
+  const samplePath = teamSecretPath(team, 'any');
+  return addCreationRule(
+    await readIfExists(join(gitopsDir, SOPS_CONFIG_FILE)),
+    {
+      pathRegex: `(^|/)${posix.dirname(samplePath)}/[^/]+\\.sops\\.yaml$`,
+      age: clusters.map(cluster => recipientsByCluster[cluster].trim()),
+      samplePath,
+    },
+    `gitops/${SOPS_CONFIG_FILE}`,
+  );
 }
 
 /** The error for a path `.sops.yaml` has no recipients for: the platform team must add them. */

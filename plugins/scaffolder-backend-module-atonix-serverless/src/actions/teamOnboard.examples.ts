@@ -1,10 +1,16 @@
 import { TemplateExample } from '@backstage/plugin-scaffolder-node';
 import yaml from 'yaml';
 
+/** The team's age public key on each cluster of gitops/clusters (age-keygen prints it). */
+const ageRecipients = {
+  staging: 'age1ek5qgepjnr8aq58tghd7mq2ahp8knky7jk4t2m0n73tmd99w0v6sa4lh93',
+  production: 'age1646rsurcljmhglpnd02p0s0fnnuweugvxual8cw8krvz8924vdmqmdazdt',
+};
+
 export const examples: TemplateExample[] = [
   {
     description:
-      'Onboard the team search under platform into the GitOps checkout at ./gitops-repo',
+      'Onboard the team search under platform into the GitOps checkout at ./gitops-repo, with its public age keys for staging and production',
     example: yaml.stringify({
       steps: [
         {
@@ -16,7 +22,30 @@ export const examples: TemplateExample[] = [
             description: 'Search and recommendations',
             alertEmail: 'search-oncall@example.com',
             parent: 'group:default/platform',
+            ageRecipients,
             repoPath: 'gitops-repo',
+          },
+        },
+      ],
+    }),
+  },
+  {
+    description:
+      'Onboard the team search with its image-pull Secret: the registry token is entered in a masked field (parameter registryToken with ui:field: Secret) and written only SOPS-encrypted, as gitops/functions/search/secrets/ghcr-pull.sops.yaml',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'onboard',
+          action: 'atonix:team:onboard',
+          name: 'Onboard the team',
+          input: {
+            team: 'search',
+            alertEmail: 'search-oncall@example.com',
+            ageRecipients,
+            registryUsername: 'atonix-bot',
+            registryToken: '${{ secrets.registryToken }}',
+            repoPath: 'gitops-repo',
+            changesPath: 'gitops-changes',
           },
         },
       ],
