@@ -43,7 +43,7 @@ export function createTeamOnboardAction(options: {
   return createTemplateAction({
     id: 'atonix:team:onboard',
     description:
-      'Writes a new team into the GitOps checkout: gitops/tenants/<team>, gitops/functions/<team> and its Group entity',
+      'Writes a new team into the GitOps checkout: gitops/tenants/<team>, gitops/functions/<team>, its gitops/.sops.yaml rule, optionally its ghcr-pull Secret (SOPS-encrypted) and its Group entity',
     examples,
     supportsDryRun: true,
     schema: {
