@@ -33,6 +33,8 @@ export type { PlainSecret, SopsRecipients } from './sops/encryptSecret';
 export {
   SOPS_CONFIG_FILE,
   SECRET_ENCRYPTED_REGEX,
+  addCreationRule,
+  ageRecipientProblem,
   creationRuleFor,
   parseSopsConfig,
   readSopsConfig,
@@ -42,6 +44,7 @@ export {
   NoSopsRecipientsError,
   TEAM_SECRETS_FOLDER,
   sopsRecipientsFor,
+  teamCreationRule,
   teamSecretPath,
   writeTeamSecret,
 } from './sops/writeTeamSecret';

@@ -241,6 +241,13 @@ describe.each(databases.eachSupportedId())(
           description: 'Search, onboarded by the integration test',
           alertEmail: 'it-search-oncall@example.com',
           parent: 'group:default/platform',
+          // Throwaway test keys (atonix-serverless-node src/__fixtures__/THROWAWAY-TEST-AGE-KEYS).
+          ageRecipients: {
+            staging:
+              'age1ek5qgepjnr8aq58tghd7mq2ahp8knky7jk4t2m0n73tmd99w0v6sa4lh93',
+            production:
+              'age1646rsurcljmhglpnd02p0s0fnnuweugvxual8cw8krvz8924vdmqmdazdt',
+          },
         }),
       );
       const gitops = await gitopsAfterRun('it-search');

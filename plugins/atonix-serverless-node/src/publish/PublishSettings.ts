@@ -71,6 +71,11 @@ export class PublishSettings {
     return `${this.#imageRegistry}/${name}`;
   }
 
+  /** The host of the image registry (`ghcr.io` for `ghcr.io/atonixcorp`): where image-pull Secrets log in. */
+  imageRegistryHost(): string {
+    return this.#imageRegistry.split('/')[0];
+  }
+
   functionRepository(name: string): RepositoryLocation {
     return this.#repository(name, 'main');
   }

@@ -1,8 +1,9 @@
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { kustomize } from '../__testUtils__/kustomize';
+import { creationRuleFor, parseSopsConfig } from '../sops/sopsConfig';
 import {
   RABBITMQ_CLUSTER_FILE,
   TOPOLOGY_ALLOWED_NAMESPACES,
@@ -11,6 +12,12 @@ import {
 } from './tenant';
 
 const REPO_GITOPS = resolve(__dirname, '../../../../gitops');
+
+/** Throwaway test keys (src/__fixtures__/THROWAWAY-TEST-AGE-KEYS), one per cluster. */
+const SEARCH_KEYS = {
+  staging: 'age1ek5qgepjnr8aq58tghd7mq2ahp8knky7jk4t2m0n73tmd99w0v6sa4lh93',
+  production: 'age1646rsurcljmhglpnd02p0s0fnnuweugvxual8cw8krvz8924vdmqmdazdt',
+};
 
 describe('writeTenantFolder', () => {
   let gitopsDir: string;
@@ -24,6 +31,10 @@ describe('writeTenantFolder', () => {
       join(REPO_GITOPS, RABBITMQ_CLUSTER_FILE),
       join(gitopsDir, RABBITMQ_CLUSTER_FILE),
     );
+    await cp(join(REPO_GITOPS, '.sops.yaml'), join(gitopsDir, '.sops.yaml'));
+    for (const cluster of ['staging', 'production']) {
+      await mkdir(join(gitopsDir, 'clusters', cluster), { recursive: true });
+    }
   });
   afterAll(() => rm(gitopsDir, { recursive: true, force: true }));
 
@@ -32,8 +43,10 @@ describe('writeTenantFolder', () => {
       gitopsDir,
       'search',
       'search@example.com',
+      SEARCH_KEYS,
     );
     expect(written.sort()).toEqual([
+      '.sops.yaml',
       'functions/search/kustomization.yaml',
       RABBITMQ_CLUSTER_FILE,
       'tenants/kustomization.yaml',
@@ -59,6 +72,19 @@ describe('writeTenantFolder', () => {
       path: './gitops/functions/search',
       targetNamespace: 'search',
     });
+  });
+
+  it("adds the team's SOPS creation rule, to each cluster's key, keeping the other teams' rules", async () => {
+    const config = parseSopsConfig(
+      await readFile(join(gitopsDir, '.sops.yaml'), 'utf8'),
+    );
+    expect(
+      creationRuleFor(config, 'functions/search/secrets/ghcr-pull.sops.yaml')
+        ?.age,
+    ).toEqual([SEARCH_KEYS.production, SEARCH_KEYS.staging]);
+    expect(
+      creationRuleFor(config, 'functions/payments/secrets/x.sops.yaml')?.age,
+    ).toHaveLength(2);
   });
 
   it("puts the team on the shared RabbitMQ's topology allow-list, keeping the teams there and the comments", async () => {
@@ -90,7 +116,12 @@ describe('writeTenantFolder', () => {
 
   it('refuses an alert address that is not one e-mail address, writing nothing', async () => {
     await expect(
-      writeTenantFolder(gitopsDir, 'billing', 'ops@example.com\n  evil: true'),
+      writeTenantFolder(
+        gitopsDir,
+        'billing',
+        'ops@example.com\n  evil: true',
+        SEARCH_KEYS,
+      ),
     ).rejects.toThrow(
       /alertEmail "ops@example.com\\n {2}evil: true" must be one e-mail address/,
     );
@@ -99,18 +130,42 @@ describe('writeTenantFolder', () => {
     ).rejects.toThrow(/ENOENT/);
   });
 
-  it('lists a team once however often it is written', async () => {
-    await writeTenantFolder(gitopsDir, 'search', 'search@example.com');
-    const { resources } = parse(
+  it.each([
+    [
+      'a cluster without a key',
+      'billing',
+      { staging: SEARCH_KEYS.staging },
+      'ageRecipients: give one age public key per cluster of gitops/clusters (production, staging); missing: production',
+    ],
+    [
+      'a key for no cluster',
+      'billing',
+      { ...SEARCH_KEYS, dev: SEARCH_KEYS.staging },
+      'ageRecipients: give one age public key per cluster of gitops/clusters (production, staging); not a cluster: dev',
+    ],
+    [
+      'a private key',
+      'billing',
+      { ...SEARCH_KEYS, production: 'AGE-SECRET-KEY-1QQQ' },
+      /^ageRecipients.production: "AGE-SECRET-KEY-1QQQ" is a private key/,
+    ],
+    [
+      'a team whose SOPS rule exists already',
+      'search',
+      SEARCH_KEYS,
+      /gitops\/.sops.yaml has a creation rule for .*functions\/search\/secrets.* already/,
+    ],
+  ])('refuses %s, writing nothing', async (_what, team, keys, message) => {
+    const before = await readFile(
+      join(gitopsDir, 'tenants/kustomization.yaml'),
+      'utf8',
+    );
+    await expect(
+      writeTenantFolder(gitopsDir, team, `${team}@example.com`, keys),
+    ).rejects.toThrow(message);
+    expect(
       await readFile(join(gitopsDir, 'tenants/kustomization.yaml'), 'utf8'),
-    );
-    expect(resources.filter((r: string) => r === 'search')).toHaveLength(1);
-    const rabbitmq = parse(
-      await readFile(join(gitopsDir, RABBITMQ_CLUSTER_FILE), 'utf8'),
-    );
-    expect(rabbitmq.metadata.annotations[TOPOLOGY_ALLOWED_NAMESPACES]).toBe(
-      'payments,analytics,search',
-    );
+    ).toBe(before);
   });
 
   it("refuses a RabbitmqCluster that lets every namespace in ('*') rather than widen it", () => {

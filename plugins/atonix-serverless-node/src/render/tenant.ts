@@ -3,6 +3,8 @@ import { dirname, join, posix } from 'node:path';
 import { parseDocument, isMap, isSeq } from 'yaml';
 import { z } from 'zod';
 import { FUNCTIONS_FOLDER } from './names';
+import { SOPS_CONFIG_FILE } from '../sops/sopsConfig';
+import { teamCreationRule } from '../sops/writeTeamSecret';
 
 /** Where a GitOps repository keeps the teams, relative to its `gitops/` folder. */
 export const TENANTS_FOLDER = 'tenants';
@@ -159,12 +161,16 @@ export function addToTopologyAllowedNamespaces(existing: string, team: string) {
  * Writes a new team under `gitopsDir` (the repository's `gitops/` folder): `tenants/<team>/`, its
  * line in `tenants/kustomization.yaml`, its entry on the shared RabbitMQ's topology allow-list (so
  * its RabbitMQ-sourced functions work from the onboarding merge on) and an empty
- * `functions/<team>/` for its Flux sync to apply. Returns the paths written, relative to `gitopsDir`.
+ * `functions/<team>/` for its Flux sync to apply, and its creation rule in `.sops.yaml` (the public
+ * age key of each cluster, `ageRecipients`), so its Secrets can be encrypted from the first day.
+ * Everything is checked before the first file is written. Returns the paths written, relative to
+ * `gitopsDir`.
  */
 export async function writeTenantFolder(
   gitopsDir: string,
   team: string,
   alertEmail: string,
+  ageRecipients: Record<string, string>,
 ): Promise<string[]> {
   const tenantFile = join(tenantFolderPath(team), 'kustomization.yaml');
   const tenantsFile = join(TENANTS_FOLDER, 'kustomization.yaml');
@@ -185,6 +191,7 @@ export async function writeTenantFolder(
     [tenantFile, renderTenantKustomization(team, alertEmail)],
     [tenantsFile, tenants],
     [RABBITMQ_CLUSTER_FILE, rabbitmq],
+    [SOPS_CONFIG_FILE, await teamCreationRule(gitopsDir, team, ageRecipients)],
   ];
   const hasFunctions = await fs.stat(join(gitopsDir, functionsFile)).then(
     () => true,

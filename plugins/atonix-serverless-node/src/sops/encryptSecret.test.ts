@@ -66,6 +66,29 @@ describe('encryptSecret', () => {
     }
   });
 
+  it('writes the Secret type it is given, e.g. an image-pull Secret, and sops still decrypts it', async () => {
+    const dockerConfig = JSON.stringify({
+      auths: { 'ghcr.io': { auth: 'dXNlcjpnaHBfdGhyb3dhd2F5' } },
+    });
+    const file = await writeEncrypted(
+      await encryptSecret(
+        {
+          name: 'ghcr-pull',
+          namespace: 'payments',
+          type: 'kubernetes.io/dockerconfigjson',
+          values: { '.dockerconfigjson': dockerConfig },
+        },
+        { age: [PAYMENTS_STAGING] },
+      ),
+    );
+    const result = await sopsDecrypt(file, testKeyFile('staging', 'payments'));
+    expect(result.stderr).toBe('');
+    expect(parse(result.stdout.toString('utf8'))).toMatchObject({
+      type: 'kubernetes.io/dockerconfigjson',
+      stringData: { '.dockerconfigjson': dockerConfig },
+    });
+  });
+
   it("is not readable with another team's key", async () => {
     const file = await writeEncrypted(
       await encryptSecret(secret, { age: [PAYMENTS_STAGING] }),

@@ -23,6 +23,8 @@ export interface PlainSecret {
   name: string;
   namespace?: string;
   labels?: Record<string, string>;
+  /** The Secret's type, e.g. `kubernetes.io/dockerconfigjson` for an image-pull Secret; default Opaque. */
+  type?: string;
   /** Key → value; written as `stringData`, so the decrypted file reads as the values themselves. */
   values: Record<string, string>;
 }
@@ -132,7 +134,7 @@ export async function encryptSecret(
         ? { labels: secret.labels }
         : {}),
     },
-    type: 'Opaque',
+    type: secret.type ?? 'Opaque',
     stringData: secret.values,
   });
   const dataKey = randomBytes(32);

@@ -1,6 +1,8 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { ConflictError } from '@backstage/errors';
+import { Encrypter } from 'age-encryption';
+import { Scalar, YAMLSeq, isMap, isSeq, parse, parseDocument } from 'yaml';
 import { z } from 'zod';
 
 /**
@@ -88,4 +90,78 @@ export function creationRuleFor(
   return config.creationRules.find(
     rule => !rule.pathRegex || new RegExp(rule.pathRegex).test(relativePath),
   );
+}
+
+/**
+ * An age X25519 recipient: `age1` and 58 bech32 characters, the Bech32 encoding (HRP `age`) of a
+ * 32-byte public key (the age v1 format specification, "X25519 recipient type"). Plugin and
+ * post-quantum recipients are longer and are not what `age-keygen` writes for a cluster's key.
+ */
+const AGE_X25519_RECIPIENT = /^age1[02-9ac-hj-np-z]{58}$/;
+
+/**
+ * Why `recipient` is not an age X25519 public key, or undefined when it is. The checksum is
+ * checked by encrypting one byte to it, as sops would.
+ */
+export async function ageRecipientProblem(
+  recipient: string,
+): Promise<string | undefined> {
+  if (recipient.startsWith('AGE-SECRET-KEY-')) {
+    return 'is a private key (AGE-SECRET-KEY-…); give the public key, the "# public key: age1…" line age-keygen prints, and keep the private key out of the repository';
+  }
+  if (!AGE_X25519_RECIPIENT.test(recipient)) {
+    return 'is not an age X25519 public key (age1 followed by 58 lower-case bech32 characters, as age-keygen prints)';
+  }
+  try {
+    const encrypter = new Encrypter();
+    encrypter.addRecipient(recipient);
+    await encrypter.encrypt(new Uint8Array(1));
+  } catch {
+    return 'is not a valid age public key (its checksum does not match; copy it again)';
+  }
+  return undefined;
+}
+
+/**
+ * The text of a `.sops.yaml` (or undefined for none yet) with one more creation rule for
+ * `pathRegex`, encrypting Secrets' data to `age`. Comments and the other rules stay as written.
+ * The rule goes before the first rule that already matches `samplePath` (a catch-all), so sops
+ * uses it for that path; a rule with the same `path_regex` is refused.
+ */
+export function addCreationRule(
+  text: string | undefined,
+  rule: { pathRegex: string; age: string[]; samplePath: string },
+  file = SOPS_CONFIG_FILE,
+): string {
+  const doc = parseDocument(text ?? 'creation_rules: []\n');
+  const config = parseSopsConfig(text ?? '', file);
+  if (config.creationRules.some(r => r.pathRegex === rule.pathRegex)) {
+    throw new ConflictError(
+      `${file} has a creation rule for ${rule.pathRegex} already; edit its recipients there instead of adding a second one`,
+    );
+  }
+  if (!isMap(doc.contents)) {
+    throw new Error(
+      `${file}: (file) must be a mapping; fix the SOPS configuration`,
+    );
+  }
+  let rules = doc.get('creation_rules', true);
+  if (!isSeq(rules)) {
+    rules = new YAMLSeq();
+    doc.set('creation_rules', rules);
+  }
+  // Folded, as the rules written by hand: one recipient a line (toString folds at the spaces).
+  const age = new Scalar(rule.age.join(', '));
+  age.type = Scalar.BLOCK_FOLDED;
+  const node = doc.createNode({
+    path_regex: rule.pathRegex,
+    encrypted_regex: SECRET_ENCRYPTED_REGEX,
+    age,
+  });
+  const shadowing = config.creationRules.findIndex(
+    r => !r.pathRegex || new RegExp(r.pathRegex).test(rule.samplePath),
+  );
+  const items = (rules as YAMLSeq).items;
+  items.splice(shadowing === -1 ? items.length : shadowing, 0, node);
+  return doc.toString({ lineWidth: 80 });
 }

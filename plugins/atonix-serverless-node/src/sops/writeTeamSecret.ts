@@ -1,3 +1,4 @@
+import { InputError } from '@backstage/errors';
 import { promises as fs } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, posix } from 'node:path';
@@ -9,6 +10,8 @@ import { FUNCTIONS_FOLDER } from '../render/names';
 import { PlainSecret, encryptSecret } from './encryptSecret';
 import {
   SOPS_CONFIG_FILE,
+  addCreationRule,
+  ageRecipientProblem,
   creationRuleFor,
   readSopsConfig,
 } from './sopsConfig';
@@ -27,6 +30,63 @@ export function teamSecretPath(team: string, name: string) {
     team,
     TEAM_SECRETS_FOLDER,
     `${name}.sops.yaml`,
+  );
+}
+
+/** The folders of `gitops/clusters`, one per cluster Flux is bootstrapped on. */
+async function clusterNames(gitopsDir: string) {
+  const entries = await fs
+    .readdir(join(gitopsDir, 'clusters'), { withFileTypes: true })
+    .catch(() => []);
+  return entries
+    .filter(entry => entry.isDirectory())
+    .map(entry => entry.name)
+    .sort();
+}
+
+/**
+ * The text of `gitops/.sops.yaml` with a creation rule for a new team's Secrets
+ * (`functions/<team>/secrets/*.sops.yaml`), encrypted to the public key of each cluster of
+ * `gitops/clusters` (`recipientsByCluster`: cluster → `age1…`), so every cluster that syncs the
+ * team can decrypt them. Throws, naming the field, when a cluster has no key, a key names no
+ * cluster or is not an age X25519 public key, and when the team has a rule already. Writes nothing.
+ */
+export async function teamCreationRule(
+  gitopsDir: string,
+  team: string,
+  recipientsByCluster: Record<string, string>,
+): Promise<string> {
+  const clusters = await clusterNames(gitopsDir);
+  const given = Object.keys(recipientsByCluster).sort();
+  const missing = clusters.filter(cluster => !given.includes(cluster));
+  const unknown = given.filter(cluster => !clusters.includes(cluster));
+  if (missing.length > 0 || unknown.length > 0 || given.length === 0) {
+    throw new InputError(
+      `ageRecipients: give one age public key per cluster of gitops/clusters (${
+        clusters.join(', ') || 'none found'
+      })${missing.length ? `; missing: ${missing.join(', ')}` : ''}${
+        unknown.length ? `; not a cluster: ${unknown.join(', ')}` : ''
+      }`,
+    );
+  }
+  for (const cluster of given) {
+    const recipient = recipientsByCluster[cluster].trim();
+    const problem = await ageRecipientProblem(recipient);
+    if (problem) {
+      throw new InputError(
+        `ageRecipients.${cluster}: ${JSON.stringify(recipient)} ${problem}`,
+      );
+    }
+  }
+  const samplePath = teamSecretPath(team, 'any');
+  return addCreationRule(
+    await readIfExists(join(gitopsDir, SOPS_CONFIG_FILE)),
+    {
+      pathRegex: `(^|/)${posix.dirname(samplePath)}/[^/]+\\.sops\\.yaml$`,
+      age: clusters.map(cluster => recipientsByCluster[cluster].trim()),
+      samplePath,
+    },
+    `gitops/${SOPS_CONFIG_FILE}`,
   );
 }
 

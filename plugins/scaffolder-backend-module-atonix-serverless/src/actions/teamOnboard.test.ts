@@ -1,13 +1,17 @@
 /* eslint jest/expect-expect: ["warn", { "assertFunctionNames": ["expect", "expectRejected"] }] */
+import { mockServices } from '@backstage/backend-test-utils';
 import { mockWorkspace } from '../__testUtils__/workspace';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { cp, readFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import {
   RABBITMQ_CLUSTER_FILE,
   TOPOLOGY_ALLOWED_NAMESPACES,
+  creationRuleFor,
+  parseSopsConfig,
 } from '@internal/backstage-plugin-atonix-serverless-node';
+import { outputsOf } from '../__testUtils__/examples';
 import { localSettings } from '../__testUtils__/localGit';
 import { paymentsMemberTeams } from '../__testUtils__/teams';
 import { createTeamOnboardAction } from './teamOnboard';
@@ -15,28 +19,55 @@ import { createTeamOnboardAction } from './teamOnboard';
 /** The tenants of this checkout (written by hand): the shape onboarding must reproduce. */
 const REPO_GITOPS = resolve(__dirname, '../../../../gitops');
 
+/** Throwaway test keys (atonix-serverless-node src/__fixtures__/THROWAWAY-TEST-AGE-KEYS). */
+const AGE_RECIPIENTS = {
+  staging: 'age1ek5qgepjnr8aq58tghd7mq2ahp8knky7jk4t2m0n73tmd99w0v6sa4lh93',
+  production: 'age1646rsurcljmhglpnd02p0s0fnnuweugvxual8cw8krvz8924vdmqmdazdt',
+};
+const TOKEN = 'ghp_ThrowawayRegistryToken0123456789abcd';
+const PULL_SECRET =
+  'gitops-repo/gitops/functions/search/secrets/ghcr-pull.sops.yaml';
+
 describe('atonix:team:onboard', () => {
   let workspace: ReturnType<typeof mockWorkspace>;
+  let logger: ReturnType<typeof mockServices.logger.mock>;
 
   beforeEach(async () => {
+    logger = mockServices.logger.mock();
     workspace = mockWorkspace({
       content: { 'gitops-repo/gitops/tenants/legacy/kustomization.yaml': '{}' },
     });
-    for (const path of ['tenants', RABBITMQ_CLUSTER_FILE]) {
+    for (const path of ['tenants', RABBITMQ_CLUSTER_FILE, '.sops.yaml']) {
       await cp(
         join(REPO_GITOPS, path),
         join(workspace.path, 'gitops-repo/gitops', path),
         { recursive: true },
       );
     }
+    for (const cluster of Object.keys(AGE_RECIPIENTS)) {
+      await mkdir(
+        join(
+          workspace.path,
+          'gitops-repo/gitops/clusters',
+          cluster,
+          'flux-system',
+        ),
+        { recursive: true },
+      );
+    }
   });
 
-  async function run(input: Record<string, string>, isDryRun = false) {
+  async function run(input: Record<string, unknown>, isDryRun = false) {
     const ctx = {
       ...createMockActionContext({
-        input: { alertEmail: 'search-oncall@example.com', ...input },
+        input: {
+          alertEmail: 'search-oncall@example.com',
+          ageRecipients: AGE_RECIPIENTS,
+          ...input,
+        } as any,
         workspacePath: workspace.path,
         user: { ref: 'user:default/guest' },
+        logger,
       }),
       isDryRun,
     };
@@ -48,8 +79,8 @@ describe('atonix:team:onboard', () => {
   }
 
   async function expectRejected(
-    input: Record<string, string>,
-    message: RegExp,
+    input: Record<string, unknown>,
+    message: RegExp | string,
   ) {
     const before = workspace.content();
     await expect(run(input)).rejects.toThrow(message);
@@ -109,11 +140,112 @@ describe('atonix:team:onboard', () => {
     );
   });
 
+  it("adds the team's SOPS creation rule, to its key on each cluster, keeping the file's comments", async () => {
+    await run({ team: 'search' });
+    const text = await readFile(
+      join(workspace.path, 'gitops-repo/gitops/.sops.yaml'),
+      'utf8',
+    );
+    expect(text).toContain('# THESE RECIPIENTS ARE THROWAWAY TEST KEYS.');
+    expect(
+      creationRuleFor(
+        parseSopsConfig(text),
+        'functions/search/secrets/ghcr-pull.sops.yaml',
+      ),
+    ).toEqual({
+      pathRegex: '(^|/)functions/search/secrets/[^/]+\\.sops\\.yaml$',
+      encryptedRegex: '^(data|stringData)$',
+      age: [AGE_RECIPIENTS.production, AGE_RECIPIENTS.staging],
+    });
+  });
+
+  it("writes the team's ghcr-pull Secret, SOPS-encrypted to the team's keys, when given a registry token", async () => {
+    const ctx = await run({
+      team: 'search',
+      registryUsername: 'atonix-bot',
+      registryToken: TOKEN,
+    });
+    const file = parse(
+      await readFile(join(workspace.path, PULL_SECRET), 'utf8'),
+    );
+    expect(file).toMatchObject({
+      kind: 'Secret',
+      type: 'kubernetes.io/dockerconfigjson',
+      metadata: { name: 'ghcr-pull', namespace: 'search' },
+      stringData: {
+        '.dockerconfigjson': expect.stringMatching(/^ENC\[AES256_GCM,/),
+      },
+    });
+    expect(
+      file.sops.age.map((a: { recipient: string }) => a.recipient),
+    ).toEqual([AGE_RECIPIENTS.production, AGE_RECIPIENTS.staging]);
+    expect(
+      parse(
+        await readFile(
+          join(
+            workspace.path,
+            'gitops-repo/gitops/functions/search/kustomization.yaml',
+          ),
+          'utf8',
+        ),
+      ).resources,
+    ).toEqual(['secrets']);
+    expect(ctx.output).toHaveBeenCalledWith(
+      'files',
+      expect.arrayContaining([
+        'gitops/functions/search/secrets/ghcr-pull.sops.yaml',
+        'gitops/functions/search/secrets/kustomization.yaml',
+        'gitops/.sops.yaml',
+      ]),
+    );
+  });
+
+  it('writes the registry token nowhere in clear: not in a file, a log line, an output or an error', async () => {
+    const ctx = await run({
+      team: 'search',
+      registryUsername: 'atonix-bot',
+      registryToken: TOKEN,
+      changesPath: 'gitops-changes',
+    });
+    const base64 = Buffer.from(`atonix-bot:${TOKEN}`).toString('base64');
+    const said = () =>
+      JSON.stringify([
+        ...Object.values(logger).flatMap(fn =>
+          jest.isMockFunction(fn) ? fn.mock.calls : [],
+        ),
+        outputsOf(ctx),
+      ]);
+    expect(said()).toContain('search');
+    for (const secret of [TOKEN, base64]) {
+      expect(JSON.stringify(workspace.content())).not.toContain(secret);
+      expect(said()).not.toContain(secret);
+    }
+    const error = await run({
+      team: 'billing',
+      registryToken: TOKEN,
+    }).catch(e => e);
+    expect(error.message).toMatch(
+      /registryUsername: required with registryToken/,
+    );
+    expect(`${error.message} ${error.stack}`).not.toContain(TOKEN);
+  });
+
+  it('writes no pull Secret in a dry run, which has no secrets', async () => {
+    await run(
+      { team: 'search', registryUsername: 'atonix-bot', registryToken: TOKEN },
+      true,
+    );
+    expect(
+      workspace.content({ path: 'gitops-repo/gitops/functions/search' }),
+    ).toEqual({ 'kustomization.yaml': expect.any(String) });
+  });
+
   it('copies just the files it wrote into changesPath, for a pull request', async () => {
     await run({ team: 'search', changesPath: 'gitops-changes' });
     expect(workspace.content({ path: 'gitops-changes' })).toEqual({
       catalog: { teams: { 'search.yaml': expect.any(String) } },
       gitops: {
+        '.sops.yaml': expect.stringContaining('functions/search/secrets'),
         functions: { search: { 'kustomization.yaml': expect.any(String) } },
         infrastructure: {
           configs: {
@@ -177,6 +309,40 @@ describe('atonix:team:onboard', () => {
       await expectRejected(
         { team: 'legacy' },
         /gitops\/tenants\/legacy exists already/,
+      );
+    });
+
+    it('a key that is not an age public key, naming the cluster', async () => {
+      await expectRejected(
+        {
+          team: 'search',
+          ageRecipients: { ...AGE_RECIPIENTS, production: 'ssh-ed25519 AAAA' },
+        },
+        /ageRecipients.production: "ssh-ed25519 AAAA" is not an age X25519 public key/,
+      );
+    });
+
+    it('keys that do not match the clusters of gitops/clusters', async () => {
+      await expectRejected(
+        { team: 'search', ageRecipients: { staging: AGE_RECIPIENTS.staging } },
+        'ageRecipients: give one age public key per cluster of gitops/clusters (production, staging); missing: production',
+      );
+    });
+
+    it('a team that has a SOPS creation rule already', async () => {
+      const sopsConfig = join(workspace.path, 'gitops-repo/gitops/.sops.yaml');
+      await writeFile(
+        sopsConfig,
+        `${await readFile(
+          sopsConfig,
+          'utf8',
+        )}  - path_regex: (^|/)functions/search/secrets/[^/]+\\.sops\\.yaml$\n    age: ${
+          AGE_RECIPIENTS.staging
+        }\n`,
+      );
+      await expectRejected(
+        { team: 'search' },
+        /gitops\/.sops.yaml has a creation rule for .*functions\/search\/secrets.* already; edit its recipients there/,
       );
     });
 

@@ -6,6 +6,7 @@ import { functionSpecSchema } from '@internal/backstage-plugin-atonix-serverless
 import {
   teamAlertEmailSchema,
   tenantFolderPath,
+  writeTeamSecret,
   writeTenantFolder,
 } from '@internal/backstage-plugin-atonix-serverless-node';
 import { existsSync } from 'node:fs';
@@ -17,13 +18,22 @@ import { TeamDirectory } from '../service/TeamDirectory';
 import { copyChanges } from '../service/functionFolder';
 import { examples } from './teamOnboard.examples';
 
+/**
+ * The image-pull Secret every team's `default` ServiceAccount names
+ * (gitops/tenants/base/default-service-account.yaml).
+ */
+const IMAGE_PULL_SECRET = 'ghcr-pull';
+
 /** Where onboarded teams' Group entities live in the GitOps repository (beside catalog/org.yaml). */
 const GROUPS_FOLDER = 'catalog/teams';
 
 /**
  * `atonix:team:onboard`: adds a team to the GitOps checkout in the workspace (its tenant folder,
- * its line in the tenants list, an empty functions folder) and writes its Group entity. Nobody is
- * restricted here: in production the result is a pull request the platform team reviews.
+ * its line in the tenants list, an empty functions folder, its SOPS creation rule) and writes its
+ * Group entity; given a registry token, also its image-pull Secret, SOPS-encrypted. Nobody is
+ * restricted here: in production the result is a pull request the platform team reviews. The token
+ * comes from the template's secrets (`ui:field: Secret`, `${{ secrets.<field> }}`), masked in the
+ * form and redacted from the task log; it goes nowhere but into the encryption.
  */
 export function createTeamOnboardAction(options: {
   settings: PublishSettings;
@@ -33,7 +43,7 @@ export function createTeamOnboardAction(options: {
   return createTemplateAction({
     id: 'atonix:team:onboard',
     description:
-      'Writes a new team into the GitOps checkout: gitops/tenants/<team>, gitops/functions/<team> and its Group entity',
+      'Writes a new team into the GitOps checkout: gitops/tenants/<team>, gitops/functions/<team>, its gitops/.sops.yaml rule, optionally its ghcr-pull Secret (SOPS-encrypted) and its Group entity',
     examples,
     supportsDryRun: true,
     schema: {
@@ -56,6 +66,26 @@ export function createTeamOnboardAction(options: {
             .string()
             .optional()
             .describe('Parent Group ref, e.g. group:default/platform'),
+        ageRecipients: z =>
+          z
+            .record(z.string())
+            .describe(
+              "The team's age public key on each cluster of gitops/clusters, e.g. { staging: age1…, production: age1… } (age-keygen prints it; the private key stays in the cluster, Secret sops-age). Added to gitops/.sops.yaml so the team's Secrets can be encrypted",
+            ),
+        registryUsername: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'Account the image-pull Secret logs in to the image registry as; required with registryToken',
+            ),
+        registryToken: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              "A registry token that can read the team's images (read:packages). When given, writes the team's ghcr-pull Secret (kubernetes.io/dockerconfigjson), SOPS-encrypted. Pass it from the template's secrets (ui:field: Secret, then ${{ secrets.<field> }}) so it is masked and never stored with the task",
+            ),
         repoPath: z =>
           z
             .string()
@@ -89,6 +119,9 @@ export function createTeamOnboardAction(options: {
         description,
         alertEmail,
         parent,
+        ageRecipients,
+        registryUsername,
+        registryToken,
         repoPath = 'gitops-repo',
         changesPath,
       } = ctx.input;
@@ -107,6 +140,11 @@ export function createTeamOnboardAction(options: {
           `alertEmail: ${JSON.stringify(alertEmail)} ${
             email.error.issues[0].message
           }`,
+        );
+      }
+      if (registryToken && !registryUsername) {
+        throw new InputError(
+          'registryUsername: required with registryToken, as the account the ghcr-pull Secret logs in as',
         );
       }
       const credentials = await ctx.getInitiatorCredentials();
@@ -128,7 +166,36 @@ export function createTeamOnboardAction(options: {
         );
       }
 
-      const written = await writeTenantFolder(gitopsDir, team, alertEmail);
+      const written = await writeTenantFolder(
+        gitopsDir,
+        team,
+        alertEmail,
+        ageRecipients,
+      );
+      // A dry run has no secrets (the scaffolder passes none).
+      if (registryToken && registryUsername && !ctx.isDryRun) {
+        const registry = settings.imageRegistryHost();
+        written.push(
+          ...(await writeTeamSecret(gitopsDir, team, {
+            name: IMAGE_PULL_SECRET,
+            type: 'kubernetes.io/dockerconfigjson',
+            // The kubelet's credential file format (auths.<registry>.auth is base64 "user:token").
+            values: {
+              '.dockerconfigjson': JSON.stringify({
+                auths: {
+                  [registry]: {
+                    username: registryUsername,
+                    password: registryToken,
+                    auth: Buffer.from(
+                      `${registryUsername}:${registryToken}`,
+                    ).toString('base64'),
+                  },
+                },
+              }),
+            },
+          })),
+        );
+      }
       const groupPath = posix.join(GROUPS_FOLDER, `${team}.yaml`);
       const userRef = ctx.user?.ref ? parseEntityRef(ctx.user.ref) : undefined;
       const group: GroupEntity = {
@@ -155,7 +222,7 @@ export function createTeamOnboardAction(options: {
       );
 
       const files = [
-        ...written.map(file => posix.join('gitops', file)),
+        ...[...new Set(written)].map(file => posix.join('gitops', file)),
         groupPath,
       ];
       if (changesDir) {
