@@ -139,6 +139,13 @@ test.describe('function health (demo mode)', () => {
     expect(p95).toBeLessThanOrEqual(75);
 
     await expect(page.getByText(/handled request/).first()).toBeVisible();
+    // The demo keeps one of charge-card's rendered alerts firing in its Alertmanager.
+    await expect(
+      page
+        .getByRole('table', { name: 'Alerts' })
+        .getByRole('row')
+        .filter({ hasText: 'FunctionErrorBudgetFastBurn' }),
+    ).toContainText('warning');
     await saveScreenshot(page, 'serverless-tab');
   });
 

@@ -11,7 +11,7 @@ describe('DemoCluster', () => {
   beforeAll(async () => {
     cluster = await DemoCluster.start({
       gitopsDir: GITOPS,
-      ports: { kube: 0, loki: 0, prometheus: 0, control: 0 },
+      ports: { kube: 0, loki: 0, prometheus: 0, control: 0, alertmanager: 0 },
     });
   });
   afterAll(() => cluster?.stop());
@@ -35,6 +35,24 @@ describe('DemoCluster', () => {
       `${cluster.urls.prometheus}/api/v1/query?query=${query}`,
     ).then(res => res.json());
     expect(Number(answer.data.result[0].value[1])).toBeGreaterThan(0);
+  });
+
+  it("keeps one of charge-card's rendered alerts firing in a real Alertmanager, labelled for its team and function", async () => {
+    const alerts = await fetch(
+      `${cluster.urls.alertmanager}/api/v2/alerts?active=true`,
+    ).then(res => res.json());
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0].status.state).toBe('active');
+    expect(alerts[0].labels).toMatchObject({
+      alertname: 'FunctionErrorBudgetFastBurn',
+      team: 'payments',
+      function: 'charge-card',
+      severity: 'warning',
+    });
+    expect(alerts[0].annotations.summary).toContain(
+      'payments/charge-card burns its error budget',
+    );
+    expect(alerts[0].annotations.summary).not.toContain('{{');
   });
 
   it('takes the Kubernetes API server away and brings it back on request', async () => {

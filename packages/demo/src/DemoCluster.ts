@@ -3,6 +3,7 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import path from 'node:path';
 import {
+  AlertmanagerProcess,
   FIXTURE_CRDS,
   KubeApiServerProcess,
   KubeObject,
@@ -28,6 +29,7 @@ export interface DemoPorts {
   prometheus: number;
   /** The control endpoint; see {@link DemoCluster.start}. */
   control: number;
+  alertmanager: number;
 }
 
 export const DEFAULT_DEMO_PORTS: DemoPorts = {
@@ -35,7 +37,17 @@ export const DEFAULT_DEMO_PORTS: DemoPorts = {
   loki: 7022,
   prometheus: 7023,
   control: 7024,
+  alertmanager: 7025,
 };
+
+/** The alert the demo keeps firing, from the rules rendered for this function. */
+const DEMO_ALERT = {
+  folder: 'functions/payments/charge-card',
+  alertname: 'FunctionErrorBudgetFastBurn',
+  value: '16%',
+};
+/** Alertmanager resolves an alert its sender stops repeating; the demo repeats it this often. */
+const DEMO_ALERT_REPEAT_MS = 60_000;
 
 /**
  * The token app-config.demo.yaml gives the portal. It stands for the portal's ServiceAccount of
@@ -66,9 +78,11 @@ export class DemoCluster {
   readonly #kube: KubeApiServerProcess;
   readonly #loki: LokiTestServer;
   readonly #prometheus: PrometheusProcess;
+  readonly #alertmanager: AlertmanagerProcess;
   readonly #control: http.Server;
   #kubeDown = false;
   #liveTraffic?: NodeJS.Timeout;
+  #firing?: NodeJS.Timeout;
 
   readonly #specs: FunctionSpec[];
   readonly #objects: KubeObject[];
@@ -115,11 +129,28 @@ export class DemoCluster {
     const seededAt = Date.now();
     const series = demoSeries(specs, seededAt);
     await prometheus.write(series);
-    const cluster = new DemoCluster(kube, loki, prometheus, {
+    const alertmanager = await AlertmanagerProcess.start({
+      port: options.ports.alertmanager,
+    });
+    const alert = await demoAlert(options.gitopsDir);
+    const fire = () =>
+      alertmanager.post([
+        {
+          ...alert,
+          endsAt: new Date(Date.now() + 3 * DEMO_ALERT_REPEAT_MS).toISOString(),
+        },
+      ]);
+    await fire();
+    const cluster = new DemoCluster(kube, loki, prometheus, alertmanager, {
       specs,
       objects,
       gitopsRepo: options.gitopsRepo,
     });
+    cluster.#firing = setInterval(() => {
+      fire().catch(error =>
+        console.warn(`demo alert not repeated: ${error.message}`),
+      );
+    }, DEMO_ALERT_REPEAT_MS);
     cluster.#liveTraffic = setInterval(() => {
       prometheus
         .write(nextSamples(series, seededAt, Date.now()))
@@ -139,6 +170,7 @@ export class DemoCluster {
     kube: KubeApiServerProcess,
     loki: LokiTestServer,
     prometheus: PrometheusProcess,
+    alertmanager: AlertmanagerProcess,
     fleet: {
       specs: FunctionSpec[];
       objects: KubeObject[];
@@ -148,6 +180,7 @@ export class DemoCluster {
     this.#kube = kube;
     this.#loki = loki;
     this.#prometheus = prometheus;
+    this.#alertmanager = alertmanager;
     this.#specs = fleet.specs;
     this.#objects = fleet.objects;
     this.#gitopsRepo = fleet.gitopsRepo;
@@ -192,6 +225,7 @@ export class DemoCluster {
       kube: this.#kube.url,
       loki: this.#loki.url,
       prometheus: this.#prometheus.url,
+      alertmanager: this.#alertmanager.url,
     };
   }
 
@@ -286,11 +320,13 @@ export class DemoCluster {
 
   async stop(): Promise<void> {
     clearInterval(this.#liveTraffic);
+    clearInterval(this.#firing);
     await new Promise(resolve => this.#control.close(resolve));
     await Promise.all([
       this.#kube.stop(),
       this.#loki.stop(),
       this.#prometheus.stop(),
+      this.#alertmanager.stop(),
     ]);
   }
 }
@@ -314,4 +350,40 @@ async function appliedRevision(
     );
     return undefined;
   }
+}
+
+/**
+ * One alert of the rules rendered into a function's folder (`alerts.yaml`), as Prometheus would
+ * send it while it fires: the rule's labels and its summary with the demo's figure for `$value`.
+ */
+async function demoAlert(gitopsDir: string) {
+  const rule = readManifests(
+    await fs.readFile(
+      path.join(gitopsDir, DEMO_ALERT.folder, 'alerts.yaml'),
+      'utf8',
+    ),
+  )
+    .flatMap(
+      o =>
+        ((o as KubeObject & { spec?: any }).spec?.groups ?? []) as Array<{
+          rules: any[];
+        }>,
+    )
+    .flatMap(group => group.rules)
+    .find(r => r.alert === DEMO_ALERT.alertname);
+  if (!rule) {
+    throw new Error(
+      `${DEMO_ALERT.folder}/alerts.yaml has no alert ${DEMO_ALERT.alertname} to fire in the demo; render the function again (yarn atonix render)`,
+    );
+  }
+  return {
+    labels: { alertname: rule.alert, ...rule.labels } as Record<string, string>,
+    annotations: {
+      summary: String(rule.annotations?.summary ?? '').replace(
+        /\{\{[^}]*\}\}/g,
+        DEMO_ALERT.value,
+      ),
+    },
+    startsAt: new Date().toISOString(),
+  };
 }

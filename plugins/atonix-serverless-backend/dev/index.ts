@@ -12,7 +12,7 @@ async function main() {
   const port = Number(process.env.PORT ?? 7007);
   const demo = await DemoCluster.start({
     gitopsDir: path.resolve(__dirname, '../../../gitops'),
-    ports: { kube: 0, loki: 0, prometheus: 0, control: 0 },
+    ports: { kube: 0, loki: 0, prometheus: 0, control: 0, alertmanager: 0 },
   });
   const backend = createBackend();
   backend.add(mockServices.auth.factory());
