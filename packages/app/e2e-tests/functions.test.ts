@@ -2,9 +2,11 @@ import { Page, expect, test } from '@playwright/test';
 import { join } from 'node:path';
 import {
   SCREENSHOT_DIR,
+  functionRow,
   saveScreenshot,
   sidebar,
   signInAsGuest,
+  waitUntilLinked,
 } from './support';
 
 /**
@@ -15,19 +17,25 @@ import {
 const DEMO_CONTROL_URL =
   process.env.DEMO_CONTROL_URL ?? 'http://127.0.0.1:7024';
 
+/** The example functions of gitops/functions that the demo cluster runs. */
+const EXAMPLES = [
+  'charge-card',
+  'fraud-score',
+  'order-events',
+  'report-export',
+];
+
+/**
+ * Opens the Functions page once every example function links to its catalog entity (the first
+ * visit after a start waits for the catalog: see `waitUntilLinked`).
+ */
 async function openFunctionsPage(page: Page) {
   await signInAsGuest(page);
   await sidebar(page)
     .getByRole('link', { name: 'Functions', exact: true })
     .click();
+  await waitUntilLinked(page, ...EXAMPLES);
   return page.getByRole('table', { name: 'Functions' });
-}
-
-function row(page: Page, name: string) {
-  return page
-    .getByRole('table', { name: 'Functions' })
-    .getByRole('row')
-    .filter({ has: page.getByText(name, { exact: true }) });
 }
 
 /** A figure of the metrics panel as a number: its label, then e.g. "6.03 req/s" → 6.03. */
@@ -48,27 +56,31 @@ test.describe('function health (demo mode)', () => {
   test('the Functions page lists every example function with its health', async ({
     page,
   }) => {
+    // The first visit after a start waits for the catalog.
+    test.setTimeout(240_000);
     const table = await openFunctionsPage(page);
     await expect(page.getByText(/^Demo data/)).toBeVisible();
     await expect(table).toBeVisible();
 
-    await expect(row(page, 'charge-card')).toContainText('payments');
-    await expect(row(page, 'charge-card')).toContainText('demo');
-    await expect(row(page, 'charge-card')).toContainText('Knative');
-    await expect(row(page, 'charge-card')).toContainText('Ready');
-    await expect(row(page, 'fraud-score')).toContainText('Ready');
-    await expect(row(page, 'order-events')).toContainText('analytics');
-    await expect(row(page, 'order-events')).toContainText('Scaled to zero');
-    await expect(row(page, 'report-export')).toContainText('OpenFaaS');
+    await expect(functionRow(page, 'charge-card')).toContainText('payments');
+    await expect(functionRow(page, 'charge-card')).toContainText('demo');
+    await expect(functionRow(page, 'charge-card')).toContainText('Knative');
+    await expect(functionRow(page, 'charge-card')).toContainText('Ready');
+    await expect(functionRow(page, 'fraud-score')).toContainText('Ready');
+    await expect(functionRow(page, 'order-events')).toContainText('analytics');
+    await expect(functionRow(page, 'order-events')).toContainText(
+      'Scaled to zero',
+    );
+    await expect(functionRow(page, 'report-export')).toContainText('OpenFaaS');
     await expect(page.getByText(/^1-4 of 4$/)).toBeVisible();
 
     await page.getByRole('button', { name: 'Runtime' }).click();
     await page.getByRole('option', { name: 'OpenFaaS' }).click();
-    await expect(row(page, 'report-export')).toBeVisible();
-    await expect(row(page, 'charge-card')).toHaveCount(0);
+    await expect(functionRow(page, 'report-export')).toBeVisible();
+    await expect(functionRow(page, 'charge-card')).toHaveCount(0);
     await page.getByRole('button', { name: 'Runtime' }).click();
     await page.getByRole('option', { name: 'All' }).click();
-    await expect(row(page, 'charge-card')).toBeVisible();
+    await expect(functionRow(page, 'charge-card')).toBeVisible();
 
     await saveScreenshot(page, 'functions-page');
   });
@@ -76,20 +88,12 @@ test.describe('function health (demo mode)', () => {
   test("a function's Serverless tab shows health, traffic split, scaling, metrics and logs", async ({
     page,
   }) => {
-    // The first visit after a start waits for the catalog (see below).
+    // The first visit after a start waits for the catalog.
     test.setTimeout(240_000);
     await openFunctionsPage(page);
-    // The catalog registers the functions from the GitOps repository and the backend links them
-    // to their entities on its next catalog read; until then the name is plain text.
-    const link = row(page, 'charge-card').getByRole('link', {
-      name: 'charge-card',
-      exact: true,
-    });
-    await expect(async () => {
-      await page.reload();
-      await expect(link).toBeVisible({ timeout: 5_000 });
-    }).toPass({ timeout: 120_000 });
-    await link.click();
+    await functionRow(page, 'charge-card')
+      .getByRole('link', { name: 'charge-card', exact: true })
+      .click();
 
     // The overview card: health, URL, replicas and the last hour's traffic. The demo seeds about
     // 12 requests/s for charge-card over the last 30 minutes, 2 % of them 5xx.
@@ -154,19 +158,19 @@ test.describe('function health (demo mode)', () => {
   }) => {
     test.setTimeout(240_000);
     await openFunctionsPage(page);
-    await expect(row(page, 'charge-card')).toContainText('Ready');
+    await expect(functionRow(page, 'charge-card')).toContainText('Ready');
 
     await setKubeDown(true);
     try {
       await expect(async () => {
         await page.reload();
-        await expect(row(page, 'charge-card')).toContainText('Stale', {
+        await expect(functionRow(page, 'charge-card')).toContainText('Stale', {
           timeout: 5_000,
         });
       }).toPass({ timeout: 90_000 });
       await expect(page.getByText(/Cluster unreachable: demo/)).toBeVisible();
       // The last known state stays visible next to the badge.
-      await expect(row(page, 'charge-card')).toContainText('Ready');
+      await expect(functionRow(page, 'charge-card')).toContainText('Ready');
       await saveScreenshot(page, 'functions-stale');
     } finally {
       await setKubeDown(false);
@@ -174,9 +178,12 @@ test.describe('function health (demo mode)', () => {
 
     await expect(async () => {
       await page.reload();
-      await expect(row(page, 'charge-card')).not.toContainText('Stale', {
-        timeout: 5_000,
-      });
+      await expect(functionRow(page, 'charge-card')).not.toContainText(
+        'Stale',
+        {
+          timeout: 5_000,
+        },
+      );
     }).toPass({ timeout: 90_000 });
   });
 });

@@ -33,25 +33,40 @@ export async function signInAs(page: Page, displayName: string) {
   ).toBeVisible();
 }
 
+/** The row of the Functions table whose function is named `name`. */
+export function functionRow(page: Page, name: string) {
+  return page
+    .getByRole('table', { name: 'Functions' })
+    .getByRole('row')
+    .filter({ has: page.getByText(name, { exact: true }) });
+}
+
 /**
- * Opens a function's Serverless tab from the Functions page. The first visit after a start waits
- * for the catalog to register the function and the backend to link it to its entity (until then
- * its name is plain text).
+ * Reloads the Functions page until each of `names` links to its catalog entity. After a start the
+ * catalog registers the functions from the GitOps repository and the backend links them on its
+ * next catalog read; until then a name is plain text in a cell with the runtime below it, which
+ * neither the link nor the exact-text locator of `functionRow` finds.
  */
+export async function waitUntilLinked(page: Page, ...names: string[]) {
+  await expect(async () => {
+    await page.reload();
+    for (const name of names) {
+      await expect(functionLink(page, name)).toBeVisible({ timeout: 5_000 });
+    }
+  }).toPass({ timeout: 120_000 });
+}
+
+function functionLink(page: Page, name: string) {
+  return functionRow(page, name).getByRole('link', { name, exact: true });
+}
+
+/** Opens a function's Serverless tab from the Functions page, once its name links to its entity. */
 export async function openServerlessTab(page: Page, name: string) {
   await sidebar(page)
     .getByRole('link', { name: 'Functions', exact: true })
     .click();
-  const link = page
-    .getByRole('table', { name: 'Functions' })
-    .getByRole('row')
-    .filter({ has: page.getByText(name, { exact: true }) })
-    .getByRole('link', { name, exact: true });
-  await expect(async () => {
-    await page.reload();
-    await expect(link).toBeVisible({ timeout: 5_000 });
-  }).toPass({ timeout: 120_000 });
-  await link.click();
+  await waitUntilLinked(page, name);
+  await functionLink(page, name).click();
   await page.getByRole('link', { name: 'Serverless', exact: true }).click();
 }
 
