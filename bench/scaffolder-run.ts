@@ -9,7 +9,6 @@ import { startLocalGit } from '../plugins/scaffolder-backend-module-atonix-serve
 import {
   REPO_ROOT,
   startScaffolderBackend,
-  waitFor,
 } from '../plugins/scaffolder-backend-module-atonix-serverless/src/__testUtils__/scaffolderBackend';
 
 async function main() {
@@ -17,11 +16,7 @@ async function main() {
   const git = await startLocalGit(join(REPO_ROOT, 'gitops'));
   const backend = await startScaffolderBackend(git.server.baseUrl);
   try {
-    await waitFor(
-      'the templates in the catalog',
-      () => backend.catalogEntity('template', 'knative-http-function'),
-      60_000,
-    );
+    await backend.entityInCatalog('template', 'knative-http-function');
     const totals: number[] = [];
     // Run 0 warms up (module loading, schema compilation) and is reported but not counted.
     for (let i = 0; i <= runs; i++) {

@@ -8,6 +8,7 @@
  */
 
 export * from './eventually';
+export * from './scaffolderTasks';
 export * from './kube/KubeApiServerProcess';
 export * from './kube/KubeApiTestServer';
 export * from './kube/resources';

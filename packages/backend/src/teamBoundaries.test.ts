@@ -24,6 +24,7 @@ import {
   demoLogStreams,
   demoObjects,
   eventually,
+  runScaffolderTask,
 } from '@internal/atonix-test-servers';
 import { LocalGitServer } from '@internal/atonix-local-git-server';
 import atonixServerlessPlugin from '@internal/backstage-plugin-atonix-serverless-backend';
@@ -32,6 +33,7 @@ import scaffolderModuleAtonixServerless from '@internal/backstage-plugin-scaffol
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Server } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import request from 'supertest';
@@ -141,28 +143,12 @@ async function runTemplateAs(
   template: string,
   values: Record<string, unknown>,
 ): Promise<Outcome> {
-  const created = await request(server)
-    .post('/api/scaffolder/v2/tasks')
-    .set('Authorization', as(user))
-    .send({ templateRef: `template:default/${template}`, values });
-  if (created.status !== 201) return created;
-  const { id } = created.body;
-  const task = await eventually(async () => {
-    const res = await request(server)
-      .get(`/api/scaffolder/v2/tasks/${id}`)
-      .set('Authorization', as(user));
-    if (!['completed', 'failed', 'cancelled'].includes(res.body.status)) {
-      throw new Error(`task ${id} of ${user} is ${res.body.status}`);
-    }
-    return res.body;
-  }, 150_000);
-  const events = await request(server)
-    .get(`/api/scaffolder/v2/tasks/${id}/events`)
-    .set('Authorization', as(user));
-  const log = (events.body as Array<{ body: { message?: string } }>)
-    .map(e => e.body.message ?? '')
-    .join('\n');
-  return { status: task.status, body: { error: { message: log } } };
+  const run = await runScaffolderTask(
+    `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    as(user),
+    { template, values },
+  );
+  return { status: run.status, body: { error: { message: run.log } } };
 }
 
 const ROWS: Row[] = [

@@ -27,6 +27,7 @@ import {
   FunctionPlacementsEvent,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { functionStatus } from '@internal/backstage-plugin-atonix-serverless-common/testUtils';
+import { eventually } from '@internal/atonix-test-servers';
 import express from 'express';
 import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -89,19 +90,16 @@ class CatalogReader {
   }
 
   /** Polls until `check` passes; processing is asynchronous, so tests wait for the outcome. */
-  async eventually<T>(read: () => Promise<T>, check: (value: T) => void) {
-    let lastError: unknown;
-    for (let attempt = 0; attempt < 200; attempt++) {
-      const value = await read();
-      try {
+  eventually<T>(read: () => Promise<T>, check: (value: T) => void) {
+    return eventually(
+      async () => {
+        const value = await read();
         check(value);
         return value;
-      } catch (error) {
-        lastError = error;
-      }
-      await new Promise(resolve => setTimeout(resolve, 100));
-    }
-    throw lastError;
+      },
+      20_000,
+      100,
+    );
   }
 }
 

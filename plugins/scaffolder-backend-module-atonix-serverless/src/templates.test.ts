@@ -15,7 +15,6 @@ import {
   REPO_ROOT,
   TaskResult,
   startScaffolderBackend,
-  waitFor,
 } from './__testUtils__/scaffolderBackend';
 
 /**
@@ -44,8 +43,8 @@ describe.each(databases.eachSupportedId())(
       values: Record<string, unknown>,
       secrets?: Record<string, string>,
     ) => backend.runTemplate(template, values, secrets);
-    const catalogEntity = (kind: string, name: string) =>
-      backend.catalogEntity(kind, name);
+    const entityInCatalog = (kind: string, name: string) =>
+      backend.entityInCatalog(kind, name);
 
     beforeAll(async () => {
       git = await startLocalGit(join(REPO_ROOT, 'gitops'));
@@ -59,11 +58,7 @@ describe.each(databases.eachSupportedId())(
           production: ['knative', 'openfaas'],
         },
       });
-      await waitFor(
-        'the templates in the catalog',
-        () => catalogEntity('template', 'team-onboarding'),
-        60_000,
-      );
+      await entityInCatalog('template', 'team-onboarding');
     });
 
     afterAll(async () => {
@@ -150,11 +145,7 @@ describe.each(databases.eachSupportedId())(
           await runFunctionRepoTests(repo, language);
         }
 
-        const entity = await waitFor(
-          `component:default/${name} in the catalog`,
-          () => catalogEntity('component', name),
-          60_000,
-        );
+        const entity = await entityInCatalog('component', name);
         expect(entity.spec).toMatchObject({
           type: 'function',
           owner: 'group:payments',
@@ -252,11 +243,7 @@ describe.each(databases.eachSupportedId())(
       );
       const gitops = await gitopsAfterRun('it-search');
       expect(gitops.violations).toEqual([]);
-      const group = await waitFor(
-        'group:default/it-search in the catalog',
-        () => catalogEntity('group', 'it-search'),
-        60_000,
-      );
+      const group = await entityInCatalog('group', 'it-search');
       expect(group.spec).toMatchObject({
         parent: 'platform',
         members: ['guest'],
@@ -338,11 +325,7 @@ describe.each(databases.eachSupportedId())(
         },
       );
       try {
-        await waitFor(
-          'the templates in the catalog',
-          () => communityEdition.catalogEntity('template', 'openfaas-function'),
-          60_000,
-        );
+        await communityEdition.entityInCatalog('template', 'openfaas-function');
         const head = await headOfGitops();
         const result = await communityEdition.runTemplate('openfaas-function', {
           name: 'it-faas-ce',

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { findPaths } from '@backstage/cli-common';
 import { KubeConfig, PatchStrategy } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
+import { eventually } from '../eventually';
 import { freePort } from '../prometheus/PrometheusProcess';
 import type { KubeObject } from './KubeObject';
 
@@ -393,10 +394,16 @@ export class KubeApiServerProcess {
   async compact(): Promise<void> {
     const before = this.#compactions;
     this.#child?.kill('SIGUSR1');
-    await waitFor(
-      () => this.#compactions > before,
+    await eventually(
+      () => {
+        if (this.#compactions <= before) {
+          throw new Error(
+            `etcd did not report a compaction: ${this.#log.slice(-2000)}`,
+          );
+        }
+      },
       10_000,
-      () => `etcd did not report a compaction: ${this.#log.slice(-2000)}`,
+      100,
     );
   }
 
@@ -606,28 +613,37 @@ export class KubeApiServerProcess {
     child.once('exit', () => {
       if (this.#child === child) this.#child = undefined;
     });
-    await waitFor(
+    // An exited process ends the wait at once; anything else is retried for 60 s.
+    const exited = await eventually(
       async () => {
-        if (child.exitCode !== null) {
-          throw new Error(
-            `kube-apiserver exited with ${child.exitCode}: ${this.#log.slice(
-              -3000,
-            )}`,
-          );
-        }
+        if (child.exitCode !== null) return true;
         if (!this.#caData) {
           this.#caData = await fs
             .readFile(path.join(this.#dir, 'certs', 'apiserver.crt'), 'utf8')
             .catch(() => '');
-          if (!this.#caData) return false;
         }
-        const res = await this.request('GET', '/readyz').catch(() => undefined);
-        return res?.status === 200;
+        const res = this.#caData
+          ? await this.request('GET', '/readyz').catch(() => undefined)
+          : undefined;
+        if (res?.status !== 200) {
+          throw new Error(
+            `kube-apiserver was not ready within 60 s: ${this.#log.slice(
+              -3000,
+            )}`,
+          );
+        }
+        return false;
       },
       60_000,
-      () =>
-        `kube-apiserver was not ready within 60 s: ${this.#log.slice(-3000)}`,
+      100,
     );
+    if (exited) {
+      throw new Error(
+        `kube-apiserver exited with ${child.exitCode}: ${this.#log.slice(
+          -3000,
+        )}`,
+      );
+    }
   }
 
   // After a restart the server answers 429 "storage is (re)initializing" for custom resources
@@ -638,15 +654,18 @@ export class KubeApiServerProcess {
       const version = spec.versions.find((v: any) => v.storage).name;
       return `/apis/${spec.group}/${version}/${spec.names.plural}?limit=1`;
     });
-    await waitFor(
+    await eventually(
       async () => {
         for (const urlPath of paths) {
-          if ((await this.request('GET', urlPath)).status !== 200) return false;
+          if ((await this.request('GET', urlPath)).status !== 200) {
+            throw new Error(
+              `the custom resources were not served within 60 s of a restart (${urlPath})`,
+            );
+          }
         }
-        return true;
       },
       60_000,
-      () => 'the custom resources were not served within 60 s of a restart',
+      100,
     );
   }
 
@@ -677,7 +696,7 @@ export class KubeApiServerProcess {
       }
     }
     await this.apply(...crds);
-    await waitFor(
+    await eventually(
       async () => {
         for (const crd of crds) {
           const { body } = await this.request(
@@ -690,12 +709,15 @@ export class KubeApiServerProcess {
             (c: { type: string; status: string }) =>
               c.type === 'Established' && c.status === 'True',
           );
-          if (!established) return false;
+          if (!established) {
+            throw new Error(
+              `the CustomResourceDefinition ${crd.metadata.name} was not established within 30 s`,
+            );
+          }
         }
-        return true;
       },
       30_000,
-      () => 'the CustomResourceDefinitions were not established within 30 s',
+      100,
     );
   }
 }
@@ -757,16 +779,4 @@ function withoutServerFields<T extends KubeObject>(object: T): T {
     ...metadata
   } = (object.metadata ?? {}) as any;
   return { ...object, metadata };
-}
-
-async function waitFor(
-  check: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  message: () => string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(message());
-    await new Promise(resolve => setTimeout(resolve, 100));
-  }
 }

@@ -5,6 +5,7 @@ import {
   Watch,
   makeInformer,
 } from '@kubernetes/client-node';
+import { eventually } from '../eventually';
 import { KubeApiTestServer } from './KubeApiTestServer';
 import { knativeFunction, teamNamespace } from '../fixtures/objects';
 
@@ -17,19 +18,6 @@ function kubeConfigFor(server: KubeApiTestServer) {
     currentContext: 'test',
   });
   return kc;
-}
-
-async function eventually(check: () => void, timeoutMs = 5000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise(resolve => setTimeout(resolve, 20));
-    }
-  }
 }
 
 describe('KubeApiTestServer', () => {

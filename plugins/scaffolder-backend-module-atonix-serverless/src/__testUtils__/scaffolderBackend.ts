@@ -12,20 +12,25 @@ import catalogTemplateKindModule from '@backstage/plugin-catalog-backend-module-
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import scaffolderGithubModule from '@backstage/plugin-scaffolder-backend-module-github';
 import { JsonObject } from '@backstage/types';
+import {
+  ScaffolderTaskEvent,
+  eventually,
+  runScaffolderTask,
+} from '@internal/atonix-test-servers';
 import { join, resolve } from 'node:path';
 import { scaffolderModuleAtonixServerless } from '../module';
 import { localScaffolderConfig } from './localGit';
 
 export const REPO_ROOT = resolve(__dirname, '../../../..');
 const GUEST = 'user:default/guest';
-const AS_GUEST = { Authorization: mockCredentials.user.header(GUEST) };
+const AS_GUEST = mockCredentials.user.header(GUEST);
 
 export interface TaskResult {
   status: string;
   log: string;
   /** The task (its spec and parameters) and every event, as the scaffolder's API returns them. */
   stored: string;
-  /** From the request that created the task to the poll (every 50 ms) that saw it finished. */
+  /** From the request that created the task to the poll (every 50 ms) that saw it end. */
   durationMs: number;
   /** Each step's duration from its first to its last event (event times have 1 s resolution). */
   steps: Array<{ id: string; durationMs: number }>;
@@ -98,12 +103,24 @@ export async function startScaffolderBackend(
   }
   const baseUrl = `http://127.0.0.1:${address.port}`;
 
-  async function catalogEntity(kind: string, name: string) {
-    const res = await fetch(
-      `${baseUrl}/api/catalog/entities/by-name/${kind}/default/${name}`,
-      { headers: AS_GUEST },
+  /** The entity, once the catalog has read it (it reads locations in the background). */
+  function entityInCatalog(kind: string, name: string) {
+    return eventually(
+      async () => {
+        const res = await fetch(
+          `${baseUrl}/api/catalog/entities/by-name/${kind}/default/${name}`,
+          { headers: { Authorization: AS_GUEST } },
+        );
+        if (!res.ok) {
+          throw new Error(
+            `${kind}:default/${name} is not in the catalog: ${res.status}`,
+          );
+        }
+        return res.json();
+      },
+      60_000,
+      250,
     );
-    return res.ok ? res.json() : undefined;
   }
 
   async function runTemplate(
@@ -111,48 +128,14 @@ export async function startScaffolderBackend(
     values: Record<string, unknown>,
     secrets?: Record<string, string>,
   ): Promise<TaskResult> {
-    const startedAt = Date.now();
-    const created = await fetch(`${baseUrl}/api/scaffolder/v2/tasks`, {
-      method: 'POST',
-      headers: { ...AS_GUEST, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        templateRef: `template:default/${template}`,
-        values,
-        secrets,
-      }),
+    const run = await runScaffolderTask(baseUrl, AS_GUEST, {
+      template,
+      values,
+      secrets,
     });
-    if (created.status !== 201) {
-      throw new Error(
-        `POST /v2/tasks: ${created.status} ${await created.text()}`,
-      );
-    }
-    const { id } = await created.json();
-    const task = await waitFor(
-      `task ${id} of ${template}`,
-      async () => {
-        const res = await fetch(`${baseUrl}/api/scaffolder/v2/tasks/${id}`, {
-          headers: AS_GUEST,
-        });
-        const body = await res.json();
-        return ['completed', 'failed', 'cancelled'].includes(body.status)
-          ? body
-          : undefined;
-      },
-      150_000,
-      50,
-    );
-    const finishedAt = Date.now();
-    const events: Array<{
-      createdAt: string;
-      body: { message?: string; stepId?: string };
-    }> = await (
-      await fetch(`${baseUrl}/api/scaffolder/v2/tasks/${id}/events`, {
-        headers: AS_GUEST,
-      })
-    ).json();
-    const time = (e: { createdAt: string }) => Date.parse(e.createdAt);
+    const time = (e: ScaffolderTaskEvent) => Date.parse(e.createdAt);
     const stepTimes = new Map<string, { first: number; last: number }>();
-    for (const event of events) {
+    for (const event of run.events) {
       const stepId = event.body.stepId;
       if (stepId) {
         const seen = stepTimes.get(stepId);
@@ -163,10 +146,10 @@ export async function startScaffolderBackend(
       }
     }
     return {
-      status: task.status,
-      log: events.map(e => e.body.message ?? '').join('\n'),
-      stored: JSON.stringify({ task, events }),
-      durationMs: finishedAt - startedAt,
+      status: run.status,
+      log: run.log,
+      stored: JSON.stringify({ task: run.task, events: run.events }),
+      durationMs: run.durationMs,
       steps: [...stepTimes].map(([stepId, t]) => ({
         id: stepId,
         durationMs: t.last - t.first,
@@ -176,28 +159,8 @@ export async function startScaffolderBackend(
 
   return {
     baseUrl,
-    catalogEntity,
+    entityInCatalog,
     runTemplate,
     stop: () => backend.stop(),
   };
-}
-
-/** Polls `probe` until it returns a value, for at most `timeoutMs`. */
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs: number,
-  intervalMs = 250,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`gave up waiting for ${what} after ${timeoutMs} ms`);
-    }
-    await new Promise(r => setTimeout(r, intervalMs));
-  }
 }
