@@ -15,6 +15,7 @@ import {
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { atonixServerlessApiRef } from '../../api';
 import { ErrorState } from '../common/ErrorState';
+import { Loaded } from '../common/Loaded';
 import {
   HealthStatus,
   ScaledToZeroBadge,
@@ -26,17 +27,19 @@ import { useEntityFunctions } from '../EntityServerlessContent/useEntityFunction
 /** The overview card of a function's entity page: health and the last hour's traffic. */
 export function EntityServerlessCard() {
   const { value, error } = useEntityFunctions();
-  let body;
-  if (error && !value) {
-    body = <ErrorState error={error} what="this function's status" />;
-  } else if (!value) {
-    body = <Progress />;
-  } else if (value.items.length === 0) {
-    body = <Typography>Not running in any cluster.</Typography>;
-  } else {
-    body = <FunctionSummary fn={value.items[0]} />;
-  }
-  return <InfoCard title="Serverless">{body}</InfoCard>;
+  return (
+    <InfoCard title="Serverless">
+      <Loaded value={value} error={error} what="this function's status">
+        {({ items }) =>
+          items.length === 0 ? (
+            <Typography>Not running in any cluster.</Typography>
+          ) : (
+            <FunctionSummary fn={items[0]} />
+          )
+        }
+      </Loaded>
+    </InfoCard>
+  );
 }
 
 function FunctionSummary(props: { fn: FunctionStatus }) {

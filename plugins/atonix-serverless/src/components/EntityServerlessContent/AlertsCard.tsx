@@ -1,4 +1,4 @@
-import { InfoCard, Progress } from '@backstage/core-components';
+import { InfoCard } from '@backstage/core-components';
 import {
   Table,
   TableBody,
@@ -12,7 +12,7 @@ import {
   FunctionAlertsResponse,
   isUnavailable,
 } from '@internal/backstage-plugin-atonix-serverless-common';
-import { ErrorState } from '../common/ErrorState';
+import { Loaded } from '../common/Loaded';
 import { formatAge, secondsSince } from '../common/format';
 
 function AlertRows(props: { alerts: FunctionAlert[]; resolved?: boolean }) {
@@ -42,42 +42,46 @@ export function AlertsCard(props: {
   alerts?: FunctionAlertsResponse;
   error?: Error;
 }) {
-  const { alerts, error } = props;
-  let content;
-  if (error) {
-    content = <ErrorState error={error} what="alerts" />;
-  } else if (!alerts) {
-    content = <Progress />;
-  } else if (isUnavailable(alerts)) {
-    content = (
-      <Typography>Alerts are unavailable: {alerts.unavailable}</Typography>
-    );
-  } else if (alerts.firing.length === 0 && alerts.resolved.length === 0) {
-    content = (
-      <Typography>
-        No alert fired recently: the function meets its objectives.
-      </Typography>
-    );
-  } else {
-    content = (
-      <Table size="small" aria-label="Alerts">
-        <TableHead>
-          <TableRow>
-            <TableCell>Alert</TableCell>
-            <TableCell>Severity</TableCell>
-            <TableCell>Summary</TableCell>
-            <TableCell>When</TableCell>
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          <AlertRows alerts={alerts.firing} />
-          <AlertRows alerts={alerts.resolved} resolved />
-        </TableBody>
-      </Table>
-    );
-  }
+  const content = (
+    <Loaded value={props.alerts} error={props.error} what="alerts">
+      {alerts => {
+        if (isUnavailable(alerts)) {
+          return (
+            <Typography>
+              Alerts are unavailable: {alerts.unavailable}
+            </Typography>
+          );
+        }
+        if (alerts.firing.length === 0 && alerts.resolved.length === 0) {
+          return (
+            <Typography>
+              No alert fired recently: the function meets its objectives.
+            </Typography>
+          );
+        }
+        return (
+          <Table size="small" aria-label="Alerts">
+            <TableHead>
+              <TableRow>
+                <TableCell>Alert</TableCell>
+                <TableCell>Severity</TableCell>
+                <TableCell>Summary</TableCell>
+                <TableCell>When</TableCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              <AlertRows alerts={alerts.firing} />
+              <AlertRows alerts={alerts.resolved} resolved />
+            </TableBody>
+          </Table>
+        );
+      }}
+    </Loaded>
+  );
   const firing =
-    alerts && !isUnavailable(alerts) ? alerts.firing.length : undefined;
+    props.alerts && !isUnavailable(props.alerts)
+      ? props.alerts.firing.length
+      : undefined;
   return (
     <InfoCard
       title="Alerts"

@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { Progress } from '@backstage/core-components';
 import { Grid } from '@material-ui/core';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import {
@@ -10,7 +9,7 @@ import {
   isUnavailable,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { atonixServerlessApiRef, functionRefOf } from '../../api';
-import { ErrorState } from '../common/ErrorState';
+import { Loaded } from '../common/Loaded';
 import { AddSecretDialog } from './AddSecretDialog';
 import { AlertsCard } from './AlertsCard';
 import { HealthHeader } from './HealthHeader';
@@ -63,14 +62,13 @@ export function FunctionView(props: { fn: FunctionStatus }) {
   );
   const idleSeconds = secondsSinceLastRequest(metrics.value);
 
-  let revisions;
-  if (details.error) {
-    revisions = <ErrorState error={details.error} what="revisions" />;
-  } else if (!details.value) {
-    revisions = <Progress />;
-  } else {
-    revisions = <RevisionsCard fn={details.value} />;
-  }
+  const revisions = (
+    <Loaded value={details.value} error={details.error} what="revisions">
+      {value => {
+        return <RevisionsCard fn={value} />;
+      }}
+    </Loaded>
+  );
 
   return (
     <Grid container spacing={3}>

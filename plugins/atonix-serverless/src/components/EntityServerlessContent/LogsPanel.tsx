@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { InfoCard, LogViewer, Progress } from '@backstage/core-components';
+import { InfoCard, LogViewer } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import {
   Box,
@@ -15,7 +15,8 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useInterval from 'react-use/esm/useInterval';
 import { isUnavailable } from '@internal/backstage-plugin-atonix-serverless-common';
 import { FunctionRef, atonixServerlessApiRef } from '../../api';
-import { ErrorState, UnavailableState } from '../common/ErrorState';
+import { Loaded } from '../common/Loaded';
+import { UnavailableState } from '../common/ErrorState';
 
 /** Loki has no push channel to the browser here, so live tail polls. */
 export const LIVE_TAIL_INTERVAL_MS = 3_000;
@@ -27,7 +28,7 @@ export function LogsPanel(props: { fnRef: FunctionRef; revisions: string[] }) {
   const api = useApi(atonixServerlessApiRef);
   const [revision, setRevision] = useState('');
   const [live, setLive] = useState(false);
-  const { value, error, retry } = useAsyncRetry(
+  const logs = useAsyncRetry(
     () =>
       api.getFunctionLogs(fnRef, {
         since: '1h',
@@ -36,40 +37,42 @@ export function LogsPanel(props: { fnRef: FunctionRef; revisions: string[] }) {
       }),
     [api, fnRef.cluster, fnRef.namespace, fnRef.name, revision],
   );
-  useInterval(retry, live ? LIVE_TAIL_INTERVAL_MS : null);
+  useInterval(logs.retry, live ? LIVE_TAIL_INTERVAL_MS : null);
 
-  let body;
-  if (error) {
-    body = <ErrorState error={error} what="logs" />;
-  } else if (!value) {
-    body = <Progress />;
-  } else if (isUnavailable(value)) {
-    body = <UnavailableState source="Loki" reason={value.unavailable} />;
-  } else if (value.lines.length === 0) {
-    body = <Typography>No log lines in the last hour.</Typography>;
-  } else {
-    // Loki answers newest first; a log reads top to bottom, oldest first. The pod name says which
-    // revision wrote a line (Knative names pods after their revision).
-    const text = [...value.lines]
-      .reverse()
-      .map(
-        ({ timestamp, line, labels }) =>
-          `${timestamp} ${labels.pod ? `[${labels.pod}] ` : ''}${line}`,
-      )
-      .join('\n');
-    body = (
-      <>
-        {value.truncated && (
-          <Typography variant="caption" paragraph>
-            Showing the newest {value.lines.length} lines. LogQL: {value.query}
-          </Typography>
-        )}
-        <Box height={360}>
-          <LogViewer text={text} />
-        </Box>
-      </>
-    );
-  }
+  const body = (
+    <Loaded value={logs.value} error={logs.error} what="logs">
+      {value => {
+        if (isUnavailable(value)) {
+          return <UnavailableState source="Loki" reason={value.unavailable} />;
+        }
+        if (value.lines.length === 0) {
+          return <Typography>No log lines in the last hour.</Typography>;
+        }
+        // Loki answers newest first; a log reads top to bottom, oldest first. The pod name says which
+        // revision wrote a line (Knative names pods after their revision).
+        const text = [...value.lines]
+          .reverse()
+          .map(
+            ({ timestamp, line, labels }) =>
+              `${timestamp} ${labels.pod ? `[${labels.pod}] ` : ''}${line}`,
+          )
+          .join('\n');
+        return (
+          <>
+            {value.truncated && (
+              <Typography variant="caption" paragraph>
+                Showing the newest {value.lines.length} lines. LogQL:{' '}
+                {value.query}
+              </Typography>
+            )}
+            <Box height={360}>
+              <LogViewer text={text} />
+            </Box>
+          </>
+        );
+      }}
+    </Loaded>
+  );
 
   return (
     <InfoCard

@@ -1,4 +1,4 @@
-import { InfoCard, Progress } from '@backstage/core-components';
+import { InfoCard } from '@backstage/core-components';
 import {
   Box,
   FormControl,
@@ -14,7 +14,8 @@ import {
   MetricsWindow,
   isUnavailable,
 } from '@internal/backstage-plugin-atonix-serverless-common';
-import { ErrorState, UnavailableState } from '../common/ErrorState';
+import { Loaded } from '../common/Loaded';
+import { UnavailableState } from '../common/ErrorState';
 import { formatMs, formatPercent, formatRate } from '../common/format';
 import { ColdStarts } from './ColdStarts';
 import { MetricChart } from './MetricChart';
@@ -28,7 +29,7 @@ export function MetricsPanel(props: {
   /** Whether the function is critical: what the cold-start suggestion advises depends on it. */
   critical: boolean;
 }) {
-  const { window, onWindowChange, metrics, error } = props;
+  const { window, onWindowChange } = props;
   const selector = (
     <FormControl size="small" variant="outlined">
       <InputLabel id="metrics-window">Window</InputLabel>
@@ -47,70 +48,81 @@ export function MetricsPanel(props: {
     </FormControl>
   );
 
-  let body;
-  if (error) {
-    body = <ErrorState error={error} what="metrics" />;
-  } else if (!metrics) {
-    body = <Progress />;
-  } else if (isUnavailable(metrics)) {
-    body = (
-      <UnavailableState source="Prometheus" reason={metrics.unavailable} />
-    );
-  } else {
-    const figures: Array<[string, string]> = [
-      ['Request rate', formatRate(metrics.requestRate)],
-      ['p50', formatMs(metrics.latency.p50)],
-      ['p95', formatMs(metrics.latency.p95)],
-      ['p99', formatMs(metrics.latency.p99)],
-      ['Error rate', formatPercent(metrics.errorRate)],
-      ['Replicas', String(metrics.replicas)],
-      ['Cold starts', String(metrics.coldStarts)],
-    ];
-    const charts = [
-      {
-        title: 'Request rate',
-        series: metrics.series.requestRate,
-        format: formatRate,
-      },
-      { title: 'Latency', series: metrics.series.latency, format: formatMs },
-      {
-        title: 'Error rate',
-        series: metrics.series.errorRate,
-        format: formatPercent,
-      },
-      { title: 'Replicas', series: metrics.series.replicas, format: String },
-    ];
-    body = (
-      <>
-        <Box display="flex" flexWrap="wrap" style={{ gap: 32 }} mb={2}>
-          {figures.map(([label, figure]) => (
-            <div key={label} aria-label={label}>
-              <Typography variant="overline" display="block">
-                {label}
-              </Typography>
-              <Typography variant="h6">{figure}</Typography>
-            </div>
-          ))}
-        </Box>
-        <Grid container spacing={2}>
-          {charts.map(chart => (
-            <Grid item xs={12} md={6} key={chart.title}>
-              <Typography variant="subtitle2">{chart.title}</Typography>
-              <MetricChart series={chart.series} format={chart.format} />
+  const body = (
+    <Loaded value={props.metrics} error={props.error} what="metrics">
+      {metrics => {
+        if (isUnavailable(metrics)) {
+          return (
+            <UnavailableState
+              source="Prometheus"
+              reason={metrics.unavailable}
+            />
+          );
+        }
+        const figures: Array<[string, string]> = [
+          ['Request rate', formatRate(metrics.requestRate)],
+          ['p50', formatMs(metrics.latency.p50)],
+          ['p95', formatMs(metrics.latency.p95)],
+          ['p99', formatMs(metrics.latency.p99)],
+          ['Error rate', formatPercent(metrics.errorRate)],
+          ['Replicas', String(metrics.replicas)],
+          ['Cold starts', String(metrics.coldStarts)],
+        ];
+        const charts = [
+          {
+            title: 'Request rate',
+            series: metrics.series.requestRate,
+            format: formatRate,
+          },
+          {
+            title: 'Latency',
+            series: metrics.series.latency,
+            format: formatMs,
+          },
+          {
+            title: 'Error rate',
+            series: metrics.series.errorRate,
+            format: formatPercent,
+          },
+          {
+            title: 'Replicas',
+            series: metrics.series.replicas,
+            format: String,
+          },
+        ];
+        return (
+          <>
+            <Box display="flex" flexWrap="wrap" style={{ gap: 32 }} mb={2}>
+              {figures.map(([label, figure]) => (
+                <div key={label} aria-label={label}>
+                  <Typography variant="overline" display="block">
+                    {label}
+                  </Typography>
+                  <Typography variant="h6">{figure}</Typography>
+                </div>
+              ))}
+            </Box>
+            <Grid container spacing={2}>
+              {charts.map(chart => (
+                <Grid item xs={12} md={6} key={chart.title}>
+                  <Typography variant="subtitle2">{chart.title}</Typography>
+                  <MetricChart series={chart.series} format={chart.format} />
+                </Grid>
+              ))}
+              {metrics.coldStart && (
+                <Grid item xs={12}>
+                  <ColdStarts
+                    coldStart={metrics.coldStart}
+                    critical={props.critical}
+                  />
+                </Grid>
+              )}
             </Grid>
-          ))}
-          {metrics.coldStart && (
-            <Grid item xs={12}>
-              <ColdStarts
-                coldStart={metrics.coldStart}
-                critical={props.critical}
-              />
-            </Grid>
-          )}
-        </Grid>
-      </>
-    );
-  }
+          </>
+        );
+      }}
+    </Loaded>
+  );
 
   return (
     <InfoCard

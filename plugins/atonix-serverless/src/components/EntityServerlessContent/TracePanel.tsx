@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { InfoCard, Progress } from '@backstage/core-components';
+import { InfoCard } from '@backstage/core-components';
 import {
   Box,
   Button,
@@ -24,6 +24,7 @@ import {
   TraceLinkId,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { atonixServerlessApiRef, functionRefOf } from '../../api';
+import { Loaded } from '../common/Loaded';
 import { ErrorState } from '../common/ErrorState';
 
 const LINK_TITLES: Record<TraceLinkId, string> = {
@@ -103,85 +104,87 @@ export function TracePanel(props: { fn: FunctionStatus }) {
     }
   };
 
-  let body;
-  if (trace.error) {
-    body = <ErrorState error={trace.error} what="the trace" />;
-  } else if (!trace.value) {
-    body = <Progress />;
-  } else {
-    const { links, firstBroken, kustomizations, blockedBy } = trace.value;
-    body = (
-      <>
-        {firstBroken !== undefined && (
-          <Alert severity="error" data-testid="trace-broken">
-            {LINK_TITLES[links[firstBroken].id]}: {links[firstBroken].message}
-          </Alert>
-        )}
-        <List dense aria-label="Trace">
-          {links.map((link, index) => (
-            <ListItem
-              key={link.id}
-              selected={index === firstBroken}
-              aria-label={`${LINK_TITLES[link.id]}: ${link.state}`}
-            >
-              <ListItemIcon>{ICONS[link.state]}</ListItemIcon>
-              <ListItemText
-                primary={
-                  <>
-                    {LINK_TITLES[link.id]}
-                    {link.value && (
-                      <Typography
-                        component="span"
-                        variant="body2"
-                        style={{ marginLeft: 8, fontFamily: 'monospace' }}
-                      >
-                        {link.value}
-                      </Typography>
-                    )}
-                  </>
-                }
-                secondary={link.message}
-              />
-            </ListItem>
-          ))}
-        </List>
-        {kustomizations.length > 0 && (
-          <Box mt={2}>
-            <Typography variant="subtitle2">Flux dependency chain</Typography>
-            {blockedBy && (
-              <Alert severity="warning" data-testid="trace-blocked">
-                Blocked by Kustomization {blockedBy}:{' '}
-                {kustomizations.find(
-                  k => `${k.namespace}/${k.name}` === blockedBy,
-                )?.message ?? 'not ready'}
+  const body = (
+    <Loaded value={trace.value} error={trace.error} what="the trace">
+      {value => {
+        const { links, firstBroken, kustomizations, blockedBy } = value;
+        return (
+          <>
+            {firstBroken !== undefined && (
+              <Alert severity="error" data-testid="trace-broken">
+                {LINK_TITLES[links[firstBroken].id]}:{' '}
+                {links[firstBroken].message}
               </Alert>
             )}
-            <List dense aria-label="Flux dependency chain">
-              {kustomizations.map(k => (
-                <ListItem key={`${k.namespace}/${k.name}`}>
-                  <ListItemIcon>
-                    {ICONS[k.ready === 'True' ? 'ok' : 'broken']}
-                  </ListItemIcon>
+            <List dense aria-label="Trace">
+              {links.map((link, index) => (
+                <ListItem
+                  key={link.id}
+                  selected={index === firstBroken}
+                  aria-label={`${LINK_TITLES[link.id]}: ${link.state}`}
+                >
+                  <ListItemIcon>{ICONS[link.state]}</ListItemIcon>
                   <ListItemText
-                    primary={`${k.namespace}/${k.name}${
-                      k.dependsOn.length
-                        ? ` → depends on ${k.dependsOn.join(', ')}`
-                        : ''
-                    }${k.appliedBy ? ` (applied by ${k.appliedBy})` : ''}`}
-                    secondary={
-                      k.ready === 'True'
-                        ? `Ready, applied ${k.lastAppliedRevision ?? '—'}`
-                        : `${k.reason ?? 'Not ready'}: ${k.message ?? ''}`
+                    primary={
+                      <>
+                        {LINK_TITLES[link.id]}
+                        {link.value && (
+                          <Typography
+                            component="span"
+                            variant="body2"
+                            style={{ marginLeft: 8, fontFamily: 'monospace' }}
+                          >
+                            {link.value}
+                          </Typography>
+                        )}
+                      </>
                     }
+                    secondary={link.message}
                   />
                 </ListItem>
               ))}
             </List>
-          </Box>
-        )}
-      </>
-    );
-  }
+            {kustomizations.length > 0 && (
+              <Box mt={2}>
+                <Typography variant="subtitle2">
+                  Flux dependency chain
+                </Typography>
+                {blockedBy && (
+                  <Alert severity="warning" data-testid="trace-blocked">
+                    Blocked by Kustomization {blockedBy}:{' '}
+                    {kustomizations.find(
+                      k => `${k.namespace}/${k.name}` === blockedBy,
+                    )?.message ?? 'not ready'}
+                  </Alert>
+                )}
+                <List dense aria-label="Flux dependency chain">
+                  {kustomizations.map(k => (
+                    <ListItem key={`${k.namespace}/${k.name}`}>
+                      <ListItemIcon>
+                        {ICONS[k.ready === 'True' ? 'ok' : 'broken']}
+                      </ListItemIcon>
+                      <ListItemText
+                        primary={`${k.namespace}/${k.name}${
+                          k.dependsOn.length
+                            ? ` → depends on ${k.dependsOn.join(', ')}`
+                            : ''
+                        }${k.appliedBy ? ` (applied by ${k.appliedBy})` : ''}`}
+                        secondary={
+                          k.ready === 'True'
+                            ? `Ready, applied ${k.lastAppliedRevision ?? '—'}`
+                            : `${k.reason ?? 'Not ready'}: ${k.message ?? ''}`
+                        }
+                      />
+                    </ListItem>
+                  ))}
+                </List>
+              </Box>
+            )}
+          </>
+        );
+      }}
+    </Loaded>
+  );
 
   return (
     <InfoCard

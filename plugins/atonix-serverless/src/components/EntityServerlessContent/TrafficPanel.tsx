@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { InfoCard, Progress } from '@backstage/core-components';
+import { InfoCard } from '@backstage/core-components';
 import { Button, Typography } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
@@ -9,7 +9,7 @@ import {
   describeTraffic,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { atonixServerlessApiRef } from '../../api';
-import { ErrorState } from '../common/ErrorState';
+import { Loaded } from '../common/Loaded';
 import { ManageTrafficDialog } from './ManageTrafficDialog';
 
 /** What the cluster routes now, from the Knative Service's `status.traffic`. */
@@ -41,55 +41,54 @@ export function TrafficPanel(props: { fn: FunctionStatus }) {
     [api, fn.cluster, fn.namespace, fn.name, fn.observedAt, fn.flux?.revision],
   );
 
-  let body;
-  if (view.error) {
-    body = <ErrorState error={view.error} what="the traffic in git" />;
-  } else if (!view.value) {
-    body = <Progress />;
-  } else {
-    const { pending } = view.value;
-    body = (
-      <>
-        <Typography variant="body2">
-          In git ({view.value.file}):{' '}
-          <strong>{describeTraffic(view.value.traffic)}</strong>
-        </Typography>
-        <Typography variant="body2">
-          Applied in {fn.cluster}: <strong>{appliedSplit(fn)}</strong>
-          {fn.flux?.revision && ` (Flux applied ${fn.flux.revision})`}
-        </Typography>
-        {pending && (
-          <Alert severity="info" style={{ marginTop: 8 }}>
-            Pending: “{pending.subject}”, commit {pending.commit.slice(0, 7)} by{' '}
-            {pending.requestedBy} at {pending.committedAt}. Flux has not applied
-            it yet
-            {fn.flux?.kustomization &&
-              ` (Kustomization ${fn.flux.namespace}/${fn.flux.kustomization})`}
-            .
-          </Alert>
-        )}
-        <Button
-          variant="outlined"
-          color="primary"
-          style={{ marginTop: 8 }}
-          onClick={() => setOpen(true)}
-        >
-          Manage traffic
-        </Button>
-        {open && (
-          <ManageTrafficDialog
-            fnRef={fnRef}
-            view={view.value}
-            open={open}
-            onClose={() => setOpen(false)}
-            onCommitted={() => {
-              setOpen(false);
-              view.retry();
-            }}
-          />
-        )}
-      </>
-    );
-  }
+  const body = (
+    <Loaded value={view.value} error={view.error} what="the traffic in git">
+      {value => {
+        const { pending } = value;
+        return (
+          <>
+            <Typography variant="body2">
+              In git ({value.file}):{' '}
+              <strong>{describeTraffic(value.traffic)}</strong>
+            </Typography>
+            <Typography variant="body2">
+              Applied in {fn.cluster}: <strong>{appliedSplit(fn)}</strong>
+              {fn.flux?.revision && ` (Flux applied ${fn.flux.revision})`}
+            </Typography>
+            {pending && (
+              <Alert severity="info" style={{ marginTop: 8 }}>
+                Pending: “{pending.subject}”, commit{' '}
+                {pending.commit.slice(0, 7)} by {pending.requestedBy} at{' '}
+                {pending.committedAt}. Flux has not applied it yet
+                {fn.flux?.kustomization &&
+                  ` (Kustomization ${fn.flux.namespace}/${fn.flux.kustomization})`}
+                .
+              </Alert>
+            )}
+            <Button
+              variant="outlined"
+              color="primary"
+              style={{ marginTop: 8 }}
+              onClick={() => setOpen(true)}
+            >
+              Manage traffic
+            </Button>
+            {open && (
+              <ManageTrafficDialog
+                fnRef={fnRef}
+                view={value}
+                open={open}
+                onClose={() => setOpen(false)}
+                onCommitted={() => {
+                  setOpen(false);
+                  view.retry();
+                }}
+              />
+            )}
+          </>
+        );
+      }}
+    </Loaded>
+  );
   return <InfoCard title="Traffic through GitOps">{body}</InfoCard>;
 }
