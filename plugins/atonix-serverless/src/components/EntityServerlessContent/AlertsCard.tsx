@@ -1,17 +1,11 @@
 import { InfoCard } from '@backstage/core-components';
-import {
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableRow,
-  Typography,
-} from '@material-ui/core';
+import { TableCell, TableRow, Typography } from '@material-ui/core';
 import {
   FunctionAlert,
   FunctionAlertsResponse,
   isUnavailable,
 } from '@internal/backstage-plugin-atonix-serverless-common';
+import { CardTable } from '../common/CardTable';
 import { Loaded } from '../common/Loaded';
 import { formatAge, secondsSince } from '../common/format';
 
@@ -60,20 +54,13 @@ export function AlertsCard(props: {
           );
         }
         return (
-          <Table size="small" aria-label="Alerts">
-            <TableHead>
-              <TableRow>
-                <TableCell>Alert</TableCell>
-                <TableCell>Severity</TableCell>
-                <TableCell>Summary</TableCell>
-                <TableCell>When</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              <AlertRows alerts={alerts.firing} />
-              <AlertRows alerts={alerts.resolved} resolved />
-            </TableBody>
-          </Table>
+          <CardTable
+            label="Alerts"
+            columns={['Alert', 'Severity', 'Summary', 'When']}
+          >
+            <AlertRows alerts={alerts.firing} />
+            <AlertRows alerts={alerts.resolved} resolved />
+          </CardTable>
         );
       }}
     </Loaded>

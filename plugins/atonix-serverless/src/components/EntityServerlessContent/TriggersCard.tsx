@@ -1,13 +1,7 @@
 import { InfoCard } from '@backstage/core-components';
-import {
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableRow,
-  Typography,
-} from '@material-ui/core';
+import { TableCell, TableRow, Typography } from '@material-ui/core';
 import { FunctionStatus } from '@internal/backstage-plugin-atonix-serverless-common';
+import { CardTable } from '../common/CardTable';
 import { HealthStatus } from '../common/StatusBadges';
 
 /** What besides HTTP makes the function run: Knative Triggers and event sources. */
@@ -20,36 +14,27 @@ export function TriggersCard(props: { fn: FunctionStatus }) {
           HTTP only: no Trigger or event source targets this function.
         </Typography>
       ) : (
-        <Table size="small" aria-label="Event triggers">
-          <TableHead>
-            <TableRow>
-              <TableCell>Name</TableCell>
-              <TableCell>Kind</TableCell>
-              <TableCell>Broker</TableCell>
-              <TableCell>Filters</TableCell>
-              <TableCell>Source</TableCell>
-              <TableCell>Ready</TableCell>
+        <CardTable
+          label="Event triggers"
+          columns={['Name', 'Kind', 'Broker', 'Filters', 'Source', 'Ready']}
+        >
+          {triggers.map(trigger => (
+            <TableRow key={`${trigger.kind}/${trigger.name}`}>
+              <TableCell>{trigger.name}</TableCell>
+              <TableCell>{trigger.kind}</TableCell>
+              <TableCell>{trigger.broker ?? '–'}</TableCell>
+              <TableCell>
+                {Object.entries(trigger.filters ?? {})
+                  .map(([key, value]) => `${key}=${value}`)
+                  .join(', ') || '–'}
+              </TableCell>
+              <TableCell>{trigger.source ?? '–'}</TableCell>
+              <TableCell>
+                <HealthStatus fn={trigger} showReason />
+              </TableCell>
             </TableRow>
-          </TableHead>
-          <TableBody>
-            {triggers.map(trigger => (
-              <TableRow key={`${trigger.kind}/${trigger.name}`}>
-                <TableCell>{trigger.name}</TableCell>
-                <TableCell>{trigger.kind}</TableCell>
-                <TableCell>{trigger.broker ?? '–'}</TableCell>
-                <TableCell>
-                  {Object.entries(trigger.filters ?? {})
-                    .map(([key, value]) => `${key}=${value}`)
-                    .join(', ') || '–'}
-                </TableCell>
-                <TableCell>{trigger.source ?? '–'}</TableCell>
-                <TableCell>
-                  <HealthStatus fn={trigger} showReason />
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
+          ))}
+        </CardTable>
       )}
     </InfoCard>
   );
