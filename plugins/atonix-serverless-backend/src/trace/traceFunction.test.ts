@@ -170,15 +170,19 @@ describe('traceFunction', () => {
     });
   });
 
+  /** charge, applied by the search tenant's Kustomization, which is not Ready. */
+  const chargeInBlockedSearchTenant = () =>
+    charge({
+      flux: {
+        kustomization: 'functions-search',
+        namespace: 'flux-system',
+        ready: 'False',
+      },
+    });
+
   it('walks dependsOn and the applying Kustomization, and names the deepest not-ready one as the blocker', () => {
     const trace = traceFunction(
-      charge({
-        flux: {
-          kustomization: 'functions-search',
-          namespace: 'flux-system',
-          ready: 'False',
-        },
-      }),
+      chargeInBlockedSearchTenant(),
       gitopsAt(GITOPS_HEAD),
       objectsOf(blockedTenantKustomizations('search')),
     );
@@ -199,13 +203,7 @@ describe('traceFunction', () => {
   it('lists a dependency the portal cannot see as not found, and blocks on it', () => {
     const [own] = blockedTenantKustomizations('search').slice(-1);
     const trace = traceFunction(
-      charge({
-        flux: {
-          kustomization: 'functions-search',
-          namespace: 'flux-system',
-          ready: 'False',
-        },
-      }),
+      chargeInBlockedSearchTenant(),
       gitopsAt(GITOPS_HEAD),
       objectsOf([own]),
     );
