@@ -20,6 +20,19 @@ function card(page: Page, title: string) {
     .filter({ has: page.getByText(title, { exact: true }) });
 }
 
+/**
+ * Sends the saved test event the Test card selects first (the function's `POST /` one) and
+ * returns the card and where it shows the answer.
+ */
+async function sendSavedTestEvent(page: Page) {
+  const testCard = card(page, 'Test');
+  await expect(
+    testCard.getByText('POST / from', { exact: false }),
+  ).toBeVisible();
+  await testCard.getByRole('button', { name: 'Send test request' }).click();
+  return { testCard, result: testCard.getByTestId('test-result') };
+}
+
 test.describe('day two on the Serverless tab (demo mode)', () => {
   test('traces charge-card from git to traffic, syncs it, and sends it its saved test event', async ({
     page,
@@ -46,12 +59,7 @@ test.describe('day two on the Serverless tab (demo mode)', () => {
     await trace.scrollIntoViewIfNeeded();
     await trace.screenshot({ path: join(SCREENSHOT_DIR, 'trace-sync.png') });
 
-    const testCard = card(page, 'Test');
-    await expect(
-      testCard.getByText('POST / from', { exact: false }),
-    ).toBeVisible();
-    await testCard.getByRole('button', { name: 'Send test request' }).click();
-    const result = testCard.getByTestId('test-result');
+    const { result } = await sendSavedTestEvent(page);
     await expect(result.getByText('HTTP 200')).toBeVisible();
     await expect(result.getByLabel('Response body')).toContainText(
       '"function":"charge-card"',
@@ -78,12 +86,7 @@ test.describe('day two on the Serverless tab (demo mode)', () => {
       path: join(SCREENSHOT_DIR, 'trace-blocked.png'),
     });
 
-    const testCard = card(page, 'Test');
-    await expect(
-      testCard.getByText('POST / from', { exact: false }),
-    ).toBeVisible();
-    await testCard.getByRole('button', { name: 'Send test request' }).click();
-    const result = testCard.getByTestId('test-result');
+    const { testCard, result } = await sendSavedTestEvent(page);
     await expect(result.getByText('HTTP 202')).toBeVisible();
     await expect(result.getByText('Cold start')).toBeVisible();
     await testCard.scrollIntoViewIfNeeded();
