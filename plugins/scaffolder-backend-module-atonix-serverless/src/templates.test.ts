@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { OWNER, cloneWithGit, startLocalGit } from './__testUtils__/localGit';
+import { TEST_AGE_RECIPIENTS } from './__testUtils__/teams';
 import {
   REPO_ROOT,
   TaskResult,
@@ -232,13 +233,7 @@ describe.each(databases.eachSupportedId())(
           description: 'Search, onboarded by the integration test',
           alertEmail: 'it-search-oncall@example.com',
           parent: 'group:default/platform',
-          // Throwaway test keys (atonix-serverless-node src/__fixtures__/THROWAWAY-TEST-AGE-KEYS).
-          ageRecipients: {
-            staging:
-              'age1ek5qgepjnr8aq58tghd7mq2ahp8knky7jk4t2m0n73tmd99w0v6sa4lh93',
-            production:
-              'age1646rsurcljmhglpnd02p0s0fnnuweugvxual8cw8krvz8924vdmqmdazdt',
-          },
+          ageRecipients: TEST_AGE_RECIPIENTS,
         }),
       );
       const gitops = await gitopsAfterRun('it-search');

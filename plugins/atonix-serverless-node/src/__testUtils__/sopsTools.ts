@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -21,6 +21,20 @@ export const TEST_KEYS = join(
 export function testKeyFile(cluster: string, team: string) {
   return join(TEST_KEYS, `${cluster}-${team}.agekey`);
 }
+
+/** The age recipient (public key) of a throwaway test key: its file's `# public key:` line. */
+export function testRecipient(cluster: string, team: string): string {
+  const file = testKeyFile(cluster, team);
+  const match = /^# public key: (age1\w+)$/m.exec(readFileSync(file, 'utf8'));
+  if (!match) throw new Error(`${file} has no "# public key: age1…" line`);
+  return match[1];
+}
+
+/** The payments team's throwaway recipients on each cluster, as gitops/.sops.yaml names them. */
+export const PAYMENTS_TEST_RECIPIENTS = {
+  staging: testRecipient('staging', 'payments'),
+  production: testRecipient('production', 'payments'),
+};
 
 function requireTool(path: string, how: string) {
   if (!existsSync(path)) {

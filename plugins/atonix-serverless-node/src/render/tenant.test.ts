@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { kustomize } from '../__testUtils__/kustomize';
+import { PAYMENTS_TEST_RECIPIENTS } from '../__testUtils__/sopsTools';
 import { creationRuleFor, parseSopsConfig } from '../sops/sopsConfig';
 import {
   RABBITMQ_CLUSTER_FILE,
@@ -13,11 +14,8 @@ import {
 
 const REPO_GITOPS = resolve(__dirname, '../../../../gitops');
 
-/** Throwaway test keys (src/__fixtures__/THROWAWAY-TEST-AGE-KEYS), one per cluster. */
-const SEARCH_KEYS = {
-  staging: 'age1ek5qgepjnr8aq58tghd7mq2ahp8knky7jk4t2m0n73tmd99w0v6sa4lh93',
-  production: 'age1646rsurcljmhglpnd02p0s0fnnuweugvxual8cw8krvz8924vdmqmdazdt',
-};
+/** Throwaway test keys, one per cluster (payments' keys, reused for the new team). */
+const SEARCH_KEYS = PAYMENTS_TEST_RECIPIENTS;
 
 describe('writeTenantFolder', () => {
   let gitopsDir: string;

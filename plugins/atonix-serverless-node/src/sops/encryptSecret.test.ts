@@ -8,14 +8,13 @@ import {
   ageDecrypt,
   decryptLikeFlux,
   sopsDecrypt,
+  PAYMENTS_TEST_RECIPIENTS,
   testKeyFile,
 } from '../__testUtils__/sopsTools';
 import { encryptSecret } from './encryptSecret';
 
-const PAYMENTS_STAGING =
-  'age1ek5qgepjnr8aq58tghd7mq2ahp8knky7jk4t2m0n73tmd99w0v6sa4lh93';
-const PAYMENTS_PRODUCTION =
-  'age1646rsurcljmhglpnd02p0s0fnnuweugvxual8cw8krvz8924vdmqmdazdt';
+const { staging: PAYMENTS_STAGING, production: PAYMENTS_PRODUCTION } =
+  PAYMENTS_TEST_RECIPIENTS;
 
 const secret = {
   name: 'charge-card-provider',

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { PAYMENTS_TEST_RECIPIENTS } from '../__testUtils__/sopsTools';
 import {
   addCreationRule,
   ageRecipientProblem,
@@ -11,10 +12,7 @@ const REPO_SOPS_CONFIG = readFileSync(
   resolve(__dirname, '../../../../gitops/.sops.yaml'),
   'utf8',
 );
-const STAGING =
-  'age1ek5qgepjnr8aq58tghd7mq2ahp8knky7jk4t2m0n73tmd99w0v6sa4lh93';
-const PRODUCTION =
-  'age1646rsurcljmhglpnd02p0s0fnnuweugvxual8cw8krvz8924vdmqmdazdt';
+const { staging: STAGING, production: PRODUCTION } = PAYMENTS_TEST_RECIPIENTS;
 const searchRule = {
   pathRegex: '(^|/)functions/search/secrets/[^/]+\\.sops\\.yaml$',
   age: [STAGING, PRODUCTION],

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { parseFunctionSpec } from '@internal/backstage-plugin-atonix-serverless-common';
 import { RULE_IDS } from '../policy/rules';
 import { writeFunctionFolder } from '../render/writeFunctionFolder';
+import { PAYMENTS_TEST_RECIPIENTS } from '../__testUtils__/sopsTools';
 import { encryptSecret } from '../sops/encryptSecret';
 import { writeTeamSecret } from '../sops/writeTeamSecret';
 import { validateGitopsTree } from './validateGitopsTree';
@@ -13,8 +14,7 @@ import { validateGitopsTree } from './validateGitopsTree';
 const FIXTURES = resolve(__dirname, '../__fixtures__');
 const REPOSITORY_GITOPS = resolve(__dirname, '../../../../gitops');
 /** The fixture team's recipient in valid/.sops.yaml: a throwaway test key. */
-const FIXTURE_RECIPIENT =
-  'age1ek5qgepjnr8aq58tghd7mq2ahp8knky7jk4t2m0n73tmd99w0v6sa4lh93';
+const FIXTURE_RECIPIENT = PAYMENTS_TEST_RECIPIENTS.staging;
 
 // Each run builds with kustomize, and the first also starts the schema worker; both are slow
 // on a busy two-core CI machine.

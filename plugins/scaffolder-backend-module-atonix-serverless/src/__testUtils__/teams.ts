@@ -3,6 +3,15 @@ import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { TeamDirectory } from '../service/TeamDirectory';
 
+/**
+ * The payments team's throwaway test keys on each cluster, as a new team's `ageRecipients`
+ * (atonix-serverless-node src/__fixtures__/THROWAWAY-TEST-AGE-KEYS: never a real cluster's).
+ */
+export const TEST_AGE_RECIPIENTS = {
+  staging: 'age1ek5qgepjnr8aq58tghd7mq2ahp8knky7jk4t2m0n73tmd99w0v6sa4lh93',
+  production: 'age1646rsurcljmhglpnd02p0s0fnnuweugvxual8cw8krvz8924vdmqmdazdt',
+};
+
 const group = (name: string): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Group',

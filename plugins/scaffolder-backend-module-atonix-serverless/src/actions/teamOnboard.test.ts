@@ -13,17 +13,15 @@ import {
 } from '@internal/backstage-plugin-atonix-serverless-node';
 import { outputsOf } from '../__testUtils__/examples';
 import { localSettings } from '../__testUtils__/localGit';
-import { paymentsMemberTeams } from '../__testUtils__/teams';
+import {
+  TEST_AGE_RECIPIENTS,
+  paymentsMemberTeams,
+} from '../__testUtils__/teams';
 import { createTeamOnboardAction } from './teamOnboard';
 
 /** The tenants of this checkout (written by hand): the shape onboarding must reproduce. */
 const REPO_GITOPS = resolve(__dirname, '../../../../gitops');
 
-/** Throwaway test keys (atonix-serverless-node src/__fixtures__/THROWAWAY-TEST-AGE-KEYS). */
-const AGE_RECIPIENTS = {
-  staging: 'age1ek5qgepjnr8aq58tghd7mq2ahp8knky7jk4t2m0n73tmd99w0v6sa4lh93',
-  production: 'age1646rsurcljmhglpnd02p0s0fnnuweugvxual8cw8krvz8924vdmqmdazdt',
-};
 const TOKEN = 'ghp_ThrowawayRegistryToken0123456789abcd';
 const PULL_SECRET =
   'gitops-repo/gitops/functions/search/secrets/ghcr-pull.sops.yaml';
@@ -44,7 +42,7 @@ describe('atonix:team:onboard', () => {
         { recursive: true },
       );
     }
-    for (const cluster of Object.keys(AGE_RECIPIENTS)) {
+    for (const cluster of Object.keys(TEST_AGE_RECIPIENTS)) {
       await mkdir(
         join(
           workspace.path,
@@ -62,7 +60,7 @@ describe('atonix:team:onboard', () => {
       ...createMockActionContext({
         input: {
           alertEmail: 'search-oncall@example.com',
-          ageRecipients: AGE_RECIPIENTS,
+          ageRecipients: TEST_AGE_RECIPIENTS,
           ...input,
         } as any,
         workspacePath: workspace.path,
@@ -155,7 +153,7 @@ describe('atonix:team:onboard', () => {
     ).toEqual({
       pathRegex: '(^|/)functions/search/secrets/[^/]+\\.sops\\.yaml$',
       encryptedRegex: '^(data|stringData)$',
-      age: [AGE_RECIPIENTS.production, AGE_RECIPIENTS.staging],
+      age: [TEST_AGE_RECIPIENTS.production, TEST_AGE_RECIPIENTS.staging],
     });
   });
 
@@ -178,7 +176,7 @@ describe('atonix:team:onboard', () => {
     });
     expect(
       file.sops.age.map((a: { recipient: string }) => a.recipient),
-    ).toEqual([AGE_RECIPIENTS.production, AGE_RECIPIENTS.staging]);
+    ).toEqual([TEST_AGE_RECIPIENTS.production, TEST_AGE_RECIPIENTS.staging]);
     expect(
       parse(
         await readFile(
@@ -316,7 +314,10 @@ describe('atonix:team:onboard', () => {
       await expectRejected(
         {
           team: 'search',
-          ageRecipients: { ...AGE_RECIPIENTS, production: 'ssh-ed25519 AAAA' },
+          ageRecipients: {
+            ...TEST_AGE_RECIPIENTS,
+            production: 'ssh-ed25519 AAAA',
+          },
         },
         /ageRecipients.production: "ssh-ed25519 AAAA" is not an age X25519 public key/,
       );
@@ -324,7 +325,10 @@ describe('atonix:team:onboard', () => {
 
     it('keys that do not match the clusters of gitops/clusters', async () => {
       await expectRejected(
-        { team: 'search', ageRecipients: { staging: AGE_RECIPIENTS.staging } },
+        {
+          team: 'search',
+          ageRecipients: { staging: TEST_AGE_RECIPIENTS.staging },
+        },
         'ageRecipients: give one age public key per cluster of gitops/clusters (production, staging); missing: production',
       );
     });
@@ -337,7 +341,7 @@ describe('atonix:team:onboard', () => {
           sopsConfig,
           'utf8',
         )}  - path_regex: (^|/)functions/search/secrets/[^/]+\\.sops\\.yaml$\n    age: ${
-          AGE_RECIPIENTS.staging
+          TEST_AGE_RECIPIENTS.staging
         }\n`,
       );
       await expectRejected(
