@@ -21,6 +21,7 @@ import { scaffolderServiceMock } from '@backstage/plugin-scaffolder-node/testUti
 import request from 'supertest';
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { atonixServerlessRuntimesExtensionPoint } from './extensions';
+import { functionEntity } from './__testUtils__/functionEntity';
 import { atonixServerlessPlugin } from './plugin';
 import { knativeRuntime } from './runtimes';
 import {
@@ -47,32 +48,12 @@ const onlySearchTeam = mockServices.permissions.mock({
 
 const catalog = catalogServiceMock.factory({
   entities: [
-    {
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Component',
-      metadata: {
-        name: 'charge',
-        namespace: 'default',
-        annotations: {
-          'backstage.io/kubernetes-id': 'charge',
-          'backstage.io/kubernetes-namespace': 'payments',
-        },
-      },
-      spec: { type: 'function', owner: 'payments', lifecycle: 'production' },
-    },
-    {
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Component',
-      metadata: {
-        name: 'indexer',
-        namespace: 'default',
-        annotations: {
-          'backstage.io/kubernetes-id': 'indexer',
-          'backstage.io/kubernetes-namespace': 'search',
-        },
-      },
-      spec: { type: 'function', owner: 'search', lifecycle: 'production' },
-    },
+    functionEntity('charge', 'payments', {
+      'backstage.io/kubernetes-namespace': 'payments',
+    }),
+    functionEntity('indexer', 'search', {
+      'backstage.io/kubernetes-namespace': 'search',
+    }),
   ],
 });
 

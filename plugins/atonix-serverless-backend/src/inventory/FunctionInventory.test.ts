@@ -13,6 +13,7 @@ import {
   FunctionPlacementsEvent,
   FunctionSortKey,
 } from '@internal/backstage-plugin-atonix-serverless-common';
+import { functionEntity } from '../__testUtils__/functionEntity';
 import { AtonixCluster } from '../clusters';
 import { FleetMetricsView } from '../prometheus/FleetMetrics';
 import { FunctionInventory } from './FunctionInventory';
@@ -82,58 +83,18 @@ describe('FunctionInventory', () => {
       },
       catalog: catalogServiceMock({
         entities: [
-          {
-            apiVersion: 'backstage.io/v1alpha1',
-            kind: 'Component',
-            metadata: {
-              name: 'charge',
-              namespace: 'default',
-              annotations: { 'backstage.io/kubernetes-id': 'charge' },
-            },
-            spec: {
-              type: 'function',
-              owner: 'group:default/payments-core',
-              lifecycle: 'production',
-            },
-          },
+          functionEntity('charge', 'group:default/payments-core'),
           // As the catalog module writes a function entity: the namespace annotation is the team.
-          {
-            apiVersion: 'backstage.io/v1alpha1',
-            kind: 'Component',
-            metadata: {
-              name: 'thumbnail',
-              namespace: 'default',
-              annotations: {
-                'backstage.io/kubernetes-id': 'thumbnail',
-                'backstage.io/kubernetes-namespace': 'search',
-                'atonix.io/team': 'search',
-              },
-            },
-            spec: {
-              type: 'function',
-              owner: 'group:default/search',
-              lifecycle: 'production',
-            },
-          },
+          functionEntity('thumbnail', 'group:default/search', {
+            'backstage.io/kubernetes-namespace': 'search',
+            'atonix.io/team': 'search',
+          }),
           // Another team's function of the same name.
-          {
-            apiVersion: 'backstage.io/v1alpha1',
-            kind: 'Component',
-            metadata: {
-              name: 'payments-thumbnail',
-              namespace: 'default',
-              annotations: {
-                'backstage.io/kubernetes-id': 'thumbnail',
-                'backstage.io/kubernetes-namespace': 'payments',
-                'atonix.io/team': 'payments',
-              },
-            },
-            spec: {
-              type: 'function',
-              owner: 'group:default/payments',
-              lifecycle: 'production',
-            },
-          },
+          functionEntity('payments-thumbnail', 'group:default/payments', {
+            'backstage.io/kubernetes-id': 'thumbnail',
+            'backstage.io/kubernetes-namespace': 'payments',
+            'atonix.io/team': 'payments',
+          }),
         ],
       }),
       auth: mockServices.auth(),

@@ -22,6 +22,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
 import { parse } from 'yaml';
+import { functionEntity } from '../__testUtils__/functionEntity';
 import { atonixServerlessPlugin } from '../plugin';
 
 /**
@@ -58,19 +59,9 @@ const user = mockCredentials.user.header();
 
 const catalog = catalogServiceMock.factory({
   entities: [
-    {
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Component',
-      metadata: {
-        name: 'hello',
-        namespace: 'default',
-        annotations: {
-          'backstage.io/kubernetes-id': 'hello',
-          'backstage.io/kubernetes-namespace': 'payments',
-        },
-      },
-      spec: { type: 'function', owner: 'payments', lifecycle: 'production' },
-    },
+    functionEntity('hello', 'payments', {
+      'backstage.io/kubernetes-namespace': 'payments',
+    }),
   ],
 });
 
