@@ -1,14 +1,10 @@
-import {
-  ChildProcess,
-  execFile,
-  spawn,
-  SpawnOptions,
-} from 'node:child_process';
+import { execFile, spawn, SpawnOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { LocalProcess } from '../LocalProcess';
 import { freePort } from '../prometheus/PrometheusProcess';
 
 /** Where Debian's `postgresql-<major>` packages put the server programs (off PATH). */
@@ -31,12 +27,9 @@ export interface PostgresProcessOptions {
  * user. Durability is off (fsync, synchronous commit): the data is thrown away with the folder.
  */
 export class PostgresProcess {
-  readonly #child: ChildProcess;
-  readonly #dir: string;
-  readonly #port: number;
+  readonly #process: LocalProcess;
   readonly #password: string;
   readonly #majorVersion: number;
-  #stderr = '';
 
   static async start(
     options: PostgresProcessOptions = {},
@@ -93,45 +86,37 @@ export class PostgresProcess {
         ],
         { ...owner, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
       );
-      const server = new PostgresProcess(
-        child,
-        dir,
-        port,
-        password,
-        majorVersion,
+      // SIGINT is PostgreSQL's fast shutdown: it disconnects clients (a leaked pool must not keep
+      // it up) and exits cleanly. SIGQUIT, its immediate shutdown, if the tests' process exits
+      // without stop(): its backends follow the postmaster.
+      const server = new LocalProcess(child, dir, port, {
+        stop: 'SIGINT',
+        orphaned: 'SIGQUIT',
+      });
+      await server.waitUntilReady(
+        'PostgreSQL',
+        () => server.stderr.includes('ready to accept connections'),
+        30_000,
       );
-      await server.#waitUntilReady();
-      return server;
+      return new PostgresProcess(server, password, majorVersion);
     } catch (error) {
       await fs.rm(dir, { recursive: true, force: true });
       throw error;
     }
   }
 
-  // A PostgreSQL must not outlive the process that started it, even one that exits without
-  // stop(). SIGQUIT is PostgreSQL's immediate shutdown; its backends follow the postmaster.
-  readonly #killOnExit = () => this.#child.kill('SIGQUIT');
-
   private constructor(
-    child: ChildProcess,
-    dir: string,
-    port: number,
+    server: LocalProcess,
     password: string,
     majorVersion: number,
   ) {
-    this.#child = child;
-    this.#dir = dir;
-    this.#port = port;
+    this.#process = server;
     this.#password = password;
     this.#majorVersion = majorVersion;
-    process.once('exit', this.#killOnExit);
-    child.stderr?.on('data', chunk => {
-      this.#stderr = (this.#stderr + chunk).slice(-4000);
-    });
   }
 
   get port(): number {
-    return this.#port;
+    return this.#process.port;
   }
 
   /** The server's major version, e.g. 15 on Debian 12. */
@@ -142,38 +127,12 @@ export class PostgresProcess {
   /** A libpq connection string for the superuser, database `postgres`. */
   get connectionString(): string {
     return `postgresql://${USER}:${this.#password}@127.0.0.1:${
-      this.#port
+      this.#process.port
     }/postgres`;
   }
 
   async stop(): Promise<void> {
-    process.off('exit', this.#killOnExit);
-    if (this.#child.exitCode === null && this.#child.signalCode === null) {
-      const exited = new Promise(resolve => this.#child.once('exit', resolve));
-      // Fast shutdown: disconnects clients (a leaked pool must not keep it up) and exits cleanly.
-      this.#child.kill('SIGINT');
-      await exited;
-    }
-    await fs.rm(this.#dir, { recursive: true, force: true });
-  }
-
-  async #waitUntilReady() {
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      if (this.#child.exitCode !== null) {
-        throw new Error(
-          `PostgreSQL exited with ${this.#child.exitCode}: ${this.#stderr}`,
-        );
-      }
-      if (this.#stderr.includes('ready to accept connections')) {
-        return;
-      }
-      await new Promise(resolve => setTimeout(resolve, 50));
-    }
-    await this.stop();
-    throw new Error(
-      `PostgreSQL did not become ready within 30 s: ${this.#stderr}`,
-    );
+    await this.#process.stop();
   }
 }
 

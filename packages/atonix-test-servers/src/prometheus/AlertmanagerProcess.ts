@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { LocalProcess } from './LocalProcess';
+import { LocalProcess } from '../LocalProcess';
 import { freePort } from './PrometheusProcess';
 
 export interface AlertmanagerProcessOptions {

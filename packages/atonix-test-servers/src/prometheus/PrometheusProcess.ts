@@ -4,7 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pushTimeseries } from 'prometheus-remote-write';
-import { LocalProcess } from './LocalProcess';
+import { LocalProcess } from '../LocalProcess';
 
 /** One series to write: its labels (with `__name__`) and `[unix ms, value]` samples, oldest first. */
 export interface SeedSeries {
