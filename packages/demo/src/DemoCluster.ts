@@ -9,6 +9,7 @@ import {
   KubeObject,
   LokiTestServer,
   PrometheusProcess,
+  portalReader,
   readManifests,
 } from '@internal/atonix-test-servers';
 import { FunctionSpec } from '@internal/backstage-plugin-atonix-serverless-common';
@@ -109,18 +110,7 @@ export class DemoCluster {
         },
       ],
     });
-    await kube.apply(
-      ...readManifests(
-        await fs.readFile(
-          path.join(
-            options.gitopsDir,
-            'infrastructure/configs/base/portal/reader.yaml',
-          ),
-          'utf8',
-        ),
-      ),
-      ...objects,
-    );
+    await kube.apply(...portalReader(options.gitopsDir), ...objects);
     const loki = await LokiTestServer.start({ port: options.ports.loki });
     loki.push(demoLogs(specs));
     const prometheus = await PrometheusProcess.start({

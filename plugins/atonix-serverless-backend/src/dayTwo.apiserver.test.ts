@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -18,7 +17,7 @@ import {
   eventually,
   blockedTenantKustomizations,
   fluxReceiver,
-  readManifests,
+  portalReader,
 } from '@internal/atonix-test-servers';
 import {
   functionInvokePermission,
@@ -32,11 +31,6 @@ import { atonixServerlessPlugin } from './plugin';
 // standing for the cluster's ingress and Flux's webhook receiver, and a GitOps folder on disk.
 
 jest.setTimeout(180_000);
-
-const PORTAL_READER = path.resolve(
-  __dirname,
-  '../../../gitops/infrastructure/configs/base/portal/reader.yaml',
-);
 
 const user = mockCredentials.user.header();
 const WEBHOOK_PATH = '/hook/7f3a9c';
@@ -118,7 +112,7 @@ describe('testing, syncing and tracing a function', () => {
         !(o.kind === 'Kustomization' && o.metadata.name === 'functions-search'),
     );
     await kube.apply(
-      ...readManifests(fs.readFileSync(PORTAL_READER, 'utf8')),
+      ...portalReader(),
       ...seeded,
       ...blockedTenantKustomizations('search'),
       receiver,

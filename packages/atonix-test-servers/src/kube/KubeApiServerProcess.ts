@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import https from 'node:https';
 import os from 'node:os';
@@ -727,6 +728,23 @@ export function readManifests(text: string): KubeObject[] {
   return parseAllDocuments(text)
     .map(doc => doc.toJS() as KubeObject | null)
     .filter((object): object is KubeObject => !!object);
+}
+
+/**
+ * The read-only identity gitops/ gives the portal in every cluster (ServiceAccount
+ * atonix-portal/atonix-portal, its ClusterRole and binding), from
+ * `infrastructure/configs/base/portal/reader.yaml` of `gitopsDir` (default: this checkout's
+ * gitops/). Applied to a server, the ServiceAccount's token reads with exactly the portal's rights.
+ */
+export function portalReader(
+  gitopsDir = path.join(findPaths(process.cwd()).targetRoot, 'gitops'),
+): KubeObject[] {
+  return readManifests(
+    readFileSync(
+      path.join(gitopsDir, 'infrastructure/configs/base/portal/reader.yaml'),
+      'utf8',
+    ),
+  );
 }
 
 /**

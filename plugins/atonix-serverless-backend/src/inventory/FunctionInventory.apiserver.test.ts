@@ -1,23 +1,15 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
 import {
   FIXTURE_CRDS,
   KubeApiServerProcess,
   demoObjects,
   knativeFunction,
-  readManifests,
+  portalReader,
   eventually as eventuallyWithin,
 } from '@internal/atonix-test-servers';
 import { FunctionDetails } from '@internal/backstage-plugin-atonix-serverless-common';
 import { AtonixCluster } from '../clusters';
 import { FunctionInventory } from './FunctionInventory';
-
-// The read-only identity the portal is given in every cluster, as gitops/ declares it.
-const PORTAL_READER = path.resolve(
-  __dirname,
-  '../../../../gitops/infrastructure/configs/base/portal/reader.yaml',
-);
 
 const logger = mockServices.logger.mock();
 
@@ -71,10 +63,7 @@ describe('FunctionInventory on a real Kubernetes API server', () => {
       users: [{ name: 'nobody' }],
       crds: FIXTURE_CRDS,
     });
-    await server.apply(
-      ...readManifests(fs.readFileSync(PORTAL_READER, 'utf8')),
-      ...demoObjects(),
-    );
+    await server.apply(...portalReader(), ...demoObjects());
     inventory = await inventoryOf(
       clusterAt(
         server,

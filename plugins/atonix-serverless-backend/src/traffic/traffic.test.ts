@@ -12,7 +12,7 @@ import {
   eventually,
   fluxKustomization,
   knativeFunction,
-  readManifests,
+  portalReader,
 } from '@internal/atonix-test-servers';
 import { functionTrafficUpdatePermission } from '@internal/backstage-plugin-atonix-serverless-common';
 import { execFile } from 'node:child_process';
@@ -36,10 +36,6 @@ jest.setTimeout(180_000);
 const FIXTURE_TREE = resolve(
   __dirname,
   '../../../atonix-serverless-node/src/__fixtures__/valid',
-);
-const PORTAL_READER = resolve(
-  __dirname,
-  '../../../../gitops/infrastructure/configs/base/portal/reader.yaml',
 );
 const REPO = 'AtonixCorp/gitops';
 const HELLO_V2_IMAGE =
@@ -151,7 +147,7 @@ describe('traffic changes through the GitOps repository', () => {
       crds: FIXTURE_CRDS,
     });
     await kube.apply(
-      ...readManifests(await readFile(PORTAL_READER, 'utf8')),
+      ...portalReader(),
       ...knativeFunction({ namespace: 'payments', name: 'hello' }),
       fluxKustomization({ team: 'payments' }),
     );
