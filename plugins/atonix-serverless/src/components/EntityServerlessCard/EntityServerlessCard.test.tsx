@@ -1,25 +1,21 @@
 import { screen } from '@testing-library/react';
-import {
-  TestApiProvider,
-  renderInTestApp,
-} from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { AtonixServerlessApi, atonixServerlessApiRef } from '../../api';
+import { AtonixServerlessApi } from '../../api';
 import {
   chargeCard,
   chargeCardEntity,
   fakeApi,
   permissionDenied,
 } from '../../testing/fixtures';
+import { renderWithApi } from '../../__testUtils__/renderWithApi';
 import { EntityServerlessCard } from './EntityServerlessCard';
 
 function renderWith(api: AtonixServerlessApi) {
-  return renderInTestApp(
-    <TestApiProvider apis={[[atonixServerlessApiRef, api]]}>
-      <EntityProvider entity={chargeCardEntity}>
-        <EntityServerlessCard />
-      </EntityProvider>
-    </TestApiProvider>,
+  return renderWithApi(
+    api,
+    <EntityProvider entity={chargeCardEntity}>
+      <EntityServerlessCard />
+    </EntityProvider>,
   );
 }
 

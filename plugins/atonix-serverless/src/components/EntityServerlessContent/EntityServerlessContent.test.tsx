@@ -5,12 +5,8 @@ import {
   waitFor,
   within,
 } from '@testing-library/react';
-import {
-  TestApiProvider,
-  renderInTestApp,
-} from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { AtonixServerlessApi, atonixServerlessApiRef } from '../../api';
+import { AtonixServerlessApi } from '../../api';
 import {
   chargeCard,
   chargeCardDetails,
@@ -21,16 +17,16 @@ import {
   orderEvents,
   permissionDenied,
 } from '../../testing/fixtures';
+import { renderWithApi } from '../../__testUtils__/renderWithApi';
 import { EntityServerlessContent } from './EntityServerlessContent';
 import { LIVE_TAIL_INTERVAL_MS } from './LogsPanel';
 
 function renderWith(api: AtonixServerlessApi, demo = false) {
-  return renderInTestApp(
-    <TestApiProvider apis={[[atonixServerlessApiRef, api]]}>
-      <EntityProvider entity={chargeCardEntity}>
-        <EntityServerlessContent />
-      </EntityProvider>
-    </TestApiProvider>,
+  return renderWithApi(
+    api,
+    <EntityProvider entity={chargeCardEntity}>
+      <EntityServerlessContent />
+    </EntityProvider>,
     { config: { atonix: { demo } } },
   );
 }

@@ -1,22 +1,15 @@
 import { fireEvent, screen, within } from '@testing-library/react';
-import {
-  TestApiProvider,
-  renderInTestApp,
-} from '@backstage/frontend-test-utils';
-import { AtonixServerlessApi, atonixServerlessApiRef } from '../../api';
+import { AtonixServerlessApi } from '../../api';
 import {
   chargeCardDetails,
   fakeApi,
   permissionDenied,
 } from '../../testing/fixtures';
+import { renderWithApi } from '../../__testUtils__/renderWithApi';
 import { invokeBodyOf, TestPanel } from './TestPanel';
 
 function renderWith(api: AtonixServerlessApi) {
-  return renderInTestApp(
-    <TestApiProvider apis={[[atonixServerlessApiRef, api]]}>
-      <TestPanel fn={chargeCardDetails} />
-    </TestApiProvider>,
-  );
+  return renderWithApi(api, <TestPanel fn={chargeCardDetails} />);
 }
 
 const form = {

@@ -1,18 +1,11 @@
 import { act, fireEvent, screen } from '@testing-library/react';
-import {
-  TestApiProvider,
-  renderInTestApp,
-} from '@backstage/frontend-test-utils';
-import { AtonixServerlessApi, atonixServerlessApiRef } from '../../api';
+import { AtonixServerlessApi } from '../../api';
 import { chargeCard, chargeCardTrace, fakeApi } from '../../testing/fixtures';
+import { renderWithApi } from '../../__testUtils__/renderWithApi';
 import { SYNC_POLL_MS, TracePanel } from './TracePanel';
 
 function renderWith(api: AtonixServerlessApi) {
-  return renderInTestApp(
-    <TestApiProvider apis={[[atonixServerlessApiRef, api]]}>
-      <TracePanel fn={chargeCard} />
-    </TestApiProvider>,
-  );
+  return renderWithApi(api, <TracePanel fn={chargeCard} />);
 }
 
 describe('TracePanel', () => {

@@ -1,15 +1,12 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import {
-  TestApiProvider,
-  renderInTestApp,
-} from '@backstage/frontend-test-utils';
-import { AtonixServerlessApi, atonixServerlessApiRef } from '../../api';
+import { AtonixServerlessApi } from '../../api';
 import {
   chargeCard,
   chargeCardTraffic,
   fakeApi,
   permissionDenied,
 } from '../../testing/fixtures';
+import { renderWithApi } from '../../__testUtils__/renderWithApi';
 import { TrafficPanel } from './TrafficPanel';
 
 const pending = {
@@ -20,11 +17,7 @@ const pending = {
 };
 
 function renderWith(api: AtonixServerlessApi) {
-  return renderInTestApp(
-    <TestApiProvider apis={[[atonixServerlessApiRef, api]]}>
-      <TrafficPanel fn={chargeCard} />
-    </TestApiProvider>,
-  );
+  return renderWithApi(api, <TrafficPanel fn={chargeCard} />);
 }
 
 async function openDialog() {

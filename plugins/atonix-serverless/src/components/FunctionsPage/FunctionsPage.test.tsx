@@ -1,23 +1,19 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import {
-  TestApiProvider,
-  renderInTestApp,
-} from '@backstage/frontend-test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { FunctionListQuery } from '@internal/backstage-plugin-atonix-serverless-common';
-import { AtonixServerlessApi, atonixServerlessApiRef } from '../../api';
+import { AtonixServerlessApi } from '../../api';
 import { fakeApi, fleetPage, permissionDenied } from '../../testing/fixtures';
+import { renderWithApi } from '../../__testUtils__/renderWithApi';
 import { FunctionsPage } from './FunctionsPage';
 
 function renderWith(
   api: AtonixServerlessApi,
   options: { demo?: boolean; createFunctionLink?: string } = {},
 ) {
-  return renderInTestApp(
-    <TestApiProvider apis={[[atonixServerlessApiRef, api]]}>
-      <FunctionsPage createFunctionLink={options.createFunctionLink} />
-    </TestApiProvider>,
+  return renderWithApi(
+    api,
+    <FunctionsPage createFunctionLink={options.createFunctionLink} />,
     {
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
       config: { atonix: { demo: options.demo ?? false } },
