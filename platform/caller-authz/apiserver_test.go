@@ -1,0 +1,191 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/pem"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+)
+
+// The repository's kube-apiserver (tools/kube-apiserver, built by `./run setup`) and the CRDs
+// generated next to it, started the way packages/atonix-test-servers/src/kube/KubeApiServerProcess.ts
+// starts them for the TypeScript tests: loopback only, its own certificate, a static admin token.
+var toolsDir = filepath.Join("..", "..", ".tools")
+
+type apiServer struct {
+	config     *rest.Config
+	kubeconfig string
+}
+
+func startAPIServer(t *testing.T) *apiServer {
+	t.Helper()
+	binary := filepath.Join(toolsDir, "kube-apiserver", "kube-apiserver")
+	if _, err := os.Stat(binary); err != nil {
+		t.Fatalf("the Kubernetes API server is not built at %s; run ./run setup (it builds tools/kube-apiserver into .tools/)", binary)
+	}
+	dir := t.TempDir()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	check(t, err)
+	keyFile := filepath.Join(dir, "service-account.key")
+	check(t, os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}), 0o600))
+	secret := make([]byte, 24)
+	_, err = rand.Read(secret)
+	check(t, err)
+	token := hex.EncodeToString(secret)
+	check(t, os.WriteFile(filepath.Join(dir, "tokens.csv"), []byte(token+`,admin,admin,"system:masters"`), 0o600))
+
+	port, etcdClient, etcdPeer := freePort(t), freePort(t), freePort(t)
+	var log lockedBuffer
+	command := exec.Command(binary,
+		"-etcd-dir="+filepath.Join(dir, "etcd"),
+		fmt.Sprintf("-etcd-client=127.0.0.1:%d", etcdClient),
+		fmt.Sprintf("-etcd-peer=127.0.0.1:%d", etcdPeer),
+		"--",
+		"--bind-address=127.0.0.1",
+		"--advertise-address=127.0.0.1",
+		fmt.Sprintf("--secure-port=%d", port),
+		"--cert-dir="+filepath.Join(dir, "certs"),
+		"--token-auth-file="+filepath.Join(dir, "tokens.csv"),
+		"--authorization-mode=RBAC",
+		"--service-account-key-file="+keyFile,
+		"--service-account-signing-key-file="+keyFile,
+		"--service-account-issuer=https://kubernetes.default.svc",
+		"--service-cluster-ip-range=10.96.0.0/16",
+		"--endpoint-reconciler-type=none",
+	)
+	command.Stderr = &log
+	check(t, command.Start())
+	t.Cleanup(func() {
+		_ = command.Process.Kill()
+		_ = command.Wait()
+	})
+
+	var config *rest.Config
+	eventually(t, 60*time.Second, func() error {
+		if command.ProcessState != nil {
+			return fmt.Errorf("kube-apiserver exited: %s", log.tail())
+		}
+		ca, err := os.ReadFile(filepath.Join(dir, "certs", "apiserver.crt"))
+		if err != nil {
+			return fmt.Errorf("no certificate yet: %s", log.tail())
+		}
+		config = &rest.Config{Host: fmt.Sprintf("https://127.0.0.1:%d", port), BearerToken: token, TLSClientConfig: rest.TLSClientConfig{CAData: ca}}
+		client, err := kubernetes.NewForConfig(config)
+		if err != nil {
+			return err
+		}
+		body, err := client.Discovery().RESTClient().Get().AbsPath("/readyz").DoRaw(context.Background())
+		if err != nil {
+			return fmt.Errorf("not ready (%v): %s", err, log.tail())
+		}
+		if string(body) != "ok" {
+			return fmt.Errorf("readyz answered %q", body)
+		}
+		return nil
+	})
+
+	kubeconfig := filepath.Join(dir, "kubeconfig")
+	check(t, clientcmd.WriteToFile(clientcmdapi.Config{
+		Clusters:       map[string]*clientcmdapi.Cluster{"test": {Server: config.Host, CertificateAuthorityData: config.CAData}},
+		AuthInfos:      map[string]*clientcmdapi.AuthInfo{"test": {Token: token}},
+		Contexts:       map[string]*clientcmdapi.Context{"test": {Cluster: "test", AuthInfo: "test"}},
+		CurrentContext: "test",
+	}, kubeconfig))
+	return &apiServer{config: config, kubeconfig: kubeconfig}
+}
+
+// installCRD creates the CustomResourceDefinition that `./run setup` generated into .tools/crds
+// (tools/crds) and waits until its resource is served.
+func (s *apiServer) installCRD(t *testing.T, file string, served schema.GroupVersionResource) {
+	t.Helper()
+	text, err := os.ReadFile(filepath.Join(toolsDir, "crds", file))
+	if err != nil {
+		t.Fatalf("no CRD %s in %s; run ./run setup (it generates them with tools/crds): %v", file, filepath.Join(toolsDir, "crds"), err)
+	}
+	crd := &unstructured.Unstructured{}
+	decoder := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(text), 4096)
+	// The file opens with a comment and a document separator: the first document with content is it.
+	for len(crd.Object) == 0 {
+		check(t, decoder.Decode(&crd.Object))
+	}
+	client := dynamic.NewForConfigOrDie(s.config)
+	crds := schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"}
+	_, err = client.Resource(crds).Create(context.Background(), crd, metav1.CreateOptions{})
+	check(t, err)
+	eventually(t, 30*time.Second, func() error {
+		_, err := client.Resource(served).List(context.Background(), metav1.ListOptions{})
+		return err
+	})
+}
+
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) tail() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	text := b.buf.String()
+	if len(text) > 3000 {
+		text = text[len(text)-3000:]
+	}
+	return text
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	check(t, err)
+	defer listener.Close()
+	return listener.Addr().(*net.TCPAddr).Port
+}
+
+func eventually(t *testing.T, timeout time.Duration, condition func() error) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		err := condition()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not within %s: %v", timeout, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func check(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
