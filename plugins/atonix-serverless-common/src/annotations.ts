@@ -28,6 +28,13 @@ export const ANNOTATION_CRITICAL = `${ATONIX_PREFIX}/critical`;
  */
 export const ANNOTATION_COLD_START_OBJECTIVE = `${ATONIX_PREFIX}/cold-start-objective-ms`;
 /**
+ * The teams a Knative function admits besides its own (`allowedCallers` in its function.yaml),
+ * sorted and comma-separated, on its Knative Service: the Kourier gateway's authorizer
+ * (platform/caller-authz) reads it there. Written by the renderer only; the validator checks it
+ * matches function.yaml (rule `allowed-callers`).
+ */
+export const ANNOTATION_ALLOWED_CALLERS = `${ATONIX_PREFIX}/allowed-callers`;
+/**
  * How the GitOps repository and the clusters agree about a function (see {@link FunctionDrift});
  * set by the catalog provider only while it can read the clusters' inventory.
  */

@@ -1,4 +1,5 @@
 import {
+  ANNOTATION_ALLOWED_CALLERS,
   ANNOTATION_COLD_START_OBJECTIVE,
   ANNOTATION_CRITICAL,
   ANNOTATION_KUBERNETES_ID,
@@ -53,6 +54,18 @@ export function renderEnv(spec: FunctionSpec): IIoK8sApiCoreV1EnvVar[] {
 }
 
 /**
+ * The annotations that tell the Kourier gateway's authorizer (platform/caller-authz) which teams
+ * may call the function through its URL: none when it declares no callers.
+ */
+export function allowedCallersAnnotations(
+  spec: FunctionSpec,
+): Record<string, string> {
+  return spec.allowedCallers.length > 0
+    ? { [ANNOTATION_ALLOWED_CALLERS]: [...spec.allowedCallers].sort().join(',') }
+    : {};
+}
+
+/**
  * The Knative Service of a function. Autoscaling lives in revision-template annotations (the
  * only place Knative reads them). The container has no `name`: Knative names it `user-container`.
  */
@@ -62,6 +75,13 @@ export function renderKnativeService(spec: FunctionSpec): IService {
   const metric =
     scaling.metric === 'custom' ? customMetricName(spec) : scaling.metric;
   const env = renderEnv(spec);
+  // On the Service, not the revision template: neither cuts a new revision when it changes.
+  const serviceAnnotations: Record<string, string> = {
+    ...(spec.objectives?.coldStartP95Ms !== undefined && {
+      [ANNOTATION_COLD_START_OBJECTIVE]: String(spec.objectives.coldStartP95Ms),
+    }),
+    ...allowedCallersAnnotations(spec),
+  };
   const container: Omit<IIoK8sApiCoreV1Container, 'name'> = {
     image: spec.image,
     ports: [{ containerPort: spec.port }],
@@ -75,12 +95,8 @@ export function renderKnativeService(spec: FunctionSpec): IService {
       name: spec.name,
       namespace: spec.team,
       labels,
-      ...(spec.objectives?.coldStartP95Ms !== undefined && {
-        annotations: {
-          [ANNOTATION_COLD_START_OBJECTIVE]: String(
-            spec.objectives.coldStartP95Ms,
-          ),
-        },
+      ...(Object.keys(serviceAnnotations).length > 0 && {
+        annotations: serviceAnnotations,
       }),
     },
     spec: {

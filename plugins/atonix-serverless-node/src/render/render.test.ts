@@ -309,6 +309,24 @@ describe('allowedCallers', () => {
     ]);
   });
 
+  it("tells the gateway's authorizer on the Knative Service, without cutting a revision", () => {
+    const service = renderKnativeService(
+      chargeCardSpec({ allowedCallers: ['orders', 'analytics'] }),
+    );
+    expect(service.metadata?.annotations).toEqual({
+      'atonix.io/allowed-callers': 'analytics,orders',
+    });
+    expect(
+      service.spec?.template?.metadata?.annotations?.[
+        'atonix.io/allowed-callers'
+      ],
+    ).toBeUndefined();
+    expect(
+      renderKnativeService(chargeCardSpec({ allowedCallers: [] })).metadata
+        ?.annotations,
+    ).toBeUndefined();
+  });
+
   it.each(['knative', 'openfaas'] as const)(
     'adds callers.yaml to a %s function only when it declares callers',
     runtime => {

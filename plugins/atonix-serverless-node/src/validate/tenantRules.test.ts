@@ -1,8 +1,10 @@
 import { chargeCardSpec } from '../__testUtils__/functionSpec';
 import { renderCallersPolicy } from '../render/callers';
+import { renderKnativeService } from '../render/knative';
 import type { ManifestObject } from './objectRules';
 import {
   TenantContext,
+  allowedCallersAnnotationFindings,
   imageTagFindings,
   networkPolicyFindings,
   tenantIsolationFindings,
@@ -291,5 +293,42 @@ describe('networkPolicyFindings', () => {
         ]),
       ),
     ).toEqual([]);
+  });
+});
+
+describe('allowedCallersAnnotationFindings (rule allowed-callers)', () => {
+  const spec = chargeCardSpec({ allowedCallers: ['orders', 'analytics'] });
+  const service = (annotations?: Record<string, string>): ManifestObject => {
+    const rendered = renderKnativeService(spec) as ManifestObject;
+    return { ...rendered, metadata: { ...rendered.metadata, annotations } };
+  };
+
+  it('accepts the Service the renderer writes', () => {
+    expect(
+      allowedCallersAnnotationFindings(spec, [
+        renderKnativeService(spec) as ManifestObject,
+      ]),
+    ).toEqual([]);
+  });
+
+  it('refuses a Service whose annotation is missing or says other teams than function.yaml', () => {
+    expect(allowedCallersAnnotationFindings(spec, [service()])).toEqual([
+      {
+        rule: 'allowed-callers',
+        field: 'allowedCallers',
+        message:
+          "Knative Service charge-card has atonix.io/allowed-callers: (none) but allowedCallers is [orders, analytics]; the gateway's authorizer reads the Service, so run yarn atonix render to write it from function.yaml",
+      },
+    ]);
+    expect(
+      allowedCallersAnnotationFindings(spec, [
+        service({ 'atonix.io/allowed-callers': 'analytics,marketing,orders' }),
+      ]),
+    ).toHaveLength(1);
+    expect(
+      allowedCallersAnnotationFindings(chargeCardSpec({ allowedCallers: [] }), [
+        service({ 'atonix.io/allowed-callers': 'marketing' }),
+      ]),
+    ).toHaveLength(1);
   });
 });

@@ -3,6 +3,12 @@
  * CI actually pushes) and `tenant-isolation` (one team cannot reach into another, or into the
  * platform).
  */
+import {
+  ANNOTATION_ALLOWED_CALLERS,
+  FunctionSpec,
+} from '@internal/backstage-plugin-atonix-serverless-common';
+import type { PolicyFinding } from '../policy/rules';
+import { allowedCallersAnnotations } from '../render/knative';
 import type { ManifestObject, ObjectFinding } from './objectRules';
 
 type Json = Record<string, any>;
@@ -331,4 +337,36 @@ export function networkPolicyFindings(object: ManifestObject): ObjectFinding[] {
     });
   });
   return found;
+}
+
+/**
+ * Rule `allowed-callers` over a Knative function's Service in its team's built folder: the
+ * gateway's authorizer (platform/caller-authz) admits the teams its `atonix.io/allowed-callers`
+ * annotation names, so that must say what function.yaml's `allowedCallers` says.
+ */
+export function allowedCallersAnnotationFindings(
+  spec: FunctionSpec,
+  objects: ManifestObject[],
+): PolicyFinding[] {
+  const service = objects.find(
+    object =>
+      object.apiVersion === 'serving.knative.dev/v1' &&
+      object.kind === 'Service' &&
+      object.metadata?.name === spec.name,
+  );
+  if (spec.runtime !== 'knative' || !service) return [];
+  const expected = allowedCallersAnnotations(spec)[ANNOTATION_ALLOWED_CALLERS];
+  const actual = service.metadata?.annotations?.[ANNOTATION_ALLOWED_CALLERS];
+  if (actual === expected) return [];
+  return [
+    {
+      rule: 'allowed-callers',
+      field: 'allowedCallers',
+      message: `Knative Service ${spec.name} has ${ANNOTATION_ALLOWED_CALLERS}: ${
+        actual === undefined ? '(none)' : `"${actual}"`
+      } but allowedCallers is [${spec.allowedCallers.join(
+        ', ',
+      )}]; the gateway's authorizer reads the Service, so run yarn atonix render to write it from function.yaml`,
+    },
+  ];
 }

@@ -111,6 +111,22 @@ describe('validateGitopsTree', () => {
     expect(await validateGitopsTree(tree)).toEqual([]);
   });
 
+  it("reports a Service whose allowed-callers annotation was not rendered from function.yaml, at its allowedCallers", async () => {
+    const tree = await brokenTree('allowed-callers');
+    const file = join(tree, 'functions/payments/hello/function.yaml');
+    const line =
+      (await fs.readFile(file, 'utf8'))
+        .split('\n')
+        .findIndex(text => text.trim() === '- analytcs') + 1;
+    expect(await validateGitopsTree(tree)).toContainEqual({
+      file,
+      line,
+      rule: 'allowed-callers',
+      message:
+        "Knative Service hello has atonix.io/allowed-callers: (none) but allowedCallers is [analytcs]; the gateway's authorizer reads the Service, so run yarn atonix render to write it from function.yaml",
+    });
+  });
+
   it('has a broken tree for every rule', async () => {
     expect((await fs.readdir(join(FIXTURES, 'broken'))).sort()).toEqual(
       [...RULE_IDS].sort(),

@@ -52,6 +52,7 @@ import {
 import { SopsConfig, readSopsConfig } from '../sops/sopsConfig';
 import {
   TenantContext,
+  allowedCallersAnnotationFindings,
   imageTagFindings,
   networkPolicyFindings,
   tenantIsolationFindings,
@@ -1024,10 +1025,10 @@ class GitopsTreeValidator {
       // not build, has no Secrets to see.
       const teamBuild = this.#built.get(join(functionsRoot, team));
       if (teamBuild && !teamBuild.failed) {
-        for (const finding of secretRefFindings(
-          spec,
-          providedSecrets(teamBuild.objects),
-        )) {
+        for (const finding of [
+          ...secretRefFindings(spec, providedSecrets(teamBuild.objects)),
+          ...allowedCallersAnnotationFindings(spec, teamBuild.objects),
+        ]) {
           report(finding.rule, finding.field, finding.message);
         }
       }
