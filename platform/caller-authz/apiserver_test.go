@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/pem"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -17,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	authenticationv1 "k8s.io/api/authentication/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -34,8 +36,8 @@ import (
 var toolsDir = filepath.Join("..", "..", ".tools")
 
 type apiServer struct {
-	config     *rest.Config
-	kubeconfig string
+	config *rest.Config
+	dir    string
 }
 
 func startAPIServer(t *testing.T) *apiServer {
@@ -105,14 +107,57 @@ func startAPIServer(t *testing.T) *apiServer {
 		return nil
 	})
 
-	kubeconfig := filepath.Join(dir, "kubeconfig")
+	return &apiServer{config: config, dir: dir}
+}
+
+// kubeconfigAs writes a kubeconfig file for the ServiceAccount namespace/name, with a token from
+// the TokenRequest API: the credentials the service has in its pod.
+func (s *apiServer) kubeconfigAs(t *testing.T, namespace, name string) string {
+	t.Helper()
+	request, err := kubernetes.NewForConfigOrDie(s.config).CoreV1().ServiceAccounts(namespace).
+		CreateToken(context.Background(), name, &authenticationv1.TokenRequest{}, metav1.CreateOptions{})
+	check(t, err)
+	file := filepath.Join(s.dir, name+".kubeconfig")
 	check(t, clientcmd.WriteToFile(clientcmdapi.Config{
-		Clusters:       map[string]*clientcmdapi.Cluster{"test": {Server: config.Host, CertificateAuthorityData: config.CAData}},
-		AuthInfos:      map[string]*clientcmdapi.AuthInfo{"test": {Token: token}},
+		Clusters:       map[string]*clientcmdapi.Cluster{"test": {Server: s.config.Host, CertificateAuthorityData: s.config.CAData}},
+		AuthInfos:      map[string]*clientcmdapi.AuthInfo{"test": {Token: request.Status.Token}},
 		Contexts:       map[string]*clientcmdapi.Context{"test": {Cluster: "test", AuthInfo: "test"}},
 		CurrentContext: "test",
-	}, kubeconfig))
-	return &apiServer{config: config, kubeconfig: kubeconfig}
+	}, file))
+	return file
+}
+
+// applyFile creates the objects of a YAML file of the repository (the kinds the deployment of
+// caller-authz uses for its identity).
+func (s *apiServer) applyFile(t *testing.T, file string) {
+	t.Helper()
+	text, err := os.ReadFile(file)
+	check(t, err)
+	resources := map[string]schema.GroupVersionResource{
+		"Namespace":          {Version: "v1", Resource: "namespaces"},
+		"ServiceAccount":     {Version: "v1", Resource: "serviceaccounts"},
+		"ClusterRole":        {Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "clusterroles"},
+		"ClusterRoleBinding": {Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "clusterrolebindings"},
+	}
+	client := dynamic.NewForConfigOrDie(s.config)
+	decoder := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(text), 4096)
+	for {
+		object := &unstructured.Unstructured{}
+		if err := decoder.Decode(&object.Object); err == io.EOF {
+			return
+		} else {
+			check(t, err)
+		}
+		if len(object.Object) == 0 {
+			continue
+		}
+		resource, known := resources[object.GetKind()]
+		if !known {
+			t.Fatalf("%s: applyFile does not know kind %s", file, object.GetKind())
+		}
+		_, err := client.Resource(resource).Namespace(object.GetNamespace()).Create(context.Background(), object, metav1.CreateOptions{})
+		check(t, err)
+	}
 }
 
 // installCRD creates the CustomResourceDefinition that `./run setup` generated into .tools/crds

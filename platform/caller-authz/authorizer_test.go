@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -33,7 +34,8 @@ func chargeCard(visibility string) map[string]string {
 }
 
 // A team function (payments/charge-card) that declares analytics as a caller; pods of payments,
-// analytics and marketing, of Knative Eventing, and one on the node's network.
+// analytics and marketing, of Knative Eventing, and one on the node's network; the service runs as
+// the ServiceAccount and with the RBAC of gitops/infrastructure/configs/base/caller-authz.
 func TestCallerAuthz(t *testing.T) {
 	server := startAPIServer(t)
 	server.installCRD(t, "serving.knative.dev_services.yaml", knativeServices)
@@ -68,10 +70,16 @@ func TestCallerAuthz(t *testing.T) {
 	_, err := services.Namespace("payments").Create(ctx, ksvc, metav1.CreateOptions{})
 	check(t, err)
 
+	// The service runs with the identity gitops gives it, so a permission it lacks fails here.
+	deployment := filepath.Join("..", "..", "gitops", "infrastructure", "configs", "base", "caller-authz")
+	server.applyFile(t, filepath.Join(deployment, "namespace.yaml"))
+	server.applyFile(t, filepath.Join(deployment, "rbac.yaml"))
+	kubeconfig := server.kubeconfigAs(t, "atonix-caller-authz", "caller-authz")
+
 	serviceCtx, stop := context.WithCancel(ctx)
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
-	go func() { done <- run(serviceCtx, "127.0.0.1:0", server.kubeconfig, []string{"knative-serving", "knative-eventing"}, ready) }()
+	go func() { done <- run(serviceCtx, "127.0.0.1:0", kubeconfig, []string{"knative-serving", "knative-eventing"}, ready) }()
 	t.Cleanup(func() {
 		stop()
 		if err := <-done; err != nil {

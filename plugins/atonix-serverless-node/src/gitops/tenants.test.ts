@@ -313,6 +313,26 @@ describe.each(['payments', 'analytics'])('the %s tenant', team => {
     );
   });
 
+  it("reaches Knative Serving only at the Kourier gateway's listeners, so no call skips caller-authz through the activator", () => {
+    const rules = objects
+      .filter(o => o.kind === 'NetworkPolicy')
+      .flatMap(p => p.spec.egress ?? [])
+      .filter((rule: any) =>
+        peerNamespaces(rule.to).some(ns =>
+          ['knative-serving', 'kourier-system'].includes(ns),
+        ),
+      );
+    expect(rules).toHaveLength(1);
+    for (const peer of rules[0].to) {
+      expect(peer.podSelector).toEqual({
+        matchLabels: { app: '3scale-kourier-gateway' },
+      });
+    }
+    expect(rules[0].ports.map((p: any) => p.port)).toEqual([
+      8080, 8081, 8443, 8444,
+    ]);
+  });
+
   it('has the Broker its CloudEvents functions subscribe to', () => {
     expect(only(objects, 'Broker', 'default').apiVersion).toBe(
       'eventing.knative.dev/v1',

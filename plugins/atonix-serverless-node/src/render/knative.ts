@@ -61,7 +61,9 @@ export function allowedCallersAnnotations(
   spec: FunctionSpec,
 ): Record<string, string> {
   return spec.allowedCallers.length > 0
-    ? { [ANNOTATION_ALLOWED_CALLERS]: [...spec.allowedCallers].sort().join(',') }
+    ? {
+        [ANNOTATION_ALLOWED_CALLERS]: [...spec.allowedCallers].sort().join(','),
+      }
     : {};
 }
 

@@ -362,7 +362,9 @@ export function allowedCallersAnnotationFindings(
     {
       rule: 'allowed-callers',
       field: 'allowedCallers',
-      message: `Knative Service ${spec.name} has ${ANNOTATION_ALLOWED_CALLERS}: ${
+      message: `Knative Service ${
+        spec.name
+      } has ${ANNOTATION_ALLOWED_CALLERS}: ${
         actual === undefined ? '(none)' : `"${actual}"`
       } but allowedCallers is [${spec.allowedCallers.join(
         ', ',

@@ -111,7 +111,7 @@ describe('validateGitopsTree', () => {
     expect(await validateGitopsTree(tree)).toEqual([]);
   });
 
-  it("reports a Service whose allowed-callers annotation was not rendered from function.yaml, at its allowedCallers", async () => {
+  it('reports a Service whose allowed-callers annotation was not rendered from function.yaml, at its allowedCallers', async () => {
     const tree = await brokenTree('allowed-callers');
     const file = join(tree, 'functions/payments/hello/function.yaml');
     const line =
