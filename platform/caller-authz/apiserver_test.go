@@ -14,7 +14,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -58,7 +57,10 @@ func startAPIServer(t *testing.T) *apiServer {
 	check(t, os.WriteFile(filepath.Join(dir, "tokens.csv"), []byte(token+`,admin,admin,"system:masters"`), 0o600))
 
 	port, etcdClient, etcdPeer := freePort(t), freePort(t), freePort(t)
-	var log lockedBuffer
+	logFile := filepath.Join(dir, "kube-apiserver.log")
+	log, err := os.Create(logFile)
+	check(t, err)
+	defer log.Close()
 	command := exec.Command(binary,
 		"-etcd-dir="+filepath.Join(dir, "etcd"),
 		fmt.Sprintf("-etcd-client=127.0.0.1:%d", etcdClient),
@@ -76,7 +78,7 @@ func startAPIServer(t *testing.T) *apiServer {
 		"--service-cluster-ip-range=10.96.0.0/16",
 		"--endpoint-reconciler-type=none",
 	)
-	command.Stderr = &log
+	command.Stderr = log
 	check(t, command.Start())
 	t.Cleanup(func() {
 		_ = command.Process.Kill()
@@ -86,11 +88,11 @@ func startAPIServer(t *testing.T) *apiServer {
 	var config *rest.Config
 	eventually(t, 60*time.Second, func() error {
 		if command.ProcessState != nil {
-			return fmt.Errorf("kube-apiserver exited: %s", log.tail())
+			return fmt.Errorf("kube-apiserver exited: %s", logTail(logFile))
 		}
 		ca, err := os.ReadFile(filepath.Join(dir, "certs", "apiserver.crt"))
 		if err != nil {
-			return fmt.Errorf("no certificate yet: %s", log.tail())
+			return fmt.Errorf("no certificate yet: %s", logTail(logFile))
 		}
 		config = &rest.Config{Host: fmt.Sprintf("https://127.0.0.1:%d", port), BearerToken: token, TLSClientConfig: rest.TLSClientConfig{CAData: ca}}
 		client, err := kubernetes.NewForConfig(config)
@@ -99,7 +101,7 @@ func startAPIServer(t *testing.T) *apiServer {
 		}
 		body, err := client.Discovery().RESTClient().Get().AbsPath("/readyz").DoRaw(context.Background())
 		if err != nil {
-			return fmt.Errorf("not ready (%v): %s", err, log.tail())
+			return fmt.Errorf("not ready (%v): %s", err, logTail(logFile))
 		}
 		if string(body) != "ok" {
 			return fmt.Errorf("readyz answered %q", body)
@@ -184,25 +186,13 @@ func (s *apiServer) installCRD(t *testing.T, file string, served schema.GroupVer
 	})
 }
 
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) tail() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	text := b.buf.String()
+// logTail is the end of the server's log, for a failure message.
+func logTail(file string) string {
+	text, _ := os.ReadFile(file)
 	if len(text) > 3000 {
 		text = text[len(text)-3000:]
 	}
-	return text
+	return string(text)
 }
 
 func freePort(t *testing.T) int {

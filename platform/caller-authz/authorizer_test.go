@@ -79,7 +79,9 @@ func TestCallerAuthz(t *testing.T) {
 	serviceCtx, stop := context.WithCancel(ctx)
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
-	go func() { done <- run(serviceCtx, "127.0.0.1:0", kubeconfig, []string{"knative-serving", "knative-eventing"}, ready) }()
+	go func() {
+		done <- run(serviceCtx, "127.0.0.1:0", kubeconfig, []string{"knative-serving", "knative-eventing"}, ready)
+	}()
 	t.Cleanup(func() {
 		stop()
 		if err := <-done; err != nil {
@@ -134,41 +136,31 @@ func TestCallerAuthz(t *testing.T) {
 		check(t, expect(t, source, host, extensions, allowed, reasonContains))
 	}
 
-	t.Run("lets the function's own team call it by every host name of its route", func(t *testing.T) {
-		for _, host := range hosts {
-			must(t, "10.1.0.1", host, chargeCard("ClusterLocal"), true, "")
-		}
-	})
-	t.Run("lets a team the function declares in allowedCallers call it", func(t *testing.T) {
-		for _, host := range hosts {
-			must(t, "10.1.0.2", host, chargeCard("ClusterLocal"), true, "")
-		}
-	})
-	t.Run("refuses a team the function does not declare, saying how to declare it", func(t *testing.T) {
-		for _, host := range hosts {
-			must(t, "10.1.0.3", host, chargeCard("ClusterLocal"), false,
-				"team marketing may not call payments/charge-card: its allowedCallers are [analytics]; to allow it, add marketing to allowedCallers in gitops/functions/payments/charge-card/function.yaml")
-		}
-	})
-	t.Run("refuses an undeclared team on the public URL too", func(t *testing.T) {
-		must(t, "10.1.0.3", "charge-card.payments.example.com", chargeCard("ExternalIP"), false, "team marketing may not call")
-	})
-	t.Run("lets Knative Eventing deliver events (Triggers reach functions through the gateway)", func(t *testing.T) {
-		must(t, "10.1.0.9", "charge-card.payments.svc.cluster.local", chargeCard("ClusterLocal"), true, "")
-	})
-	t.Run("refuses an address that is no pod's on a cluster-local route", func(t *testing.T) {
-		must(t, "10.9.9.9", "charge-card.payments.svc.cluster.local", chargeCard("ClusterLocal"), false,
-			"10.9.9.9 is not the address of a pod in this cluster")
-	})
-	t.Run("does not take a node-network pod's address (the node's) for a namespace", func(t *testing.T) {
-		must(t, "10.0.0.5", "charge-card.payments.svc.cluster.local", chargeCard("ClusterLocal"), false, "is not the address of a pod")
-	})
-	t.Run("answers callers from outside the cluster on a public URL", func(t *testing.T) {
-		must(t, "203.0.113.7", "charge-card.payments.example.com", chargeCard("ExternalIP"), true, "")
-	})
-	t.Run("refuses a host whose virtual host names no Knative route", func(t *testing.T) {
-		must(t, "10.1.0.1", "anything.example", map[string]string{"client": "kourier"}, false, "the callee is unknown")
-	})
+	clusterLocal, public := chargeCard("ClusterLocal"), chargeCard("ExternalIP")
+	for _, c := range []struct {
+		spec, source   string
+		hosts          []string
+		extensions     map[string]string
+		allowed        bool
+		reasonContains string
+	}{
+		{"lets the function's own team call it by every host name of its route", "10.1.0.1", hosts, clusterLocal, true, ""},
+		{"lets a team the function declares in allowedCallers call it", "10.1.0.2", hosts, clusterLocal, true, ""},
+		{"refuses a team the function does not declare, saying how to declare it", "10.1.0.3", hosts, clusterLocal, false,
+			"team marketing may not call payments/charge-card: its allowedCallers are [analytics]; to allow it, add marketing to allowedCallers in gitops/functions/payments/charge-card/function.yaml"},
+		{"refuses an undeclared team on the public URL too", "10.1.0.3", []string{"charge-card.payments.example.com"}, public, false, "team marketing may not call"},
+		{"lets Knative Eventing deliver events (Triggers reach functions through the gateway)", "10.1.0.9", hosts, clusterLocal, true, ""},
+		{"refuses an address that is no pod's on a cluster-local route", "10.9.9.9", hosts, clusterLocal, false, "10.9.9.9 is not the address of a pod in this cluster"},
+		{"does not take a node-network pod's address (the node's) for a namespace", "10.0.0.5", hosts, clusterLocal, false, "is not the address of a pod"},
+		{"answers callers from outside the cluster on a public URL", "203.0.113.7", []string{"charge-card.payments.example.com"}, public, true, ""},
+		{"refuses a host whose virtual host names no Knative route", "10.1.0.1", []string{"anything.example"}, map[string]string{"client": "kourier"}, false, "the callee is unknown"},
+	} {
+		t.Run(c.spec, func(t *testing.T) {
+			for _, host := range c.hosts {
+				must(t, c.source, host, c.extensions, c.allowed, c.reasonContains)
+			}
+		})
+	}
 	t.Run("refuses callers of a route that is not a Knative Service's, except its own team", func(t *testing.T) {
 		route := map[string]string{"visibility": "ClusterLocal", "serving.knative.dev/route": "legacy", "serving.knative.dev/routeNamespace": "payments"}
 		must(t, "10.1.0.1", "legacy.payments.svc.cluster.local", route, true, "")
