@@ -40,6 +40,7 @@ describe('the demo fleet', () => {
         'payments/charge-card',
         'payments/fraud-score',
         'analytics/order-events',
+        'analytics/report-export',
       ]),
     );
     expect(names('Revision')).toEqual(
@@ -48,7 +49,8 @@ describe('the demo fleet', () => {
         'payments/charge-card-00002',
       ]),
     );
-    expect(names('Function')).toEqual(['openfaas-fn/report-export']);
+    // Every example runs on the stack its cluster installs: OpenFaaS CE reconciles no Function.
+    expect(names('Function')).toEqual([]);
     expect(names('Trigger')).toEqual(['analytics/order-events']);
     expect(names('RabbitmqSource')).toEqual(['analytics/order-events-source']);
     expect(names('Kustomization')).toEqual(
@@ -62,6 +64,16 @@ describe('the demo fleet', () => {
       'flux-system/functions-analytics',
       'flux-system/functions-payments',
     ]);
+  });
+
+  it('deploys an OpenFaaS function (what the portal creates on a cluster with OpenFaaS Pro) as a Function', () => {
+    const exporter = specs.find(spec => spec.name === 'report-export')!;
+    const objects = demoKubeObjects([{ ...exporter, runtime: 'openfaas' }]);
+    expect(
+      objects
+        .filter(object => object.kind === 'Function')
+        .map(object => `${object.metadata.namespace}/${object.metadata.name}`),
+    ).toEqual(['openfaas-fn/report-export']);
   });
 
   it('seeds metrics and logs for every function', () => {
