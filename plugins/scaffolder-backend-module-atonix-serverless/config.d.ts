@@ -11,7 +11,8 @@ export interface Config {
          * `[knative]`, what gitops/ installs: OpenFaaS there is Community Edition, which runs no
          * Function objects; list `openfaas` only for a cluster with the `openfaas-pro` component.
          * `atonix:function:manifests` refuses a runtime that any cluster of the GitOps checkout
-         * lacks, since every cluster syncs every team's functions.
+         * lacks, since every cluster syncs every team's functions; the Atonix backend's
+         * `GET /runtimes` answers the same for the template form (`AtonixRuntime` field).
          * @visibility backend
          */
         runtimes?: Array<'knative' | 'openfaas'>;

@@ -57,4 +57,34 @@ test.describe('creating a function', () => {
     await expect(page.getByText('Entity not found')).toBeHidden();
     await saveScreenshot(page, 'create-function-entity');
   });
+
+  test('stops the OpenFaaS form on its first page where a cluster lacks OpenFaaS Pro, saying what to use instead', async ({
+    page,
+  }) => {
+    await signInAsGuest(page);
+    await page.goto('/create/templates/default/openfaas-function');
+    await expect(
+      page.getByRole('heading', { name: 'OpenFaaS function' }),
+    ).toBeVisible();
+    // The demo cluster lists no runtimes, so it runs what gitops/ installs: Knative, OpenFaaS CE.
+    const reason =
+      /runtime: openfaas needs the OpenFaaS Pro operator, which demo does not run.*knative-http-function template/;
+    await expect(
+      page.getByRole('alert').filter({ hasText: reason }),
+    ).toBeVisible();
+
+    await page.getByRole('textbox', { name: 'Name' }).fill('e2e-faas-ce');
+    const team = page.getByRole('textbox', { name: 'Team' });
+    await team.click();
+    await team.fill('payments');
+    await page
+      .getByRole('option', { name: /payments/ })
+      .first()
+      .click();
+    await page.getByRole('button', { name: 'Next' }).click();
+    // Still the first page: the field's validation refused to go on, with the same reason.
+    await expect(page.getByText(reason).nth(1)).toBeVisible();
+    await expect(page.getByRole('checkbox', { name: 'Critical' })).toBeHidden();
+    await saveScreenshot(page, 'create-openfaas-refused');
+  });
 });

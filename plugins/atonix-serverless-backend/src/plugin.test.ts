@@ -79,12 +79,48 @@ describe('atonixServerlessPlugin with no cluster configured (the local portal)',
     expect(health.body).toEqual({ status: 'ok', clusters: [] });
   });
 
+  it('tells the template form that OpenFaaS functions would not run, and why, until a cluster lists openfaas', async () => {
+    const runtimes = async (data: object) => {
+      const { server } = await startTestBackend({
+        features: [
+          atonixServerlessPlugin,
+          catalog,
+          mockServices.rootConfig.factory({ data }),
+        ],
+      });
+      const res = await request(server)
+        .get('/api/atonix-serverless/runtimes')
+        .set('Authorization', user);
+      expect(res.status).toBe(200);
+      return res.body.items;
+    };
+    const [knative, openfaas] = await runtimes({});
+    expect(knative).toEqual({ runtime: 'knative', provided: true });
+    expect(openfaas).toEqual({
+      runtime: 'openfaas',
+      provided: false,
+      reason: expect.stringContaining(
+        'runtime: openfaas needs the OpenFaaS Pro operator, which every cluster does not run',
+      ),
+    });
+    expect(openfaas.reason).toContain('knative-http-function template');
+    expect(
+      await runtimes({
+        atonix: { clusters: { lab: { runtimes: ['knative', 'openfaas'] } } },
+      }),
+    ).toEqual([
+      { runtime: 'knative', provided: true },
+      { runtime: 'openfaas', provided: true },
+    ]);
+  });
+
   it('refuses requests without Backstage credentials', async () => {
     const { server } = await startTestBackend({
       features: [atonixServerlessPlugin, catalog],
     });
     for (const path of [
       '/health',
+      '/runtimes',
       '/functions',
       '/functions/a/b/c/logs',
       '/entity/component/default/charge',

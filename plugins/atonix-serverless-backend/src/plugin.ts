@@ -8,6 +8,7 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 import { scaffolderServiceRef } from '@backstage/plugin-scaffolder-node';
 import { atonixServerlessPermissions } from '@internal/backstage-plugin-atonix-serverless-common';
 import {
+  ClusterRuntimes,
   PublishSettings,
   functionPermissionRules,
   functionResourceRef,
@@ -157,6 +158,7 @@ export const atonixServerlessPlugin = createBackendPlugin({
             catalog,
             ...readDayTwoConfig(config, urlReader),
             scaffolder,
+            clusterRuntimes: ClusterRuntimes.fromConfig(config),
             // The scaffolder's settings: traffic changes go where templates publish.
             traffic: config.has('atonix.scaffolder')
               ? GitopsTraffic.create({

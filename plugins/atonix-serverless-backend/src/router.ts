@@ -44,7 +44,10 @@ import {
   functionTrafficUpdatePermission,
   trafficChangeSchema,
 } from '@internal/backstage-plugin-atonix-serverless-common';
-import { isLinkedToCatalog } from '@internal/backstage-plugin-atonix-serverless-node';
+import {
+  ClusterRuntimes,
+  isLinkedToCatalog,
+} from '@internal/backstage-plugin-atonix-serverless-node';
 import express from 'express';
 import { rateLimit } from 'express-rate-limit';
 import Router from 'express-promise-router';
@@ -183,6 +186,8 @@ export interface RouterOptions {
   scaffolder: ScaffolderService;
   /** Traffic changes through the GitOps repository; absent when `atonix.scaffolder` is not configured. */
   traffic?: GitopsTraffic;
+  /** The runtimes each cluster runs (`atonix.clusters.<cluster>.runtimes`). */
+  clusterRuntimes: ClusterRuntimes;
 }
 
 /**
@@ -209,6 +214,7 @@ export async function createRouter(
     fluxSync,
     scaffolder,
     traffic,
+    clusterRuntimes,
   } = options;
   const savedEvents = SavedTestEvents.create({ repository: gitops });
   const isAllowed = createConditionAuthorizer(options.functionRules);
@@ -261,6 +267,18 @@ export async function createRouter(
   router.get('/health', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
     res.json({ status: 'ok', clusters: inventory.clusterStatuses() });
+  });
+
+  // Whether each runtime runs on every cluster this portal watches (and every configured one):
+  // what a template's form checks before a run. The run checks again against the GitOps checkout.
+  router.get('/runtimes', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const clusters = inventory.clusterStatuses().map(cluster => cluster.name);
+    res.json({
+      items: FUNCTION_RUNTIMES.map(runtime =>
+        clusterRuntimes.availability(runtime, clusters),
+      ),
+    });
   });
 
   router.get('/functions', async (req, res) => {

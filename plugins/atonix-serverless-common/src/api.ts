@@ -465,3 +465,14 @@ export interface FunctionSecretRequest {
 export interface FunctionSecretResponse {
   taskId: string;
 }
+
+/**
+ * Whether a function runtime runs on every cluster (`GET /runtimes`): the template form asks before
+ * a run, so a template whose runtime some cluster lacks says so on its first page.
+ */
+export interface RuntimeAvailability {
+  runtime: FunctionRuntime;
+  provided: boolean;
+  /** Which clusters lack it and what to do instead; only when not provided. */
+  reason?: string;
+}

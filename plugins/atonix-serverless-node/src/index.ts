@@ -7,6 +7,7 @@
  */
 
 export * from './permissions';
+export * from './clusterRuntimes';
 export * from './policy/secrets';
 export * from './policy/rules';
 export * from './functionFile';

@@ -10,6 +10,7 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import FunctionsIcon from '@material-ui/icons/FlashOn';
 import { AtonixServerlessClient, atonixServerlessApiRef } from './api';
 import { isFunctionEntity } from './isFunctionEntity';
@@ -68,9 +69,20 @@ const serverlessEntityCard = EntityCardBlueprint.make({
   },
 });
 
+// `ui:field: AtonixRuntime` in a template: shows whether every cluster runs the template's runtime
+// and stops the form on its first page when one does not (templates/openfaas-function.yaml).
+const runtimeFormField = FormFieldBlueprint.make({
+  name: 'runtime',
+  params: {
+    field: () =>
+      import('./components/RuntimeField').then(m => m.runtimeFormField),
+  },
+});
+
 /**
- * The Atonix Serverless frontend plugin: the Functions page, and the function health views of the
- * catalog (the "Serverless" entity tab and an overview card), for function entities only.
+ * The Atonix Serverless frontend plugin: the Functions page, the function health views of the
+ * catalog (the "Serverless" entity tab and an overview card), for function entities only, and the
+ * templates' `AtonixRuntime` form field.
  *
  * @public
  */
@@ -82,6 +94,7 @@ export const atonixServerlessPlugin = createFrontendPlugin({
     functionsPage,
     serverlessEntityContent,
     serverlessEntityCard,
+    runtimeFormField,
   ],
   routes: { root: rootRouteRef },
   externalRoutes: { createFunction: createFunctionRouteRef },

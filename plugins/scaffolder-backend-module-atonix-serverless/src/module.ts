@@ -5,8 +5,10 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createAtonixActions } from './actions';
-import { ClusterRuntimes } from './service/ClusterRuntimes';
-import { PublishSettings } from '@internal/backstage-plugin-atonix-serverless-node';
+import {
+  ClusterRuntimes,
+  PublishSettings,
+} from '@internal/backstage-plugin-atonix-serverless-node';
 import { TeamDirectory } from './service/TeamDirectory';
 
 /**

@@ -16,6 +16,7 @@ import {
   SavedTestEventsResponse,
   SyncResponse,
   FunctionSecretRequest,
+  RuntimeAvailability,
   FunctionSecretResponse,
   FunctionTrafficView,
   TrafficChange,
@@ -39,6 +40,8 @@ export function functionRefOf(fn: FunctionRef): FunctionRef {
  * method rejects with a `ResponseError` when the backend answers with an error status.
  */
 export interface AtonixServerlessApi {
+  /** `GET /runtimes`: whether each runtime runs on every cluster (the template form asks). */
+  getRuntimeAvailability(): Promise<{ items: RuntimeAvailability[] }>;
   /** `GET /functions`: one page of the fleet, filtered and sorted by the backend. */
   listFunctions(query?: FunctionListQuery): Promise<FunctionListResponse>;
   /** `GET /functions/:cluster/:namespace/:name`. */

@@ -18,6 +18,7 @@ import {
   SyncResponse,
   FunctionSecretRequest,
   FunctionSecretResponse,
+  RuntimeAvailability,
   FunctionTrafficView,
   TrafficChange,
   TrafficChangeResult,
@@ -40,6 +41,10 @@ export class AtonixServerlessClient implements AtonixServerlessApi {
     query: FunctionListQuery = {},
   ): Promise<FunctionListResponse> {
     return this.#request('/functions', { ...query });
+  }
+
+  async getRuntimeAvailability(): Promise<{ items: RuntimeAvailability[] }> {
+    return this.#request('/runtimes');
   }
 
   async getFunction(ref: FunctionRef): Promise<FunctionDetails> {

@@ -497,6 +497,12 @@ export function fakeApi(
   overrides: Partial<AtonixServerlessApi> = {},
 ): AtonixServerlessApi {
   return {
+    getRuntimeAvailability: async () => ({
+      items: [
+        { runtime: 'knative', provided: true },
+        { runtime: 'openfaas', provided: true },
+      ],
+    }),
     listFunctions: async () => fleetPage,
     getFunction: async () => chargeCardDetails,
     getFunctionMetrics: async () => chargeCardMetrics,

@@ -6,7 +6,7 @@ import { paymentsMemberTeams } from '../__testUtils__/teams';
 import { mockWorkspace } from '../__testUtils__/workspace';
 import { examples } from './functionManifests.examples';
 import { createFunctionManifestsAction } from './functionManifests';
-import { ClusterRuntimes } from '../service/ClusterRuntimes';
+import { ClusterRuntimes } from '@internal/backstage-plugin-atonix-serverless-node';
 
 describe('atonix:function:manifests examples', () => {
   it.each(exampleInputs(examples, 'atonix:function:manifests'))(

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { paymentsMemberTeams } from '../__testUtils__/teams';
 import { createFunctionManifestsAction } from './functionManifests';
-import { ClusterRuntimes } from '../service/ClusterRuntimes';
+import { ClusterRuntimes } from '@internal/backstage-plugin-atonix-serverless-node';
 
 const TEAM_KUSTOMIZATION =
   'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - existing-fn\n';

@@ -6,16 +6,16 @@ import {
   parseFunctionSpec,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import {
+  checkFunctionPolicy,
+  ClusterRuntimes,
+  functionFolderPath,
   FUNCTIONS_FOLDER,
   GITOPS_REPOSITORY_FOLDER,
-  checkFunctionPolicy,
-  functionFolderPath,
   writeFunctionFolder,
 } from '@internal/backstage-plugin-atonix-serverless-node';
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { posix } from 'node:path';
-import { ClusterRuntimes } from '../service/ClusterRuntimes';
 import { TeamDirectory } from '../service/TeamDirectory';
 import { examples } from './functionManifests.examples';
 

@@ -1,7 +1,9 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { TemplateAction } from '@backstage/plugin-scaffolder-node';
-import { ClusterRuntimes } from '../service/ClusterRuntimes';
-import { PublishSettings } from '@internal/backstage-plugin-atonix-serverless-node';
+import {
+  ClusterRuntimes,
+  PublishSettings,
+} from '@internal/backstage-plugin-atonix-serverless-node';
 import { TeamDirectory } from '../service/TeamDirectory';
 import { createFunctionImageAction } from './functionImage';
 import { createFunctionManifestsAction } from './functionManifests';

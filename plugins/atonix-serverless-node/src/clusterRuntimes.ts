@@ -3,6 +3,7 @@ import { InputError } from '@backstage/errors';
 import {
   FUNCTION_RUNTIMES,
   FunctionRuntime,
+  RuntimeAvailability,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { readdir } from 'node:fs/promises';
 
@@ -58,6 +59,38 @@ export class ClusterRuntimes {
   }
 
   /**
+   * Whether every one of `clusters` and of the configured clusters runs `runtime`; when one does
+   * not, which and what to do instead. With no cluster known at all, what gitops/ installs decides.
+   * The template form asks this (with the clusters the portal watches) before a run, and
+   * {@link ClusterRuntimes.assertProvided} again in the run, with the clusters of the checkout.
+   */
+  availability(
+    runtime: FunctionRuntime,
+    clusters: readonly string[] = [],
+  ): RuntimeAvailability {
+    const known = [
+      ...new Set([...clusters, ...this.#configured.keys()]),
+    ].sort();
+    const lacking = (known.length > 0 ? known : ['every cluster']).filter(
+      cluster => !this.runtimesOf(cluster).includes(runtime),
+    );
+    if (lacking.length === 0) {
+      return { runtime, provided: true };
+    }
+    const where = lacking.join(', ');
+    return {
+      runtime,
+      provided: false,
+      reason:
+        runtime === 'openfaas'
+          ? `runtime: openfaas needs the OpenFaaS Pro operator, which ${where} does not run (gitops/ installs OpenFaaS Community Edition, which never runs a Function object). ` +
+            `Create the function with the knative-http-function template instead (same src/handler.js). ` +
+            `A platform team with an OpenFaaS licence adds the openfaas-pro component to that cluster (gitops/README.md, "Known limits") and lists openfaas in atonix.clusters.<cluster>.runtimes.`
+          : `runtime: ${runtime} is not provided by ${where} (atonix.clusters.<cluster>.runtimes); pick a runtime every cluster runs`,
+    };
+  }
+
+  /**
    * Refuses `runtime` when any cluster of the GitOps checkout (the folders of `gitops/clusters`,
    * and every configured cluster) lacks it, naming those clusters and what to do instead.
    */
@@ -65,25 +98,9 @@ export class ClusterRuntimes {
     const inCheckout = await readdir(clustersDir, { withFileTypes: true })
       .then(entries => entries.filter(e => e.isDirectory()).map(e => e.name))
       .catch(() => []);
-    const clusters = [
-      ...new Set([...inCheckout, ...this.#configured.keys()]),
-    ].sort();
-    const lacking = (clusters.length > 0 ? clusters : ['every cluster']).filter(
-      cluster => !this.runtimesOf(cluster).includes(runtime),
-    );
-    if (lacking.length === 0) {
-      return;
+    const availability = this.availability(runtime, inCheckout);
+    if (!availability.provided) {
+      throw new InputError(availability.reason!);
     }
-    const where = lacking.join(', ');
-    if (runtime === 'openfaas') {
-      throw new InputError(
-        `runtime: openfaas needs the OpenFaaS Pro operator, which ${where} does not run (gitops/ installs OpenFaaS Community Edition, which never runs a Function object). ` +
-          `Create the function with the knative-http-function template instead (same src/handler.js). ` +
-          `A platform team with an OpenFaaS licence adds the openfaas-pro component to that cluster (gitops/README.md, "Known limits") and lists openfaas in atonix.clusters.<cluster>.runtimes.`,
-      );
-    }
-    throw new InputError(
-      `runtime: ${runtime} is not provided by ${where} (atonix.clusters.<cluster>.runtimes); pick a runtime every cluster runs`,
-    );
   }
 }
