@@ -1,5 +1,16 @@
-import { expect, test } from '@playwright/test';
+import { Page, expect, test } from '@playwright/test';
 import { saveScreenshot, signInAsGuest } from './support';
+
+/** Picks a team in a template's Team field (the catalog's OwnerPicker). */
+async function pickTeam(page: Page, team: string) {
+  const field = page.getByRole('textbox', { name: 'Team' });
+  await field.click();
+  await field.fill(team);
+  await page
+    .getByRole('option', { name: new RegExp(team) })
+    .first()
+    .click();
+}
 
 test.describe('creating a function', () => {
   test('fills the knative-http-function form, runs it and opens the new function in the catalog', async ({
@@ -18,13 +29,7 @@ test.describe('creating a function', () => {
     ).toBeVisible();
 
     await page.getByRole('textbox', { name: 'Name' }).fill(name);
-    const team = page.getByRole('textbox', { name: 'Team' });
-    await team.click();
-    await team.fill('payments');
-    await page
-      .getByRole('option', { name: /payments/ })
-      .first()
-      .click();
+    await pickTeam(page, 'payments');
     await page
       .getByRole('textbox', { name: 'Description' })
       .fill('Created by the browser test');
@@ -74,13 +79,7 @@ test.describe('creating a function', () => {
     ).toBeVisible();
 
     await page.getByRole('textbox', { name: 'Name' }).fill('e2e-faas-ce');
-    const team = page.getByRole('textbox', { name: 'Team' });
-    await team.click();
-    await team.fill('payments');
-    await page
-      .getByRole('option', { name: /payments/ })
-      .first()
-      .click();
+    await pickTeam(page, 'payments');
     await page.getByRole('button', { name: 'Next' }).click();
     // Still the first page: the field's validation refused to go on, with the same reason.
     await expect(page.getByText(reason).nth(1)).toBeVisible();
