@@ -231,6 +231,49 @@ describe.each(CLUSTERS)('the %s cluster', cluster => {
     expect(unlabelled).toEqual([]);
   });
 
+  it("points Kourier at caller-authz's Service and port, failing closed, and lets only the gateway reach it", async () => {
+    const configs = graph.builds.get(
+      `./gitops/infrastructure/configs/${cluster}`,
+    )!;
+    const [serving] = ofKind(configs, 'KnativeServing');
+    const kourier = serving.spec.config.kourier;
+    const service = ofKind(configs, 'Service').find(
+      s => s.metadata.name === 'caller-authz',
+    )!;
+    const port = service.spec.ports.find((p: any) => p.name === 'grpc').port;
+    expect(kourier).toMatchObject({
+      'extauthz-host': `${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local:${port}`,
+      'extauthz-protocol': 'grpc',
+      'extauthz-failure-mode-allow': 'false',
+    });
+    const [deployment] = ofKind(configs, 'Deployment').filter(
+      d => d.metadata.namespace === service.metadata.namespace,
+    );
+    const container = deployment.spec.template.spec.containers[0];
+    expect(container.args).toContain(`-listen=:${port}`);
+    // The tag its workflow pushes (.github/workflows/caller-authz.yaml).
+    const version = (
+      await readFile(join(REPO_ROOT, 'platform/caller-authz/VERSION'), 'utf8')
+    ).trim();
+    expect(container.image).toBe(`ghcr.io/atonixcorp/caller-authz:${version}`);
+    const policy = ofKind(configs, 'NetworkPolicy').find(
+      n => n.metadata.namespace === service.metadata.namespace,
+    )!;
+    expect(policy.spec.ingress).toEqual([
+      {
+        from: [
+          {
+            namespaceSelector: {
+              matchLabels: { 'kubernetes.io/metadata.name': 'knative-serving' },
+            },
+            podSelector: { matchLabels: { app: '3scale-kourier-gateway' } },
+          },
+        ],
+        ports: [{ protocol: 'TCP', port }],
+      },
+    ]);
+  });
+
   it('keeps every platform namespace out of reach of team onboarding', () => {
     const platform = [
       `./gitops/infrastructure/controllers/${cluster}`,
