@@ -1,13 +1,10 @@
 import { act, screen, waitFor } from '@testing-library/react';
-import {
-  TestApiProvider,
-  renderInTestApp,
-} from '@backstage/frontend-test-utils';
 import type { ApiHolder } from '@backstage/frontend-plugin-api';
 import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
 import { createFieldValidation } from '@backstage/plugin-scaffolder-react/alpha';
 import { RuntimeAvailability } from '@internal/backstage-plugin-atonix-serverless-common';
 import { AtonixServerlessApi, atonixServerlessApiRef } from '../../api';
+import { renderWithApi } from '../../__testUtils__/renderWithApi';
 import { fakeApi } from '../../testing/fixtures';
 import { RuntimeField, validateRuntime } from './RuntimeField';
 
@@ -36,10 +33,9 @@ const fieldProps = {
 } as unknown as FieldExtensionComponentProps<string>;
 
 function renderField(api: AtonixServerlessApi, rawErrors: string[] = []) {
-  return renderInTestApp(
-    <TestApiProvider apis={[[atonixServerlessApiRef, api]]}>
-      <RuntimeField {...fieldProps} rawErrors={rawErrors} />
-    </TestApiProvider>,
+  return renderWithApi(
+    api,
+    <RuntimeField {...fieldProps} rawErrors={rawErrors} />,
   );
 }
 
