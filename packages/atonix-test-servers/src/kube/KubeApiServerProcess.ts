@@ -143,6 +143,14 @@ export class KubeApiServerProcess {
     return this.#port;
   }
 
+  /**
+   * The client URL of the server's embedded etcd (plaintext, loopback only): for a benchmark that
+   * seeds a large fleet straight into storage the way the server itself writes it.
+   */
+  get etcdUrl(): string {
+    return `http://127.0.0.1:${this.#etcdPorts[0]}`;
+  }
+
   /** The PEM certificate chain the server presents (it generates its own CA and certificate). */
   get caData(): string {
     return this.#caData;
