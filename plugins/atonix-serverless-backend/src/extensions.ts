@@ -19,11 +19,17 @@ export interface WatchedResource {
   /** Only objects matching this label selector are kept. */
   labelSelector?: string;
   /**
-   * The top-level `spec` and `status` fields the runtime reads; the cache drops the others (with
-   * every object's `managedFields` and last-applied annotation), so a large fleet costs memory for
-   * what is shown only. Absent: the whole `spec` or `status` is kept.
+   * The `spec` and `status` paths the runtime reads (`template`, or `template.spec.containers.image`:
+   * a path through an array keeps that part of every element) and the condition types it reads
+   * (`conditions`); the cache drops the rest (with every object's `managedFields` and last-applied
+   * annotation), so a large fleet costs memory for what is shown only. Absent: the whole `spec`,
+   * `status` or every condition is kept.
    */
-  reads?: { spec?: readonly string[]; status?: readonly string[] };
+  reads?: {
+    spec?: readonly string[];
+    status?: readonly string[];
+    conditions?: readonly string[];
+  };
 }
 
 /**

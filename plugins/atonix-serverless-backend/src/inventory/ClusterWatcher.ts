@@ -11,7 +11,7 @@ import type {
   KubeObject,
   WatchedResource,
 } from '../extensions';
-import { compactObject } from './compactObject';
+import { Interner, compactObject } from './compactObject';
 import { resourcePath } from './resources';
 
 /** Timing of the watches; see `atonix.inventory` in config.d.ts. */
@@ -115,6 +115,7 @@ export class ClusterWatcher implements ClusterObjects {
   readonly #logger: LoggerService;
   readonly #timing: WatchTiming;
   readonly #onChange: (kind: string, object: KubeObject) => void;
+  readonly #interner = new Interner();
   #watchdog?: NodeJS.Timeout;
   #stopped = false;
 
@@ -168,7 +169,7 @@ export class ClusterWatcher implements ClusterObjects {
       state.error = undefined;
     };
     const compact = (object: KubeObject) =>
-      compactObject(object, resource.reads);
+      compactObject(object, resource.reads, this.#interner);
     const list = async () => {
       const result = await withTimeout(
         api.listClusterCustomObject({

@@ -254,14 +254,14 @@ export class FunctionInventory {
           row.cluster,
           freshness.get(row.cluster)!,
           row.entry,
-          row.entry.status,
+          withoutDetails(row.entry.derived),
         );
         return {
           ...item,
           metrics:
             hiddenMetrics && !hiddenMetrics.visible(item)
               ? { unavailable: hiddenMetrics.reason }
-              : metrics?.of(row.cluster, row.entry.status) ?? NO_FLEET_METRICS,
+              : metrics?.of(row.cluster, row.entry.derived) ?? NO_FLEET_METRICS,
         };
       }),
       totalCount: rows.length,
@@ -285,12 +285,12 @@ export class FunctionInventory {
       }
       const clusterFreshness = freshness.get(cluster)!;
       for (const entry of state.functions.values()) {
-        if (!matchesQuery(entry.status, clusterFreshness.stale, query)) {
+        if (!matchesQuery(entry.derived, clusterFreshness.stale, query)) {
           continue;
         }
         const item =
           visible || hiddenMetrics
-            ? this.#decorate(cluster, clusterFreshness, entry, entry.status)
+            ? this.#decorate(cluster, clusterFreshness, entry, entry.derived)
             : undefined;
         if (!visible || visible(item!)) {
           rows.push({
@@ -345,10 +345,15 @@ export class FunctionInventory {
         if (
           entry.kubernetesId === kubernetesId &&
           (!namespace ||
-            this.#entityNamespaces(entry.status).includes(namespace))
+            this.#entityNamespaces(entry.derived).includes(namespace))
         ) {
           result.push(
-            this.#decorate(clusterName, freshness, entry, entry.status),
+            this.#decorate(
+              clusterName,
+              freshness,
+              entry,
+              withoutDetails(entry.derived),
+            ),
           );
         }
       }
@@ -470,13 +475,12 @@ export class FunctionInventory {
       this.#placements?.derived(
         { ...placementOf(derived), cluster },
         state.functions.get(key) && {
-          ...placementOf(state.functions.get(key)!.status),
+          ...placementOf(state.functions.get(key)!.derived),
           cluster,
         },
       );
       state.functions.set(key, {
         derived,
-        status: withoutDetails(derived),
         kubernetesId: kubernetesIdOf(object),
       });
     } catch (error) {

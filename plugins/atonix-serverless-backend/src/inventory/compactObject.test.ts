@@ -10,7 +10,7 @@ import {
   clusterObjectsOf,
 } from '../runtimes/__testUtils__/clusterObjects';
 import { RuntimeRegistry } from '../runtimes/RuntimeRegistry';
-import { compactObject } from './compactObject';
+import { Interner, compactObject } from './compactObject';
 
 const registry = RuntimeRegistry.create(BUILT_IN_RUNTIMES);
 const resources = registry.resources();
@@ -59,12 +59,79 @@ describe('compactObject', () => {
     expect(kept.metadata?.annotations).toEqual(service.metadata.annotations);
     expect(kept.status).not.toHaveProperty('address');
     expect(kept.status).not.toHaveProperty('observedGeneration');
-    expect(kept.status.conditions[0]).toEqual({
-      type: 'ConfigurationsReady',
-      status: 'True',
-    });
+    expect(kept.status.conditions).toEqual([{ type: 'Ready', status: 'True' }]);
     expect(JSON.stringify(kept).length).toBeLessThan(
       JSON.stringify(received).length / 2,
+    );
+  });
+
+  it('keeps of the pod template only the autoscaling annotations and each container’s image and env', () => {
+    const [service, , revision] = knativeFunction({
+      namespace: 'payments',
+      name: 'charge',
+    });
+
+    const kept = compactObject(
+      structuredClone(service) as KubeObject,
+      resources.knativeService.reads,
+    );
+    const keptRevision = compactObject(
+      structuredClone(revision) as KubeObject,
+      resources.revision.reads,
+    );
+
+    const template = (service.spec as any).template;
+    expect(kept.spec).toEqual({
+      template: {
+        metadata: { annotations: template.metadata.annotations },
+        spec: {
+          containers: [
+            {
+              image: template.spec.containers[0].image,
+              env: template.spec.containers[0].env,
+            },
+          ],
+        },
+      },
+    });
+    expect(keptRevision.spec).toEqual({
+      containers: [{ image: template.spec.containers[0].image }],
+    });
+  });
+
+  it('keeps only the condition types a runtime reads, each without its timestamps', () => {
+    const [, , revision] = knativeFunction({
+      namespace: 'payments',
+      name: 'invoice-pdf',
+      ready: false,
+    });
+
+    const kept = compactObject(
+      structuredClone(revision) as KubeObject,
+      resources.revision.reads,
+    );
+
+    expect(kept.status.conditions).toEqual([
+      {
+        type: 'Ready',
+        status: 'False',
+        reason: 'ImagePullBackOff',
+        message: expect.stringContaining('Back-off pulling image'),
+      },
+    ]);
+  });
+
+  it('keeps every condition and the whole spec of a kind whose reads do not narrow them', () => {
+    const [, , revision] = knativeFunction({
+      namespace: 'payments',
+      name: 'charge',
+    });
+
+    const kept = compactObject(structuredClone(revision) as KubeObject, {});
+
+    expect(kept.spec).toEqual(revision.spec);
+    expect(kept.status.conditions.map((c: any) => c.type)).toEqual(
+      (revision.status as any).conditions.map((c: any) => c.type),
     );
   });
 
@@ -74,5 +141,29 @@ describe('compactObject', () => {
 
     expect(whole.length).toBeGreaterThan(3);
     expect(deriveAll(compacted(objects))).toEqual(whole);
+  });
+});
+
+describe('Interner', () => {
+  it('answers every string as it was given, across a table that filled up and started over', () => {
+    const interner = new Interner();
+    const values = Array.from(
+      { length: 120_000 },
+      (_, i) => `team-${i % 60_000}`,
+    );
+
+    expect(values.map(v => interner.intern(v))).toEqual(values);
+    expect(interner.intern(42)).toBe(42);
+    expect(interner.intern(undefined)).toBeUndefined();
+  });
+
+  it('keeps a record’s keys and values and drops an empty one', () => {
+    const interner = new Interner();
+
+    expect(interner.record({ 'atonix.io/team': 'payments' })).toEqual({
+      'atonix.io/team': 'payments',
+    });
+    expect(interner.record({})).toBeUndefined();
+    expect(interner.record(undefined)).toBeUndefined();
   });
 });

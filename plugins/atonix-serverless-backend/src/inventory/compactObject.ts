@@ -3,64 +3,174 @@ import type { KubeObject, WatchedResource } from '../extensions';
 /** kubectl's copy of the whole applied object, which nothing here reads. */
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
+/** Above this many distinct strings an {@link Interner} starts a new table (see there). */
+const INTERNER_CAPACITY = 100_000;
+
+/**
+ * One copy of each repeated string of a cluster's objects: JSON parsing gives every object its own
+ * copy of its namespace, label and annotation values, condition types and reasons, which repeat
+ * across thousands of objects, and of names, URLs and images, which repeat within a function (a
+ * Knative revision's name is in the Service's and the Route's status and in the Revision itself).
+ * One table per cluster, so a fleet of clusters costs what distinct clusters would. The table
+ * forgets everything once it holds {@link INTERNER_CAPACITY} strings: strings already shared stay
+ * shared, and the table never grows with the objects that came and went.
+ */
+export class Interner {
+  #table = new Map<string, string>();
+
+  intern<T>(value: T): T {
+    if (typeof value !== 'string') return value;
+    const known = this.#table.get(value);
+    if (known !== undefined) return known as T;
+    if (this.#table.size >= INTERNER_CAPACITY) this.#table = new Map();
+    this.#table.set(value, value);
+    return value;
+  }
+
+  /** `record` with its values interned; undefined for an absent or empty record. */
+  record(
+    record: Record<string, string> | undefined,
+  ): Record<string, string> | undefined {
+    if (!record) return undefined;
+    const interned: Record<string, string> = {};
+    let empty = true;
+    for (const key of Object.keys(record)) {
+      interned[key] = this.intern(record[key]);
+      empty = false;
+    }
+    return empty ? undefined : interned;
+  }
+}
+
 /**
  * What the inventory keeps of a watched object: the metadata it reads (name, namespace, labels,
  * annotations but kubectl's last-applied copy, creation time) and what the informer needs
- * (`resourceVersion`, `uid`); of `spec` and `status` only the fields the resource's runtime `reads`;
- * of each condition its type, status, reason and message. `managedFields` alone is often half of an
- * object the API server sends.
+ * (`resourceVersion`; client-node's cache compares it, never the `uid`); of `spec` and `status`
+ * only the paths the resource's runtime `reads`; of conditions only the `reads.conditions` types,
+ * each with its type, status, reason and message. `managedFields` alone is often half of an object
+ * the API server sends. The strings kept (but unique ones: resourceVersion, timestamps, messages)
+ * are shared through the cluster's `interner`.
  */
 export function compactObject(
   object: KubeObject,
   reads: WatchedResource['reads'],
+  interner: Interner = new Interner(),
 ): KubeObject {
   const metadata = object.metadata ?? {};
   const { [LAST_APPLIED]: _lastApplied, ...annotations } =
     metadata.annotations ?? {};
+  const labels = interner.record(metadata.labels);
+  const keptAnnotations = interner.record(annotations);
   const compact: KubeObject = {
-    apiVersion: object.apiVersion,
-    kind: object.kind,
+    apiVersion: interner.intern(object.apiVersion),
+    kind: interner.intern(object.kind),
     metadata: {
-      name: metadata.name,
-      namespace: metadata.namespace,
-      uid: metadata.uid,
+      name: interner.intern(metadata.name),
+      namespace: interner.intern(metadata.namespace),
       resourceVersion: metadata.resourceVersion,
       creationTimestamp: metadata.creationTimestamp,
-      ...(metadata.labels ? { labels: metadata.labels } : {}),
-      ...(Object.keys(annotations).length ? { annotations } : {}),
+      ...(labels ? { labels } : {}),
+      ...(keptAnnotations ? { annotations: keptAnnotations } : {}),
     },
   };
-  const spec = pick(object.spec, reads?.spec);
-  const status = pick(object.status, reads?.status);
+  const spec = pick(object.spec, reads?.spec, interner);
   if (spec !== undefined) compact.spec = spec;
+  const status = pick(object.status, reads?.status, interner);
   if (status !== undefined) {
-    compact.status = Array.isArray(status.conditions)
-      ? { ...status, conditions: status.conditions.map(slimCondition) }
-      : status;
+    const conditions = object.status.conditions;
+    if (Array.isArray(conditions) && 'conditions' in status) {
+      status.conditions = conditions
+        .filter(
+          (c: { type?: string }) =>
+            !reads?.conditions || reads.conditions.includes(c.type ?? ''),
+        )
+        .map((c: Record<string, unknown>) => slimCondition(c, interner));
+    }
+    compact.status = status;
   }
   return compact;
 }
 
+/** A tree of the paths to keep: `true` keeps the whole value at that path. */
+type PathTree = { [field: string]: PathTree | true };
+
+const treeOfPaths = new WeakMap<readonly string[], PathTree>();
+
+/**
+ * `['template.metadata.annotations', 'template.spec.containers.image']` as a tree, built once per
+ * `reads` list.
+ */
+function treeOf(paths: readonly string[]): PathTree {
+  let tree = treeOfPaths.get(paths);
+  if (!tree) {
+    tree = {};
+    for (const path of paths) {
+      const fields = path.split('.');
+      let node = tree;
+      fields.forEach((field, i) => {
+        if (i === fields.length - 1) {
+          node[field] = true;
+        } else {
+          const next = node[field];
+          if (next === true) return;
+          node = node[field] = next ?? {};
+        }
+      });
+    }
+    treeOfPaths.set(paths, tree);
+  }
+  return tree;
+}
+
 function pick(
   value: Record<string, unknown> | undefined,
-  fields: readonly string[] | undefined,
+  paths: readonly string[] | undefined,
+  interner: Interner,
 ): Record<string, any> | undefined {
-  if (value === undefined || fields === undefined) {
-    return value;
+  if (value === undefined) {
+    return undefined;
+  }
+  return pickTree(value, paths ? treeOf(paths) : true, interner);
+}
+
+/**
+ * The parts of `value` on the tree's paths, strings interned; an array keeps those parts of each
+ * element. A top-level `conditions` array is kept as it is, for {@link slimCondition}.
+ */
+function pickTree(
+  value: any,
+  tree: PathTree | true,
+  interner: Interner,
+  top = true,
+): any {
+  if (value === null || typeof value !== 'object') {
+    return interner.intern(value);
+  }
+  if (Array.isArray(value)) {
+    return value.map(element => pickTree(element, tree, interner, false));
   }
   const picked: Record<string, unknown> = {};
-  for (const field of fields) {
-    if (value[field] !== undefined) picked[field] = value[field];
+  for (const field of Object.keys(tree === true ? value : tree)) {
+    if (value[field] === undefined) continue;
+    picked[field] =
+      top && field === 'conditions'
+        ? value[field]
+        : pickTree(
+            value[field],
+            tree === true ? true : tree[field],
+            interner,
+            false,
+          );
   }
   return picked;
 }
 
-function slimCondition(condition: Record<string, unknown>) {
+function slimCondition(condition: Record<string, unknown>, interner: Interner) {
   const { type, status, reason, message } = condition;
   return {
-    type,
-    status,
-    ...(reason !== undefined ? { reason } : {}),
+    type: interner.intern(type),
+    status: interner.intern(status),
+    ...(reason !== undefined ? { reason: interner.intern(reason) } : {}),
     ...(message !== undefined ? { message } : {}),
   };
 }

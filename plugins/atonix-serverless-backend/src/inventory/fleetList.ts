@@ -19,10 +19,13 @@ export type CompactStatus = Omit<
   'env' | 'image' | 'revisions'
 >;
 
-/** A function as the inventory keeps it. */
+/**
+ * A function as the inventory keeps it. Lists match and sort on `derived` and build the compact
+ * status of the rows they return only: keeping a compact copy of every function would cost a
+ * second object of some twenty fields each.
+ */
 export interface Entry {
   derived: DerivedFunction;
-  status: CompactStatus;
   kubernetesId: string;
 }
 
@@ -92,15 +95,15 @@ export function sortRows(
   const key = query.sort ?? 'name';
   const direction = query.order === 'desc' ? -1 : 1;
   const byName = (a: Row, b: Row) =>
-    compare(a.entry.status.name, b.entry.status.name) ||
-    compare(a.entry.status.namespace, b.entry.status.namespace) ||
+    compare(a.entry.derived.name, b.entry.derived.name) ||
+    compare(a.entry.derived.namespace, b.entry.derived.namespace) ||
     compare(a.cluster, b.cluster);
   if (isMetricSortKey(key)) {
     const field = METRIC_SORT_KEYS[key];
     for (const row of rows) {
       const figures = row.figuresHidden
         ? undefined
-        : metrics?.of(row.cluster, row.entry.status);
+        : metrics?.of(row.cluster, row.entry.derived);
       row.figure = figures && !isUnavailable(figures) ? figures[field] : null;
     }
     return rows.sort(
@@ -110,7 +113,7 @@ export function sortRows(
   const sortValue = (row: Row) => {
     if (key === 'cluster') return row.cluster;
     if (key === 'observedAt') return freshness.get(row.cluster)!.observedAt;
-    return row.entry.status[key];
+    return row.entry.derived[key];
   };
   return rows.sort(
     (a, b) => direction * compare(sortValue(a), sortValue(b)) || byName(a, b),

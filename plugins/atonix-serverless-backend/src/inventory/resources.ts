@@ -20,6 +20,7 @@ export const FLUX_RESOURCES = {
         'lastAttemptedRevision',
         'lastHandledReconcileAt',
       ],
+      conditions: ['Ready'],
     },
   },
   receiver: {

@@ -7,7 +7,12 @@ export const KNATIVE_RESOURCES = {
     version: 'v1',
     plural: 'services',
     reads: {
-      spec: ['template'],
+      // The autoscaling annotations and the first container's image and env (derive.ts).
+      spec: [
+        'template.metadata.annotations',
+        'template.spec.containers.image',
+        'template.spec.containers.env',
+      ],
       status: [
         'conditions',
         'url',
@@ -15,6 +20,7 @@ export const KNATIVE_RESOURCES = {
         'latestCreatedRevisionName',
         'latestReadyRevisionName',
       ],
+      conditions: ['Ready'],
     },
   },
   revision: {
@@ -22,8 +28,9 @@ export const KNATIVE_RESOURCES = {
     version: 'v1',
     plural: 'revisions',
     reads: {
-      spec: ['containers'],
+      spec: ['containers.image'],
       status: ['conditions', 'actualReplicas', 'desiredReplicas'],
+      conditions: ['Ready'],
     },
   },
   route: {

@@ -12,6 +12,7 @@ export const OPENFAAS_RESOURCES = {
     reads: {
       spec: ['image', 'labels', 'environment'],
       status: ['conditions'],
+      conditions: ['Ready'],
     },
   },
   // Only the Deployments OpenFaaS makes for functions.
@@ -21,6 +22,10 @@ export const OPENFAAS_RESOURCES = {
     plural: 'deployments',
     labelSelector: OPENFAAS_FUNCTION_LABEL,
     // Not the pod template, the bulk of a Deployment.
-    reads: { spec: ['replicas'], status: ['conditions', 'availableReplicas'] },
+    reads: {
+      spec: ['replicas'],
+      status: ['conditions', 'availableReplicas'],
+      conditions: ['Available'],
+    },
   },
 } as const satisfies Record<string, WatchedResource>;
