@@ -94,6 +94,12 @@ export interface Config {
       /** How often catalog entities are read to fill `entityRef` and owners. Default 60. */
       catalogRefreshSeconds?: number;
     };
+    /**
+     * How long a caller's decision on a function permission (owner-only routes, which functions
+     * the list shows) is reused before the permission backend is asked again, in seconds, per user
+     * and ownership claims. Default 10; 0 asks on every request.
+     */
+    permissionDecisionSeconds?: number;
     /** Timeout of each Prometheus and Loki HTTP call, in seconds. Default 5. */
     queryTimeoutSeconds?: number;
     /**

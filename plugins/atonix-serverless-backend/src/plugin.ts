@@ -22,6 +22,10 @@ import {
 } from './extensions';
 import { FunctionInventory } from './inventory/FunctionInventory';
 import { FleetMetrics } from './prometheus/FleetMetrics';
+import {
+  ConditionalDecisions,
+  DEFAULT_DECISION_FRESHNESS_MS,
+} from './ConditionalDecisions';
 import { createRouter } from './router';
 import { GitopsTraffic } from './traffic/GitopsTraffic';
 import { BUILT_IN_RUNTIMES } from './runtimes';
@@ -62,6 +66,7 @@ export const atonixServerlessPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         permissions: coreServices.permissions,
+        userInfo: coreServices.userInfo,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
         urlReader: coreServices.urlReader,
@@ -79,6 +84,7 @@ export const atonixServerlessPlugin = createBackendPlugin({
         httpAuth,
         httpRouter,
         permissions,
+        userInfo,
         permissionsRegistry,
         catalog,
         events,
@@ -146,7 +152,13 @@ export const atonixServerlessPlugin = createBackendPlugin({
         httpRouter.use(
           await createRouter({
             httpAuth,
-            permissions,
+            decisions: ConditionalDecisions.create({
+              permissions,
+              userInfo,
+              freshnessMs:
+                (config.getOptionalNumber('atonix.permissionDecisionSeconds') ??
+                  DEFAULT_DECISION_FRESHNESS_MS / 1000) * 1000,
+            }),
             functionRules:
               permissionsRegistry.getPermissionRuleset(functionResourceRef),
             inventory,

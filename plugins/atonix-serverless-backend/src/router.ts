@@ -1,7 +1,6 @@
 import {
   BackstageCredentials,
   HttpAuthService,
-  PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ScaffolderService } from '@backstage/plugin-scaffolder-node';
@@ -57,6 +56,7 @@ import {
   MAX_PAGE_SIZE,
 } from './inventory/FunctionInventory';
 import { FunctionAlerts } from './alertmanager/FunctionAlerts';
+import { ConditionalDecisions } from './ConditionalDecisions';
 import { LokiLogs, MAX_LOG_LINES } from './loki/LokiLogs';
 import { functionFolder, GitOpsRepository } from './gitops/GitOpsRepository';
 import { cloudEventRequest, FunctionInvoker } from './invoke/FunctionInvoker';
@@ -169,7 +169,8 @@ const secretRequestSchema = z.strictObject({
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
-  permissions: PermissionsService;
+  /** The permission backend's decisions, reused for a short time per caller. */
+  decisions: ConditionalDecisions;
   functionRules: PermissionRuleset<FunctionStatus>;
   inventory: FunctionInventory;
   runtimes: RuntimeRegistry;
@@ -201,7 +202,7 @@ export async function createRouter(
 ): Promise<express.Router> {
   const {
     httpAuth,
-    permissions,
+    decisions,
     inventory,
     runtimes,
     metrics,
@@ -229,14 +230,16 @@ export async function createRouter(
     credentials: BackstageCredentials,
     permission: ResourcePermission<typeof FUNCTION_RESOURCE_TYPE>,
   ): Promise<((fn: FunctionStatus) => boolean) | undefined> {
-    const [decision] = await permissions.authorizeConditional(
-      [{ permission }],
-      { credentials },
-    );
+    return predicateOf(await decisions.decide(permission, credentials));
+  }
+
+  function predicateOf(
+    decision: PolicyDecision,
+  ): ((fn: FunctionStatus) => boolean) | undefined {
     if (decision.result === AuthorizeResult.ALLOW) {
       return undefined;
     }
-    return (fn: FunctionStatus) => isAllowed(decision as PolicyDecision, fn);
+    return (fn: FunctionStatus) => isAllowed(decision, fn);
   }
 
   /** The function a `/functions/:cluster/:namespace/:name...` route names, if `permission` allows. */
@@ -292,11 +295,16 @@ export async function createRouter(
     );
     // The traffic and alert columns are metrics: shown, and sorted on, only where the caller may
     // read them; the alerting filter keeps only those functions.
-    const metricsAllowed = await allowedBy(
-      credentials,
+    const metricsDecision = await decisions.decide(
       functionMetricsReadPermission,
+      credentials,
     );
-    const readable = await allowedBy(credentials, functionReadPermission);
+    const readDecision = await decisions.decide(
+      functionReadPermission,
+      credentials,
+    );
+    const metricsAllowed = predicateOf(metricsDecision);
+    const readable = predicateOf(readDecision);
     const alerting = (fn: FunctionStatus) => {
       const summary = alerts.summary(fn.cluster, fn.namespace, fn.name);
       return (
@@ -313,6 +321,10 @@ export async function createRouter(
         : readable,
       fleetMetrics,
       metricsAllowed && { visible: metricsAllowed, reason: hidden },
+      // Callers with the same decisions see the same rows; alerts change without a decision.
+      query.alerting
+        ? undefined
+        : JSON.stringify([readDecision, metricsDecision]),
     );
     res.json({
       ...fleet,

@@ -28,6 +28,8 @@ export class EntityIndex {
   #timer?: NodeJS.Timeout;
   /** False until the catalog has been read once: until then no function is linked. */
   loaded = false;
+  /** Bumped on every read of the catalog: keys what was built from the links and owners. */
+  version = 0;
 
   static create(options: {
     catalog: CatalogService;
@@ -99,6 +101,7 @@ export class EntityIndex {
     }
     this.#byKubernetesId = index;
     this.loaded = true;
+    this.version++;
   }
 
   /**

@@ -440,6 +440,59 @@ describe('FunctionInventory', () => {
     ]);
   });
 
+  it('keeps a named caller view’s rows until a function changes, and never serves them to another view', async () => {
+    const names = (team: string) =>
+      inventory
+        .list({}, fn => fn.team === team, undefined, undefined, `team ${team}`)
+        .items.map(f => f.name);
+    const payments = names('payments');
+
+    expect(payments).toContain('refund');
+    expect(names('search')).toEqual(
+      inventory
+        .all()
+        .filter(f => f.team === 'search')
+        .map(f => f.name)
+        .sort(),
+    );
+    expect(names('payments')).toEqual(payments);
+
+    server.delete('serving.knative.dev/v1', 'Service', 'payments', 'refund');
+    await eventually(() => {
+      expect(names('payments')).toEqual(payments.filter(n => n !== 'refund'));
+    });
+  });
+
+  it('finds an entity’s functions as they are relabelled and deleted', async () => {
+    expect(inventory.forKubernetesId('refund').map(f => f.name)).toEqual([
+      'refund',
+    ]);
+
+    server.update(
+      'serving.knative.dev/v1',
+      'Service',
+      'payments',
+      'refund',
+      service => {
+        service.metadata!.labels!['backstage.io/kubernetes-id'] = 'refunds';
+      },
+    );
+    await eventually(() => {
+      expect(inventory.forKubernetesId('refunds').map(f => f.name)).toEqual([
+        'refund',
+      ]);
+    });
+    expect(inventory.forKubernetesId('refund')).toEqual([]);
+
+    server.delete('serving.knative.dev/v1', 'Service', 'payments', 'refund');
+    await eventually(() => {
+      expect(inventory.forKubernetesId('refunds')).toEqual([]);
+    });
+    expect(inventory.forKubernetesId('charge').map(f => f.name)).toEqual([
+      'charge',
+    ]);
+  });
+
   it('follows shared objects: a failing Kustomization or Broker shows on the functions that use them', async () => {
     server.update(
       'kustomize.toolkit.fluxcd.io/v1',

@@ -47,6 +47,8 @@ interface ClusterState {
   watcher: ClusterWatcher;
   /** Functions by `<runtime>:<namespace>/<name>`. */
   functions: Map<string, Entry>;
+  /** The keys of `functions` by `backstage.io/kubernetes-id`, for an entity's functions. */
+  byKubernetesId: Map<string, string[]>;
   dirty: Set<string>;
 }
 
@@ -111,6 +113,7 @@ export class FunctionInventory {
     for (const cluster of options.clusters) {
       const state: ClusterState = {
         functions: new Map(),
+        byKubernetesId: new Map(),
         dirty: new Set(),
         watcher: ClusterWatcher.create({
           cluster,
@@ -222,13 +225,17 @@ export class FunctionInventory {
    * objects are built for the page only. `metrics` gives each item its traffic figures and answers
    * the metrics sorts from memory; `hiddenMetrics` withholds them from functions the caller may not
    * read metrics of, in the items and in the sort (their figures sort as unknown, so the order
-   * reveals nothing about them).
+   * reveals nothing about them). `callerView` names the view `visible` and `hiddenMetrics` give
+   * when they follow from permission decisions alone (the decisions' conditions): callers with the
+   * same view share its sorted rows, kept until a function or the catalog's links and owners
+   * change. Without it a caller-specific view is sorted for each call.
    */
   list(
     query: FunctionListQuery,
     visible?: (fn: FunctionStatus) => boolean,
     metrics?: FleetMetricsView,
     hiddenMetrics?: HiddenMetrics,
+    callerView?: string,
   ): FunctionListResponse {
     this.#flush();
     const now = Date.now();
@@ -238,14 +245,37 @@ export class FunctionInventory {
         this.#freshness(state, now),
       ]),
     );
-    // A caller-specific view (some functions or some figures withheld) is sorted for that call.
+    // A caller-specific view (some functions or some figures withheld) is sorted for that call,
+    // unless it is named: it depends on the owners the catalog gives, so on the catalog's reads too.
     const perCaller =
       visible || (hiddenMetrics && query.sort && isMetricSortKey(query.sort));
-    const rows = perCaller
-      ? this.#sortedRows(query, freshness, metrics, visible, hiddenMetrics)
-      : this.#rowCache.rows(query, this.#version, freshness, metrics, () =>
-          this.#sortedRows(query, freshness, metrics),
-        );
+    let rows: Row[];
+    if (!perCaller) {
+      rows = this.#rowCache.rows(
+        query,
+        `${this.#version}`,
+        freshness,
+        metrics,
+        () => this.#sortedRows(query, freshness, metrics),
+      );
+    } else if (callerView !== undefined) {
+      rows = this.#rowCache.rows(
+        query,
+        `${this.#version}|${this.#entities?.version ?? 0}|${callerView}`,
+        freshness,
+        metrics,
+        () =>
+          this.#sortedRows(query, freshness, metrics, visible, hiddenMetrics),
+      );
+    } else {
+      rows = this.#sortedRows(
+        query,
+        freshness,
+        metrics,
+        visible,
+        hiddenMetrics,
+      );
+    }
     const offset = query.offset ?? 0;
     const limit = Math.min(query.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
     return {
@@ -341,11 +371,11 @@ export class FunctionInventory {
     const result: FunctionStatus[] = [];
     for (const [clusterName, state] of this.#clusters) {
       const freshness = this.#freshness(state, now);
-      for (const entry of state.functions.values()) {
+      for (const key of state.byKubernetesId.get(kubernetesId) ?? []) {
+        const entry = state.functions.get(key)!;
         if (
-          entry.kubernetesId === kubernetesId &&
-          (!namespace ||
-            this.#entityNamespaces(entry.derived).includes(namespace))
+          !namespace ||
+          this.#entityNamespaces(entry.derived).includes(namespace)
         ) {
           result.push(
             this.#decorate(
@@ -458,7 +488,10 @@ export class FunctionInventory {
     const object = watcher.get(runtime.functionKind, namespace, name);
     const cluster = watcher.cluster.name;
     if (!object) {
-      if (state.functions.delete(key)) {
+      const gone = state.functions.get(key);
+      if (gone) {
+        state.functions.delete(key);
+        unindex(state.byKubernetesId, gone.kubernetesId, key);
         this.#version++;
         this.#placements?.removed({
           cluster,
@@ -479,10 +512,16 @@ export class FunctionInventory {
           cluster,
         },
       );
-      state.functions.set(key, {
-        derived,
-        kubernetesId: kubernetesIdOf(object),
-      });
+      const kubernetesId = kubernetesIdOf(object);
+      const before = state.functions.get(key)?.kubernetesId;
+      if (before !== kubernetesId) {
+        if (before !== undefined) unindex(state.byKubernetesId, before, key);
+        state.byKubernetesId.set(kubernetesId, [
+          ...(state.byKubernetesId.get(kubernetesId) ?? []),
+          key,
+        ]);
+      }
+      state.functions.set(key, { derived, kubernetesId });
     } catch (error) {
       // One malformed object must not take the inventory down; the rest keeps updating.
       this.#logger.warn(
@@ -490,6 +529,12 @@ export class FunctionInventory {
       );
     }
   }
+}
+
+function unindex(index: Map<string, string[]>, id: string, key: string) {
+  const keys = (index.get(id) ?? []).filter(k => k !== key);
+  if (keys.length) index.set(id, keys);
+  else index.delete(id);
 }
 
 function placementOf(fn: CompactStatus) {

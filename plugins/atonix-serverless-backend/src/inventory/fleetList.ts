@@ -128,12 +128,13 @@ export class SortedRowCache {
   readonly #rows = new Map<string, Row[]>();
 
   /**
-   * The rows of `query`, from the cache when neither the functions (`version`), the clusters'
-   * staleness nor (for a metrics sort) the figures changed since they were sorted.
+   * The rows of `query`, from the cache when neither `version` (of the functions, and of whatever
+   * else the rows depend on), the clusters' staleness nor (for a metrics sort) the figures changed
+   * since they were sorted.
    */
   rows(
     query: FunctionListQuery,
-    version: number,
+    version: string,
     freshness: Map<string, Freshness>,
     metrics: FleetMetricsView | undefined,
     sorted: () => Row[],

@@ -1,0 +1,104 @@
+import {
+  BackstageCredentials,
+  PermissionsService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import {
+  PolicyDecision,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+
+/** How long a decision is reused, unless configured otherwise. */
+export const DEFAULT_DECISION_FRESHNESS_MS = 10_000;
+
+/** Beyond this many callers' decisions the cache starts over, so it never grows with the users. */
+const MAX_DECISIONS = 10_000;
+
+/**
+ * The permission backend's decisions on the function permissions, reused for a short time per
+ * caller. A decision on a resource permission is a function of the permission, the caller and the
+ * caller's ownership claims (the policy's whole input besides its own configuration), so a caller
+ * with the same claims gets the same decision; reusing it for `freshnessMs` spares each request a
+ * call to the permission backend (a signed token, an HTTP round trip, two token verifications).
+ * A policy that also reads something that changes (the catalog, a clock) is at most `freshnessMs`
+ * behind. A token with other claims, or another caller, asks again; a failed call is not kept.
+ */
+export class ConditionalDecisions {
+  readonly #permissions: PermissionsService;
+  readonly #userInfo: UserInfoService;
+  readonly #freshnessMs: number;
+  readonly #now: () => number;
+  readonly #decisions = new Map<
+    string,
+    { at: number; decision: Promise<PolicyDecision> }
+  >();
+
+  static create(options: {
+    permissions: PermissionsService;
+    userInfo: UserInfoService;
+    freshnessMs?: number;
+    now?: () => number;
+  }): ConditionalDecisions {
+    return new ConditionalDecisions(options);
+  }
+
+  private constructor(options: {
+    permissions: PermissionsService;
+    userInfo: UserInfoService;
+    freshnessMs?: number;
+    now?: () => number;
+  }) {
+    this.#permissions = options.permissions;
+    this.#userInfo = options.userInfo;
+    this.#freshnessMs = options.freshnessMs ?? DEFAULT_DECISION_FRESHNESS_MS;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** The caller's decision on `permission`: allowed, denied, or conditions to apply. */
+  async decide(
+    permission: ResourcePermission,
+    credentials: BackstageCredentials,
+  ): Promise<PolicyDecision> {
+    const key = await this.#keyOf(permission, credentials);
+    const now = this.#now();
+    const known = key === undefined ? undefined : this.#decisions.get(key);
+    if (known && now - known.at < this.#freshnessMs) {
+      return known.decision;
+    }
+    const decision = this.#permissions
+      .authorizeConditional([{ permission }], { credentials })
+      .then(([answer]) => answer as PolicyDecision);
+    if (key !== undefined) {
+      if (this.#decisions.size >= MAX_DECISIONS) this.#decisions.clear();
+      const entry = { at: now, decision };
+      this.#decisions.set(key, entry);
+      decision.catch(() => {
+        if (this.#decisions.get(key) === entry) this.#decisions.delete(key);
+      });
+    }
+    return decision;
+  }
+
+  async #keyOf(
+    permission: ResourcePermission,
+    credentials: BackstageCredentials,
+  ): Promise<string | undefined> {
+    const principal = credentials.principal as {
+      type: string;
+      subject?: string;
+    };
+    if (principal.type === 'user') {
+      const { userEntityRef, ownershipEntityRefs } =
+        await this.#userInfo.getUserInfo(credentials);
+      return JSON.stringify([
+        permission.name,
+        userEntityRef,
+        [...ownershipEntityRefs].sort(),
+      ]);
+    }
+    if (principal.type === 'service' && principal.subject) {
+      return JSON.stringify([permission.name, principal.subject]);
+    }
+    return undefined;
+  }
+}
