@@ -21,14 +21,17 @@ export interface WatchedResource {
   /**
    * The `spec` and `status` paths the runtime reads (`template`, or `template.spec.containers.image`:
    * a path through an array keeps that part of every element) and the condition types it reads
-   * (`conditions`); the cache drops the rest (with every object's `managedFields` and last-applied
-   * annotation), so a large fleet costs memory for what is shown only. Absent: the whole `spec`,
-   * `status` or every condition is kept.
+   * (`conditions`), and the label and annotation keys it reads (`labels`, `annotations`); the
+   * cache drops the rest (with every object's `managedFields` and last-applied annotation), so a
+   * large fleet costs memory for what is shown only. Absent: the whole `spec`, `status`, every
+   * condition, label or annotation is kept.
    */
   reads?: {
     spec?: readonly string[];
     status?: readonly string[];
     conditions?: readonly string[];
+    labels?: readonly string[];
+    annotations?: readonly string[];
   };
 }
 

@@ -99,6 +99,24 @@ describe('compactObject', () => {
     });
   });
 
+  it('keeps of a Revision only the label that names its Service, and none of its annotations', () => {
+    const [, , revision] = knativeFunction({
+      namespace: 'payments',
+      name: 'charge',
+    });
+
+    const kept = compactObject(
+      structuredClone(revision) as KubeObject,
+      resources.revision.reads,
+    );
+
+    expect(Object.keys(revision.metadata.labels!).length).toBeGreaterThan(1);
+    expect(kept.metadata?.labels).toEqual({
+      'serving.knative.dev/service': 'charge',
+    });
+    expect(kept.metadata).not.toHaveProperty('annotations');
+  });
+
   it('keeps only the condition types a runtime reads, each without its timestamps', () => {
     const [, , revision] = knativeFunction({
       namespace: 'payments',

@@ -27,14 +27,19 @@ export class Interner {
     return value;
   }
 
-  /** `record` with its values interned; undefined for an absent or empty record. */
+  /**
+   * `record` (of those `keys` only, when given) with its values interned; undefined for an absent
+   * or empty record.
+   */
   record(
     record: Record<string, string> | undefined,
+    keys?: readonly string[],
   ): Record<string, string> | undefined {
     if (!record) return undefined;
     const interned: Record<string, string> = {};
     let empty = true;
-    for (const key of Object.keys(record)) {
+    for (const key of keys ?? Object.keys(record)) {
+      if (record[key] === undefined) continue;
       interned[key] = this.intern(record[key]);
       empty = false;
     }
@@ -43,8 +48,9 @@ export class Interner {
 }
 
 /**
- * What the inventory keeps of a watched object: the metadata it reads (name, namespace, labels,
- * annotations but kubectl's last-applied copy, creation time) and what the informer needs
+ * What the inventory keeps of a watched object: the metadata it reads (name, namespace, the labels
+ * and annotations the resource `reads` (all but kubectl's last-applied copy by default), creation
+ * time) and what the informer needs
  * (`resourceVersion`; client-node's cache compares it, never the `uid`); of `spec` and `status`
  * only the paths the resource's runtime `reads`; of conditions only the `reads.conditions` types,
  * each with its type, status, reason and message. `managedFields` alone is often half of an object
@@ -59,8 +65,8 @@ export function compactObject(
   const metadata = object.metadata ?? {};
   const { [LAST_APPLIED]: _lastApplied, ...annotations } =
     metadata.annotations ?? {};
-  const labels = interner.record(metadata.labels);
-  const keptAnnotations = interner.record(annotations);
+  const labels = interner.record(metadata.labels, reads?.labels);
+  const keptAnnotations = interner.record(annotations, reads?.annotations);
   const compact: KubeObject = {
     apiVersion: interner.intern(object.apiVersion),
     kind: interner.intern(object.kind),

@@ -14,10 +14,7 @@ import type {
   KubeObject,
 } from '../../extensions';
 import { commonStatus, condition, numberOr, redactEnv } from '../objects';
-import { KnativeKind } from './resources';
-
-/** Knative Serving's label on the Revisions and Routes of a Service. */
-export const KNATIVE_SERVICE_LABEL = 'serving.knative.dev/service';
+import { KNATIVE_SERVICE_LABEL, KnativeKind } from './resources';
 
 /**
  * The function an event delivery object feeds: a Trigger's subscriber or a source's sink when that

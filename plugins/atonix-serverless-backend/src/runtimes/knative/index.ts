@@ -1,11 +1,7 @@
 import type { FunctionKey, FunctionRuntimeModule } from '../../extensions';
-import {
-  KNATIVE_SERVICE_LABEL,
-  deriveKnativeFunction,
-  eventTarget,
-} from './derive';
+import { deriveKnativeFunction, eventTarget } from './derive';
 import { knativeQueries } from './queries';
-import { KNATIVE_RESOURCES } from './resources';
+import { KNATIVE_RESOURCES, KNATIVE_SERVICE_LABEL } from './resources';
 
 const FLEET_LABELS = ['k8s_namespace_name', 'kn_configuration_name'];
 

@@ -1,5 +1,8 @@
 import type { WatchedResource } from '../../extensions';
 
+/** Knative Serving's label on the Revisions and Routes of a Service. */
+export const KNATIVE_SERVICE_LABEL = 'serving.knative.dev/service';
+
 /** What the Knative runtime watches: Serving's Service, Revisions, Routes, and Eventing's delivery. */
 export const KNATIVE_RESOURCES = {
   knativeService: {
@@ -31,13 +34,21 @@ export const KNATIVE_RESOURCES = {
       spec: ['containers.image'],
       status: ['conditions', 'actualReplicas', 'desiredReplicas'],
       conditions: ['Ready'],
+      // Whose it is (derive.ts, affectedFunctions); not the autoscaling copy of the Service's.
+      labels: [KNATIVE_SERVICE_LABEL],
+      annotations: [],
     },
   },
   route: {
     group: 'serving.knative.dev',
     version: 'v1',
     plural: 'routes',
-    reads: { spec: [], status: ['url', 'traffic'] },
+    reads: {
+      spec: [],
+      status: ['url', 'traffic'],
+      labels: [KNATIVE_SERVICE_LABEL],
+      annotations: [],
+    },
   },
   trigger: { group: 'eventing.knative.dev', version: 'v1', plural: 'triggers' },
   broker: { group: 'eventing.knative.dev', version: 'v1', plural: 'brokers' },
