@@ -228,6 +228,9 @@ async function waitFor(
   }
 }
 
+/** The JS heap after GC over the idle backend's, by size: the per-function cost between sizes. */
+const heapBySize: { functions: number; heap: number }[] = [];
+
 async function benchSize(functions: number, results: string[]) {
   const perCluster = Math.ceil(functions / CLUSTERS);
   console.log(
@@ -495,6 +498,20 @@ async function benchSize(functions: number, results: string[]) {
         quantile(freshness, 0.95),
       )}  max ${ms(Math.max(...freshness))}`,
     ];
+    const heap = syncedMemory.heapUsed - idleMemory.heapUsed;
+    const previous = heapBySize[heapBySize.length - 1];
+    heapBySize.push({ functions: perCluster * CLUSTERS, heap });
+    if (previous) {
+      // What one more cached function costs, without the clusters' fixed cost (their watches).
+      lines.push(
+        `Atonix JS heap per function from ${previous.functions} to ${
+          perCluster * CLUSTERS
+        } functions: ${(
+          (heap - previous.heap) /
+          (perCluster * CLUSTERS - previous.functions)
+        ).toFixed(0)} bytes`,
+      );
+    }
     for (const line of lines) console.log(line);
     results.push(
       `### ${functions} functions`,

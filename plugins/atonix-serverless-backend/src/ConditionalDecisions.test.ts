@@ -5,25 +5,21 @@ import type {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import {
-  AuthorizeResult,
-  PolicyDecision,
-} from '@backstage/plugin-permission-common';
-import {
   functionEnvironmentReadPermission,
   functionReadPermission,
 } from '@internal/backstage-plugin-atonix-serverless-common';
+import {
+  atonixFunctionConditions,
+  createAtonixFunctionConditionalDecision,
+} from '@internal/backstage-plugin-atonix-serverless-node';
 import { ConditionalDecisions } from './ConditionalDecisions';
 
-const ownerOnly = (claims: string[]): PolicyDecision => ({
-  result: AuthorizeResult.CONDITIONAL,
-  pluginId: 'atonix-serverless',
-  resourceType: 'atonix-function',
-  conditions: {
-    rule: 'IS_FUNCTION_OWNER',
-    resourceType: 'atonix-function',
-    params: { claims },
-  },
-});
+// What the portal's policy answers a user for an owner-only permission.
+const ownerOnly = (claims: string[]) =>
+  createAtonixFunctionConditionalDecision(
+    functionReadPermission,
+    atonixFunctionConditions.isFunctionOwner({ claims }),
+  );
 
 function setup(claimsOf: Record<string, string[]>) {
   let now = 1_000_000;
