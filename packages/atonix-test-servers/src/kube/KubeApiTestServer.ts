@@ -55,7 +55,8 @@ export interface KubeApiTestServerOptions {
 }
 
 /**
- * A Kubernetes API server for tests that speaks the real wire protocol: list, get and watch with
+ * A Kubernetes API server for tests that speaks the real wire protocol: list (in pages with `limit`
+ * and `continue`), get and watch with
  * resourceVersion on namespaced and cluster-wide paths, label selectors, `BOOKMARK` events for
  * `allowWatchBookmarks`, an `ERROR` event carrying a 410 `Expired` Status for a resourceVersion
  * older than the kept history, and `Status` bodies for errors. It also injects faults: dropped
@@ -386,11 +387,20 @@ export class KubeApiTestServer {
     const items = [...this.#objects.get(type)!.values()].filter(object =>
       watches({ namespace, selector }, object),
     );
+    // Pages (`limit`, then the `continue` token the previous page gave) over the objects as they
+    // are at each call, where a real server pages one snapshot.
+    const limit = Number(url.searchParams.get('limit'));
+    const from = Number(url.searchParams.get('continue') ?? 0);
+    const paged = limit > 0 ? items.slice(from, from + limit) : items;
+    const more = limit > 0 && from + limit < items.length;
     sendJson(res, 200, {
       apiVersion: apiVersionOf(type),
       kind: `${type.kind}List`,
-      metadata: { resourceVersion: this.resourceVersion },
-      items,
+      metadata: {
+        resourceVersion: this.resourceVersion,
+        ...(more ? { continue: String(from + limit) } : {}),
+      },
+      items: paged,
     });
   }
 

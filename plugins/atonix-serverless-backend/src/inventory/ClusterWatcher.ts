@@ -1,6 +1,7 @@
 import {
   CustomObjectsApi,
   KubeConfig,
+  KubernetesListObject,
   ListWatch,
   Watch,
 } from '@kubernetes/client-node';
@@ -13,6 +14,9 @@ import type {
 } from '../extensions';
 import { Interner, compactObject } from './compactObject';
 import { resourcePath } from './resources';
+
+/** Objects per list call: client-go's pager's own page size (k8s.io/client-go tools/pager/pager.go:31). */
+const LIST_PAGE_SIZE = 500;
 
 /** Timing of the watches; see `atonix.inventory` in config.d.ts. */
 export interface WatchTiming {
@@ -170,20 +174,35 @@ export class ClusterWatcher implements ClusterObjects {
     };
     const compact = (object: KubeObject) =>
       compactObject(object, resource.reads, this.#interner);
+    // In pages, each compacted before the next is read, so a large cluster's list never holds
+    // every object as sent; the pages are one consistent snapshot (the server's continue token),
+    // whose resourceVersion the last page carries and the watch starts from.
     const list = async () => {
-      const result = await withTimeout(
-        api.listClusterCustomObject({
-          group: resource.group,
-          version: resource.version,
-          plural: resource.plural,
-          labelSelector,
-        }),
-        this.#timing.listTimeoutMs,
-        `listing ${path} on ${this.cluster.url}`,
-      );
-      contact();
+      const items: KubeObject[] = [];
+      let page: KubernetesListObject<KubeObject>;
+      let next: string | undefined;
+      do {
+        page = await withTimeout(
+          api.listClusterCustomObject({
+            group: resource.group,
+            version: resource.version,
+            plural: resource.plural,
+            labelSelector,
+            limit: LIST_PAGE_SIZE,
+            _continue: next,
+          }),
+          this.#timing.listTimeoutMs,
+          `listing ${path} on ${this.cluster.url}`,
+        );
+        contact();
+        for (const item of page.items) items.push(compact(item));
+        // Custom objects come as sent: the token is `continue`, not client-node's `_continue`.
+        next =
+          (page.metadata as { continue?: string } | undefined)?.continue ||
+          undefined;
+      } while (next);
       state.absent = false;
-      return { ...result, items: result.items.map(compact) };
+      return { ...page, items };
     };
     const watch = new ObservedWatch(
       kubeConfig,

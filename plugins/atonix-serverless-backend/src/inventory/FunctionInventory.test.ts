@@ -440,6 +440,30 @@ describe('FunctionInventory', () => {
     ]);
   });
 
+  it('lists a cluster larger than one page of the API server’s answer', async () => {
+    const before = inventory.all().length;
+    server.apply(
+      ...Array.from({ length: 1_100 }, (_, i) =>
+        knativeFunction({ namespace: 'bulk', name: `fn-${i}` }),
+      ).flat(),
+    );
+    const large = await FunctionInventory.create({
+      clusters: [clusterAt(server)],
+      logger,
+    });
+    try {
+      await eventually(() => {
+        expect(large.clusterStatuses()[0].synced).toBe(true);
+        expect(large.all()).toHaveLength(before + 1_100);
+      });
+      expect(large.get('staging', 'bulk', 'fn-1099')?.revisions).toHaveLength(
+        1,
+      );
+    } finally {
+      await large.stop();
+    }
+  });
+
   it('keeps a named caller view’s rows until a function changes, and never serves them to another view', async () => {
     const names = (team: string) =>
       inventory

@@ -250,18 +250,16 @@ export class FunctionInventory {
     const perCaller =
       visible || (hiddenMetrics && query.sort && isMetricSortKey(query.sort));
     let rows: Row[];
+    const version = `${this.#version}|${this.#entities?.version ?? 0}`;
     if (!perCaller) {
-      rows = this.#rowCache.rows(
-        query,
-        `${this.#version}`,
-        freshness,
-        metrics,
-        () => this.#sortedRows(query, freshness, metrics),
+      rows = this.#rowCache.rows(query, version, '', freshness, metrics, () =>
+        this.#sortedRows(query, freshness, metrics),
       );
     } else if (callerView !== undefined) {
       rows = this.#rowCache.rows(
         query,
-        `${this.#version}|${this.#entities?.version ?? 0}|${callerView}`,
+        version,
+        `caller ${callerView}`,
         freshness,
         metrics,
         () =>

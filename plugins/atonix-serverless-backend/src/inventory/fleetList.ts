@@ -126,15 +126,18 @@ export function sortRows(
  */
 export class SortedRowCache {
   readonly #rows = new Map<string, Row[]>();
+  #version = '';
 
   /**
-   * The rows of `query`, from the cache when neither `version` (of the functions, and of whatever
-   * else the rows depend on), the clusters' staleness nor (for a metrics sort) the figures changed
-   * since they were sorted.
+   * The rows of `query` as `view` (a caller's view, or `''` for everyone's), from the cache when
+   * neither `version` (of the functions, and of whatever else the rows depend on), the clusters'
+   * staleness nor (for a metrics sort) the figures changed since they were sorted. Rows of an
+   * older version are dropped as soon as a newer one is asked for: they can never be served again.
    */
   rows(
     query: FunctionListQuery,
     version: string,
+    view: string,
     freshness: Map<string, Freshness>,
     metrics: FleetMetricsView | undefined,
     sorted: () => Row[],
@@ -142,12 +145,16 @@ export class SortedRowCache {
     if (query.sort === 'observedAt') {
       return sorted();
     }
+    if (version !== this.#version) {
+      this.#rows.clear();
+      this.#version = version;
+    }
     const { offset: _offset, limit: _limit, ...shape } = query;
     const staleness = [...freshness.values()].map(f => f.stale).join();
     // Figures change only the order of a metrics sort; other sorts keep their rows across snapshots.
     const figures =
       query.sort && isMetricSortKey(query.sort) ? metrics?.version ?? '-' : '';
-    const key = `${version}|${figures}|${staleness}|${JSON.stringify(shape)}`;
+    const key = `${view}|${figures}|${staleness}|${JSON.stringify(shape)}`;
     let rows = this.#rows.get(key);
     if (!rows) {
       rows = sorted();
