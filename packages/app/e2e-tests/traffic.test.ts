@@ -8,12 +8,13 @@ import {
 } from './support';
 
 /**
- * "Manage traffic" in demo mode: the change becomes a commit on the local git server's GitOps
- * repository (a fresh one per `./run demo`, seeded from gitops/), and the Serverless tab shows it
- * as pending, since the demo cluster's Flux Kustomization never applies it.
+ * "Manage traffic" in demo mode: the function-traffic template commits the change to the local git
+ * server's GitOps repository (a fresh one per `./run demo`, seeded from gitops/); the Serverless tab
+ * links the task and shows the change pending, then applied once the demo cluster's Flux has
+ * applied the commit (packages/demo, a few seconds later) and the cluster routes as git says.
  */
 test.describe('traffic through GitOps (demo mode)', () => {
-  test('tags a revision from the Serverless tab and shows the commit as pending', async ({
+  test('tags a revision from the Serverless tab, shows the commit pending, then applied', async ({
     page,
   }) => {
     test.setTimeout(240_000);
@@ -37,6 +38,9 @@ test.describe('traffic through GitOps (demo mode)', () => {
     });
     await dialog.getByRole('button', { name: 'Commit to GitOps' }).click();
     await expect(dialog).toBeHidden();
+    await expect(
+      card.getByRole('link', { name: 'follow the task' }),
+    ).toHaveAttribute('href', /^\/create\/tasks\//);
 
     await expect(card.getByText(/^Pending:/)).toContainText(
       'payments/charge-card: traffic latest 100 %, charge-card-v1 0 % (canary)',
@@ -49,5 +53,18 @@ test.describe('traffic through GitOps (demo mode)', () => {
       path: join(SCREENSHOT_DIR, 'traffic-pending.png'),
     });
     await saveScreenshot(page, 'serverless-tab-traffic');
+
+    // The demo's Flux applies the commit; the cluster then routes as git says.
+    await expect(card.getByText(/^Applied:/)).toContainText(
+      'payments/charge-card: traffic latest 100 %, charge-card-v1 0 % (canary)',
+      { timeout: 60_000 },
+    );
+    await expect(card.getByText(/^Pending:/)).toHaveCount(0);
+    await expect(card).toContainText(
+      /Applied in demo: .*charge-card-00002 \(latest\) 100 %.*\(canary\)/,
+    );
+    await card.screenshot({
+      path: join(SCREENSHOT_DIR, 'traffic-applied.png'),
+    });
   });
 });

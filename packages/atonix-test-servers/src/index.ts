@@ -13,6 +13,7 @@ export * from './kube/KubeApiServerProcess';
 export * from './kube/KubeApiTestServer';
 export * from './kube/resources';
 export * from './loki/LokiTestServer';
+export * from './github/GitHubTestServer';
 export * from './prometheus/PrometheusProcess';
 export * from './prometheus/AlertmanagerProcess';
 export * from './fixtures/objects';

@@ -197,16 +197,16 @@ const ROWS: Row[] = [
     deniedBecause: 'it is for members of its owner group:default/payments',
   },
   {
-    // The demo cluster's charge has no function.yaml in this repository's gitops/, so an allowed
-    // change ends at 404 "not in the GitOps repository": after the permission check, before git.
-    what: 'Traffic change of payments/charge (a GitOps commit)',
+    // A change the route refuses after the permission check (a rollback needs a revision): the
+    // allowed answer is a 400, not a function-traffic template run.
+    what: 'Traffic change of payments/charge (rollback without a revision)',
     permission: 'atonix.function.traffic.update',
     send: (s, u) =>
       request(s)
         .post(`${fns}/payments/charge/traffic`)
         .set('Authorization', as(u))
-        .send({ action: 'promote' }),
-    expected: { ada: 404, sam: 403, pat: 404 },
+        .send({ action: 'rollback' }),
+    expected: { ada: 400, sam: 403, pat: 400 },
     deniedBecause: 'it is for members of its owner group:default/payments',
   },
   {

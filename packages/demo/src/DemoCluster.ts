@@ -13,8 +13,13 @@ import {
   readManifests,
 } from '@internal/atonix-test-servers';
 import { FunctionSpec } from '@internal/backstage-plugin-atonix-serverless-common';
-import { GitRepositoryGitOpsSource } from '@internal/backstage-plugin-atonix-serverless-node';
 import {
+  GitOpsTree,
+  GitRepositoryGitOpsSource,
+  parseFunctionFile,
+} from '@internal/backstage-plugin-atonix-serverless-node';
+import {
+  demoKnativeService,
   demoKubeObjects,
   demoLogs,
   demoSeries,
@@ -47,6 +52,14 @@ const DEMO_ALERT = {
   alertname: 'FunctionErrorBudgetFastBurn',
   value: '16%',
 };
+/**
+ * The demo's Flux: how often it looks for a new commit on the GitOps repository's `main`, and how
+ * long after finding one it reports it applied (a real Flux applies at its interval, or at once on
+ * "Sync now"), so the portal shows a change pending first, then applied.
+ */
+const FLUX_POLL_MS = 2_000;
+export const FLUX_APPLY_DELAY_MS = 8_000;
+
 /** Alertmanager resolves an alert its sender stops repeating; the demo repeats it this often. */
 const DEMO_ALERT_REPEAT_MS = 60_000;
 
@@ -74,6 +87,10 @@ export const DEMO_PORTAL_TOKEN = 'demo';
  *   pause like a cold start's when that function is scaled to zero
  * - `POST /flux/hook/demo-<team>`: reconciles the team's Kustomization as Flux would on a Receiver
  *   call: `lastHandledReconcileAt` moves, and a Ready one applies the GitOps repository's head
+ *
+ * With the GitOps repository, it also plays Flux's interval: {@link FLUX_APPLY_DELAY_MS} after a new
+ * commit on `main` (a traffic change or a secret from the portal), every Ready team Kustomization
+ * reports that commit applied and each Knative function routes as its `function.yaml` there says.
  */
 export class DemoCluster {
   readonly #kube: KubeApiServerProcess;
@@ -84,6 +101,8 @@ export class DemoCluster {
   #kubeDown = false;
   #liveTraffic?: NodeJS.Timeout;
   #firing?: NodeJS.Timeout;
+  #fluxPoll?: NodeJS.Timeout;
+  readonly #fluxApplies = new Set<NodeJS.Timeout>();
 
   readonly #specs: FunctionSpec[];
   readonly #objects: KubeObject[];
@@ -96,10 +115,8 @@ export class DemoCluster {
     gitopsRepo?: string;
   }): Promise<DemoCluster> {
     const specs = await readExampleFunctions(options.gitopsDir);
-    const objects = demoKubeObjects(
-      specs,
-      await appliedRevision(options.gitopsRepo),
-    );
+    const applied = await appliedRevision(options.gitopsRepo);
+    const objects = demoKubeObjects(specs, applied);
     const kube = await KubeApiServerProcess.start({
       port: options.ports.kube,
       crds: FIXTURE_CRDS,
@@ -141,6 +158,9 @@ export class DemoCluster {
         console.warn(`demo alert not repeated: ${error.message}`),
       );
     }, DEMO_ALERT_REPEAT_MS);
+    if (options.gitopsRepo) {
+      cluster.#followGitops(options.gitopsRepo, applied);
+    }
     cluster.#liveTraffic = setInterval(() => {
       prometheus
         .write(nextSamples(series, seededAt, Date.now()))
@@ -272,13 +292,23 @@ export class DemoCluster {
     if (!kustomization) {
       throw new Error(`No Receiver of the demo cluster serves ${webhookPath}`);
     }
-    const ready = kustomization.status.conditions[0].status === 'True';
-    const revision = ready
+    const revision = isReady(kustomization)
       ? await appliedRevision(this.#gitopsRepo)
       : undefined;
+    await this.#reconciled(kustomization, revision, {
+      lastHandledReconcileAt: new Date().toISOString(),
+    });
+  }
+
+  /** A Kustomization's status after a reconcile that applied `revision` (none: applied nothing new). */
+  async #reconciled(
+    kustomization: KubeObject & { status?: any },
+    revision: string | undefined,
+    extra: Record<string, string> = {},
+  ) {
     kustomization.status = {
       ...kustomization.status,
-      lastHandledReconcileAt: new Date().toISOString(),
+      ...extra,
       ...(revision
         ? {
             lastAppliedRevision: revision,
@@ -296,6 +326,80 @@ export class DemoCluster {
     await this.#kube.setStatus(kustomization, kustomization.status);
   }
 
+  /** Flux's interval: each new commit on `main` is applied {@link FLUX_APPLY_DELAY_MS} later. */
+  #followGitops(gitopsRepo: string, applied: string | undefined) {
+    const source = new GitRepositoryGitOpsSource({
+      url: gitopsRepo,
+      branch: 'main',
+    });
+    let seen = applied?.replace(/^main@sha1:/, '');
+    let reading = false;
+    this.#fluxPoll = setInterval(() => {
+      if (reading) return;
+      reading = true;
+      source
+        .read(seen)
+        .then(tree => {
+          if (!tree) return;
+          seen = tree.revision;
+          const apply = setTimeout(() => {
+            this.#fluxApplies.delete(apply);
+            this.#applyCommit(tree).catch(error =>
+              console.warn(
+                `demo: commit ${tree.revision} not applied: ${error.message}`,
+              ),
+            );
+          }, FLUX_APPLY_DELAY_MS);
+          this.#fluxApplies.add(apply);
+        })
+        .catch(error =>
+          console.warn(
+            `demo: the GitOps repository could not be read: ${error.message}`,
+          ),
+        )
+        .finally(() => {
+          reading = false;
+        });
+    }, FLUX_POLL_MS);
+  }
+
+  /**
+   * What Flux and Knative do with a new commit: each Ready team Kustomization applies it, and each
+   * Knative function of such a team routes as its `function.yaml` at that commit says.
+   */
+  async #applyCommit(tree: GitOpsTree) {
+    const revision = `main@sha1:${tree.revision}`;
+    const objects = this.#objects as Array<KubeObject & { status?: any }>;
+    const ready = objects.filter(
+      o =>
+        o.kind === 'Kustomization' &&
+        isReady(o) &&
+        this.#specs.some(spec => o.metadata.name === `functions-${spec.team}`),
+    );
+    // What Flux applies first, then reports applied.
+    for (const spec of this.#specs) {
+      if (
+        spec.runtime !== 'knative' ||
+        !ready.some(k => k.metadata.name === `functions-${spec.team}`)
+      ) {
+        continue;
+      }
+      const file = tree.files.find(
+        f =>
+          f.path === `gitops/functions/${spec.team}/${spec.name}/function.yaml`,
+      );
+      const parsed = file && parseFunctionFile(file.content);
+      if (parsed?.success) {
+        await this.#kube.apply(
+          ...demoKnativeService(parsed.spec, { followGit: true }),
+        );
+      }
+    }
+    for (const kustomization of ready) {
+      await this.#reconciled(kustomization, revision);
+    }
+  }
+
   async #handle(method: string, url: string) {
     if (method === 'POST' && (url === '/kube/down' || url === '/kube/up')) {
       this.#kubeDown = url === '/kube/down';
@@ -311,6 +415,8 @@ export class DemoCluster {
   async stop(): Promise<void> {
     clearInterval(this.#liveTraffic);
     clearInterval(this.#firing);
+    clearInterval(this.#fluxPoll);
+    for (const apply of this.#fluxApplies) clearTimeout(apply);
     await new Promise(resolve => this.#control.close(resolve));
     await Promise.all([
       this.#kube.stop(),
@@ -319,6 +425,10 @@ export class DemoCluster {
       this.#alertmanager.stop(),
     ]);
   }
+}
+
+function isReady(kustomization: KubeObject & { status?: any }) {
+  return kustomization.status?.conditions?.[0]?.status === 'True';
 }
 
 /** `main@sha1:<head>` of the GitOps repository, as Flux reports what it applied; undefined without it. */

@@ -151,25 +151,7 @@ export function demoKubeObjects(
       );
       continue;
     }
-    const revisions = revisionsOf(spec);
-    objects.push(
-      ...knativeFunction({
-        namespace: spec.team,
-        name: spec.name,
-        image: spec.image,
-        revisions,
-        replicas: traffic.replicas,
-        critical: spec.critical,
-        minScale: spec.scaling.minScale,
-        maxScale: spec.scaling.maxScale,
-        traffic: traffic.canary
-          ? [
-              { revision: 2, percent: 90 },
-              { revision: 1, percent: 10, tag: 'previous' },
-            ]
-          : undefined,
-      }),
-    );
+    objects.push(...demoKnativeService(spec));
     if (spec.trigger.type === 'cloudevents') {
       const { filters, source } = spec.trigger;
       objects.push(
@@ -204,6 +186,61 @@ export function demoKubeObjects(
     }
   }
   return objects;
+}
+
+/**
+ * A Knative function of the demo as Knative reports it: its revisions (two for a canary), and the
+ * traffic split. Seeded, a canary serves 10 % from its previous revision under the tag `previous`;
+ * with `followGit`, the split is the one `function.yaml` asks for ({@link demoSplit}), as after Flux
+ * applied a traffic change.
+ */
+export function demoKnativeService(
+  spec: FunctionSpec,
+  options: { followGit?: boolean } = {},
+): KubeObject[] {
+  const traffic = trafficOf(spec);
+  const revisions = revisionsOf(spec);
+  let split: Parameters<typeof knativeFunction>[0]['traffic'];
+  if (options.followGit) {
+    split = demoSplit(spec, revisions);
+  } else if (traffic.canary) {
+    split = [
+      { revision: 2, percent: 90 },
+      { revision: 1, percent: 10, tag: 'previous' },
+    ];
+  }
+  return knativeFunction({
+    namespace: spec.team,
+    name: spec.name,
+    image: spec.image,
+    revisions,
+    replicas: traffic.replicas,
+    critical: spec.critical,
+    minScale: spec.scaling.minScale,
+    maxScale: spec.scaling.maxScale,
+    traffic: split,
+  });
+}
+
+/**
+ * The split of `function.yaml` on the demo's revisions, whose names are Knative's generated ones,
+ * not git's: the candidate (`latestRevision`, or the spec's own `revisionName`) is the newest demo
+ * revision, a revision git named earlier the one before it.
+ */
+export function demoSplit(spec: FunctionSpec, revisions: number[]) {
+  const newest = revisions[revisions.length - 1];
+  const previous = revisions[revisions.length - 2] ?? newest;
+  return (spec.traffic ?? [{ latestRevision: true, percent: 100 }]).map(
+    target => ({
+      revision:
+        target.latestRevision || target.revisionName === spec.revisionName
+          ? newest
+          : previous,
+      percent: target.percent,
+      latest: target.latestRevision === true,
+      ...(target.tag ? { tag: target.tag } : {}),
+    }),
+  );
 }
 
 /** An idle function's ready pods per minute over its 30 seeded minutes: it woke up twice. */

@@ -6,6 +6,7 @@ import {
   Server,
   ServerResponse,
 } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +25,11 @@ export interface LocalGitServerOptions {
   root: string;
   /** Port to listen on; 0 (the default) picks a free one. */
   port?: number;
+  /**
+   * Serve HTTPS with this key and certificate (PEM) instead of HTTP: for a test that stands in for
+   * a git host whose clone URLs are `https://` (GitHub).
+   */
+  tls?: { key: string; cert: string };
 }
 
 /**
@@ -39,13 +45,19 @@ export class LocalGitServer {
   readonly baseUrl: string;
 
   static async start(options: LocalGitServerOptions): Promise<LocalGitServer> {
-    const server = createServer();
+    const server = options.tls
+      ? createHttpsServer(options.tls)
+      : createServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
     });
     const { port } = server.address() as AddressInfo;
-    return new LocalGitServer(server, options.root, `http://127.0.0.1:${port}`);
+    return new LocalGitServer(
+      server,
+      options.root,
+      `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    );
   }
 
   private constructor(server: Server, root: string, baseUrl: string) {
@@ -252,8 +264,19 @@ async function initBareRepo(dir: string) {
   await git(['init', '-q', '--bare', '-b', 'main', dir], '/');
 }
 
-/** Runs git with a fixed identity and no user or system config, so results do not depend on the machine. */
-function git(args: string[], cwd: string): Promise<string> {
+/**
+ * Runs git with a fixed identity (`env` may set another) and no user or system config, so results
+ * do not depend on the machine; `input` goes to its stdin.
+ */
+export function runGit(
+  args: string[],
+  options: {
+    cwd: string;
+    env?: Record<string, string>;
+    input?: string | Buffer;
+  },
+): Promise<string> {
+  const { cwd, env, input } = options;
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, {
       cwd,
@@ -266,12 +289,15 @@ function git(args: string[], cwd: string): Promise<string> {
         GIT_AUTHOR_EMAIL: 'local-git@atonix.invalid',
         GIT_COMMITTER_NAME: 'Atonix local git',
         GIT_COMMITTER_EMAIL: 'local-git@atonix.invalid',
+        ...env,
       },
+      // Only a command given input reads stdin; others may exit before it would be written.
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', chunk => out.push(chunk));
-    child.stderr.on('data', chunk => err.push(chunk));
+    child.stdout!.on('data', chunk => out.push(chunk));
+    child.stderr!.on('data', chunk => err.push(chunk));
     child.on('error', reject);
     child.on('close', code =>
       code === 0
@@ -280,5 +306,10 @@ function git(args: string[], cwd: string): Promise<string> {
             new Error(`git ${args.join(' ')} failed: ${Buffer.concat(err)}`),
           ),
     );
+    child.stdin?.end(input);
   });
+}
+
+function git(args: string[], cwd: string): Promise<string> {
+  return runGit(args, { cwd });
 }

@@ -3,5 +3,5 @@
  *
  * @packageDocumentation
  */
-export { LocalGitServer, seedRepository } from './LocalGitServer';
+export { LocalGitServer, runGit, seedRepository } from './LocalGitServer';
 export type { LocalGitServerOptions } from './LocalGitServer';

@@ -149,6 +149,11 @@ export const atonixServerlessPlugin = createBackendPlugin({
               return inventory.get(cluster, namespace, name);
             }),
         });
+        // Where templates publish: traffic changes read that GitOps repository, and the trace links
+        // function repositories' commits there.
+        const publishSettings = config.has('atonix.scaffolder')
+          ? PublishSettings.fromConfig(config)
+          : undefined;
         httpRouter.use(
           await createRouter({
             httpAuth,
@@ -171,12 +176,9 @@ export const atonixServerlessPlugin = createBackendPlugin({
             ...readDayTwoConfig(config, urlReader),
             scaffolder,
             clusterRuntimes: ClusterRuntimes.fromConfig(config),
-            // The scaffolder's settings: traffic changes go where templates publish.
-            traffic: config.has('atonix.scaffolder')
-              ? GitopsTraffic.create({
-                  settings: PublishSettings.fromConfig(config),
-                  logger,
-                })
+            publishSettings,
+            traffic: publishSettings
+              ? GitopsTraffic.create({ settings: publishSettings, logger })
               : undefined,
           }),
         );

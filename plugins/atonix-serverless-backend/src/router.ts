@@ -45,6 +45,7 @@ import {
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import {
   ClusterRuntimes,
+  PublishSettings,
   isLinkedToCatalog,
 } from '@internal/backstage-plugin-atonix-serverless-node';
 import express from 'express';
@@ -145,6 +146,9 @@ function parse<T extends z.ZodType>(
 /** The template the portal runs to write a function's secret (templates/function-secret.yaml). */
 export const FUNCTION_SECRET_TEMPLATE = 'template:default/function-secret';
 
+/** The template the portal runs to change a function's traffic (templates/function-traffic.yaml). */
+export const FUNCTION_TRAFFIC_TEMPLATE = 'template:default/function-traffic';
+
 /**
  * A secret to write: its name, one key and its value, and optionally the env var that reads it.
  * Values are never echoed: the messages name the fields only.
@@ -189,6 +193,8 @@ export interface RouterOptions {
   traffic?: GitopsTraffic;
   /** The runtimes each cluster runs (`atonix.clusters.<cluster>.runtimes`). */
   clusterRuntimes: ClusterRuntimes;
+  /** Where templates publish (`atonix.scaffolder`), for the trace's links to function commits. */
+  publishSettings?: PublishSettings;
 }
 
 /**
@@ -216,6 +222,7 @@ export async function createRouter(
     scaffolder,
     traffic,
     clusterRuntimes,
+    publishSettings,
   } = options;
   const savedEvents = SavedTestEvents.create({ repository: gitops });
   const isAllowed = createConditionAuthorizer(options.functionRules);
@@ -479,12 +486,18 @@ export async function createRouter(
       const file = tree.files.find(f => f.path === path);
       facts = {
         revision: tree.revision,
+        ...(tree.committedAt ? { committedAt: tree.committedAt } : {}),
         ...(file ? { functionFile: file } : {}),
       };
     } catch (error) {
       facts = { unavailable: (error as Error).message };
     }
-    res.json(traceFunction(fn, facts, inventory.objects(cluster.name)));
+    res.json(
+      traceFunction(fn, facts, inventory.objects(cluster.name), {
+        functionCommitUrl: commit =>
+          publishSettings?.functionCommitUrl(fn.name, commit),
+      }),
+    );
   });
 
   // Writes go through GitOps like every change: the function-secret template encrypts the value to
@@ -542,7 +555,9 @@ export async function createRouter(
     },
   );
 
-  // A commit to the GitOps repository, never a write to a cluster: Flux applies it.
+  // A change through GitOps, never a write to a cluster: the function-traffic template writes it
+  // into function.yaml, renders, validates and commits it (local) or opens the pull request
+  // (GitHub), as the caller; Flux applies it.
   router.post(
     '/functions/:cluster/:namespace/:name/traffic',
     async (req, res) => {
@@ -556,15 +571,20 @@ export async function createRouter(
         req.body,
         'body of the traffic route',
       );
-      res
-        .status(201)
-        .json(
-          await gitopsTraffic().change(
-            fn,
+      const { taskId } = await scaffolder.scaffold(
+        {
+          templateRef: FUNCTION_TRAFFIC_TEMPLATE,
+          values: {
+            team: stringifyEntityRef({ kind: 'group', name: fn.namespace }),
+            function:
+              fn.entityRef ??
+              stringifyEntityRef({ kind: 'component', name: fn.name }),
             change,
-            credentials.principal.userEntityRef,
-          ),
-        );
+          },
+        },
+        { credentials },
+      );
+      res.status(202).json({ taskId });
     },
   );
 

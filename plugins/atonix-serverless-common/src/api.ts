@@ -413,12 +413,17 @@ export interface FunctionTrafficView {
   namedRevisions: string[];
   /** The newest traffic change from the portal, while Flux has not applied it. */
   pending?: GitopsCommit;
+  /** The newest traffic change from the portal, once Flux has applied it (its commit or a later one). */
+  applied?: GitopsCommit;
 }
 
-/** `POST /functions/:cluster/:namespace/:name/traffic`: what was committed. */
-export interface TrafficChangeResult {
-  commit: GitopsCommit;
-  traffic: FunctionTrafficTarget[];
+/**
+ * A change through GitOps the portal started as a scaffolder task (`/create/tasks/<taskId>`): a
+ * commit to the local GitOps repository, or a pull request on GitHub. `POST …/traffic` and
+ * `POST …/secrets` answer it.
+ */
+export interface GitopsChangeTask {
+  taskId: string;
 }
 
 /**
@@ -461,10 +466,8 @@ export interface FunctionSecretRequest {
   envName?: string;
 }
 
-/** The scaffolder task that encrypts and commits the secret (`/create/tasks/<taskId>`). */
-export interface FunctionSecretResponse {
-  taskId: string;
-}
+/** The scaffolder task that encrypts and commits the secret. */
+export type FunctionSecretResponse = GitopsChangeTask;
 
 /**
  * Whether a function runtime runs on every cluster (`GET /runtimes`): the template form asks before

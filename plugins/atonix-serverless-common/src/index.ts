@@ -15,3 +15,4 @@ export * from './signIn';
 export * from './api';
 export * from './invoke';
 export * from './trace';
+export * from './age';

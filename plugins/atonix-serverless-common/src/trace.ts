@@ -26,6 +26,10 @@ export interface TraceLink {
   state: 'ok' | 'broken' | 'unknown';
   /** One sentence: what holds, or what is wrong and where. */
   message: string;
+  /** When what the link names happened (ISO 8601): the GitOps commit's time. */
+  at?: string;
+  /** Where to look it up: the function repository's commit, whose checks list its CI run. */
+  href?: string;
 }
 
 /** A Flux Kustomization on the dependency chain of the function's Kustomization. */

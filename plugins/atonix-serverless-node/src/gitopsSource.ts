@@ -25,6 +25,8 @@ export interface GitOpsFile {
 export interface GitOpsTree {
   /** Changes whenever any file read changes: a commit, an ETag or a content hash. */
   revision: string;
+  /** When `revision` was committed (ISO 8601), where it is a git commit. */
+  committedAt?: string;
   files: GitOpsFile[];
 }
 
@@ -198,7 +200,12 @@ export class GitRepositoryGitOpsSource implements GitOpsSource {
         depth: 1,
       });
       const revision = await git.resolveRef({ fs, dir, ref: 'HEAD' });
-      return { revision, files: await readFolder(dir) };
+      const { commit } = await git.readCommit({ fs, dir, oid: revision });
+      return {
+        revision,
+        committedAt: new Date(commit.committer.timestamp * 1000).toISOString(),
+        files: await readFolder(dir),
+      };
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -50,6 +50,11 @@ export {
   writeTeamSecret,
 } from './sops/writeTeamSecret';
 export {
+  FLUX_RECEIVER_TOKEN_KEY,
+  FLUX_RECEIVER_TOKEN_SECRET,
+  writeFluxReceiverToken,
+} from './sops/fluxReceiverToken';
+export {
   checkRevisionHistory,
   nextRevisionName,
   readRevisionHistory,
@@ -57,3 +62,4 @@ export {
 export type { RevisionHistory } from './validate/revisionHistory';
 export * from './publish/PublishSettings';
 export * from './publish/gitopsCheckout';
+export * from './publish/trafficCommit';

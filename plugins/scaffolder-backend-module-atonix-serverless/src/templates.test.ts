@@ -294,6 +294,59 @@ describe.each(databases.eachSupportedId())(
       expect(result.stored).not.toContain(value);
     });
 
+    it('function-traffic: tags a revision git named, validates with the history, and commits with the trailers the traffic view reads', async () => {
+      const result = await runTemplate('function-traffic', {
+        team: 'group:default/payments',
+        function: 'component:default/charge-card',
+        change: {
+          action: 'tag',
+          revisionName: 'charge-card-v1',
+          tag: 'stable',
+        },
+      });
+      await expectCompleted(result);
+      const gitops = await gitopsAfterRun(`function-traffic-${databaseId}`);
+      expect(gitops.violations).toEqual([]);
+      const { stdout: message } = await promisify(execFile)(
+        'git',
+        ['log', '-1', '--format=%B'],
+        { cwd: gitops.dir },
+      );
+      expect(message.trim()).toBe(
+        'payments/charge-card: traffic latest 100 %, charge-card-v1 0 % (stable)\n\nAsked for in the portal (tag).\n\nAtonix-Change: traffic\nRequested-By: user:default/guest',
+      );
+      const folder = join(gitops.dir, 'gitops/functions/payments/charge-card');
+      expect(
+        parse(await readFile(join(folder, 'function.yaml'), 'utf8')).traffic,
+      ).toEqual([
+        { latestRevision: true, percent: 100 },
+        { revisionName: 'charge-card-v1', percent: 0, tag: 'stable' },
+      ]);
+      expect(
+        parse(await readFile(join(folder, 'service.yaml'), 'utf8')).spec
+          .traffic,
+      ).toContainEqual({
+        revisionName: 'charge-card-v1',
+        latestRevision: false,
+        percent: 0,
+        tag: 'stable',
+      });
+    });
+
+    it('function-traffic: refuses a revision git never named, with the rule, and pushes nothing', async () => {
+      const head = await headOfGitops();
+      const result = await runTemplate('function-traffic', {
+        team: 'group:default/payments',
+        function: 'component:default/charge-card',
+        change: { action: 'rollback', revisionName: 'charge-card-v0' },
+      });
+      expect(result.status).toBe('failed');
+      expect(result.log).toMatch(
+        /gitops\/functions\/payments\/charge-card\/function.yaml:\d+: revision-history: revision charge-card-v0 is neither/,
+      );
+      expect(await headOfGitops()).toBe(head);
+    });
+
     it('stops before pushing anything when the policy forbids the team', async () => {
       const head = await headOfGitops();
       const result = await runTemplate('knative-http-function', {

@@ -129,6 +129,53 @@ describe('traceFunction', () => {
     expect(trace.links[3].message).toContain('"Sync now" asks for it at once');
   });
 
+  it('says when the commit Flux has not applied was merged, from the GitOps commit time', () => {
+    const committedAt = '2026-11-29T09:48:00.000Z';
+    const trace = traceFunction(
+      charge(),
+      { ...gitopsAt('b'.repeat(40)), committedAt },
+      objectsOf([fluxKustomization({ team: 'payments', ready: false })]),
+      { now: Date.parse('2026-11-29T10:00:30.000Z') },
+    );
+    expect(trace.links[2]).toMatchObject({
+      id: 'gitops-commit',
+      at: committedAt,
+      message: 'The GitOps branch is at bbbbbbb, merged 12m ago',
+    });
+    expect(trace.links[trace.firstBroken!]).toMatchObject({
+      id: 'flux-applied',
+      at: committedAt,
+      message: expect.stringMatching(
+        /^The GitOps branch is at bbbbbbb, merged 12m ago, Flux has not applied it \(last applied main@sha1:4f3c2b1\): Kustomization flux-system\/functions-payments is not Ready \(BuildFailed\): /,
+      ),
+    });
+  });
+
+  it("links the function repository's commit, where its CI run is listed, when the repository has such a page", () => {
+    const onGitHub = traceFunction(
+      charge(),
+      gitopsAt(GITOPS_HEAD),
+      objectsOf([fluxKustomization({ team: 'payments' })]),
+      {
+        functionCommitUrl: commit =>
+          `https://github.com/atonixcorp/charge/commit/${commit}`,
+      },
+    );
+    expect(onGitHub.links[0]).toMatchObject({
+      id: 'repository-commit',
+      href: `https://github.com/atonixcorp/charge/commit/${COMMIT}`,
+      message: expect.stringContaining('its CI run is listed on the commit'),
+    });
+    const local = traceFunction(
+      charge(),
+      gitopsAt(GITOPS_HEAD),
+      objectsOf([fluxKustomization({ team: 'payments' })]),
+      { functionCommitUrl: () => undefined },
+    );
+    expect(local.links[0]).not.toHaveProperty('href');
+    expect(local.links[0].message).toContain('no CI run to link');
+  });
+
   it('breaks at the revisions when none runs the image git names, saying what the latest one runs and why', () => {
     const fn = charge();
     fn.revisions[0] = {

@@ -3,6 +3,7 @@ import {
   FunctionTrace,
   TraceKustomization,
   TraceLink,
+  formatAge,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { parseFunctionFile } from '@internal/backstage-plugin-atonix-serverless-node';
 import type { ClusterObjects, KubeObject } from '../extensions';
@@ -18,8 +19,27 @@ const short = (revision: string) =>
 
 /** What the GitOps repository says about the function, or why it could not be read. */
 export type GitOpsFacts =
-  | { revision: string; functionFile?: { path: string; content: string } }
+  | {
+      revision: string;
+      /** When the branch's head was committed (merged), where the source knows it. */
+      committedAt?: string;
+      functionFile?: { path: string; content: string };
+    }
   | { unavailable: string };
+
+/** What the trace needs besides the facts: the time, and where a function's commit is shown. */
+export interface TraceOptions {
+  now?: number;
+  /** The function repository's page of a commit (its checks list the CI run), if it has one. */
+  functionCommitUrl?: (commit: string) => string | undefined;
+}
+
+/** ", merged 12m ago" for a commit time; nothing when it is not known. */
+function merged(committedAt: string | undefined, now: number): string {
+  return committedAt
+    ? `, merged ${formatAge((now - Date.parse(committedAt)) / 1000)} ago`
+    : '';
+}
 
 /**
  * The chain from the function's repository commit to the traffic its revisions get, with the first
@@ -30,12 +50,17 @@ export type GitOpsFacts =
  * - Flux has applied that head when the Kustomization's `lastAppliedRevision` ends in its commit
  *   (`main@sha1:<commit>`, kustomize-controller's format);
  * - revisions run it when their container image is that image, and serve it when they get traffic.
+ *
+ * The GitOps commit says when it was merged, and the first broken link after it too ("merged 12m
+ * ago, Flux has not applied it"); the repository commit links where its CI run is listed.
  */
 export function traceFunction(
   fn: FunctionDetails,
   gitops: GitOpsFacts,
   objects: ClusterObjects | undefined,
+  options: TraceOptions = {},
 ): FunctionTrace {
+  const now = options.now ?? Date.now();
   const links: TraceLink[] = [];
   let image: string | undefined;
   if ('unavailable' in gitops) {
@@ -58,6 +83,8 @@ export function traceFunction(
       : undefined;
     image = parsed?.success ? parsed.spec.image : undefined;
     const tag = image?.includes('@') ? undefined : image?.split(':').pop();
+    const commitUrl =
+      tag && COMMIT.test(tag) ? options.functionCommitUrl?.(tag) : undefined;
     links.push(
       tag && COMMIT.test(tag)
         ? {
@@ -66,7 +93,12 @@ export function traceFunction(
             state: 'ok',
             message: `The image was built from commit ${short(
               tag,
-            )} of the function's repository`,
+            )} of the function's repository${
+              commitUrl
+                ? '; its CI run is listed on the commit'
+                : ' (no CI run to link: the repository is not on GitHub)'
+            }`,
+            ...(commitUrl ? { href: commitUrl } : {}),
           }
         : {
             id: 'repository-commit',
@@ -94,13 +126,17 @@ export function traceFunction(
         value: gitops.revision,
         state: 'ok',
         message: COMMIT.test(gitops.revision)
-          ? `The GitOps branch is at ${short(gitops.revision)}`
+          ? `The GitOps branch is at ${short(gitops.revision)}${merged(
+              gitops.committedAt,
+              now,
+            )}`
           : 'The GitOps folder read (not a git commit)',
+        ...(gitops.committedAt ? { at: gitops.committedAt } : {}),
       },
     );
   }
   const kustomizations = dependencyChain(fn, objects);
-  links.push(fluxLink(fn, gitops, kustomizations[0]));
+  links.push(fluxLink(fn, gitops, kustomizations[0], now));
   const running = image
     ? fn.revisions.filter(r => r.image === image)
     : fn.revisions.filter(r => r.trafficPercent > 0);
@@ -132,6 +168,7 @@ function fluxLink(
   fn: FunctionDetails,
   gitops: GitOpsFacts,
   own: TraceKustomization | undefined,
+  now: number,
 ): TraceLink {
   if (!fn.flux || !own) {
     return {
@@ -170,12 +207,14 @@ function fluxLink(
       id: 'flux-applied',
       value: applied,
       state: 'broken',
-      message: `The GitOps branch is at ${short(
-        gitops.revision,
+      message: `The GitOps branch is at ${short(gitops.revision)}${merged(
+        gitops.committedAt,
+        now,
       )}, Flux has not applied it (last applied ${short(applied)})${
         notReady ||
         `: ${which} is Ready and applies it at its next interval; "Sync now" asks for it at once`
       }`,
+      ...(gitops.committedAt ? { at: gitops.committedAt } : {}),
     };
   }
   return {

@@ -1,45 +1,27 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { InputError, NotFoundError } from '@backstage/errors';
 import {
-  ConflictError,
-  InputError,
-  NotFoundError,
-  NotImplementedError,
-} from '@backstage/errors';
-import {
-  FunctionSpec,
   FunctionStatus,
   FunctionTrafficView,
   GitopsCommit,
-  TrafficChange,
-  TrafficChangeResult,
-  applyTrafficChange,
-  describeTraffic,
   formatFunctionSpecIssues,
-  parseFunctionSpec,
   specTraffic,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import {
   FUNCTION_FILE_NAME,
   GITOPS_REPOSITORY_FOLDER,
   PublishSettings,
+  REQUESTED_BY_TRAILER,
+  TRAFFIC_CHANGE_TRAILER,
   cloneGitopsRepository,
-  commitToGitopsBranch,
   functionFolderPath,
-  gitopsViolationsError,
   parseFunctionFile,
   readRevisionHistory,
-  validateGitopsTree,
-  writeFunctionFolder,
 } from '@internal/backstage-plugin-atonix-serverless-node';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix, relative } from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
-
-/** The trailer that marks a commit as a traffic change made in the portal. */
-const CHANGE_TRAILER = 'Atonix-Change: traffic';
-const REQUESTED_BY_TRAILER = 'Requested-By';
 
 function git(cwd: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -50,11 +32,10 @@ function git(cwd: string, args: string[]): Promise<string> {
 }
 
 /**
- * A function's traffic as its `function.yaml` in the GitOps repository has it, and changes to it.
- * A change is written, rendered and validated in a fresh checkout and committed exactly as the
- * scaffolder commits a new function (`cloneGitopsRepository`, `writeFunctionFolder`,
- * `validateGitopsTree`, `commitToGitopsBranch` from the node library); Flux applies it. Nothing here
- * talks to a cluster.
+ * A function's traffic as its `function.yaml` on the GitOps repository's branch has it, the
+ * revisions git has named, and the portal's newest change to it while Flux has not applied it.
+ * Changes are made by the function-traffic template (`atonix:function:traffic`), whose commit
+ * message carries the trailers read here. Nothing here talks to a cluster.
  */
 export class GitopsTraffic {
   readonly #settings: PublishSettings;
@@ -85,78 +66,8 @@ export class GitopsTraffic {
         ...(spec.revisionName ? { revisionName: spec.revisionName } : {}),
         traffic: specTraffic(spec),
         namedRevisions: [...named].sort(),
-        ...(await this.#pending(checkout, file, fn)),
+        ...(await this.#portalChange(checkout, file, fn)),
       };
-    });
-  }
-
-  async change(
-    fn: FunctionStatus,
-    change: TrafficChange,
-    requestedBy: string,
-  ): Promise<TrafficChangeResult> {
-    if (this.#settings.target !== 'local') {
-      throw new NotImplementedError(
-        'Traffic changes are committed to the GitOps branch by the local portal only; opening a pull request on GitHub is not implemented yet, so change function.yaml in a pull request by hand',
-      );
-    }
-    return this.#inCheckout(async checkout => {
-      const { file, spec } = await this.#readSpec(checkout, fn);
-      const parsed = parseFunctionSpec({
-        ...spec,
-        traffic: applyTrafficChange(spec, change),
-      });
-      if (!parsed.success) {
-        throw new InputError(
-          `The traffic change does not make a valid function spec; nothing was committed:\n${formatFunctionSpecIssues(
-            parsed.issues,
-          )}`,
-        );
-      }
-      const next: FunctionSpec = parsed.spec;
-      if (isDeepStrictEqual(specTraffic(next), specTraffic(spec))) {
-        throw new InputError(
-          `${fn.team}/${fn.name} already routes ${describeTraffic(
-            specTraffic(spec),
-          )} in git; nothing to commit`,
-        );
-      }
-      const gitopsDir = join(checkout, GITOPS_REPOSITORY_FOLDER);
-      const written = await writeFunctionFolder(gitopsDir, next);
-      const violations = await validateGitopsTree(gitopsDir, {
-        changedFiles: written.map(path => join(gitopsDir, path)),
-      });
-      if (violations.length > 0) {
-        throw gitopsViolationsError(
-          `The traffic change to ${this.#display(checkout, file)}`,
-          violations,
-          path => this.#display(checkout, path),
-        );
-      }
-      const subject = `${fn.team}/${fn.name}: traffic ${describeTraffic(
-        next.traffic ?? [],
-      )}`;
-      try {
-        await commitToGitopsBranch({
-          settings: this.#settings,
-          dir: checkout,
-          logger: this.#logger,
-          commitMessage: `${subject}\n\nAsked for in the portal (${change.action}).\n\n${CHANGE_TRAILER}\n${REQUESTED_BY_TRAILER}: ${requestedBy}\n`,
-          author: { name: requestedBy, email: 'portal@atonix.invalid' },
-        });
-      } catch (error) {
-        if (error instanceof InputError) {
-          throw error;
-        }
-        throw new ConflictError(
-          `Could not push the traffic change to the GitOps repository (${error}); someone may have changed it at the same time: try again`,
-        );
-      }
-      const commit = await this.#commitAt(checkout, 'HEAD');
-      this.#logger.info(
-        `Committed ${commit.commit} to the GitOps repository: ${subject}`,
-      );
-      return { commit, traffic: next.traffic ?? [] };
     });
   }
 
@@ -209,19 +120,19 @@ export class GitopsTraffic {
   }
 
   /**
-   * The newest portal traffic change to `file`, unless the Flux Kustomization has applied it (its
-   * `lastAppliedRevision` is that commit or a later one).
+   * The newest portal traffic change to `file`: applied once the Flux Kustomization's
+   * `lastAppliedRevision` is that commit or a later one, pending until then.
    */
-  async #pending(
+  async #portalChange(
     checkout: string,
     file: string,
     fn: FunctionStatus,
-  ): Promise<{ pending?: GitopsCommit }> {
+  ): Promise<{ pending?: GitopsCommit; applied?: GitopsCommit }> {
     const last = (
       await git(checkout, [
         'log',
         '-1',
-        `--grep=^${CHANGE_TRAILER}$`,
+        `--grep=^${TRAFFIC_CHANGE_TRAILER}$`,
         '--format=%H',
         '--',
         relative(checkout, file),
@@ -242,7 +153,7 @@ export class GitopsTraffic {
         () => false,
       );
       if (isApplied) {
-        return {};
+        return { applied: await this.#commitAt(checkout, last) };
       }
     }
     return { pending: await this.#commitAt(checkout, last) };

@@ -4,6 +4,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { scaffolderServiceMock } from '@backstage/plugin-scaffolder-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { LocalGitServer } from '@internal/atonix-local-git-server';
 import {
@@ -15,20 +16,23 @@ import {
   portalReader,
 } from '@internal/atonix-test-servers';
 import { functionTrafficUpdatePermission } from '@internal/backstage-plugin-atonix-serverless-common';
+import { trafficCommitMessage } from '@internal/backstage-plugin-atonix-serverless-node';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { functionEntity } from '../__testUtils__/functionEntity';
 import { atonixServerlessPlugin } from '../plugin';
 
 /**
- * The traffic routes end to end: a real git server holding the GitOps repository (the node
- * library's valid fixture tree: team payments, function hello), a real Kubernetes API server that
- * the portal reads with the read-only ServiceAccount gitops/ gives it, and the backend between them.
+ * The traffic routes: a real git server holding the GitOps repository (the node library's valid
+ * fixture tree: team payments, function hello), a real Kubernetes API server that the portal reads
+ * with the read-only ServiceAccount gitops/ gives it, and the backend between them. A change is
+ * the function-traffic template's task (run through the real scaffolder in the scaffolder module's
+ * templates tests); here the commits it makes are made with the same message.
  */
 
 jest.setTimeout(180_000);
@@ -78,25 +82,10 @@ describe('traffic changes through the GitOps repository', () => {
   let kube: KubeApiServerProcess;
   let work: string;
 
-  /** The GitOps repository's main branch as a fresh clone sees it. */
+  /** The head of the GitOps repository's main branch. */
   async function mainBranch() {
     await git(work, 'pull', '-q', '--ff-only');
-    return {
-      head: await git(work, 'rev-parse', 'HEAD'),
-      message: await git(work, 'log', '-1', '--format=%B'),
-      spec: parse(
-        await readFile(
-          join(work, 'gitops/functions/payments/hello/function.yaml'),
-          'utf8',
-        ),
-      ),
-      service: parse(
-        await readFile(
-          join(work, 'gitops/functions/payments/hello/service.yaml'),
-          'utf8',
-        ),
-      ),
-    };
+    return { head: await git(work, 'rev-parse', 'HEAD') };
   }
 
   /** What the API server holds in the team's namespace, with each object's resourceVersion. */
@@ -201,8 +190,32 @@ describe('traffic changes through the GitOps repository', () => {
     });
   });
 
-  it('rolls back by committing to the GitOps branch, never by writing to the cluster', async () => {
-    const server = await startBackend();
+  /** A commit as the function-traffic template makes it: function.yaml changed, the trailers. */
+  async function commitTrafficChange(traffic: unknown[], subject: string) {
+    await git(work, 'pull', '-q', '--ff-only');
+    const file = join(work, 'gitops/functions/payments/hello/function.yaml');
+    const spec = parse(await readFile(file, 'utf8'));
+    await writeFile(file, stringify({ ...spec, traffic }));
+    await git(
+      work,
+      'commit',
+      '-q',
+      '-am',
+      trafficCommitMessage({
+        subject,
+        action: 'split',
+        requestedBy: 'user:default/ada',
+      }),
+    );
+    await git(work, 'push', '-q', 'origin', 'HEAD');
+    return git(work, 'rev-parse', 'HEAD');
+  }
+
+  it('starts the function-traffic template as the caller, and writes nothing itself', async () => {
+    const scaffolder = scaffolderServiceMock.mock({
+      scaffold: async () => ({ taskId: 'task-7' }),
+    });
+    const server = await startBackend([scaffolder.factory]);
     const before = await mainBranch();
     const cluster = await namespaceVersions();
 
@@ -210,62 +223,75 @@ describe('traffic changes through the GitOps repository', () => {
       .post(TRAFFIC)
       .set('Authorization', user)
       .send({ action: 'rollback', revisionName: 'hello-v1' });
-    expect(res.status).toBe(201);
-
-    const after = await mainBranch();
-    expect(after.head).not.toBe(before.head);
-    expect(res.body.commit).toMatchObject({
-      commit: after.head,
-      subject: 'payments/hello: traffic hello-v1 100 %',
-      requestedBy: 'user:default/mock',
-    });
-    expect(after.message).toContain('Atonix-Change: traffic');
-    expect(after.spec.traffic).toEqual([
-      { revisionName: 'hello-v1', percent: 100 },
-    ]);
-    // Rendered as the scaffolder renders: the Service Flux applies routes to hello-v1.
-    expect(after.service.spec.traffic).toEqual([
-      { revisionName: 'hello-v1', latestRevision: false, percent: 100 },
-    ]);
-    expect(after.service.spec.template.metadata.name).toBe('hello-v2');
-
-    // Until Flux applies that commit, the change is pending.
-    const view = await request(server).get(TRAFFIC).set('Authorization', user);
-    expect(view.body.pending).toEqual(res.body.commit);
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ taskId: 'task-7' });
+    expect(scaffolder.scaffold).toHaveBeenCalledWith(
+      {
+        templateRef: 'template:default/function-traffic',
+        values: {
+          team: 'group:default/payments',
+          function: 'component:default/hello',
+          change: { action: 'rollback', revisionName: 'hello-v1' },
+        },
+      },
+      {
+        credentials: expect.objectContaining({
+          principal: expect.objectContaining({
+            userEntityRef: 'user:default/mock',
+          }),
+        }),
+      },
+    );
+    expect((await mainBranch()).head).toBe(before.head);
     expect(await namespaceVersions()).toEqual(cluster);
   });
 
-  it('is no longer pending once the Flux Kustomization has applied the commit', async () => {
-    const server = await startBackend();
-    await request(server)
+  it('refuses a body that is no traffic change, naming the field, and starts nothing', async () => {
+    const scaffolder = scaffolderServiceMock.mock();
+    const server = await startBackend([scaffolder.factory]);
+    const res = await request(server)
       .post(TRAFFIC)
       .set('Authorization', user)
-      .send({ action: 'tag', revisionName: 'hello-v1', tag: 'stable' })
-      .expect(201);
-    const { head, service } = await mainBranch();
+      .send({ action: 'rollback' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.name).toBe('InputError');
+    expect(res.body.error.message).toMatch(
+      /^Invalid body of the traffic route: revisionName: /,
+    );
+    expect(scaffolder.scaffold).not.toHaveBeenCalled();
+  });
+
+  it('shows the newest change as pending until the Flux Kustomization has applied its commit, then as applied', async () => {
+    const server = await startBackend();
+    const head = await commitTrafficChange(
+      [{ revisionName: 'hello-v1', percent: 100, tag: 'stable' }],
+      'payments/hello: traffic hello-v1 100 % (stable)',
+    );
+    const pending = await request(server)
+      .get(TRAFFIC)
+      .set('Authorization', user);
+    expect(pending.body.pending).toEqual({
+      commit: head,
+      subject: 'payments/hello: traffic hello-v1 100 % (stable)',
+      requestedBy: 'user:default/ada',
+      committedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+
     // What Flux and Knative do after the merge: the Service is applied, the Route reports the split.
     await kube.apply(
       fluxKustomization({ team: 'payments', revision: `main@sha1:${head}` }),
     );
-    const applied = knativeFunction({
-      namespace: 'payments',
-      name: 'hello',
-      revisions: [1, 2],
-      traffic: [
-        { revision: 1, percent: 100, tag: 'stable' },
-        { revision: 2, percent: 0 },
-      ],
-    });
-    await kube.apply(...applied);
-    expect(service.spec.traffic).toEqual([
-      {
-        revisionName: 'hello-v1',
-        latestRevision: false,
-        percent: 100,
-        tag: 'stable',
-      },
-    ]);
-
+    await kube.apply(
+      ...knativeFunction({
+        namespace: 'payments',
+        name: 'hello',
+        revisions: [1, 2],
+        traffic: [
+          { revision: 1, percent: 100, tag: 'stable' },
+          { revision: 2, percent: 0 },
+        ],
+      }),
+    );
     await eventually(async () => {
       const fn = await request(server)
         .get('/api/atonix-serverless/functions/staging/payments/hello')
@@ -277,62 +303,18 @@ describe('traffic changes through the GitOps repository', () => {
     }, 30_000);
     const view = await request(server).get(TRAFFIC).set('Authorization', user);
     expect(view.body).not.toHaveProperty('pending');
+    expect(view.body.applied).toEqual(pending.body.pending);
     expect(view.body.traffic).toEqual([
       { revisionName: 'hello-v1', percent: 100, tag: 'stable' },
     ]);
   });
 
-  it('refuses a split that does not sum to 100 and commits nothing', async () => {
-    const server = await startBackend();
-    const { head } = await mainBranch();
-    const res = await request(server)
-      .post(TRAFFIC)
-      .set('Authorization', user)
-      .send({
-        action: 'split',
-        traffic: [
-          { revisionName: 'hello-v1', percent: 50 },
-          { latestRevision: true, percent: 40 },
-        ],
-      });
-    expect(res.status).toBe(400);
-    expect(res.body.error.name).toBe('InputError');
-    expect(res.body.error.message).toContain(
-      'traffic: the traffic percentages sum to 90; they must sum to 100',
-    );
-    expect((await mainBranch()).head).toBe(head);
-  });
-
-  it('commits nothing when the change leaves the split as it is', async () => {
-    const server = await startBackend();
-    const { head, spec } = await mainBranch();
-    const res = await request(server)
-      .post(TRAFFIC)
-      .set('Authorization', user)
-      .send({ action: 'split', traffic: spec.traffic });
-    expect(res.status).toBe(400);
-    expect(res.body.error.message).toBe(
-      'payments/hello already routes hello-v1 100 % (stable) in git; nothing to commit',
-    );
-    expect((await mainBranch()).head).toBe(head);
-  });
-
-  it('refuses to route to a revision git never named, with the validator rule and line', async () => {
-    const server = await startBackend();
-    const { head } = await mainBranch();
-    const res = await request(server)
-      .post(TRAFFIC)
-      .set('Authorization', user)
-      .send({ action: 'rollback', revisionName: 'hello-v0' });
-    expect(res.status).toBe(400);
-    expect(res.body.error.message).toMatch(
-      /^The traffic change to gitops\/functions\/payments\/hello\/function.yaml breaks 1 rule\(s\); nothing was committed to the GitOps repository:\ngitops\/functions\/payments\/hello\/function.yaml:\d+: revision-history: revision hello-v0 is neither/,
-    );
-    expect((await mainBranch()).head).toBe(head);
-  });
-
-  it('denies the change to whoever the policy denies atonix.function.traffic.update, and commits nothing', async () => {
-    const server = await startBackend([noTrafficChanges.factory]);
+  it('denies the change to whoever the policy denies atonix.function.traffic.update, and starts nothing', async () => {
+    const scaffolder = scaffolderServiceMock.mock();
+    const server = await startBackend([
+      noTrafficChanges.factory,
+      scaffolder.factory,
+    ]);
     const { head } = await mainBranch();
     const res = await request(server)
       .post(TRAFFIC)
@@ -344,6 +326,7 @@ describe('traffic changes through the GitOps repository', () => {
       'You may not use atonix.function.traffic.update on function payments/hello',
     );
     expect((await mainBranch()).head).toBe(head);
+    expect(scaffolder.scaffold).not.toHaveBeenCalled();
     // Reading the split stays allowed.
     const view = await request(server).get(TRAFFIC).set('Authorization', user);
     expect(view.status).toBe(200);

@@ -84,6 +84,16 @@ export class PublishSettings {
     return this.#repository(this.#gitopsRepo, this.gitopsBranch);
   }
 
+  /**
+   * The page of a function repository's commit, whose checks list the CI run that built its image
+   * (GitHub); undefined for the local git server, which has no web pages and runs no CI.
+   */
+  functionCommitUrl(name: string, commit: string): string | undefined {
+    return this.target === 'github'
+      ? `${this.functionRepository(name).webUrl}/commit/${commit}`
+      : undefined;
+  }
+
   /** Credentials for a clone URL: none for the local git server, the integration's token for GitHub. */
   gitAuth(cloneUrl: string): GitAuth {
     if (this.target === 'local') {

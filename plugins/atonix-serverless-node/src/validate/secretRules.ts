@@ -7,6 +7,11 @@ import {
 } from '../sops/sopsConfig';
 import { ManifestObject, ObjectFinding } from './objectRules';
 
+/** A Secret as sops leaves it: its values encrypted, the `sops` metadata beside them. */
+export function isSopsEncrypted(object: ManifestObject) {
+  return object.kind === 'Secret' && 'sops' in object;
+}
+
 /**
  * Rule `sops-recipients`: a SOPS-encrypted Secret is encrypted to exactly the age recipients
  * `.sops.yaml` names for the file it is in, so that it opens with the key of the team (and
@@ -137,4 +142,60 @@ export function secretRefFindings(
     }
     return [];
   });
+}
+
+/**
+ * Rule `secret-ref` for a team's Flux `Receiver` ("Sync now", gitops/tenants/base/receiver.yaml):
+ * its `spec.secretRef` names a Secret with a `token` key (notification-controller api v1.9.4,
+ * v1/receiver_types.go:92-101) that the team's functions folder provides SOPS-encrypted, so it is
+ * committed and Flux applies it into the Receiver's namespace. Without it the Receiver is never
+ * Ready and the portal's "Sync now" fails.
+ */
+export function receiverTokenFindings(
+  receiver: ManifestObject,
+  team: string,
+  teamObjects: ManifestObject[],
+): ObjectFinding[] {
+  const name = (receiver.spec as { secretRef?: { name?: string } } | undefined)
+    ?.secretRef?.name;
+  const what = `Receiver ${team}/${receiver.metadata?.name}`;
+  const fix = `commit it SOPS-encrypted as functions/${team}/secrets/${
+    name ?? 'flux-receiver-token'
+  }.sops.yaml with a random token (team onboarding writes it; for an existing team, writeFluxReceiverToken of the node library, or "Add secret" on one of the team's functions with key token)`;
+  if (!name) {
+    return [
+      {
+        rule: 'secret-ref',
+        path: ['spec', 'secretRef'],
+        message: `${what} names no token Secret (spec.secretRef.name); name flux-receiver-token and ${fix}`,
+      },
+    ];
+  }
+  const secret = teamObjects.find(
+    o => o.kind === 'Secret' && o.metadata?.name === name,
+  );
+  if (!secret || !isSopsEncrypted(secret)) {
+    return [
+      {
+        rule: 'secret-ref',
+        path: ['spec', 'secretRef', 'name'],
+        message: `${what} reads its token from Secret ${name}, which functions/${team} does not provide ${
+          secret ? 'SOPS-encrypted' : 'at all'
+        }, so the Receiver never becomes Ready and "Sync now" fails; ${fix}`,
+      },
+    ];
+  }
+  const keys = providedSecrets([secret]).get(name);
+  if (keys && !keys.has('token')) {
+    return [
+      {
+        rule: 'secret-ref',
+        path: ['spec', 'secretRef', 'name'],
+        message: `${what} reads key token of Secret ${name}, which has only ${
+          [...keys].join(', ') || 'no keys'
+        }; write the token under the key token`,
+      },
+    ];
+  }
+  return [];
 }

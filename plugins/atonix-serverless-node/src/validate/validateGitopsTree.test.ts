@@ -72,6 +72,42 @@ describe('validateGitopsTree', () => {
     expect(await validateGitopsTree(REPOSITORY_GITOPS)).toEqual([]);
   });
 
+  it("refuses a team's Flux Receiver whose token Secret is not committed SOPS-encrypted in the team's folder", async () => {
+    const repository = await fs.mkdtemp(join(workspace, 'receiver-token-'));
+    // Flux paths are relative to the repository root, where this tree is gitops/.
+    const tree = join(repository, 'gitops');
+    await fs.cp(REPOSITORY_GITOPS, tree, { recursive: true });
+    const secrets = join(tree, 'functions/payments/secrets');
+    await fs.rm(join(secrets, 'flux-receiver-token.sops.yaml'));
+    const kustomization = join(secrets, 'kustomization.yaml');
+    await fs.writeFile(
+      kustomization,
+      (
+        await fs.readFile(kustomization, 'utf8')
+      ).replace('  - flux-receiver-token.sops.yaml\n', ''),
+    );
+    await git(repository, 'init', '--quiet');
+    await git(repository, 'add', '.');
+    await git(
+      repository,
+      'commit',
+      '--quiet',
+      '-m',
+      'no receiver token for payments',
+    );
+
+    const violations = await validateGitopsTree(tree);
+    expect(violations).toEqual([
+      expect.objectContaining({
+        file: join(tree, 'tenants/base/receiver.yaml'),
+        rule: 'secret-ref',
+        message: expect.stringMatching(
+          /^Receiver payments\/functions reads its token from Secret flux-receiver-token, which functions\/payments does not provide at all, so the Receiver never becomes Ready and "Sync now" fails; commit it SOPS-encrypted as functions\/payments\/secrets\/flux-receiver-token.sops.yaml/,
+        ),
+      }),
+    ]);
+  });
+
   it('passes the smallest complete tree', async () => {
     expect(await validateGitopsTree(join(FIXTURES, 'valid'))).toEqual([]);
   });

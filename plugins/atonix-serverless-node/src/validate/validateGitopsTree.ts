@@ -45,7 +45,9 @@ import {
 import { checkRules } from './promtool';
 import { validateOwnSchema } from './schemas/ownSchemas';
 import {
+  isSopsEncrypted,
   providedSecrets,
+  receiverTokenFindings,
   secretRefFindings,
   sopsRecipientFindings,
 } from './secretRules';
@@ -129,10 +131,6 @@ const PACKAGED_SCHEMA_DEFECTS: Array<{ apiGroup: string; pointer: RegExp }> = [
   { apiGroup: 'serving.knative.dev/', pointer: /\/containers\/\d+\/name$/ },
   { apiGroup: 'operator.knative.dev/', pointer: /^\/spec\/source\/[a-z]+$/ },
 ];
-
-function isSopsEncrypted(object: ManifestObject) {
-  return object.kind === 'Secret' && 'sops' in object;
-}
 
 /** Schema issues that are not the user's to fix. */
 function isExpected(object: ManifestObject, issue: SchemaIssue) {
@@ -898,7 +896,10 @@ class GitopsTreeValidator {
               ]
             : []),
           ...(namespace && facts.teams.has(namespace)
-            ? networkPolicyFindings(object)
+            ? [
+                ...networkPolicyFindings(object),
+                ...this.#receiverTokenFindings(object, namespace),
+              ]
             : []),
           ...podSecurityFindings(
             object,
@@ -951,6 +952,21 @@ class GitopsTreeValidator {
         );
       }
     }
+  }
+
+  /**
+   * Rule `secret-ref` for a team's Flux Receiver, against what the team's functions folder (the
+   * folder its own Kustomization applies into the same namespace) provides; nothing when that folder
+   * does not build (reported where it fails).
+   */
+  #receiverTokenFindings(
+    object: ManifestObject,
+    team: string,
+  ): ObjectFinding[] {
+    if (object.kind !== 'Receiver') return [];
+    const teamBuild = this.#built.get(join(this.#root, FUNCTIONS_FOLDER, team));
+    if (teamBuild?.failed) return [];
+    return receiverTokenFindings(object, team, teamBuild?.objects ?? []);
   }
 
   /** Rule `sops-recipients` for one SOPS-encrypted Secret, by the file it was written in. */

@@ -20,7 +20,7 @@ import {
   FunctionSecretResponse,
   FunctionTrafficView,
   TrafficChange,
-  TrafficChangeResult,
+  GitopsChangeTask,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 
 /** Where a function runs: the backend's key for one function. */
@@ -60,11 +60,11 @@ export interface AtonixServerlessApi {
   ): Promise<FunctionLogsResponse>;
   /** `GET /functions/:cluster/:namespace/:name/traffic`: the split in git, and a pending change. */
   getTraffic(ref: FunctionRef): Promise<FunctionTrafficView>;
-  /** `POST /functions/:cluster/:namespace/:name/traffic`: commits a change to the GitOps repository. */
+  /** `POST /functions/:cluster/:namespace/:name/traffic`: starts the task that commits the change (local) or opens its pull request. */
   changeTraffic(
     ref: FunctionRef,
     change: TrafficChange,
-  ): Promise<TrafficChangeResult>;
+  ): Promise<GitopsChangeTask>;
   /** `GET /entity/:kind/:namespace/:name`: the functions a catalog entity describes. */
   getEntityFunctions(
     entity: CompoundEntityRef,

@@ -21,7 +21,7 @@ import {
   RuntimeAvailability,
   FunctionTrafficView,
   TrafficChange,
-  TrafficChangeResult,
+  GitopsChangeTask,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { AtonixServerlessApi, FunctionRef } from './AtonixServerlessApi';
 
@@ -76,7 +76,7 @@ export class AtonixServerlessClient implements AtonixServerlessApi {
   async changeTraffic(
     ref: FunctionRef,
     change: TrafficChange,
-  ): Promise<TrafficChangeResult> {
+  ): Promise<GitopsChangeTask> {
     return this.#request(`${functionPath(ref)}/traffic`, {}, change);
   }
 

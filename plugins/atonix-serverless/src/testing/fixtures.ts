@@ -369,7 +369,8 @@ export const chargeCardTrace: FunctionTrace = {
       value: '229ba8aea2aecbb0af3a78d22215a150aede8056',
       state: 'ok',
       message:
-        "The image was built from commit 229ba8a of the function's repository",
+        "The image was built from commit 229ba8a of the function's repository; its CI run is listed on the commit",
+      href: 'https://github.com/atonixcorp/charge-card/commit/229ba8aea2aecbb0af3a78d22215a150aede8056',
     },
     {
       id: 'image',
@@ -383,14 +384,16 @@ export const chargeCardTrace: FunctionTrace = {
       id: 'gitops-commit',
       value: 'b'.repeat(40),
       state: 'ok',
-      message: 'The GitOps branch is at bbbbbbb',
+      message: 'The GitOps branch is at bbbbbbb, merged 12m ago',
+      at: '2026-11-29T09:48:00.000Z',
     },
     {
       id: 'flux-applied',
       value: 'main@sha1:4f3c2b1a0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b',
       state: 'broken',
       message:
-        "The GitOps branch is at bbbbbbb, Flux has not applied it (last applied main@sha1:4f3c2b1): Kustomization payments/functions is not Ready (DependencyNotReady): dependency 'flux-system/tenants' is not ready",
+        "The GitOps branch is at bbbbbbb, merged 12m ago, Flux has not applied it (last applied main@sha1:4f3c2b1): Kustomization payments/functions is not Ready (DependencyNotReady): dependency 'flux-system/tenants' is not ready",
+      at: '2026-11-29T09:48:00.000Z',
     },
     {
       id: 'revisions',

@@ -79,8 +79,14 @@ describe('GitOps sources', () => {
     it('clones the branch over HTTP and clones again only when the branch moved', async () => {
       const url = server.repoUrl('AtonixCorp/gitops');
       const source = new GitRepositoryGitOpsSource({ url, branch: 'main' });
+      const before = Date.now();
       const first = await source.read();
       expect(first?.revision).toMatch(/^[0-9a-f]{40}$/);
+      // The commit's time, which the backend's trace shows ("merged 12m ago"); git keeps seconds.
+      expect(Date.parse(first!.committedAt!)).toBeGreaterThanOrEqual(
+        Math.floor(before / 1000) * 1000 - 60_000,
+      );
+      expect(Date.parse(first!.committedAt!)).toBeLessThanOrEqual(Date.now());
       expect(readGitOpsCatalog(first!.files)).toMatchObject({
         functions: [{ folder: 'gitops/functions/payments/charge' }],
         problems: [],

@@ -19,7 +19,7 @@ import {
 } from '@internal/atonix-test-servers';
 import { join, resolve } from 'node:path';
 import { scaffolderModuleAtonixServerless } from '../module';
-import { localScaffolderConfig } from './localGit';
+import { OWNER, localScaffolderConfig } from './localGit';
 
 export const REPO_ROOT = resolve(__dirname, '../../../..');
 const GUEST = 'user:default/guest';
@@ -40,8 +40,9 @@ export interface TaskResult {
  * The local portal's scaffolding in one test backend: the real scaffolder (with the GitHub module
  * and ours) and the real catalog reading catalog/org.yaml and templates/ from this checkout,
  * publishing to the local git server at `gitBaseUrl`; requests are the guest's, a member of payments.
- * The clusters run what `options.runtimes` says; `options.database` is the `backend.database` config
- * (default: SQLite in memory).
+ * With `options.github`, it publishes as production does instead (`publishTarget: github`), to that
+ * GitHub integration (a `GitHubTestServer`). The clusters run what `options.runtimes` says;
+ * `options.database` is the `backend.database` config (default: SQLite in memory).
  */
 export async function startScaffolderBackend(
   gitBaseUrl: string,
@@ -49,8 +50,25 @@ export async function startScaffolderBackend(
     /** `atonix.clusters.<cluster>.runtimes`; none: what gitops/ installs (Knative only). */
     runtimes?: Record<string, string[]>;
     database?: JsonObject;
+    github?: { host: string; apiBaseUrl: string; token: string };
   } = {},
 ) {
+  const { github } = options;
+  const publishing = github
+    ? {
+        integrations: { github: [github] },
+        scaffolder: {
+          publishTarget: 'github',
+          owner: OWNER,
+          githubHost: github.host,
+          imageRegistry: 'ghcr.io/atonixcorp',
+          gitops: { repo: 'gitops', branch: 'main' },
+        },
+      }
+    : {
+        integrations: {},
+        scaffolder: localScaffolderConfig(gitBaseUrl).atonix.scaffolder,
+      };
   const backend = await startTestBackend({
     features: [
       scaffolderPlugin,
@@ -76,8 +94,9 @@ export async function startScaffolderBackend(
               },
             ],
           },
+          integrations: publishing.integrations,
           atonix: {
-            ...localScaffolderConfig(gitBaseUrl).atonix,
+            scaffolder: publishing.scaffolder,
             clusters: Object.fromEntries(
               Object.entries(options.runtimes ?? {}).map(
                 ([cluster, runtimes]) => [cluster, { runtimes }],

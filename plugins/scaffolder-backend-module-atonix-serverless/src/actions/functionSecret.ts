@@ -1,4 +1,3 @@
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { parseFunctionSpec } from '@internal/backstage-plugin-atonix-serverless-common';
@@ -10,12 +9,13 @@ import {
   writeFunctionFolder,
   writeTeamSecret,
 } from '@internal/backstage-plugin-atonix-serverless-node';
-import { dirname, posix } from 'node:path';
+import { posix } from 'node:path';
 import { TeamDirectory } from '../service/TeamDirectory';
 import {
-  copyChanges,
+  changesPathInput,
   functionPathInput,
   readWorkspaceFunction,
+  writtenChanges,
 } from '../service/functionFolder';
 import { examples } from './functionSecret.examples';
 
@@ -60,13 +60,7 @@ export function createFunctionSecretAction(options: { teams: TeamDirectory }) {
             .describe(
               "Env vars to read a key of this Secret (the function's secretEnv, a secretKeyRef), e.g. [{ name: PROVIDER_API_KEY, key: api-key }]; an entry with an empty name is skipped (an optional form field left empty)",
             ),
-        changesPath: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'Workspace folder that receives a copy of just the files written, at their repository paths (the sourcePath of a pull request)',
-            ),
+        changesPath: changesPathInput,
       },
       output: {
         secretPath: z =>
@@ -165,16 +159,12 @@ export function createFunctionSecretAction(options: { teams: TeamDirectory }) {
       if (Object.keys(env).length > 0) {
         written.push(...(await writeFunctionFolder(gitopsDir, updated.spec)));
       }
-      const files = [...new Set(written)].map(file =>
-        posix.join('gitops', file),
+      const files = await writtenChanges(
+        ctx.workspacePath,
+        gitopsDir,
+        written,
+        changesPath,
       );
-      if (changesPath) {
-        await copyChanges(
-          dirname(gitopsDir),
-          resolveSafeChildPath(ctx.workspacePath, changesPath),
-          files,
-        );
-      }
       ctx.logger.info(
         `Wrote Secret ${name} (keys ${keys.join(', ')}) of ${spec.team}/${
           spec.name

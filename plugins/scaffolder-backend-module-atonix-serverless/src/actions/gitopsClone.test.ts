@@ -1,7 +1,10 @@
 import { mockWorkspace } from '../__testUtils__/workspace';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import {
   localSettings,
   startLocalGit,
@@ -40,6 +43,47 @@ describe('atonix:gitops:clone', () => {
       'remoteUrl',
       `${git.server.baseUrl}/AtonixCorp/gitops.git`,
     );
+  });
+
+  it('clones every commit with fullHistory, only the newest without', async () => {
+    const run = promisify(execFile);
+    const git2 = (cwd: string, ...args: string[]) =>
+      run(
+        'git',
+        ['-c', 'user.name=t', '-c', 'user.email=t@atonix.invalid', ...args],
+        { cwd },
+      ).then(({ stdout }) => stdout.trim());
+    const work = mockWorkspace();
+    await git2(
+      work.path,
+      'clone',
+      '-q',
+      git.server.repoUrl('AtonixCorp/gitops'),
+      'w',
+    );
+    await writeFile(join(work.path, 'w/gitops/NOTE'), 'second commit\n');
+    await git2(join(work.path, 'w'), 'add', 'gitops/NOTE');
+    await git2(join(work.path, 'w'), 'commit', '-q', '-m', 'second');
+    await git2(join(work.path, 'w'), 'push', '-q', 'origin', 'HEAD');
+
+    const commits = async (fullHistory?: boolean) => {
+      const workspace = mockWorkspace();
+      const ctx = createMockActionContext({
+        input: { targetPath: 'gitops-repo', fullHistory },
+        workspacePath: workspace.path,
+      });
+      await createGitopsCloneAction({
+        settings: localSettings(git.server.baseUrl),
+      }).handler(ctx as any);
+      return git2(
+        join(workspace.path, 'gitops-repo'),
+        'rev-list',
+        '--count',
+        'HEAD',
+      );
+    };
+    expect(await commits(true)).toBe('2');
+    expect(await commits()).toBe('1');
   });
 
   it('stops with a clear error when the GitOps repository is unreachable', async () => {

@@ -28,6 +28,13 @@ export function createGitopsCloneAction(options: {
             .string()
             .optional()
             .describe('Workspace folder to clone into (default gitops-repo)'),
+        fullHistory: z =>
+          z
+            .boolean()
+            .optional()
+            .describe(
+              "Clone every commit, not just the newest (default false): a traffic change needs the history, where the validator's rule revision-history looks for the revisions git named",
+            ),
       },
       output: {
         path: z => z.string(),
@@ -37,10 +44,15 @@ export function createGitopsCloneAction(options: {
       },
     },
     async handler(ctx) {
-      const { targetPath = 'gitops-repo' } = ctx.input;
+      const { targetPath = 'gitops-repo', fullHistory = false } = ctx.input;
       const dir = resolveSafeChildPath(ctx.workspacePath, targetPath);
       const gitops = settings.gitopsRepository();
-      await cloneGitopsRepository({ settings, dir, logger: ctx.logger });
+      await cloneGitopsRepository({
+        settings,
+        dir,
+        logger: ctx.logger,
+        fullHistory,
+      });
       ctx.logger.info(`Cloned ${gitops.cloneUrl} into ${targetPath}`);
       ctx.output('path', targetPath);
       ctx.output('remoteUrl', gitops.cloneUrl);

@@ -8,6 +8,7 @@ import { TeamDirectory } from '../service/TeamDirectory';
 import { createFunctionImageAction } from './functionImage';
 import { createFunctionManifestsAction } from './functionManifests';
 import { createFunctionSecretAction } from './functionSecret';
+import { createFunctionTrafficAction } from './functionTraffic';
 import { createGitopsCloneAction } from './gitopsClone';
 import { createGitopsCommitAction } from './gitopsCommit';
 import { createGitopsValidateAction } from './gitopsValidate';
@@ -31,6 +32,7 @@ export function createAtonixActions(options: {
     createFunctionManifestsAction({ teams, clusterRuntimes }),
     createFunctionImageAction(),
     createFunctionSecretAction({ teams }),
+    createFunctionTrafficAction({ teams }),
     createTeamOnboardAction({ settings, teams }),
     createGitopsValidateAction(),
     createPublishPlanAction({ settings }),

@@ -85,7 +85,7 @@ describe('atonix:team:onboard', () => {
     expect(workspace.content()).toEqual(before);
   }
 
-  it('writes the tenant, an empty functions folder and the Group entity', async () => {
+  it("writes the tenant, the team's functions folder with its Flux Receiver token, and the Group entity", async () => {
     const ctx = await run({
       team: 'search',
       description: 'Search and recommendations',
@@ -114,7 +114,25 @@ describe('atonix:team:onboard', () => {
           'utf8',
         ),
       ),
-    ).toMatchObject({ kind: 'Kustomization', resources: [] });
+    ).toMatchObject({ kind: 'Kustomization', resources: ['secrets'] });
+    // The token the Receiver of tenants/base reads, SOPS-encrypted to the team's keys.
+    const token = parse(
+      await readFile(
+        join(
+          repo,
+          'gitops/functions/search/secrets/flux-receiver-token.sops.yaml',
+        ),
+        'utf8',
+      ),
+    );
+    expect(token).toMatchObject({
+      kind: 'Secret',
+      metadata: { name: 'flux-receiver-token', namespace: 'search' },
+      stringData: { token: expect.stringMatching(/^ENC\[AES256_GCM,/) },
+    });
+    expect(
+      token.sops.age.map((a: { recipient: string }) => a.recipient),
+    ).toEqual([TEST_AGE_RECIPIENTS.production, TEST_AGE_RECIPIENTS.staging]);
     expect(
       parse(await readFile(join(repo, 'gitops', RABBITMQ_CLUSTER_FILE), 'utf8'))
         .metadata.annotations[TOPOLOGY_ALLOWED_NAMESPACES],
@@ -235,7 +253,13 @@ describe('atonix:team:onboard', () => {
     );
     expect(
       workspace.content({ path: 'gitops-repo/gitops/functions/search' }),
-    ).toEqual({ 'kustomization.yaml': expect.any(String) });
+    ).toEqual({
+      'kustomization.yaml': expect.any(String),
+      secrets: {
+        'kustomization.yaml': expect.any(String),
+        'flux-receiver-token.sops.yaml': expect.any(String),
+      },
+    });
   });
 
   it('copies just the files it wrote into changesPath, for a pull request', async () => {
@@ -244,7 +268,15 @@ describe('atonix:team:onboard', () => {
       catalog: { teams: { 'search.yaml': expect.any(String) } },
       gitops: {
         '.sops.yaml': expect.stringContaining('functions/search/secrets'),
-        functions: { search: { 'kustomization.yaml': expect.any(String) } },
+        functions: {
+          search: {
+            'kustomization.yaml': expect.any(String),
+            secrets: {
+              'kustomization.yaml': expect.any(String),
+              'flux-receiver-token.sops.yaml': expect.any(String),
+            },
+          },
+        },
         infrastructure: {
           configs: {
             base: {

@@ -6,6 +6,7 @@ import { functionSpecSchema } from '@internal/backstage-plugin-atonix-serverless
 import {
   teamAlertEmailSchema,
   tenantFolderPath,
+  writeFluxReceiverToken,
   writeTeamSecret,
   writeTenantFolder,
 } from '@internal/backstage-plugin-atonix-serverless-node';
@@ -43,7 +44,7 @@ export function createTeamOnboardAction(options: {
   return createTemplateAction({
     id: 'atonix:team:onboard',
     description:
-      'Writes a new team into the GitOps checkout: gitops/tenants/<team>, gitops/functions/<team>, its gitops/.sops.yaml rule, optionally its ghcr-pull Secret (SOPS-encrypted) and its Group entity',
+      'Writes a new team into the GitOps checkout: gitops/tenants/<team>, gitops/functions/<team>, its gitops/.sops.yaml rule, its Flux Receiver token and optionally its ghcr-pull Secret (SOPS-encrypted), and its Group entity',
     examples,
     supportsDryRun: true,
     schema: {
@@ -172,6 +173,9 @@ export function createTeamOnboardAction(options: {
         alertEmail,
         ageRecipients,
       );
+      // The token of the team's Flux Receiver ("Sync now"), random and SOPS-encrypted like every
+      // Secret of the team; the Receiver in tenants/base reads it.
+      written.push(...(await writeFluxReceiverToken(gitopsDir, team)));
       // A dry run has no secrets (the scaffolder passes none).
       if (registryToken && registryUsername && !ctx.isDryRun) {
         const registry = settings.imageRegistryHost();

@@ -11,7 +11,7 @@ import {
 } from '@internal/backstage-plugin-atonix-serverless-node';
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import type { z as zod } from 'zod/v3';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, posix, resolve } from 'node:path';
 
 /** The `functionPath` input of the actions that change a rendered function. */
 export const functionPathInput = (z: typeof zod) =>
@@ -19,6 +19,15 @@ export const functionPathInput = (z: typeof zod) =>
     .string()
     .describe(
       'Workspace folder of the rendered function: the GitOps checkout and the gitopsPath atonix:function:manifests outputs, e.g. gitops-repo/gitops/functions/payments/charge-card',
+    );
+
+/** The `changesPath` input of the actions whose changes a pull request carries ({@link writtenChanges}). */
+export const changesPathInput = (z: typeof zod) =>
+  z
+    .string()
+    .optional()
+    .describe(
+      'Workspace folder that receives a copy of just the files written, at their repository paths (the sourcePath of a pull request)',
     );
 
 /** A function folder of the workspace's GitOps checkout, as the actions that change one read it. */
@@ -79,4 +88,25 @@ export async function copyChanges(
     await mkdir(dirname(target), { recursive: true });
     await copyFile(resolveSafeChildPath(repoDir, file), target);
   }
+}
+
+/**
+ * The files an action wrote below the checkout's `gitopsDir` (paths relative to it), as repository
+ * paths (`gitops/...`, each once), copied into the workspace folder `changesPath` when given.
+ */
+export async function writtenChanges(
+  workspacePath: string,
+  gitopsDir: string,
+  written: string[],
+  changesPath: string | undefined,
+): Promise<string[]> {
+  const files = [...new Set(written)].map(file => posix.join('gitops', file));
+  if (changesPath) {
+    await copyChanges(
+      dirname(gitopsDir),
+      resolveSafeChildPath(workspacePath, changesPath),
+      files,
+    );
+  }
+  return files;
 }

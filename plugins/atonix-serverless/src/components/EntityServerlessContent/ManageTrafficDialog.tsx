@@ -21,7 +21,7 @@ import {
   FunctionTrafficTarget,
   FunctionTrafficView,
   TrafficChange,
-  TrafficChangeResult,
+  GitopsChangeTask,
   applyTrafficChange,
   describeTraffic,
 } from '@internal/backstage-plugin-atonix-serverless-common';
@@ -56,17 +56,18 @@ function errorMessage(error: Error): string {
 }
 
 /**
- * "Manage traffic": the change is committed to the function's `function.yaml` in the GitOps
- * repository (validated by the backend as the scaffolder validates), and Flux applies it.
+ * "Manage traffic": the backend starts the function-traffic template, which writes the change into
+ * the function's `function.yaml`, renders and validates it, and commits it (local portal) or opens
+ * the pull request (GitHub); Flux applies it.
  */
 export function ManageTrafficDialog(props: {
   fnRef: FunctionRef;
   view: FunctionTrafficView;
   open: boolean;
   onClose: () => void;
-  onCommitted: (result: TrafficChangeResult) => void;
+  onStarted: (task: GitopsChangeTask) => void;
 }) {
-  const { fnRef, view, open, onClose, onCommitted } = props;
+  const { fnRef, view, open, onClose, onStarted } = props;
   const api = useApi(atonixServerlessApiRef);
   const revisions = view.namedRevisions;
   const [mode, setMode] = useState<Mode>('rollback');
@@ -114,7 +115,7 @@ export function ManageTrafficDialog(props: {
     setBusy(true);
     setError(undefined);
     try {
-      onCommitted(await api.changeTraffic(fnRef, change));
+      onStarted(await api.changeTraffic(fnRef, change));
     } catch (e) {
       setError(errorMessage(e as Error));
     } finally {
@@ -153,9 +154,9 @@ export function ManageTrafficDialog(props: {
       <DialogTitle>Manage traffic</DialogTitle>
       <DialogContent>
         <Typography variant="body2" paragraph>
-          The change is committed to {view.file} in the GitOps repository; Flux
-          applies it. Revisions named in git can be routed to:{' '}
-          {revisions.join(', ') || 'none yet'}.
+          The change is written to {view.file} and committed to the GitOps
+          repository (a pull request in production); Flux applies it. Revisions
+          named in git can be routed to: {revisions.join(', ') || 'none yet'}.
         </Typography>
         <RadioGroup
           row

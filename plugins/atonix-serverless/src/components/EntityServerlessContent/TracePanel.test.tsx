@@ -12,7 +12,12 @@ describe('TracePanel', () => {
   it('highlights the first broken link with its message and names the upstream Kustomization that blocks', async () => {
     await renderWith(fakeApi());
     expect(await screen.findByTestId('trace-broken')).toHaveTextContent(
-      'Applied by Flux: The GitOps branch is at bbbbbbb, Flux has not applied it',
+      'Applied by Flux: The GitOps branch is at bbbbbbb, merged 12m ago, Flux has not applied it',
+    );
+    // Where the image's commit was built: its page lists the CI run.
+    expect(screen.getByRole('link', { name: /^CI run/ })).toHaveAttribute(
+      'href',
+      'https://github.com/atonixcorp/charge-card/commit/229ba8aea2aecbb0af3a78d22215a150aede8056',
     );
     expect(screen.getByLabelText('Applied by Flux: broken')).toHaveClass(
       'Mui-selected',

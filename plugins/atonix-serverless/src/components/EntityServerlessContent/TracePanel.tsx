@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { InfoCard } from '@backstage/core-components';
+import { InfoCard, Link } from '@backstage/core-components';
 import {
   Box,
   Button,
@@ -136,6 +136,11 @@ export function TracePanel(props: { fn: FunctionStatus }) {
                           >
                             {link.value}
                           </Typography>
+                        )}
+                        {link.href && (
+                          <Link to={link.href} style={{ marginLeft: 8 }}>
+                            CI run
+                          </Link>
                         )}
                       </>
                     }

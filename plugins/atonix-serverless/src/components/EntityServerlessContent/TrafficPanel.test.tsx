@@ -41,12 +41,11 @@ describe('TrafficPanel', () => {
     expect(screen.queryByText(/Pending:/)).not.toBeInTheDocument();
   });
 
-  it('commits a rollback and then shows it as pending until Flux applies it', async () => {
+  it('starts the change as a task, links it, and shows the commit as pending once it lands in git', async () => {
     const api = fakeApi();
-    const changeTraffic = jest.spyOn(api, 'changeTraffic').mockResolvedValue({
-      commit: pending,
-      traffic: [{ revisionName: 'charge-card-v1', percent: 100 }],
-    });
+    const changeTraffic = jest
+      .spyOn(api, 'changeTraffic')
+      .mockResolvedValue({ taskId: 'task-42' });
     const getTraffic = jest.spyOn(api, 'getTraffic');
     await renderWith(api);
 
@@ -54,7 +53,6 @@ describe('TrafficPanel', () => {
     expect(dialog.getByText(/New split:/)).toHaveTextContent(
       'charge-card-v1 100 % (stable), latest 0 % (canary)',
     );
-    getTraffic.mockResolvedValue({ ...chargeCardTraffic, pending });
     fireEvent.click(dialog.getByRole('button', { name: 'Commit to GitOps' }));
 
     await waitFor(() =>
@@ -63,10 +61,35 @@ describe('TrafficPanel', () => {
         { action: 'rollback', revisionName: 'charge-card-v1' },
       ),
     );
-    expect(await screen.findByText(/Pending:/)).toHaveTextContent(
-      'commit 5d41402 by user:default/guest',
-    );
+    expect(
+      await screen.findByRole('link', { name: 'follow the task' }),
+    ).toHaveAttribute('href', '/create/tasks/task-42');
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+
+    // The task commits; the card reads git again by itself and shows the change as pending.
+    getTraffic.mockResolvedValue({
+      ...chargeCardTraffic,
+      traffic: [{ revisionName: 'charge-card-v1', percent: 100 }],
+      pending,
+    });
+    expect(
+      await screen.findByText(/Pending:/, {}, { timeout: 5000 }),
+    ).toHaveTextContent('commit 5d41402 by user:default/guest');
+    expect(
+      screen.queryByRole('link', { name: 'follow the task' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('says the last change is applied once Flux has applied its commit', async () => {
+    await renderWith(
+      fakeApi({
+        getTraffic: async () => ({ ...chargeCardTraffic, applied: pending }),
+      }),
+    );
+    expect(await screen.findByText(/^Applied:/)).toHaveTextContent(
+      `Applied: “payments/charge-card: traffic charge-card-v1 100 % (stable)”, commit 5d41402 by user:default/guest; Flux applied ${chargeCard.flux?.revision}.`,
+    );
+    expect(screen.queryByText(/Pending:/)).not.toBeInTheDocument();
   });
 
   it('keeps the dialog open with the backend’s reason when the change is refused', async () => {

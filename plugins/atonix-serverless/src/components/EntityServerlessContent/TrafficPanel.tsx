@@ -1,6 +1,6 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { InfoCard } from '@backstage/core-components';
+import { InfoCard, Link } from '@backstage/core-components';
 import { Button, Typography } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
@@ -11,6 +11,23 @@ import {
 import { atonixServerlessApiRef } from '../../api';
 import { Loaded } from '../common/Loaded';
 import { ManageTrafficDialog } from './ManageTrafficDialog';
+
+/**
+ * How often, and how long, the card reads the split in git again after starting a change: a local
+ * commit lands in seconds; a pull request waits for a reviewer, and the task link says where it is.
+ */
+const TASK_POLL_MS = 2000;
+const TASK_POLL_LIMIT_MS = 120_000;
+
+/** A change the card started: its task, and what git said before it. */
+interface StartedChange {
+  taskId: string;
+  gitBefore: string;
+}
+
+/** What a change to git alters in the view: the split and the pending commit. */
+const gitState = (view: { traffic: unknown; pending?: { commit: string } }) =>
+  JSON.stringify([view.traffic, view.pending?.commit]);
 
 /** What the cluster routes now, from the Knative Service's `status.traffic`. */
 function appliedSplit(fn: FunctionStatus): string {
@@ -28,23 +45,40 @@ function appliedSplit(fn: FunctionStatus): string {
 
 /**
  * The traffic split as git asks for it and as the cluster applies it, the portal's change Flux has
- * not applied yet, and "Manage traffic". For Knative functions (OpenFaaS has no revisions).
+ * not applied yet, and "Manage traffic". A change is a scaffolder task: the card links it and reads
+ * git again until the change is there (locally, seconds; on GitHub, once the pull request is
+ * merged). For Knative functions (OpenFaaS has no revisions).
  */
 export function TrafficPanel(props: { fn: FunctionStatus }) {
   const { fn } = props;
   const api = useApi(atonixServerlessApiRef);
   const fnRef = { cluster: fn.cluster, namespace: fn.namespace, name: fn.name };
   const [open, setOpen] = useState(false);
+  const [started, setStarted] = useState<StartedChange>();
   const view = useAsyncRetry(
     () => api.getTraffic(fnRef),
     // Read again when the cluster reports news: Flux may have applied the pending change.
     [api, fn.cluster, fn.namespace, fn.name, fn.observedAt, fn.flux?.revision],
   );
+  const landed =
+    started !== undefined &&
+    view.value !== undefined &&
+    gitState(view.value) !== started.gitBefore;
+  const { retry } = view;
+  useEffect(() => {
+    if (!started || landed) return undefined;
+    const timer = setInterval(retry, TASK_POLL_MS);
+    const stop = setTimeout(() => clearInterval(timer), TASK_POLL_LIMIT_MS);
+    return () => {
+      clearInterval(timer);
+      clearTimeout(stop);
+    };
+  }, [started, landed, retry]);
 
   const body = (
     <Loaded value={view.value} error={view.error} what="the traffic in git">
       {value => {
-        const { pending } = value;
+        const { pending, applied } = value;
         return (
           <>
             <Typography variant="body2">
@@ -65,6 +99,23 @@ export function TrafficPanel(props: { fn: FunctionStatus }) {
                 .
               </Alert>
             )}
+            {applied && (
+              <Alert severity="success" style={{ marginTop: 8 }}>
+                Applied: “{applied.subject}”, commit{' '}
+                {applied.commit.slice(0, 7)} by {applied.requestedBy}; Flux
+                applied {fn.flux?.revision}.
+              </Alert>
+            )}
+            {started && !landed && (
+              <Alert severity="info" style={{ marginTop: 8 }}>
+                Change requested: writing, validating and committing it (a pull
+                request in production);{' '}
+                <Link to={`/create/tasks/${started.taskId}`}>
+                  follow the task
+                </Link>
+                .
+              </Alert>
+            )}
             <Button
               variant="outlined"
               color="primary"
@@ -79,9 +130,9 @@ export function TrafficPanel(props: { fn: FunctionStatus }) {
                 view={value}
                 open={open}
                 onClose={() => setOpen(false)}
-                onCommitted={() => {
+                onStarted={({ taskId }) => {
                   setOpen(false);
-                  view.retry();
+                  setStarted({ taskId, gitBefore: gitState(value) });
                 }}
               />
             )}

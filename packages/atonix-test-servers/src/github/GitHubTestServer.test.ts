@@ -1,0 +1,62 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { GitHubTestServer } from './GitHubTestServer';
+
+/**
+ * What the GitHub stand-in refuses; what it serves is exercised by the scaffolder module's
+ * templates.github.test.ts, which runs publish:github:pull-request against it.
+ */
+describe('GitHubTestServer', () => {
+  const token = 'ghp_test_token';
+  let github: GitHubTestServer;
+
+  beforeAll(async () => {
+    github = await GitHubTestServer.start({ token });
+  });
+  afterAll(() => github?.stop());
+
+  it('refuses a request without its token, as GitHub answers bad credentials', async () => {
+    const res = await fetch(`${github.apiBaseUrl}/repos/AtonixCorp/gitops`, {
+      headers: { authorization: 'token ghp_someone_else' },
+    });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ message: 'Bad credentials' });
+  });
+
+  it('says which call it does not serve rather than pretending to', async () => {
+    const res = await fetch(
+      `${github.apiBaseUrl}/repos/AtonixCorp/gitops/actions/runs`,
+      { headers: { authorization: `token ${token}` } },
+    );
+    expect(res.status).toBe(404);
+    expect((await res.json()).message).toBe(
+      'Not Found: GET /repos/AtonixCorp/gitops/actions/runs is not served by the GitHub test server (only what publish:github:pull-request calls)',
+    );
+  });
+
+  it('serves git over HTTPS to a client that trusts the certificate it hands out, and to no other', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'atonix-github-test-'));
+    try {
+      await mkdir(join(dir, 'source'));
+      await writeFile(join(dir, 'source/README.md'), 'hello\n');
+      await github.seedRepo('AtonixCorp/gitops', join(dir, 'source'));
+      await writeFile(join(dir, 'ca.pem'), github.caCertificate);
+      const url = `https://${github.host}/AtonixCorp/gitops.git`;
+      const clone = (target: string, env: Record<string, string> = {}) =>
+        promisify(execFile)('git', ['clone', '-q', url, target], {
+          cwd: dir,
+          env: { PATH: process.env.PATH, GIT_CONFIG_NOSYSTEM: '1', ...env },
+        });
+      await expect(clone('untrusted')).rejects.toThrow(/certificate/i);
+      await clone('trusted', { GIT_SSL_CAINFO: join(dir, 'ca.pem') });
+      expect(await readFile(join(dir, 'trusted/README.md'), 'utf8')).toBe(
+        'hello\n',
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,449 @@
+import { LocalGitServer, runGit } from '@internal/atonix-local-git-server';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import {
+  createServer,
+  IncomingMessage,
+  Server,
+  ServerResponse,
+} from 'node:http';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+/** A pull request opened on the test server, as the REST API was asked for it. */
+export interface TestPullRequest {
+  number: number;
+  owner: string;
+  repo: string;
+  /** The branch, without the `owner:` prefix octokit sends. */
+  head: string;
+  base: string;
+  title: string;
+  body?: string;
+  draft: boolean;
+}
+
+/** A REST route: method and path pattern; the handler gets the path's groups and the JSON body. */
+type Route = [
+  method: string,
+  path: RegExp,
+  handle: (params: string[], body: any, url: URL) => Promise<[number, unknown]>,
+];
+
+const REPO = '/repos/([^/]+)/([^/]+)';
+
+/**
+ * Stands in for GitHub where the scaffolder publishes: real git over HTTPS (the local git server
+ * with a self-signed certificate made for the run, so clone URLs are `https://<host>/<owner>/<repo>.git`
+ * as on GitHub) and, on a second port, the part of GitHub's REST and GraphQL API that
+ * `publish:github:pull-request` uses. That action (@backstage/plugin-scaffolder-backend-module-github
+ * 0.10.4, `actions/githubPullRequest`) calls `createPullRequest` of octokit-plugin-create-pull-request
+ * 5.1.1, which asks, in order: `GET /repos/{o}/{r}` (default branch, permissions), `GET
+ * /repos/{o}/{r}/commits?sha=<base>&per_page=1`, `POST …/git/blobs` (base64 files), `POST
+ * …/git/trees` (with `base_tree`), `POST …/git/commits`, the GraphQL query for the head ref's open
+ * pull request, `POST …/git/refs` or `PATCH …/git/refs/heads/<b>`, then `POST …/pulls` or `PATCH
+ * …/pulls/<n>`. Each writes real git objects into the bare repository the git side serves, so a
+ * test reads the pull request's branch with git. Anything else answers 404, saying so.
+ */
+export class GitHubTestServer {
+  readonly #git: LocalGitServer;
+  readonly #api: Server;
+  readonly #root: string;
+  readonly #token: string;
+  readonly #pulls: TestPullRequest[] = [];
+  /** The host of the integration (`integrations.github[].host`): where git clones. */
+  readonly host: string;
+  /** The integration's `apiBaseUrl`. */
+  readonly apiBaseUrl: string;
+  /** The PEM certificate the git host serves; trust it for the test's clones. */
+  readonly caCertificate: string;
+
+  static async start(options: { token: string }): Promise<GitHubTestServer> {
+    const dir = await mkdtemp(join(tmpdir(), 'atonix-github-test-'));
+    const tls = await selfSignedCertificate(dir);
+    const gitServer = await LocalGitServer.start({
+      root: join(dir, 'repos'),
+      tls,
+    });
+    const api = createServer();
+    await new Promise<void>((resolve, reject) => {
+      api.once('error', reject);
+      api.listen(0, '127.0.0.1', () => resolve());
+    });
+    return new GitHubTestServer(dir, gitServer, api, options.token, tls.cert);
+  }
+
+  private constructor(
+    root: string,
+    gitServer: LocalGitServer,
+    api: Server,
+    token: string,
+    cert: string,
+  ) {
+    this.#root = root;
+    this.#git = gitServer;
+    this.#api = api;
+    this.#token = token;
+    this.host = new URL(gitServer.baseUrl).host;
+    this.apiBaseUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+    this.caCertificate = cert;
+    api.on('request', (req, res) => {
+      this.#handle(req, res).catch(error => {
+        reply(res, 500, { message: String(error) });
+      });
+    });
+  }
+
+  /** Creates `owner/repo` with one commit on `main` holding `sourceDir` under `prefix`. */
+  seedRepo(repo: string, sourceDir: string, prefix = ''): Promise<void> {
+    return this.#git.seedRepo(repo, sourceDir, prefix);
+  }
+
+  /** The pull requests opened so far. */
+  pullRequests(): TestPullRequest[] {
+    return this.#pulls.map(pull => ({ ...pull }));
+  }
+
+  /** Runs git in the bare repository `owner/repo` (e.g. `show <branch>:<path>`). */
+  gitIn(repo: string, ...args: string[]): Promise<string> {
+    return git(this.#bare(repo), args);
+  }
+
+  async stop(): Promise<void> {
+    this.#api.closeAllConnections();
+    await new Promise<void>(resolve => this.#api.close(() => resolve()));
+    await this.#git.stop();
+    await rm(this.#root, { recursive: true, force: true });
+  }
+
+  #bare(repo: string) {
+    return join(this.#root, 'repos', `${repo}.git`);
+  }
+
+  readonly #routes: Route[] = [
+    [
+      'GET',
+      new RegExp(`^${REPO}$`),
+      async ([owner, repo]) => [
+        200,
+        {
+          name: repo,
+          full_name: `${owner}/${repo}`,
+          owner: { login: owner },
+          default_branch: 'main',
+          private: true,
+          html_url: `https://${this.host}/${owner}/${repo}`,
+          permissions: { admin: true, maintain: true, push: true, pull: true },
+        },
+      ],
+    ],
+    [
+      'GET',
+      new RegExp(`^${REPO}/commits$`),
+      async ([owner, repo], _body, url) => {
+        const dir = this.#bare(`${owner}/${repo}`);
+        const sha = (
+          await git(dir, [
+            'rev-parse',
+            `${url.searchParams.get('sha') ?? 'main'}^{commit}`,
+          ])
+        ).trim();
+        const tree = (await git(dir, ['rev-parse', `${sha}^{tree}`])).trim();
+        return [200, [{ sha, commit: { tree: { sha: tree } } }]];
+      },
+    ],
+    [
+      'POST',
+      new RegExp(`^${REPO}/git/blobs$`),
+      async ([owner, repo], body) => [
+        201,
+        {
+          sha: await hashObject(
+            this.#bare(`${owner}/${repo}`),
+            Buffer.from(
+              body.content,
+              body.encoding === 'base64' ? 'base64' : 'utf8',
+            ),
+          ),
+        },
+      ],
+    ],
+    [
+      'POST',
+      new RegExp(`^${REPO}/git/trees$`),
+      async ([owner, repo], body) => [
+        201,
+        { sha: await this.#writeTree(`${owner}/${repo}`, body) },
+      ],
+    ],
+    [
+      'POST',
+      new RegExp(`^${REPO}/git/commits$`),
+      async ([owner, repo], body) => {
+        const author = body.author ?? {
+          name: 'GitHub',
+          email: 'noreply@github.invalid',
+        };
+        const sha = (
+          await git(
+            this.#bare(`${owner}/${repo}`),
+            [
+              'commit-tree',
+              body.tree,
+              ...body.parents.flatMap((p: string) => ['-p', p]),
+            ],
+            {
+              input: body.message,
+              env: {
+                GIT_AUTHOR_NAME: author.name,
+                GIT_AUTHOR_EMAIL: author.email,
+                GIT_COMMITTER_NAME: author.name,
+                GIT_COMMITTER_EMAIL: author.email,
+              },
+            },
+          )
+        ).trim();
+        return [201, { sha, message: body.message, tree: { sha: body.tree } }];
+      },
+    ],
+    [
+      'POST',
+      new RegExp(`^${REPO}/git/refs$`),
+      async ([owner, repo], body) => {
+        await git(this.#bare(`${owner}/${repo}`), [
+          'update-ref',
+          body.ref,
+          body.sha,
+        ]);
+        return [201, { ref: body.ref, object: { sha: body.sha } }];
+      },
+    ],
+    [
+      'PATCH',
+      new RegExp(`^${REPO}/git/refs/(heads/.+)$`),
+      async ([owner, repo, ref], body) => {
+        await git(this.#bare(`${owner}/${repo}`), [
+          'update-ref',
+          `refs/${ref}`,
+          body.sha,
+        ]);
+        return [200, { ref: `refs/${ref}`, object: { sha: body.sha } }];
+      },
+    ],
+    [
+      'POST',
+      new RegExp(`^${REPO}/pulls$`),
+      async ([owner, repo], body) => {
+        const pull: TestPullRequest = {
+          number: this.#pulls.length + 1,
+          owner,
+          repo,
+          head: String(body.head).replace(/^[^:]+:/, ''),
+          base: body.base,
+          title: body.title,
+          ...(body.body ? { body: body.body } : {}),
+          draft: Boolean(body.draft),
+        };
+        this.#pulls.push(pull);
+        return [201, this.#pullJson(pull)];
+      },
+    ],
+    [
+      'PATCH',
+      new RegExp(`^${REPO}/pulls/(\\d+)$`),
+      async ([owner, repo, number], body) => {
+        const pull = this.#pulls.find(
+          p =>
+            p.owner === owner && p.repo === repo && p.number === Number(number),
+        );
+        if (!pull) return [404, { message: `No pull request ${number}` }];
+        Object.assign(pull, { title: body.title, body: body.body });
+        return [200, this.#pullJson(pull)];
+      },
+    ],
+    [
+      'POST',
+      /^(?:\/api)?\/graphql$/,
+      async (_params, body) => [
+        200,
+        { data: await this.#headRef(body.variables) },
+      ],
+    ],
+  ];
+
+  #pullJson(pull: TestPullRequest) {
+    return {
+      number: pull.number,
+      title: pull.title,
+      body: pull.body ?? null,
+      draft: pull.draft,
+      html_url: `https://${this.host}/${pull.owner}/${pull.repo}/pull/${pull.number}`,
+      head: { ref: pull.head },
+      base: { ref: pull.base },
+    };
+  }
+
+  /** The one GraphQL query the plugin sends: does the head branch exist, with an open pull request? */
+  async #headRef(variables: { owner: string; repo: string; head: string }) {
+    const { owner, repo, head } = variables;
+    const exists = await git(this.#bare(`${owner}/${repo}`), [
+      'rev-parse',
+      '--verify',
+      '-q',
+      `refs/heads/${head}`,
+    ]).then(
+      () => true,
+      () => false,
+    );
+    const open = this.#pulls.filter(
+      p => p.owner === owner && p.repo === repo && p.head === head,
+    );
+    return {
+      repository: {
+        ref: exists
+          ? {
+              associatedPullRequests: {
+                edges: open.map(p => ({
+                  node: {
+                    id: `PR_${p.number}`,
+                    number: p.number,
+                    url: this.#pullJson(p).html_url,
+                  },
+                })),
+              },
+            }
+          : null,
+      },
+    };
+  }
+
+  /** `POST …/git/trees`: the base tree with each entry added, replaced or (sha null) removed. */
+  async #writeTree(
+    repo: string,
+    body: {
+      base_tree?: string;
+      tree: Array<{
+        path: string;
+        mode: string;
+        sha?: string | null;
+        content?: string;
+      }>;
+    },
+  ): Promise<string> {
+    const dir = this.#bare(repo);
+    const env = {
+      GIT_INDEX_FILE: join(this.#root, `index-${process.hrtime.bigint()}`),
+    };
+    try {
+      await git(
+        dir,
+        body.base_tree
+          ? ['read-tree', body.base_tree]
+          : ['read-tree', '--empty'],
+        { env },
+      );
+      for (const entry of body.tree) {
+        if (entry.sha === null) {
+          await git(dir, ['update-index', '--force-remove', entry.path], {
+            env,
+          });
+          continue;
+        }
+        const sha =
+          entry.sha ??
+          (await hashObject(dir, Buffer.from(entry.content ?? '', 'utf8')));
+        await git(
+          dir,
+          [
+            'update-index',
+            '--add',
+            '--cacheinfo',
+            `${entry.mode},${sha},${entry.path}`,
+          ],
+          { env },
+        );
+      }
+      return (await git(dir, ['write-tree'], { env })).trim();
+    } finally {
+      await rm(env.GIT_INDEX_FILE, { force: true });
+    }
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', this.apiBaseUrl);
+    if (req.headers.authorization !== `token ${this.#token}`) {
+      reply(res, 401, { message: 'Bad credentials' });
+      return;
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    const body = text ? JSON.parse(text) : undefined;
+    for (const [method, path, handle] of this.#routes) {
+      const match = path.exec(decodeURIComponent(url.pathname));
+      if (match && req.method === method) {
+        const [status, json] = await handle(match.slice(1), body, url);
+        reply(res, status, json);
+        return;
+      }
+    }
+    reply(res, 404, {
+      message: `Not Found: ${req.method} ${url.pathname} is not served by the GitHub test server (only what publish:github:pull-request calls)`,
+    });
+  }
+}
+
+function reply(res: ServerResponse, status: number, json: unknown) {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(json));
+}
+
+/** A key and a certificate for 127.0.0.1, valid for a day, made with Debian's openssl. */
+async function selfSignedCertificate(dir: string) {
+  const key = join(dir, 'key.pem');
+  const cert = join(dir, 'cert.pem');
+  await promisify(execFile)('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1',
+    '-keyout',
+    key,
+    '-out',
+    cert,
+  ]);
+  return {
+    key: await readFile(key, 'utf8'),
+    cert: await readFile(cert, 'utf8'),
+  };
+}
+
+async function hashObject(dir: string, content: Buffer): Promise<string> {
+  return (
+    await git(dir, ['hash-object', '-w', '--stdin'], { input: content })
+  ).trim();
+}
+
+/** git in a bare repository (`runGit`: no user or system config). */
+function git(
+  gitDir: string,
+  args: string[],
+  options: { input?: string | Buffer; env?: Record<string, string> } = {},
+): Promise<string> {
+  return runGit(['--git-dir', gitDir, ...args], { cwd: gitDir, ...options });
+}

@@ -1,0 +1,206 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { parseFunctionSpec } from '@internal/backstage-plugin-atonix-serverless-common';
+import { writeFunctionFolder } from '@internal/backstage-plugin-atonix-serverless-node';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { exampleInputs, outputsOf } from '../__testUtils__/examples';
+import { CATALOG_ENTITIES, paymentsMemberTeams } from '../__testUtils__/teams';
+import { mockWorkspace } from '../__testUtils__/workspace';
+import { TeamDirectory } from '../service/TeamDirectory';
+import { createFunctionTrafficAction } from './functionTraffic';
+import { examples } from './functionTraffic.examples';
+
+const FUNCTION_PATH = 'gitops-repo/gitops/functions/payments/charge-card';
+const IMAGE =
+  'ghcr.io/atonixcorp/charge-card:0123456789abcdef0123456789abcdef01234567';
+
+/** charge-card at its second named revision, all traffic on the latest. */
+async function writeChargeCardV2(workspacePath: string) {
+  const parsed = parseFunctionSpec({
+    name: 'charge-card',
+    team: 'payments',
+    image: IMAGE,
+    revisionName: 'charge-card-v2',
+    trigger: { type: 'http' },
+  });
+  if (!parsed.success) throw new Error('fixture spec is invalid');
+  await writeFunctionFolder(
+    join(workspacePath, 'gitops-repo/gitops'),
+    parsed.spec,
+  );
+}
+
+describe('atonix:function:traffic', () => {
+  let workspace: ReturnType<typeof mockWorkspace>;
+
+  beforeEach(async () => {
+    workspace = mockWorkspace();
+    await writeChargeCardV2(workspace.path);
+  });
+
+  async function run(
+    input: Record<string, unknown>,
+    options: { teams?: TeamDirectory; isDryRun?: boolean } = {},
+  ) {
+    const ctx = {
+      ...createMockActionContext({
+        input: { requestedBy: 'user:default/ada', ...input } as any,
+        workspacePath: workspace.path,
+      }),
+      isDryRun: options.isDryRun ?? false,
+    };
+    await createFunctionTrafficAction({
+      teams: options.teams ?? paymentsMemberTeams(),
+    }).handler(ctx as any);
+    return outputsOf(ctx);
+  }
+
+  const readYaml = async (path: string) =>
+    parse(await readFile(join(workspace.path, path), 'utf8'));
+
+  it('rolls back: function.yaml routes to the revision, the rendered Service too, and the pull request gets only those files', async () => {
+    const outputs = await run({
+      functionPath: FUNCTION_PATH,
+      change: { action: 'rollback', revisionName: 'charge-card-v1' },
+      changesPath: 'gitops-changes',
+    });
+    expect(outputs.subject).toBe(
+      'payments/charge-card: traffic charge-card-v1 100 %',
+    );
+    expect(outputs.commitMessage).toBe(
+      'payments/charge-card: traffic charge-card-v1 100 %\n\nAsked for in the portal (rollback).\n\nAtonix-Change: traffic\nRequested-By: user:default/ada\n',
+    );
+    const spec = await readYaml(`${FUNCTION_PATH}/function.yaml`);
+    expect(spec.traffic).toEqual([
+      { revisionName: 'charge-card-v1', percent: 100 },
+    ]);
+    const service = await readYaml(`${FUNCTION_PATH}/service.yaml`);
+    expect(service.spec.traffic).toEqual([
+      { revisionName: 'charge-card-v1', latestRevision: false, percent: 100 },
+    ]);
+    expect(service.spec.template.metadata.name).toBe('charge-card-v2');
+    expect(outputs.files).toEqual(
+      expect.arrayContaining([
+        'gitops/functions/payments/charge-card/function.yaml',
+        'gitops/functions/payments/charge-card/service.yaml',
+      ]),
+    );
+    for (const file of outputs.files as string[]) {
+      expect(
+        await readFile(join(workspace.path, 'gitops-changes', file), 'utf8'),
+      ).toBe(await readFile(join(workspace.path, 'gitops-repo', file), 'utf8'));
+    }
+  });
+
+  it('drops the empty fields a form leaves, so a split from the Create page parses', async () => {
+    await run({
+      functionPath: FUNCTION_PATH,
+      change: {
+        action: 'split',
+        revisionName: '',
+        traffic: [
+          { revisionName: 'charge-card-v1', percent: 90, tag: '' },
+          { latestRevision: true, percent: 10, tag: 'canary' },
+        ],
+      },
+    });
+    expect((await readYaml(`${FUNCTION_PATH}/function.yaml`)).traffic).toEqual([
+      { revisionName: 'charge-card-v1', percent: 90 },
+      { latestRevision: true, percent: 10, tag: 'canary' },
+    ]);
+  });
+
+  it('refuses a split that does not sum to 100, and writes nothing', async () => {
+    const before = workspace.content();
+    const error = await run({
+      functionPath: FUNCTION_PATH,
+      change: {
+        action: 'split',
+        traffic: [
+          { revisionName: 'charge-card-v1', percent: 50 },
+          { latestRevision: true, percent: 40 },
+        ],
+      },
+    }).catch(e => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toContain(
+      'traffic: the traffic percentages sum to 90; they must sum to 100',
+    );
+    expect(workspace.content()).toEqual(before);
+  });
+
+  it('refuses a change that leaves the split as it is', async () => {
+    const error = await run({
+      functionPath: FUNCTION_PATH,
+      change: { action: 'promote' },
+    }).catch(e => e);
+    expect(error.message).toBe(
+      'payments/charge-card already routes latest 100 % in git; nothing to change',
+    );
+  });
+
+  it('names the field of a malformed change', async () => {
+    const error = await run({
+      functionPath: FUNCTION_PATH,
+      change: { action: 'rollback' },
+    }).catch(e => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toMatch(
+      /^change is not a traffic change: change\.revisionName: /,
+    );
+  });
+
+  it('refuses a member of another team, and writes nothing', async () => {
+    const before = workspace.content();
+    const analyticsMember = TeamDirectory.create({
+      catalog: catalogServiceMock({ entities: CATALOG_ENTITIES }),
+      userInfo: mockServices.userInfo({
+        ownershipEntityRefs: ['user:default/sam', 'group:default/analytics'],
+      }),
+      restrictToOwnTeams: false,
+    });
+    const error = await run(
+      {
+        functionPath: FUNCTION_PATH,
+        change: { action: 'rollback', revisionName: 'charge-card-v1' },
+      },
+      { teams: analyticsMember },
+    ).catch(e => e);
+    expect(error).toBeInstanceOf(NotAllowedError);
+    expect(error.message).toContain(
+      'only the team that owns payments/charge-card may change its traffic',
+    );
+    expect(workspace.content()).toEqual(before);
+  });
+
+  it('says what the change would be in a dry run, and writes nothing', async () => {
+    const before = workspace.content();
+    const outputs = await run(
+      {
+        functionPath: FUNCTION_PATH,
+        change: {
+          action: 'tag',
+          revisionName: 'charge-card-v1',
+          tag: 'stable',
+        },
+      },
+      { isDryRun: true },
+    );
+    expect(outputs.subject).toBe(
+      'payments/charge-card: traffic latest 100 %, charge-card-v1 0 % (stable)',
+    );
+    expect(workspace.content()).toEqual(before);
+  });
+
+  it.each(exampleInputs(examples, 'atonix:function:traffic'))(
+    'example: %s',
+    async (_description, input) => {
+      const outputs = await run(input);
+      expect(outputs.subject).toMatch(/^payments\/charge-card: traffic /);
+    },
+  );
+});
