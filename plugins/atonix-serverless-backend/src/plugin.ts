@@ -10,6 +10,7 @@ import { atonixServerlessPermissions } from '@internal/backstage-plugin-atonix-s
 import {
   ClusterRuntimes,
   PublishSettings,
+  TrafficPullRequests,
   functionPermissionRules,
   functionResourceRef,
 } from '@internal/backstage-plugin-atonix-serverless-node';
@@ -178,7 +179,13 @@ export const atonixServerlessPlugin = createBackendPlugin({
             clusterRuntimes: ClusterRuntimes.fromConfig(config),
             publishSettings,
             traffic: publishSettings
-              ? GitopsTraffic.create({ settings: publishSettings, logger })
+              ? GitopsTraffic.create({
+                  settings: publishSettings,
+                  logger,
+                  pullRequests: TrafficPullRequests.fromConfig(config, {
+                    settings: publishSettings,
+                  }),
+                })
               : undefined,
           }),
         );

@@ -415,6 +415,25 @@ export interface FunctionTrafficView {
   pending?: GitopsCommit;
   /** The newest traffic change from the portal, once Flux has applied it (its commit or a later one). */
   applied?: GitopsCommit;
+  /** With `publishTarget: github`: the function's traffic pull request while it is open. */
+  pullRequest?: TrafficPullRequest;
+  /**
+   * With `publishTarget: github`, when GitHub could not be asked about the pull request: why. The
+   * rest of the view is read from git and stands.
+   */
+  pullRequestUnknown?: string;
+}
+
+/** An open pull request of the function-traffic template (branch `traffic-<function>`) on GitHub. */
+export interface TrafficPullRequest {
+  number: number;
+  /** Its page on GitHub. */
+  url: string;
+  title: string;
+  /** The split the pull request's `function.yaml` proposes. */
+  traffic: FunctionTrafficTarget[];
+  /** When it was opened, ISO 8601. */
+  openedAt: string;
 }
 
 /**

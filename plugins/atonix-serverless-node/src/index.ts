@@ -63,3 +63,4 @@ export type { RevisionHistory } from './validate/revisionHistory';
 export * from './publish/PublishSettings';
 export * from './publish/gitopsCheckout';
 export * from './publish/trafficCommit';
+export * from './publish/TrafficPullRequests';

@@ -33,7 +33,7 @@ describe('GitHubTestServer', () => {
     );
     expect(res.status).toBe(404);
     expect((await res.json()).message).toBe(
-      'Not Found: GET /repos/AtonixCorp/gitops/actions/runs is not served by the GitHub test server (only what publish:github:pull-request calls)',
+      'Not Found: GET /repos/AtonixCorp/gitops/actions/runs is not served by the GitHub test server (only what publish:github:pull-request and the traffic view call)',
     );
   });
 

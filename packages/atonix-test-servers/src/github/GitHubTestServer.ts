@@ -23,6 +23,10 @@ export interface TestPullRequest {
   title: string;
   body?: string;
   draft: boolean;
+  state: 'open' | 'closed';
+  merged: boolean;
+  /** ISO 8601. */
+  createdAt: string;
 }
 
 /** A REST route: method and path pattern; the handler gets the path's groups and the JSON body. */
@@ -45,7 +49,10 @@ const REPO = '/repos/([^/]+)/([^/]+)';
  * …/git/trees` (with `base_tree`), `POST …/git/commits`, the GraphQL query for the head ref's open
  * pull request, `POST …/git/refs` or `PATCH …/git/refs/heads/<b>`, then `POST …/pulls` or `PATCH
  * …/pulls/<n>`. Each writes real git objects into the bare repository the git side serves, so a
- * test reads the pull request's branch with git. Anything else answers 404, saying so.
+ * test reads the pull request's branch with git. The portal's traffic view (the node library's
+ * `TrafficPullRequests`) adds `GET …/pulls?head=<o>:<b>&base=<b>&state=open` and `GET
+ * …/contents/<path>?ref=<sha>`. A test closes or merges a pull request with
+ * {@link GitHubTestServer.closePullRequest}. Anything else answers 404, saying so.
  */
 export class GitHubTestServer {
   readonly #git: LocalGitServer;
@@ -104,6 +111,25 @@ export class GitHubTestServer {
   /** The pull requests opened so far. */
   pullRequests(): TestPullRequest[] {
     return this.#pulls.map(pull => ({ ...pull }));
+  }
+
+  /**
+   * Closes pull request `number`, as a reviewer would on GitHub; with `merge`, first fast-forwards
+   * its base branch to its head (the template's branch is one commit on top of the base).
+   */
+  async closePullRequest(
+    number: number,
+    options: { merge: boolean },
+  ): Promise<void> {
+    const pull = this.#pulls.find(p => p.number === number);
+    if (!pull) throw new Error(`No pull request ${number}`);
+    if (options.merge) {
+      const dir = this.#bare(`${pull.owner}/${pull.repo}`);
+      const head = (await git(dir, ['rev-parse', pull.head])).trim();
+      await git(dir, ['merge-base', '--is-ancestor', pull.base, head]);
+      await git(dir, ['update-ref', `refs/heads/${pull.base}`, head]);
+    }
+    Object.assign(pull, { state: 'closed', merged: options.merge });
   }
 
   /** Runs git in the bare repository `owner/repo` (e.g. `show <branch>:<path>`). */
@@ -245,9 +271,12 @@ export class GitHubTestServer {
           title: body.title,
           ...(body.body ? { body: body.body } : {}),
           draft: Boolean(body.draft),
+          state: 'open',
+          merged: false,
+          createdAt: new Date().toISOString(),
         };
         this.#pulls.push(pull);
-        return [201, this.#pullJson(pull)];
+        return [201, await this.#pullJson(pull)];
       },
     ],
     [
@@ -260,7 +289,52 @@ export class GitHubTestServer {
         );
         if (!pull) return [404, { message: `No pull request ${number}` }];
         Object.assign(pull, { title: body.title, body: body.body });
-        return [200, this.#pullJson(pull)];
+        return [200, await this.#pullJson(pull)];
+      },
+    ],
+    [
+      'GET',
+      new RegExp(`^${REPO}/pulls$`),
+      async ([owner, repo], _body, url) => {
+        const state = url.searchParams.get('state') ?? 'open';
+        const head = url.searchParams.get('head');
+        const base = url.searchParams.get('base');
+        const pulls = this.#pulls.filter(
+          p =>
+            p.owner === owner &&
+            p.repo === repo &&
+            (state === 'all' || p.state === state) &&
+            (!head || head === `${p.owner}:${p.head}`) &&
+            (!base || base === p.base),
+        );
+        // GitHub lists the newest first.
+        return [
+          200,
+          await Promise.all(pulls.reverse().map(p => this.#pullJson(p))),
+        ];
+      },
+    ],
+    [
+      'GET',
+      new RegExp(`^${REPO}/contents/(.+)$`),
+      async ([owner, repo, path], _body, url) => {
+        const ref = url.searchParams.get('ref') ?? 'main';
+        const content = await git(this.#bare(`${owner}/${repo}`), [
+          'show',
+          `${ref}:${path}`,
+        ]).catch(() => undefined);
+        if (content === undefined) {
+          return [404, { message: `Not Found: ${path} at ${ref}` }];
+        }
+        return [
+          200,
+          {
+            type: 'file',
+            path,
+            encoding: 'base64',
+            content: Buffer.from(content, 'utf8').toString('base64'),
+          },
+        ];
       },
     ],
     [
@@ -273,14 +347,23 @@ export class GitHubTestServer {
     ],
   ];
 
-  #pullJson(pull: TestPullRequest) {
+  async #pullJson(pull: TestPullRequest) {
+    const sha = (
+      await git(this.#bare(`${pull.owner}/${pull.repo}`), [
+        'rev-parse',
+        `refs/heads/${pull.head}`,
+      ])
+    ).trim();
     return {
       number: pull.number,
       title: pull.title,
       body: pull.body ?? null,
       draft: pull.draft,
-      html_url: `https://${this.host}/${pull.owner}/${pull.repo}/pull/${pull.number}`,
-      head: { ref: pull.head },
+      state: pull.state,
+      merged: pull.merged,
+      created_at: pull.createdAt,
+      html_url: pullUrl(this.host, pull),
+      head: { ref: pull.head, sha },
       base: { ref: pull.base },
     };
   }
@@ -298,7 +381,11 @@ export class GitHubTestServer {
       () => false,
     );
     const open = this.#pulls.filter(
-      p => p.owner === owner && p.repo === repo && p.head === head,
+      p =>
+        p.owner === owner &&
+        p.repo === repo &&
+        p.head === head &&
+        p.state === 'open',
     );
     return {
       repository: {
@@ -309,7 +396,7 @@ export class GitHubTestServer {
                   node: {
                     id: `PR_${p.number}`,
                     number: p.number,
-                    url: this.#pullJson(p).html_url,
+                    url: pullUrl(this.host, p),
                   },
                 })),
               },
@@ -390,9 +477,13 @@ export class GitHubTestServer {
       }
     }
     reply(res, 404, {
-      message: `Not Found: ${req.method} ${url.pathname} is not served by the GitHub test server (only what publish:github:pull-request calls)`,
+      message: `Not Found: ${req.method} ${url.pathname} is not served by the GitHub test server (only what publish:github:pull-request and the traffic view call)`,
     });
   }
+}
+
+function pullUrl(host: string, pull: TestPullRequest) {
+  return `https://${host}/${pull.owner}/${pull.repo}/pull/${pull.number}`;
 }
 
 function reply(res: ServerResponse, status: number, json: unknown) {

@@ -13,6 +13,7 @@ import {
   PublishSettings,
   REQUESTED_BY_TRAILER,
   TRAFFIC_CHANGE_TRAILER,
+  TrafficPullRequests,
   cloneGitopsRepository,
   functionFolderPath,
   parseFunctionFile,
@@ -35,25 +36,46 @@ function git(cwd: string, args: string[]): Promise<string> {
  * A function's traffic as its `function.yaml` on the GitOps repository's branch has it, the
  * revisions git has named, and the portal's newest change to it while Flux has not applied it.
  * Changes are made by the function-traffic template (`atonix:function:traffic`), whose commit
- * message carries the trailers read here. Nothing here talks to a cluster.
+ * message carries the trailers read here. With `publishTarget: github` the change waits in a pull
+ * request first; the view adds the open one from GitHub. Nothing here talks to a cluster.
  */
 export class GitopsTraffic {
   readonly #settings: PublishSettings;
   readonly #logger: LoggerService;
+  readonly #pullRequests: TrafficPullRequests;
 
   static create(options: {
     settings: PublishSettings;
     logger: LoggerService;
+    /** Asked with `publishTarget: github`, where a change is a pull request until merged. */
+    pullRequests: TrafficPullRequests;
   }): GitopsTraffic {
-    return new GitopsTraffic(options.settings, options.logger);
+    return new GitopsTraffic(
+      options.settings,
+      options.logger,
+      options.pullRequests,
+    );
   }
 
-  private constructor(settings: PublishSettings, logger: LoggerService) {
+  private constructor(
+    settings: PublishSettings,
+    logger: LoggerService,
+    pullRequests: TrafficPullRequests,
+  ) {
     this.#settings = settings;
     this.#logger = logger;
+    this.#pullRequests = pullRequests;
   }
 
   async view(fn: FunctionStatus): Promise<FunctionTrafficView> {
+    const [inGit, pullRequest] = await Promise.all([
+      this.#gitView(fn),
+      this.#settings.target === 'github' ? this.#pullRequests.lookup(fn) : {},
+    ]);
+    return { ...inGit, ...pullRequest };
+  }
+
+  async #gitView(fn: FunctionStatus): Promise<FunctionTrafficView> {
     return this.#inCheckout(async checkout => {
       const { file, text, spec } = await this.#readSpec(checkout, fn);
       const history = await readRevisionHistory(file, text);
