@@ -99,7 +99,9 @@ export class TrafficPullRequests {
     const integration = this.#integrations.github.byUrl(webUrl);
     if (!integration) {
       throw new Error(
-        `no integrations.github entry for ${new URL(webUrl).host}`,
+        `no integrations.github entry for ${
+          new URL(webUrl).host
+        }; add one with a token or GitHub App for the GitOps repository`,
       );
     }
     const { token } = await this.#credentials.getCredentials({ url: webUrl });

@@ -105,4 +105,58 @@ describe('TrafficPanel', () => {
       await dialog.findByText(/You may not use atonix.function.traffic.update/),
     ).toBeInTheDocument();
   });
+
+  it('shows the open pull request with the split it proposes, its link and its age, beside the applied split', async () => {
+    await renderWith(
+      fakeApi({
+        getTraffic: async () => ({
+          ...chargeCardTraffic,
+          pullRequest: {
+            number: 7,
+            url: 'https://github.com/AtonixCorp/gitops/pull/7',
+            title: 'payments/charge-card: traffic charge-card-v1 100 %',
+            traffic: [{ revisionName: 'charge-card-v1', percent: 100 }],
+            openedAt: new Date(Date.now() - 12 * 60_000).toISOString(),
+          },
+        }),
+      }),
+    );
+    const link = await screen.findByRole('link', {
+      name: /^Pull request #7 open/,
+    });
+    expect(link).toHaveAttribute(
+      'href',
+      'https://github.com/AtonixCorp/gitops/pull/7',
+    );
+    expect(link.parentElement).toHaveTextContent(
+      'Pull request #7 open, Opens in a new window: “payments/charge-card: traffic charge-card-v1 100 %”, proposes charge-card-v1 100 %; opened 12m ago. Flux applies it once it is merged.',
+    );
+    // The split in git and the one the cluster applies stay as they are until the merge.
+    expect(
+      screen.getByText('charge-card-v1 90 % (stable), latest 10 % (canary)'),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/Applied in/)).toHaveTextContent(
+      /charge-card-00002 \(latest\) 90 %/,
+    );
+  });
+
+  it('says the pull request state is unknown, and why, while still showing the split in git', async () => {
+    await renderWith(
+      fakeApi({
+        getTraffic: async () => ({
+          ...chargeCardTraffic,
+          pullRequestUnknown: 'HttpError: Bad credentials',
+        }),
+      }),
+    );
+    expect(
+      await screen.findByText(
+        'Pull request state unknown: HttpError: Bad credentials',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('charge-card-v1 90 % (stable), latest 10 % (canary)'),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/Pull request #/)).not.toBeInTheDocument();
+  });
 });

@@ -6,7 +6,9 @@ import { Alert } from '@material-ui/lab';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import {
   FunctionStatus,
+  FunctionTrafficView,
   describeTraffic,
+  formatAge,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { atonixServerlessApiRef } from '../../api';
 import { Loaded } from '../common/Loaded';
@@ -25,9 +27,14 @@ interface StartedChange {
   gitBefore: string;
 }
 
-/** What a change to git alters in the view: the split and the pending commit. */
-const gitState = (view: { traffic: unknown; pending?: { commit: string } }) =>
-  JSON.stringify([view.traffic, view.pending?.commit]);
+/** What a change alters in the view: the split, the pending commit, the open pull request's split. */
+const gitState = (view: FunctionTrafficView) =>
+  JSON.stringify([
+    view.traffic,
+    view.pending?.commit,
+    view.pullRequest?.number,
+    view.pullRequest?.traffic,
+  ]);
 
 /** What the cluster routes now, from the Knative Service's `status.traffic`. */
 function appliedSplit(fn: FunctionStatus): string {
@@ -45,7 +52,7 @@ function appliedSplit(fn: FunctionStatus): string {
 
 /**
  * The traffic split as git asks for it and as the cluster applies it, the portal's change Flux has
- * not applied yet, and "Manage traffic". A change is a scaffolder task: the card links it and reads
+ * not applied yet (on GitHub: the open pull request, before that), and "Manage traffic". A change is a scaffolder task: the card links it and reads
  * git again until the change is there (locally, seconds; on GitHub, once the pull request is
  * merged). For Knative functions (OpenFaaS has no revisions).
  */
@@ -97,6 +104,25 @@ export function TrafficPanel(props: { fn: FunctionStatus }) {
                 {fn.flux?.kustomization &&
                   ` (Kustomization ${fn.flux.namespace}/${fn.flux.kustomization})`}
                 .
+              </Alert>
+            )}
+            {value.pullRequest && (
+              <Alert severity="info" style={{ marginTop: 8 }}>
+                <Link to={value.pullRequest.url}>
+                  Pull request #{value.pullRequest.number} open
+                </Link>
+                : “{value.pullRequest.title}”, proposes{' '}
+                <strong>{describeTraffic(value.pullRequest.traffic)}</strong>;
+                opened{' '}
+                {formatAge(
+                  (Date.now() - Date.parse(value.pullRequest.openedAt)) / 1000,
+                )}{' '}
+                ago. Flux applies it once it is merged.
+              </Alert>
+            )}
+            {value.pullRequestUnknown && (
+              <Alert severity="warning" style={{ marginTop: 8 }}>
+                Pull request state unknown: {value.pullRequestUnknown}
               </Alert>
             )}
             {applied && (
