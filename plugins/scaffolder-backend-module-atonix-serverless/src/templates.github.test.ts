@@ -11,6 +11,7 @@ import { OWNER } from './__testUtils__/localGit';
 import {
   REPO_ROOT,
   TaskResult,
+  githubPublishingConfig,
   startScaffolderBackend,
 } from './__testUtils__/scaffolderBackend';
 
@@ -57,20 +58,12 @@ describe('the templates, published to GitHub as pull requests', () => {
 
   /** What the traffic view reports now (a new lookup each time: no cached answer). */
   function trafficPullRequest(token = TOKEN) {
-    const config = new ConfigReader({
-      integrations: {
-        github: [{ host: github.host, apiBaseUrl: github.apiBaseUrl, token }],
-      },
-      atonix: {
-        scaffolder: {
-          publishTarget: 'github',
-          owner: OWNER,
-          githubHost: github.host,
-          imageRegistry: 'ghcr.io/atonixcorp',
-          gitops: { repo: 'gitops', branch: 'main' },
-        },
-      },
+    const { integrations, scaffolder } = githubPublishingConfig({
+      host: github.host,
+      apiBaseUrl: github.apiBaseUrl,
+      token,
     });
+    const config = new ConfigReader({ integrations, atonix: { scaffolder } });
     return TrafficPullRequests.fromConfig(config, {
       settings: PublishSettings.fromConfig(config),
     }).lookup(CHARGE_CARD);

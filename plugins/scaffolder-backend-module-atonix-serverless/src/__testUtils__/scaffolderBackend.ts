@@ -36,6 +36,24 @@ export interface TaskResult {
   steps: Array<{ id: string; durationMs: number }>;
 }
 
+/** The `integrations` and `atonix.scaffolder` config of production (`publishTarget: github`) for a `GitHubTestServer`. */
+export function githubPublishingConfig(github: {
+  host: string;
+  apiBaseUrl: string;
+  token: string;
+}) {
+  return {
+    integrations: { github: [github] },
+    scaffolder: {
+      publishTarget: 'github',
+      owner: OWNER,
+      githubHost: github.host,
+      imageRegistry: 'ghcr.io/atonixcorp',
+      gitops: { repo: 'gitops', branch: 'main' },
+    },
+  };
+}
+
 /**
  * The local portal's scaffolding in one test backend: the real scaffolder (with the GitHub module
  * and ours) and the real catalog reading catalog/org.yaml and templates/ from this checkout,
@@ -55,16 +73,7 @@ export async function startScaffolderBackend(
 ) {
   const { github } = options;
   const publishing = github
-    ? {
-        integrations: { github: [github] },
-        scaffolder: {
-          publishTarget: 'github',
-          owner: OWNER,
-          githubHost: github.host,
-          imageRegistry: 'ghcr.io/atonixcorp',
-          gitops: { repo: 'gitops', branch: 'main' },
-        },
-      }
+    ? githubPublishingConfig(github)
     : {
         integrations: {},
         scaffolder: localScaffolderConfig(gitBaseUrl).atonix.scaffolder,
