@@ -25,6 +25,9 @@ import { PublishSettings } from './PublishSettings';
  */
 export const TRAFFIC_PULL_REQUEST_FRESHNESS_MS = 15_000;
 
+/** How long one lookup (both of its GitHub calls) may take before the view says why it has none. */
+export const TRAFFIC_PULL_REQUEST_TIMEOUT_MS = 5_000;
+
 /**
  * The branch the function-traffic template opens its pull request from: its `publish:github:pull-request`
  * step's `branchName` (templates/function-traffic.yaml). One branch per function, so a second change
@@ -108,6 +111,7 @@ export class TrafficPullRequests {
     const octokit = new Octokit({
       auth: token,
       baseUrl: integration.config.apiBaseUrl,
+      request: { signal: AbortSignal.timeout(TRAFFIC_PULL_REQUEST_TIMEOUT_MS) },
     });
     // `head` is `owner:branch` in GitHub's filter; the newest open one is the one the template updates.
     const { data: pulls } = await octokit.pulls.list({
