@@ -67,6 +67,26 @@ describe('DemoCluster following the GitOps repository', () => {
       '/apis/serving.knative.dev/v1/namespaces/payments/services/charge-card',
     ).then(service => service.status.traffic);
 
+  it("keeps a function's seeded split when a commit leaves its function.yaml as it is", async () => {
+    const work = path.join(dir, 'unrelated');
+    await git(dir, 'clone', '-q', gitServer.repoUrl(REPO), work);
+    // What the portal's create-function run does to the repository: another folder changes.
+    await writeFile(path.join(work, 'gitops/functions/NOTES.md'), 'notes\n');
+    await git(work, 'add', '-A');
+    await git(work, 'commit', '-q', '-m', 'an unrelated change');
+    await git(work, 'push', '-q', 'origin', 'HEAD');
+    const head = await git(work, 'rev-parse', 'HEAD');
+
+    await eventually(async () => {
+      expect((await kustomization('payments')).lastAppliedRevision).toBe(
+        `main@sha1:${head}`,
+      );
+    }, 30_000);
+    expect(await chargeCardTraffic()).toContainEqual(
+      expect.objectContaining({ tag: 'previous', percent: 10 }),
+    );
+  });
+
   it('applies a traffic change committed to main a few seconds later, after showing it pending', async () => {
     const seeded = (await kustomization('payments')).lastAppliedRevision;
     const analyticsBefore = await kustomization('analytics');

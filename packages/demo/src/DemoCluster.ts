@@ -103,6 +103,8 @@ export class DemoCluster {
   #firing?: NodeJS.Timeout;
   #fluxPoll?: NodeJS.Timeout;
   readonly #fluxApplies = new Set<NodeJS.Timeout>();
+  /** The function.yaml texts the Knative Services route by, by path (what Flux last applied). */
+  #routedFiles = new Map<string, string>();
 
   readonly #specs: FunctionSpec[];
   readonly #objects: KubeObject[];
@@ -115,7 +117,8 @@ export class DemoCluster {
     gitopsRepo?: string;
   }): Promise<DemoCluster> {
     const specs = await readExampleFunctions(options.gitopsDir);
-    const applied = await appliedRevision(options.gitopsRepo);
+    const appliedTree = await headTree(options.gitopsRepo);
+    const applied = appliedTree && `main@sha1:${appliedTree.revision}`;
     const objects = demoKubeObjects(specs, applied);
     const kube = await KubeApiServerProcess.start({
       port: options.ports.kube,
@@ -159,7 +162,7 @@ export class DemoCluster {
       );
     }, DEMO_ALERT_REPEAT_MS);
     if (options.gitopsRepo) {
-      cluster.#followGitops(options.gitopsRepo, applied);
+      cluster.#followGitops(options.gitopsRepo, appliedTree);
     }
     cluster.#liveTraffic = setInterval(() => {
       prometheus
@@ -292,9 +295,10 @@ export class DemoCluster {
     if (!kustomization) {
       throw new Error(`No Receiver of the demo cluster serves ${webhookPath}`);
     }
-    const revision = isReady(kustomization)
-      ? await appliedRevision(this.#gitopsRepo)
+    const head = isReady(kustomization)
+      ? await headTree(this.#gitopsRepo)
       : undefined;
+    const revision = head && `main@sha1:${head.revision}`;
     await this.#reconciled(kustomization, revision, {
       lastHandledReconcileAt: new Date().toISOString(),
     });
@@ -327,12 +331,13 @@ export class DemoCluster {
   }
 
   /** Flux's interval: each new commit on `main` is applied {@link FLUX_APPLY_DELAY_MS} later. */
-  #followGitops(gitopsRepo: string, applied: string | undefined) {
+  #followGitops(gitopsRepo: string, applied: GitOpsTree | undefined) {
     const source = new GitRepositoryGitOpsSource({
       url: gitopsRepo,
       branch: 'main',
     });
-    let seen = applied?.replace(/^main@sha1:/, '');
+    let seen = applied?.revision;
+    if (applied) this.#routedFiles = functionFiles(applied);
     let reading = false;
     this.#fluxPoll = setInterval(() => {
       if (reading) return;
@@ -376,23 +381,27 @@ export class DemoCluster {
         isReady(o) &&
         this.#specs.some(spec => o.metadata.name === `functions-${spec.team}`),
     );
-    // What Flux applies first, then reports applied.
+    // What Flux applies first, then reports applied. A function.yaml that did not change leaves its
+    // Service as it is (Flux applying the same manifests changes nothing), so the demo's seeded
+    // roll-out split stays until that function's own split is changed in git.
+    const files = functionFiles(tree);
     for (const spec of this.#specs) {
+      const file = functionFilePath(spec);
+      const content = files.get(file);
       if (
         spec.runtime !== 'knative' ||
-        !ready.some(k => k.metadata.name === `functions-${spec.team}`)
+        !ready.some(k => k.metadata.name === `functions-${spec.team}`) ||
+        content === undefined ||
+        content === this.#routedFiles.get(file)
       ) {
         continue;
       }
-      const file = tree.files.find(
-        f =>
-          f.path === `gitops/functions/${spec.team}/${spec.name}/function.yaml`,
-      );
-      const parsed = file && parseFunctionFile(file.content);
-      if (parsed?.success) {
+      const parsed = parseFunctionFile(content);
+      if (parsed.success) {
         await this.#kube.apply(
           ...demoKnativeService(parsed.spec, { followGit: true }),
         );
+        this.#routedFiles.set(file, content);
       }
     }
     for (const kustomization of ready) {
@@ -431,17 +440,29 @@ function isReady(kustomization: KubeObject & { status?: any }) {
   return kustomization.status?.conditions?.[0]?.status === 'True';
 }
 
-/** `main@sha1:<head>` of the GitOps repository, as Flux reports what it applied; undefined without it. */
-async function appliedRevision(
+function functionFilePath(spec: FunctionSpec) {
+  return `gitops/functions/${spec.team}/${spec.name}/function.yaml`;
+}
+
+/** The function.yaml texts of a tree, by path. */
+function functionFiles(tree: GitOpsTree): Map<string, string> {
+  return new Map(
+    tree.files
+      .filter(f => f.path.endsWith('/function.yaml'))
+      .map(f => [f.path, f.content]),
+  );
+}
+
+/** The head of the GitOps repository's main (what Flux reports applied); undefined without it. */
+async function headTree(
   gitopsRepo: string | undefined,
-): Promise<string | undefined> {
+): Promise<GitOpsTree | undefined> {
   if (!gitopsRepo) return undefined;
   try {
-    const tree = await new GitRepositoryGitOpsSource({
+    return await new GitRepositoryGitOpsSource({
       url: gitopsRepo,
       branch: 'main',
     }).read();
-    return tree && `main@sha1:${tree.revision}`;
   } catch (error) {
     console.warn(
       `demo: the GitOps repository ${gitopsRepo} could not be read (${
