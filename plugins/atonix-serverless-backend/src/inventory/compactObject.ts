@@ -92,7 +92,25 @@ export function compactObject(
     metadata.annotations ?? {};
   const labels = interner.record(metadata.labels, reads?.labels);
   const keptAnnotations = interner.record(annotations, reads?.annotations);
-  const compact: KubeObject = {
+  const spec = pick(object.spec, reads?.spec, interner);
+  const status = pick(object.status, reads?.status, interner);
+  const conditions = object.status?.conditions;
+  if (status && Array.isArray(conditions) && 'conditions' in status) {
+    status.conditions = interner.share(
+      conditions
+        .filter(
+          (c: { type?: string }) =>
+            !reads?.conditions || reads.conditions.includes(c.type ?? ''),
+        )
+        .map((c: Record<string, unknown>) =>
+          interner.share(slimCondition(c, interner)),
+        ),
+    );
+  }
+  // One literal with every field, absent ones undefined: every object of a kind gets the same
+  // hidden class with its fields in the object itself, not in a separate backing store that
+  // fields added later would need.
+  return {
     apiVersion: interner.intern(object.apiVersion),
     kind: interner.intern(object.kind),
     metadata: {
@@ -101,32 +119,12 @@ export function compactObject(
       resourceVersion: metadata.resourceVersion,
       // A function's objects are created within the same second or so.
       creationTimestamp: interner.intern(metadata.creationTimestamp),
-      ...(labels ? { labels } : {}),
-      ...(keptAnnotations
-        ? { annotations: interner.share(keptAnnotations) }
-        : {}),
+      labels,
+      annotations: keptAnnotations && interner.share(keptAnnotations),
     },
+    spec,
+    status,
   };
-  const spec = pick(object.spec, reads?.spec, interner);
-  if (spec !== undefined) compact.spec = spec;
-  const status = pick(object.status, reads?.status, interner);
-  if (status !== undefined) {
-    const conditions = object.status.conditions;
-    if (Array.isArray(conditions) && 'conditions' in status) {
-      status.conditions = interner.share(
-        conditions
-          .filter(
-            (c: { type?: string }) =>
-              !reads?.conditions || reads.conditions.includes(c.type ?? ''),
-          )
-          .map((c: Record<string, unknown>) =>
-            interner.share(slimCondition(c, interner)),
-          ),
-      );
-    }
-    compact.status = status;
-  }
-  return compact;
 }
 
 /** A tree of the paths to keep: `true` keeps the whole value at that path. */
