@@ -34,6 +34,8 @@ export interface ClusterWatcherOptions {
   /** What to watch, by kind name. */
   resources: Readonly<Record<string, WatchedResource>>;
   onChange: (kind: string, object: KubeObject) => void;
+  /** The cluster's repeated strings and parts, shared with what the inventory derives from them. */
+  interner?: Interner;
 }
 
 type ResourceState = {
@@ -119,7 +121,7 @@ export class ClusterWatcher implements ClusterObjects {
   readonly #logger: LoggerService;
   readonly #timing: WatchTiming;
   readonly #onChange: (kind: string, object: KubeObject) => void;
-  readonly #interner = new Interner();
+  readonly #interner: Interner;
   #watchdog?: NodeJS.Timeout;
   #stopped = false;
 
@@ -132,6 +134,7 @@ export class ClusterWatcher implements ClusterObjects {
     this.#logger = options.logger.child({ cluster: options.cluster.name });
     this.#timing = options.timing;
     this.#onChange = options.onChange;
+    this.#interner = options.interner ?? new Interner();
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromOptions({
       clusters: [

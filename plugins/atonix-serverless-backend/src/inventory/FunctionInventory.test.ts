@@ -517,6 +517,26 @@ describe('FunctionInventory', () => {
     ]);
   });
 
+  it('keeps one frozen copy of the parts functions have alike, and apart what differs', () => {
+    const refund = byName('refund');
+    const invoice = byName('invoice-pdf');
+    const indexer = byName('indexer');
+
+    // One Kustomization, one Flux status; the same autoscaling settings and no triggers.
+    expect(refund.flux).toBe(invoice.flux);
+    expect(refund.autoscaling).toBe(indexer.autoscaling);
+    expect(refund.triggers).toBe(invoice.triggers);
+    expect(Object.isFrozen(refund.flux)).toBe(true);
+    expect(Object.isFrozen(refund.autoscaling)).toBe(true);
+    // search's Kustomization fails; charge is critical (min-scale 1); indexer has a Kafka source.
+    expect(indexer.flux).toMatchObject({ ready: 'False' });
+    expect(refund.flux).toMatchObject({ ready: 'True' });
+    expect(byName('charge').autoscaling.minScale).toBe(1);
+    expect(refund.autoscaling.minScale).toBe(0);
+    expect(indexer.triggers).toHaveLength(1);
+    expect(refund.triggers).toEqual([]);
+  });
+
   it('follows shared objects: a failing Kustomization or Broker shows on the functions that use them', async () => {
     server.update(
       'kustomize.toolkit.fluxcd.io/v1',

@@ -12,6 +12,7 @@ import {
 import { AtonixCluster } from '../clusters';
 import type {
   ClusterObjects,
+  DerivedFunction,
   FunctionRuntimeModule,
   KubeObject,
 } from '../extensions';
@@ -20,6 +21,7 @@ import { BUILT_IN_RUNTIMES } from '../runtimes';
 import { kubernetesIdOf, withoutDetails } from '../runtimes/objects';
 import { RuntimeRegistry } from '../runtimes/RuntimeRegistry';
 import { ClusterWatcher, WatchTiming } from './ClusterWatcher';
+import { Interner } from './compactObject';
 import { EntityIndex } from './EntityIndex';
 import { PlacementPublisher } from './PlacementPublisher';
 import {
@@ -50,6 +52,8 @@ interface ClusterState {
   /** The keys of `functions` by `backstage.io/kubernetes-id`, for an entity's functions. */
   byKubernetesId: Map<string, string[]>;
   dirty: Set<string>;
+  /** The cluster's shared strings and parts: its watcher's, and its derived functions'. */
+  interner: Interner;
 }
 
 /** How to build a {@link FunctionInventory}; see `FunctionInventory.create`. */
@@ -111,16 +115,19 @@ export class FunctionInventory {
       ...options.timing,
     };
     for (const cluster of options.clusters) {
+      const interner = new Interner();
       const state: ClusterState = {
         functions: new Map(),
         byKubernetesId: new Map(),
         dirty: new Set(),
+        interner,
         watcher: ClusterWatcher.create({
           cluster,
           logger: options.logger,
           timing,
           resources: this.#runtimes.resources(),
           onChange: (kind, object) => this.#changed(state, kind, object),
+          interner,
         }),
       };
       this.#clusters.set(cluster.name, state);
@@ -501,7 +508,10 @@ export class FunctionInventory {
       return;
     }
     try {
-      const derived = runtime.deriveFunction(watcher, object, watcher.cluster);
+      const derived = shareParts(
+        runtime.deriveFunction(watcher, object, watcher.cluster),
+        state.interner,
+      );
       this.#version++;
       this.#placements?.derived(
         { ...placementOf(derived), cluster },
@@ -527,6 +537,35 @@ export class FunctionInventory {
       );
     }
   }
+}
+
+/** The parts of a derived function that repeat across a fleet, see {@link shareParts}. */
+const SHARED_PARTS = [
+  'autoscaling',
+  'flux',
+  'replicas',
+  'triggers',
+  'env',
+] as const satisfies ReadonlyArray<keyof DerivedFunction>;
+
+/**
+ * `fn` with the parts that repeat across a fleet (autoscaling settings, Flux status, replica
+ * counts, env and trigger lists, revision times) shared through the cluster's interner.
+ */
+function shareParts(
+  fn: DerivedFunction,
+  interner: Interner,
+): DerivedFunction {
+  for (const part of SHARED_PARTS) {
+    const value = fn[part];
+    if (typeof value === 'object' && value !== null) {
+      (fn as Record<string, unknown>)[part] = interner.share(value);
+    }
+  }
+  for (const revision of fn.revisions) {
+    revision.createdAt = interner.intern(revision.createdAt);
+  }
+  return fn;
 }
 
 function unindex(index: Map<string, string[]>, id: string, key: string) {

@@ -114,7 +114,7 @@ describe('compactObject', () => {
     expect(kept.metadata?.labels).toEqual({
       'serving.knative.dev/service': 'charge',
     });
-    expect(kept.metadata).not.toHaveProperty('annotations');
+    expect(kept.metadata?.annotations).toBeUndefined();
   });
 
   it('keeps only the condition types a runtime reads, each without its timestamps', () => {
@@ -153,6 +153,71 @@ describe('compactObject', () => {
     );
   });
 
+  it('keeps one frozen copy of the conditions, annotations, env lists and empty parts that repeat across objects', () => {
+    const interner = new Interner();
+    /** A function's objects as one cluster's watch cache keeps them, by kind. */
+    const cached = (options: Parameters<typeof knativeFunction>[0]) =>
+      Object.fromEntries(
+        knativeFunction(options).flatMap(o => {
+          const kind = KIND_OF[`${o.apiVersion}/${o.kind}`];
+          return kind
+            ? [
+                [
+                  kind,
+                  compactObject(
+                    structuredClone(o) as KubeObject,
+                    resources[kind].reads,
+                    interner,
+                  ),
+                ],
+              ]
+            : [];
+        }),
+      );
+    const { knativeService: charge, route: chargeRoute } = cached({
+      namespace: 'payments',
+      name: 'charge',
+    });
+    const { knativeService: refund, route: refundRoute } = cached({
+      namespace: 'payments',
+      name: 'refund',
+    });
+    const { knativeService: failing } = cached({
+      namespace: 'payments',
+      name: 'invoice-pdf',
+      ready: false,
+      env: [{ name: 'LOG_LEVEL', value: 'debug' }],
+    });
+
+    const template = (o: KubeObject) => o.spec.template;
+    expect(charge.status.conditions).toBe(refund.status.conditions);
+    expect(template(charge).metadata.annotations).toBe(
+      template(refund).metadata.annotations,
+    );
+    expect(template(charge).spec.containers[0].env).toBe(
+      template(refund).spec.containers[0].env,
+    );
+    expect(chargeRoute.spec).toBe(refundRoute.spec);
+    expect(Object.isFrozen(charge.status.conditions)).toBe(true);
+    expect(Object.isFrozen(charge.status.conditions[0])).toBe(true);
+    expect(Object.isFrozen(template(charge).spec.containers[0].env)).toBe(
+      true,
+    );
+    // What differs stays apart: each function's own container, another env, a failing condition.
+    expect(template(charge).spec.containers[0]).not.toBe(
+      template(refund).spec.containers[0],
+    );
+    expect(template(failing).spec.containers[0].env).toEqual([
+      { name: 'LOG_LEVEL', value: 'debug' },
+    ]);
+    expect(failing.status.conditions).toEqual([
+      expect.objectContaining({ type: 'Ready', status: 'False' }),
+    ]);
+    expect(charge.status.conditions).toEqual([
+      { type: 'Ready', status: 'True' },
+    ]);
+  });
+
   it('keeps everything the runtimes read: every demo function derives the same from compacted objects', () => {
     const objects = demoObjects();
     const whole = deriveAll(objects);
@@ -173,6 +238,20 @@ describe('Interner', () => {
     expect(values.map(v => interner.intern(v))).toEqual(values);
     expect(interner.intern(42)).toBe(42);
     expect(interner.intern(undefined)).toBeUndefined();
+  });
+
+  it('shares one frozen copy of equal objects, and keeps unequal ones apart', () => {
+    const interner = new Interner();
+    const first = interner.share({ type: 'Ready', status: 'True' });
+
+    expect(interner.share({ type: 'Ready', status: 'True' })).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(interner.share({ type: 'Ready', status: 'False' })).toEqual({
+      type: 'Ready',
+      status: 'False',
+    });
+    expect(interner.share([first])).toBe(interner.share([{ ...first }]));
+    expect(interner.share([])).not.toBe(interner.share({}));
   });
 
   it('keeps a record’s keys and values and drops an empty one', () => {

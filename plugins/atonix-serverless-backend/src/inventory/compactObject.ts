@@ -3,6 +3,12 @@ import type { KubeObject, WatchedResource } from '../extensions';
 /** kubectl's copy of the whole applied object, which nothing here reads. */
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
+/**
+ * Picked fields whose values repeat across a fleet's objects (one template renders them all), so
+ * the inventory keeps one shared copy of each (see {@link Interner.share}).
+ */
+const SHARED_FIELDS = new Set(['annotations', 'env']);
+
 /** Above this many distinct strings an {@link Interner} starts a new table (see there). */
 const INTERNER_CAPACITY = 100_000;
 
@@ -17,6 +23,7 @@ const INTERNER_CAPACITY = 100_000;
  */
 export class Interner {
   #table = new Map<string, string>();
+  #shared = new Map<string, object>();
 
   intern<T>(value: T): T {
     if (typeof value !== 'string') return value;
@@ -24,6 +31,24 @@ export class Interner {
     if (known !== undefined) return known as T;
     if (this.#table.size >= INTERNER_CAPACITY) this.#table = new Map();
     this.#table.set(value, value);
+    return value;
+  }
+
+  /**
+   * One frozen copy of each distinct small object or array that repeats across objects: a
+   * fleet's Ready conditions, autoscaling annotations, env lists and a function's derived
+   * autoscaling settings or Flux status are alike by the thousand, and each copy costs more heap
+   * (an object header, its properties' backing store, an array's elements) than the strings it
+   * holds. `value` must hold only plain data; its nested objects should have been shared first
+   * (they are compared by content, so this holds either way). Frozen, because every holder sees
+   * the same copy. Forgets everything at {@link INTERNER_CAPACITY} entries, as {@link intern}.
+   */
+  share<T extends object>(value: T): T {
+    const key = JSON.stringify(value);
+    const known = this.#shared.get(key);
+    if (known !== undefined) return known as T;
+    if (this.#shared.size >= INTERNER_CAPACITY) this.#shared = new Map();
+    this.#shared.set(key, Object.freeze(value));
     return value;
   }
 
@@ -67,34 +92,39 @@ export function compactObject(
     metadata.annotations ?? {};
   const labels = interner.record(metadata.labels, reads?.labels);
   const keptAnnotations = interner.record(annotations, reads?.annotations);
-  const compact: KubeObject = {
+  const spec = pick(object.spec, reads?.spec, interner);
+  const status = pick(object.status, reads?.status, interner);
+  const conditions = object.status?.conditions;
+  if (status && Array.isArray(conditions) && 'conditions' in status) {
+    status.conditions = interner.share(
+      conditions
+        .filter(
+          (c: { type?: string }) =>
+            !reads?.conditions || reads.conditions.includes(c.type ?? ''),
+        )
+        .map((c: Record<string, unknown>) =>
+          interner.share(slimCondition(c, interner)),
+        ),
+    );
+  }
+  // One literal with every field, absent ones undefined: every object of a kind gets the same
+  // hidden class with its fields in the object itself, not in a separate backing store that
+  // fields added later would need.
+  return {
     apiVersion: interner.intern(object.apiVersion),
     kind: interner.intern(object.kind),
     metadata: {
       name: interner.intern(metadata.name),
       namespace: interner.intern(metadata.namespace),
       resourceVersion: metadata.resourceVersion,
-      creationTimestamp: metadata.creationTimestamp,
-      ...(labels ? { labels } : {}),
-      ...(keptAnnotations ? { annotations: keptAnnotations } : {}),
+      // A function's objects are created within the same second or so.
+      creationTimestamp: interner.intern(metadata.creationTimestamp),
+      labels,
+      annotations: keptAnnotations && interner.share(keptAnnotations),
     },
+    spec,
+    status,
   };
-  const spec = pick(object.spec, reads?.spec, interner);
-  if (spec !== undefined) compact.spec = spec;
-  const status = pick(object.status, reads?.status, interner);
-  if (status !== undefined) {
-    const conditions = object.status.conditions;
-    if (Array.isArray(conditions) && 'conditions' in status) {
-      status.conditions = conditions
-        .filter(
-          (c: { type?: string }) =>
-            !reads?.conditions || reads.conditions.includes(c.type ?? ''),
-        )
-        .map((c: Record<string, unknown>) => slimCondition(c, interner));
-    }
-    compact.status = status;
-  }
-  return compact;
 }
 
 /** A tree of the paths to keep: `true` keeps the whole value at that path. */
@@ -140,8 +170,9 @@ function pick(
 }
 
 /**
- * The parts of `value` on the tree's paths, strings interned; an array keeps those parts of each
- * element. A top-level `conditions` array is kept as it is, for {@link slimCondition}.
+ * The parts of `value` on the tree's paths, strings interned, empty objects and arrays and
+ * {@link SHARED_FIELDS} shared; an array keeps those parts of each element. A top-level
+ * `conditions` array is kept as it is, for {@link slimCondition}.
  */
 function pickTree(
   value: any,
@@ -153,22 +184,32 @@ function pickTree(
     return interner.intern(value);
   }
   if (Array.isArray(value)) {
-    return value.map(element => pickTree(element, tree, interner, false));
+    const elements = value.map(element =>
+      pickTree(element, tree, interner, false),
+    );
+    return elements.length ? elements : interner.share(elements);
   }
   const picked: Record<string, unknown> = {};
+  let empty = true;
   for (const field of Object.keys(tree === true ? value : tree)) {
     if (value[field] === undefined) continue;
+    empty = false;
+    if (top && field === 'conditions') {
+      picked[field] = value[field];
+      continue;
+    }
+    const kept = pickTree(
+      value[field],
+      tree === true ? true : tree[field],
+      interner,
+      false,
+    );
     picked[field] =
-      top && field === 'conditions'
-        ? value[field]
-        : pickTree(
-            value[field],
-            tree === true ? true : tree[field],
-            interner,
-            false,
-          );
+      SHARED_FIELDS.has(field) && typeof kept === 'object' && kept !== null
+        ? interner.share(kept)
+        : kept;
   }
-  return picked;
+  return empty ? interner.share(picked) : picked;
 }
 
 function slimCondition(condition: Record<string, unknown>, interner: Interner) {
