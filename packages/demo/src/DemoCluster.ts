@@ -90,7 +90,8 @@ export const DEMO_PORTAL_TOKEN = 'demo';
  *
  * With the GitOps repository, it also plays Flux's interval: {@link FLUX_APPLY_DELAY_MS} after a new
  * commit on `main` (a traffic change or a secret from the portal), every Ready team Kustomization
- * reports that commit applied and each Knative function routes as its `function.yaml` there says.
+ * reports that commit applied and each Knative function whose `function.yaml` the commit changed
+ * routes as that file now says.
  */
 export class DemoCluster {
   readonly #kube: KubeApiServerProcess;
