@@ -1,14 +1,16 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { NotAllowedError } from '@backstage/errors';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { outputsOf } from '../__testUtils__/examples';
 import { writeUnpinnedChargeCard } from '../__testUtils__/functionFolder';
 import { REPO_ROOT } from '../__testUtils__/scaffolderBackend';
-import { CATALOG_ENTITIES, paymentsMemberTeams } from '../__testUtils__/teams';
+import {
+  analyticsMemberTeams,
+  paymentsMemberTeams,
+} from '../__testUtils__/teams';
 import { mockWorkspace } from '../__testUtils__/workspace';
 import { TeamDirectory } from '../service/TeamDirectory';
 import { createFunctionSecretAction } from './functionSecret';
@@ -153,13 +155,7 @@ describe('atonix:function:secret', () => {
 
   it('refuses a member of another team, and writes nothing', async () => {
     const before = workspace.content();
-    const analyticsMember = TeamDirectory.create({
-      catalog: catalogServiceMock({ entities: CATALOG_ENTITIES }),
-      userInfo: mockServices.userInfo({
-        ownershipEntityRefs: ['user:default/sam', 'group:default/analytics'],
-      }),
-      restrictToOwnTeams: false,
-    });
+    const analyticsMember = analyticsMemberTeams({ restrictToOwnTeams: false });
     const error = await run(
       {
         functionPath: FUNCTION_PATH,

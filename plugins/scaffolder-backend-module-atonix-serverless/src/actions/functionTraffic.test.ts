@@ -1,6 +1,4 @@
-import { mockServices } from '@backstage/backend-test-utils';
 import { InputError, NotAllowedError } from '@backstage/errors';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { parseFunctionSpec } from '@internal/backstage-plugin-atonix-serverless-common';
 import { writeFunctionFolder } from '@internal/backstage-plugin-atonix-serverless-node';
@@ -8,7 +6,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { exampleInputs, outputsOf } from '../__testUtils__/examples';
-import { CATALOG_ENTITIES, paymentsMemberTeams } from '../__testUtils__/teams';
+import {
+  analyticsMemberTeams,
+  paymentsMemberTeams,
+} from '../__testUtils__/teams';
 import { mockWorkspace } from '../__testUtils__/workspace';
 import { TeamDirectory } from '../service/TeamDirectory';
 import { createFunctionTrafficAction } from './functionTraffic';
@@ -156,13 +157,7 @@ describe('atonix:function:traffic', () => {
 
   it('refuses a member of another team, and writes nothing', async () => {
     const before = workspace.content();
-    const analyticsMember = TeamDirectory.create({
-      catalog: catalogServiceMock({ entities: CATALOG_ENTITIES }),
-      userInfo: mockServices.userInfo({
-        ownershipEntityRefs: ['user:default/sam', 'group:default/analytics'],
-      }),
-      restrictToOwnTeams: false,
-    });
+    const analyticsMember = analyticsMemberTeams({ restrictToOwnTeams: false });
     const error = await run(
       {
         functionPath: FUNCTION_PATH,
