@@ -1,11 +1,9 @@
-import { LocalGitServer } from '@internal/atonix-local-git-server';
+import { LocalGitServer, runGit } from '@internal/atonix-local-git-server';
 import { eventually } from '@internal/atonix-test-servers';
 import { trafficCommitMessage } from '@internal/backstage-plugin-atonix-serverless-node';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { parse, stringify } from 'yaml';
 import {
   DEMO_PORTAL_TOKEN,
@@ -18,13 +16,8 @@ const REPO = 'AtonixCorp/atonix-serverless';
 
 jest.setTimeout(120_000);
 
-const run = promisify(execFile);
 const git = (cwd: string, ...args: string[]) =>
-  run(
-    'git',
-    ['-c', 'user.name=test', '-c', 'user.email=test@atonix.invalid', ...args],
-    { cwd },
-  ).then(({ stdout }) => stdout.trim());
+  runGit(args, { cwd }).then(out => out.trim());
 
 /**
  * The demo's Flux: a commit to the local GitOps repository (as the portal's function-traffic template

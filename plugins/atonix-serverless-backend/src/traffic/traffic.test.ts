@@ -6,7 +6,7 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { scaffolderServiceMock } from '@backstage/plugin-scaffolder-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { LocalGitServer } from '@internal/atonix-local-git-server';
+import { LocalGitServer, runGit } from '@internal/atonix-local-git-server';
 import {
   FIXTURE_CRDS,
   KubeApiServerProcess,
@@ -17,11 +17,9 @@ import {
 } from '@internal/atonix-test-servers';
 import { functionTrafficUpdatePermission } from '@internal/backstage-plugin-atonix-serverless-common';
 import { trafficCommitMessage } from '@internal/backstage-plugin-atonix-serverless-node';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import request from 'supertest';
 import { parse, stringify } from 'yaml';
 import { functionEntity } from '../__testUtils__/functionEntity';
@@ -47,13 +45,8 @@ const HELLO_V2_IMAGE =
 const TRAFFIC =
   '/api/atonix-serverless/functions/staging/payments/hello/traffic';
 
-const run = promisify(execFile);
 const git = (cwd: string, ...args: string[]) =>
-  run(
-    'git',
-    ['-c', 'user.name=test', '-c', 'user.email=test@atonix.invalid', ...args],
-    { cwd },
-  ).then(({ stdout }) => stdout.trim());
+  runGit(args, { cwd }).then(out => out.trim());
 
 const user = mockCredentials.user.header();
 
