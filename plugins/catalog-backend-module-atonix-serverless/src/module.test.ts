@@ -97,7 +97,9 @@ class CatalogReader {
         check(value);
         return value;
       },
-      20_000,
+      // Each read refreshes the provider and waits for the catalog to process it, which takes
+      // seconds on a loaded CI machine; the copy this replaced allowed 200 such reads.
+      40_000,
       100,
     );
   }
