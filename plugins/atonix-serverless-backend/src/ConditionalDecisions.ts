@@ -7,6 +7,7 @@ import {
   PolicyDecision,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
+import { FreshCache } from '@internal/backstage-plugin-atonix-serverless-node';
 
 /** How long a decision is reused, unless configured otherwise. */
 export const DEFAULT_DECISION_FRESHNESS_MS = 10_000;
@@ -26,12 +27,7 @@ const MAX_DECISIONS = 10_000;
 export class ConditionalDecisions {
   readonly #permissions: PermissionsService;
   readonly #userInfo: UserInfoService;
-  readonly #freshnessMs: number;
-  readonly #now: () => number;
-  readonly #decisions = new Map<
-    string,
-    { at: number; decision: Promise<PolicyDecision> }
-  >();
+  readonly #decisions: FreshCache<PolicyDecision>;
 
   static create(options: {
     permissions: PermissionsService;
@@ -50,8 +46,11 @@ export class ConditionalDecisions {
   }) {
     this.#permissions = options.permissions;
     this.#userInfo = options.userInfo;
-    this.#freshnessMs = options.freshnessMs ?? DEFAULT_DECISION_FRESHNESS_MS;
-    this.#now = options.now ?? Date.now;
+    this.#decisions = new FreshCache({
+      freshnessMs: options.freshnessMs ?? DEFAULT_DECISION_FRESHNESS_MS,
+      maxEntries: MAX_DECISIONS,
+      now: options.now,
+    });
   }
 
   /** The caller's decision on `permission`: allowed, denied, or conditions to apply. */
@@ -60,23 +59,11 @@ export class ConditionalDecisions {
     credentials: BackstageCredentials,
   ): Promise<PolicyDecision> {
     const key = await this.#keyOf(permission, credentials);
-    const now = this.#now();
-    const known = key === undefined ? undefined : this.#decisions.get(key);
-    if (known && now - known.at < this.#freshnessMs) {
-      return known.decision;
-    }
-    const decision = this.#permissions
-      .authorizeConditional([{ permission }], { credentials })
-      .then(([answer]) => answer as PolicyDecision);
-    if (key !== undefined) {
-      if (this.#decisions.size >= MAX_DECISIONS) this.#decisions.clear();
-      const entry = { at: now, decision };
-      this.#decisions.set(key, entry);
-      decision.catch(() => {
-        if (this.#decisions.get(key) === entry) this.#decisions.delete(key);
-      });
-    }
-    return decision;
+    const ask = () =>
+      this.#permissions
+        .authorizeConditional([{ permission }], { credentials })
+        .then(([answer]) => answer as PolicyDecision);
+    return key === undefined ? ask() : this.#decisions.get(key, ask);
   }
 
   async #keyOf(

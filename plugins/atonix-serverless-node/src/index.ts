@@ -64,3 +64,4 @@ export * from './publish/PublishSettings';
 export * from './publish/gitopsCheckout';
 export * from './publish/trafficCommit';
 export * from './publish/TrafficPullRequests';
+export * from './util/FreshCache';

@@ -11,6 +11,7 @@ import {
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { Octokit } from '@octokit/rest';
 import { parseFunctionFile } from '../functionFile';
+import { FreshCache } from '../util/FreshCache';
 import {
   FUNCTION_FILE_NAME,
   GITOPS_REPOSITORY_FOLDER,
@@ -53,11 +54,7 @@ export class TrafficPullRequests {
   readonly #settings: PublishSettings;
   readonly #integrations: ScmIntegrations;
   readonly #credentials: DefaultGithubCredentialsProvider;
-  readonly #now: () => number;
-  readonly #cache = new Map<
-    string,
-    { at: number; state: Promise<TrafficPullRequestState> }
-  >();
+  readonly #cache: FreshCache<TrafficPullRequestState>;
 
   static fromConfig(
     config: Config,
@@ -76,21 +73,20 @@ export class TrafficPullRequests {
     this.#credentials = DefaultGithubCredentialsProvider.fromIntegrations(
       this.#integrations,
     );
-    this.#now = now;
+    this.#cache = new FreshCache({
+      freshnessMs: TRAFFIC_PULL_REQUEST_FRESHNESS_MS,
+      now,
+    });
   }
 
   /** The open pull request of `fn`'s traffic branch, if any; or why GitHub could not say. */
   lookup(fn: { team: string; name: string }): Promise<TrafficPullRequestState> {
-    const key = `${fn.team}/${fn.name}`;
-    const cached = this.#cache.get(key);
-    if (cached && this.#now() - cached.at < TRAFFIC_PULL_REQUEST_FRESHNESS_MS) {
-      return cached.state;
-    }
-    const state = this.#ask(fn).catch(error => ({
-      pullRequestUnknown: stringifyError(error),
-    }));
-    this.#cache.set(key, { at: this.#now(), state });
-    return state;
+    // A failure becomes the answer, so it is kept as long as any other.
+    return this.#cache.get(`${fn.team}/${fn.name}`, () =>
+      this.#ask(fn).catch(error => ({
+        pullRequestUnknown: stringifyError(error),
+      })),
+    );
   }
 
   async #ask(fn: {
