@@ -56,6 +56,17 @@ describe('the templates, published to GitHub as pull requests', () => {
     setDefaultCACertificates(defaultCAs);
   });
 
+  /** charge-card's function.yaml on its traffic pull request's branch. */
+  async function branchSpec() {
+    return parse(
+      await github.gitIn(
+        GITOPS,
+        'show',
+        `traffic-charge-card:${FUNCTION_YAML}`,
+      ),
+    );
+  }
+
   /** What the traffic view reports now (a new lookup each time: no cached answer). */
   function trafficPullRequest(token = TOKEN) {
     const { integrations, scaffolder } = githubPublishingConfig({
@@ -110,13 +121,7 @@ describe('the templates, published to GitHub as pull requests', () => {
         createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       },
     ]);
-    const spec = parse(
-      await github.gitIn(
-        GITOPS,
-        'show',
-        `traffic-charge-card:${FUNCTION_YAML}`,
-      ),
-    );
+    const spec = await branchSpec();
     expect(spec.traffic).toEqual([
       { revisionName: 'charge-card-v1', percent: 90 },
       { latestRevision: true, percent: 10, tag: 'canary' },
@@ -176,13 +181,7 @@ describe('the templates, published to GitHub as pull requests', () => {
     expect(github.pullRequests()[0].title).toBe(
       'payments/charge-card: traffic charge-card-v1 100 %',
     );
-    const spec = parse(
-      await github.gitIn(
-        GITOPS,
-        'show',
-        `traffic-charge-card:${FUNCTION_YAML}`,
-      ),
-    );
+    const spec = await branchSpec();
     expect(spec.traffic).toEqual([
       { revisionName: 'charge-card-v1', percent: 100 },
     ]);
