@@ -25,6 +25,10 @@ export default defineConfig({
     timeout: 300_000,
     stdout: 'ignore',
     stderr: 'pipe',
+    // Playwright SIGKILLs the server's process group unless told otherwise
+    // (node_modules/playwright/types/test.d.ts:11113-11118, 1.64.1), which leaves the demo
+    // cluster's and the local git server's temporary folders behind; SIGTERM lets them stop.
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 20_000 },
   },
   use: {
     baseURL: PORTAL_URL,
