@@ -17,6 +17,8 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { TeamDirectory } from '../service/TeamDirectory';
+import { withoutUnsetFields } from '../service/formInput';
+import { GitopsCheckout } from '../service/gitopsCheckout';
 import { examples } from './functionManifests.examples';
 
 /**
@@ -45,13 +47,7 @@ export function createFunctionManifestsAction(options: {
             .describe(
               'The FunctionSpec (name, team, image, runtime, port, env, secretEnv, scaling, critical, trigger, allowedCallers, resources); team and allowedCallers entries may be Group refs such as group:default/payments; null means not set',
             ),
-        repoPath: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'Workspace folder of the GitOps checkout made by atonix:gitops:clone (default gitops-repo)',
-            ),
+        repoPath: GitopsCheckout.input,
       },
       output: {
         gitopsPath: z =>
@@ -64,12 +60,14 @@ export function createFunctionManifestsAction(options: {
       },
     },
     async handler(ctx) {
-      const { repoPath = 'gitops-repo' } = ctx.input;
-      const gitopsDir = resolveSafeChildPath(
-        ctx.workspacePath,
-        posix.join(repoPath, GITOPS_REPOSITORY_FOLDER),
-      );
-      const input = withoutNulls(ctx.input.spec) as Record<string, unknown>;
+      const checkout = GitopsCheckout.in(ctx.workspacePath, ctx.input.repoPath);
+      const { gitopsDir } = checkout;
+      // Template expressions render an unanswered optional question as null
+      // (`${{ x if y else none }}`); in a spec, null means "not set", so the model's defaults apply.
+      const input = withoutUnsetFields(
+        ctx.input.spec,
+        field => field === null,
+      ) as Record<string, unknown>;
       const parsed = parseFunctionSpec({
         ...input,
         ...(typeof input.team === 'string' && {
@@ -102,11 +100,7 @@ export function createFunctionManifestsAction(options: {
 
       const credentials = await ctx.getInitiatorCredentials();
       await teams.assertTeamUsable(spec.team, credentials);
-      if (!existsSync(gitopsDir)) {
-        throw new InputError(
-          `${repoPath} holds no GitOps checkout (no ${GITOPS_REPOSITORY_FOLDER}/ folder); run atonix:gitops:clone first`,
-        );
-      }
+      checkout.assertCloned();
       await clusterRuntimes.assertProvided(
         spec.runtime,
         resolveSafeChildPath(gitopsDir, 'clusters'),
@@ -125,7 +119,7 @@ export function createFunctionManifestsAction(options: {
 
       const written = await writeFunctionFolder(gitopsDir, spec);
       ctx.logger.info(
-        `Wrote ${written.length} files for ${spec.team}/${spec.name} into ${repoPath}/${GITOPS_REPOSITORY_FOLDER}`,
+        `Wrote ${written.length} files for ${spec.team}/${spec.name} into ${checkout.path}/${GITOPS_REPOSITORY_FOLDER}`,
       );
       ctx.output('gitopsPath', posix.join(GITOPS_REPOSITORY_FOLDER, folder));
       ctx.output(
@@ -155,22 +149,4 @@ async function functionFoldersNamed(
     .filter(team => team.isDirectory())
     .map(team => functionFolderPath({ team: team.name, name }))
     .filter(folder => existsSync(resolveSafeChildPath(gitopsDir, folder)));
-}
-
-/**
- * Template expressions render an unanswered optional question as null (`${{ x if y else none }}`);
- * in a spec, null means "not set", so the model's defaults apply.
- */
-function withoutNulls(value: unknown): unknown {
-  if (Array.isArray(value)) {
-    return value.map(withoutNulls);
-  }
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([, v]) => v !== null)
-        .map(([k, v]) => [k, withoutNulls(v)]),
-    );
-  }
-  return value;
 }

@@ -1,6 +1,9 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { parseFunctionSpec } from '@internal/backstage-plugin-atonix-serverless-common';
+import {
+  functionSecretWritePermission,
+  parseFunctionSpec,
+} from '@internal/backstage-plugin-atonix-serverless-common';
 import {
   NoSopsRecipientsError,
   sopsRecipientsFor,
@@ -14,7 +17,7 @@ import { TeamDirectory } from '../service/TeamDirectory';
 import {
   changesPathInput,
   functionPathInput,
-  readWorkspaceFunction,
+  readOwnTeamFunction,
   writtenChanges,
 } from '../service/functionFolder';
 import { examples } from './functionSecret.examples';
@@ -78,15 +81,13 @@ export function createFunctionSecretAction(options: { teams: TeamDirectory }) {
           variable ? [[variable, key]] : [],
         ),
       );
-      const { gitopsDir, spec } = await readWorkspaceFunction(
-        ctx.workspacePath,
+      const { gitopsDir, spec } = await readOwnTeamFunction({
+        ctx,
+        teams,
         functionPath,
-      );
-      await teams.assertMember(
-        spec.team,
-        await ctx.getInitiatorCredentials(),
-        `only the team that owns ${spec.team}/${spec.name} may write its secrets (permission atonix.function.secret.write)`,
-      );
+        change: 'write its secrets',
+        permission: functionSecretWritePermission,
+      });
       if (!SECRET_NAME.test(name) || name.length > 253) {
         throw new InputError(
           `name "${name}" is not a Secret name: lower-case letters, digits, '-' and '.', starting and ending with a letter or digit`,

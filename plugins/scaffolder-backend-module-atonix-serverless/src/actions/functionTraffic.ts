@@ -4,6 +4,7 @@ import {
   applyTrafficChange,
   describeTraffic,
   formatFunctionSpecIssues,
+  functionTrafficUpdatePermission,
   parseFunctionSpec,
   specTraffic,
   trafficChangeSchema,
@@ -14,28 +15,14 @@ import {
 } from '@internal/backstage-plugin-atonix-serverless-node';
 import { isDeepStrictEqual } from 'node:util';
 import { TeamDirectory } from '../service/TeamDirectory';
+import { withoutUnsetFields } from '../service/formInput';
 import {
   changesPathInput,
   functionPathInput,
-  readWorkspaceFunction,
+  readOwnTeamFunction,
   writtenChanges,
 } from '../service/functionFolder';
 import { examples } from './functionTraffic.examples';
-
-/** A form leaves optional fields as empty strings; the change's schema wants them absent. */
-function withoutEmptyFields(value: unknown): unknown {
-  if (Array.isArray(value)) {
-    return value.map(withoutEmptyFields);
-  }
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([, v]) => v !== '' && v !== undefined && v !== null)
-        .map(([k, v]) => [k, withoutEmptyFields(v)]),
-    );
-  }
-  return value;
-}
 
 /**
  * `atonix:function:traffic`: applies a traffic change (roll back, promote, split, tag) to a
@@ -90,8 +77,12 @@ export function createFunctionTrafficAction(options: { teams: TeamDirectory }) {
     },
     async handler(ctx) {
       const { functionPath, changesPath } = ctx.input;
+      // A form leaves optional fields as empty strings; the change's schema wants them absent.
       const change = trafficChangeSchema.safeParse(
-        withoutEmptyFields(ctx.input.change),
+        withoutUnsetFields(
+          ctx.input.change,
+          field => field === '' || field === undefined || field === null,
+        ),
       );
       if (!change.success) {
         throw new InputError(
@@ -100,15 +91,13 @@ export function createFunctionTrafficAction(options: { teams: TeamDirectory }) {
             .join('; ')}`,
         );
       }
-      const { gitopsDir, spec } = await readWorkspaceFunction(
-        ctx.workspacePath,
+      const { gitopsDir, spec } = await readOwnTeamFunction({
+        ctx,
+        teams,
         functionPath,
-      );
-      await teams.assertMember(
-        spec.team,
-        await ctx.getInitiatorCredentials(),
-        `only the team that owns ${spec.team}/${spec.name} may change its traffic (permission atonix.function.traffic.update)`,
-      );
+        change: 'change its traffic',
+        permission: functionTrafficUpdatePermission,
+      });
       if (spec.runtime !== 'knative') {
         throw new InputError(
           `${spec.team}/${spec.name} runs on ${spec.runtime}, which has no revisions to split traffic between`,

@@ -1,9 +1,9 @@
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   PublishSettings,
   cloneGitopsRepository,
 } from '@internal/backstage-plugin-atonix-serverless-node';
+import { GitopsCheckout } from '../service/gitopsCheckout';
 import { examples } from './gitopsClone.examples';
 
 /**
@@ -27,7 +27,9 @@ export function createGitopsCloneAction(options: {
           z
             .string()
             .optional()
-            .describe('Workspace folder to clone into (default gitops-repo)'),
+            .describe(
+              `Workspace folder to clone into (default ${GitopsCheckout.DEFAULT_PATH})`,
+            ),
         fullHistory: z =>
           z
             .boolean()
@@ -44,8 +46,11 @@ export function createGitopsCloneAction(options: {
       },
     },
     async handler(ctx) {
-      const { targetPath = 'gitops-repo', fullHistory = false } = ctx.input;
-      const dir = resolveSafeChildPath(ctx.workspacePath, targetPath);
+      const { path: targetPath, repoDir: dir } = GitopsCheckout.in(
+        ctx.workspacePath,
+        ctx.input.targetPath,
+      );
+      const { fullHistory = false } = ctx.input;
       const gitops = settings.gitopsRepository();
       await cloneGitopsRepository({
         settings,

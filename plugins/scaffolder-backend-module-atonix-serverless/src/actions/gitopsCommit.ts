@@ -1,10 +1,13 @@
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   PublishSettings,
   commitToGitopsBranch,
 } from '@internal/backstage-plugin-atonix-serverless-node';
+import { GitopsCheckout } from '../service/gitopsCheckout';
+import {
+  assertLocalPublishing,
+  SCAFFOLDER_GIT_AUTHOR,
+} from '../service/localPublishing';
 import { examples } from './gitopsCommit.examples';
 
 /**
@@ -24,13 +27,7 @@ export function createGitopsCommitAction(options: {
     supportsDryRun: true,
     schema: {
       input: {
-        path: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'Workspace folder of the GitOps checkout (default gitops-repo)',
-            ),
+        path: GitopsCheckout.input,
         commitMessage: z => z.string().describe('Commit message'),
       },
       output: {
@@ -40,13 +37,15 @@ export function createGitopsCommitAction(options: {
       },
     },
     async handler(ctx) {
-      if (settings.target !== 'local') {
-        throw new InputError(
-          `atonix:gitops:commit pushes straight to the GitOps branch, which only the local portal does (atonix.scaffolder.publishTarget is "${settings.target}"); production templates open a pull request with publish:github:pull-request`,
-        );
-      }
-      const { path = 'gitops-repo' } = ctx.input;
-      const dir = resolveSafeChildPath(ctx.workspacePath, path);
+      assertLocalPublishing(
+        settings,
+        'atonix:gitops:commit pushes straight to the GitOps branch',
+        'production templates open a pull request with publish:github:pull-request',
+      );
+      const { path, repoDir: dir } = GitopsCheckout.in(
+        ctx.workspacePath,
+        ctx.input.path,
+      );
       const { cloneUrl } = settings.gitopsRepository();
       ctx.output('remoteUrl', cloneUrl);
       ctx.output('branch', settings.gitopsBranch);
@@ -61,10 +60,7 @@ export function createGitopsCommitAction(options: {
         dir,
         logger: ctx.logger,
         commitMessage: ctx.input.commitMessage,
-        author: {
-          name: 'Atonix scaffolder',
-          email: 'scaffolder@atonix.invalid',
-        },
+        author: SCAFFOLDER_GIT_AUTHOR,
       });
       ctx.logger.info(
         `Pushed ${commitHash} to ${cloneUrl} ${settings.gitopsBranch}`,

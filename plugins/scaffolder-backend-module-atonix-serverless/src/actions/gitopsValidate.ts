@@ -2,12 +2,20 @@ import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  GITOPS_REPOSITORY_FOLDER,
   gitopsViolationsError,
   validateGitopsTree,
 } from '@internal/backstage-plugin-atonix-serverless-node';
 import { existsSync } from 'node:fs';
-import { isAbsolute, relative } from 'node:path';
+import { isAbsolute, posix, relative } from 'node:path';
+import { GitopsCheckout } from '../service/gitopsCheckout';
 import { examples } from './gitopsValidate.examples';
+
+/** The GitOps tree of the checkout `atonix:gitops:clone` makes by default. */
+const GITOPS_TREE = posix.join(
+  GitopsCheckout.DEFAULT_PATH,
+  GITOPS_REPOSITORY_FOLDER,
+);
 
 /**
  * `atonix:gitops:validate`: runs the GitOps validator (the same one as `yarn atonix validate` and
@@ -28,7 +36,7 @@ export function createGitopsValidateAction() {
             .string()
             .optional()
             .describe(
-              'Workspace folder of the GitOps tree, the folder holding clusters/, tenants/ and functions/ (default gitops-repo/gitops)',
+              `Workspace folder of the GitOps tree, the folder holding clusters/, tenants/ and functions/ (default ${GITOPS_TREE})`,
             ),
       },
       output: {
@@ -37,7 +45,7 @@ export function createGitopsValidateAction() {
       },
     },
     async handler(ctx) {
-      const { path = 'gitops-repo/gitops' } = ctx.input;
+      const { path = GITOPS_TREE } = ctx.input;
       const dir = resolveSafeChildPath(ctx.workspacePath, path);
       if (!existsSync(dir)) {
         throw new InputError(

@@ -5,19 +5,12 @@ import { join } from 'node:path';
 import {
   cloneWithGit,
   localSettings,
-  startLocalGit,
-  writeMinimalGitopsTree,
+  useLocalGit,
 } from '../__testUtils__/localGit';
 import { createPublishLocalAction } from './publishLocal';
 
 describe('atonix:publish:local', () => {
-  const source = mockWorkspace();
-  let git: Awaited<ReturnType<typeof startLocalGit>>;
-
-  beforeAll(async () => {
-    git = await startLocalGit(await writeMinimalGitopsTree(source.path));
-  });
-  afterAll(() => git.stop());
+  const git = useLocalGit();
 
   function run(repoName: string, extra: Record<string, unknown> = {}) {
     const workspace = mockWorkspace({
@@ -34,7 +27,7 @@ describe('atonix:publish:local', () => {
       ctx,
       run: () =>
         createPublishLocalAction({
-          settings: localSettings(git.server.baseUrl),
+          settings: localSettings(git().server.baseUrl),
         }).handler(ctx as any),
     };
   }
@@ -42,11 +35,11 @@ describe('atonix:publish:local', () => {
   it('creates the repository on the local git server with the folder as first commit', async () => {
     const { ctx, run: publish } = run('charge-card');
     await publish();
-    const remoteUrl = `${git.server.baseUrl}/AtonixCorp/charge-card.git`;
+    const remoteUrl = `${git().server.baseUrl}/AtonixCorp/charge-card.git`;
     expect(ctx.output).toHaveBeenCalledWith('remoteUrl', remoteUrl);
     const clone = await cloneWithGit(
       remoteUrl,
-      join(git.dir, 'check-charge-card'),
+      join(git().dir, 'check-charge-card'),
     );
     expect(await readFile(join(clone, 'handler.js'), 'utf8')).toBe(
       'module.exports = 1;\n',
@@ -63,7 +56,9 @@ describe('atonix:publish:local', () => {
   it('pushes nothing in a dry run', async () => {
     await run('dry-fn', { isDryRun: true }).run();
     const res = await fetch(
-      `${git.server.baseUrl}/AtonixCorp/dry-fn.git/info/refs?service=git-upload-pack`,
+      `${
+        git().server.baseUrl
+      }/AtonixCorp/dry-fn.git/info/refs?service=git-upload-pack`,
     );
     expect(res.status).toBe(404);
   });
@@ -73,12 +68,14 @@ describe('atonix:publish:local', () => {
       input: { repoName: 'x' },
       workspacePath: mockWorkspace().path,
     });
-    const settings = localSettings(git.server.baseUrl, {
+    const settings = localSettings(git().server.baseUrl, {
       publishTarget: 'github',
     });
     await expect(
       createPublishLocalAction({ settings }).handler(ctx as any),
-    ).rejects.toThrow(/only publishes to the local git server/);
+    ).rejects.toThrow(
+      /publishes to the local git server, which only the local portal does.*guard the step with if:/,
+    );
   });
 
   it('refuses a source folder outside the workspace', async () => {
@@ -88,7 +85,7 @@ describe('atonix:publish:local', () => {
     });
     await expect(
       createPublishLocalAction({
-        settings: localSettings(git.server.baseUrl),
+        settings: localSettings(git().server.baseUrl),
       }).handler(ctx as any),
     ).rejects.toThrow(/outside/);
   });

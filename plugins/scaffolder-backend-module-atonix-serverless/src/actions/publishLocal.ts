@@ -5,6 +5,10 @@ import {
   initRepoAndPush,
 } from '@backstage/plugin-scaffolder-node';
 import { PublishSettings } from '@internal/backstage-plugin-atonix-serverless-node';
+import {
+  assertLocalPublishing,
+  SCAFFOLDER_GIT_AUTHOR,
+} from '../service/localPublishing';
 import { examples } from './publishLocal.examples';
 
 /**
@@ -43,11 +47,11 @@ export function createPublishLocalAction(options: {
       },
     },
     async handler(ctx) {
-      if (settings.target !== 'local') {
-        throw new InputError(
-          `atonix:publish:local only publishes to the local git server, but atonix.scaffolder.publishTarget is "${settings.target}"; guard the step with if: \${{ steps.plan.output.local }}`,
-        );
-      }
+      assertLocalPublishing(
+        settings,
+        'atonix:publish:local publishes to the local git server',
+        'guard the step with if: ${{ steps.plan.output.local }}',
+      );
       const { sourcePath = '.', commitMessage = 'Initial commit' } = ctx.input;
       const dir = resolveSafeChildPath(ctx.workspacePath, sourcePath);
       const { cloneUrl } = settings.functionRepository(ctx.input.repoName);
@@ -68,10 +72,7 @@ export function createPublishLocalAction(options: {
         logger: ctx.logger,
         defaultBranch: 'main',
         commitMessage,
-        gitAuthorInfo: {
-          name: 'Atonix scaffolder',
-          email: 'scaffolder@atonix.invalid',
-        },
+        gitAuthorInfo: SCAFFOLDER_GIT_AUTHOR,
       });
       ctx.logger.info(`Pushed ${commitHash} to ${cloneUrl}`);
       ctx.output('commitHash', commitHash);

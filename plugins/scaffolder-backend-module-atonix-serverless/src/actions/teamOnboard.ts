@@ -16,7 +16,8 @@ import { dirname, posix } from 'node:path';
 import yaml from 'yaml';
 import { PublishSettings } from '@internal/backstage-plugin-atonix-serverless-node';
 import { TeamDirectory } from '../service/TeamDirectory';
-import { copyChanges } from '../service/functionFolder';
+import { changesPathInput, copyChanges } from '../service/functionFolder';
+import { GitopsCheckout } from '../service/gitopsCheckout';
 import { examples } from './teamOnboard.examples';
 
 /**
@@ -87,20 +88,8 @@ export function createTeamOnboardAction(options: {
             .describe(
               "A registry token that can read the team's images (read:packages). When given, writes the team's ghcr-pull Secret (kubernetes.io/dockerconfigjson), SOPS-encrypted. Pass it from the template's secrets (ui:field: Secret, then ${{ secrets.<field> }}) so it is masked and never stored with the task",
             ),
-        repoPath: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'Workspace folder of the GitOps checkout made by atonix:gitops:clone (default gitops-repo)',
-            ),
-        changesPath: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'Workspace folder that receives a copy of just the files written, at their repository paths: the sourcePath of a pull request that must not carry the whole checkout',
-            ),
+        repoPath: GitopsCheckout.input,
+        changesPath: changesPathInput,
       },
       output: {
         tenantPath: z => z.string(),
@@ -123,10 +112,10 @@ export function createTeamOnboardAction(options: {
         ageRecipients,
         registryUsername,
         registryToken,
-        repoPath = 'gitops-repo',
         changesPath,
       } = ctx.input;
-      const repoDir = resolveSafeChildPath(ctx.workspacePath, repoPath);
+      const checkout = GitopsCheckout.in(ctx.workspacePath, ctx.input.repoPath);
+      const { repoDir, gitopsDir } = checkout;
       const changesDir =
         changesPath && resolveSafeChildPath(ctx.workspacePath, changesPath);
       const name = functionSpecSchema.shape.team.safeParse(team);
@@ -154,12 +143,7 @@ export function createTeamOnboardAction(options: {
       if (parentName) {
         await teams.assertTeamExists(parentName, credentials);
       }
-      const gitopsDir = resolveSafeChildPath(repoDir, 'gitops');
-      if (!existsSync(gitopsDir)) {
-        throw new InputError(
-          `${repoPath} holds no GitOps checkout (no gitops/ folder); run atonix:gitops:clone first`,
-        );
-      }
+      checkout.assertCloned();
       const tenantPath = posix.join('gitops', tenantFolderPath(team));
       if (existsSync(resolveSafeChildPath(repoDir, tenantPath))) {
         throw new ConflictError(
@@ -232,7 +216,7 @@ export function createTeamOnboardAction(options: {
       if (changesDir) {
         await copyChanges(repoDir, changesDir, files);
       }
-      ctx.logger.info(`Onboarded team ${team} into ${repoPath}`);
+      ctx.logger.info(`Onboarded team ${team} into ${checkout.path}`);
       ctx.output('tenantPath', tenantPath);
       ctx.output('groupPath', groupPath);
       ctx.output('groupUrl', settings.gitopsRepository().fileUrl(groupPath));

@@ -1,4 +1,7 @@
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  resolveSafeChildPath,
+} from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   FunctionSpec,
@@ -12,6 +15,7 @@ import {
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import type { z as zod } from 'zod/v3';
 import { dirname, join, posix, resolve } from 'node:path';
+import { TeamDirectory } from './TeamDirectory';
 
 /** The `functionPath` input of the actions that change a rendered function. */
 export const functionPathInput = (z: typeof zod) =>
@@ -72,6 +76,36 @@ export async function readWorkspaceFunction(
     );
   }
   return { gitopsDir, spec: parsed.spec };
+}
+
+/**
+ * {@link readWorkspaceFunction}, for a change only the team that owns the function may make (its
+ * secrets, its traffic) whatever restrictToOwnTeams says: anyone else is refused with the change
+ * and the permission it needs, e.g. `change: 'write its secrets'`.
+ */
+export async function readOwnTeamFunction(options: {
+  ctx: {
+    workspacePath: string;
+    getInitiatorCredentials(): Promise<BackstageCredentials>;
+  };
+  teams: TeamDirectory;
+  functionPath: string;
+  change: string;
+  /** The common package's permission for the change, named in the refusal. */
+  permission: { name: string };
+}): Promise<WorkspaceFunction> {
+  const { ctx, teams, functionPath, change, permission } = options;
+  const workspaceFunction = await readWorkspaceFunction(
+    ctx.workspacePath,
+    functionPath,
+  );
+  const { team, name } = workspaceFunction.spec;
+  await teams.assertMember(
+    team,
+    await ctx.getInitiatorCredentials(),
+    `only the team that owns ${team}/${name} may ${change} (permission ${permission.name})`,
+  );
+  return workspaceFunction;
 }
 
 /**
