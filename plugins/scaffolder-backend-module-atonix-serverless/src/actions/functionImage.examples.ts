@@ -1,23 +1,19 @@
-import { TemplateExample } from '@backstage/plugin-scaffolder-node';
-import yaml from 'yaml';
+import { stepExamples } from './stepExamples';
 
-export const examples: TemplateExample[] = [
+export const examples = stepExamples(
   {
-    description:
-      'After publishing the function repository, run the function on the image CI builds from its first commit',
-    example: yaml.stringify({
-      steps: [
-        {
-          id: 'image',
-          action: 'atonix:function:image',
-          name: 'Run the image of the first commit',
-          input: {
-            functionPath:
-              'gitops-repo/${{ steps.manifests.output.gitopsPath }}',
-            commit: "${{ steps['publish-github'].output.commitHash }}",
-          },
-        },
-      ],
-    }),
+    id: 'image',
+    action: 'atonix:function:image',
+    name: 'Run the image of the first commit',
   },
-];
+  [
+    {
+      description:
+        'After publishing the function repository, run the function on the image CI builds from its first commit',
+      input: {
+        functionPath: 'gitops-repo/${{ steps.manifests.output.gitopsPath }}',
+        commit: "${{ steps['publish-github'].output.commitHash }}",
+      },
+    },
+  ],
+);

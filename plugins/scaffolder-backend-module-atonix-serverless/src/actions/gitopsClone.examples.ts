@@ -1,19 +1,16 @@
-import { TemplateExample } from '@backstage/plugin-scaffolder-node';
-import yaml from 'yaml';
+import { stepExamples } from './stepExamples';
 
-export const examples: TemplateExample[] = [
+export const examples = stepExamples(
   {
-    description:
-      'Check out the GitOps repository into ./gitops-repo before anything is published',
-    example: yaml.stringify({
-      steps: [
-        {
-          id: 'gitops',
-          action: 'atonix:gitops:clone',
-          name: 'Check out the GitOps repository',
-          input: { targetPath: 'gitops-repo' },
-        },
-      ],
-    }),
+    id: 'gitops',
+    action: 'atonix:gitops:clone',
+    name: 'Check out the GitOps repository',
   },
-];
+  [
+    {
+      description:
+        'Check out the GitOps repository into ./gitops-repo before anything is published',
+      input: { targetPath: 'gitops-repo' },
+    },
+  ],
+);

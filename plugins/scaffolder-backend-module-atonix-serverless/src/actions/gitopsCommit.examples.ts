@@ -1,23 +1,20 @@
-import { TemplateExample } from '@backstage/plugin-scaffolder-node';
-import yaml from 'yaml';
+import { stepExamples } from './stepExamples';
 
-export const examples: TemplateExample[] = [
+export const examples = stepExamples(
   {
-    description:
-      'In the local portal, push the manifests written into ./gitops-repo to the GitOps branch',
-    example: yaml.stringify({
-      steps: [
-        {
-          id: 'gitops-commit',
-          if: '${{ steps.plan.output.local }}',
-          action: 'atonix:gitops:commit',
-          name: 'Commit to the GitOps repository',
-          input: {
-            path: 'gitops-repo',
-            commitMessage: 'Add function payments/charge-card',
-          },
-        },
-      ],
-    }),
+    id: 'gitops-commit',
+    action: 'atonix:gitops:commit',
+    name: 'Commit to the GitOps repository',
   },
-];
+  [
+    {
+      description:
+        'In the local portal, push the manifests written into ./gitops-repo to the GitOps branch',
+      if: '${{ steps.plan.output.local }}',
+      input: {
+        path: 'gitops-repo',
+        commitMessage: 'Add function payments/charge-card',
+      },
+    },
+  ],
+);

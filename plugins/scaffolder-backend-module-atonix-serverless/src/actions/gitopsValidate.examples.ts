@@ -1,19 +1,16 @@
-import { TemplateExample } from '@backstage/plugin-scaffolder-node';
-import yaml from 'yaml';
+import { stepExamples } from './stepExamples';
 
-export const examples: TemplateExample[] = [
+export const examples = stepExamples(
   {
-    description:
-      'Validate the GitOps checkout after writing manifests into it, before anything is published',
-    example: yaml.stringify({
-      steps: [
-        {
-          id: 'validate',
-          action: 'atonix:gitops:validate',
-          name: 'Validate the GitOps tree',
-          input: { path: 'gitops-repo/gitops' },
-        },
-      ],
-    }),
+    id: 'validate',
+    action: 'atonix:gitops:validate',
+    name: 'Validate the GitOps tree',
   },
-];
+  [
+    {
+      description:
+        'Validate the GitOps checkout after writing manifests into it, before anything is published',
+      input: { path: 'gitops-repo/gitops' },
+    },
+  ],
+);

@@ -1,24 +1,21 @@
-import { TemplateExample } from '@backstage/plugin-scaffolder-node';
-import yaml from 'yaml';
+import { stepExamples } from './stepExamples';
 
-export const examples: TemplateExample[] = [
+export const examples = stepExamples(
   {
-    description:
-      'In the local portal, publish the generated ./function folder as the repository charge-card',
-    example: yaml.stringify({
-      steps: [
-        {
-          id: 'publish',
-          if: '${{ steps.plan.output.local }}',
-          action: 'atonix:publish:local',
-          name: 'Publish to the local git server',
-          input: {
-            repoName: 'charge-card',
-            sourcePath: 'function',
-            commitMessage: 'Create charge-card from knative-http-function',
-          },
-        },
-      ],
-    }),
+    id: 'publish',
+    action: 'atonix:publish:local',
+    name: 'Publish to the local git server',
   },
-];
+  [
+    {
+      description:
+        'In the local portal, publish the generated ./function folder as the repository charge-card',
+      if: '${{ steps.plan.output.local }}',
+      input: {
+        repoName: 'charge-card',
+        sourcePath: 'function',
+        commitMessage: 'Create charge-card from knative-http-function',
+      },
+    },
+  ],
+);

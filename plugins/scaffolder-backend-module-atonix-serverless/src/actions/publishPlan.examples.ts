@@ -1,19 +1,12 @@
-import { TemplateExample } from '@backstage/plugin-scaffolder-node';
-import yaml from 'yaml';
+import { stepExamples } from './stepExamples';
 
-export const examples: TemplateExample[] = [
-  {
-    description:
-      'Plan where the function charge-card goes; later steps use ${{ steps.plan.output.local }} in if:',
-    example: yaml.stringify({
-      steps: [
-        {
-          id: 'plan',
-          action: 'atonix:publish:plan',
-          name: 'Plan publishing',
-          input: { repoName: 'charge-card' },
-        },
-      ],
-    }),
-  },
-];
+export const examples = stepExamples(
+  { id: 'plan', action: 'atonix:publish:plan', name: 'Plan publishing' },
+  [
+    {
+      description:
+        'Plan where the function charge-card goes; later steps use ${{ steps.plan.output.local }} in if:',
+      input: { repoName: 'charge-card' },
+    },
+  ],
+);
