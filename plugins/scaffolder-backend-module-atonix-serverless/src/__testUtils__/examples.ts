@@ -27,6 +27,31 @@ export function exampleInputs(
   });
 }
 
+/**
+ * `input` with each `${{ expression }}` replaced by `values[expression]`, as the scaffolder renders
+ * it from the template's secrets and the outputs of earlier steps; an expression the test does not
+ * provide fails it.
+ */
+export function renderExpressions(
+  input: JsonObject,
+  values: Record<string, string>,
+): JsonObject {
+  return JSON.parse(
+    JSON.stringify(input).replace(
+      /\$\{\{\s*(.*?)\s*\}\}/g,
+      (_, expression: string) => {
+        if (!(expression in values)) {
+          throw new Error(
+            `The example refers to ${expression}, which this test does not provide`,
+          );
+        }
+        // Inside a JSON string: escaped as one.
+        return JSON.stringify(values[expression]).slice(1, -1);
+      },
+    ),
+  );
+}
+
 /** The outputs an action gave through a mock context, by name. */
 export function outputsOf(ctx: { output: unknown }): Record<string, unknown> {
   return Object.fromEntries((ctx.output as jest.Mock).mock.calls);

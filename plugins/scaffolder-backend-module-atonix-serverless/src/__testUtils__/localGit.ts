@@ -1,12 +1,12 @@
 import { ConfigReader } from '@backstage/config';
 import { LocalGitServer } from '@internal/atonix-local-git-server';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PublishSettings } from '@internal/backstage-plugin-atonix-serverless-node';
-import { mockWorkspace } from './workspace';
+import { MINIMAL_GITOPS_TREE, mockWorkspace } from './workspace';
 
 export const OWNER = 'AtonixCorp';
 
@@ -56,16 +56,6 @@ export async function startLocalGit(gitopsDir: string) {
   };
 }
 
-/** A small GitOps tree with one team and no functions, in a temp folder. */
-export async function writeMinimalGitopsTree(dir: string) {
-  await mkdir(join(dir, 'functions/payments'), { recursive: true });
-  await writeFile(
-    join(dir, 'functions/payments/kustomization.yaml'),
-    'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n',
-  );
-  return dir;
-}
-
 /** Reads a repository the way a developer would: `git clone` over HTTP into a temp folder. */
 export async function cloneWithGit(url: string, into: string) {
   await promisify(execFile)('git', ['clone', '-q', url, into]);
@@ -80,7 +70,7 @@ export function useLocalGit(): () => Awaited<ReturnType<typeof startLocalGit>> {
   let git: Awaited<ReturnType<typeof startLocalGit>> | undefined;
   beforeAll(async () => {
     git = await startLocalGit(
-      await writeMinimalGitopsTree(mockWorkspace().path),
+      mockWorkspace({ content: MINIMAL_GITOPS_TREE }).path,
     );
   });
   afterAll(() => git?.stop());

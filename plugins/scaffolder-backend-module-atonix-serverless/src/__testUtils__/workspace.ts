@@ -15,6 +15,15 @@ export function mockWorkspace(
   return directory;
 }
 
+/** A kustomization.yaml listing nothing yet. */
+export const EMPTY_KUSTOMIZATION =
+  'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n';
+
+/** A small GitOps tree with one team (payments) and no functions, as `mockWorkspace` content. */
+export const MINIMAL_GITOPS_TREE = {
+  'functions/payments/kustomization.yaml': EMPTY_KUSTOMIZATION,
+};
+
 afterAll(() => {
   for (const directory of created.splice(0)) {
     directory.remove();

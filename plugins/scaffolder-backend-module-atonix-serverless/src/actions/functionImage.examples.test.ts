@@ -1,8 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { exampleInputs, runAction } from '../__testUtils__/examples';
-import { writeUnpinnedChargeCard } from '../__testUtils__/functionFolder';
+import {
+  exampleInputs,
+  renderExpressions,
+  runAction,
+} from '../__testUtils__/examples';
+import { writeChargeCard } from '../__testUtils__/functionFolder';
 import { mockWorkspace } from '../__testUtils__/workspace';
 import { examples } from './functionImage.examples';
 import { createFunctionImageAction } from './functionImage';
@@ -14,30 +18,19 @@ const STEP_OUTPUTS: Record<string, string> = {
     '3f9c2b7e1d4a5c6b8e9f0a1b2c3d4e5f6a7b8c9d',
 };
 
-function withStepOutputs(value: unknown): string {
-  return String(value).replace(/\$\{\{\s*(.*?)\s*\}\}/g, (_, ref: string) => {
-    if (!(ref in STEP_OUTPUTS)) {
-      throw new Error(
-        `The example refers to ${ref}, which this test does not provide`,
-      );
-    }
-    return STEP_OUTPUTS[ref];
-  });
-}
-
 describe('atonix:function:image examples', () => {
   it.each(exampleInputs(examples, 'atonix:function:image'))(
     '%s',
     async (_description, input) => {
       const workspace = mockWorkspace();
-      await writeUnpinnedChargeCard(workspace.path);
-      const functionPath = withStepOutputs(input.functionPath);
-      const commit = withStepOutputs(input.commit);
+      await writeChargeCard(workspace.path);
+      const rendered = renderExpressions(input, STEP_OUTPUTS);
       const outputs = await runAction(
         createFunctionImageAction(),
-        { functionPath, commit },
+        rendered,
         workspace.path,
       );
+      const { functionPath, commit } = rendered as Record<string, string>;
       const image = `ghcr.io/atonixcorp/charge-card:${commit}`;
       expect(outputs.image).toBe(image);
       const spec = parse(

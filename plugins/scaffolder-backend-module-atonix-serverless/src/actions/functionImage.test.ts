@@ -1,4 +1,7 @@
-import { writeUnpinnedChargeCard } from '../__testUtils__/functionFolder';
+import {
+  CHARGE_CARD_PATH,
+  writeChargeCard,
+} from '../__testUtils__/functionFolder';
 import { mockWorkspace } from '../__testUtils__/workspace';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -7,7 +10,6 @@ import { parse } from 'yaml';
 import { createFunctionImageAction } from './functionImage';
 
 const COMMIT = '3f9c2b7e1d4a5c6b8e9f0a1b2c3d4e5f6a7b8c9d';
-const FUNCTION_PATH = 'gitops-repo/gitops/functions/payments/charge-card';
 
 describe('atonix:function:image', () => {
   let workspace: ReturnType<typeof mockWorkspace>;
@@ -16,7 +18,7 @@ describe('atonix:function:image', () => {
     workspace = mockWorkspace({
       content: { 'gitops-repo/gitops/functions/payments': {} },
     });
-    await writeUnpinnedChargeCard(workspace.path);
+    await writeChargeCard(workspace.path);
   });
 
   async function run(input: Record<string, string>, isDryRun = false) {
@@ -29,10 +31,10 @@ describe('atonix:function:image', () => {
   }
 
   const read = (file: string) =>
-    readFile(join(workspace.path, FUNCTION_PATH, file), 'utf8');
+    readFile(join(workspace.path, CHARGE_CARD_PATH, file), 'utf8');
 
   it('runs the function on the image CI pushes for the given commit, in function.yaml and the Knative Service', async () => {
-    const ctx = await run({ functionPath: FUNCTION_PATH, commit: COMMIT });
+    const ctx = await run({ functionPath: CHARGE_CARD_PATH, commit: COMMIT });
     const image = `ghcr.io/atonixcorp/charge-card:${COMMIT}`;
     expect(ctx.output).toHaveBeenCalledWith('image', image);
     expect(parse(await read('function.yaml')).image).toBe(image);
@@ -42,9 +44,9 @@ describe('atonix:function:image', () => {
   });
 
   it('replaces a tag or digest the rendered spec already had', async () => {
-    await run({ functionPath: FUNCTION_PATH, commit: COMMIT });
+    await run({ functionPath: CHARGE_CARD_PATH, commit: COMMIT });
     const other = 'a'.repeat(40);
-    const ctx = await run({ functionPath: FUNCTION_PATH, commit: other });
+    const ctx = await run({ functionPath: CHARGE_CARD_PATH, commit: other });
     expect(ctx.output).toHaveBeenCalledWith(
       'image',
       `ghcr.io/atonixcorp/charge-card:${other}`,
@@ -54,7 +56,7 @@ describe('atonix:function:image', () => {
   it('refuses anything but a full commit SHA, and leaves the folder as it was', async () => {
     const before = workspace.content();
     await expect(
-      run({ functionPath: FUNCTION_PATH, commit: 'latest' }),
+      run({ functionPath: CHARGE_CARD_PATH, commit: 'latest' }),
     ).rejects.toThrow(/full 40-character SHA.*got "latest"/);
     expect(workspace.content()).toEqual(before);
   });
@@ -87,7 +89,7 @@ describe('atonix:function:image', () => {
   it('changes nothing in a dry run', async () => {
     const before = workspace.content();
     const ctx = await run(
-      { functionPath: FUNCTION_PATH, commit: COMMIT },
+      { functionPath: CHARGE_CARD_PATH, commit: COMMIT },
       true,
     );
     expect(ctx.output).toHaveBeenCalledWith(

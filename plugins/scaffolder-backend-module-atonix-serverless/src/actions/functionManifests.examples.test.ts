@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { exampleInputs, runAction } from '../__testUtils__/examples';
 import { paymentsMemberTeams } from '../__testUtils__/teams';
-import { mockWorkspace } from '../__testUtils__/workspace';
+import { MINIMAL_GITOPS_TREE, mockWorkspace } from '../__testUtils__/workspace';
 import { examples } from './functionManifests.examples';
 import { createFunctionManifestsAction } from './functionManifests';
 import { ClusterRuntimes } from '@internal/backstage-plugin-atonix-serverless-node';
@@ -13,10 +13,7 @@ describe('atonix:function:manifests examples', () => {
     '%s',
     async (_description, input) => {
       const workspace = mockWorkspace({
-        content: {
-          'gitops-repo/gitops/functions/payments/kustomization.yaml':
-            'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n',
-        },
+        content: { 'gitops-repo/gitops': MINIMAL_GITOPS_TREE },
       });
       const outputs = await runAction(
         createFunctionManifestsAction({

@@ -2,8 +2,12 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { exampleInputs, outputsOf } from '../__testUtils__/examples';
-import { writeUnpinnedChargeCard } from '../__testUtils__/functionFolder';
+import {
+  exampleInputs,
+  outputsOf,
+  renderExpressions,
+} from '../__testUtils__/examples';
+import { writeChargeCard } from '../__testUtils__/functionFolder';
 import { REPO_ROOT } from '../__testUtils__/scaffolderBackend';
 import { paymentsMemberTeams } from '../__testUtils__/teams';
 import { mockWorkspace } from '../__testUtils__/workspace';
@@ -11,24 +15,21 @@ import { createFunctionSecretAction } from './functionSecret';
 import { examples } from './functionSecret.examples';
 
 /** What the template's masked fields would hold. */
-const SECRETS: Record<string, string> = { apiKey: 'example-api-key-value' };
+const SECRETS: Record<string, string> = {
+  'secrets.apiKey': 'example-api-key-value',
+};
 
 describe('atonix:function:secret examples', () => {
   it.each(exampleInputs(examples, 'atonix:function:secret'))(
     '%s',
     async (_description, input) => {
       const workspace = mockWorkspace();
-      await writeUnpinnedChargeCard(workspace.path);
+      await writeChargeCard(workspace.path);
       await copyFile(
         join(REPO_ROOT, 'gitops/.sops.yaml'),
         join(workspace.path, 'gitops-repo/gitops/.sops.yaml'),
       );
-      const rendered = JSON.parse(
-        JSON.stringify(input).replace(
-          /\$\{\{\s*secrets\.(\w+)\s*\}\}/g,
-          (_, field: string) => SECRETS[field],
-        ),
-      );
+      const rendered = renderExpressions(input, SECRETS);
       const ctx = createMockActionContext({
         input: rendered,
         workspacePath: workspace.path,
@@ -41,9 +42,9 @@ describe('atonix:function:secret examples', () => {
         await readFile(join(workspace.path, 'gitops-repo', secretPath), 'utf8'),
       );
       expect(Object.keys(file.stringData)).toEqual(
-        rendered.values.map((v: { key: string }) => v.key),
+        (rendered.values as Array<{ key: string }>).map(v => v.key),
       );
-      expect(JSON.stringify(file)).not.toContain(SECRETS.apiKey);
+      expect(JSON.stringify(file)).not.toContain(SECRETS['secrets.apiKey']);
     },
   );
 });

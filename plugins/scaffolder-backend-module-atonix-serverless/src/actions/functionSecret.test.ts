@@ -5,7 +5,10 @@ import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { outputsOf } from '../__testUtils__/examples';
-import { writeUnpinnedChargeCard } from '../__testUtils__/functionFolder';
+import {
+  CHARGE_CARD_PATH,
+  writeChargeCard,
+} from '../__testUtils__/functionFolder';
 import { REPO_ROOT } from '../__testUtils__/scaffolderBackend';
 import {
   analyticsMemberTeams,
@@ -15,7 +18,6 @@ import { mockWorkspace } from '../__testUtils__/workspace';
 import { TeamDirectory } from '../service/TeamDirectory';
 import { createFunctionSecretAction } from './functionSecret';
 
-const FUNCTION_PATH = 'gitops-repo/gitops/functions/payments/charge-card';
 const SECRET_FILE =
   'gitops-repo/gitops/functions/payments/secrets/charge-card-provider.sops.yaml';
 const PLAINTEXT = 'sk_live_51HqLyjWDarjtT1zdp7dc0xDEADBEEF';
@@ -26,7 +28,7 @@ describe('atonix:function:secret', () => {
 
   beforeEach(async () => {
     workspace = mockWorkspace();
-    await writeUnpinnedChargeCard(workspace.path);
+    await writeChargeCard(workspace.path);
     await copyFile(
       join(REPO_ROOT, 'gitops/.sops.yaml'),
       join(workspace.path, 'gitops-repo/gitops/.sops.yaml'),
@@ -67,7 +69,7 @@ describe('atonix:function:secret', () => {
 
   it("encrypts the Secret to the team's recipients in .sops.yaml and reads it into the function's env", async () => {
     const ctx = await run({
-      functionPath: FUNCTION_PATH,
+      functionPath: CHARGE_CARD_PATH,
       name: 'charge-card-provider',
       values: [{ key: 'api-key', value: PLAINTEXT }],
       env: [{ name: 'PROVIDER_API_KEY', key: 'api-key' }],
@@ -86,12 +88,12 @@ describe('atonix:function:secret', () => {
       sopsConfig.creation_rules[0].age.split(',').map((r: string) => r.trim()),
     );
     expect(
-      parse(await read(`${FUNCTION_PATH}/function.yaml`)).secretEnv,
+      parse(await read(`${CHARGE_CARD_PATH}/function.yaml`)).secretEnv,
     ).toEqual({
       PROVIDER_API_KEY: { secretName: 'charge-card-provider', key: 'api-key' },
     });
     expect(
-      parse(await read(`${FUNCTION_PATH}/service.yaml`)).spec.template.spec
+      parse(await read(`${CHARGE_CARD_PATH}/service.yaml`)).spec.template.spec
         .containers[0].env,
     ).toContainEqual({
       name: 'PROVIDER_API_KEY',
@@ -119,7 +121,7 @@ describe('atonix:function:secret', () => {
 
   it('writes the plaintext nowhere: not in a file, a log line, an output or an error', async () => {
     const ctx = await run({
-      functionPath: FUNCTION_PATH,
+      functionPath: CHARGE_CARD_PATH,
       name: 'charge-card-provider',
       values: [{ key: 'api-key', value: PLAINTEXT }],
     });
@@ -143,7 +145,7 @@ describe('atonix:function:secret', () => {
     ];
     for (const failure of failures) {
       const error = await run({
-        functionPath: FUNCTION_PATH,
+        functionPath: CHARGE_CARD_PATH,
         name: 'charge-card-provider',
         ...failure,
       }).catch(e => e);
@@ -158,7 +160,7 @@ describe('atonix:function:secret', () => {
     const analyticsMember = analyticsMemberTeams({ restrictToOwnTeams: false });
     const error = await run(
       {
-        functionPath: FUNCTION_PATH,
+        functionPath: CHARGE_CARD_PATH,
         name: 'charge-card-provider',
         values: [{ key: 'api-key', value: PLAINTEXT }],
       },
@@ -178,7 +180,7 @@ describe('atonix:function:secret', () => {
     const before = workspace.content();
     await expect(
       run({
-        functionPath: FUNCTION_PATH,
+        functionPath: CHARGE_CARD_PATH,
         name: 'charge-card-provider',
         values: [{ key: 'api-key', value: PLAINTEXT }],
       }),
@@ -191,7 +193,11 @@ describe('atonix:function:secret', () => {
   it('checks names in a dry run and writes nothing', async () => {
     const before = workspace.content();
     const ctx = await run(
-      { functionPath: FUNCTION_PATH, name: 'charge-card-provider', values: [] },
+      {
+        functionPath: CHARGE_CARD_PATH,
+        name: 'charge-card-provider',
+        values: [],
+      },
       { isDryRun: true },
     );
     expect(outputsOf(ctx).secretPath).toBe(
@@ -200,7 +206,7 @@ describe('atonix:function:secret', () => {
     expect(workspace.content()).toEqual(before);
     await expect(
       run(
-        { functionPath: FUNCTION_PATH, name: 'Bad_Name', values: [] },
+        { functionPath: CHARGE_CARD_PATH, name: 'Bad_Name', values: [] },
         { isDryRun: true },
       ),
     ).rejects.toThrow(/name "Bad_Name" is not a Secret name/);

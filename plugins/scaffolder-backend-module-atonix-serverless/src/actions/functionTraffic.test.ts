@@ -1,11 +1,13 @@
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { parseFunctionSpec } from '@internal/backstage-plugin-atonix-serverless-common';
-import { writeFunctionFolder } from '@internal/backstage-plugin-atonix-serverless-node';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { exampleInputs, outputsOf } from '../__testUtils__/examples';
+import {
+  CHARGE_CARD_PATH,
+  writeChargeCard,
+} from '../__testUtils__/functionFolder';
 import {
   analyticsMemberTeams,
   paymentsMemberTeams,
@@ -15,32 +17,17 @@ import { TeamDirectory } from '../service/TeamDirectory';
 import { createFunctionTrafficAction } from './functionTraffic';
 import { examples } from './functionTraffic.examples';
 
-const FUNCTION_PATH = 'gitops-repo/gitops/functions/payments/charge-card';
-const IMAGE =
-  'ghcr.io/atonixcorp/charge-card:0123456789abcdef0123456789abcdef01234567';
-
-/** charge-card at its second named revision, all traffic on the latest. */
-async function writeChargeCardV2(workspacePath: string) {
-  const parsed = parseFunctionSpec({
-    name: 'charge-card',
-    team: 'payments',
-    image: IMAGE,
-    revisionName: 'charge-card-v2',
-    trigger: { type: 'http' },
-  });
-  if (!parsed.success) throw new Error('fixture spec is invalid');
-  await writeFunctionFolder(
-    join(workspacePath, 'gitops-repo/gitops'),
-    parsed.spec,
-  );
-}
-
 describe('atonix:function:traffic', () => {
   let workspace: ReturnType<typeof mockWorkspace>;
 
   beforeEach(async () => {
     workspace = mockWorkspace();
-    await writeChargeCardV2(workspace.path);
+    // At its second named revision, all traffic on the latest.
+    await writeChargeCard(workspace.path, {
+      image:
+        'ghcr.io/atonixcorp/charge-card:0123456789abcdef0123456789abcdef01234567',
+      revisionName: 'charge-card-v2',
+    });
   });
 
   async function run(
@@ -65,7 +52,7 @@ describe('atonix:function:traffic', () => {
 
   it('rolls back: function.yaml routes to the revision, the rendered Service too, and the pull request gets only those files', async () => {
     const outputs = await run({
-      functionPath: FUNCTION_PATH,
+      functionPath: CHARGE_CARD_PATH,
       change: { action: 'rollback', revisionName: 'charge-card-v1' },
       changesPath: 'gitops-changes',
     });
@@ -75,11 +62,11 @@ describe('atonix:function:traffic', () => {
     expect(outputs.commitMessage).toBe(
       'payments/charge-card: traffic charge-card-v1 100 %\n\nAsked for in the portal (rollback).\n\nAtonix-Change: traffic\nRequested-By: user:default/ada\n',
     );
-    const spec = await readYaml(`${FUNCTION_PATH}/function.yaml`);
+    const spec = await readYaml(`${CHARGE_CARD_PATH}/function.yaml`);
     expect(spec.traffic).toEqual([
       { revisionName: 'charge-card-v1', percent: 100 },
     ]);
-    const service = await readYaml(`${FUNCTION_PATH}/service.yaml`);
+    const service = await readYaml(`${CHARGE_CARD_PATH}/service.yaml`);
     expect(service.spec.traffic).toEqual([
       { revisionName: 'charge-card-v1', latestRevision: false, percent: 100 },
     ]);
@@ -99,7 +86,7 @@ describe('atonix:function:traffic', () => {
 
   it('drops the empty fields a form leaves, so a split from the Create page parses', async () => {
     await run({
-      functionPath: FUNCTION_PATH,
+      functionPath: CHARGE_CARD_PATH,
       change: {
         action: 'split',
         revisionName: '',
@@ -109,7 +96,9 @@ describe('atonix:function:traffic', () => {
         ],
       },
     });
-    expect((await readYaml(`${FUNCTION_PATH}/function.yaml`)).traffic).toEqual([
+    expect(
+      (await readYaml(`${CHARGE_CARD_PATH}/function.yaml`)).traffic,
+    ).toEqual([
       { revisionName: 'charge-card-v1', percent: 90 },
       { latestRevision: true, percent: 10, tag: 'canary' },
     ]);
@@ -118,7 +107,7 @@ describe('atonix:function:traffic', () => {
   it('refuses a split that does not sum to 100, and writes nothing', async () => {
     const before = workspace.content();
     const error = await run({
-      functionPath: FUNCTION_PATH,
+      functionPath: CHARGE_CARD_PATH,
       change: {
         action: 'split',
         traffic: [
@@ -136,7 +125,7 @@ describe('atonix:function:traffic', () => {
 
   it('refuses a change that leaves the split as it is', async () => {
     const error = await run({
-      functionPath: FUNCTION_PATH,
+      functionPath: CHARGE_CARD_PATH,
       change: { action: 'promote' },
     }).catch(e => e);
     expect(error.message).toBe(
@@ -146,7 +135,7 @@ describe('atonix:function:traffic', () => {
 
   it('names the field of a malformed change', async () => {
     const error = await run({
-      functionPath: FUNCTION_PATH,
+      functionPath: CHARGE_CARD_PATH,
       change: { action: 'rollback' },
     }).catch(e => e);
     expect(error).toBeInstanceOf(InputError);
@@ -160,7 +149,7 @@ describe('atonix:function:traffic', () => {
     const analyticsMember = analyticsMemberTeams({ restrictToOwnTeams: false });
     const error = await run(
       {
-        functionPath: FUNCTION_PATH,
+        functionPath: CHARGE_CARD_PATH,
         change: { action: 'rollback', revisionName: 'charge-card-v1' },
       },
       { teams: analyticsMember },
@@ -176,7 +165,7 @@ describe('atonix:function:traffic', () => {
     const before = workspace.content();
     const outputs = await run(
       {
-        functionPath: FUNCTION_PATH,
+        functionPath: CHARGE_CARD_PATH,
         change: {
           action: 'tag',
           revisionName: 'charge-card-v1',

@@ -1,30 +1,19 @@
 import { mockWorkspace } from '../__testUtils__/workspace';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { execFile } from 'node:child_process';
+import { runGit } from '@internal/atonix-local-git-server';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import {
-  localSettings,
-  startLocalGit,
-  writeMinimalGitopsTree,
-} from '../__testUtils__/localGit';
+import { localSettings, useLocalGit } from '../__testUtils__/localGit';
 import { createGitopsCloneAction } from './gitopsClone';
 
 describe('atonix:gitops:clone', () => {
-  const source = mockWorkspace();
-  let git: Awaited<ReturnType<typeof startLocalGit>>;
-
-  beforeAll(async () => {
-    git = await startLocalGit(await writeMinimalGitopsTree(source.path));
-  });
-  afterAll(() => git.stop());
+  const git = useLocalGit();
 
   it('checks out the GitOps repository into the workspace', async () => {
     const workspace = mockWorkspace();
     const action = createGitopsCloneAction({
-      settings: localSettings(git.server.baseUrl),
+      settings: localSettings(git().server.baseUrl),
     });
     const ctx = createMockActionContext({
       input: { targetPath: 'gitops-repo' },
@@ -41,30 +30,25 @@ describe('atonix:gitops:clone', () => {
     ).toBe(true);
     expect(ctx.output).toHaveBeenCalledWith(
       'remoteUrl',
-      `${git.server.baseUrl}/AtonixCorp/gitops.git`,
+      `${git().server.baseUrl}/AtonixCorp/gitops.git`,
     );
   });
 
   it('clones every commit with fullHistory, only the newest without', async () => {
-    const run = promisify(execFile);
-    const git2 = (cwd: string, ...args: string[]) =>
-      run(
-        'git',
-        ['-c', 'user.name=t', '-c', 'user.email=t@atonix.invalid', ...args],
-        { cwd },
-      ).then(({ stdout }) => stdout.trim());
+    const gitIn = (cwd: string, ...args: string[]) =>
+      runGit(args, { cwd }).then(stdout => stdout.trim());
     const work = mockWorkspace();
-    await git2(
+    await gitIn(
       work.path,
       'clone',
       '-q',
-      git.server.repoUrl('AtonixCorp/gitops'),
+      git().server.repoUrl('AtonixCorp/gitops'),
       'w',
     );
     await writeFile(join(work.path, 'w/gitops/NOTE'), 'second commit\n');
-    await git2(join(work.path, 'w'), 'add', 'gitops/NOTE');
-    await git2(join(work.path, 'w'), 'commit', '-q', '-m', 'second');
-    await git2(join(work.path, 'w'), 'push', '-q', 'origin', 'HEAD');
+    await gitIn(join(work.path, 'w'), 'add', 'gitops/NOTE');
+    await gitIn(join(work.path, 'w'), 'commit', '-q', '-m', 'second');
+    await gitIn(join(work.path, 'w'), 'push', '-q', 'origin', 'HEAD');
 
     const commits = async (fullHistory?: boolean) => {
       const workspace = mockWorkspace();
@@ -73,9 +57,9 @@ describe('atonix:gitops:clone', () => {
         workspacePath: workspace.path,
       });
       await createGitopsCloneAction({
-        settings: localSettings(git.server.baseUrl),
+        settings: localSettings(git().server.baseUrl),
       }).handler(ctx as any);
-      return git2(
+      return gitIn(
         join(workspace.path, 'gitops-repo'),
         'rev-list',
         '--count',
@@ -108,7 +92,7 @@ describe('atonix:gitops:clone', () => {
     });
     await expect(
       createGitopsCloneAction({
-        settings: localSettings(git.server.baseUrl),
+        settings: localSettings(git().server.baseUrl),
       }).handler(ctx as any),
     ).rejects.toThrow(/outside/);
   });

@@ -4,27 +4,17 @@ import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import {
-  localSettings,
-  startLocalGit,
-  writeMinimalGitopsTree,
-} from '../__testUtils__/localGit';
+import { localSettings, useLocalGit } from '../__testUtils__/localGit';
 import { createGitopsCloneAction } from './gitopsClone';
 import { createGitopsCommitAction } from './gitopsCommit';
 
 const run = promisify(execFile);
 
 describe('atonix:gitops:commit', () => {
-  const source = mockWorkspace();
-  let git: Awaited<ReturnType<typeof startLocalGit>>;
-
-  beforeAll(async () => {
-    git = await startLocalGit(await writeMinimalGitopsTree(source.path));
-  });
-  afterAll(() => git.stop());
+  const git = useLocalGit();
 
   async function checkoutWithChange(isDryRun: boolean) {
-    const settings = localSettings(git.server.baseUrl);
+    const settings = localSettings(git().server.baseUrl);
     const workspace = mockWorkspace();
     await createGitopsCloneAction({ settings }).handler(
       createMockActionContext({
@@ -51,7 +41,7 @@ describe('atonix:gitops:commit', () => {
     (
       await run('git', [
         '--git-dir',
-        join(git.dir, 'repos/AtonixCorp/gitops.git'),
+        join(git().dir, 'repos/AtonixCorp/gitops.git'),
         'log',
         '--format=%s',
         'main',
@@ -64,7 +54,7 @@ describe('atonix:gitops:commit', () => {
     expect(await remoteLog()).toMatch(/^Add a note\n/);
     const shown = await run('git', [
       '--git-dir',
-      join(git.dir, 'repos/AtonixCorp/gitops.git'),
+      join(git().dir, 'repos/AtonixCorp/gitops.git'),
       'show',
       'main:gitops/functions/payments/note.txt',
     ]);
@@ -78,7 +68,7 @@ describe('atonix:gitops:commit', () => {
   });
 
   it('refuses to push straight to the GitOps branch in production', async () => {
-    const settings = localSettings(git.server.baseUrl, {
+    const settings = localSettings(git().server.baseUrl, {
       publishTarget: 'github',
     });
     await expect(

@@ -1,17 +1,21 @@
 import { RABBITMQ_CLUSTER_FILE } from '@internal/backstage-plugin-atonix-serverless-node';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { exampleInputs, runAction } from '../__testUtils__/examples';
+import {
+  exampleInputs,
+  renderExpressions,
+  runAction,
+} from '../__testUtils__/examples';
 import { localSettings } from '../__testUtils__/localGit';
 import { REPO_ROOT } from '../__testUtils__/scaffolderBackend';
 import { paymentsMemberTeams } from '../__testUtils__/teams';
-import { mockWorkspace } from '../__testUtils__/workspace';
+import { EMPTY_KUSTOMIZATION, mockWorkspace } from '../__testUtils__/workspace';
 import { examples } from './teamOnboard.examples';
 import { createTeamOnboardAction } from './teamOnboard';
 
 /** What the template's masked fields would hold. */
 const SECRETS: Record<string, string> = {
-  registryToken: 'example-registry-token-value',
+  'secrets.registryToken': 'example-registry-token-value',
 };
 
 describe('atonix:team:onboard examples', () => {
@@ -20,8 +24,7 @@ describe('atonix:team:onboard examples', () => {
     async (_description, input) => {
       const workspace = mockWorkspace({
         content: {
-          'gitops-repo/gitops/tenants/kustomization.yaml':
-            'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n',
+          'gitops-repo/gitops/tenants/kustomization.yaml': EMPTY_KUSTOMIZATION,
           [`gitops-repo/gitops/${RABBITMQ_CLUSTER_FILE}`]:
             'apiVersion: rabbitmq.com/v1beta1\nkind: RabbitmqCluster\nmetadata:\n  name: events\n  annotations:\n    rabbitmq.com/topology-allowed-namespaces: payments\n',
           'gitops-repo/gitops/.sops.yaml': readFileSync(
@@ -32,12 +35,7 @@ describe('atonix:team:onboard examples', () => {
           'gitops-repo/gitops/clusters/production/kustomization.yaml': '{}',
         },
       });
-      const rendered = JSON.parse(
-        JSON.stringify(input).replace(
-          /\$\{\{\s*secrets\.(\w+)\s*\}\}/g,
-          (_, field: string) => SECRETS[field],
-        ),
-      );
+      const rendered = renderExpressions(input, SECRETS);
       const outputs = await runAction(
         createTeamOnboardAction({
           settings: localSettings('http://127.0.0.1:7011'),
@@ -63,7 +61,7 @@ describe('atonix:team:onboard examples', () => {
         ),
       ).toBe(Boolean(input.registryToken));
       expect(JSON.stringify(workspace.content())).not.toContain(
-        SECRETS.registryToken,
+        SECRETS['secrets.registryToken'],
       );
     },
   );
