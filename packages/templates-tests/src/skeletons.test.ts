@@ -106,6 +106,13 @@ function runStep(script: string, cwd: string, env: Record<string, string>) {
   });
 }
 
+/** The step of a rendered CI workflow that points the function's GitOps folder at the new image. */
+function imageBumpStep(workflow: any) {
+  return workflow.jobs.gitops.steps.find(
+    (step: any) => step.name === 'Point the function at the new image',
+  );
+}
+
 describe.each(cases)('$template $values.language', ({ template, values }) => {
   let repoDir: string;
   let workDir: string;
@@ -216,11 +223,23 @@ describe.each(cases)('$template $values.language', ({ template, values }) => {
       workflow = parse(await read('.github/workflows/ci.yaml'));
     });
 
+    /** A git work tree at `workDir/<name>` whose function folder holds `files`. */
+    async function gitopsCheckout(name: string, files: Record<string, string>) {
+      const gitops = join(workDir, name);
+      const folder = join(gitops, values.gitopsPath);
+      await mkdir(folder, { recursive: true });
+      for (const [file, content] of Object.entries(files)) {
+        await writeFile(join(folder, file), content);
+      }
+      spawnSync('git', ['init', '-q'], { cwd: gitops });
+      return { gitops, folder };
+    }
+
     /** Runs the image-bump step in `cwd` for a new commit; `target` is what it told the job. */
-    async function runBump(script: string, cwd: string) {
+    async function runBump(cwd: string) {
       const sha = '0123456789abcdef0123456789abcdef01234567';
       const output = join(cwd, '..', `${relative(workDir, cwd)}-output`);
-      const result = runStep(script, cwd, {
+      const result = runStep(imageBumpStep(workflow).run, cwd, {
         ...workflow.env,
         GITHUB_SHA: sha,
         GITHUB_OUTPUT: output,
@@ -303,27 +322,16 @@ describe.each(cases)('$template $values.language', ({ template, values }) => {
     });
 
     it('points every image line of the function at the new image, and nothing else', async () => {
-      const step = workflow.jobs.gitops.steps.find(
-        (s: any) => s.name === 'Point the function at the new image',
-      );
-      const gitops = join(workDir, 'gitops');
-      const folder = join(gitops, values.gitopsPath);
-      await mkdir(folder, { recursive: true });
-      await writeFile(
-        join(folder, 'function.yaml'),
-        `name: ${values.name}\nimage: ${values.imageRepository}:0.1.0\n`,
-      );
-      await writeFile(
-        join(folder, 'service.yaml'),
-        [
+      const { gitops, folder } = await gitopsCheckout('gitops', {
+        'function.yaml': `name: ${values.name}\nimage: ${values.imageRepository}:0.1.0\n`,
+        'service.yaml': [
           'containers:',
           `  - image: "${values.imageRepository}@sha256:${'a'.repeat(64)}"`,
           `  - image: ${values.imageRepository}-sidecar:1.0.0`,
           '',
         ].join('\n'),
-      );
-      spawnSync('git', ['init', '-q'], { cwd: gitops });
-      const { result, sha, target } = await runBump(step.run, gitops);
+      });
+      const { result, sha, target } = await runBump(gitops);
       expect(result.status).toBe(0);
       expect(target).toBe('target=image-bump\n');
       expect(await readFile(join(folder, 'function.yaml'), 'utf8')).toBe(
@@ -340,15 +348,8 @@ describe.each(cases)('$template $values.language', ({ template, values }) => {
     });
 
     it('names the new revision: counts revisionName up in function.yaml and the Service, and no traffic target', async () => {
-      const step = workflow.jobs.gitops.steps.find(
-        (s: any) => s.name === 'Point the function at the new image',
-      );
-      const gitops = join(workDir, 'gitops-named');
-      const folder = join(gitops, values.gitopsPath);
-      await mkdir(folder, { recursive: true });
-      await writeFile(
-        join(folder, 'function.yaml'),
-        [
+      const { gitops, folder } = await gitopsCheckout('gitops-named', {
+        'function.yaml': [
           `image: ${values.imageRepository}:0.1.0`,
           `revisionName: ${values.name}-v9`,
           'traffic:',
@@ -356,10 +357,7 @@ describe.each(cases)('$template $values.language', ({ template, values }) => {
           '    percent: 100',
           '',
         ].join('\n'),
-      );
-      await writeFile(
-        join(folder, 'service.yaml'),
-        [
+        'service.yaml': [
           'spec:',
           '  template:',
           '    metadata:',
@@ -371,9 +369,8 @@ describe.each(cases)('$template $values.language', ({ template, values }) => {
           `    - revisionName: ${values.name}-v9`,
           '',
         ].join('\n'),
-      );
-      spawnSync('git', ['init', '-q'], { cwd: gitops });
-      const { result, sha } = await runBump(step.run, gitops);
+      });
+      const { result, sha } = await runBump(gitops);
       expect(result.stderr).toBe('');
       expect(await readFile(join(folder, 'function.yaml'), 'utf8')).toBe(
         [
@@ -391,12 +388,9 @@ describe.each(cases)('$template $values.language', ({ template, values }) => {
     });
 
     it('fails with what to do when the GitOps folder does not mention the image', async () => {
-      const step = workflow.jobs.gitops.steps.find(
-        (s: any) => s.name === 'Point the function at the new image',
-      );
       const empty = join(workDir, 'empty-gitops');
       await mkdir(join(empty, values.gitopsPath), { recursive: true });
-      const result = runStep(step.run, empty, {
+      const result = runStep(imageBumpStep(workflow).run, empty, {
         ...workflow.env,
         GITHUB_SHA: 'abc',
       });
@@ -407,9 +401,6 @@ describe.each(cases)('$template $values.language', ({ template, values }) => {
     });
 
     it('bumps the open add-function branch while the function is not on the default branch yet', async () => {
-      const step = workflow.jobs.gitops.steps.find(
-        (s: any) => s.name === 'Point the function at the new image',
-      );
       const git = (cwd: string, ...args: string[]) => {
         const run = spawnSync(
           'git',
@@ -439,7 +430,7 @@ describe.each(cases)('$template $values.language', ({ template, values }) => {
       const checkout = join(workDir, 'checkout-gitops');
       git(workDir, 'clone', '-q', origin, checkout);
 
-      const { result, sha, target } = await runBump(step.run, checkout);
+      const { result, sha, target } = await runBump(checkout);
       expect(result.status).toBe(0);
       expect(target).toBe(`target=add-function-${values.name}\n`);
       expect(
@@ -507,9 +498,7 @@ describe('the image bump of the CI workflows', () => {
       return {
         env: workflow.env,
         gitopsJob: workflow.jobs.gitops,
-        step: workflow.jobs.gitops.steps.find(
-          (s: any) => s.name === 'Point the function at the new image',
-        ),
+        step: imageBumpStep(workflow),
       };
     } finally {
       await rm(workDir, { recursive: true, force: true });

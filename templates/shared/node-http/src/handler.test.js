@@ -1,7 +1,13 @@
+// @ts-check
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { handle } from '../src/handler.js';
+import { handle } from './handler.js';
 
+/**
+ * A request as the server hands it to the handler.
+ * @param {string} [query] the query string
+ * @param {unknown} [body] the parsed JSON body
+ */
 const request = (query = '', body = undefined) => ({
   method: 'GET',
   path: '/',
@@ -20,14 +26,12 @@ describe('handle', () => {
   });
 
   it('greets the name from the query string or the JSON body', async () => {
-    assert.equal(
-      (await handle(request('name=Ada'))).body.message,
-      'Hello, Ada!',
-    );
-    assert.equal(
-      (await handle(request('', { name: 'Grace' }))).body.message,
-      'Hello, Grace!',
-    );
+    assert.deepEqual((await handle(request('name=Ada'))).body, {
+      message: 'Hello, Ada!',
+    });
+    assert.deepEqual((await handle(request('', { name: 'Grace' }))).body, {
+      message: 'Hello, Grace!',
+    });
   });
 
   it('rejects a name that is not a short string', async () => {

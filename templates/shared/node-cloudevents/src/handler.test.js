@@ -1,3 +1,4 @@
+// @ts-check
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CloudEvent } from 'cloudevents';
@@ -6,7 +7,8 @@ import { createLogger } from './log.js';
 
 describe('onEvent', () => {
   it('acknowledges an order event and logs where it came from', async () => {
-    const lines: Array<Record<string, unknown>> = [];
+    /** @type {Array<Record<string, unknown>>} */
+    const lines = [];
     const logger = createLogger({ write: line => lines.push(JSON.parse(line)) });
     const event = new CloudEvent({
       source: '/payments/checkout',
