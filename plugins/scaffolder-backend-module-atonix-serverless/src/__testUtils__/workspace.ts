@@ -15,6 +15,25 @@ export function mockWorkspace(
   return directory;
 }
 
+/**
+ * The error `attempt` fails with, once it is checked that the attempt left `workspace` as it was:
+ * what the tests mean by "refuses ..., and writes nothing".
+ */
+export async function refusalOf(
+  workspace: ReturnType<typeof createMockDirectory>,
+  attempt: () => Promise<unknown>,
+): Promise<any> {
+  const before = workspace.content();
+  const error = await attempt().then(
+    () => {
+      throw new Error('expected a refusal, but the attempt succeeded');
+    },
+    refusal => refusal,
+  );
+  expect(workspace.content()).toEqual(before);
+  return error;
+}
+
 /** A kustomization.yaml listing nothing yet. */
 export const EMPTY_KUSTOMIZATION =
   'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n';

@@ -2,7 +2,7 @@ import {
   CHARGE_CARD_PATH,
   writeChargeCard,
 } from '../__testUtils__/functionFolder';
-import { mockWorkspace } from '../__testUtils__/workspace';
+import { mockWorkspace, refusalOf } from '../__testUtils__/workspace';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -54,11 +54,10 @@ describe('atonix:function:image', () => {
   });
 
   it('refuses anything but a full commit SHA, and leaves the folder as it was', async () => {
-    const before = workspace.content();
-    await expect(
+    const error = await refusalOf(workspace, () =>
       run({ functionPath: CHARGE_CARD_PATH, commit: 'latest' }),
-    ).rejects.toThrow(/full 40-character SHA.*got "latest"/);
-    expect(workspace.content()).toEqual(before);
+    );
+    expect(error.message).toMatch(/full 40-character SHA.*got "latest"/);
   });
 
   it('says which step to run first when the function was not rendered', async () => {

@@ -1,5 +1,5 @@
 /* eslint jest/expect-expect: ["warn", { "assertFunctionNames": ["expect", "expectRejected"] }] */
-import { mockWorkspace } from '../__testUtils__/workspace';
+import { mockWorkspace, refusalOf } from '../__testUtils__/workspace';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { JsonObject } from '@backstage/types';
@@ -76,9 +76,8 @@ describe('atonix:function:manifests', () => {
     message: RegExp,
     options: { repoPath?: string; runtimes?: Record<string, string[]> } = {},
   ) {
-    const before = workspace.content();
-    await expect(run(spec, options)).rejects.toThrow(message);
-    expect(workspace.content()).toEqual(before);
+    const error = await refusalOf(workspace, () => run(spec, options));
+    expect(error.message).toMatch(message);
   }
 
   it("writes the function folder and adds it to the team's kustomization", async () => {

@@ -14,7 +14,7 @@ import {
   analyticsMemberTeams,
   paymentsMemberTeams,
 } from '../__testUtils__/teams';
-import { mockWorkspace } from '../__testUtils__/workspace';
+import { mockWorkspace, refusalOf } from '../__testUtils__/workspace';
 import { TeamDirectory } from '../service/TeamDirectory';
 import { createFunctionSecretAction } from './functionSecret';
 
@@ -156,38 +156,36 @@ describe('atonix:function:secret', () => {
   });
 
   it('refuses a member of another team, and writes nothing', async () => {
-    const before = workspace.content();
-    const analyticsMember = analyticsMemberTeams({ restrictToOwnTeams: false });
-    const error = await run(
-      {
-        functionPath: CHARGE_CARD_PATH,
-        name: 'charge-card-provider',
-        values: [{ key: 'api-key', value: PLAINTEXT }],
-      },
-      { teams: analyticsMember },
-    ).catch(e => e);
+    const error = await refusalOf(workspace, () =>
+      run(
+        {
+          functionPath: CHARGE_CARD_PATH,
+          name: 'charge-card-provider',
+          values: [{ key: 'api-key', value: PLAINTEXT }],
+        },
+        { teams: analyticsMemberTeams({ restrictToOwnTeams: false }) },
+      ),
+    );
     expect(error).toBeInstanceOf(NotAllowedError);
     expect(error.message).toBe(
       'you are not a member of team "payments" (group:default/payments); only the team that owns payments/charge-card may write its secrets (permission atonix.function.secret.write)',
     );
-    expect(workspace.content()).toEqual(before);
   });
 
   it('says who must add the recipients when .sops.yaml has none for the team, and writes nothing', async () => {
     workspace.addContent({
       'gitops-repo/gitops/.sops.yaml': 'creation_rules: []\n',
     });
-    const before = workspace.content();
-    await expect(
+    const error = await refusalOf(workspace, () =>
       run({
         functionPath: CHARGE_CARD_PATH,
         name: 'charge-card-provider',
         values: [{ key: 'api-key', value: PLAINTEXT }],
       }),
-    ).rejects.toThrow(
+    );
+    expect(error.message).toContain(
       'gitops/.sops.yaml has no creation rule with age recipients for functions/payments/secrets/charge-card-provider.sops.yaml; the platform team adds the team\'s public keys there (gitops/README.md, "Secrets")',
     );
-    expect(workspace.content()).toEqual(before);
   });
 
   it('checks names in a dry run and writes nothing', async () => {

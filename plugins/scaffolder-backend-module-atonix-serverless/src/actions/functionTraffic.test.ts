@@ -12,7 +12,7 @@ import {
   analyticsMemberTeams,
   paymentsMemberTeams,
 } from '../__testUtils__/teams';
-import { mockWorkspace } from '../__testUtils__/workspace';
+import { mockWorkspace, refusalOf } from '../__testUtils__/workspace';
 import { TeamDirectory } from '../service/TeamDirectory';
 import { createFunctionTrafficAction } from './functionTraffic';
 import { examples } from './functionTraffic.examples';
@@ -105,22 +105,22 @@ describe('atonix:function:traffic', () => {
   });
 
   it('refuses a split that does not sum to 100, and writes nothing', async () => {
-    const before = workspace.content();
-    const error = await run({
-      functionPath: CHARGE_CARD_PATH,
-      change: {
-        action: 'split',
-        traffic: [
-          { revisionName: 'charge-card-v1', percent: 50 },
-          { latestRevision: true, percent: 40 },
-        ],
-      },
-    }).catch(e => e);
+    const error = await refusalOf(workspace, () =>
+      run({
+        functionPath: CHARGE_CARD_PATH,
+        change: {
+          action: 'split',
+          traffic: [
+            { revisionName: 'charge-card-v1', percent: 50 },
+            { latestRevision: true, percent: 40 },
+          ],
+        },
+      }),
+    );
     expect(error).toBeInstanceOf(InputError);
     expect(error.message).toContain(
       'traffic: the traffic percentages sum to 90; they must sum to 100',
     );
-    expect(workspace.content()).toEqual(before);
   });
 
   it('refuses a change that leaves the split as it is', async () => {
@@ -145,20 +145,19 @@ describe('atonix:function:traffic', () => {
   });
 
   it('refuses a member of another team, and writes nothing', async () => {
-    const before = workspace.content();
-    const analyticsMember = analyticsMemberTeams({ restrictToOwnTeams: false });
-    const error = await run(
-      {
-        functionPath: CHARGE_CARD_PATH,
-        change: { action: 'rollback', revisionName: 'charge-card-v1' },
-      },
-      { teams: analyticsMember },
-    ).catch(e => e);
+    const error = await refusalOf(workspace, () =>
+      run(
+        {
+          functionPath: CHARGE_CARD_PATH,
+          change: { action: 'rollback', revisionName: 'charge-card-v1' },
+        },
+        { teams: analyticsMemberTeams({ restrictToOwnTeams: false }) },
+      ),
+    );
     expect(error).toBeInstanceOf(NotAllowedError);
     expect(error.message).toContain(
-      'only the team that owns payments/charge-card may change its traffic',
+      'only the team that owns payments/charge-card may change its traffic (permission atonix.function.traffic.update)',
     );
-    expect(workspace.content()).toEqual(before);
   });
 
   it('says what the change would be in a dry run, and writes nothing', async () => {
