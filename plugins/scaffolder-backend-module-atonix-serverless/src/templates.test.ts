@@ -84,6 +84,14 @@ describe.each(databases.eachSupportedId())(
       return { dir, violations };
     }
 
+    /** Clones the function repository a template published, as its developer would. */
+    function clonePublished(name: string) {
+      return cloneWithGit(
+        `${git.server.baseUrl}/${OWNER}/${name}.git`,
+        join(work, name),
+      );
+    }
+
     async function headOfGitops() {
       const { stdout } = await promisify(execFile)('git', [
         '--git-dir',
@@ -119,10 +127,7 @@ describe.each(databases.eachSupportedId())(
             'utf8',
           ),
         );
-        const repo = await cloneWithGit(
-          `${git.server.baseUrl}/${OWNER}/${name}.git`,
-          join(work, name),
-        );
+        const repo = await clonePublished(name);
         // The image CI pushes for the repository's first commit: the first merge deploys it.
         const { stdout: firstCommit } = await promisify(execFile)('git', [
           '-C',
@@ -186,10 +191,7 @@ describe.each(databases.eachSupportedId())(
           'kafka-source.yaml',
         ]),
       );
-      const repo = await cloneWithGit(
-        `${git.server.baseUrl}/${OWNER}/it-events-fn.git`,
-        join(work, 'it-events-fn'),
-      );
+      const repo = await clonePublished('it-events-fn');
       expect((await runFunctionRepoTests(repo, 'typescript')).output).toMatch(
         /# fail 0/,
       );
@@ -217,10 +219,7 @@ describe.each(databases.eachSupportedId())(
         parse(await readFile(join(folder, 'kustomization.yaml'), 'utf8'))
           .resources,
       ).toEqual(['function.openfaas.yaml', 'callers.yaml']);
-      const repo = await cloneWithGit(
-        `${git.server.baseUrl}/${OWNER}/it-faas-fn.git`,
-        join(work, 'it-faas-fn'),
-      );
+      const repo = await clonePublished('it-faas-fn');
       expect((await runFunctionRepoTests(repo, 'node')).output).toMatch(
         /# fail 0/,
       );
