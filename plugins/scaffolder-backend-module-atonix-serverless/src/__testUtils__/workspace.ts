@@ -16,22 +16,32 @@ export function mockWorkspace(
 }
 
 /**
- * The error `attempt` fails with, once it is checked that the attempt left `workspace` as it was:
- * what the tests mean by "refuses ..., and writes nothing".
+ * What `attempt` returns, once it is checked that it left `workspace` as it was: what the tests
+ * mean by "..., and writes nothing" (a dry run).
  */
-export async function refusalOf(
+export async function unchangedBy<T>(
+  workspace: ReturnType<typeof createMockDirectory>,
+  attempt: () => Promise<T>,
+): Promise<T> {
+  const before = workspace.content();
+  const result = await attempt();
+  expect(workspace.content()).toEqual(before);
+  return result;
+}
+
+/** The error `attempt` fails with, once it is checked that it wrote nothing ("refuses ..."). */
+export function refusalOf(
   workspace: ReturnType<typeof createMockDirectory>,
   attempt: () => Promise<unknown>,
 ): Promise<any> {
-  const before = workspace.content();
-  const error = await attempt().then(
-    () => {
-      throw new Error('expected a refusal, but the attempt succeeded');
-    },
-    refusal => refusal,
+  return unchangedBy(workspace, () =>
+    attempt().then(
+      () => {
+        throw new Error('expected a refusal, but the attempt succeeded');
+      },
+      refusal => refusal,
+    ),
   );
-  expect(workspace.content()).toEqual(before);
-  return error;
 }
 
 /** A kustomization.yaml listing nothing yet. */

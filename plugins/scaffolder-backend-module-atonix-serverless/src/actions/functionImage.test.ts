@@ -2,7 +2,11 @@ import {
   CHARGE_CARD_PATH,
   writeChargeCard,
 } from '../__testUtils__/functionFolder';
-import { mockWorkspace, refusalOf } from '../__testUtils__/workspace';
+import {
+  mockWorkspace,
+  refusalOf,
+  unchangedBy,
+} from '../__testUtils__/workspace';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -86,15 +90,12 @@ describe('atonix:function:image', () => {
   });
 
   it('changes nothing in a dry run', async () => {
-    const before = workspace.content();
-    const ctx = await run(
-      { functionPath: CHARGE_CARD_PATH, commit: COMMIT },
-      true,
+    const ctx = await unchangedBy(workspace, () =>
+      run({ functionPath: CHARGE_CARD_PATH, commit: COMMIT }, true),
     );
     expect(ctx.output).toHaveBeenCalledWith(
       'image',
       `ghcr.io/atonixcorp/charge-card:${COMMIT}`,
     );
-    expect(workspace.content()).toEqual(before);
   });
 });

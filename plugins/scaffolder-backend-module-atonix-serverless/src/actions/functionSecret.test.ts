@@ -14,7 +14,11 @@ import {
   analyticsMemberTeams,
   paymentsMemberTeams,
 } from '../__testUtils__/teams';
-import { mockWorkspace, refusalOf } from '../__testUtils__/workspace';
+import {
+  mockWorkspace,
+  refusalOf,
+  unchangedBy,
+} from '../__testUtils__/workspace';
 import { TeamDirectory } from '../service/TeamDirectory';
 import { createFunctionSecretAction } from './functionSecret';
 
@@ -189,19 +193,19 @@ describe('atonix:function:secret', () => {
   });
 
   it('checks names in a dry run and writes nothing', async () => {
-    const before = workspace.content();
-    const ctx = await run(
-      {
-        functionPath: CHARGE_CARD_PATH,
-        name: 'charge-card-provider',
-        values: [],
-      },
-      { isDryRun: true },
+    const ctx = await unchangedBy(workspace, () =>
+      run(
+        {
+          functionPath: CHARGE_CARD_PATH,
+          name: 'charge-card-provider',
+          values: [],
+        },
+        { isDryRun: true },
+      ),
     );
     expect(outputsOf(ctx).secretPath).toBe(
       'gitops/functions/payments/secrets/charge-card-provider.sops.yaml',
     );
-    expect(workspace.content()).toEqual(before);
     await expect(
       run(
         { functionPath: CHARGE_CARD_PATH, name: 'Bad_Name', values: [] },

@@ -12,7 +12,11 @@ import {
   analyticsMemberTeams,
   paymentsMemberTeams,
 } from '../__testUtils__/teams';
-import { mockWorkspace, refusalOf } from '../__testUtils__/workspace';
+import {
+  mockWorkspace,
+  refusalOf,
+  unchangedBy,
+} from '../__testUtils__/workspace';
 import { TeamDirectory } from '../service/TeamDirectory';
 import { createFunctionTrafficAction } from './functionTraffic';
 import { examples } from './functionTraffic.examples';
@@ -161,22 +165,22 @@ describe('atonix:function:traffic', () => {
   });
 
   it('says what the change would be in a dry run, and writes nothing', async () => {
-    const before = workspace.content();
-    const outputs = await run(
-      {
-        functionPath: CHARGE_CARD_PATH,
-        change: {
-          action: 'tag',
-          revisionName: 'charge-card-v1',
-          tag: 'stable',
+    const outputs = await unchangedBy(workspace, () =>
+      run(
+        {
+          functionPath: CHARGE_CARD_PATH,
+          change: {
+            action: 'tag',
+            revisionName: 'charge-card-v1',
+            tag: 'stable',
+          },
         },
-      },
-      { isDryRun: true },
+        { isDryRun: true },
+      ),
     );
     expect(outputs.subject).toBe(
       'payments/charge-card: traffic latest 100 %, charge-card-v1 0 % (stable)',
     );
-    expect(workspace.content()).toEqual(before);
   });
 
   it.each(exampleInputs(examples, 'atonix:function:traffic'))(
