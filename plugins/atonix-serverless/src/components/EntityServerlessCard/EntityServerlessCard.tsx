@@ -5,15 +5,12 @@ import {
   StructuredMetadataTable,
   TrendLine,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/frontend-plugin-api';
 import { Box, Typography } from '@material-ui/core';
-import useAsync from 'react-use/esm/useAsync';
 import {
   FunctionStatus,
   MetricSeries,
   isUnavailable,
 } from '@internal/backstage-plugin-atonix-serverless-common';
-import { atonixServerlessApiRef } from '../../api';
 import { ErrorState } from '../common/ErrorState';
 import { Loaded } from '../common/Loaded';
 import {
@@ -22,6 +19,7 @@ import {
   StaleBadge,
 } from '../common/StatusBadges';
 import { formatPercent, formatRate } from '../common/format';
+import { useFunctionRead } from '../common/useFunctionRead';
 import { useEntityFunctions } from '../EntityServerlessContent/useEntityFunctions';
 
 /** The overview card of a function's entity page: health and the last hour's traffic. */
@@ -44,24 +42,11 @@ export function EntityServerlessCard() {
 
 function FunctionSummary(props: { fn: FunctionStatus }) {
   const { fn } = props;
-  const api = useApi(atonixServerlessApiRef);
-  const metrics = useAsync(
-    () =>
-      api.getFunctionMetrics(
-        { cluster: fn.cluster, namespace: fn.namespace, name: fn.name },
-        { window: '1h' },
-      ),
-    [api, fn.cluster, fn.namespace, fn.name],
+  const metrics = useFunctionRead(fn, (backend, ref) =>
+    backend.getFunctionMetrics(ref, { window: '1h' }),
   );
-
-  const alerts = useAsync(
-    () =>
-      api.getFunctionAlerts({
-        cluster: fn.cluster,
-        namespace: fn.namespace,
-        name: fn.name,
-      }),
-    [api, fn.cluster, fn.namespace, fn.name],
+  const alerts = useFunctionRead(fn, (backend, ref) =>
+    backend.getFunctionAlerts(ref),
   );
   let alertSummary: string;
   if (alerts.error) {

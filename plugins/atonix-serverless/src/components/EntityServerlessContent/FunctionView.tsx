@@ -1,15 +1,14 @@
 import { useState } from 'react';
-import { useApi } from '@backstage/frontend-plugin-api';
 import { Grid } from '@material-ui/core';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import {
   FunctionMetricsResponse,
   FunctionStatus,
   MetricsWindow,
   isUnavailable,
 } from '@internal/backstage-plugin-atonix-serverless-common';
-import { atonixServerlessApiRef, functionRefOf } from '../../api';
+import { functionRefOf } from '../../api';
 import { Loaded } from '../common/Loaded';
+import { useFunctionRead } from '../common/useFunctionRead';
 import { AddSecretDialog } from './AddSecretDialog';
 import { AlertsCard } from './AlertsCard';
 import { HealthHeader } from './HealthHeader';
@@ -42,23 +41,24 @@ export function secondsSinceLastRequest(
 /** Everything about one function in one cluster. */
 export function FunctionView(props: { fn: FunctionStatus }) {
   const { fn } = props;
-  const api = useApi(atonixServerlessApiRef);
   const [window, setWindow] = useState<MetricsWindow>('1h');
   const fnRef = functionRefOf(fn);
-  const key = [fn.cluster, fn.namespace, fn.name];
 
-  const details = useAsyncRetry(
-    () => api.getFunction(fnRef),
+  const details = useFunctionRead(
+    fn,
+    (backend, ref) => backend.getFunction(ref),
     // Refetch whenever the status refresh brings news.
-    [api, ...key, fn.observedAt, fn.stale],
+    [fn.observedAt, fn.stale],
   );
-  const metrics = useAsyncRetry(
-    () => api.getFunctionMetrics(fnRef, { window }),
-    [api, ...key, window],
+  const metrics = useFunctionRead(
+    fn,
+    (backend, ref) => backend.getFunctionMetrics(ref, { window }),
+    [window],
   );
-  const alerts = useAsyncRetry(
-    () => api.getFunctionAlerts(fnRef),
-    [api, ...key, fn.observedAt],
+  const alerts = useFunctionRead(
+    fn,
+    (backend, ref) => backend.getFunctionAlerts(ref),
+    [fn.observedAt],
   );
   const idleSeconds = secondsSinceLastRequest(metrics.value);
 

@@ -1,22 +1,13 @@
 import { useState } from 'react';
 import { InfoCard, LogViewer } from '@backstage/core-components';
-import { useApi } from '@backstage/frontend-plugin-api';
-import {
-  Box,
-  FormControl,
-  FormControlLabel,
-  InputLabel,
-  MenuItem,
-  Select,
-  Switch,
-  Typography,
-} from '@material-ui/core';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { Box, FormControlLabel, Switch, Typography } from '@material-ui/core';
 import useInterval from 'react-use/esm/useInterval';
 import { isUnavailable } from '@internal/backstage-plugin-atonix-serverless-common';
-import { FunctionRef, atonixServerlessApiRef } from '../../api';
+import { FunctionRef } from '../../api';
 import { Loaded } from '../common/Loaded';
+import { useFunctionRead } from '../common/useFunctionRead';
 import { UnavailableState } from '../common/ErrorState';
+import { SelectControl } from '../common/SelectControl';
 
 /** Loki has no push channel to the browser here, so live tail polls. */
 export const LIVE_TAIL_INTERVAL_MS = 3_000;
@@ -25,17 +16,17 @@ const LINE_LIMIT = 500;
 /** The function's recent log lines from the cluster's Loki, per revision, optionally tailing. */
 export function LogsPanel(props: { fnRef: FunctionRef; revisions: string[] }) {
   const { fnRef, revisions } = props;
-  const api = useApi(atonixServerlessApiRef);
   const [revision, setRevision] = useState('');
   const [live, setLive] = useState(false);
-  const logs = useAsyncRetry(
-    () =>
-      api.getFunctionLogs(fnRef, {
+  const logs = useFunctionRead(
+    fnRef,
+    (backend, ref) =>
+      backend.getFunctionLogs(ref, {
         since: '1h',
         limit: LINE_LIMIT,
         revision: revision || undefined,
       }),
-    [api, fnRef.cluster, fnRef.namespace, fnRef.name, revision],
+    [revision],
   );
   useInterval(logs.retry, live ? LIVE_TAIL_INTERVAL_MS : null);
 
@@ -85,26 +76,17 @@ export function LogsPanel(props: { fnRef: FunctionRef; revisions: string[] }) {
           mr={1}
           style={{ gap: 16 }}
         >
-          <FormControl
-            size="small"
-            variant="outlined"
+          <SelectControl
+            id="logs-revision"
+            label="Revision"
             style={{ minWidth: 200 }}
-          >
-            <InputLabel id="logs-revision">Revision</InputLabel>
-            <Select
-              labelId="logs-revision"
-              label="Revision"
-              value={revision}
-              onChange={event => setRevision(event.target.value as string)}
-            >
-              <MenuItem value="">All revisions</MenuItem>
-              {revisions.map(name => (
-                <MenuItem key={name} value={name}>
-                  {name}
-                </MenuItem>
-              ))}
-            </Select>
-          </FormControl>
+            value={revision}
+            onChange={setRevision}
+            options={[
+              { value: '', label: 'All revisions' },
+              ...revisions.map(name => ({ value: name, label: name })),
+            ]}
+          />
           <FormControlLabel
             label="Live tail"
             control={

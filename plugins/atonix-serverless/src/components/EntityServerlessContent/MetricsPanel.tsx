@@ -1,13 +1,5 @@
 import { InfoCard } from '@backstage/core-components';
-import {
-  Box,
-  FormControl,
-  Grid,
-  InputLabel,
-  MenuItem,
-  Select,
-  Typography,
-} from '@material-ui/core';
+import { Box, Grid, Typography } from '@material-ui/core';
 import {
   FunctionMetricsResponse,
   METRICS_WINDOWS,
@@ -16,6 +8,7 @@ import {
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { Loaded } from '../common/Loaded';
 import { UnavailableState } from '../common/ErrorState';
+import { SelectControl } from '../common/SelectControl';
 import { formatMs, formatPercent, formatRate } from '../common/format';
 import { ColdStarts } from './ColdStarts';
 import { MetricChart } from './MetricChart';
@@ -31,21 +24,16 @@ export function MetricsPanel(props: {
 }) {
   const { window, onWindowChange } = props;
   const selector = (
-    <FormControl size="small" variant="outlined">
-      <InputLabel id="metrics-window">Window</InputLabel>
-      <Select
-        labelId="metrics-window"
-        label="Window"
-        value={window}
-        onChange={event => onWindowChange(event.target.value as MetricsWindow)}
-      >
-        {METRICS_WINDOWS.map(option => (
-          <MenuItem key={option} value={option}>
-            Last {option}
-          </MenuItem>
-        ))}
-      </Select>
-    </FormControl>
+    <SelectControl
+      id="metrics-window"
+      label="Window"
+      value={window}
+      onChange={selected => onWindowChange(selected as MetricsWindow)}
+      options={METRICS_WINDOWS.map(option => ({
+        value: option,
+        label: `Last ${option}`,
+      }))}
+    />
   );
 
   const body = (

@@ -6,12 +6,13 @@ import {
   Button,
   Chip,
   Grid,
+  GridSize,
   MenuItem,
+  StandardTextFieldProps,
   TextField,
   Typography,
 } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
-import useAsync from 'react-use/esm/useAsync';
 import {
   CLOUDEVENT_MODES,
   FunctionDetails,
@@ -20,10 +21,12 @@ import {
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { atonixServerlessApiRef, functionRefOf } from '../../api';
 import { ErrorState } from '../common/ErrorState';
+import { useFunctionRead } from '../common/useFunctionRead';
 
 const CUSTOM_HTTP = 'custom-http';
 const CUSTOM_CLOUDEVENT = 'custom-cloudevent';
 const FUNCTION_URL = 'function-url';
+const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 /** The JSON a text field holds, or the text itself when it is not JSON. */
 function jsonOrText(text: string): unknown {
@@ -35,8 +38,8 @@ function jsonOrText(text: string): unknown {
   }
 }
 
-/** A test request's body from the form, or why the form is not valid. */
-export function invokeBodyOf(form: {
+/** The test form's fields, as the user typed them. */
+interface InvokeForm {
   source: string;
   target: string;
   method: string;
@@ -46,7 +49,12 @@ export function invokeBodyOf(form: {
   ceType: string;
   ceSource: string;
   ceMode: string;
-}): InvokeRequest | { problem: string } {
+}
+
+/** A test request's body from the form, or why the form is not valid. */
+export function invokeBodyOf(
+  form: InvokeForm,
+): InvokeRequest | { problem: string } {
   const target = form.target === FUNCTION_URL ? {} : { revision: form.target };
   if (form.source === CUSTOM_HTTP) {
     const headers = jsonOrText(form.headers) ?? {};
@@ -78,6 +86,28 @@ export function invokeBodyOf(form: {
     };
   }
   return { target, savedEvent: form.source };
+}
+
+/** One field of the test form in its grid cell: a select of `options` when it has them. */
+function FormField(
+  props: Omit<StandardTextFieldProps, 'fullWidth'> & {
+    xs: GridSize;
+    md?: GridSize;
+    options?: readonly string[];
+  },
+) {
+  const { xs, md, options, children, ...field } = props;
+  return (
+    <Grid item xs={xs} md={md}>
+      <TextField fullWidth select={options !== undefined} {...field}>
+        {options?.map(option => (
+          <MenuItem key={option} value={option}>
+            {option}
+          </MenuItem>
+        )) ?? children}
+      </TextField>
+    </Grid>
+  );
 }
 
 function ResultView(props: { result: InvokeResult }) {
@@ -135,11 +165,10 @@ export function TestPanel(props: { fn: FunctionDetails }) {
   const { fn } = props;
   const api = useApi(atonixServerlessApiRef);
   const fnRef = functionRefOf(fn);
-  const events = useAsync(
-    () => api.listTestEvents(fnRef),
-    [api, fn.cluster, fn.namespace, fn.name],
+  const events = useFunctionRead(fn, (backend, ref) =>
+    backend.listTestEvents(ref),
   );
-  const [form, setForm] = useState({
+  const [form, setForm] = useState<InvokeForm>({
     source: '',
     target: FUNCTION_URL,
     method: 'POST',
@@ -158,8 +187,11 @@ export function TestPanel(props: { fn: FunctionDetails }) {
   const saved = events.value?.events ?? [];
   const source =
     form.source || (saved.find(e => !('error' in e))?.name ?? CUSTOM_HTTP);
-  const set = (key: keyof typeof form) => (e: { target: { value: unknown } }) =>
-    setForm({ ...form, [key]: String(e.target.value) });
+  const bind = (key: keyof InvokeForm) => ({
+    value: form[key],
+    onChange: (e: { target: { value: unknown } }) =>
+      setForm({ ...form, [key]: String(e.target.value) }),
+  });
   const tagged = fn.traffic.filter(t => t.tag && t.url);
 
   const send = async () => {
@@ -188,43 +220,40 @@ export function TestPanel(props: { fn: FunctionDetails }) {
         <ErrorState error={events.error} what="saved test events" />
       )}
       <Grid container spacing={2}>
-        <Grid item xs={12} md={6}>
-          <TextField
-            select
-            fullWidth
-            label="Send"
-            value={source}
-            onChange={set('source')}
-            inputProps={{ 'aria-label': 'Send' }}
-          >
-            {saved.map(e => (
-              <MenuItem key={e.name} value={e.name} disabled={'error' in e}>
-                {e.name}: {'error' in e ? e.error : e.description}
-              </MenuItem>
-            ))}
-            <MenuItem value={CUSTOM_HTTP}>An HTTP request…</MenuItem>
-            <MenuItem value={CUSTOM_CLOUDEVENT}>A CloudEvent…</MenuItem>
-          </TextField>
-        </Grid>
-        <Grid item xs={12} md={6}>
-          <TextField
-            select
-            fullWidth
-            label="To"
-            value={form.target}
-            onChange={set('target')}
-            inputProps={{ 'aria-label': 'To' }}
-          >
-            <MenuItem value={FUNCTION_URL}>
-              The function's URL (the traffic split decides)
+        <FormField
+          xs={12}
+          md={6}
+          select
+          label="Send"
+          inputProps={{ 'aria-label': 'Send' }}
+          {...bind('source')}
+          value={source}
+        >
+          {saved.map(e => (
+            <MenuItem key={e.name} value={e.name} disabled={'error' in e}>
+              {e.name}: {'error' in e ? e.error : e.description}
             </MenuItem>
-            {tagged.map(t => (
-              <MenuItem key={t.tag} value={t.revisionName}>
-                Revision {t.revisionName} (tag {t.tag})
-              </MenuItem>
-            ))}
-          </TextField>
-        </Grid>
+          ))}
+          <MenuItem value={CUSTOM_HTTP}>An HTTP request…</MenuItem>
+          <MenuItem value={CUSTOM_CLOUDEVENT}>A CloudEvent…</MenuItem>
+        </FormField>
+        <FormField
+          xs={12}
+          md={6}
+          select
+          label="To"
+          inputProps={{ 'aria-label': 'To' }}
+          {...bind('target')}
+        >
+          <MenuItem value={FUNCTION_URL}>
+            The function's URL (the traffic split decides)
+          </MenuItem>
+          {tagged.map(t => (
+            <MenuItem key={t.tag} value={t.revisionName}>
+              Revision {t.revisionName} (tag {t.tag})
+            </MenuItem>
+          ))}
+        </FormField>
         {selected && !('error' in selected) && (
           <Grid item xs={12}>
             <Typography variant="body2" color="textSecondary">
@@ -236,85 +265,43 @@ export function TestPanel(props: { fn: FunctionDetails }) {
         )}
         {source === CUSTOM_HTTP && (
           <>
-            <Grid item xs={4} md={2}>
-              <TextField
-                select
-                fullWidth
-                label="Method"
-                value={form.method}
-                onChange={set('method')}
-              >
-                {['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map(m => (
-                  <MenuItem key={m} value={m}>
-                    {m}
-                  </MenuItem>
-                ))}
-              </TextField>
-            </Grid>
-            <Grid item xs={8} md={4}>
-              <TextField
-                fullWidth
-                label="Path"
-                value={form.path}
-                onChange={set('path')}
-              />
-            </Grid>
-            <Grid item xs={12} md={6}>
-              <TextField
-                fullWidth
-                label="Headers (JSON)"
-                value={form.headers}
-                onChange={set('headers')}
-              />
-            </Grid>
+            <FormField
+              xs={4}
+              md={2}
+              label="Method"
+              options={HTTP_METHODS}
+              {...bind('method')}
+            />
+            <FormField xs={8} md={4} label="Path" {...bind('path')} />
+            <FormField
+              xs={12}
+              md={6}
+              label="Headers (JSON)"
+              {...bind('headers')}
+            />
           </>
         )}
         {source === CUSTOM_CLOUDEVENT && (
           <>
-            <Grid item xs={12} md={5}>
-              <TextField
-                fullWidth
-                label="Type"
-                value={form.ceType}
-                onChange={set('ceType')}
-              />
-            </Grid>
-            <Grid item xs={8} md={4}>
-              <TextField
-                fullWidth
-                label="Source"
-                value={form.ceSource}
-                onChange={set('ceSource')}
-              />
-            </Grid>
-            <Grid item xs={4} md={3}>
-              <TextField
-                select
-                fullWidth
-                label="Mode"
-                value={form.ceMode}
-                onChange={set('ceMode')}
-              >
-                {CLOUDEVENT_MODES.map(m => (
-                  <MenuItem key={m} value={m}>
-                    {m}
-                  </MenuItem>
-                ))}
-              </TextField>
-            </Grid>
+            <FormField xs={12} md={5} label="Type" {...bind('ceType')} />
+            <FormField xs={8} md={4} label="Source" {...bind('ceSource')} />
+            <FormField
+              xs={4}
+              md={3}
+              label="Mode"
+              options={CLOUDEVENT_MODES}
+              {...bind('ceMode')}
+            />
           </>
         )}
         {(source === CUSTOM_HTTP || source === CUSTOM_CLOUDEVENT) && (
-          <Grid item xs={12}>
-            <TextField
-              fullWidth
-              multiline
-              minRows={3}
-              label={source === CUSTOM_HTTP ? 'Body' : 'Data (JSON)'}
-              value={form.body}
-              onChange={set('body')}
-            />
-          </Grid>
+          <FormField
+            xs={12}
+            multiline
+            minRows={3}
+            label={source === CUSTOM_HTTP ? 'Body' : 'Data (JSON)'}
+            {...bind('body')}
+          />
         )}
         <Grid item xs={12}>
           <Button

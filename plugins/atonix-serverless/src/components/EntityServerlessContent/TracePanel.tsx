@@ -15,7 +15,6 @@ import { Alert } from '@material-ui/lab';
 import CheckCircle from '@material-ui/icons/CheckCircle';
 import ErrorIcon from '@material-ui/icons/Error';
 import HelpOutline from '@material-ui/icons/HelpOutline';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import {
   FunctionStatus,
   FunctionTrace,
@@ -26,6 +25,7 @@ import {
 import { atonixServerlessApiRef, functionRefOf } from '../../api';
 import { Loaded } from '../common/Loaded';
 import { ErrorState } from '../common/ErrorState';
+import { useFunctionRead } from '../common/useFunctionRead';
 
 const LINK_TITLES: Record<TraceLinkId, string> = {
   'repository-commit': 'Repository commit',
@@ -70,9 +70,10 @@ export function TracePanel(props: { fn: FunctionStatus }) {
   const { fn } = props;
   const api = useApi(atonixServerlessApiRef);
   const fnRef = functionRefOf(fn);
-  const trace = useAsyncRetry(
-    () => api.getFunctionTrace(fnRef),
-    [api, fn.cluster, fn.namespace, fn.name, fn.observedAt],
+  const trace = useFunctionRead(
+    fn,
+    (backend, ref) => backend.getFunctionTrace(ref),
+    [fn.observedAt],
   );
   const [sync, setSync] = useState<{
     response?: SyncResponse;

@@ -1,17 +1,16 @@
 import { useEffect, useState } from 'react';
-import { useApi } from '@backstage/frontend-plugin-api';
 import { InfoCard, Link } from '@backstage/core-components';
 import { Button, Typography } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import {
   FunctionStatus,
   FunctionTrafficView,
   describeTraffic,
   formatAge,
 } from '@internal/backstage-plugin-atonix-serverless-common';
-import { atonixServerlessApiRef } from '../../api';
+import { functionRefOf } from '../../api';
 import { Loaded } from '../common/Loaded';
+import { useFunctionRead } from '../common/useFunctionRead';
 import { ManageTrafficDialog } from './ManageTrafficDialog';
 
 /**
@@ -58,14 +57,14 @@ function appliedSplit(fn: FunctionStatus): string {
  */
 export function TrafficPanel(props: { fn: FunctionStatus }) {
   const { fn } = props;
-  const api = useApi(atonixServerlessApiRef);
-  const fnRef = { cluster: fn.cluster, namespace: fn.namespace, name: fn.name };
+  const fnRef = functionRefOf(fn);
   const [open, setOpen] = useState(false);
   const [started, setStarted] = useState<StartedChange>();
-  const view = useAsyncRetry(
-    () => api.getTraffic(fnRef),
+  const view = useFunctionRead(
+    fn,
+    (backend, ref) => backend.getTraffic(ref),
     // Read again when the cluster reports news: Flux may have applied the pending change.
-    [api, fn.cluster, fn.namespace, fn.name, fn.observedAt, fn.flux?.revision],
+    [fn.observedAt, fn.flux?.revision],
   );
   const landed =
     started !== undefined &&

@@ -1,10 +1,6 @@
 import {
   Checkbox,
-  FormControl,
   FormControlLabel,
-  InputLabel,
-  MenuItem,
-  Select,
   TextField,
   makeStyles,
 } from '@material-ui/core';
@@ -15,6 +11,7 @@ import {
   FunctionHealth,
   FunctionListQuery,
 } from '@internal/backstage-plugin-atonix-serverless-common';
+import { SelectControl } from '../common/SelectControl';
 
 const useStyles = makeStyles(theme => ({
   root: {
@@ -53,30 +50,35 @@ export function FunctionFilters(props: {
 }) {
   const classes = useStyles();
   const { value, clusters, onChange } = props;
-  const single = <T extends string>(
+  const single = (
     key: 'cluster' | 'runtime' | 'health',
     label: string,
-    options: Array<{ value: T; label: string }>,
+    options: Array<{ value: string; label: string }>,
   ) => (
-    <FormControl className={classes.control} size="small" variant="outlined">
-      <InputLabel id={`filter-${key}`}>{label}</InputLabel>
-      <Select
-        labelId={`filter-${key}`}
-        label={label}
-        value={value[key]?.[0] ?? ''}
-        onChange={event => {
-          const selected = event.target.value as string;
-          onChange({ ...value, [key]: selected ? [selected] : undefined });
-        }}
-      >
-        <MenuItem value="">All</MenuItem>
-        {options.map(option => (
-          <MenuItem key={option.value} value={option.value}>
-            {option.label}
-          </MenuItem>
-        ))}
-      </Select>
-    </FormControl>
+    <SelectControl
+      id={`filter-${key}`}
+      label={label}
+      className={classes.control}
+      value={value[key]?.[0] ?? ''}
+      onChange={selected =>
+        onChange({ ...value, [key]: selected ? [selected] : undefined })
+      }
+      options={[{ value: '', label: 'All' }, ...options]}
+    />
+  );
+  // Unchecked is no filter (every function), not "only those without".
+  const only = (key: 'scaledToZero' | 'alerting', label: string) => (
+    <FormControlLabel
+      label={label}
+      control={
+        <Checkbox
+          checked={value[key] === true}
+          onChange={event =>
+            onChange({ ...value, [key]: event.target.checked || undefined })
+          }
+        />
+      }
+    />
   );
 
   return (
@@ -130,34 +132,8 @@ export function FunctionFilters(props: {
           label,
         })),
       )}
-      <FormControlLabel
-        label="Scaled to zero only"
-        control={
-          <Checkbox
-            checked={value.scaledToZero === true}
-            onChange={event =>
-              onChange({
-                ...value,
-                scaledToZero: event.target.checked ? true : undefined,
-              })
-            }
-          />
-        }
-      />
-      <FormControlLabel
-        label="Alerting only"
-        control={
-          <Checkbox
-            checked={value.alerting === true}
-            onChange={event =>
-              onChange({
-                ...value,
-                alerting: event.target.checked ? true : undefined,
-              })
-            }
-          />
-        }
-      />
+      {only('scaledToZero', 'Scaled to zero only')}
+      {only('alerting', 'Alerting only')}
     </div>
   );
 }
