@@ -86,6 +86,48 @@ describe('AtonixServerlessClient', () => {
     ]);
   });
 
+  it("asks each of a function's other routes at its path, POSTing the changes as JSON", async () => {
+    const { client, fetch } = clientAnswering(jsonResponse({}));
+    const change = { action: 'rollback' as const, revisionName: 'v1' };
+    const invoke = { target: {}, savedEvent: 'charge-ten' };
+    await client.getFunctionAlerts(ref);
+    await client.getTraffic(ref);
+    await client.changeTraffic(ref, change);
+    await client.listTestEvents(ref);
+    await client.invokeFunction(ref, invoke);
+    await client.syncFunction(ref);
+    await client.getFunctionTrace(ref);
+    expect(
+      fetch.mock.calls.map(([url, init]) => [
+        String(url).slice(
+          `${base}/functions/staging/payments/charge-card`.length,
+        ),
+        init?.method ?? 'GET',
+        init?.body,
+      ]),
+    ).toEqual([
+      ['/alerts', 'GET', undefined],
+      ['/traffic', 'GET', undefined],
+      ['/traffic', 'POST', JSON.stringify(change)],
+      ['/events', 'GET', undefined],
+      ['/invoke', 'POST', JSON.stringify(invoke)],
+      ['/sync', 'POST', '{}'],
+      ['/trace', 'GET', undefined],
+    ]);
+  });
+
+  it('escapes the names in a path', async () => {
+    const { client, fetch } = clientAnswering(jsonResponse({}));
+    await client.getFunction({
+      cluster: 'eu west',
+      namespace: 'a/b',
+      name: 'c?',
+    });
+    expect(fetch).toHaveBeenCalledWith(
+      `${base}/functions/eu%20west/a%2Fb/c%3F`,
+    );
+  });
+
   it('resolves a catalog entity to its functions', async () => {
     const { client, fetch } = clientAnswering(
       jsonResponse({ entityRef: 'component:default/charge-card', items: [] }),

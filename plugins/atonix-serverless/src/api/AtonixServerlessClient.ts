@@ -1,33 +1,15 @@
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
-import { CompoundEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
-import {
-  EntityFunctionsResponse,
-  FunctionAlertsResponse,
-  FunctionDetails,
-  FunctionListQuery,
-  FunctionListResponse,
-  FunctionLogsQuery,
-  FunctionLogsResponse,
-  FunctionMetricsQuery,
-  FunctionMetricsResponse,
-  FunctionTrace,
-  InvokeRequest,
-  InvokeResult,
-  SavedTestEventsResponse,
-  SyncResponse,
-  FunctionSecretRequest,
-  FunctionSecretResponse,
-  RuntimeAvailability,
-  FunctionTrafficView,
-  TrafficChange,
-  GitopsChangeTask,
-} from '@internal/backstage-plugin-atonix-serverless-common';
 import { AtonixServerlessApi, FunctionRef } from './AtonixServerlessApi';
 
 type QueryValue = string | number | boolean | string[] | undefined;
 
-/** Talks to `/api/atonix-serverless` with the signed-in user's credentials. */
+type Api = AtonixServerlessApi;
+
+/**
+ * Talks to `/api/atonix-serverless` with the signed-in user's credentials. Each member is typed by
+ * the interface, which documents its route and types once; here it only says which URL it asks.
+ */
 export class AtonixServerlessClient implements AtonixServerlessApi {
   readonly #discoveryApi: DiscoveryApi;
   readonly #fetchApi: FetchApi;
@@ -37,84 +19,47 @@ export class AtonixServerlessClient implements AtonixServerlessApi {
     this.#fetchApi = options.fetchApi;
   }
 
-  async listFunctions(
-    query: FunctionListQuery = {},
-  ): Promise<FunctionListResponse> {
-    return this.#request('/functions', { ...query });
-  }
+  readonly getRuntimeAvailability: Api['getRuntimeAvailability'] = () =>
+    this.#request('/runtimes');
 
-  async getRuntimeAvailability(): Promise<{ items: RuntimeAvailability[] }> {
-    return this.#request('/runtimes');
-  }
+  readonly listFunctions: Api['listFunctions'] = (query = {}) =>
+    this.#request('/functions', { ...query });
 
-  async getFunction(ref: FunctionRef): Promise<FunctionDetails> {
-    return this.#request(functionPath(ref));
-  }
+  readonly getFunction: Api['getFunction'] = ref =>
+    this.#request(functionPath(ref));
 
-  async getFunctionMetrics(
-    ref: FunctionRef,
-    query: FunctionMetricsQuery = {},
-  ): Promise<FunctionMetricsResponse> {
-    return this.#request(`${functionPath(ref)}/metrics`, { ...query });
-  }
+  readonly getFunctionMetrics: Api['getFunctionMetrics'] = (ref, query = {}) =>
+    this.#request(functionPath(ref, 'metrics'), { ...query });
 
-  async getFunctionAlerts(ref: FunctionRef): Promise<FunctionAlertsResponse> {
-    return this.#request(`${functionPath(ref)}/alerts`);
-  }
+  readonly getFunctionAlerts: Api['getFunctionAlerts'] = ref =>
+    this.#request(functionPath(ref, 'alerts'));
 
-  async getFunctionLogs(
-    ref: FunctionRef,
-    query: FunctionLogsQuery = {},
-  ): Promise<FunctionLogsResponse> {
-    return this.#request(`${functionPath(ref)}/logs`, { ...query });
-  }
+  readonly getFunctionLogs: Api['getFunctionLogs'] = (ref, query = {}) =>
+    this.#request(functionPath(ref, 'logs'), { ...query });
 
-  async getTraffic(ref: FunctionRef): Promise<FunctionTrafficView> {
-    return this.#request(`${functionPath(ref)}/traffic`);
-  }
+  readonly getTraffic: Api['getTraffic'] = ref =>
+    this.#request(functionPath(ref, 'traffic'));
 
-  async changeTraffic(
-    ref: FunctionRef,
-    change: TrafficChange,
-  ): Promise<GitopsChangeTask> {
-    return this.#request(`${functionPath(ref)}/traffic`, {}, change);
-  }
+  readonly changeTraffic: Api['changeTraffic'] = (ref, change) =>
+    this.#request(functionPath(ref, 'traffic'), {}, change);
 
-  async getEntityFunctions(
-    entity: CompoundEntityRef,
-  ): Promise<EntityFunctionsResponse> {
-    return this.#request(
-      `/entity/${[entity.kind, entity.namespace, entity.name]
-        .map(encodeURIComponent)
-        .join('/')}`,
-    );
-  }
+  readonly getEntityFunctions: Api['getEntityFunctions'] = entity =>
+    this.#request(pathOf('entity', entity.kind, entity.namespace, entity.name));
 
-  async writeFunctionSecret(
-    ref: FunctionRef,
-    secret: FunctionSecretRequest,
-  ): Promise<FunctionSecretResponse> {
-    return this.#request(`${functionPath(ref)}/secrets`, {}, secret);
-  }
+  readonly listTestEvents: Api['listTestEvents'] = ref =>
+    this.#request(functionPath(ref, 'events'));
 
-  async listTestEvents(ref: FunctionRef): Promise<SavedTestEventsResponse> {
-    return this.#request(`${functionPath(ref)}/events`);
-  }
+  readonly invokeFunction: Api['invokeFunction'] = (ref, body) =>
+    this.#request(functionPath(ref, 'invoke'), {}, body);
 
-  async invokeFunction(
-    ref: FunctionRef,
-    body: InvokeRequest,
-  ): Promise<InvokeResult> {
-    return this.#request(`${functionPath(ref)}/invoke`, {}, body);
-  }
+  readonly syncFunction: Api['syncFunction'] = ref =>
+    this.#request(functionPath(ref, 'sync'), {}, {});
 
-  async syncFunction(ref: FunctionRef): Promise<SyncResponse> {
-    return this.#request(`${functionPath(ref)}/sync`, {}, {});
-  }
+  readonly getFunctionTrace: Api['getFunctionTrace'] = ref =>
+    this.#request(functionPath(ref, 'trace'));
 
-  async getFunctionTrace(ref: FunctionRef): Promise<FunctionTrace> {
-    return this.#request(`${functionPath(ref)}/trace`);
-  }
+  readonly writeFunctionSecret: Api['writeFunctionSecret'] = (ref, secret) =>
+    this.#request(functionPath(ref, 'secrets'), {}, secret);
 
   /** A GET, or a POST of `body` as JSON when one is given. */
   async #request<T>(
@@ -139,10 +84,14 @@ export class AtonixServerlessClient implements AtonixServerlessApi {
   }
 }
 
-function functionPath(ref: FunctionRef) {
-  return `/functions/${[ref.cluster, ref.namespace, ref.name]
-    .map(encodeURIComponent)
-    .join('/')}`;
+function functionPath(ref: FunctionRef, route?: string) {
+  const path = pathOf('functions', ref.cluster, ref.namespace, ref.name);
+  return route ? `${path}/${route}` : path;
+}
+
+/** `/first/second/...`, each name escaped: cluster, namespace and entity names come from data. */
+function pathOf(...names: string[]) {
+  return `/${names.map(encodeURIComponent).join('/')}`;
 }
 
 /** Multi-valued filters go as one comma-separated parameter, which the backend accepts. */
