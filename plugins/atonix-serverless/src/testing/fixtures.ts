@@ -533,6 +533,19 @@ export function fakeApi(
   };
 }
 
+/**
+ * Overrides of `fakeApi` under which each of `calls` is refused as the permission policy refuses
+ * it: the client's 403 `ResponseError` with the backend's reason.
+ */
+export function denying(
+  ...calls: Array<keyof AtonixServerlessApi>
+): Partial<AtonixServerlessApi> {
+  const refuse = async () => {
+    throw await permissionDenied();
+  };
+  return Object.fromEntries(calls.map(call => [call, refuse]));
+}
+
 /** What the client throws when the permission policy denied the request. */
 export function permissionDenied(
   permission = 'atonix.function.logs.read',

@@ -4,8 +4,8 @@ import { AtonixServerlessApi } from '../../api';
 import {
   chargeCard,
   chargeCardEntity,
+  denying,
   fakeApi,
-  permissionDenied,
 } from '../../testing/fixtures';
 import { renderWithApi } from '../../__testUtils__/renderWithApi';
 import { EntityServerlessCard } from './EntityServerlessCard';
@@ -67,14 +67,7 @@ describe('EntityServerlessCard', () => {
   });
 
   it('says permission is denied', async () => {
-    const denied = await permissionDenied();
-    await renderWith(
-      fakeApi({
-        getEntityFunctions: async () => {
-          throw denied;
-        },
-      }),
-    );
+    await renderWith(fakeApi(denying('getEntityFunctions')));
     expect(await screen.findByText(/Permission denied/)).toBeInTheDocument();
   });
 });

@@ -12,10 +12,10 @@ import {
   chargeCardDetails,
   chargeCardEntity,
   chargeCardMetrics,
+  denying,
   fakeApi,
   fraudScore,
   orderEvents,
-  permissionDenied,
 } from '../../testing/fixtures';
 import { renderWithApi } from '../../__testUtils__/renderWithApi';
 import { EntityServerlessContent } from './EntityServerlessContent';
@@ -229,28 +229,14 @@ describe('EntityServerlessContent', () => {
   });
 
   it('says permission is denied when the backend refuses the function', async () => {
-    const denied = await permissionDenied();
-    await renderWith(
-      fakeApi({
-        getEntityFunctions: async () => {
-          throw denied;
-        },
-      }),
-    );
+    await renderWith(fakeApi(denying('getEntityFunctions')));
     expect(
       await screen.findByText(/Permission denied: this function's status/),
     ).toBeInTheDocument();
   });
 
   it('denies only the logs when the policy keeps them to the owning team', async () => {
-    const denied = await permissionDenied();
-    await renderWith(
-      fakeApi({
-        getFunctionLogs: async () => {
-          throw denied;
-        },
-      }),
-    );
+    await renderWith(fakeApi(denying('getFunctionLogs')));
     expect(
       await screen.findByText(/Permission denied: logs/),
     ).toBeInTheDocument();
@@ -260,16 +246,8 @@ describe('EntityServerlessContent', () => {
   });
 
   it('shows a function of another team as its health with every owner-only panel denied, each saying why', async () => {
-    const denied = await permissionDenied();
-    const refuse = async () => {
-      throw denied;
-    };
     await renderWith(
-      fakeApi({
-        getFunction: refuse,
-        getFunctionMetrics: refuse,
-        getFunctionLogs: refuse,
-      }),
+      fakeApi(denying('getFunction', 'getFunctionMetrics', 'getFunctionLogs')),
     );
     for (const what of ['revisions', 'metrics', 'logs']) {
       expect(
@@ -391,10 +369,7 @@ describe('EntityServerlessContent: Add secret', () => {
   });
 
   it("shows the backend's refusal to someone outside the owning team", async () => {
-    const denied = await permissionDenied();
-    await renderWith(
-      fakeApi({ writeFunctionSecret: async () => Promise.reject(denied) }),
-    );
+    await renderWith(fakeApi(denying('writeFunctionSecret')));
     fireEvent.click(await screen.findByRole('button', { name: 'Add secret' }));
     const dialog = within(await screen.findByRole('dialog'));
     fireEvent.change(dialog.getByLabelText(/^Secret name/), {

@@ -1,10 +1,6 @@
 import { fireEvent, screen, within } from '@testing-library/react';
 import { AtonixServerlessApi } from '../../api';
-import {
-  chargeCardDetails,
-  fakeApi,
-  permissionDenied,
-} from '../../testing/fixtures';
+import { chargeCardDetails, denying, fakeApi } from '../../testing/fixtures';
 import { renderWithApi } from '../../__testUtils__/renderWithApi';
 import { invokeBodyOf, TestPanel } from './TestPanel';
 
@@ -47,11 +43,7 @@ describe('TestPanel', () => {
   });
 
   it('shows the permission denial when the caller may not invoke the function', async () => {
-    await renderWith(
-      fakeApi({
-        invokeFunction: () => permissionDenied().then(e => Promise.reject(e)),
-      }),
-    );
+    await renderWith(fakeApi(denying('invokeFunction')));
     await screen.findByText('POST /charge', { exact: false });
     fireEvent.click(screen.getByRole('button', { name: 'Send test request' }));
     expect(

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { FunctionListQuery } from '@internal/backstage-plugin-atonix-serverless-common';
 import { AtonixServerlessApi } from '../../api';
-import { fakeApi, fleetPage, permissionDenied } from '../../testing/fixtures';
+import { denying, fakeApi, fleetPage } from '../../testing/fixtures';
 import { renderWithApi } from '../../__testUtils__/renderWithApi';
 import { FunctionsPage } from './FunctionsPage';
 
@@ -21,14 +21,17 @@ function renderWith(
   );
 }
 
+/** The row of `table` that names `name`. */
+function rowOf(table: HTMLElement, name: string) {
+  return within(table).getByText(name).closest('tr')!;
+}
+
 describe('FunctionsPage', () => {
   it('lists every function with its health, linking to the entities', async () => {
     await renderWith(fakeApi());
 
     const table = await screen.findByRole('table', { name: 'Functions' });
-    const row = within(table)
-      .getByRole('link', { name: 'charge-card' })
-      .closest('tr')!;
+    const row = rowOf(table, 'charge-card');
     expect(row).toHaveTextContent('payments');
     expect(row).toHaveTextContent('staging');
     expect(row).toHaveTextContent('Knative');
@@ -37,15 +40,11 @@ describe('FunctionsPage', () => {
     expect(
       within(table).getByRole('link', { name: 'charge-card' }),
     ).toHaveAttribute('href', '/catalog/default/component/charge-card');
-    expect(
-      within(table).getByText('order-events').closest('tr'),
-    ).toHaveTextContent('Not ready (RevisionMissing)');
-    expect(
-      within(table).getByText('fraud-score').closest('tr'),
-    ).toHaveTextContent('Scaled to zero');
-    expect(
-      within(table).getByText('report-export').closest('tr'),
-    ).toHaveTextContent('OpenFaaS');
+    expect(rowOf(table, 'order-events')).toHaveTextContent(
+      'Not ready (RevisionMissing)',
+    );
+    expect(rowOf(table, 'fraud-score')).toHaveTextContent('Scaled to zero');
+    expect(rowOf(table, 'report-export')).toHaveTextContent('OpenFaaS');
     expect(screen.getByText('1-25 of 5000')).toBeInTheDocument();
     expect(screen.queryByText(/Demo data/)).not.toBeInTheDocument();
   });
@@ -109,14 +108,12 @@ describe('FunctionsPage', () => {
     const listFunctions = jest.fn(async () => fleetPage);
     await renderWith(fakeApi({ listFunctions }));
     const table = await screen.findByRole('table', { name: 'Functions' });
-    const charge = within(table)
-      .getByRole('link', { name: 'charge-card' })
-      .closest('tr')!;
+    const charge = rowOf(table, 'charge-card');
     expect(charge).toHaveTextContent('42.5 req/s');
     expect(charge).toHaveTextContent('0.42%');
     expect(charge).toHaveTextContent('87 ms');
     // Scaled to zero: no requests, so no error rate or latency to show.
-    const idle = within(table).getByText('fraud-score').closest('tr')!;
+    const idle = rowOf(table, 'fraud-score');
     expect(idle).toHaveTextContent('0 req/s');
     expect(within(idle).getAllByText('–')).toHaveLength(2);
 
@@ -148,7 +145,7 @@ describe('FunctionsPage', () => {
       .map(h => h.textContent);
     expect(headers.slice(-2)).toEqual(['Cold starts 1h', 'p95 cold start']);
     const cells = (name: string) =>
-      within(within(table).getByText(name).closest('tr')!)
+      within(rowOf(table, name))
         .getAllByRole('cell')
         .slice(-2)
         .map(c => c.textContent);
@@ -175,9 +172,7 @@ describe('FunctionsPage', () => {
     const table = await screen.findByRole('table', { name: 'Functions' });
     expect(screen.getByText(/Request metrics unavailable/)).toBeInTheDocument();
     expect(screen.getByText(unavailable)).toBeInTheDocument();
-    const charge = within(table)
-      .getByRole('link', { name: 'charge-card' })
-      .closest('tr')!;
+    const charge = rowOf(table, 'charge-card');
     expect(charge).toHaveTextContent('Ready');
     expect(within(charge).getAllByText('n/a')).toHaveLength(5);
     expect(within(charge).getAllByText('n/a')[0]).toHaveAttribute(
@@ -234,14 +229,7 @@ describe('FunctionsPage', () => {
   });
 
   it('says permission is denied instead of showing an empty fleet', async () => {
-    const denied = await permissionDenied();
-    await renderWith(
-      fakeApi({
-        listFunctions: async () => {
-          throw denied;
-        },
-      }),
-    );
+    await renderWith(fakeApi(denying('listFunctions')));
     expect(
       await screen.findByText(/Permission denied: the function list/),
     ).toBeInTheDocument();
