@@ -495,6 +495,18 @@ export const chargeCardTraffic: FunctionTrafficView = {
   namedRevisions: ['charge-card-v1', 'charge-card-v2'],
 };
 
+/** An override of `fakeApi` under which charge-card's entity describes `functions`. */
+export function entityRunning(
+  ...functions: FunctionStatus[]
+): Pick<AtonixServerlessApi, 'getEntityFunctions'> {
+  return {
+    getEntityFunctions: async () => ({
+      entityRef: 'component:default/charge-card',
+      items: functions,
+    }),
+  };
+}
+
 /** An API that answers every route with the charge-card fixtures; override what a test varies. */
 export function fakeApi(
   overrides: Partial<AtonixServerlessApi> = {},
@@ -515,10 +527,7 @@ export function fakeApi(
     changeTraffic: async () => {
       throw new Error('this test changes no traffic');
     },
-    getEntityFunctions: async () => ({
-      entityRef: 'component:default/charge-card',
-      items: [chargeCard],
-    }),
+    ...entityRunning(chargeCard),
     listTestEvents: async () => chargeCardTestEvents,
     invokeFunction: async () => chargeCardInvokeResult,
     syncFunction: async () => ({

@@ -5,6 +5,7 @@ import {
   chargeCard,
   chargeCardEntity,
   denying,
+  entityRunning,
   fakeApi,
 } from '../../testing/fixtures';
 import { renderWithApi } from '../../__testUtils__/renderWithApi';
@@ -48,10 +49,7 @@ describe('EntityServerlessCard', () => {
   it('keeps the status when Prometheus is unavailable, and marks it stale when the cluster is', async () => {
     await renderWith(
       fakeApi({
-        getEntityFunctions: async () => ({
-          entityRef: 'component:default/charge-card',
-          items: [{ ...chargeCard, stale: true, staleSeconds: 3700 }],
-        }),
+        ...entityRunning({ ...chargeCard, stale: true, staleSeconds: 3700 }),
         getFunctionMetrics: async () => ({
           unavailable: 'no Prometheus configured for cluster staging',
         }),

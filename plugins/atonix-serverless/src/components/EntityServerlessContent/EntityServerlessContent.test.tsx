@@ -13,6 +13,7 @@ import {
   chargeCardEntity,
   chargeCardMetrics,
   denying,
+  entityRunning,
   fakeApi,
   fraudScore,
   orderEvents,
@@ -30,13 +31,6 @@ function renderWith(api: AtonixServerlessApi, demo = false) {
     { config: { atonix: { demo } } },
   );
 }
-
-const onlyFunction = (fn: typeof chargeCard) => ({
-  getEntityFunctions: async () => ({
-    entityRef: 'component:default/charge-card',
-    items: [fn],
-  }),
-});
 
 function card(title: string) {
   return screen.getByText(title).closest('.MuiCard-root') as HTMLElement;
@@ -136,7 +130,7 @@ describe('EntityServerlessContent', () => {
   it('says why a function is not ready and lists its event triggers', async () => {
     await renderWith(
       fakeApi({
-        ...onlyFunction(orderEvents),
+        ...entityRunning(orderEvents),
         getFunction: async () => ({
           ...chargeCardDetails,
           ...orderEvents,
@@ -165,7 +159,7 @@ describe('EntityServerlessContent', () => {
     const now = Math.floor(Date.now() / 1000);
     await renderWith(
       fakeApi({
-        ...onlyFunction(fraudScore),
+        ...entityRunning(fraudScore),
         getFunctionMetrics: async () => ({
           ...chargeCardMetrics,
           requestRate: 0.01,
@@ -197,7 +191,7 @@ describe('EntityServerlessContent', () => {
 
   it('shows the last known state with a stale badge and its age when the cluster is unreachable', async () => {
     await renderWith(
-      fakeApi(onlyFunction({ ...chargeCard, stale: true, staleSeconds: 125 })),
+      fakeApi(entityRunning({ ...chargeCard, stale: true, staleSeconds: 125 })),
     );
     expect(await screen.findByText('Stale · 2m old')).toBeInTheDocument();
     expect(screen.getByText('3 running, 3 desired')).toBeInTheDocument();
@@ -264,14 +258,7 @@ describe('EntityServerlessContent', () => {
   });
 
   it('says so when no cluster runs the function', async () => {
-    await renderWith(
-      fakeApi({
-        getEntityFunctions: async () => ({
-          entityRef: 'component:default/charge-card',
-          items: [],
-        }),
-      }),
-    );
+    await renderWith(fakeApi(entityRunning()));
     expect(
       await screen.findByText('Not running in any cluster'),
     ).toBeInTheDocument();
