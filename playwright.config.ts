@@ -8,7 +8,10 @@ const PORTAL_URL = process.env.PORTAL_URL ?? 'http://localhost:3000';
  */
 export default defineConfig({
   testDir: 'packages/app/e2e-tests',
-  timeout: 90_000,
+  // Most tests open a function's page, and the first visit after a start waits for the catalog to
+  // link the functions to their entities (support.ts, waitUntilLinked); creating a function
+  // publishes, validates and registers. Both take minutes on a slow, shared machine.
+  timeout: 240_000,
   expect: { timeout: 30_000 },
   forbidOnly: !!process.env.CI,
   retries: process.env.CI ? 1 : 0,

@@ -16,8 +16,6 @@ test.describe('creating a function', () => {
   test('fills the knative-http-function form, runs it and opens the new function in the catalog', async ({
     page,
   }) => {
-    // The template publishes, validates and registers: allow for a slow, shared machine.
-    test.setTimeout(240_000);
     page.setDefaultTimeout(30_000);
     // Unique per run: the local GitOps repository refuses an existing function name.
     const name = `e2e-fn-${Date.now().toString(36)}`;

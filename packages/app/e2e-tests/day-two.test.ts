@@ -1,8 +1,8 @@
 import { Page, expect, test } from '@playwright/test';
-import { join } from 'node:path';
 import {
-  SCREENSHOT_DIR,
+  card,
   openServerlessTab,
+  saveScreenshot,
   signInAs,
   signInAsGuest,
 } from './support';
@@ -13,12 +13,6 @@ import {
  * ingress would, reconciles a team's Kustomization when its Receiver is called, and keeps the
  * analytics team behind a failing `infra-configs` Kustomization.
  */
-
-function card(page: Page, title: string) {
-  return page
-    .locator('.MuiCard-root')
-    .filter({ has: page.getByText(title, { exact: true }) });
-}
 
 /**
  * Sends the saved test event the Test card selects first (the function's `POST /` one) and
@@ -37,7 +31,6 @@ test.describe('day two on the Serverless tab (demo mode)', () => {
   test('traces charge-card from git to traffic, syncs it, and sends it its saved test event', async ({
     page,
   }) => {
-    test.setTimeout(240_000);
     await signInAsGuest(page);
     await openServerlessTab(page, 'charge-card');
 
@@ -56,8 +49,7 @@ test.describe('day two on the Serverless tab (demo mode)', () => {
         /^Flux reconciled flux-system\/functions-payments: Ready, applied main@sha1:/,
       ),
     ).toBeVisible();
-    await trace.scrollIntoViewIfNeeded();
-    await trace.screenshot({ path: join(SCREENSHOT_DIR, 'trace-sync.png') });
+    await saveScreenshot(trace, 'trace-sync');
 
     const { result } = await sendSavedTestEvent(page);
     await expect(result.getByText('HTTP 200')).toBeVisible();
@@ -70,7 +62,6 @@ test.describe('day two on the Serverless tab (demo mode)', () => {
   test('shows the analytics team blocked upstream, and a cold start of its scaled-to-zero function', async ({
     page,
   }) => {
-    test.setTimeout(240_000);
     await signInAs(page, 'Sam (analytics)');
     await openServerlessTab(page, 'order-events');
 
@@ -81,17 +72,11 @@ test.describe('day two on the Serverless tab (demo mode)', () => {
     await expect(trace.getByTestId('trace-broken')).toContainText(
       "dependency 'flux-system/tenants' is not ready",
     );
-    await trace.scrollIntoViewIfNeeded();
-    await trace.screenshot({
-      path: join(SCREENSHOT_DIR, 'trace-blocked.png'),
-    });
+    await saveScreenshot(trace, 'trace-blocked');
 
     const { testCard, result } = await sendSavedTestEvent(page);
     await expect(result.getByText('HTTP 202')).toBeVisible();
     await expect(result.getByText('Cold start')).toBeVisible();
-    await testCard.scrollIntoViewIfNeeded();
-    await testCard.screenshot({
-      path: join(SCREENSHOT_DIR, 'test-cold-start.png'),
-    });
+    await saveScreenshot(testCard, 'test-cold-start');
   });
 });

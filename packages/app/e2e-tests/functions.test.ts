@@ -1,7 +1,6 @@
 import { Page, expect, test } from '@playwright/test';
-import { join } from 'node:path';
 import {
-  SCREENSHOT_DIR,
+  card,
   functionRow,
   saveScreenshot,
   sidebar,
@@ -56,8 +55,6 @@ test.describe('function health (demo mode)', () => {
   test('the Functions page lists every example function with its health', async ({
     page,
   }) => {
-    // The first visit after a start waits for the catalog.
-    test.setTimeout(240_000);
     const table = await openFunctionsPage(page);
     await expect(page.getByText(/^Demo data/)).toBeVisible();
     await expect(table).toBeVisible();
@@ -92,8 +89,6 @@ test.describe('function health (demo mode)', () => {
   test("a function's Serverless tab shows health, traffic split, scaling, metrics and logs", async ({
     page,
   }) => {
-    // The first visit after a start waits for the catalog.
-    test.setTimeout(240_000);
     await openFunctionsPage(page);
     await functionRow(page, 'charge-card')
       .getByRole('link', { name: 'charge-card', exact: true })
@@ -110,13 +105,7 @@ test.describe('function health (demo mode)', () => {
     await expect(page.getByText('Error rate 2.0%')).toBeVisible();
     await expect(page.getByText('demo/payments')).toBeVisible();
     // The card sits in the scrolling info column beside the main content, out of a full-page shot.
-    const card = page
-      .locator('.MuiCard-root')
-      .filter({ hasText: /Request rate \d/ });
-    await card.scrollIntoViewIfNeeded();
-    await card.screenshot({
-      path: join(SCREENSHOT_DIR, 'overview-card.png'),
-    });
+    await saveScreenshot(card(page, 'Serverless'), 'overview-card');
 
     await page.getByRole('link', { name: 'Serverless', exact: true }).click();
 
@@ -160,7 +149,6 @@ test.describe('function health (demo mode)', () => {
   test('shows the last known state with a stale badge when the Kubernetes API server goes away', async ({
     page,
   }) => {
-    test.setTimeout(240_000);
     await openFunctionsPage(page);
     await expect(functionRow(page, 'charge-card')).toContainText('Ready');
 

@@ -1,12 +1,9 @@
-import { Page, expect } from '@playwright/test';
+import { Locator, Page, expect } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Where browser tests leave screenshots of what they saw (git-ignored). */
-export const SCREENSHOT_DIR = join(
-  __dirname,
-  '../../../test-results/screenshots',
-);
+const SCREENSHOT_DIR = join(__dirname, '../../../test-results/screenshots');
 
 /** Opens the portal and signs in with the guest provider, as a newcomer would. */
 export async function signInAsGuest(page: Page) {
@@ -75,10 +72,21 @@ export function sidebar(page: Page) {
   return page.getByRole('navigation', { name: 'sidebar nav' });
 }
 
-export async function saveScreenshot(page: Page, name: string) {
+/** The card (an InfoCard of the portal) whose title, or another text of it, is `title`. */
+export function card(page: Page, title: string) {
+  return page
+    .locator('.MuiCard-root')
+    .filter({ has: page.getByText(title, { exact: true }) });
+}
+
+/**
+ * Saves what `target` shows as `<name>.png` in SCREENSHOT_DIR: the whole page, or one element of
+ * it (a card, a dialog), which Playwright scrolls into view first.
+ */
+export async function saveScreenshot(target: Page | Locator, name: string) {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.screenshot({
-    path: join(SCREENSHOT_DIR, `${name}.png`),
-    fullPage: true,
-  });
+  const path = join(SCREENSHOT_DIR, `${name}.png`);
+  await ('goto' in target
+    ? target.screenshot({ path, fullPage: true })
+    : target.screenshot({ path }));
 }

@@ -10,8 +10,6 @@ test.describe('team boundaries', () => {
   test('a member of another team sees the denied state on a payments function', async ({
     page,
   }) => {
-    // The first visit after a start waits for the catalog to link the function to its entity.
-    test.setTimeout(240_000);
     await signInAs(page, 'Sam (analytics)');
     await openServerlessTab(page, 'charge-card');
     // Health is for everyone; the rest says who may see it.
