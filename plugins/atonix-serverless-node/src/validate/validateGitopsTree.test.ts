@@ -1,18 +1,19 @@
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseFunctionSpec } from '@internal/backstage-plugin-atonix-serverless-common';
 import { RULE_IDS } from '../policy/rules';
 import { writeFunctionFolder } from '../render/writeFunctionFolder';
+import { FIXTURES, copyFixtureTree } from '../__testUtils__/fixtureTree';
+import { REPO_ROOT } from '../__testUtils__/kustomize';
 import { PAYMENTS_TEST_RECIPIENTS } from '../__testUtils__/sopsTools';
 import { encryptSecret } from '../sops/encryptSecret';
 import { writeTeamSecret } from '../sops/writeTeamSecret';
 import { validateGitopsTree } from './validateGitopsTree';
 
-const FIXTURES = resolve(__dirname, '../__fixtures__');
-const REPOSITORY_GITOPS = resolve(__dirname, '../../../../gitops');
+const REPOSITORY_GITOPS = join(REPO_ROOT, 'gitops');
 /** The fixture team's recipient in valid/.sops.yaml: a throwaway test key. */
 const FIXTURE_RECIPIENT = PAYMENTS_TEST_RECIPIENTS.staging;
 
@@ -43,8 +44,9 @@ const git = (cwd: string, ...args: string[]) =>
  * under review.
  */
 async function brokenTree(rule: string): Promise<string> {
-  const tree = await fs.mkdtemp(join(workspace, `${rule}-`));
-  await fs.cp(join(FIXTURES, 'valid'), tree, { recursive: true });
+  const tree = await copyFixtureTree(
+    await fs.mkdtemp(join(workspace, `${rule}-`)),
+  );
   await git(tree, 'init', '--quiet');
   await git(tree, 'add', '.');
   await git(tree, 'commit', '--quiet', '-m', 'valid tree');
@@ -113,8 +115,7 @@ describe('validateGitopsTree', () => {
   });
 
   it('passes every kind the renderers write, Kafka source included', async () => {
-    const tree = join(workspace, 'rendered');
-    await fs.cp(join(FIXTURES, 'valid'), tree, { recursive: true });
+    const tree = await copyFixtureTree(join(workspace, 'rendered'));
     const result = parseFunctionSpec({
       name: 'order-facts',
       team: 'payments',
@@ -318,8 +319,9 @@ describe('validateGitopsTree', () => {
   });
 
   it('reports a namespace no Kustomization creates before it is used', async () => {
-    const tree = join(workspace, 'namespace-not-created');
-    await fs.cp(join(FIXTURES, 'valid'), tree, { recursive: true });
+    const tree = await copyFixtureTree(
+      join(workspace, 'namespace-not-created'),
+    );
     await fs.writeFile(
       join(tree, 'tenants/kustomization.yaml'),
       'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - payments.yaml\n  - dashboards.yaml\n',
@@ -363,8 +365,7 @@ describe('validateGitopsTree', () => {
       expect.objectContaining({ rule: 'flux-ref', line: 1 }),
     ]);
 
-    const tree = join(workspace, 'unreadable');
-    await fs.cp(join(FIXTURES, 'valid'), tree, { recursive: true });
+    const tree = await copyFixtureTree(join(workspace, 'unreadable'));
     const sync = join(tree, 'clusters/test/flux-system/gotk-sync.yaml');
     await fs.appendFile(sync, '  wait: [true\n');
     expect(await validateGitopsTree(tree)).toContainEqual(
@@ -373,8 +374,7 @@ describe('validateGitopsTree', () => {
   });
 
   it("keeps a team's Flux sync inside the team's namespace", async () => {
-    const tree = join(workspace, 'tenant-escape');
-    await fs.cp(join(FIXTURES, 'valid'), tree, { recursive: true });
+    const tree = await copyFixtureTree(join(workspace, 'tenant-escape'));
     const tenant = join(tree, 'tenants/payments.yaml');
     const text = await fs.readFile(tenant, 'utf8');
     await fs.writeFile(
@@ -440,8 +440,7 @@ describe('validateGitopsTree', () => {
   });
 
   it('asks for explicit autoscaling and shows the lines to add', async () => {
-    const tree = join(workspace, 'implicit-autoscaling');
-    await fs.cp(join(FIXTURES, 'valid'), tree, { recursive: true });
+    const tree = await copyFixtureTree(join(workspace, 'implicit-autoscaling'));
     const file = join(tree, 'functions/payments/hello/service.yaml');
     const text = await fs.readFile(file, 'utf8');
     await fs.writeFile(
@@ -477,8 +476,7 @@ describe('validateGitopsTree', () => {
   });
 
   it('refuses a team named after a namespace the platform creates', async () => {
-    const tree = join(workspace, 'platform-team');
-    await fs.cp(join(FIXTURES, 'valid'), tree, { recursive: true });
+    const tree = await copyFixtureTree(join(workspace, 'platform-team'));
     await fs.writeFile(
       join(tree, 'clusters/test/platform.yaml'),
       'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: payments\n',
@@ -498,8 +496,7 @@ describe('validateGitopsTree', () => {
   });
 
   it("applies another project's repository only at a pinned release, and does not look for its path here", async () => {
-    const tree = join(workspace, 'upstream');
-    await fs.cp(join(FIXTURES, 'valid'), tree, { recursive: true });
+    const tree = await copyFixtureTree(join(workspace, 'upstream'));
     const upstream = (ref: string) =>
       [
         'apiVersion: source.toolkit.fluxcd.io/v1',
