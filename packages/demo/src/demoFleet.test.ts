@@ -8,6 +8,7 @@ import {
   demoLogs,
   demoSeries,
   readExampleFunctions,
+  trafficOf,
 } from './demoFleet';
 
 const GITOPS = path.resolve(__dirname, '../../../gitops');
@@ -92,6 +93,25 @@ describe('the demo fleet', () => {
     expect(
       [...new Set(logs.map(s => s.stream.backstage_io_kubernetes_id))].sort(),
     ).toEqual(specs.map(spec => spec.name).sort());
+  });
+
+  it("seeds an OpenFaaS function's gateway series: requests, latency buckets and its replicas", () => {
+    const now = Date.UTC(2026, 10, 25, 20);
+    const exporter = specs.find(spec => spec.name === 'report-export')!;
+    const series = demoSeries([{ ...exporter, runtime: 'openfaas' }], now);
+    const named = (name: string) =>
+      series.filter(
+        s =>
+          s.labels.__name__ === name &&
+          s.labels.function_name === 'report-export.openfaas-fn',
+      );
+    expect(named('gateway_function_invocation_total')).toHaveLength(2);
+    expect(named('gateway_functions_seconds_bucket').length).toBeGreaterThan(1);
+    const [replicas] = named('gateway_service_count');
+    expect(replicas.samples.at(-1)).toEqual([
+      now,
+      trafficOf(exporter).replicas,
+    ]);
   });
 
   it("seeds the idle function's two starts from zero as the recording rules would, slower than its objective", () => {
