@@ -23,3 +23,20 @@ export async function copyFixtureTree(
   }
   return dir;
 }
+
+/** Writes `<dir>/kustomization.yaml`: a Kustomization of `resources`, as a test changes the tree. */
+export async function writeKustomization(
+  dir: string,
+  resources: string[],
+): Promise<void> {
+  await fs.writeFile(
+    join(dir, 'kustomization.yaml'),
+    [
+      'apiVersion: kustomize.config.k8s.io/v1beta1',
+      'kind: Kustomization',
+      'resources:',
+      ...resources.map(resource => `  - ${resource}`),
+      '',
+    ].join('\n'),
+  );
+}

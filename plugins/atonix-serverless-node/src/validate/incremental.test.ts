@@ -3,7 +3,10 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFunctionFolder } from '../render/writeFunctionFolder';
-import { copyFixtureTree } from '../__testUtils__/fixtureTree';
+import {
+  copyFixtureTree,
+  writeKustomization,
+} from '../__testUtils__/fixtureTree';
 import { validateGitopsTree } from './validateGitopsTree';
 
 // Several full and incremental runs, each building with kustomize.
@@ -26,10 +29,10 @@ beforeAll(async () => {
     join(tree, 'tenants/analytics.yaml'),
     tenant.replace(/payments/g, 'analytics'),
   );
-  await fs.writeFile(
-    join(tree, 'tenants/kustomization.yaml'),
-    'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - payments.yaml\n  - analytics.yaml\n',
-  );
+  await writeKustomization(join(tree, 'tenants'), [
+    'payments.yaml',
+    'analytics.yaml',
+  ]);
   const parsed = parseFunctionSpec({
     name: 'report',
     team: 'analytics',

@@ -6,7 +6,11 @@ import { promisify } from 'node:util';
 import { parseFunctionSpec } from '@internal/backstage-plugin-atonix-serverless-common';
 import { RULE_IDS } from '../policy/rules';
 import { writeFunctionFolder } from '../render/writeFunctionFolder';
-import { FIXTURES, copyFixtureTree } from '../__testUtils__/fixtureTree';
+import {
+  FIXTURES,
+  copyFixtureTree,
+  writeKustomization,
+} from '../__testUtils__/fixtureTree';
 import { REPO_ROOT } from '../__testUtils__/kustomize';
 import { PAYMENTS_TEST_RECIPIENTS } from '../__testUtils__/sopsTools';
 import { encryptSecret } from '../sops/encryptSecret';
@@ -268,10 +272,9 @@ describe('validateGitopsTree', () => {
 
   it('accepts a secretEnv reference to an ExternalSecret of the team, not to a missing key', async () => {
     const tree = await brokenTree('secret-ref');
-    await fs.writeFile(
-      join(tree, 'functions/payments/secrets/kustomization.yaml'),
-      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [external.yaml]\n',
-    );
+    await writeKustomization(join(tree, 'functions/payments/secrets'), [
+      'external.yaml',
+    ]);
     const external = (secretKey: string) =>
       [
         'apiVersion: external-secrets.io/v1',
@@ -322,10 +325,10 @@ describe('validateGitopsTree', () => {
     const tree = await copyFixtureTree(
       join(workspace, 'namespace-not-created'),
     );
-    await fs.writeFile(
-      join(tree, 'tenants/kustomization.yaml'),
-      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - payments.yaml\n  - dashboards.yaml\n',
-    );
+    await writeKustomization(join(tree, 'tenants'), [
+      'payments.yaml',
+      'dashboards.yaml',
+    ]);
     await fs.writeFile(
       join(tree, 'tenants/dashboards.yaml'),
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dashboards\n  namespace: monitoring\n',
@@ -481,10 +484,11 @@ describe('validateGitopsTree', () => {
       join(tree, 'clusters/test/platform.yaml'),
       'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: payments\n',
     );
-    await fs.writeFile(
-      join(tree, 'clusters/test/kustomization.yaml'),
-      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - flux-system\n  - tenants.yaml\n  - platform.yaml\n',
-    );
+    await writeKustomization(join(tree, 'clusters/test'), [
+      'flux-system',
+      'tenants.yaml',
+      'platform.yaml',
+    ]);
     const violations = await validateGitopsTree(tree);
     expect(violations.map(v => v.rule)).toEqual([
       'tenant-isolation',
@@ -524,10 +528,11 @@ describe('validateGitopsTree', () => {
         '  wait: true',
         '',
       ].join('\n');
-    await fs.writeFile(
-      join(tree, 'clusters/test/kustomization.yaml'),
-      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - flux-system\n  - tenants.yaml\n  - operator.yaml\n',
-    );
+    await writeKustomization(join(tree, 'clusters/test'), [
+      'flux-system',
+      'tenants.yaml',
+      'operator.yaml',
+    ]);
 
     await fs.writeFile(
       join(tree, 'clusters/test/operator.yaml'),
