@@ -10,6 +10,7 @@ import { userInfoServiceFactory } from '@backstage/backend-defaults/userInfo';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import atonixServerlessPlugin from '@internal/backstage-plugin-atonix-serverless-backend';
+import { functionEntity } from '@internal/backstage-plugin-atonix-serverless-common/testUtils';
 import permissionModuleAtonixPolicy from '@internal/backstage-plugin-permission-backend-module-atonix-policy';
 
 async function main() {
@@ -18,26 +19,15 @@ async function main() {
     process.argv.slice(2);
   const team = (i: number) =>
     `team-${String(i % Number(namespaces)).padStart(3, '0')}`;
-  const entities = Array.from({ length: Number(perCluster) }, (_, i) => {
-    const name = `fn-${String(i).padStart(5, '0')}`;
-    return {
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Component',
-      metadata: {
-        name,
-        namespace: 'default',
-        annotations: {
-          'backstage.io/kubernetes-id': name,
-          'backstage.io/kubernetes-namespace': team(i),
-        },
+  const entities = Array.from({ length: Number(perCluster) }, (_, i) =>
+    functionEntity(
+      `fn-${String(i).padStart(5, '0')}`,
+      `group:default/${team(i)}`,
+      {
+        'backstage.io/kubernetes-namespace': team(i),
       },
-      spec: {
-        type: 'function',
-        owner: `group:default/${team(i)}`,
-        lifecycle: 'production',
-      },
-    };
-  });
+    ),
+  );
   const clusters = Array.from(
     { length: mode === 'idle' ? 0 : Number(clusterCount) },
     (_, c) => ({

@@ -1,5 +1,8 @@
-import { ChildProcess } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { eventually } from './eventually';
 
 /** The signals a server process is stopped with. */
@@ -10,12 +13,74 @@ export interface LocalProcessSignals {
   orphaned?: NodeJS.Signals;
 }
 
+/** How {@link LocalProcess.start} runs a server program. */
+export interface LocalProcessOptions {
+  /** The server's name in messages, e.g. `Prometheus`. */
+  name: string;
+  binary: string;
+  /** The Debian package that installs `binary`, named in the error when it is missing. */
+  debianPackage: string;
+  /** Port on 127.0.0.1; 0 or absent picks a free one. */
+  port?: number;
+  /** Writes what the server reads (its configuration, a new data folder) into its folder. */
+  prepare?: (dir: string) => Promise<void>;
+  /** The command line, given the server's folder and port. */
+  args: (dir: string, port: number) => string[];
+  /** The user to run it as (PostgreSQL refuses root), who then owns its folder too. */
+  owner?: { uid: number; gid: number };
+  signals?: LocalProcessSignals;
+  /** When it serves; by default when `/-/ready` answers, as Prometheus and Alertmanager do. */
+  isReady?: (server: LocalProcess) => boolean | Promise<boolean>;
+  readyTimeoutMs?: number;
+}
+
 /**
  * A server a test started on 127.0.0.1 (Prometheus, Alertmanager, PostgreSQL): its process, its
  * temporary folder, and its last stderr for error messages. It never outlives the process that
  * started it, even one that exits without `stop()`.
  */
 export class LocalProcess {
+  /**
+   * Starts `binary` in a new temporary folder (removed on `stop()`, or at once if it does not come
+   * up) and waits until it is ready.
+   */
+  static async start(options: LocalProcessOptions): Promise<LocalProcess> {
+    const { name, binary } = options;
+    try {
+      await fs.access(binary);
+    } catch {
+      throw new Error(
+        `${name} is not installed at ${binary}; install it with "apt-get install -y --no-install-recommends ${options.debianPackage}" (./run test does this)`,
+      );
+    }
+    const dir = await fs.mkdtemp(
+      path.join(os.tmpdir(), `atonix-${name.toLowerCase()}-`),
+    );
+    let server: LocalProcess;
+    try {
+      if (options.owner) {
+        await fs.chown(dir, options.owner.uid, options.owner.gid);
+      }
+      await options.prepare?.(dir);
+      const port = options.port || (await freePort());
+      const child = spawn(binary, options.args(dir, port), {
+        ...options.owner,
+        cwd: dir,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      server = new LocalProcess(child, dir, port, options.signals);
+    } catch (error) {
+      await fs.rm(dir, { recursive: true, force: true });
+      throw error;
+    }
+    await server.waitUntilReady(
+      name,
+      options.isReady && (() => options.isReady!(server)),
+      options.readyTimeoutMs,
+    );
+    return server;
+  }
+
   readonly #child: ChildProcess;
   readonly #dir: string;
   readonly #stopSignal: NodeJS.Signals;
@@ -23,7 +88,7 @@ export class LocalProcess {
   #stderr = '';
   readonly #killOnExit: () => void;
 
-  constructor(
+  private constructor(
     child: ChildProcess,
     dir: string,
     port: number,
@@ -63,7 +128,8 @@ export class LocalProcess {
 
   /**
    * Waits until `isReady` (by default: `/-/ready` answers, as Prometheus and Alertmanager do);
-   * throws with stderr at once if the process exits, and stops it and throws after `timeoutMs`.
+   * throws with stderr at once if the process exits, and after `timeoutMs`; either way its folder
+   * is removed.
    */
   async waitUntilReady(
     what: string,
@@ -91,9 +157,22 @@ export class LocalProcess {
       );
     });
     if (exited) {
+      await this.stop();
       throw new Error(
         `${what} exited with ${this.#child.exitCode}: ${this.#stderr}`,
       );
     }
   }
+}
+
+/** A port on 127.0.0.1 that was free a moment ago. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

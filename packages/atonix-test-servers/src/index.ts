@@ -8,6 +8,7 @@
  */
 
 export * from './eventually';
+export { freePort } from './LocalProcess';
 export * from './scaffolderTasks';
 export * from './kube/KubeApiServerProcess';
 export * from './kube/KubeApiTestServer';

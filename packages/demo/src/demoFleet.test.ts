@@ -94,6 +94,23 @@ describe('the demo fleet', () => {
     ).toEqual(specs.map(spec => spec.name).sort());
   });
 
+  it("seeds an OpenFaaS function's gateway series: requests, latency buckets and its replicas", () => {
+    const now = Date.UTC(2026, 10, 25, 20);
+    const exporter = specs.find(spec => spec.name === 'report-export')!;
+    const series = demoSeries([{ ...exporter, runtime: 'openfaas' }], now);
+    const named = (name: string) =>
+      series.filter(
+        s =>
+          s.labels.__name__ === name &&
+          s.labels.function_name === 'report-export.openfaas-fn',
+      );
+    expect(named('gateway_function_invocation_total')).toHaveLength(2);
+    expect(named('gateway_functions_seconds_bucket').length).toBeGreaterThan(1);
+    // report-export's demo traffic keeps one replica.
+    const [replicas] = named('gateway_service_count');
+    expect(replicas.samples.at(-1)).toEqual([now, 1]);
+  });
+
   it("seeds the idle function's two starts from zero as the recording rules would, slower than its objective", () => {
     const now = Date.UTC(2026, 10, 25, 20);
     const recorded = demoSeries(specs, now).filter(s =>

@@ -18,6 +18,7 @@ import {
   knativeFunction,
   knativeRevisionSeries,
   openfaasFunction,
+  openfaasGatewaySeries,
   rabbitmqSource,
   teamNamespace,
   trigger,
@@ -63,6 +64,11 @@ const DEFAULT_TRAFFIC: DemoTraffic = { rps: 1, latencyMs: 40, replicas: 1 };
 
 export function trafficOf(spec: FunctionSpec): DemoTraffic {
   return EXAMPLE_TRAFFIC[spec.name] ?? DEFAULT_TRAFFIC;
+}
+
+/** When a function's last request came: now, or `idleMinutes` ago for one at zero. */
+function lastRequestAt(traffic: DemoTraffic, now: number): number {
+  return now - (traffic.idleMinutes ?? 0) * 60_000;
 }
 
 /** Reads every `function.yaml` under `<gitopsDir>/functions`; a broken one stops the demo with its problems. */
@@ -295,10 +301,18 @@ export function demoSeries(
 ): SeedSeries[] {
   return specs.flatMap(spec => {
     const traffic = trafficOf(spec);
-    // An idle function's traffic stopped `idleMinutes` ago; it scaled up twice before that.
-    const end = now - (traffic.idleMinutes ?? 0) * 60_000;
+    // An idle function scaled up twice before its last request.
+    const end = lastRequestAt(traffic, now);
     if (spec.runtime === 'openfaas') {
-      return openfaasGatewaySeries(spec.name, 'openfaas-fn', traffic, end);
+      return openfaasGatewaySeries({
+        name: spec.name,
+        namespace: 'openfaas-fn',
+        rps: traffic.rps,
+        errorShare: traffic.errorShare,
+        latencySeconds: traffic.latencyMs / 1000,
+        replicasPerMinute: [traffic.replicas],
+        now: end,
+      });
     }
     const revisions = revisionsOf(spec);
     const latest = revisionName(spec.name, revisions[revisions.length - 1]);
@@ -327,64 +341,6 @@ export function demoSeries(
   });
 }
 
-/**
- * The OpenFaaS gateway's series for one function: `gateway_function_invocation_total` by code,
- * `gateway_functions_seconds` as a histogram (seconds), `gateway_service_count` (replicas).
- */
-function openfaasGatewaySeries(
-  name: string,
-  namespace: string,
-  traffic: DemoTraffic,
-  now: number,
-): SeedSeries[] {
-  const step = 15_000;
-  const times: number[] = [];
-  for (let t = now - 30 * 60_000; t <= now; t += step) {
-    times.push(Math.floor(t / 1000) * 1000);
-  }
-  const counter = (perSecond: number) =>
-    times.map((t, i): [number, number] => [t, (i * step * perSecond) / 1000]);
-  const functionName = `${name}.${namespace}`;
-  const errorShare = traffic.errorShare ?? 0;
-  const latencySeconds = traffic.latencyMs / 1000;
-  const buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-  return [
-    {
-      labels: {
-        __name__: 'gateway_function_invocation_total',
-        function_name: functionName,
-        code: '200',
-      },
-      samples: counter(traffic.rps * (1 - errorShare)),
-    },
-    {
-      labels: {
-        __name__: 'gateway_function_invocation_total',
-        function_name: functionName,
-        code: '500',
-      },
-      samples: counter(traffic.rps * errorShare),
-    },
-    ...[...buckets.map(String), '+Inf'].map(le => ({
-      labels: {
-        __name__: 'gateway_functions_seconds_bucket',
-        function_name: functionName,
-        le,
-      },
-      samples: counter(
-        le === '+Inf' || Number(le) >= latencySeconds ? traffic.rps : 0,
-      ),
-    })),
-    {
-      labels: {
-        __name__: 'gateway_service_count',
-        function_name: functionName,
-      },
-      samples: times.map((t): [number, number] => [t, traffic.replicas]),
-    },
-  ];
-}
-
 /** A few log lines per function and revision, labelled the way the platform's log shipper labels them. */
 export function demoLogs(
   specs: FunctionSpec[],
@@ -393,7 +349,7 @@ export function demoLogs(
   return specs.flatMap(spec => {
     const traffic = trafficOf(spec);
     const namespace = spec.runtime === 'openfaas' ? 'openfaas-fn' : spec.team;
-    const end = now - (traffic.idleMinutes ?? 0) * 60_000;
+    const end = lastRequestAt(traffic, now);
     const revisions =
       spec.runtime === 'openfaas'
         ? [undefined]

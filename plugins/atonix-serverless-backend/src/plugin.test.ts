@@ -21,7 +21,7 @@ import { scaffolderServiceMock } from '@backstage/plugin-scaffolder-node/testUti
 import request from 'supertest';
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { atonixServerlessRuntimesExtensionPoint } from './extensions';
-import { functionEntity } from './__testUtils__/functionEntity';
+import { functionEntity } from '@internal/backstage-plugin-atonix-serverless-common/testUtils';
 import { atonixServerlessPlugin } from './plugin';
 import { knativeRuntime } from './runtimes';
 import {

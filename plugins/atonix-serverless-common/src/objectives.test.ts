@@ -43,19 +43,23 @@ describe('functionObjectives', () => {
 });
 
 describe('objectives in function.yaml', () => {
-  it('refuses an availability that cannot be alerted on, naming the field', () => {
-    const result = parseFunctionSpec({
-      ...minimal,
-      objectives: { availability: 99.999 },
-    });
-    expect(result).toEqual({
+  it.each([
+    {
+      what: 'an availability that cannot be alerted on',
+      input: { objectives: { availability: 99.999 } },
+      path: 'objectives.availability',
+      says: 'use 99.99 or less',
+    },
+    {
+      what: 'objectives on an OpenFaaS function',
+      input: { runtime: 'openfaas', objectives: { availability: 99.5 } },
+      path: 'objectives',
+      says: 'enforcedNamespaceLabel',
+    },
+  ])('refuses $what, naming the field and why', ({ input, path, says }) => {
+    expect(parseFunctionSpec({ ...minimal, ...input })).toEqual({
       success: false,
-      issues: [
-        {
-          path: 'objectives.availability',
-          message: expect.stringContaining('use 99.99 or less'),
-        },
-      ],
+      issues: [{ path, message: expect.stringContaining(says) }],
     });
   });
 
@@ -65,22 +69,5 @@ describe('objectives in function.yaml', () => {
       objectives: { p99: 10 },
     });
     expect(result.success).toBe(false);
-  });
-
-  it('refuses objectives on an OpenFaaS function and says why', () => {
-    const result = parseFunctionSpec({
-      ...minimal,
-      runtime: 'openfaas',
-      objectives: { availability: 99.5 },
-    });
-    expect(result).toEqual({
-      success: false,
-      issues: [
-        {
-          path: 'objectives',
-          message: expect.stringContaining('enforcedNamespaceLabel'),
-        },
-      ],
-    });
   });
 });

@@ -9,7 +9,7 @@ import { findPaths } from '@backstage/cli-common';
 import { KubeConfig, PatchStrategy } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { eventually } from '../eventually';
-import { freePort } from '../prometheus/PrometheusProcess';
+import { freePort } from '../LocalProcess';
 import type { KubeObject } from './KubeObject';
 
 /** A user the API server knows by a static bearer token (its `--token-auth-file`). */

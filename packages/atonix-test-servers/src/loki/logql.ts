@@ -4,13 +4,18 @@
  * backslash escapes) or raw (`` `...` ``), as in Loki. Regular expressions are anchored on label
  * matchers and unanchored on line filters, as in Loki.
  */
+// Longest first where one operator starts another (`=~` before `=`), as the scanner takes the first
+// that matches.
+const MATCHER_OPS = ['=~', '!~', '!=', '='] as const;
+const FILTER_OPS = ['|=', '!=', '|~', '!~'] as const;
+
 export interface LogQuery {
   matchers: Array<{
     label: string;
-    op: '=' | '!=' | '=~' | '!~';
+    op: (typeof MATCHER_OPS)[number];
     value: string;
   }>;
-  filters: Array<{ op: '|=' | '!=' | '|~' | '!~'; value: string }>;
+  filters: Array<{ op: (typeof FILTER_OPS)[number]; value: string }>;
 }
 
 export class LogQLParseError extends Error {}
@@ -41,7 +46,7 @@ class Scanner {
     }
   }
 
-  oneOf(tokens: string[]) {
+  oneOf<T extends string>(tokens: readonly T[]): T {
     const token = tokens.find(t => this.take(t));
     if (!token) {
       this.fail(`expected one of ${tokens.join(' ')}`);
@@ -117,12 +122,7 @@ export function parseLogQuery(query: string): LogQuery {
     }
     const label = scanner.identifier();
     scanner.skipSpace();
-    const op = scanner.oneOf([
-      '=~',
-      '!~',
-      '!=',
-      '=',
-    ]) as LogQuery['matchers'][number]['op'];
+    const op = scanner.oneOf(MATCHER_OPS);
     scanner.skipSpace();
     const value = scanner.string();
     matchers.push({ label, op, value });
@@ -141,12 +141,7 @@ export function parseLogQuery(query: string): LogQuery {
   const filters: LogQuery['filters'] = [];
   scanner.skipSpace();
   while (!scanner.atEnd()) {
-    const op = scanner.oneOf([
-      '|=',
-      '!=',
-      '|~',
-      '!~',
-    ]) as LogQuery['filters'][number]['op'];
+    const op = scanner.oneOf(FILTER_OPS);
     scanner.skipSpace();
     filters.push({ op, value: scanner.string() });
     scanner.skipSpace();

@@ -1,11 +1,9 @@
 import { execFile, spawn, SpawnOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { LocalProcess } from '../LocalProcess';
-import { freePort } from '../prometheus/PrometheusProcess';
 
 /** Where Debian's `postgresql-<major>` packages put the server programs (off PATH). */
 const DEBIAN_POSTGRESQL_ROOT = '/usr/lib/postgresql';
@@ -37,72 +35,63 @@ export class PostgresProcess {
     const binDir = options.binDir ?? (await newestDebianBinDir());
     const majorVersion = await serverMajorVersion(binDir);
     const owner = await unprivilegedOwner();
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'atonix-postgres-'));
-    try {
-      const password = randomBytes(18).toString('base64url');
-      const passwordFile = path.join(dir, 'password');
-      await fs.writeFile(passwordFile, password, { mode: 0o600 });
-      if (owner) {
-        await fs.chown(dir, owner.uid, owner.gid);
-        await fs.chown(passwordFile, owner.uid, owner.gid);
-      }
-      const data = path.join(dir, 'data');
-      await run(
-        path.join(binDir, 'initdb'),
-        [
-          `--pgdata=${data}`,
-          `--username=${USER}`,
-          `--pwfile=${passwordFile}`,
-          '--auth=scram-sha-256',
-          '--encoding=UTF8',
-          '--locale=C',
-          // A throwaway cluster: no need to wait for the disk.
-          '--no-sync',
-        ],
-        { ...owner, cwd: dir },
-      );
-      const port = options.port || (await freePort());
-      const child = spawn(
-        path.join(binDir, 'postgres'),
-        [
-          '-D',
-          data,
-          '-c',
-          'listen_addresses=127.0.0.1',
-          '-p',
-          String(port),
-          // No Unix socket: the tests connect over TCP, and /var/run/postgresql may not be ours.
-          '-c',
-          'unix_socket_directories=',
-          '-c',
-          'fsync=off',
-          '-c',
-          'synchronous_commit=off',
-          '-c',
-          'full_page_writes=off',
-          // Every test backend opens a pool per plugin; two replicas and two Jest workers add up.
-          '-c',
-          'max_connections=400',
-        ],
-        { ...owner, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
-      );
+    const password = randomBytes(18).toString('base64url');
+    const server = await LocalProcess.start({
+      name: 'PostgreSQL',
+      binary: path.join(binDir, 'postgres'),
+      debianPackage: 'postgresql',
+      port: options.port,
+      owner,
+      prepare: async dir => {
+        const passwordFile = path.join(dir, 'password');
+        await fs.writeFile(passwordFile, password, { mode: 0o600 });
+        if (owner) {
+          await fs.chown(passwordFile, owner.uid, owner.gid);
+        }
+        await run(
+          path.join(binDir, 'initdb'),
+          [
+            `--pgdata=${path.join(dir, 'data')}`,
+            `--username=${USER}`,
+            `--pwfile=${passwordFile}`,
+            '--auth=scram-sha-256',
+            '--encoding=UTF8',
+            '--locale=C',
+            // A throwaway cluster: no need to wait for the disk.
+            '--no-sync',
+          ],
+          { ...owner, cwd: dir },
+        );
+      },
+      args: (dir, port) => [
+        '-D',
+        path.join(dir, 'data'),
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-p',
+        String(port),
+        // No Unix socket: the tests connect over TCP, and /var/run/postgresql may not be ours.
+        '-c',
+        'unix_socket_directories=',
+        '-c',
+        'fsync=off',
+        '-c',
+        'synchronous_commit=off',
+        '-c',
+        'full_page_writes=off',
+        // Every test backend opens a pool per plugin; two replicas and two Jest workers add up.
+        '-c',
+        'max_connections=400',
+      ],
       // SIGINT is PostgreSQL's fast shutdown: it disconnects clients (a leaked pool must not keep
       // it up) and exits cleanly. SIGQUIT, its immediate shutdown, if the tests' process exits
       // without stop(): its backends follow the postmaster.
-      const server = new LocalProcess(child, dir, port, {
-        stop: 'SIGINT',
-        orphaned: 'SIGQUIT',
-      });
-      await server.waitUntilReady(
-        'PostgreSQL',
-        () => server.stderr.includes('ready to accept connections'),
-        30_000,
-      );
-      return new PostgresProcess(server, password, majorVersion);
-    } catch (error) {
-      await fs.rm(dir, { recursive: true, force: true });
-      throw error;
-    }
+      signals: { stop: 'SIGINT', orphaned: 'SIGQUIT' },
+      isReady: started =>
+        started.stderr.includes('ready to accept connections'),
+      readyTimeoutMs: 30_000,
+    });
+    return new PostgresProcess(server, password, majorVersion);
   }
 
   private constructor(

@@ -1,9 +1,6 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { LocalProcess } from '../LocalProcess';
-import { freePort } from './PrometheusProcess';
 
 export interface AlertmanagerProcessOptions {
   /** Path of the binary; default `/usr/bin/prometheus-alertmanager` (Debian package). */
@@ -31,34 +28,25 @@ export class AlertmanagerProcess {
   static async start(
     options: AlertmanagerProcessOptions = {},
   ): Promise<AlertmanagerProcess> {
-    const binary = options.binary ?? '/usr/bin/prometheus-alertmanager';
-    try {
-      await fs.access(binary);
-    } catch {
-      throw new Error(
-        `Alertmanager is not installed at ${binary}; install it with "apt-get install -y --no-install-recommends prometheus-alertmanager" (./run test does this)`,
-      );
-    }
-    const dir = await fs.mkdtemp(
-      path.join(os.tmpdir(), 'atonix-alertmanager-'),
-    );
-    const config = path.join(dir, 'alertmanager.yml');
-    await fs.writeFile(config, options.config ?? SILENT_CONFIG);
-    const port = options.port || (await freePort());
-    const child = spawn(
-      binary,
-      [
-        `--config.file=${config}`,
+    const server = await LocalProcess.start({
+      name: 'Alertmanager',
+      binary: options.binary ?? '/usr/bin/prometheus-alertmanager',
+      debianPackage: 'prometheus-alertmanager',
+      port: options.port,
+      prepare: dir =>
+        fs.writeFile(
+          path.join(dir, 'alertmanager.yml'),
+          options.config ?? SILENT_CONFIG,
+        ),
+      args: (dir, port) => [
+        `--config.file=${path.join(dir, 'alertmanager.yml')}`,
         `--storage.path=${path.join(dir, 'data')}`,
         `--web.listen-address=127.0.0.1:${port}`,
         // An empty address turns clustering off: no gossip port, no peers to wait for.
         '--cluster.listen-address=',
         '--log.level=warn',
       ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    const server = new LocalProcess(child, dir, port);
-    await server.waitUntilReady('Alertmanager');
+    });
     return new AlertmanagerProcess(server);
   }
 

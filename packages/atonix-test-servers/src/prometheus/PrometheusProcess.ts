@@ -1,7 +1,4 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { pushTimeseries } from 'prometheus-remote-write';
 import { LocalProcess } from '../LocalProcess';
@@ -37,50 +34,44 @@ export class PrometheusProcess {
   static async start(
     options: PrometheusProcessOptions = {},
   ): Promise<PrometheusProcess> {
-    const binary = options.binary ?? '/usr/bin/prometheus';
-    try {
-      await fs.access(binary);
-    } catch {
-      throw new Error(
-        `Prometheus is not installed at ${binary}; install it with "apt-get install -y --no-install-recommends prometheus" (./run test does this)`,
-      );
-    }
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'atonix-prometheus-'));
-    const config = path.join(dir, 'prometheus.yml');
     const rules = Object.entries(options.rules ?? {});
-    for (const [name, groups] of rules) {
-      await fs.writeFile(path.join(dir, name), JSON.stringify(groups));
-    }
     const alertmanager = options.alertmanagerUrl
       ? new URL(options.alertmanagerUrl)
       : undefined;
-    // JSON is YAML: the configuration is written as JSON to need no YAML library here.
-    await fs.writeFile(
-      config,
-      JSON.stringify({
-        global: {
-          scrape_interval: '1h',
-          evaluation_interval: options.evaluationInterval ?? '1m',
-        },
-        storage: { tsdb: { out_of_order_time_window: '1d' } },
-        rule_files: rules.map(([name]) => path.join(dir, name)),
-        ...(alertmanager && {
-          alerting: {
-            alertmanagers: [
-              {
-                scheme: alertmanager.protocol.replace(':', ''),
-                static_configs: [{ targets: [alertmanager.host] }],
+    const server = await LocalProcess.start({
+      name: 'Prometheus',
+      binary: options.binary ?? '/usr/bin/prometheus',
+      debianPackage: 'prometheus',
+      port: options.port,
+      prepare: async dir => {
+        for (const [name, groups] of rules) {
+          await fs.writeFile(path.join(dir, name), JSON.stringify(groups));
+        }
+        // JSON is YAML: the configuration is written as JSON to need no YAML library here.
+        await fs.writeFile(
+          path.join(dir, 'prometheus.yml'),
+          JSON.stringify({
+            global: {
+              scrape_interval: '1h',
+              evaluation_interval: options.evaluationInterval ?? '1m',
+            },
+            storage: { tsdb: { out_of_order_time_window: '1d' } },
+            rule_files: rules.map(([name]) => path.join(dir, name)),
+            ...(alertmanager && {
+              alerting: {
+                alertmanagers: [
+                  {
+                    scheme: alertmanager.protocol.replace(':', ''),
+                    static_configs: [{ targets: [alertmanager.host] }],
+                  },
+                ],
               },
-            ],
-          },
-        }),
-      }),
-    );
-    const port = options.port || (await freePort());
-    const child = spawn(
-      binary,
-      [
-        `--config.file=${config}`,
+            }),
+          }),
+        );
+      },
+      args: (dir, port) => [
+        `--config.file=${path.join(dir, 'prometheus.yml')}`,
         `--storage.tsdb.path=${path.join(dir, 'data')}`,
         `--web.listen-address=127.0.0.1:${port}`,
         '--web.enable-remote-write-receiver',
@@ -89,10 +80,7 @@ export class PrometheusProcess {
         ...(alertmanager ? ['--rules.alert.resend-delay=1s'] : []),
         '--log.level=warn',
       ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    const server = new LocalProcess(child, dir, port);
-    await server.waitUntilReady('Prometheus');
+    });
     return new PrometheusProcess(server);
   }
 
@@ -139,16 +127,4 @@ export class PrometheusProcess {
   stop(): Promise<void> {
     return this.#process.stop();
   }
-}
-
-/** A port on 127.0.0.1 that was free a moment ago. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -13,7 +13,7 @@ import {
   FunctionPlacementsEvent,
   FunctionSortKey,
 } from '@internal/backstage-plugin-atonix-serverless-common';
-import { functionEntity } from '../__testUtils__/functionEntity';
+import { functionEntity } from '@internal/backstage-plugin-atonix-serverless-common/testUtils';
 import { AtonixCluster } from '../clusters';
 import { FleetMetricsView } from '../prometheus/FleetMetrics';
 import { FunctionInventory } from './FunctionInventory';

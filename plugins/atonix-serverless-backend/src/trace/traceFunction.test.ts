@@ -5,6 +5,7 @@ import {
   KubeObject,
 } from '@internal/atonix-test-servers';
 import { FunctionDetails } from '@internal/backstage-plugin-atonix-serverless-common';
+import { functionStatus } from '@internal/backstage-plugin-atonix-serverless-common/testUtils';
 import type { ClusterObjects } from '../extensions';
 import { GitOpsFacts, traceFunction } from './traceFunction';
 
@@ -27,29 +28,18 @@ function objectsOf(kustomizations: KubeObject[]): ClusterObjects {
 
 function charge(overrides: Partial<FunctionDetails> = {}): FunctionDetails {
   return {
-    cluster: 'staging',
-    namespace: 'payments',
-    team: 'payments',
-    name: 'charge',
-    runtime: 'knative',
-    ready: 'True',
-    traffic: [
-      { revisionName: 'charge-00002', percent: 90, latest: true },
-      { revisionName: 'charge-00001', percent: 10, latest: false },
-    ],
-    replicas: { desired: 1, actual: 1 },
-    scaledToZero: false,
-    autoscaling: { class: 'kpa', metric: 'rps', minScale: 0 },
-    critical: false,
-    triggers: [],
-    flux: {
-      kustomization: 'functions-payments',
-      namespace: 'flux-system',
-      ready: 'True',
-    },
-    owner: 'group:default/payments',
-    observedAt: '2026-11-29T10:00:00Z',
-    stale: false,
+    ...functionStatus({
+      name: 'charge',
+      traffic: [
+        { revisionName: 'charge-00002', percent: 90, latest: true },
+        { revisionName: 'charge-00001', percent: 10, latest: false },
+      ],
+      flux: {
+        kustomization: 'functions-payments',
+        namespace: 'flux-system',
+        ready: 'True',
+      },
+    }),
     env: [],
     latestCreatedRevision: 'charge-00002',
     revisions: [

@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import request from 'supertest';
 import { parse, stringify } from 'yaml';
-import { functionEntity } from '../__testUtils__/functionEntity';
+import { functionEntity } from '@internal/backstage-plugin-atonix-serverless-common/testUtils';
 import { atonixServerlessPlugin } from '../plugin';
 
 /**

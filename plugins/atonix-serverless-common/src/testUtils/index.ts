@@ -4,4 +4,5 @@
  * @packageDocumentation
  */
 
+export { functionEntity } from './functionEntity';
 export { functionStatus } from './functionStatus';

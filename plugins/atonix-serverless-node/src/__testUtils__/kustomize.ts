@@ -8,6 +8,9 @@ import { ManifestObject } from '../validate/objectRules';
 /** The repository root, which holds the committed gitops/ tree. */
 export const REPO_ROOT = resolve(__dirname, '../../../..');
 
+/** The clusters of the committed tree: each a folder of `gitops/clusters`. */
+export const CLUSTERS = ['staging', 'production'];
+
 /**
  * An object of a committed manifest or of `kustomize build` output. Tests read objects whose
  * shape they know, so the name is required and the kind-specific fields are loosely typed.

@@ -3,9 +3,8 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { copyFixtureTree } from '../__testUtils__/fixtureTree';
 import { CliIo, runAtonixCli } from './atonix';
-
-const FIXTURES = resolve(__dirname, '../__fixtures__');
 
 const SPEC = `apiVersion: atonix.io/v1alpha1
 kind: Function
@@ -105,23 +104,14 @@ describe('atonix render', () => {
 
 describe('atonix validate', () => {
   it('exits 0 on a clean tree', async () => {
-    await fs.cp(join(FIXTURES, 'valid'), join(workspace, 'gitops'), {
-      recursive: true,
-    });
+    await copyFixtureTree(join(workspace, 'gitops'));
     const { code, stderr } = await run('validate');
     expect(code).toBe(0);
     expect(stderr).toBe('gitops: no violations\n');
   });
 
   it('prints path:line: rule: message and exits 1 on violations', async () => {
-    await fs.cp(join(FIXTURES, 'valid'), join(workspace, 'gitops'), {
-      recursive: true,
-    });
-    await fs.cp(
-      join(FIXTURES, 'broken', 'max-scale'),
-      join(workspace, 'gitops'),
-      { recursive: true },
-    );
+    await copyFixtureTree(join(workspace, 'gitops'), 'max-scale');
     const text = await run('validate', 'gitops');
     expect(text.code).toBe(1);
     expect(text.stdout).toMatch(
@@ -150,14 +140,7 @@ describe('atonix validate', () => {
 
 describe('bin/atonix', () => {
   it('runs from the repository root as `yarn atonix` does, with its exit code', async () => {
-    await fs.cp(join(FIXTURES, 'valid'), join(workspace, 'gitops'), {
-      recursive: true,
-    });
-    await fs.cp(
-      join(FIXTURES, 'broken', 'scale-to-zero'),
-      join(workspace, 'gitops'),
-      { recursive: true },
-    );
+    await copyFixtureTree(join(workspace, 'gitops'), 'scale-to-zero');
     const bin = resolve(__dirname, '../../bin/atonix');
     const failure = await promisify(execFile)(
       process.execPath,

@@ -135,34 +135,47 @@ describe('alert routing', () => {
     },
   );
 
-  it("refuses an alert raised in one team's namespace that claims another team", async () => {
-    // analytics' rules can only raise alerts with namespace=analytics (enforcedNamespaceLabel).
-    expect(
-      await receiverOf({
+  it.each<{
+    spec: string;
+    labels: Record<string, string>;
+    receivers: string[];
+  }>([
+    {
+      spec: "refuses an alert raised in one team's namespace that claims another team",
+      // analytics' rules can only raise alerts with namespace=analytics (enforcedNamespaceLabel).
+      labels: {
         alertname: 'FunctionErrorBudgetFastBurn',
         team: 'payments',
         namespace: 'analytics',
         severity: 'critical',
-      }),
-    ).toEqual(['null']);
-  });
-
-  it('keeps info alerts for the portal and sends platform alerts to the platform team', async () => {
-    expect(
-      await receiverOf({
+      },
+      receivers: ['null'],
+    },
+    {
+      spec: 'keeps info alerts for the portal',
+      labels: {
         alertname: 'FunctionColdStartObjective',
         team: 'payments',
         namespace: 'payments',
         severity: 'info',
-      }),
-    ).toEqual(['null']);
-    expect(
-      await receiverOf({
+      },
+      receivers: ['null'],
+    },
+    {
+      spec: 'sends platform alerts to the platform team',
+      labels: {
         alertname: 'FunctionHighErrorRate',
         k8s_namespace_name: 'payments',
         severity: 'warning',
-      }),
-    ).toEqual(['platform']);
-    expect(await receiverOf({ alertname: 'Watchdog' })).toEqual(['null']);
+      },
+      receivers: ['platform'],
+    },
+    {
+      spec: "pages no one with Prometheus' always-firing Watchdog",
+      labels: { alertname: 'Watchdog' },
+      receivers: ['null'],
+    },
+  ])('$spec', async ({ labels, receivers }) => {
+    expect(await receiverOf(labels)).toEqual(receivers);
   });
 });

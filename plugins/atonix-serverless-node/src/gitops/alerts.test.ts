@@ -7,8 +7,9 @@ import {
   writeFile,
 } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
+import { REPO_ROOT } from '../__testUtils__/kustomize';
 import { promtool } from '../validate/promtool';
 
 /**
@@ -17,7 +18,6 @@ import { promtool } from '../validate/promtool';
  * a copy of its `<name>.test.yaml`, which names that file in rule_files.
  */
 
-const REPO_ROOT = resolve(__dirname, '../../../..');
 const MONITORING = join(
   REPO_ROOT,
   'gitops/infrastructure/configs/base/monitoring',

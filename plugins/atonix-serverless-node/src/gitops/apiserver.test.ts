@@ -9,6 +9,7 @@ import { chargeCardSpec } from '../__testUtils__/functionSpec';
 import { renderCallersPolicy } from '../render/callers';
 import {
   BuiltObject,
+  CLUSTERS,
   REPO_ROOT,
   fluxGraph,
   kustomize,
@@ -21,7 +22,6 @@ import { decryptLikeFlux, testKeyFile } from '../__testUtils__/sopsTools';
  * accepted by the server's own schemas, and the tenancy RBAC is checked by the real authorizer.
  */
 
-const CLUSTERS = ['staging', 'production'];
 const TEAMS = ['payments', 'analytics'];
 
 // Kinds whose Go API types the module proxy here does not serve (tools/crds/README.md), so no CRD

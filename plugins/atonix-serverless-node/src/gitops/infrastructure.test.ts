@@ -5,6 +5,7 @@ import { isReservedName } from '@internal/backstage-plugin-atonix-serverless-com
 import { parse } from 'yaml';
 import {
   BuiltObject,
+  CLUSTERS,
   REPO_ROOT,
   fluxGraph,
   kustomize,
@@ -15,10 +16,19 @@ import {
  * `kustomize build` exactly as kustomize-controller would build each path.
  */
 
-const CLUSTERS = ['staging', 'production'];
-
 const ofKind = (objects: BuiltObject[], kind: string) =>
   objects.filter(object => object.kind === kind);
+
+/** The HelmRelease of `chart` in the controllers every cluster installs. */
+async function controllersRelease(chart: string): Promise<BuiltObject> {
+  const base = 'gitops/infrastructure/controllers/base';
+  const release = ofKind(
+    await kustomize(join(REPO_ROOT, base)),
+    'HelmRelease',
+  ).find(r => r.spec.chart.spec.chart === chart);
+  if (!release) throw new Error(`${base} installs no ${chart} chart`);
+  return release;
+}
 
 describe.each(CLUSTERS)('the %s cluster', cluster => {
   let graph: Awaited<ReturnType<typeof fluxGraph>>;
@@ -338,12 +348,7 @@ describe('per-cluster overlays', () => {
 
 describe('log shipping', () => {
   it('labels Loki streams by namespace, function, Knative service and revision', async () => {
-    const controllers = await kustomize(
-      join(REPO_ROOT, 'gitops/infrastructure/controllers/base'),
-    );
-    const shipper = ofKind(controllers, 'HelmRelease').find(
-      r => r.spec.chart.spec.chart === 'fluent-bit',
-    )!;
+    const shipper = await controllersRelease('fluent-bit');
     expect(shipper.spec.values.kind).toBe('DaemonSet');
     const labelsLine = (shipper.spec.values.config.outputs as string)
       .split('\n')
@@ -369,14 +374,9 @@ describe('log shipping', () => {
 
 describe('custom-metric autoscaling', () => {
   it('serves the atonix_scaling_* series that HPA-class functions scale on', async () => {
-    const controllers = await kustomize(
-      join(REPO_ROOT, 'gitops/infrastructure/controllers/base'),
-    );
-    const adapter = ofKind(controllers, 'HelmRelease').find(
-      r => r.spec.chart.spec.chart === 'prometheus-adapter',
-    );
-    const [rule] = adapter!.spec.values.rules.custom;
-    expect(adapter!.spec.values.rules.default).toBe(false);
+    const adapter = await controllersRelease('prometheus-adapter');
+    const [rule] = adapter.spec.values.rules.custom;
+    expect(adapter.spec.values.rules.default).toBe(false);
     expect(rule.resources.overrides).toEqual({
       namespace: { resource: 'namespace' },
       pod: { resource: 'pod' },

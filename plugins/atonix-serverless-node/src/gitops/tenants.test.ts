@@ -5,6 +5,7 @@ import { parse, stringify } from 'yaml';
 import { renderTenantKustomization } from '../render/tenant';
 import {
   BuiltObject,
+  CLUSTERS,
   REPO_ROOT,
   kustomize,
   kustomizeText,
@@ -100,7 +101,7 @@ describe('gitops/tenants', () => {
     ).toEqual([true, true]);
   });
 
-  it.each(['staging', 'production'])(
+  it.each(CLUSTERS)(
     'takes the %s cluster quota patch on every team',
     async cluster => {
       const [tenantsSync] = parseObjects(

@@ -7,7 +7,7 @@ import {
   functionObjectives,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import type { IPrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
-import { functionLabels } from './knative';
+import { functionMetadata } from './knative';
 
 /**
  * A function's alerts, derived from its objectives: a PrometheusRule in the team's namespace.
@@ -108,11 +108,7 @@ export function renderFunctionAlerts(spec: FunctionSpec): IPrometheusRule {
   return {
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'PrometheusRule',
-    metadata: {
-      name: functionAlertsName(spec),
-      namespace: spec.team,
-      labels: functionLabels(spec),
-    },
+    metadata: functionMetadata(spec, functionAlertsName(spec)),
     spec: {
       groups: [
         {

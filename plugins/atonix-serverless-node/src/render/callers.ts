@@ -3,7 +3,7 @@ import {
   FunctionSpec,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
-import { functionLabels } from './knative';
+import { functionMetadata } from './knative';
 
 /**
  * The NetworkPolicy that lets the teams of `allowedCallers` reach the function's pods directly
@@ -17,11 +17,7 @@ export function renderCallersPolicy(spec: FunctionSpec): INetworkPolicy {
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
-    metadata: {
-      name: `${spec.name}-callers`,
-      namespace: spec.team,
-      labels: functionLabels(spec),
-    },
+    metadata: functionMetadata(spec, `${spec.name}-callers`),
     spec: {
       podSelector: { matchLabels: { [ANNOTATION_KUBERNETES_ID]: spec.name } },
       policyTypes: ['Ingress'],

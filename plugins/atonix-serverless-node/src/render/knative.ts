@@ -41,6 +41,14 @@ export function functionLabels(spec: FunctionSpec): Record<string, string> {
   };
 }
 
+/**
+ * The metadata of an object rendered for a function: `name` (the function's own by default) in its
+ * team's namespace, with the function's labels.
+ */
+export function functionMetadata(spec: FunctionSpec, name = spec.name) {
+  return { name, namespace: spec.team, labels: functionLabels(spec) };
+}
+
 /** Literal env vars first, then Secret references, each group sorted by name for stable output. */
 export function renderEnv(spec: FunctionSpec): IIoK8sApiCoreV1EnvVar[] {
   const literal = spec.env.map(({ name, value }) => ({ name, value }));
@@ -94,9 +102,7 @@ export function renderKnativeService(spec: FunctionSpec): IService {
     apiVersion: 'serving.knative.dev/v1',
     kind: 'Service',
     metadata: {
-      name: spec.name,
-      namespace: spec.team,
-      labels,
+      ...functionMetadata(spec),
       ...(Object.keys(serviceAnnotations).length > 0 && {
         annotations: serviceAnnotations,
       }),
@@ -154,11 +160,7 @@ export function renderScalingRule(spec: FunctionSpec): IPrometheusRule {
   return {
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'PrometheusRule',
-    metadata: {
-      name: `${spec.name}-scaling`,
-      namespace: spec.team,
-      labels: functionLabels(spec),
-    },
+    metadata: functionMetadata(spec, `${spec.name}-scaling`),
     spec: {
       groups: [
         {
@@ -182,11 +184,7 @@ export function renderTrigger(spec: FunctionSpec): ITrigger {
   return {
     apiVersion: 'eventing.knative.dev/v1',
     kind: 'Trigger',
-    metadata: {
-      name: spec.name,
-      namespace: spec.team,
-      labels: functionLabels(spec),
-    },
+    metadata: functionMetadata(spec),
     spec: {
       broker,
       ...(Object.keys(sortedFilters).length > 0

@@ -1,5 +1,5 @@
 import { FunctionSpec } from '@internal/backstage-plugin-atonix-serverless-common';
-import { functionLabels } from './knative';
+import { functionLabels, functionMetadata } from './knative';
 import { KubernetesObject } from './sources';
 
 /** Where OpenFaaS mounts each Secret key as a file. */
@@ -60,11 +60,7 @@ export function renderOpenFaasFunction(spec: FunctionSpec): OpenFaasFunction {
   return {
     apiVersion: 'openfaas.com/v1',
     kind: 'Function',
-    metadata: {
-      name: spec.name,
-      namespace: spec.team,
-      labels: functionLabels(spec),
-    },
+    metadata: functionMetadata(spec),
     spec: {
       name: spec.name,
       image: spec.image,

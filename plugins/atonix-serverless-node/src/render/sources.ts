@@ -1,5 +1,5 @@
 import { FunctionSpec } from '@internal/backstage-plugin-atonix-serverless-common';
-import { functionLabels } from './knative';
+import { functionMetadata } from './knative';
 
 /** A typed Kubernetes object for kinds no `@kubernetes-models` package carries. */
 export interface KubernetesObject<Spec> {
@@ -57,11 +57,7 @@ export function renderEventSource(
     return undefined;
   }
   const { source, broker } = spec.trigger;
-  const metadata = {
-    name: `${spec.name}-${source.type}`,
-    namespace: spec.team,
-    labels: functionLabels(spec),
-  };
+  const metadata = functionMetadata(spec, `${spec.name}-${source.type}`);
   const sink: BrokerSink = {
     ref: {
       apiVersion: 'eventing.knative.dev/v1',

@@ -1,8 +1,8 @@
 import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parse } from 'yaml';
-import { kustomize } from '../__testUtils__/kustomize';
+import { CLUSTERS, REPO_ROOT, kustomize } from '../__testUtils__/kustomize';
 import { PAYMENTS_TEST_RECIPIENTS } from '../__testUtils__/sopsTools';
 import { creationRuleFor, parseSopsConfig } from '../sops/sopsConfig';
 import {
@@ -12,7 +12,7 @@ import {
   writeTenantFolder,
 } from './tenant';
 
-const REPO_GITOPS = resolve(__dirname, '../../../../gitops');
+const REPO_GITOPS = join(REPO_ROOT, 'gitops');
 
 /** Throwaway test keys, one per cluster (payments' keys, reused for the new team). */
 const SEARCH_KEYS = PAYMENTS_TEST_RECIPIENTS;
@@ -30,7 +30,7 @@ describe('writeTenantFolder', () => {
       join(gitopsDir, RABBITMQ_CLUSTER_FILE),
     );
     await cp(join(REPO_GITOPS, '.sops.yaml'), join(gitopsDir, '.sops.yaml'));
-    for (const cluster of ['staging', 'production']) {
+    for (const cluster of CLUSTERS) {
       await mkdir(join(gitopsDir, 'clusters', cluster), { recursive: true });
     }
   });

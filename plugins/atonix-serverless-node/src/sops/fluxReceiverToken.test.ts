@@ -1,7 +1,8 @@
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parse } from 'yaml';
+import { REPO_ROOT } from '../__testUtils__/kustomize';
 import { sopsDecrypt, testKeyFile } from '../__testUtils__/sopsTools';
 import {
   FLUX_RECEIVER_TOKEN_KEY,
@@ -9,7 +10,7 @@ import {
   writeFluxReceiverToken,
 } from './fluxReceiverToken';
 
-const REPO_GITOPS = resolve(__dirname, '../../../../gitops');
+const REPO_GITOPS = join(REPO_ROOT, 'gitops');
 const TOKEN_FILE = 'functions/payments/secrets/flux-receiver-token.sops.yaml';
 
 describe('writeFluxReceiverToken', () => {

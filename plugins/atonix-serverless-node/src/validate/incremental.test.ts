@@ -1,11 +1,13 @@
 import { parseFunctionSpec } from '@internal/backstage-plugin-atonix-serverless-common';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { writeFunctionFolder } from '../render/writeFunctionFolder';
+import {
+  copyFixtureTree,
+  writeKustomization,
+} from '../__testUtils__/fixtureTree';
 import { validateGitopsTree } from './validateGitopsTree';
-
-const FIXTURES = resolve(__dirname, '../__fixtures__');
 
 // Several full and incremental runs, each building with kustomize.
 jest.setTimeout(120_000);
@@ -21,17 +23,16 @@ let buildLog: string;
  */
 beforeAll(async () => {
   workspace = await fs.mkdtemp(join(tmpdir(), 'atonix-incremental-'));
-  tree = join(workspace, 'gitops');
-  await fs.cp(join(FIXTURES, 'valid'), tree, { recursive: true });
+  tree = await copyFixtureTree(join(workspace, 'gitops'));
   const tenant = await fs.readFile(join(tree, 'tenants/payments.yaml'), 'utf8');
   await fs.writeFile(
     join(tree, 'tenants/analytics.yaml'),
     tenant.replace(/payments/g, 'analytics'),
   );
-  await fs.writeFile(
-    join(tree, 'tenants/kustomization.yaml'),
-    'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - payments.yaml\n  - analytics.yaml\n',
-  );
+  await writeKustomization(join(tree, 'tenants'), [
+    'payments.yaml',
+    'analytics.yaml',
+  ]);
   const parsed = parseFunctionSpec({
     name: 'report',
     team: 'analytics',
@@ -62,9 +63,18 @@ async function edit(file: string, from: string, to: string) {
   return path;
 }
 
-async function builtFolders(run: () => Promise<unknown>) {
+/** The verdicts of a full run and of an incremental run given `changedFiles`. */
+async function fullAndIncremental(changedFiles: string[]) {
+  return {
+    full: await validateGitopsTree(tree, { kustomize }),
+    incremental: await validateGitopsTree(tree, { kustomize, changedFiles }),
+  };
+}
+
+/** The folders an incremental run given `changedFiles` builds. */
+async function foldersBuiltFor(changedFiles: string[]) {
   await fs.rm(buildLog, { force: true });
-  await run();
+  await validateGitopsTree(tree, { kustomize, changedFiles });
   return (await fs.readFile(buildLog, 'utf8'))
     .trim()
     .split('\n')
@@ -93,11 +103,7 @@ describe('validateGitopsTree with changedFiles (incremental mode)', () => {
       ),
     ];
 
-    const full = await validateGitopsTree(tree, { kustomize });
-    const incremental = await validateGitopsTree(tree, {
-      kustomize,
-      changedFiles: changed,
-    });
+    const { full, incremental } = await fullAndIncremental(changed);
     const report = join(tree, 'functions/analytics/report');
     expect(full.map(v => v.rule).sort()).toEqual([
       'hardcoded-secret',
@@ -112,11 +118,11 @@ describe('validateGitopsTree with changedFiles (incremental mode)', () => {
       'knative-webhook',
     ]);
 
-    expect(
-      await builtFolders(() =>
-        validateGitopsTree(tree, { kustomize, changedFiles: changed }),
-      ),
-    ).toEqual(['clusters/test', 'functions/analytics', 'tenants']);
+    expect(await foldersBuiltFor(changed)).toEqual([
+      'clusters/test',
+      'functions/analytics',
+      'tenants',
+    ]);
   });
 
   it("reports a broken build of the changed function's team, as a full run does", async () => {
@@ -127,11 +133,7 @@ describe('validateGitopsTree with changedFiles (incremental mode)', () => {
         '  - service.yaml\n  - missing.yaml',
       ),
     ];
-    const full = await validateGitopsTree(tree, { kustomize });
-    const incremental = await validateGitopsTree(tree, {
-      kustomize,
-      changedFiles: changed,
-    });
+    const { full, incremental } = await fullAndIncremental(changed);
     expect(incremental.map(v => v.rule)).toEqual(['kustomize-build']);
     expect(incremental).toEqual(full.filter(v => v.rule === 'kustomize-build'));
     await edit(
@@ -145,14 +147,8 @@ describe('validateGitopsTree with changedFiles (incremental mode)', () => {
     const changed = [
       await edit('tenants/analytics.yaml', 'interval: 5m', 'interval: 10m'),
     ];
-    const full = await validateGitopsTree(tree, { kustomize });
-    expect(
-      await validateGitopsTree(tree, { kustomize, changedFiles: changed }),
-    ).toEqual(full);
-    expect(
-      await builtFolders(() =>
-        validateGitopsTree(tree, { kustomize, changedFiles: changed }),
-      ),
-    ).toContain('functions/payments');
+    const { full, incremental } = await fullAndIncremental(changed);
+    expect(incremental).toEqual(full);
+    expect(await foldersBuiltFor(changed)).toContain('functions/payments');
   });
 });

@@ -1,18 +1,23 @@
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseFunctionSpec } from '@internal/backstage-plugin-atonix-serverless-common';
 import { RULE_IDS } from '../policy/rules';
 import { writeFunctionFolder } from '../render/writeFunctionFolder';
+import {
+  FIXTURES,
+  copyFixtureTree,
+  writeKustomization,
+} from '../__testUtils__/fixtureTree';
+import { REPO_ROOT } from '../__testUtils__/kustomize';
 import { PAYMENTS_TEST_RECIPIENTS } from '../__testUtils__/sopsTools';
 import { encryptSecret } from '../sops/encryptSecret';
 import { writeTeamSecret } from '../sops/writeTeamSecret';
 import { validateGitopsTree } from './validateGitopsTree';
 
-const FIXTURES = resolve(__dirname, '../__fixtures__');
-const REPOSITORY_GITOPS = resolve(__dirname, '../../../../gitops');
+const REPOSITORY_GITOPS = join(REPO_ROOT, 'gitops');
 /** The fixture team's recipient in valid/.sops.yaml: a throwaway test key. */
 const FIXTURE_RECIPIENT = PAYMENTS_TEST_RECIPIENTS.staging;
 
@@ -43,8 +48,9 @@ const git = (cwd: string, ...args: string[]) =>
  * under review.
  */
 async function brokenTree(rule: string): Promise<string> {
-  const tree = await fs.mkdtemp(join(workspace, `${rule}-`));
-  await fs.cp(join(FIXTURES, 'valid'), tree, { recursive: true });
+  const tree = await copyFixtureTree(
+    await fs.mkdtemp(join(workspace, `${rule}-`)),
+  );
   await git(tree, 'init', '--quiet');
   await git(tree, 'add', '.');
   await git(tree, 'commit', '--quiet', '-m', 'valid tree');
@@ -113,8 +119,7 @@ describe('validateGitopsTree', () => {
   });
 
   it('passes every kind the renderers write, Kafka source included', async () => {
-    const tree = join(workspace, 'rendered');
-    await fs.cp(join(FIXTURES, 'valid'), tree, { recursive: true });
+    const tree = await copyFixtureTree(join(workspace, 'rendered'));
     const result = parseFunctionSpec({
       name: 'order-facts',
       team: 'payments',
@@ -267,10 +272,9 @@ describe('validateGitopsTree', () => {
 
   it('accepts a secretEnv reference to an ExternalSecret of the team, not to a missing key', async () => {
     const tree = await brokenTree('secret-ref');
-    await fs.writeFile(
-      join(tree, 'functions/payments/secrets/kustomization.yaml'),
-      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [external.yaml]\n',
-    );
+    await writeKustomization(join(tree, 'functions/payments/secrets'), [
+      'external.yaml',
+    ]);
     const external = (secretKey: string) =>
       [
         'apiVersion: external-secrets.io/v1',
@@ -318,12 +322,13 @@ describe('validateGitopsTree', () => {
   });
 
   it('reports a namespace no Kustomization creates before it is used', async () => {
-    const tree = join(workspace, 'namespace-not-created');
-    await fs.cp(join(FIXTURES, 'valid'), tree, { recursive: true });
-    await fs.writeFile(
-      join(tree, 'tenants/kustomization.yaml'),
-      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - payments.yaml\n  - dashboards.yaml\n',
+    const tree = await copyFixtureTree(
+      join(workspace, 'namespace-not-created'),
     );
+    await writeKustomization(join(tree, 'tenants'), [
+      'payments.yaml',
+      'dashboards.yaml',
+    ]);
     await fs.writeFile(
       join(tree, 'tenants/dashboards.yaml'),
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dashboards\n  namespace: monitoring\n',
@@ -363,8 +368,7 @@ describe('validateGitopsTree', () => {
       expect.objectContaining({ rule: 'flux-ref', line: 1 }),
     ]);
 
-    const tree = join(workspace, 'unreadable');
-    await fs.cp(join(FIXTURES, 'valid'), tree, { recursive: true });
+    const tree = await copyFixtureTree(join(workspace, 'unreadable'));
     const sync = join(tree, 'clusters/test/flux-system/gotk-sync.yaml');
     await fs.appendFile(sync, '  wait: [true\n');
     expect(await validateGitopsTree(tree)).toContainEqual(
@@ -373,8 +377,7 @@ describe('validateGitopsTree', () => {
   });
 
   it("keeps a team's Flux sync inside the team's namespace", async () => {
-    const tree = join(workspace, 'tenant-escape');
-    await fs.cp(join(FIXTURES, 'valid'), tree, { recursive: true });
+    const tree = await copyFixtureTree(join(workspace, 'tenant-escape'));
     const tenant = join(tree, 'tenants/payments.yaml');
     const text = await fs.readFile(tenant, 'utf8');
     await fs.writeFile(
@@ -440,8 +443,7 @@ describe('validateGitopsTree', () => {
   });
 
   it('asks for explicit autoscaling and shows the lines to add', async () => {
-    const tree = join(workspace, 'implicit-autoscaling');
-    await fs.cp(join(FIXTURES, 'valid'), tree, { recursive: true });
+    const tree = await copyFixtureTree(join(workspace, 'implicit-autoscaling'));
     const file = join(tree, 'functions/payments/hello/service.yaml');
     const text = await fs.readFile(file, 'utf8');
     await fs.writeFile(
@@ -477,16 +479,16 @@ describe('validateGitopsTree', () => {
   });
 
   it('refuses a team named after a namespace the platform creates', async () => {
-    const tree = join(workspace, 'platform-team');
-    await fs.cp(join(FIXTURES, 'valid'), tree, { recursive: true });
+    const tree = await copyFixtureTree(join(workspace, 'platform-team'));
     await fs.writeFile(
       join(tree, 'clusters/test/platform.yaml'),
       'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: payments\n',
     );
-    await fs.writeFile(
-      join(tree, 'clusters/test/kustomization.yaml'),
-      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - flux-system\n  - tenants.yaml\n  - platform.yaml\n',
-    );
+    await writeKustomization(join(tree, 'clusters/test'), [
+      'flux-system',
+      'tenants.yaml',
+      'platform.yaml',
+    ]);
     const violations = await validateGitopsTree(tree);
     expect(violations.map(v => v.rule)).toEqual([
       'tenant-isolation',
@@ -498,8 +500,7 @@ describe('validateGitopsTree', () => {
   });
 
   it("applies another project's repository only at a pinned release, and does not look for its path here", async () => {
-    const tree = join(workspace, 'upstream');
-    await fs.cp(join(FIXTURES, 'valid'), tree, { recursive: true });
+    const tree = await copyFixtureTree(join(workspace, 'upstream'));
     const upstream = (ref: string) =>
       [
         'apiVersion: source.toolkit.fluxcd.io/v1',
@@ -527,10 +528,11 @@ describe('validateGitopsTree', () => {
         '  wait: true',
         '',
       ].join('\n');
-    await fs.writeFile(
-      join(tree, 'clusters/test/kustomization.yaml'),
-      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - flux-system\n  - tenants.yaml\n  - operator.yaml\n',
-    );
+    await writeKustomization(join(tree, 'clusters/test'), [
+      'flux-system',
+      'tenants.yaml',
+      'operator.yaml',
+    ]);
 
     await fs.writeFile(
       join(tree, 'clusters/test/operator.yaml'),

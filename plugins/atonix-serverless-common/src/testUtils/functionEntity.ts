@@ -5,6 +5,8 @@ import { Entity } from '@backstage/catalog-model';
  * namespace, linked to its workload by `backstage.io/kubernetes-id` (its name unless `annotations`
  * says otherwise); the catalog module also writes `backstage.io/kubernetes-namespace` and
  * `atonix.io/team`, which a test adds in `annotations` where it matters.
+ *
+ * @public
  */
 export function functionEntity(
   name: string,
