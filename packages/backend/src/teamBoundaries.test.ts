@@ -133,6 +133,20 @@ interface Row {
 const as = (user: UserName) => mockCredentials.user.header(userRef(user));
 const fns = '/api/atonix-serverless/functions/staging';
 
+/** A row's request: GET `path` as the user. */
+const get =
+  (path: string): Row['send'] =>
+  (s, u) =>
+    request(s).get(path).set('Authorization', as(u));
+
+/** A row's request: POST `path` as the user, with `body` if given. */
+const post =
+  (path: string, body?: object): Row['send'] =>
+  (s, u) => {
+    const req = request(s).post(path).set('Authorization', as(u));
+    return body ? req.send(body) : req;
+  };
+
 /**
  * Runs a template as `user` through the scaffolder's task API, as the Create page does, and waits
  * for the task to end; a failed task's log is the denial's message.
@@ -155,44 +169,33 @@ const ROWS: Row[] = [
   {
     what: 'Functions page: list the fleet',
     permission: 'atonix.function.read',
-    send: (s, u) =>
-      request(s)
-        .get('/api/atonix-serverless/functions')
-        .set('Authorization', as(u)),
+    send: get('/api/atonix-serverless/functions'),
     expected: { ada: 200, sam: 200, pat: 200 },
   },
   {
     what: 'Entity card/tab: status of payments/charge',
     permission: 'atonix.function.read',
-    send: (s, u) =>
-      request(s)
-        .get('/api/atonix-serverless/entity/component/default/charge')
-        .set('Authorization', as(u)),
+    send: get('/api/atonix-serverless/entity/component/default/charge'),
     expected: { ada: 200, sam: 200, pat: 200 },
   },
   {
     what: 'Image, env and revisions of payments/charge',
     permission: 'atonix.function.environment.read',
-    send: (s, u) =>
-      request(s).get(`${fns}/payments/charge`).set('Authorization', as(u)),
+    send: get(`${fns}/payments/charge`),
     expected: { ada: 200, sam: 403, pat: 200 },
     deniedBecause: 'it is for members of its owner group:default/payments',
   },
   {
     what: 'Metrics of payments/charge',
     permission: 'atonix.function.metrics.read',
-    send: (s, u) =>
-      request(s)
-        .get(`${fns}/payments/charge/metrics`)
-        .set('Authorization', as(u)),
+    send: get(`${fns}/payments/charge/metrics`),
     expected: { ada: 200, sam: 403, pat: 200 },
     deniedBecause: 'it is for members of its owner group:default/payments',
   },
   {
     what: 'Logs of payments/charge',
     permission: 'atonix.function.logs.read',
-    send: (s, u) =>
-      request(s).get(`${fns}/payments/charge/logs`).set('Authorization', as(u)),
+    send: get(`${fns}/payments/charge/logs`),
     expected: { ada: 200, sam: 403, pat: 200 },
     deniedBecause: 'it is for members of its owner group:default/payments',
   },
@@ -201,27 +204,21 @@ const ROWS: Row[] = [
     // allowed answer is a 400, not a function-traffic template run.
     what: 'Traffic change of payments/charge (rollback without a revision)',
     permission: 'atonix.function.traffic.update',
-    send: (s, u) =>
-      request(s)
-        .post(`${fns}/payments/charge/traffic`)
-        .set('Authorization', as(u))
-        .send({ action: 'rollback' }),
+    send: post(`${fns}/payments/charge/traffic`, { action: 'rollback' }),
     expected: { ada: 400, sam: 403, pat: 400 },
     deniedBecause: 'it is for members of its owner group:default/payments',
   },
   {
     what: 'Logs of search/indexer (analytics)',
     permission: 'atonix.function.logs.read',
-    send: (s, u) =>
-      request(s).get(`${fns}/search/indexer/logs`).set('Authorization', as(u)),
+    send: get(`${fns}/search/indexer/logs`),
     expected: { ada: 403, sam: 200, pat: 200 },
     deniedBecause: 'it is for members of its owner group:default/analytics',
   },
   {
     what: 'Logs of payments/refund (no catalog entity)',
     permission: 'atonix.function.logs.read',
-    send: (s, u) =>
-      request(s).get(`${fns}/payments/refund/logs`).set('Authorization', as(u)),
+    send: get(`${fns}/payments/refund/logs`),
     expected: { ada: 403, sam: 403, pat: 200 },
     deniedBecause: 'the function is not linked yet to a catalog entity',
   },
@@ -229,11 +226,9 @@ const ROWS: Row[] = [
     // Allowed callers get 503: this portal configures no ingress (atonix.clusters.<c>.ingress).
     what: 'Test payments/charge (send a request)',
     permission: 'atonix.function.invoke',
-    send: (s, u) =>
-      request(s)
-        .post(`${fns}/payments/charge/invoke`)
-        .set('Authorization', as(u))
-        .send({ request: { method: 'GET' } }),
+    send: post(`${fns}/payments/charge/invoke`, {
+      request: { method: 'GET' },
+    }),
     expected: { ada: 503, sam: 403, pat: 503 },
     deniedBecause: 'it is for members of its owner group:default/payments',
   },
@@ -241,10 +236,7 @@ const ROWS: Row[] = [
     // Allowed callers get 503: this portal configures no Flux receiver (atonix.clusters.<c>.fluxReceiver).
     what: 'Sync payments/charge now',
     permission: 'atonix.function.sync',
-    send: (s, u) =>
-      request(s)
-        .post(`${fns}/payments/charge/sync`)
-        .set('Authorization', as(u)),
+    send: post(`${fns}/payments/charge/sync`),
     expected: { ada: 503, sam: 403, pat: 503 },
     deniedBecause: 'it is for members of its owner group:default/payments',
   },
@@ -253,22 +245,20 @@ const ROWS: Row[] = [
     // template run (this backend has no scaffolder tasks to run).
     what: 'Write a secret of payments/charge (invalid key)',
     permission: 'atonix.function.secret.write',
-    send: (s, u) =>
-      request(s)
-        .post(`${fns}/payments/charge/secrets`)
-        .set('Authorization', as(u))
-        .send({ name: 'charge-token', key: 'not a key', value: 'x' }),
+    send: post(`${fns}/payments/charge/secrets`, {
+      name: 'charge-token',
+      key: 'not a key',
+      value: 'x',
+    }),
     expected: { ada: 400, sam: 403, pat: 400 },
     deniedBecause: 'it is for members of its owner group:default/payments',
   },
   {
     what: 'Catalog: refresh component charge',
     permission: 'catalog.entity.refresh',
-    send: (s, u) =>
-      request(s)
-        .post('/api/catalog/refresh')
-        .set('Authorization', as(u))
-        .send({ entityRef: 'component:default/charge' }),
+    send: post('/api/catalog/refresh', {
+      entityRef: 'component:default/charge',
+    }),
     expected: { ada: 200, sam: 403, pat: 200 },
   },
   {
@@ -287,10 +277,7 @@ const ROWS: Row[] = [
   {
     what: 'Create page: see the team-onboarding template',
     permission: 'catalog.entity.read',
-    send: (s, u) =>
-      request(s)
-        .get('/api/catalog/entities/by-name/template/default/team-onboarding')
-        .set('Authorization', as(u)),
+    send: get('/api/catalog/entities/by-name/template/default/team-onboarding'),
     expected: { ada: 404, sam: 404, pat: 200 },
   },
   {
@@ -309,12 +296,9 @@ const ROWS: Row[] = [
   {
     what: 'Create page: see a function template',
     permission: 'catalog.entity.read',
-    send: (s, u) =>
-      request(s)
-        .get(
-          '/api/catalog/entities/by-name/template/default/knative-http-function',
-        )
-        .set('Authorization', as(u)),
+    send: get(
+      '/api/catalog/entities/by-name/template/default/knative-http-function',
+    ),
     expected: { ada: 200, sam: 200, pat: 200 },
   },
 ];
