@@ -9,7 +9,6 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   FIXTURE_CRDS,
   KubeApiServerProcess,
@@ -23,7 +22,7 @@ import {
   functionInvokePermission,
   functionSyncPermission,
 } from '@internal/backstage-plugin-atonix-serverless-common';
-import request from 'supertest';
+import { permissionsDenying, pluginRoutes } from './__testUtils__/pluginRoutes';
 import { atonixServerlessPlugin } from './plugin';
 
 // Test requests, saved events, "Sync now" and the trace, through the plugin's routes, with the
@@ -130,6 +129,8 @@ describe('testing, syncing and tracing a function', () => {
     ingress.seen.length = 0;
   });
 
+  const CHARGE = '/functions/staging/payments/charge';
+
   async function startBackend(
     options: { permissions?: any; perMinute?: number } = {},
   ) {
@@ -157,22 +158,18 @@ describe('testing, syncing and tracing a function', () => {
         ...(options.permissions ? [options.permissions] : []),
       ],
     });
+    const api = pluginRoutes(server);
     await eventually(async () => {
-      const res = await request(server)
-        .get('/api/atonix-serverless/functions/staging/payments/charge')
-        .set('Authorization', user);
+      const res = await api.get(CHARGE);
       expect(res.status).toBe(200);
     }, 30_000);
-    return server;
+    return api;
   }
 
-  const api = '/api/atonix-serverless/functions/staging/payments/charge';
-
   it('sends an HTTP request through the ingress with the function URL as Host, and answers status, headers, body and latency', async () => {
-    const server = await startBackend();
-    const res = await request(server)
-      .post(`${api}/invoke`)
-      .set('Authorization', user)
+    const api = await startBackend();
+    const res = await api
+      .post(`${CHARGE}/invoke`)
       .set('Cookie', 'backstage-session=secret')
       .send({
         request: {
@@ -205,10 +202,9 @@ describe('testing, syncing and tracing a function', () => {
   });
 
   it("never passes the portal user's token or cookies to the function", async () => {
-    const server = await startBackend();
-    await request(server)
-      .post(`${api}/invoke`)
-      .set('Authorization', user)
+    const api = await startBackend();
+    await api
+      .post(`${CHARGE}/invoke`)
       .set('Cookie', 'backstage-session=secret')
       .send({ request: { path: '/' } });
     expect(ingress.seen).toHaveLength(1);
@@ -220,16 +216,16 @@ describe('testing, syncing and tracing a function', () => {
   });
 
   it("sends a CloudEvent in binary and in structured mode to a revision's tag URL", async () => {
-    const server = await startBackend();
+    const api = await startBackend();
     const event = {
       type: 'com.atonixcorp.order.created',
       source: '/checkout',
       data: { orderId: 7 },
     };
-    const binary = await request(server)
-      .post(`${api}/invoke`)
-      .set('Authorization', user)
-      .send({ target: { revision: 'charge-00002' }, cloudEvent: event });
+    const binary = await api.post(`${CHARGE}/invoke`, {
+      target: { revision: 'charge-00002' },
+      cloudEvent: event,
+    });
     expect(binary.status).toBe(200);
     expect(binary.body.revision).toBe('charge-00002');
     expect(ingress.seen[0].headers).toMatchObject({
@@ -239,10 +235,9 @@ describe('testing, syncing and tracing a function', () => {
       'ce-specversion': '1.0',
     });
     expect(JSON.parse(ingress.seen[0].body)).toEqual({ orderId: 7 });
-    await request(server)
-      .post(`${api}/invoke`)
-      .set('Authorization', user)
-      .send({ cloudEvent: { ...event, mode: 'structured' } });
+    await api.post(`${CHARGE}/invoke`, {
+      cloudEvent: { ...event, mode: 'structured' },
+    });
     expect(ingress.seen[1].headers['content-type']).toMatch(
       /^application\/cloudevents\+json/,
     );
@@ -254,11 +249,11 @@ describe('testing, syncing and tracing a function', () => {
   });
 
   it('refuses a revision without a tag, saying how to give it one', async () => {
-    const server = await startBackend();
-    const res = await request(server)
-      .post(`${api}/invoke`)
-      .set('Authorization', user)
-      .send({ target: { revision: 'charge-00001' }, request: {} });
+    const api = await startBackend();
+    const res = await api.post(`${CHARGE}/invoke`, {
+      target: { revision: 'charge-00001' },
+      request: {},
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.message).toContain(
       'Revision charge-00001 has no tag',
@@ -267,36 +262,31 @@ describe('testing, syncing and tracing a function', () => {
   });
 
   it('reports a cold start when the serving revision had no ready replica', async () => {
-    const server = await startBackend();
-    const res = await request(server)
-      .post('/api/atonix-serverless/functions/staging/payments/refund/invoke')
-      .set('Authorization', user)
-      .send({ request: { method: 'GET' } });
+    const api = await startBackend();
+    const res = await api.post('/functions/staging/payments/refund/invoke', {
+      request: { method: 'GET' },
+    });
     expect(res.body.coldStart).toBe(true);
   });
 
   it('times out a function that does not answer, and cuts a large body', async () => {
-    const server = await startBackend();
-    const slow = await request(server)
-      .post(`${api}/invoke`)
-      .set('Authorization', user)
-      .send({ request: { method: 'GET', path: '/slow' } });
+    const api = await startBackend();
+    const slow = await api.post(`${CHARGE}/invoke`, {
+      request: { method: 'GET', path: '/slow' },
+    });
     expect(slow.status).toBe(200);
     expect(slow.body.error).toBe('The function did not answer within 1000 ms');
     expect(slow.body.response).toBeUndefined();
-    const big = await request(server)
-      .post(`${api}/invoke`)
-      .set('Authorization', user)
-      .send({ request: { method: 'GET', path: '/big' } });
+    const big = await api.post(`${CHARGE}/invoke`, {
+      request: { method: 'GET', path: '/big' },
+    });
     expect(big.body.response.truncated).toBe(true);
     expect(big.body.response.body).toHaveLength(1024);
   });
 
   it('lists the saved test events of the GitOps folder, a broken file with its reason, and runs one by name', async () => {
-    const server = await startBackend();
-    const list = await request(server)
-      .get(`${api}/events`)
-      .set('Authorization', user);
+    const api = await startBackend();
+    const list = await api.get(`${CHARGE}/events`);
     expect(list.status).toBe(200);
     expect(list.body.folder).toBe('gitops/functions/payments/charge');
     expect(list.body.events).toEqual([
@@ -311,46 +301,30 @@ describe('testing, syncing and tracing a function', () => {
         expect: { status: 201 },
       }),
     ]);
-    const run = await request(server)
-      .post(`${api}/invoke`)
-      .set('Authorization', user)
-      .send({ savedEvent: 'pay-ten' });
+    const run = await api.post(`${CHARGE}/invoke`, { savedEvent: 'pay-ten' });
     expect(run.body.response.status).toBe(201);
     expect(ingress.seen[0]).toMatchObject({
       method: 'POST',
       url: '/pay',
       body: '{"amount":10}',
     });
-    const missing = await request(server)
-      .post(`${api}/invoke`)
-      .set('Authorization', user)
-      .send({ savedEvent: 'nope' });
+    const missing = await api.post(`${CHARGE}/invoke`, { savedEvent: 'nope' });
     expect(missing.status).toBe(404);
     expect(missing.body.error.message).toContain('broken, pay-ten');
   });
 
   it('denies testing and syncing to callers without the permissions, before anything is sent', async () => {
-    const denied = mockServices.permissions.mock({
-      authorizeConditional: async requests =>
-        requests.map(r => ({
-          result: [
-            functionInvokePermission.name,
-            functionSyncPermission.name,
-          ].includes(r.permission.name)
-            ? AuthorizeResult.DENY
-            : AuthorizeResult.ALLOW,
-        })),
-    });
-    const server = await startBackend({ permissions: denied.factory });
+    const denied = permissionsDenying(
+      functionInvokePermission,
+      functionSyncPermission,
+    );
+    const api = await startBackend({ permissions: denied.factory });
     for (const [method, route] of [
       ['post', 'invoke'],
       ['get', 'events'],
       ['post', 'sync'],
     ] as const) {
-      const res = await request(server)
-        [method](`${api}/${route}`)
-        .set('Authorization', user)
-        .send({ request: {} });
+      const res = await api[method](`${CHARGE}/${route}`).send({ request: {} });
       expect(res.status).toBe(403);
       expect(res.body.error.message).toMatch(/atonix\.function\.(invoke|sync)/);
     }
@@ -358,12 +332,9 @@ describe('testing, syncing and tracing a function', () => {
   });
 
   it('limits test requests per caller and says when to retry', async () => {
-    const server = await startBackend({ perMinute: 2 });
+    const api = await startBackend({ perMinute: 2 });
     const send = () =>
-      request(server)
-        .post(`${api}/invoke`)
-        .set('Authorization', user)
-        .send({ request: { method: 'GET' } });
+      api.post(`${CHARGE}/invoke`, { request: { method: 'GET' } });
     expect((await send()).status).toBe(200);
     expect((await send()).status).toBe(200);
     const third = await send();
@@ -373,11 +344,9 @@ describe('testing, syncing and tracing a function', () => {
   });
 
   it("asks Flux to reconcile through the team's Receiver webhook", async () => {
-    const server = await startBackend();
+    const api = await startBackend();
     await eventually(async () => {
-      const res = await request(server)
-        .post(`${api}/sync`)
-        .set('Authorization', user);
+      const res = await api.post(`${CHARGE}/sync`);
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({
         receiver: 'flux-system/functions',
@@ -389,9 +358,7 @@ describe('testing, syncing and tracing a function', () => {
       url: WEBHOOK_PATH,
     });
     expect(ingress.seen.at(-1)!.headers.authorization).toBeUndefined();
-    const noReceiver = await request(server)
-      .post('/api/atonix-serverless/functions/staging/search/indexer/sync')
-      .set('Authorization', user);
+    const noReceiver = await api.post('/functions/staging/search/indexer/sync');
     expect(noReceiver.status).toBe(404);
     expect(noReceiver.body.error.message).toContain(
       'No Flux Receiver in namespace flux-system reconciles Kustomization functions-search',
@@ -399,10 +366,8 @@ describe('testing, syncing and tracing a function', () => {
   });
 
   it('traces the function from git to traffic, and names the upstream Kustomization that blocks a tenant', async () => {
-    const server = await startBackend();
-    const charge = await request(server)
-      .get(`${api}/trace`)
-      .set('Authorization', user);
+    const api = await startBackend();
+    const charge = await api.get(`${CHARGE}/trace`);
     expect(charge.status).toBe(200);
     expect(charge.body.links.map((l: any) => [l.id, l.state])).toEqual([
       ['repository-commit', 'unknown'],
@@ -414,9 +379,7 @@ describe('testing, syncing and tracing a function', () => {
     ]);
     expect(charge.body.links[5].value).toBe('100 %');
     await eventually(async () => {
-      const indexer = await request(server)
-        .get('/api/atonix-serverless/functions/staging/search/indexer/trace')
-        .set('Authorization', user);
+      const indexer = await api.get('/functions/staging/search/indexer/trace');
       expect(indexer.body.kustomizations.map((k: any) => k.name)).toEqual([
         'functions-search',
         'tenants',

@@ -13,38 +13,23 @@ import {
   demoObjects,
   eventually,
 } from '@internal/atonix-test-servers';
-import {
-  functionReadPermission,
-  functionSecretWritePermission,
-} from '@internal/backstage-plugin-atonix-serverless-common';
+import { functionReadPermission } from '@internal/backstage-plugin-atonix-serverless-common';
 import { scaffolderServiceMock } from '@backstage/plugin-scaffolder-node/testUtils';
-import request from 'supertest';
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { atonixServerlessRuntimesExtensionPoint } from './extensions';
 import { functionEntity } from '@internal/backstage-plugin-atonix-serverless-common/testUtils';
+import {
+  functionOwnersPolicy,
+  pluginRoutes,
+  waitUntilSynced,
+} from './__testUtils__/pluginRoutes';
 import { atonixServerlessPlugin } from './plugin';
 import { knativeRuntime } from './runtimes';
-import {
-  atonixFunctionConditions,
-  createAtonixFunctionConditionalDecision,
-} from '@internal/backstage-plugin-atonix-serverless-node';
 
 jest.setTimeout(30_000);
 
-const user = mockCredentials.user.header();
-
 /** A policy that lets users read only the functions of team `search`, as a real policy would. */
-const onlySearchTeam = mockServices.permissions.mock({
-  authorizeConditional: async requests =>
-    requests.map(() =>
-      createAtonixFunctionConditionalDecision(
-        functionReadPermission,
-        atonixFunctionConditions.isFunctionOwner({
-          claims: ['group:default/search'],
-        }),
-      ),
-    ),
-});
+const onlySearchTeam = functionOwnersPolicy(['group:default/search']);
 
 const catalog = catalogServiceMock.factory({
   entities: [
@@ -62,9 +47,8 @@ describe('atonixServerlessPlugin with no cluster configured (the local portal)',
     const { server } = await startTestBackend({
       features: [atonixServerlessPlugin, catalog],
     });
-    const res = await request(server)
-      .get('/api/atonix-serverless/functions')
-      .set('Authorization', user);
+    const api = pluginRoutes(server);
+    const res = await api.get('/functions');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       items: [],
@@ -73,9 +57,7 @@ describe('atonixServerlessPlugin with no cluster configured (the local portal)',
       limit: 50,
       clusters: [],
     });
-    const health = await request(server)
-      .get('/api/atonix-serverless/health')
-      .set('Authorization', user);
+    const health = await api.get('/health');
     expect(health.body).toEqual({ status: 'ok', clusters: [] });
   });
 
@@ -88,9 +70,8 @@ describe('atonixServerlessPlugin with no cluster configured (the local portal)',
           mockServices.rootConfig.factory({ data }),
         ],
       });
-      const res = await request(server)
-        .get('/api/atonix-serverless/runtimes')
-        .set('Authorization', user);
+      const api = pluginRoutes(server);
+      const res = await api.get('/runtimes');
       expect(res.status).toBe(200);
       return res.body.items;
     };
@@ -118,6 +99,7 @@ describe('atonixServerlessPlugin with no cluster configured (the local portal)',
     const { server } = await startTestBackend({
       features: [atonixServerlessPlugin, catalog],
     });
+    const anonymous = pluginRoutes(server, mockCredentials.none.header());
     for (const path of [
       '/health',
       '/runtimes',
@@ -125,9 +107,7 @@ describe('atonixServerlessPlugin with no cluster configured (the local portal)',
       '/functions/a/b/c/logs',
       '/entity/component/default/charge',
     ]) {
-      const res = await request(server)
-        .get(`/api/atonix-serverless${path}`)
-        .set('Authorization', mockCredentials.none.header());
+      const res = await anonymous.get(path);
       expect(res.status).toBe(401);
       expect(res.body.error.name).toBe('AuthenticationError');
     }
@@ -184,15 +164,6 @@ describe('atonixServerlessPlugin watching a cluster', () => {
     return server;
   }
 
-  async function waitUntilSynced(server: Parameters<typeof request>[0]) {
-    await eventually(async () => {
-      const res = await request(server)
-        .get('/api/atonix-serverless/health')
-        .set('Authorization', user);
-      expect(res.body.clusters[0].synced).toBe(true);
-    });
-  }
-
   it('derives functions with the runtime a backend module adds through the extension point', async () => {
     const message = 'derived by the runtime of the tagged-knative module';
     const taggedKnative = createBackendModule({
@@ -213,10 +184,8 @@ describe('atonixServerlessPlugin watching a cluster', () => {
         });
       },
     });
-    const server = await startBackend([taggedKnative]);
-    const res = await request(server)
-      .get('/api/atonix-serverless/functions?limit=500')
-      .set('Authorization', user);
+    const api = pluginRoutes(await startBackend([taggedKnative]));
+    const res = await api.get('/functions?limit=500');
     const byRuntime = (runtime: string) =>
       res.body.items.filter((fn: any) => fn.runtime === runtime);
     expect(byRuntime('knative').length).toBeGreaterThan(0);
@@ -230,12 +199,10 @@ describe('atonixServerlessPlugin watching a cluster', () => {
   });
 
   it('lists, filters and pages the fleet', async () => {
-    const server = await startBackend();
-    const res = await request(server)
-      .get(
-        '/api/atonix-serverless/functions?team=payments,search&runtime=knative&sort=name&limit=2',
-      )
-      .set('Authorization', user);
+    const api = pluginRoutes(await startBackend());
+    const res = await api.get(
+      '/functions?team=payments,search&runtime=knative&sort=name&limit=2',
+    );
     expect(res.status).toBe(200);
     expect(res.body.totalCount).toBe(5);
     expect(res.body.items.map((f: any) => f.name)).toEqual([
@@ -246,9 +213,7 @@ describe('atonixServerlessPlugin watching a cluster', () => {
       expect.objectContaining({ name: 'staging', synced: true, stale: false }),
     ]);
 
-    const byP95 = await request(server)
-      .get('/api/atonix-serverless/functions?sort=p95&order=desc&limit=1')
-      .set('Authorization', user);
+    const byP95 = await api.get('/functions?sort=p95&order=desc&limit=1');
     expect(byP95.status).toBe(200);
     expect(byP95.body.items[0].metrics).toEqual({
       unavailable: expect.stringContaining(
@@ -256,19 +221,15 @@ describe('atonixServerlessPlugin watching a cluster', () => {
       ),
     });
 
-    const bad = await request(server)
-      .get('/api/atonix-serverless/functions?runtime=lambda&limit=0')
-      .set('Authorization', user);
+    const bad = await api.get('/functions?runtime=lambda&limit=0');
     expect(bad.status).toBe(400);
     expect(bad.body.error.name).toBe('InputError');
     expect(bad.body.error.message).toContain('runtime');
   });
 
   it('returns one function with its revisions and env, secrets as references only', async () => {
-    const server = await startBackend();
-    const res = await request(server)
-      .get('/api/atonix-serverless/functions/staging/payments/charge')
-      .set('Authorization', user);
+    const api = pluginRoutes(await startBackend());
+    const res = await api.get('/functions/staging/payments/charge');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       name: 'charge',
@@ -279,28 +240,22 @@ describe('atonixServerlessPlugin watching a cluster', () => {
       name: 'STRIPE_API_KEY',
       secretKeyRef: { name: 'charge-secrets', key: 'stripe-api-key' },
     });
-    const missing = await request(server)
-      .get('/api/atonix-serverless/functions/staging/payments/nope')
-      .set('Authorization', user);
+    const missing = await api.get('/functions/staging/payments/nope');
     expect(missing.status).toBe(404);
   });
 
   it('serves logs from Loki and answers metrics "unavailable" when Prometheus is not configured', async () => {
-    const server = await startBackend();
-    const logs = await request(server)
-      .get(
-        '/api/atonix-serverless/functions/staging/payments/charge/logs?since=1h&filter=declined',
-      )
-      .set('Authorization', user);
+    const api = pluginRoutes(await startBackend());
+    const logs = await api.get(
+      '/functions/staging/payments/charge/logs?since=1h&filter=declined',
+    );
     expect(logs.status).toBe(200);
     expect(logs.body.lines.map((l: any) => l.line)).toEqual([
       '{"level":"error","msg":"card declined","code":"insufficient_funds"}',
     ]);
-    const metrics = await request(server)
-      .get(
-        '/api/atonix-serverless/functions/staging/payments/charge/metrics?window=1h',
-      )
-      .set('Authorization', user);
+    const metrics = await api.get(
+      '/functions/staging/payments/charge/metrics?window=1h',
+    );
     expect(metrics.status).toBe(200);
     expect(metrics.body.unavailable).toContain(
       'atonix.clusters.staging.prometheus',
@@ -308,10 +263,8 @@ describe('atonixServerlessPlugin watching a cluster', () => {
   });
 
   it('resolves a catalog entity to its functions', async () => {
-    const server = await startBackend();
-    const res = await request(server)
-      .get('/api/atonix-serverless/entity/component/default/charge')
-      .set('Authorization', user);
+    const api = pluginRoutes(await startBackend());
+    const res = await api.get('/entity/component/default/charge');
     expect(res.status).toBe(200);
     expect(res.body.entityRef).toBe('component:default/charge');
     expect(
@@ -320,27 +273,21 @@ describe('atonixServerlessPlugin watching a cluster', () => {
   });
 
   it('denies metrics and logs to users outside the owning team when the policy says so', async () => {
-    const server = await startBackend([onlySearchTeam.factory]);
-    const list = await request(server)
-      .get('/api/atonix-serverless/functions')
-      .set('Authorization', user);
+    const api = pluginRoutes(await startBackend([onlySearchTeam.factory]));
+    const list = await api.get('/functions');
     // The conditional decision is applied: payments' functions are not listed, nor thumbnail,
     // whose owner is unknown (no catalog entity).
     expect(list.body.items.map((f: any) => f.name).sort()).toEqual(['indexer']);
 
     for (const part of ['', '/metrics', '/logs']) {
-      const denied = await request(server)
-        .get(`/api/atonix-serverless/functions/staging/payments/charge${part}`)
-        .set('Authorization', user);
+      const denied = await api.get(`/functions/staging/payments/charge${part}`);
       expect(denied.status).toBe(403);
       expect(denied.body.error.name).toBe('NotAllowedError');
       expect(denied.body.error.message).toContain(
         'it is for members of its owner group:default/payments',
       );
     }
-    const allowed = await request(server)
-      .get('/api/atonix-serverless/functions/staging/search/indexer/logs')
-      .set('Authorization', user);
+    const allowed = await api.get('/functions/staging/search/indexer/logs');
     expect(allowed.status).toBe(200);
     expect(allowed.body.lines).toHaveLength(1);
     expect(onlySearchTeam.authorizeConditional).toHaveBeenCalledWith(
@@ -351,31 +298,20 @@ describe('atonixServerlessPlugin watching a cluster', () => {
 
   it("writes a function's secret only for its owners, through the function-secret template, and echoes the value nowhere", async () => {
     const plaintext = 'sk_live_route_4eC39HqLyjWDarjtT1zdp7dc';
-    const ownersOfSearch = mockServices.permissions.mock({
-      authorizeConditional: async requests =>
-        requests.map(({ permission }) =>
-          createAtonixFunctionConditionalDecision(
-            permission as typeof functionSecretWritePermission,
-            atonixFunctionConditions.isFunctionOwner({
-              claims: ['group:default/search'],
-            }),
-          ),
-        ),
-    });
+    const ownersOfSearch = functionOwnersPolicy(['group:default/search']);
     const scaffolder = scaffolderServiceMock.mock({
       scaffold: async () => ({ taskId: 'task-1' }),
     });
     const logger = mockServices.logger.mock();
-    const server = await startBackend([
-      ownersOfSearch.factory,
-      scaffolder.factory,
-      logger.factory,
-    ]);
+    const api = pluginRoutes(
+      await startBackend([
+        ownersOfSearch.factory,
+        scaffolder.factory,
+        logger.factory,
+      ]),
+    );
     const post = (fn: string, body: object) =>
-      request(server)
-        .post(`/api/atonix-serverless/functions/staging/${fn}/secrets`)
-        .set('Authorization', user)
-        .send(body);
+      api.post(`/functions/staging/${fn}/secrets`, body);
     const secret = {
       name: 'indexer-token',
       key: 'token',
@@ -418,25 +354,13 @@ describe('atonixServerlessPlugin watching a cluster', () => {
   });
 
   it('never lets a guessed owner in: a function not linked to a catalog entity is denied as "not linked yet"', async () => {
-    const teamLabelIsSearch = mockServices.permissions.mock({
-      authorizeConditional: async requests =>
-        requests.map(({ permission }) =>
-          createAtonixFunctionConditionalDecision(
-            permission as typeof functionReadPermission,
-            atonixFunctionConditions.isFunctionOwner({
-              claims: ['group:default/search'],
-            }),
-          ),
-        ),
-    });
-    const server = await startBackend([teamLabelIsSearch.factory]);
+    const teamLabelIsSearch = functionOwnersPolicy(['group:default/search']);
+    const api = pluginRoutes(await startBackend([teamLabelIsSearch.factory]));
     // thumbnail's team label says search, the user's team, but no catalog entity names it: its
     // owner group:default/search is only a guess.
-    const denied = await request(server)
-      .get(
-        '/api/atonix-serverless/functions/staging/openfaas-fn/thumbnail/logs',
-      )
-      .set('Authorization', user);
+    const denied = await api.get(
+      '/functions/staging/openfaas-fn/thumbnail/logs',
+    );
     expect(denied.status).toBe(403);
     expect(denied.body.error.message).toContain(
       'atonix.function.logs.read on function openfaas-fn/thumbnail: it is for its owners and the function is not linked yet to a catalog entity',
@@ -450,12 +374,10 @@ describe('atonixServerlessPlugin watching a cluster', () => {
       resourceType: 'atonix-function',
       params: { claims },
     });
-    const res = await request(server)
-      .post(
-        '/api/atonix-serverless/.well-known/backstage/permissions/apply-conditions',
-      )
-      .set('Authorization', mockCredentials.service.header())
-      .send({
+    const asService = pluginRoutes(server, mockCredentials.service.header());
+    const res = await asService.post(
+      '/.well-known/backstage/permissions/apply-conditions',
+      {
         items: [
           {
             id: 'own',
@@ -470,7 +392,8 @@ describe('atonixServerlessPlugin watching a cluster', () => {
             conditions: condition(['group:default/payments']),
           },
         ],
-      });
+      },
+    );
     expect(res.status).toBe(200);
     expect(res.body.items).toEqual([
       { id: 'own', result: 'ALLOW' },
@@ -486,9 +409,8 @@ describe('atonixServerlessPlugin watching a cluster', () => {
     const { server } = await startTestBackend({
       features: [atonixServerlessPlugin, catalog, config(), denyAll.factory],
     });
-    const res = await request(server)
-      .get('/api/atonix-serverless/functions')
-      .set('Authorization', user);
+    const api = pluginRoutes(server);
+    const res = await api.get('/functions');
     expect(res.status).toBe(200);
     expect(res.body.items).toEqual([]);
   });
@@ -536,18 +458,14 @@ describe('atonixServerlessPlugin watching a cluster', () => {
     }
 
     it("shows a function's firing alerts and lists only alerting functions on request", async () => {
-      const server = await startWithAlerts();
+      const api = pluginRoutes(await startWithAlerts());
       const alerting = await eventually(async () => {
-        const res = await request(server)
-          .get('/api/atonix-serverless/functions?alerting=true')
-          .set('Authorization', user);
+        const res = await api.get('/functions?alerting=true');
         expect(res.body.items.map((f: any) => f.name)).toEqual(['charge']);
         return res.body.items[0];
       });
       expect(alerting.alerts).toEqual({ firing: 1, severity: 'critical' });
-      const res = await request(server)
-        .get('/api/atonix-serverless/functions/staging/payments/charge/alerts')
-        .set('Authorization', user);
+      const res = await api.get('/functions/staging/payments/charge/alerts');
       expect(res.status).toBe(200);
       expect(res.body).toEqual({
         firing: [
@@ -563,14 +481,10 @@ describe('atonixServerlessPlugin watching a cluster', () => {
     });
 
     it('keeps alerts to those who may read the metrics', async () => {
-      const server = await startWithAlerts([onlySearchTeam.factory]);
-      const denied = await request(server)
-        .get('/api/atonix-serverless/functions/staging/payments/charge/alerts')
-        .set('Authorization', user);
+      const api = pluginRoutes(await startWithAlerts([onlySearchTeam.factory]));
+      const denied = await api.get('/functions/staging/payments/charge/alerts');
       expect(denied.status).toBe(403);
-      const alerting = await request(server)
-        .get('/api/atonix-serverless/functions?alerting=true')
-        .set('Authorization', user);
+      const alerting = await api.get('/functions?alerting=true');
       expect(alerting.body.items).toEqual([]);
     });
   });

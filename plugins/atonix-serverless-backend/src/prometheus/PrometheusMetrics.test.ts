@@ -178,14 +178,7 @@ describe('PrometheusMetrics against a real Prometheus', () => {
   }
 
   it('computes request rate, error rate, latency quantiles and replicas from queue-proxy series', async () => {
-    const result = await functionMetrics(
-      metrics,
-      cluster(prometheus.url),
-      fn('payments', 'charge'),
-      '1h',
-      now,
-    );
-    if ('unavailable' in result) throw new Error(result.unavailable);
+    const result = await lastHour(fn('payments', 'charge'));
     expect(result.requestRate).toBeCloseTo(10, 1);
     expect(result.errorRate).toBeCloseTo(0.2, 2);
     // Every request (60 ms) falls into the 50..75 ms bucket: quantiles interpolate within it.
@@ -219,14 +212,7 @@ describe('PrometheusMetrics against a real Prometheus', () => {
   });
 
   it('computes the same figures for OpenFaaS from the gateway series', async () => {
-    const result = await functionMetrics(
-      metrics,
-      cluster(prometheus.url),
-      fn('openfaas-fn', 'thumbnail', 'openfaas'),
-      '1h',
-      now,
-    );
-    if ('unavailable' in result) throw new Error(result.unavailable);
+    const result = await lastHour(fn('openfaas-fn', 'thumbnail', 'openfaas'));
     expect(result.requestRate).toBeCloseTo(4, 1);
     expect(result.errorRate).toBeCloseTo(0.5, 2);
     // Every request falls into the 0.1..0.25 s bucket; figures are in milliseconds.
@@ -238,25 +224,11 @@ describe('PrometheusMetrics against a real Prometheus', () => {
   });
 
   it('counts scale-from-zero events as cold starts', async () => {
-    const result = await functionMetrics(
-      metrics,
-      cluster(prometheus.url),
-      fn('payments', 'refund'),
-      '1h',
-      now,
-    );
-    if ('unavailable' in result) throw new Error(result.unavailable);
+    const result = await lastHour(fn('payments', 'refund'));
     expect(result.coldStarts).toBe(2);
     expect(result.replicas).toBe(0);
 
-    const fresh = await functionMetrics(
-      metrics,
-      cluster(prometheus.url),
-      fn('payments', 'fresh'),
-      '1h',
-      now,
-    );
-    if ('unavailable' in fresh) throw new Error(fresh.unavailable);
+    const fresh = await lastHour(fn('payments', 'fresh'));
     expect(fresh.coldStarts).toBe(0);
     expect(fresh.replicas).toBe(2);
   });
@@ -319,17 +291,12 @@ describe('PrometheusMetrics against a real Prometheus', () => {
   });
 
   it('escapes label values: a name with quotes and braces selects nothing instead of breaking the query', async () => {
-    const result = await functionMetrics(
-      metrics,
-      cluster(prometheus.url),
+    const result = await lastHour(
       fn(
         'payments',
         'x"} or kn_serving_invocation_duration_seconds_count{k8s_namespace_name="search',
       ),
-      '1h',
-      now,
     );
-    if ('unavailable' in result) throw new Error(result.unavailable);
     expect(result.requestRate).toBe(0);
     expect(result.errorRate).toBeNull();
     expect(result.latency).toEqual({ p50: null, p95: null, p99: null });

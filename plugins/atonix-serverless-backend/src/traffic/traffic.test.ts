@@ -1,11 +1,6 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { scaffolderServiceMock } from '@backstage/plugin-scaffolder-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { LocalGitServer, runGit } from '@internal/atonix-local-git-server';
 import {
   FIXTURE_CRDS,
@@ -20,9 +15,13 @@ import { trafficCommitMessage } from '@internal/backstage-plugin-atonix-serverle
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import request from 'supertest';
 import { parse, stringify } from 'yaml';
 import { functionEntity } from '@internal/backstage-plugin-atonix-serverless-common/testUtils';
+import {
+  permissionsDenying,
+  pluginRoutes,
+  waitUntilSynced,
+} from '../__testUtils__/pluginRoutes';
 import { atonixServerlessPlugin } from '../plugin';
 
 /**
@@ -42,13 +41,10 @@ const FIXTURE_TREE = resolve(
 const REPO = 'AtonixCorp/gitops';
 const HELLO_V2_IMAGE =
   'ghcr.io/atonixcorp/hello:9b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c';
-const TRAFFIC =
-  '/api/atonix-serverless/functions/staging/payments/hello/traffic';
+const TRAFFIC = '/functions/staging/payments/hello/traffic';
 
 const git = (cwd: string, ...args: string[]) =>
   runGit(args, { cwd }).then(out => out.trim());
-
-const user = mockCredentials.user.header();
 
 const catalog = catalogServiceMock.factory({
   entities: [
@@ -59,15 +55,7 @@ const catalog = catalogServiceMock.factory({
 });
 
 /** Denies the traffic change to everyone; allows everything else. */
-const noTrafficChanges = mockServices.permissions.mock({
-  authorizeConditional: async requests =>
-    requests.map(({ permission }) => ({
-      result:
-        permission.name === functionTrafficUpdatePermission.name
-          ? AuthorizeResult.DENY
-          : AuthorizeResult.ALLOW,
-    })),
-});
+const noTrafficChanges = permissionsDenying(functionTrafficUpdatePermission);
 
 describe('traffic changes through the GitOps repository', () => {
   let dir: string;
@@ -162,18 +150,13 @@ describe('traffic changes through the GitOps repository', () => {
     const { server } = await startTestBackend({
       features: [atonixServerlessPlugin, catalog, config, ...extra],
     });
-    await eventually(async () => {
-      const res = await request(server)
-        .get('/api/atonix-serverless/health')
-        .set('Authorization', user);
-      expect(res.body.clusters[0].synced).toBe(true);
-    }, 30_000);
-    return server;
+    await waitUntilSynced(server, 30_000);
+    return pluginRoutes(server);
   }
 
   it('shows the split function.yaml asks for and the revisions git has named', async () => {
-    const server = await startBackend();
-    const res = await request(server).get(TRAFFIC).set('Authorization', user);
+    const api = await startBackend();
+    const res = await api.get(TRAFFIC);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       file: 'gitops/functions/payments/hello/function.yaml',
@@ -208,14 +191,14 @@ describe('traffic changes through the GitOps repository', () => {
     const scaffolder = scaffolderServiceMock.mock({
       scaffold: async () => ({ taskId: 'task-7' }),
     });
-    const server = await startBackend([scaffolder.factory]);
+    const api = await startBackend([scaffolder.factory]);
     const before = await mainBranch();
     const cluster = await namespaceVersions();
 
-    const res = await request(server)
-      .post(TRAFFIC)
-      .set('Authorization', user)
-      .send({ action: 'rollback', revisionName: 'hello-v1' });
+    const res = await api.post(TRAFFIC, {
+      action: 'rollback',
+      revisionName: 'hello-v1',
+    });
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ taskId: 'task-7' });
     expect(scaffolder.scaffold).toHaveBeenCalledWith(
@@ -241,11 +224,8 @@ describe('traffic changes through the GitOps repository', () => {
 
   it('refuses a body that is no traffic change, naming the field, and starts nothing', async () => {
     const scaffolder = scaffolderServiceMock.mock();
-    const server = await startBackend([scaffolder.factory]);
-    const res = await request(server)
-      .post(TRAFFIC)
-      .set('Authorization', user)
-      .send({ action: 'rollback' });
+    const api = await startBackend([scaffolder.factory]);
+    const res = await api.post(TRAFFIC, { action: 'rollback' });
     expect(res.status).toBe(400);
     expect(res.body.error.name).toBe('InputError');
     expect(res.body.error.message).toMatch(
@@ -255,14 +235,12 @@ describe('traffic changes through the GitOps repository', () => {
   });
 
   it('shows the newest change as pending until the Flux Kustomization has applied its commit, then as applied', async () => {
-    const server = await startBackend();
+    const api = await startBackend();
     const head = await commitTrafficChange(
       [{ revisionName: 'hello-v1', percent: 100, tag: 'stable' }],
       'payments/hello: traffic hello-v1 100 % (stable)',
     );
-    const pending = await request(server)
-      .get(TRAFFIC)
-      .set('Authorization', user);
+    const pending = await api.get(TRAFFIC);
     expect(pending.body.pending).toEqual({
       commit: head,
       subject: 'payments/hello: traffic hello-v1 100 % (stable)',
@@ -286,15 +264,13 @@ describe('traffic changes through the GitOps repository', () => {
       }),
     );
     await eventually(async () => {
-      const fn = await request(server)
-        .get('/api/atonix-serverless/functions/staging/payments/hello')
-        .set('Authorization', user);
+      const fn = await api.get('/functions/staging/payments/hello');
       expect(fn.body.flux.revision).toBe(`main@sha1:${head}`);
       expect(fn.body.traffic).toContainEqual(
         expect.objectContaining({ percent: 100, tag: 'stable' }),
       );
     }, 30_000);
-    const view = await request(server).get(TRAFFIC).set('Authorization', user);
+    const view = await api.get(TRAFFIC);
     expect(view.body).not.toHaveProperty('pending');
     expect(view.body.applied).toEqual(pending.body.pending);
     expect(view.body.traffic).toEqual([
@@ -304,15 +280,12 @@ describe('traffic changes through the GitOps repository', () => {
 
   it('denies the change to whoever the policy denies atonix.function.traffic.update, and starts nothing', async () => {
     const scaffolder = scaffolderServiceMock.mock();
-    const server = await startBackend([
+    const api = await startBackend([
       noTrafficChanges.factory,
       scaffolder.factory,
     ]);
     const { head } = await mainBranch();
-    const res = await request(server)
-      .post(TRAFFIC)
-      .set('Authorization', user)
-      .send({ action: 'promote' });
+    const res = await api.post(TRAFFIC, { action: 'promote' });
     expect(res.status).toBe(403);
     expect(res.body.error.name).toBe('NotAllowedError');
     expect(res.body.error.message).toContain(
@@ -321,7 +294,7 @@ describe('traffic changes through the GitOps repository', () => {
     expect((await mainBranch()).head).toBe(head);
     expect(scaffolder.scaffold).not.toHaveBeenCalled();
     // Reading the split stays allowed.
-    const view = await request(server).get(TRAFFIC).set('Authorization', user);
+    const view = await api.get(TRAFFIC);
     expect(view.status).toBe(200);
   });
 });
