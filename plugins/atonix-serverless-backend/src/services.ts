@@ -12,7 +12,11 @@ import { FunctionInvoker } from './invoke/FunctionInvoker';
 import { FluxSync } from './sync/FluxSync';
 import { LokiLogs } from './loki/LokiLogs';
 import { PrometheusMetrics } from './prometheus/PrometheusMetrics';
-import { queryTimeoutMs } from './upstream';
+import {
+  UpstreamClient,
+  UpstreamClientOptions,
+  queryTimeoutMs,
+} from './upstream';
 
 /**
  * The plugin's services and the config each reads. Prometheus and Loki readers are plugin-scoped
@@ -20,29 +24,33 @@ import { queryTimeoutMs } from './upstream';
  * plugin's `init`, because they depend on the runtimes the extension point collects.
  */
 
-/** The metrics reader; `atonix.queryTimeoutSeconds` bounds each call. */
-export const prometheusMetricsServiceRef = createServiceRef<PrometheusMetrics>({
-  id: 'atonix-serverless.metrics',
-  defaultFactory: async service =>
-    createServiceFactory({
-      service,
-      deps: { config: coreServices.rootConfig },
-      factory: ({ config }) =>
-        PrometheusMetrics.create({ timeoutMs: queryTimeoutMs(config) }),
-    }),
-});
+/** A plugin-scoped service of an upstream client; `atonix.queryTimeoutSeconds` bounds each call. */
+function upstreamClientServiceRef<T extends UpstreamClient>(
+  id: string,
+  create: (options: UpstreamClientOptions) => T,
+) {
+  return createServiceRef<T>({
+    id,
+    defaultFactory: async service =>
+      createServiceFactory({
+        service,
+        deps: { config: coreServices.rootConfig },
+        factory: ({ config }) => create({ timeoutMs: queryTimeoutMs(config) }),
+      }),
+  });
+}
 
-/** The log reader; `atonix.queryTimeoutSeconds` bounds each call. */
-export const lokiLogsServiceRef = createServiceRef<LokiLogs>({
-  id: 'atonix-serverless.logs',
-  defaultFactory: async service =>
-    createServiceFactory({
-      service,
-      deps: { config: coreServices.rootConfig },
-      factory: ({ config }) =>
-        LokiLogs.create({ timeoutMs: queryTimeoutMs(config) }),
-    }),
-});
+/** The metrics reader. */
+export const prometheusMetricsServiceRef = upstreamClientServiceRef(
+  'atonix-serverless.metrics',
+  PrometheusMetrics.create,
+);
+
+/** The log reader. */
+export const lokiLogsServiceRef = upstreamClientServiceRef(
+  'atonix-serverless.logs',
+  LokiLogs.create,
+);
 
 /** `atonix.inventory.*`: the watches' timing and how often the catalog is read for owners. */
 export function readInventoryConfig(config: RootConfigService): {

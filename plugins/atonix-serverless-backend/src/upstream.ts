@@ -37,6 +37,32 @@ export function queryTimeoutMs(config: Config): number {
   return (config.getOptionalNumber('atonix.queryTimeoutSeconds') ?? 5) * 1000;
 }
 
+/** How a client of a cluster's upstream is built: the bound of each of its calls. */
+export interface UpstreamClientOptions {
+  timeoutMs: number;
+}
+
+/**
+ * A client of a cluster's Prometheus, Loki or Flux receiver: every call it makes is bounded by the
+ * same timeout (the plugin gives it {@link queryTimeoutMs}).
+ */
+export abstract class UpstreamClient {
+  readonly #timeoutMs: number;
+
+  protected constructor(options: UpstreamClientOptions) {
+    this.#timeoutMs = options.timeoutMs;
+  }
+
+  /** {@link fetchWithTimeout} with this client's timeout; `what` names the upstream in errors. */
+  protected fetchUpstream(
+    url: string,
+    what: string,
+    init?: RequestInit,
+  ): Promise<Response> {
+    return fetchWithTimeout(url, this.#timeoutMs, what, init);
+  }
+}
+
 /** The result of `read`, or `{ unavailable: <its error message> }` when it fails. */
 export async function orUnavailable<T>(
   read: () => Promise<T>,

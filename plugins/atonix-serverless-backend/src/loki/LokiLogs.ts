@@ -5,7 +5,11 @@ import {
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { AtonixCluster } from '../clusters';
 import { labelSelector, quoteLabelValue } from '../queryLanguage';
-import { fetchWithTimeout, orUnavailable } from '../upstream';
+import {
+  UpstreamClient,
+  UpstreamClientOptions,
+  orUnavailable,
+} from '../upstream';
 
 /** The most lines one answer carries, whatever the caller asks for. */
 export const MAX_LOG_LINES = 1000;
@@ -26,15 +30,9 @@ export interface LogsRequest {
  * a time window, a capped limit. Every call has a timeout; when Loki is not configured, down, slow
  * or refuses the query the answer is `{ unavailable: <reason> }`.
  */
-export class LokiLogs {
-  readonly #timeoutMs: number;
-
-  static create(options: { timeoutMs: number }): LokiLogs {
-    return new LokiLogs(options.timeoutMs);
-  }
-
-  private constructor(timeoutMs: number) {
-    this.#timeoutMs = timeoutMs;
+export class LokiLogs extends UpstreamClient {
+  static create(options: UpstreamClientOptions): LokiLogs {
+    return new LokiLogs(options);
   }
 
   /** The LogQL for a request; every label value and the filter text are quoted. */
@@ -80,9 +78,8 @@ export class LokiLogs {
     });
     const what = `Loki at ${cluster.lokiUrl}`;
     return orUnavailable(async () => {
-      const res = await fetchWithTimeout(
+      const res = await this.fetchUpstream(
         `${cluster.lokiUrl}/loki/api/v1/query_range?${params}`,
-        this.#timeoutMs,
         what,
       );
       const text = await res.text();

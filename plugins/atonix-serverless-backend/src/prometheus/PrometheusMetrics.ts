@@ -15,7 +15,11 @@ import type {
   RuntimeQueries,
 } from '../extensions';
 import { parseDurationSeconds } from '../queryLanguage';
-import { fetchWithTimeout, orUnavailable } from '../upstream';
+import {
+  UpstreamClient,
+  UpstreamClientOptions,
+  orUnavailable,
+} from '../upstream';
 
 /** Chart lines per series (e.g. revisions) and points per line, so one answer stays small. */
 const MAX_SERIES = 10;
@@ -52,15 +56,9 @@ type RangeSeries = {
  * configured, down, slow or refuses a query the answer is `{ unavailable: <reason> }` and nothing
  * else in the API is affected.
  */
-export class PrometheusMetrics {
-  readonly #timeoutMs: number;
-
-  static create(options: { timeoutMs: number }): PrometheusMetrics {
-    return new PrometheusMetrics(options.timeoutMs);
-  }
-
-  private constructor(timeoutMs: number) {
-    this.#timeoutMs = timeoutMs;
+export class PrometheusMetrics extends UpstreamClient {
+  static create(options: UpstreamClientOptions): PrometheusMetrics {
+    return new PrometheusMetrics(options);
   }
 
   async functionMetrics(
@@ -318,9 +316,8 @@ export class PrometheusMetrics {
 
   async #call(base: string, endpoint: string, params: Record<string, string>) {
     const what = `Prometheus at ${base}`;
-    const res = await fetchWithTimeout(
+    const res = await this.fetchUpstream(
       `${base}/api/v1/${endpoint}?${new URLSearchParams(params)}`,
-      this.#timeoutMs,
       what,
     );
     const text = await res.text();

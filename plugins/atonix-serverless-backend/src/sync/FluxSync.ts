@@ -10,7 +10,7 @@ import {
 import type { AtonixCluster } from '../clusters';
 import type { ClusterObjects, KubeObject } from '../extensions';
 import { condition } from '../runtimes/objects';
-import { fetchWithTimeout } from '../upstream';
+import { UpstreamClient, UpstreamClientOptions } from '../upstream';
 
 /**
  * "Sync now": asks Flux to reconcile a function's Kustomization through the notification-controller
@@ -19,15 +19,9 @@ import { fetchWithTimeout } from '../upstream';
  * (`/hook/sha256(token+name+namespace)`, notification-controller api v1.9.4,
  * v1/receiver_types.go:215-218); the token itself never leaves the cluster.
  */
-export class FluxSync {
-  readonly #timeoutMs: number;
-
-  static create(options: { timeoutMs: number }): FluxSync {
-    return new FluxSync(options.timeoutMs);
-  }
-
-  private constructor(timeoutMs: number) {
-    this.#timeoutMs = timeoutMs;
+export class FluxSync extends UpstreamClient {
+  static create(options: UpstreamClientOptions): FluxSync {
+    return new FluxSync(options);
   }
 
   async sync(
@@ -67,9 +61,8 @@ export class FluxSync {
     const previous = objects?.get('kustomization', namespace, kustomization)
       ?.status?.lastHandledReconcileAt;
     const requestedAt = new Date().toISOString();
-    const response = await fetchWithTimeout(
+    const response = await this.fetchUpstream(
       `${cluster.fluxReceiverUrl}${path}`,
-      this.#timeoutMs,
       `The Flux webhook receiver of cluster "${cluster.name}"`,
       {
         method: 'POST',
