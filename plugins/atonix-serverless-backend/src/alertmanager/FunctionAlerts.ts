@@ -58,48 +58,34 @@ const rank = (severity: string) =>
  * restart of the portal starts that list afresh. Each transition after the first read is handed to
  * `onTransition` (the owners' notification).
  */
-export class FunctionAlerts {
+export class FunctionAlerts extends PeriodicRefresh {
   readonly #clusters: AtonixCluster[];
   readonly #logger: LoggerService;
   readonly #timeoutMs: number;
   readonly #retentionMs: number;
   readonly #onTransition?: FunctionAlertsOptions['onTransition'];
   readonly #state = new Map<string, ClusterAlerts>();
-  readonly #refresh: PeriodicRefresh;
 
   static create(options: FunctionAlertsOptions): FunctionAlerts {
     return new FunctionAlerts(options);
   }
 
   private constructor(options: FunctionAlertsOptions) {
+    super(error =>
+      options.logger.warn(`Could not read the functions' alerts: ${error}`),
+    );
     this.#clusters = options.clusters.filter(c => c.alertmanagerUrl);
     this.#logger = options.logger;
     this.#timeoutMs = options.timeoutMs;
     this.#retentionMs = options.resolvedRetentionMs ?? 24 * 3600_000;
     this.#onTransition = options.onTransition;
-    this.#refresh = new PeriodicRefresh(
-      async () => {
-        await Promise.all(
-          this.#clusters.map(cluster => this.#refreshCluster(cluster)),
-        );
-      },
-      error =>
-        this.#logger.warn(`Could not read the functions' alerts: ${error}`),
+  }
+
+  /** Reads every cluster's Alertmanager. */
+  protected async read(): Promise<void> {
+    await Promise.all(
+      this.#clusters.map(cluster => this.#refreshCluster(cluster)),
     );
-  }
-
-  /** Reads now (not awaited) and every `refreshMs`. */
-  start(refreshMs: number): void {
-    this.#refresh.start(refreshMs);
-  }
-
-  stop(): Promise<void> {
-    return this.#refresh.stop();
-  }
-
-  /** Reads every cluster's Alertmanager once; a read still running is joined, not repeated. */
-  refresh(): Promise<void> {
-    return this.#refresh.run();
   }
 
   /** A function's firing and recently resolved alerts. */

@@ -41,7 +41,7 @@ export interface FleetMetricsOptions {
  * fast as the inventory. A failed refresh replaces the cluster's figures with the reason, so the
  * list never shows old figures as current ones.
  */
-export class FleetMetrics implements FleetMetricsView {
+export class FleetMetrics extends PeriodicRefresh implements FleetMetricsView {
   readonly #clusters: AtonixCluster[];
   readonly #metrics: PrometheusMetrics;
   readonly #runtimes: FunctionRuntimeModule[];
@@ -51,43 +51,27 @@ export class FleetMetrics implements FleetMetricsView {
     Map<string, FunctionFleetMetrics> | Unavailable
   >();
   #version = 0;
-  readonly #refresh: PeriodicRefresh;
 
   static create(options: FleetMetricsOptions): FleetMetrics {
     return new FleetMetrics(options);
   }
 
   private constructor(options: FleetMetricsOptions) {
+    super(error =>
+      options.logger.warn(`Could not refresh the fleet metrics: ${error}`),
+    );
     this.#clusters = options.clusters;
     this.#metrics = options.metrics;
     this.#runtimes = options.runtimes ?? BUILT_IN_RUNTIMES;
     this.#logger = options.logger;
-    this.#refresh = new PeriodicRefresh(
-      () => this.#readAll(),
-      error =>
-        this.#logger.warn(`Could not refresh the fleet metrics: ${error}`),
-    );
   }
 
   get version(): number {
     return this.#version;
   }
 
-  /** Refreshes now (not awaited: a slow Prometheus must not hold up startup) and every `refreshMs`. */
-  start(refreshMs: number): void {
-    this.#refresh.start(refreshMs);
-  }
-
-  stop(): Promise<void> {
-    return this.#refresh.stop();
-  }
-
-  /** Reads every cluster's snapshot once; a refresh still running is joined, not repeated. */
-  refresh(): Promise<void> {
-    return this.#refresh.run();
-  }
-
-  async #readAll(): Promise<void> {
+  /** Reads every cluster's snapshot. */
+  protected async read(): Promise<void> {
     await Promise.all(
       this.#clusters.map(async cluster => {
         const snapshot = await this.#metrics.fleetMetrics(
