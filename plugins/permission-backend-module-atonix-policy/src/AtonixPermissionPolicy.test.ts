@@ -5,6 +5,7 @@ import {
 } from '@backstage/plugin-catalog-common/alpha';
 import {
   AuthorizeResult,
+  Permission,
   createPermission,
 } from '@backstage/plugin-permission-common';
 import { PolicyQueryUser } from '@backstage/plugin-permission-node';
@@ -35,20 +36,22 @@ const policy = (atonix: object = {}) =>
 const payments = userOf('group:default/payments');
 const platform = userOf('group:default/platform');
 
+/** The decision on `permission` for `user`, with `permission.atonix` set to `atonix`. */
+const decide = (
+  permission: Permission,
+  user: PolicyQueryUser = payments,
+  atonix: object = {},
+) => policy(atonix).handle({ permission }, user);
+
 describe('AtonixPermissionPolicy with the defaults', () => {
   it('shows every function status to every signed-in user', async () => {
-    expect(
-      await policy().handle({ permission: functionReadPermission }, payments),
-    ).toEqual({ result: AuthorizeResult.ALLOW });
+    expect(await decide(functionReadPermission)).toEqual({
+      result: AuthorizeResult.ALLOW,
+    });
   });
 
   it('limits logs to the owners with IS_FUNCTION_OWNER on the user claims', async () => {
-    expect(
-      await policy().handle(
-        { permission: functionLogsReadPermission },
-        payments,
-      ),
-    ).toEqual({
+    expect(await decide(functionLogsReadPermission)).toEqual({
       result: AuthorizeResult.CONDITIONAL,
       pluginId: 'atonix-serverless',
       resourceType: 'atonix-function',
@@ -70,19 +73,14 @@ describe('AtonixPermissionPolicy with the defaults', () => {
       catalogEntityReadPermission,
       actionExecutePermission,
     ]) {
-      expect(await policy().handle({ permission }, platform)).toEqual({
+      expect(await decide(permission, platform)).toEqual({
         result: AuthorizeResult.ALLOW,
       });
     }
   });
 
   it('lets owners delete their catalog entities only', async () => {
-    expect(
-      await policy().handle(
-        { permission: catalogEntityDeletePermission },
-        payments,
-      ),
-    ).toMatchObject({
+    expect(await decide(catalogEntityDeletePermission)).toMatchObject({
       result: AuthorizeResult.CONDITIONAL,
       pluginId: 'catalog',
       conditions: { rule: 'IS_ENTITY_OWNER' },
@@ -90,12 +88,7 @@ describe('AtonixPermissionPolicy with the defaults', () => {
   });
 
   it('hides the team-onboarding template (spec.type team) from everyone but the platform team', async () => {
-    expect(
-      await policy().handle(
-        { permission: catalogEntityReadPermission },
-        payments,
-      ),
-    ).toMatchObject({
+    expect(await decide(catalogEntityReadPermission)).toMatchObject({
       result: AuthorizeResult.CONDITIONAL,
       conditions: {
         not: {
@@ -109,10 +102,7 @@ describe('AtonixPermissionPolicy with the defaults', () => {
   });
 
   it('runs the function manifests action only for the user’s own teams, and never onboards a team', async () => {
-    const decision = await policy().handle(
-      { permission: actionExecutePermission },
-      payments,
-    );
+    const decision = await decide(actionExecutePermission);
     expect(decision).toMatchObject({
       result: AuthorizeResult.CONDITIONAL,
       pluginId: 'scaffolder',
@@ -152,7 +142,7 @@ describe('AtonixPermissionPolicy with the defaults', () => {
       name: 'catalog.entity.create',
       attributes: { action: 'create' },
     });
-    expect(await policy().handle({ permission: other }, payments)).toEqual({
+    expect(await decide(other)).toEqual({
       result: AuthorizeResult.ALLOW,
     });
   });
@@ -160,27 +150,22 @@ describe('AtonixPermissionPolicy with the defaults', () => {
 
 describe('AtonixPermissionPolicy configured', () => {
   it('follows permission.atonix.functions: everyone, owners or platform', async () => {
-    const configured = policy({
-      functions: { logs: 'everyone', sync: 'platform' },
-    });
+    const settings = { functions: { logs: 'everyone', sync: 'platform' } };
     expect(
-      await configured.handle(
-        { permission: functionLogsReadPermission },
-        payments,
-      ),
+      await decide(functionLogsReadPermission, payments, settings),
     ).toEqual({ result: AuthorizeResult.ALLOW });
-    expect(
-      await configured.handle({ permission: functionSyncPermission }, payments),
-    ).toEqual({ result: AuthorizeResult.DENY });
+    expect(await decide(functionSyncPermission, payments, settings)).toEqual({
+      result: AuthorizeResult.DENY,
+    });
   });
 
   it('takes another platform team', async () => {
-    const configured = policy({ platformTeam: 'payments' });
+    const settings = { platformTeam: 'payments' };
+    expect(await decide(functionSyncPermission, payments, settings)).toEqual({
+      result: AuthorizeResult.ALLOW,
+    });
     expect(
-      await configured.handle({ permission: functionSyncPermission }, payments),
-    ).toEqual({ result: AuthorizeResult.ALLOW });
-    expect(
-      await configured.handle({ permission: functionSyncPermission }, platform),
+      await decide(functionSyncPermission, platform, settings),
     ).toMatchObject({ result: AuthorizeResult.CONDITIONAL });
   });
 
