@@ -14,35 +14,15 @@ import {
   processingResult,
 } from '@backstage/plugin-catalog-node';
 import {
-  ANNOTATION_CRITICAL,
-  ANNOTATION_DRIFT,
-  ANNOTATION_DRIFT_REASON,
   ANNOTATION_GITOPS_ERROR,
-  ANNOTATION_GITOPS_PATH,
-  ANNOTATION_KUBERNETES_ID,
-  ANNOTATION_KUBERNETES_NAMESPACE,
-  ANNOTATION_RUNTIME,
   ANNOTATION_TEAM,
-  FunctionDrift,
 } from '@internal/backstage-plugin-atonix-serverless-common';
+import { driftAnnotations, GITOPS_FUNCTION_ANNOTATIONS } from './entities';
 import {
   FunctionDirectory,
   functionRefreshKey,
   locationRefreshKey,
 } from './FunctionDirectory';
-
-/** What the GitOps folder and the clusters decide about a function, whoever registered it. */
-const GITOPS_ANNOTATIONS = [
-  ANNOTATION_KUBERNETES_ID,
-  ANNOTATION_KUBERNETES_NAMESPACE,
-  ANNOTATION_RUNTIME,
-  ANNOTATION_TEAM,
-  ANNOTATION_GITOPS_PATH,
-  ANNOTATION_CRITICAL,
-  ANNOTATION_DRIFT,
-  ANNOTATION_DRIFT_REASON,
-  ANNOTATION_GITOPS_ERROR,
-];
 
 function mergeLinks(own: EntityLink[] = [], gitops: EntityLink[] = []) {
   return [...own, ...gitops.filter(l => !own.some(o => o.url === l.url))];
@@ -139,15 +119,16 @@ export class GitOpsFunctionProcessor implements CatalogProcessor {
     }
     if (!gitops) {
       const team = annotations[ANNOTATION_TEAM] ?? '<team>';
-      const drift: FunctionDrift = 'not-in-gitops';
       return {
         ...entity,
         metadata: {
           ...entity.metadata,
           annotations: {
             ...annotations,
-            [ANNOTATION_DRIFT]: drift,
-            [ANNOTATION_DRIFT_REASON]: `Registered from ${annotations[ANNOTATION_LOCATION]} but gitops/functions/${team}/${entity.metadata.name} does not exist: it is not deployed through GitOps (its pull request is not merged yet, or the folder was deleted).`,
+            ...driftAnnotations({
+              drift: 'not-in-gitops',
+              reason: `Registered from ${annotations[ANNOTATION_LOCATION]} but gitops/functions/${team}/${entity.metadata.name} does not exist: it is not deployed through GitOps (its pull request is not merged yet, or the folder was deleted).`,
+            }),
           },
         },
       };
@@ -160,12 +141,12 @@ export class GitOpsFunctionProcessor implements CatalogProcessor {
     }
     const own = Object.fromEntries(
       Object.entries(annotations).filter(
-        ([k]) => !GITOPS_ANNOTATIONS.includes(k),
+        ([k]) => !GITOPS_FUNCTION_ANNOTATIONS.includes(k),
       ),
     );
     const fromGitops = Object.fromEntries(
       Object.entries(gitops.metadata.annotations ?? {}).filter(([k]) =>
-        GITOPS_ANNOTATIONS.includes(k),
+        GITOPS_FUNCTION_ANNOTATIONS.includes(k),
       ),
     );
     return {

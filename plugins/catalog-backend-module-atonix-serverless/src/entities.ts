@@ -41,6 +41,23 @@ export interface EntityContext {
   groupParent?: string;
 }
 
+/**
+ * The annotations of a function's Component that its GitOps folder and the clusters decide:
+ * {@link GitOpsFunctionProcessor} sets them from the folder's entity on whichever entity registers
+ * the function.
+ */
+export const GITOPS_FUNCTION_ANNOTATIONS: readonly string[] = [
+  ANNOTATION_KUBERNETES_ID,
+  ANNOTATION_KUBERNETES_NAMESPACE,
+  ANNOTATION_RUNTIME,
+  ANNOTATION_TEAM,
+  ANNOTATION_GITOPS_PATH,
+  ANNOTATION_CRITICAL,
+  ANNOTATION_DRIFT,
+  ANNOTATION_DRIFT_REASON,
+  ANNOTATION_GITOPS_ERROR,
+];
+
 /** The namespace Resource a team owns, by team name. */
 export function namespaceResourceName(team: string): string {
   return `${team}-namespace`;
@@ -63,18 +80,18 @@ function functionRepository(
     .replaceAll('{team}', team);
 }
 
-function gitopsLink(
-  context: EntityContext,
-  folder: string,
-): EntityLink | undefined {
+/** The link to a folder of the GitOps repository, none when its web address is not configured. */
+function gitopsLinks(context: EntityContext, folder: string): EntityLink[] {
   if (!context.gitopsWebUrl) {
-    return undefined;
+    return [];
   }
-  return {
-    url: `${context.gitopsWebUrl.replace(/\/+$/, '')}/${folder}`,
-    title: 'Deployment manifests (GitOps)',
-    icon: 'github',
-  };
+  return [
+    {
+      url: `${context.gitopsWebUrl.replace(/\/+$/, '')}/${folder}`,
+      title: 'Deployment manifests (GitOps)',
+      icon: 'github',
+    },
+  ];
 }
 
 function sourceAnnotationAndLink(
@@ -92,7 +109,9 @@ function sourceAnnotationAndLink(
   };
 }
 
-function driftAnnotations(drift?: FunctionDriftStatus): Record<string, string> {
+export function driftAnnotations(
+  drift?: FunctionDriftStatus,
+): Record<string, string> {
   return drift
     ? {
         [ANNOTATION_DRIFT]: drift.drift,
@@ -108,7 +127,7 @@ function functionComponent(options: {
   description?: string;
   lifecycle: string;
   annotations: Record<string, string>;
-  links: Array<EntityLink | undefined>;
+  links: EntityLink[];
   tags: string[];
 }): ComponentEntity {
   const { team, name } = options;
@@ -126,7 +145,7 @@ function functionComponent(options: {
         [ANNOTATION_TEAM]: team,
         ...options.annotations,
       },
-      links: options.links.filter((l): l is EntityLink => l !== undefined),
+      links: options.links,
     },
     spec: {
       type: 'function',
@@ -162,7 +181,7 @@ export function functionEntity(
       ...source.annotations,
       ...driftAnnotations(drift),
     },
-    links: [gitopsLink(context, folder), ...source.links],
+    links: [...gitopsLinks(context, folder), ...source.links],
   });
 }
 
@@ -185,7 +204,7 @@ export function brokenFunctionEntity(
       [ANNOTATION_GITOPS_PATH]: problem.folder,
       [ANNOTATION_GITOPS_ERROR]: `${problem.file} ${problem.reason}`,
     },
-    links: [gitopsLink(context, problem.folder)],
+    links: gitopsLinks(context, problem.folder),
   });
 }
 
@@ -213,25 +232,33 @@ export function unmanagedFunctionEntity(
   });
 }
 
+/**
+ * Where every entity of a team's tenant (`gitops/tenants/<team>`) comes from: the folder, its
+ * location annotations (the folder's kustomization.yaml) and the link to it.
+ */
+function tenantSource(team: string, context: EntityContext) {
+  const folder = `gitops/tenants/${team}`;
+  return {
+    folder,
+    location: managedBy(context.locationRef(`${folder}/kustomization.yaml`)),
+    links: gitopsLinks(context, folder),
+  };
+}
+
 /** The Group of a team with a tenant in `gitops/tenants/<team>`. */
 export function teamGroupEntity(
   team: string,
   context: EntityContext,
 ): GroupEntity {
-  const folder = `gitops/tenants/${team}`;
+  const { location, links } = tenantSource(team, context);
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Group',
     metadata: {
       name: team,
       description: `Team ${team}: owns namespace ${team} and the functions in gitops/functions/${team}`,
-      annotations: {
-        ...managedBy(context.locationRef(`${folder}/kustomization.yaml`)),
-        [ANNOTATION_TEAM]: team,
-      },
-      links: [gitopsLink(context, folder)].filter(
-        (l): l is EntityLink => l !== undefined,
-      ),
+      annotations: { ...location, [ANNOTATION_TEAM]: team },
+      links,
     },
     spec: {
       type: 'team',
@@ -246,7 +273,7 @@ export function teamNamespaceEntity(
   team: string,
   context: EntityContext,
 ): ResourceEntity {
-  const folder = `gitops/tenants/${team}`;
+  const { folder, location, links } = tenantSource(team, context);
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Resource',
@@ -255,13 +282,11 @@ export function teamNamespaceEntity(
       title: `${team} namespace`,
       description: `Kubernetes namespace of team ${team}, with its quota, RBAC, network policies, Broker and Flux tenant (${folder})`,
       annotations: {
-        ...managedBy(context.locationRef(`${folder}/kustomization.yaml`)),
+        ...location,
         [ANNOTATION_KUBERNETES_NAMESPACE]: team,
         [ANNOTATION_TEAM]: team,
       },
-      links: [gitopsLink(context, folder)].filter(
-        (l): l is EntityLink => l !== undefined,
-      ),
+      links,
     },
     spec: {
       type: 'kubernetes-namespace',
