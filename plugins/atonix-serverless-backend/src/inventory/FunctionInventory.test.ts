@@ -51,6 +51,14 @@ describe('FunctionInventory', () => {
     return fn;
   };
 
+  /** The function, once the inventory has linked it to its catalog entity of the same name. */
+  const linkedByName = (name: string) =>
+    eventually(() => {
+      const fn = byName(name);
+      expect(fn.entityRef).toBe(`component:default/${name}`);
+      return fn;
+    });
+
   beforeEach(async () => {
     server = await KubeApiTestServer.start({ bookmarkIntervalMs: 100 });
     server.apply(
@@ -115,11 +123,7 @@ describe('FunctionInventory', () => {
   });
 
   it('derives a Knative function with a traffic split, replicas, autoscaling, Flux and its catalog entity', async () => {
-    const charge = await eventually(() => {
-      const fn = byName('charge');
-      expect(fn.entityRef).toBe('component:default/charge');
-      return fn;
-    });
+    const charge = await linkedByName('charge');
     expect(charge).toMatchObject({
       cluster: 'staging',
       namespace: 'payments',
@@ -235,11 +239,7 @@ describe('FunctionInventory', () => {
   });
 
   it('links an OpenFaaS function to its entity by team and name, although it runs in openfaas-fn', async () => {
-    const thumbnail = await eventually(() => {
-      const fn = byName('thumbnail');
-      expect(fn.entityRef).toBe('component:default/thumbnail');
-      return fn;
-    });
+    const thumbnail = await linkedByName('thumbnail');
     expect(thumbnail).toMatchObject({
       namespace: 'openfaas-fn',
       team: 'search',
