@@ -111,15 +111,12 @@ export class FunctionAlerts extends PeriodicRefresh {
     namespace: string,
     name: string,
   ): FunctionFleetAlerts | Unavailable {
-    const state = this.#available(cluster);
-    if ('unavailable' in state) return state;
-    const firing = [
-      ...(state.firing.get(key(namespace, name))?.values() ?? []),
-    ];
-    const severity = firing
+    const alerts = this.of(cluster, namespace, name);
+    if ('unavailable' in alerts) return alerts;
+    const severity = alerts.firing
       .map(alert => alert.severity)
       .sort((a, b) => rank(b) - rank(a))[0];
-    return { firing: firing.length, ...(severity && { severity }) };
+    return { firing: alerts.firing.length, ...(severity && { severity }) };
   }
 
   #available(cluster: string): ClusterAlerts | Unavailable {

@@ -70,16 +70,24 @@ const gitopsAt = (revision: string, image = IMAGE): GitOpsFacts => ({
   },
 });
 
+/** The trace of `fn` with the GitOps repository at GITOPS_HEAD and payments' Kustomization Ready. */
+const traceAtHead = (
+  fn: FunctionDetails,
+  options?: Parameters<typeof traceFunction>[3],
+) =>
+  traceFunction(
+    fn,
+    gitopsAt(GITOPS_HEAD),
+    objectsOf([fluxKustomization({ team: 'payments' })]),
+    options,
+  );
+
 const states = (trace: ReturnType<typeof traceFunction>) =>
   Object.fromEntries(trace.links.map(l => [l.id, l.state]));
 
 describe('traceFunction', () => {
   it('follows a healthy function from its repository commit to the traffic its revision gets', () => {
-    const trace = traceFunction(
-      charge(),
-      gitopsAt(GITOPS_HEAD),
-      objectsOf([fluxKustomization({ team: 'payments' })]),
-    );
+    const trace = traceAtHead(charge());
     expect(states(trace)).toEqual({
       'repository-commit': 'ok',
       image: 'ok',
@@ -142,26 +150,16 @@ describe('traceFunction', () => {
   });
 
   it("links the function repository's commit, where its CI run is listed, when the repository has such a page", () => {
-    const onGitHub = traceFunction(
-      charge(),
-      gitopsAt(GITOPS_HEAD),
-      objectsOf([fluxKustomization({ team: 'payments' })]),
-      {
-        functionCommitUrl: commit =>
-          `https://github.com/atonixcorp/charge/commit/${commit}`,
-      },
-    );
+    const onGitHub = traceAtHead(charge(), {
+      functionCommitUrl: commit =>
+        `https://github.com/atonixcorp/charge/commit/${commit}`,
+    });
     expect(onGitHub.links[0]).toMatchObject({
       id: 'repository-commit',
       href: `https://github.com/atonixcorp/charge/commit/${COMMIT}`,
       message: expect.stringContaining('its CI run is listed on the commit'),
     });
-    const local = traceFunction(
-      charge(),
-      gitopsAt(GITOPS_HEAD),
-      objectsOf([fluxKustomization({ team: 'payments' })]),
-      { functionCommitUrl: () => undefined },
-    );
+    const local = traceAtHead(charge(), { functionCommitUrl: () => undefined });
     expect(local.links[0]).not.toHaveProperty('href');
     expect(local.links[0].message).toContain('no CI run to link');
   });
@@ -174,11 +172,7 @@ describe('traceFunction', () => {
       ready: 'False',
       message: 'Back-off pulling image',
     };
-    const trace = traceFunction(
-      fn,
-      gitopsAt(GITOPS_HEAD),
-      objectsOf([fluxKustomization({ team: 'payments' })]),
-    );
+    const trace = traceAtHead(fn);
     expect(trace.links[trace.firstBroken!]).toEqual({
       id: 'revisions',
       state: 'broken',
@@ -195,11 +189,7 @@ describe('traceFunction', () => {
       ...r,
       trafficPercent: r.name === 'charge-00001' ? 100 : 0,
     }));
-    const trace = traceFunction(
-      fn,
-      gitopsAt(GITOPS_HEAD),
-      objectsOf([fluxKustomization({ team: 'payments' })]),
-    );
+    const trace = traceAtHead(fn);
     expect(trace.links[trace.firstBroken!]).toMatchObject({
       id: 'traffic',
       value: '0 %',
