@@ -27,7 +27,7 @@ import {
 /** A plugin-scoped service of an upstream client; `atonix.queryTimeoutSeconds` bounds each call. */
 function upstreamClientServiceRef<T extends UpstreamClient>(
   id: string,
-  create: (options: UpstreamClientOptions) => T,
+  Client: new (options: UpstreamClientOptions) => T,
 ) {
   return createServiceRef<T>({
     id,
@@ -35,7 +35,8 @@ function upstreamClientServiceRef<T extends UpstreamClient>(
       createServiceFactory({
         service,
         deps: { config: coreServices.rootConfig },
-        factory: ({ config }) => create({ timeoutMs: queryTimeoutMs(config) }),
+        factory: ({ config }) =>
+          new Client({ timeoutMs: queryTimeoutMs(config) }),
       }),
   });
 }
@@ -43,13 +44,13 @@ function upstreamClientServiceRef<T extends UpstreamClient>(
 /** The metrics reader. */
 export const prometheusMetricsServiceRef = upstreamClientServiceRef(
   'atonix-serverless.metrics',
-  PrometheusMetrics.create,
+  PrometheusMetrics,
 );
 
 /** The log reader. */
 export const lokiLogsServiceRef = upstreamClientServiceRef(
   'atonix-serverless.logs',
-  LokiLogs.create,
+  LokiLogs,
 );
 
 /** `atonix.inventory.*`: the watches' timing and how often the catalog is read for owners. */

@@ -49,7 +49,15 @@ export interface UpstreamClientOptions {
 export abstract class UpstreamClient {
   readonly #timeoutMs: number;
 
-  protected constructor(options: UpstreamClientOptions) {
+  /** Builds a client of the class it is called on: `LokiLogs.create({ timeoutMs })`. */
+  static create<T extends UpstreamClient>(
+    this: new (options: UpstreamClientOptions) => T,
+    options: UpstreamClientOptions,
+  ): T {
+    return new this(options);
+  }
+
+  constructor(options: UpstreamClientOptions) {
     this.#timeoutMs = options.timeoutMs;
   }
 

@@ -5,11 +5,7 @@ import {
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { AtonixCluster } from '../clusters';
 import { labelSelector, quoteLabelValue } from '../queryLanguage';
-import {
-  UpstreamClient,
-  UpstreamClientOptions,
-  orUnavailable,
-} from '../upstream';
+import { UpstreamClient, orUnavailable } from '../upstream';
 
 /** The most lines one answer carries, whatever the caller asks for. */
 export const MAX_LOG_LINES = 1000;
@@ -31,10 +27,6 @@ export interface LogsRequest {
  * or refuses the query the answer is `{ unavailable: <reason> }`.
  */
 export class LokiLogs extends UpstreamClient {
-  static create(options: UpstreamClientOptions): LokiLogs {
-    return new LokiLogs(options);
-  }
-
   /** The LogQL for a request; every label value and the filter text are quoted. */
   static logQuery(
     cluster: AtonixCluster,

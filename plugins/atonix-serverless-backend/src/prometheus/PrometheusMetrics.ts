@@ -15,11 +15,7 @@ import type {
   RuntimeQueries,
 } from '../extensions';
 import { parseDurationSeconds } from '../queryLanguage';
-import {
-  UpstreamClient,
-  UpstreamClientOptions,
-  orUnavailable,
-} from '../upstream';
+import { UpstreamClient, orUnavailable } from '../upstream';
 
 /** Chart lines per series (e.g. revisions) and points per line, so one answer stays small. */
 const MAX_SERIES = 10;
@@ -57,10 +53,6 @@ type RangeSeries = {
  * else in the API is affected.
  */
 export class PrometheusMetrics extends UpstreamClient {
-  static create(options: UpstreamClientOptions): PrometheusMetrics {
-    return new PrometheusMetrics(options);
-  }
-
   async functionMetrics(
     cluster: AtonixCluster,
     queries: RuntimeQueries,

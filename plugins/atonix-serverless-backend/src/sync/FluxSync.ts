@@ -10,7 +10,7 @@ import {
 import type { AtonixCluster } from '../clusters';
 import type { ClusterObjects, KubeObject } from '../extensions';
 import { condition } from '../runtimes/objects';
-import { UpstreamClient, UpstreamClientOptions } from '../upstream';
+import { UpstreamClient } from '../upstream';
 
 /**
  * "Sync now": asks Flux to reconcile a function's Kustomization through the notification-controller
@@ -20,10 +20,6 @@ import { UpstreamClient, UpstreamClientOptions } from '../upstream';
  * v1/receiver_types.go:215-218); the token itself never leaves the cluster.
  */
 export class FluxSync extends UpstreamClient {
-  static create(options: UpstreamClientOptions): FluxSync {
-    return new FluxSync(options);
-  }
-
   async sync(
     cluster: AtonixCluster,
     fn: FunctionStatus,
