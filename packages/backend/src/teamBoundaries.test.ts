@@ -165,6 +165,10 @@ async function runTemplateAs(
   return { status: run.status, body: { error: { message: run.log } } };
 }
 
+/** Why the Atonix policy denies a non-member a function of `team`. */
+const ownedBy = (team: string) =>
+  `it is for members of its owner group:default/${team}`;
+
 const ROWS: Row[] = [
   {
     what: 'Functions page: list the fleet',
@@ -183,21 +187,21 @@ const ROWS: Row[] = [
     permission: 'atonix.function.environment.read',
     send: get(`${fns}/payments/charge`),
     expected: { ada: 200, sam: 403, pat: 200 },
-    deniedBecause: 'it is for members of its owner group:default/payments',
+    deniedBecause: ownedBy('payments'),
   },
   {
     what: 'Metrics of payments/charge',
     permission: 'atonix.function.metrics.read',
     send: get(`${fns}/payments/charge/metrics`),
     expected: { ada: 200, sam: 403, pat: 200 },
-    deniedBecause: 'it is for members of its owner group:default/payments',
+    deniedBecause: ownedBy('payments'),
   },
   {
     what: 'Logs of payments/charge',
     permission: 'atonix.function.logs.read',
     send: get(`${fns}/payments/charge/logs`),
     expected: { ada: 200, sam: 403, pat: 200 },
-    deniedBecause: 'it is for members of its owner group:default/payments',
+    deniedBecause: ownedBy('payments'),
   },
   {
     // A change the route refuses after the permission check (a rollback needs a revision): the
@@ -206,14 +210,14 @@ const ROWS: Row[] = [
     permission: 'atonix.function.traffic.update',
     send: post(`${fns}/payments/charge/traffic`, { action: 'rollback' }),
     expected: { ada: 400, sam: 403, pat: 400 },
-    deniedBecause: 'it is for members of its owner group:default/payments',
+    deniedBecause: ownedBy('payments'),
   },
   {
     what: 'Logs of search/indexer (analytics)',
     permission: 'atonix.function.logs.read',
     send: get(`${fns}/search/indexer/logs`),
     expected: { ada: 403, sam: 200, pat: 200 },
-    deniedBecause: 'it is for members of its owner group:default/analytics',
+    deniedBecause: ownedBy('analytics'),
   },
   {
     what: 'Logs of payments/refund (no catalog entity)',
@@ -230,7 +234,7 @@ const ROWS: Row[] = [
       request: { method: 'GET' },
     }),
     expected: { ada: 503, sam: 403, pat: 503 },
-    deniedBecause: 'it is for members of its owner group:default/payments',
+    deniedBecause: ownedBy('payments'),
   },
   {
     // Allowed callers get 503: this portal configures no Flux receiver (atonix.clusters.<c>.fluxReceiver).
@@ -238,7 +242,7 @@ const ROWS: Row[] = [
     permission: 'atonix.function.sync',
     send: post(`${fns}/payments/charge/sync`),
     expected: { ada: 503, sam: 403, pat: 503 },
-    deniedBecause: 'it is for members of its owner group:default/payments',
+    deniedBecause: ownedBy('payments'),
   },
   {
     // A key the route refuses after the permission check: the allowed answer is a 400, not a
@@ -251,7 +255,7 @@ const ROWS: Row[] = [
       value: 'x',
     }),
     expected: { ada: 400, sam: 403, pat: 400 },
-    deniedBecause: 'it is for members of its owner group:default/payments',
+    deniedBecause: ownedBy('payments'),
   },
   {
     what: 'Catalog: refresh component charge',
