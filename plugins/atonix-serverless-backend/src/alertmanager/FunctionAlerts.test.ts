@@ -11,7 +11,7 @@ import {
   parseFunctionSpec,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { renderFunctionAlerts } from '@internal/backstage-plugin-atonix-serverless-node';
-import { AtonixCluster } from '../clusters';
+import { testCluster } from '../__testUtils__/testCluster';
 import { FunctionAlerts } from './FunctionAlerts';
 import { notifyOwners } from './notifyOwners';
 
@@ -51,10 +51,10 @@ describe('FunctionAlerts', () => {
       evaluationInterval: '1s',
       alertmanagerUrl: alertmanager.url,
     });
-    const cluster = {
+    const cluster = testCluster({
       name: 'test',
       alertmanagerUrl: alertmanager.url,
-    } as AtonixCluster;
+    });
     const logger = mockServices.logger.mock();
     alerts = FunctionAlerts.create({
       clusters: [cluster],

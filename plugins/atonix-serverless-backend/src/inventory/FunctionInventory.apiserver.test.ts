@@ -8,6 +8,7 @@ import {
   eventually as eventuallyWithin,
 } from '@internal/atonix-test-servers';
 import { FunctionDetails } from '@internal/backstage-plugin-atonix-serverless-common';
+import { testCluster } from '../__testUtils__/testCluster';
 import { AtonixCluster } from '../clusters';
 import { FunctionInventory } from './FunctionInventory';
 
@@ -18,18 +19,11 @@ const eventually = <T>(check: () => T | Promise<T>) =>
   eventuallyWithin(check, 30_000);
 
 function clusterAt(server: KubeApiServerProcess, token: string): AtonixCluster {
-  return {
-    name: 'staging',
+  return testCluster({
     url: server.url,
     serviceAccountToken: token,
-    skipTLSVerify: false,
     caData: Buffer.from(server.caData).toString('base64'),
-    lokiLabels: {
-      namespace: 'namespace',
-      function: 'fn',
-      revision: 'revision',
-    },
-  };
+  });
 }
 
 async function inventoryOf(cluster: AtonixCluster) {

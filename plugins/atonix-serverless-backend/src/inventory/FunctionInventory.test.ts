@@ -14,6 +14,7 @@ import {
   FunctionSortKey,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { functionEntity } from '@internal/backstage-plugin-atonix-serverless-common/testUtils';
+import { testCluster } from '../__testUtils__/testCluster';
 import { AtonixCluster } from '../clusters';
 import { FleetMetricsView } from '../prometheus/FleetMetrics';
 import { FunctionInventory } from './FunctionInventory';
@@ -21,18 +22,12 @@ import { FunctionInventory } from './FunctionInventory';
 const logger = mockServices.logger.mock();
 
 function clusterAt(server: KubeApiTestServer): AtonixCluster {
-  return {
-    name: 'staging',
+  return testCluster({
     url: server.url,
     serviceAccountToken: 'test-token',
     skipTLSVerify: true,
-    lokiLabels: {
-      namespace: 'namespace',
-      function: 'fn',
-      revision: 'revision',
-    },
     openfaasGateway: 'https://gateway.example.com',
-  };
+  });
 }
 
 jest.setTimeout(30_000);

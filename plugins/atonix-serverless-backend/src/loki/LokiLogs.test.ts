@@ -1,19 +1,17 @@
 import { LokiTestServer, freePort } from '@internal/atonix-test-servers';
 import { FunctionStatus } from '@internal/backstage-plugin-atonix-serverless-common';
-import { AtonixCluster } from '../clusters';
+import { testCluster } from '../__testUtils__/testCluster';
 import { LokiLogs, LogsRequest } from './LokiLogs';
 
-const cluster = (lokiUrl?: string): AtonixCluster => ({
-  name: 'staging',
-  url: 'http://127.0.0.1:1',
-  skipTLSVerify: false,
-  lokiUrl,
-  lokiLabels: {
-    namespace: 'namespace',
-    function: 'backstage_io_kubernetes_id',
-    revision: 'serving_knative_dev_revision',
-  },
-});
+const cluster = (lokiUrl?: string) =>
+  testCluster({
+    lokiUrl,
+    lokiLabels: {
+      namespace: 'namespace',
+      function: 'backstage_io_kubernetes_id',
+      revision: 'serving_knative_dev_revision',
+    },
+  });
 
 const charge = { namespace: 'payments', name: 'charge' } as FunctionStatus;
 const request = (overrides: Partial<LogsRequest> = {}): LogsRequest => ({

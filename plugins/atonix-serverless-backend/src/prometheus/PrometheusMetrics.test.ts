@@ -15,6 +15,7 @@ import {
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { functionStatus } from '@internal/backstage-plugin-atonix-serverless-common/testUtils';
 import { AtonixCluster } from '../clusters';
+import { testCluster } from '../__testUtils__/testCluster';
 import { BUILT_IN_RUNTIMES } from '../runtimes';
 import { FleetMetrics } from './FleetMetrics';
 import { PrometheusMetrics } from './PrometheusMetrics';
@@ -39,13 +40,8 @@ function functionMetrics(
 
 jest.setTimeout(60_000);
 
-const cluster = (prometheusUrl?: string, name = 'staging'): AtonixCluster => ({
-  name,
-  url: 'http://127.0.0.1:1',
-  skipTLSVerify: false,
-  prometheusUrl,
-  lokiLabels: { namespace: 'namespace', function: 'fn', revision: 'revision' },
-});
+const cluster = (prometheusUrl?: string, name = 'staging') =>
+  testCluster({ name, prometheusUrl });
 
 const fn = (
   namespace: string,
