@@ -7,6 +7,39 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import type { AtonixCluster } from './clusters';
 
 /**
+ * The per-cluster tables a field reader keeps its values through: a fleet's objects repeat the same
+ * strings and small parts by the thousand (namespaces, label values, conditions, autoscaling
+ * settings, env lists), so the cache keeps one copy of each.
+ *
+ * @public
+ */
+export interface ValueSharing {
+  /** One copy per cluster of a string (anything else is returned as given). */
+  intern<T>(value: T): T;
+  /**
+   * One frozen copy per cluster of equal small plain-data objects or arrays (compared by content):
+   * for parts that repeat across objects; a part unique to one object costs more shared.
+   */
+  share<T extends object>(value: T): T;
+}
+
+/**
+ * How the cache reads one field of a watched object: from the object as the API server sends it,
+ * to the value the runtime reads later (strings interned and repeated parts shared through
+ * `keep`). Computed once per object version, so a reader may also normalise here what every
+ * derivation would otherwise do again (a condition's status, a percentage's default).
+ *
+ * @public
+ */
+export type ReadField<T = unknown> = (
+  object: KubeObject,
+  keep: ValueSharing,
+) => T;
+
+/** The fields of a {@link WatchedResource}, by the name readers read them under. @public */
+export type ReadFields = Readonly<Record<string, ReadField>>;
+
+/**
  * A Kubernetes resource the inventory watches in every cluster (list + watch, cluster-wide: the
  * service account needs `list` and `watch` on it).
  *
@@ -19,41 +52,60 @@ export interface WatchedResource {
   /** Only objects matching this label selector are kept. */
   labelSelector?: string;
   /**
-   * The `spec` and `status` paths the runtime reads (`template`, or `template.spec.containers.image`:
-   * a path through an array keeps that part of every element) and the condition types it reads
-   * (`conditions`), and the label and annotation keys it reads (`labels`, `annotations`); the
-   * cache drops the rest (with every object's `managedFields` and last-applied annotation), so a
-   * large fleet costs memory for what is shown only. Absent: the whole `spec`, `status`, every
-   * condition, label or annotation is kept.
+   * What readers read of each object. The cache keeps one flat record per object (see
+   * {@link CachedObject}): its name, namespace and resourceVersion and these fields, nothing else,
+   * so a large fleet costs memory for what is read only. `name`, `namespace`, `resourceVersion`
+   * and `metadata` are taken.
    */
-  reads?: {
-    spec?: readonly string[];
-    status?: readonly string[];
-    conditions?: readonly string[];
-    labels?: readonly string[];
-    annotations?: readonly string[];
-  };
+  fields: ReadFields;
 }
 
 /**
- * A watched object as the informers hold it: client-node's `KubernetesObject` with the `spec` and
- * `status` a runtime reads, untyped because every watched kind differs. The informers keep the JSON
- * as received, so `metadata.creationTimestamp` is the wire string despite its `Date` type; read it
- * through `new Date(...)`.
+ * A watched object as the API server sends it: client-node's `KubernetesObject` with the `spec`
+ * and `status` of its kind, untyped because every watched kind differs. `metadata.creationTimestamp`
+ * is the wire string despite its `Date` type; read it through `new Date(...)`.
  *
  * @public
  */
 export type KubeObject = KubernetesObject & { spec?: any; status?: any };
 
 /**
- * Read access to one cluster's watched objects, by the kind names runtimes give their
- * {@link WatchedResource}s (and `kustomization`, which the inventory watches for every runtime).
+ * What the cache keeps of one watched object: one flat, fixed-shape record per object (every object
+ * of a kind has the same fields, `undefined` where absent) with its name, namespace and
+ * resourceVersion and the fields its {@link WatchedResource} declares, as they read.
  *
  * @public
  */
-export interface ClusterObjects {
-  get(kind: string, namespace: string, name: string): KubeObject | undefined;
-  list(kind: string, namespace?: string): KubeObject[];
+export type CachedObject<F extends ReadFields = ReadFields> = {
+  readonly name: string;
+  readonly namespace: string;
+  readonly resourceVersion: string;
+} & { readonly [K in keyof F]: ReturnType<F[K]> };
+
+/** The cached record of a resource's objects. @public */
+export type RecordOf<R extends WatchedResource> = CachedObject<R['fields']>;
+
+/**
+ * Read access to one cluster's watched objects, by the kind names runtimes give their
+ * {@link WatchedResource}s (and `kustomization` and `receiver`, which the inventory watches for
+ * every runtime). `R` types the records of the kinds a reader knows.
+ *
+ * @public
+ */
+export interface ClusterObjects<
+  R extends Readonly<Record<string, WatchedResource>> = Readonly<
+    Record<string, WatchedResource>
+  >,
+> {
+  get<K extends keyof R & string>(
+    kind: K,
+    namespace: string,
+    name: string,
+  ): RecordOf<R[K]> | undefined;
+  list<K extends keyof R & string>(
+    kind: K,
+    namespace?: string,
+  ): RecordOf<R[K]>[];
 }
 
 /**
@@ -128,12 +180,12 @@ export interface FunctionRuntimeModule {
    */
   affectedFunctions(
     kind: string,
-    object: KubeObject,
+    object: CachedObject,
   ): FunctionKey[] | ((fn: DerivedFunction) => boolean);
   /** The function `object` (of `functionKind`) describes, from it and the objects around it. */
   deriveFunction(
     objects: ClusterObjects,
-    object: KubeObject,
+    object: CachedObject,
     cluster: AtonixCluster,
   ): DerivedFunction;
   /**

@@ -8,11 +8,12 @@ import {
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { AtonixCluster } from '../clusters';
 import type {
+  CachedObject,
   ClusterObjects,
   KubeObject,
   WatchedResource,
 } from '../extensions';
-import { Interner, compactObject } from './compactObject';
+import { Interner, cachedObject } from './cachedObject';
 import { resourcePath } from './resources';
 
 /** Objects per list call: client-go's pager's own page size (k8s.io/client-go tools/pager/pager.go:31). */
@@ -33,15 +34,21 @@ export interface ClusterWatcherOptions {
   timing: WatchTiming;
   /** What to watch, by kind name. */
   resources: Readonly<Record<string, WatchedResource>>;
-  onChange: (kind: string, object: KubeObject) => void;
+  onChange: (kind: string, object: CachedObject) => void;
   /** The cluster's repeated strings and parts, shared with what the inventory derives from them. */
   interner?: Interner;
 }
 
+/**
+ * A cached record as client-node's informer holds it: the record is its own `metadata` (see
+ * cachedObject.ts).
+ */
+type Stored = CachedObject & KubeObject;
+
 type ResourceState = {
   /** The list/watch path, for messages. */
   path: string;
-  informer: ListWatch<KubeObject>;
+  informer: ListWatch<Stored>;
   lastContact?: number;
   error?: string;
   /** The API server does not serve this resource (CRD not installed): empty, not an error. */
@@ -62,13 +69,13 @@ type ResourceState = {
 class ObservedWatch extends Watch {
   readonly #onContact: () => void;
   readonly #timeoutSeconds: number;
-  readonly #compact: (object: KubeObject) => KubeObject;
+  readonly #compact: (object: KubeObject) => Stored;
 
   constructor(
     config: KubeConfig,
     onContact: () => void,
     timeoutSeconds: number,
-    compact: (object: KubeObject) => KubeObject,
+    compact: (object: KubeObject) => Stored,
   ) {
     super(config);
     this.#onContact = onContact;
@@ -92,7 +99,7 @@ class ObservedWatch extends Watch {
       },
       (phase, object, raw) => {
         this.#onContact();
-        // Only objects are compacted: an ERROR's Status (410 Gone) and a BOOKMARK pass as sent.
+        // Only objects become records: an ERROR's Status (410 Gone) and a BOOKMARK pass as sent.
         const isObject = ['ADDED', 'MODIFIED', 'DELETED'].includes(phase);
         callback(phase, isObject ? this.#compact(object) : object, raw);
       },
@@ -120,7 +127,7 @@ export class ClusterWatcher implements ClusterObjects {
   readonly #states = new Map<string, ResourceState>();
   readonly #logger: LoggerService;
   readonly #timing: WatchTiming;
-  readonly #onChange: (kind: string, object: KubeObject) => void;
+  readonly #onChange: (kind: string, object: CachedObject) => void;
   readonly #interner: Interner;
   #watchdog?: NodeJS.Timeout;
   #stopped = false;
@@ -176,12 +183,12 @@ export class ClusterWatcher implements ClusterObjects {
       state.error = undefined;
     };
     const compact = (object: KubeObject) =>
-      compactObject(object, resource.reads, this.#interner);
-    // In pages, each compacted before the next is read, so a large cluster's list never holds
+      cachedObject(object, resource, this.#interner) as Stored;
+    // In pages, each made records before the next is read, so a large cluster's list never holds
     // every object as sent; the pages are one consistent snapshot (the server's continue token),
     // whose resourceVersion the last page carries and the watch starts from.
     const list = async () => {
-      const items: KubeObject[] = [];
+      const items: Stored[] = [];
       let page: KubernetesListObject<KubeObject>;
       let next: string | undefined;
       do {
@@ -213,14 +220,14 @@ export class ClusterWatcher implements ClusterObjects {
       Math.max(1, Math.round(this.#timing.watchIdleTimeoutMs / 1000 / 2)),
       compact,
     );
-    const informer = new ListWatch<KubeObject>(
+    const informer = new ListWatch<Stored>(
       path,
       watch,
       list,
       false,
       labelSelector,
     );
-    const changed = (object: KubeObject) => this.#onChange(kind, object);
+    const changed = (object: Stored) => this.#onChange(kind, object);
     informer.on('add', changed);
     informer.on('update', changed);
     informer.on('delete', changed);
@@ -253,12 +260,13 @@ export class ClusterWatcher implements ClusterObjects {
     }
   }
 
-  get(kind: string, namespace: string, name: string): KubeObject | undefined {
+  get(kind: string, namespace: string, name: string): CachedObject | undefined {
     return this.#states.get(kind)!.informer.get(name, namespace);
   }
 
-  list(kind: string, namespace?: string): KubeObject[] {
-    return this.#states.get(kind)!.informer.list(namespace) as KubeObject[];
+  list(kind: string, namespace?: string): CachedObject[] {
+    // A new array on every call (client-node's cache.js), so the caller may sort it.
+    return this.#states.get(kind)!.informer.list(namespace) as CachedObject[];
   }
 
   /**

@@ -14,16 +14,17 @@ import type {
   ClusterObjects,
   DerivedFunction,
   FunctionRuntimeModule,
-  KubeObject,
+  CachedObject,
 } from '../extensions';
 import type { FleetMetricsView } from '../prometheus/FleetMetrics';
 import { BUILT_IN_RUNTIMES } from '../runtimes';
 import { kubernetesIdOf, withoutDetails } from '../runtimes/objects';
 import { RuntimeRegistry } from '../runtimes/RuntimeRegistry';
 import { ClusterWatcher, WatchTiming } from './ClusterWatcher';
-import { Interner } from './compactObject';
+import { Interner } from './cachedObject';
 import { EntityIndex } from './EntityIndex';
 import { PlacementPublisher } from './PlacementPublisher';
+import type { FluxResources } from './resources';
 import {
   CompactStatus,
   DEFAULT_PAGE_SIZE,
@@ -190,8 +191,11 @@ export class FunctionInventory {
    * The watched objects of one cluster as they are now, for what reads more than a function's own
    * objects: the Flux Kustomizations a function's Kustomization depends on, the teams' Receivers.
    */
-  objects(cluster: string): ClusterObjects | undefined {
-    return this.#clusters.get(cluster)?.watcher;
+  objects(cluster: string): ClusterObjects<FluxResources> | undefined {
+    // Every cluster watches FLUX_RESOURCES beside the runtimes' (RuntimeRegistry).
+    return this.#clusters.get(cluster)?.watcher as
+      | ClusterObjects<FluxResources>
+      | undefined;
   }
 
   clusterStatuses(now = Date.now()): ClusterSyncStatus[] {
@@ -444,7 +448,7 @@ export class FunctionInventory {
     return `Not linked yet: no catalog entity has backstage.io/kubernetes-id: ${kubernetesId}, so its owner is unknown`;
   }
 
-  #changed(state: ClusterState, kind: string, object: KubeObject) {
+  #changed(state: ClusterState, kind: string, object: CachedObject) {
     const runtime = this.#runtimes.ofKind(kind);
     let affected: ReturnType<FunctionRuntimeModule['affectedFunctions']> = [];
     if (runtime) {
@@ -552,10 +556,7 @@ const SHARED_PARTS = [
  * `fn` with the parts that repeat across a fleet (autoscaling settings, Flux status, replica
  * counts, env and trigger lists, revision times) shared through the cluster's interner.
  */
-function shareParts(
-  fn: DerivedFunction,
-  interner: Interner,
-): DerivedFunction {
+function shareParts(fn: DerivedFunction, interner: Interner): DerivedFunction {
   for (const part of SHARED_PARTS) {
     const value = fn[part];
     if (typeof value === 'object' && value !== null) {
@@ -580,9 +581,7 @@ function placementOf(fn: CompactStatus) {
 }
 
 /** The functions a Flux Kustomization's change can affect: those it applied. */
-function affectedByKustomization(object: KubeObject) {
-  const namespace = object.metadata?.namespace ?? '';
-  const name = object.metadata?.name ?? '';
+function affectedByKustomization({ namespace, name }: CachedObject) {
   return (fn: Entry['derived']) =>
     fn.flux?.kustomization === name && fn.flux.namespace === namespace;
 }

@@ -27,11 +27,27 @@ describe('RuntimeRegistry', () => {
       ...openfaasRuntime,
       resources: {
         ...openfaasRuntime.resources,
-        broker: { group: 'x', version: 'v1', plural: 'brokers' },
+        broker: { group: 'x', version: 'v1', plural: 'brokers', fields: {} },
       },
     };
     expect(() => RuntimeRegistry.create([knativeRuntime, clashing])).toThrow(
       'Runtime "openfaas" watches kind "broker", a name already taken by knative',
+    );
+  });
+
+  it('refuses a field named like what every cached record has', () => {
+    const clashing = {
+      ...openfaasRuntime,
+      resources: {
+        ...openfaasRuntime.resources,
+        openfaasDeployment: {
+          ...openfaasRuntime.resources.openfaasDeployment,
+          fields: { namespace: () => 'elsewhere' },
+        },
+      },
+    };
+    expect(() => RuntimeRegistry.create([clashing])).toThrow(
+      'Runtime "openfaas" declares a field "namespace" of kind "openfaasDeployment", a name every cached record has',
     );
   });
 

@@ -1,6 +1,7 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import type { FunctionRuntime } from '@internal/backstage-plugin-atonix-serverless-common';
 import type { FunctionRuntimeModule, WatchedResource } from '../extensions';
+import { RESERVED_FIELDS } from '../inventory/cachedObject';
 import { FLUX_RESOURCES } from '../inventory/resources';
 
 /**
@@ -40,6 +41,16 @@ export class RuntimeRegistry {
             }" watches kind "${kind}", a name already taken by ${
               this.#byKind.get(kind)?.runtime ?? 'the inventory'
             }; give it a name of its own`,
+          );
+        }
+        const reserved = RESERVED_FIELDS.find(f => f in resource.fields);
+        if (reserved) {
+          throw new ConflictError(
+            `Runtime "${
+              runtime.runtime
+            }" declares a field "${reserved}" of kind "${kind}", a name every cached record has (${RESERVED_FIELDS.join(
+              ', ',
+            )}); rename the field in its resources`,
           );
         }
         this.#resources[kind] = resource;

@@ -1,14 +1,20 @@
 import { ANNOTATION_COLD_START_OBJECTIVE } from '@internal/backstage-plugin-atonix-serverless-common';
 import type { ClusterObjects } from '../extensions';
-import { commonStatus } from './objects';
+import type { FluxResources } from '../inventory/resources';
+import { cached } from './__testUtils__/clusterObjects';
+import { FunctionObject, commonStatus } from './objects';
 
-const nothingElse: ClusterObjects = { get: () => undefined, list: () => [] };
+const nothingElse: ClusterObjects<FluxResources> = {
+  get: () => undefined,
+  list: () => [],
+};
 
-const service = (annotations?: Record<string, string>) => ({
-  apiVersion: 'serving.knative.dev/v1',
-  kind: 'Service',
-  metadata: { namespace: 'payments', name: 'refund', annotations },
-});
+const service = (annotations?: Record<string, string>) =>
+  cached({
+    apiVersion: 'serving.knative.dev/v1',
+    kind: 'Service',
+    metadata: { namespace: 'payments', name: 'refund', annotations },
+  }) as FunctionObject;
 
 describe('commonStatus', () => {
   it("reads the spec's own cold-start objective the renderer annotated", () => {

@@ -3,90 +3,68 @@ import {
   ANNOTATION_CRITICAL,
   ANNOTATION_KUBERNETES_ID,
   ANNOTATION_TEAM,
-  ConditionStatus,
   FunctionEnvVar,
   FunctionFluxStatus,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { looksLikeSecret } from '@internal/backstage-plugin-atonix-serverless-node';
-import type { ClusterObjects, KubeObject } from '../extensions';
+import type { CachedObject, ClusterObjects, ReadFields } from '../extensions';
+import { FluxResources, appliedBy } from '../inventory/resources';
 
-// Readers every runtime uses on the objects it watches: conditions, numbers in strings, the
-// platform's labels, the Flux Kustomization that applied an object.
+// What every runtime reads the same way of its function objects: the platform's labels, the Flux
+// Kustomization that applied it, the environment without secrets.
 
-/** Flux's labels on every object a Kustomization applied. */
-const FLUX_NAME_LABEL = 'kustomize.toolkit.fluxcd.io/name';
-const FLUX_NAMESPACE_LABEL = 'kustomize.toolkit.fluxcd.io/namespace';
+/**
+ * The fields every runtime's function kind declares (spread into its `fields`): whose it is, its
+ * catalog id, whether it is critical, its cold-start objective, the Kustomization that applied it.
+ */
+export const FUNCTION_OBJECT_FIELDS = {
+  team: (o, keep) =>
+    keep.intern(
+      String(
+        o.metadata?.labels?.[ANNOTATION_TEAM] ?? o.metadata?.namespace ?? '',
+      ),
+    ),
+  /** The catalog's `backstage.io/kubernetes-id` of a function: its label, else its name. */
+  kubernetesId: (o, keep) =>
+    keep.intern(
+      String(
+        o.metadata?.labels?.[ANNOTATION_KUBERNETES_ID] ??
+          o.metadata?.name ??
+          '',
+      ),
+    ),
+  critical: o =>
+    o.metadata?.labels?.[ANNOTATION_CRITICAL] === 'true' ||
+    o.metadata?.annotations?.[ANNOTATION_CRITICAL] === 'true',
+  /** The spec's cold-start objective the renderer put on the function object; absent unless valid. */
+  coldStartObjectiveMs: o => {
+    const ms = Number(
+      o.metadata?.annotations?.[ANNOTATION_COLD_START_OBJECTIVE],
+    );
+    return Number.isInteger(ms) && ms > 0 ? ms : undefined;
+  },
+  appliedBy,
+} as const satisfies ReadFields;
 
-export function condition(
-  object: KubeObject | undefined,
-  type: string,
-): { status: ConditionStatus; reason?: string; message?: string } | undefined {
-  const found = (object?.status?.conditions ?? []).find(
-    (c: { type?: string }) => c.type === type,
-  );
-  if (!found) {
-    return undefined;
-  }
-  const status: ConditionStatus =
-    found.status === 'True' || found.status === 'False'
-      ? found.status
-      : 'Unknown';
-  return {
-    status,
-    ...(found.reason ? { reason: found.reason } : {}),
-    ...(found.message ? { message: found.message } : {}),
-  };
-}
-
-export function numberOr<T>(value: unknown, fallback: T): number | T {
-  const parsed = typeof value === 'number' ? value : Number(value);
-  return value === undefined || value === '' || Number.isNaN(parsed)
-    ? fallback
-    : parsed;
-}
-
-function isCritical(object: KubeObject): boolean {
-  return (
-    object.metadata?.labels?.[ANNOTATION_CRITICAL] === 'true' ||
-    object.metadata?.annotations?.[ANNOTATION_CRITICAL] === 'true'
-  );
-}
-
-/** The spec's cold-start objective the renderer put on the function object; absent unless valid. */
-function coldStartObjective(object: KubeObject): {
-  coldStartObjectiveMs?: number;
-} {
-  const ms = Number(
-    object.metadata?.annotations?.[ANNOTATION_COLD_START_OBJECTIVE],
-  );
-  return Number.isInteger(ms) && ms > 0 ? { coldStartObjectiveMs: ms } : {};
-}
-
-function teamOf(object: KubeObject): string {
-  return (
-    object.metadata?.labels?.[ANNOTATION_TEAM] ??
-    object.metadata?.namespace ??
-    ''
-  );
-}
+/** A function object as the cache keeps it, of any runtime. */
+export type FunctionObject = CachedObject<typeof FUNCTION_OBJECT_FIELDS>;
 
 function fluxStatus(
-  objects: ClusterObjects,
-  object: KubeObject,
+  objects: ClusterObjects<FluxResources>,
+  object: FunctionObject,
 ): FunctionFluxStatus | undefined {
-  const name = object.metadata?.labels?.[FLUX_NAME_LABEL];
-  const namespace = object.metadata?.labels?.[FLUX_NAMESPACE_LABEL];
-  if (!name || !namespace) {
+  if (!object.appliedBy) {
     return undefined;
   }
+  const { name, namespace } = object.appliedBy;
   const kustomization = objects.get('kustomization', namespace, name);
-  const ready = condition(kustomization, 'Ready');
+  const ready = kustomization?.ready;
   return {
     kustomization: name,
     namespace,
     ready: ready?.status ?? 'Unknown',
-    ...(kustomization?.status?.lastAppliedRevision
-      ? { revision: kustomization.status.lastAppliedRevision }
+    ...(kustomization?.lastAppliedRevision
+      ? { revision: kustomization.lastAppliedRevision }
       : {}),
     ...(ready?.message ? { message: ready.message } : {}),
   };
@@ -96,13 +74,18 @@ function fluxStatus(
  * What every runtime's status says the same way of its function object: where it runs, whose it
  * is, whether it is critical, and the Flux Kustomization that applied it.
  */
-export function commonStatus(objects: ClusterObjects, object: KubeObject) {
+export function commonStatus(
+  objects: ClusterObjects<FluxResources>,
+  object: FunctionObject,
+) {
   return {
-    namespace: object.metadata?.namespace ?? '',
-    team: teamOf(object),
-    name: object.metadata?.name ?? '',
-    critical: isCritical(object),
-    ...coldStartObjective(object),
+    namespace: object.namespace,
+    team: object.team,
+    name: object.name,
+    critical: object.critical,
+    ...(object.coldStartObjectiveMs !== undefined
+      ? { coldStartObjectiveMs: object.coldStartObjectiveMs }
+      : {}),
     flux: fluxStatus(objects, object),
   };
 }
@@ -144,13 +127,11 @@ export function redactEnv(env: unknown): FunctionEnvVar[] {
   });
 }
 
-/** The catalog's `backstage.io/kubernetes-id` of a function: its label, else its name. */
-export function kubernetesIdOf(object: KubeObject): string {
-  return (
-    object.metadata?.labels?.[ANNOTATION_KUBERNETES_ID] ??
-    object.metadata?.name ??
-    ''
-  );
+/** The catalog's `backstage.io/kubernetes-id` of a function object: its label, else its name. */
+export function kubernetesIdOf(object: CachedObject): string {
+  return typeof object.kubernetesId === 'string'
+    ? object.kubernetesId
+    : object.name;
 }
 
 /** Compact status (no env, image or revision list), as the fleet list returns it. */

@@ -8,8 +8,8 @@ import {
   SyncResponse,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import type { AtonixCluster } from '../clusters';
-import type { ClusterObjects, KubeObject } from '../extensions';
-import { condition } from '../runtimes/objects';
+import type { ClusterObjects, RecordOf } from '../extensions';
+import type { FluxResources } from '../inventory/resources';
 import { UpstreamClient } from '../upstream';
 
 /**
@@ -23,7 +23,7 @@ export class FluxSync extends UpstreamClient {
   async sync(
     cluster: AtonixCluster,
     fn: FunctionStatus,
-    objects: ClusterObjects | undefined,
+    objects: ClusterObjects<FluxResources> | undefined,
   ): Promise<SyncResponse> {
     if (!fn.flux) {
       throw new InputError(
@@ -44,18 +44,21 @@ export class FluxSync extends UpstreamClient {
         `No Flux Receiver in namespace ${namespace} reconciles Kustomization ${kustomization}; every team gets one from gitops/tenants/base/receiver.yaml`,
       );
     }
-    const receiverName = `${namespace}/${receiver.metadata?.name}`;
-    const path: string | undefined = receiver.status?.webhookPath;
+    const receiverName = `${namespace}/${receiver.name}`;
+    const path = receiver.webhookPath;
     if (!path) {
-      const ready = condition(receiver, 'Ready');
+      const { ready } = receiver;
       throw new ServiceUnavailableError(
         `Flux Receiver ${receiverName} has no webhook path yet (${
           ready?.message ?? 'not reconciled'
         }); check that its token Secret exists`,
       );
     }
-    const previous = objects?.get('kustomization', namespace, kustomization)
-      ?.status?.lastHandledReconcileAt;
+    const previous = objects?.get(
+      'kustomization',
+      namespace,
+      kustomization,
+    )?.lastHandledReconcileAt;
     const requestedAt = new Date().toISOString();
     const response = await this.fetchUpstream(
       `${cluster.fluxReceiverUrl}${path}`,
@@ -85,12 +88,12 @@ export class FluxSync extends UpstreamClient {
 }
 
 function reconciles(
-  receiver: KubeObject,
+  receiver: RecordOf<FluxResources['receiver']>,
   namespace: string,
   kustomization: string,
 ): boolean {
-  return (receiver.spec?.resources ?? []).some(
-    (r: { kind?: string; name?: string; namespace?: string }) =>
+  return receiver.resources.some(
+    r =>
       r.kind === 'Kustomization' &&
       (r.name === kustomization || r.name === '*') &&
       (r.namespace ?? namespace) === namespace,

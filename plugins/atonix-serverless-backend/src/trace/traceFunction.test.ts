@@ -2,29 +2,15 @@ import {
   blockedTenantKustomizations,
   demoObjects,
   fluxKustomization,
-  KubeObject,
 } from '@internal/atonix-test-servers';
 import { FunctionDetails } from '@internal/backstage-plugin-atonix-serverless-common';
 import { functionStatus } from '@internal/backstage-plugin-atonix-serverless-common/testUtils';
-import type { ClusterObjects } from '../extensions';
+import { clusterObjectsOf } from '../runtimes/__testUtils__/clusterObjects';
 import { GitOpsFacts, traceFunction } from './traceFunction';
 
 const COMMIT = 'a'.repeat(40);
 const GITOPS_HEAD = '4f3c2b1a0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b';
 const IMAGE = `ghcr.io/atonixcorp/charge:${COMMIT}`;
-
-/** The watched Kustomizations, as the inventory's ClusterObjects gives them. */
-function objectsOf(kustomizations: KubeObject[]): ClusterObjects {
-  return {
-    get: (kind, namespace, name) =>
-      (kind === 'kustomization'
-        ? kustomizations.find(
-            k => k.metadata.namespace === namespace && k.metadata.name === name,
-          )
-        : undefined) as ReturnType<ClusterObjects['get']>,
-    list: () => [],
-  };
-}
 
 function charge(overrides: Partial<FunctionDetails> = {}): FunctionDetails {
   return {
@@ -78,7 +64,7 @@ const traceAtHead = (
   traceFunction(
     fn,
     gitopsAt(GITOPS_HEAD),
-    objectsOf([fluxKustomization({ team: 'payments' })]),
+    clusterObjectsOf([fluxKustomization({ team: 'payments' })]),
     options,
   );
 
@@ -107,7 +93,7 @@ describe('traceFunction', () => {
     const trace = traceFunction(
       charge(),
       gitopsAt('b'.repeat(40)),
-      objectsOf([fluxKustomization({ team: 'payments', ready: false })]),
+      clusterObjectsOf([fluxKustomization({ team: 'payments', ready: false })]),
     );
     expect(trace.links[trace.firstBroken!]).toMatchObject({
       id: 'flux-applied',
@@ -122,7 +108,7 @@ describe('traceFunction', () => {
     const trace = traceFunction(
       charge(),
       gitopsAt('b'.repeat(40)),
-      objectsOf([fluxKustomization({ team: 'payments' })]),
+      clusterObjectsOf([fluxKustomization({ team: 'payments' })]),
     );
     expect(trace.links[3].message).toContain('"Sync now" asks for it at once');
   });
@@ -132,7 +118,7 @@ describe('traceFunction', () => {
     const trace = traceFunction(
       charge(),
       { ...gitopsAt('b'.repeat(40)), committedAt },
-      objectsOf([fluxKustomization({ team: 'payments', ready: false })]),
+      clusterObjectsOf([fluxKustomization({ team: 'payments', ready: false })]),
       { now: Date.parse('2026-11-29T10:00:30.000Z') },
     );
     expect(trace.links[2]).toMatchObject({
@@ -211,7 +197,7 @@ describe('traceFunction', () => {
     const trace = traceFunction(
       chargeInBlockedSearchTenant(),
       gitopsAt(GITOPS_HEAD),
-      objectsOf(blockedTenantKustomizations('search')),
+      clusterObjectsOf(blockedTenantKustomizations('search')),
     );
     expect(
       trace.kustomizations.map(k => [k.name, k.ready, k.appliedBy ?? null]),
@@ -232,7 +218,7 @@ describe('traceFunction', () => {
     const trace = traceFunction(
       chargeInBlockedSearchTenant(),
       gitopsAt(GITOPS_HEAD),
-      objectsOf([own]),
+      clusterObjectsOf([own]),
     );
     expect(trace.kustomizations[1]).toMatchObject({
       name: 'tenants',
@@ -246,7 +232,7 @@ describe('traceFunction', () => {
     const trace = traceFunction(
       charge(),
       { unavailable: 'https://git.example.com is unreachable' },
-      objectsOf(demoObjects().filter(o => o.kind === 'Kustomization')),
+      clusterObjectsOf(demoObjects().filter(o => o.kind === 'Kustomization')),
     );
     expect(states(trace)).toMatchObject({
       'repository-commit': 'unknown',

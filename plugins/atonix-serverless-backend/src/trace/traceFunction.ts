@@ -6,12 +6,8 @@ import {
   formatAge,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { parseFunctionFile } from '@internal/backstage-plugin-atonix-serverless-node';
-import type { ClusterObjects, KubeObject } from '../extensions';
-import { condition } from '../runtimes/objects';
-
-/** Flux's labels on every object a Kustomization applied, a Kustomization included. */
-const APPLIED_BY_NAME = 'kustomize.toolkit.fluxcd.io/name';
-const APPLIED_BY_NAMESPACE = 'kustomize.toolkit.fluxcd.io/namespace';
+import type { ClusterObjects } from '../extensions';
+import type { FluxResources } from '../inventory/resources';
 
 const COMMIT = /^[0-9a-f]{40}$/;
 const short = (revision: string) =>
@@ -57,7 +53,7 @@ function merged(committedAt: string | undefined, now: number): string {
 export function traceFunction(
   fn: FunctionDetails,
   gitops: GitOpsFacts,
-  objects: ClusterObjects | undefined,
+  objects: ClusterObjects<FluxResources> | undefined,
   options: TraceOptions = {},
 ): FunctionTrace {
   const now = options.now ?? Date.now();
@@ -312,15 +308,11 @@ function trafficLink(
 }
 
 function kustomizationOf(
-  objects: ClusterObjects | undefined,
+  objects: ClusterObjects<FluxResources> | undefined,
   namespace: string,
   name: string,
 ): TraceKustomization {
-  const k: KubeObject | undefined = objects?.get(
-    'kustomization',
-    namespace,
-    name,
-  );
+  const k = objects?.get('kustomization', namespace, name);
   if (!k) {
     return {
       name,
@@ -332,32 +324,25 @@ function kustomizationOf(
       found: false,
     };
   }
-  const ready = condition(k, 'Ready');
-  const labels = k.metadata?.labels ?? {};
-  const status = k.status ?? {};
+  const { ready } = k;
   return {
     name,
     namespace,
     ready: ready?.status ?? 'Unknown',
     ...(ready?.reason ? { reason: ready.reason } : {}),
     ...(ready?.message ? { message: ready.message } : {}),
-    ...(status.lastAppliedRevision
-      ? { lastAppliedRevision: status.lastAppliedRevision }
+    ...(k.lastAppliedRevision
+      ? { lastAppliedRevision: k.lastAppliedRevision }
       : {}),
-    ...(status.lastAttemptedRevision
-      ? { lastAttemptedRevision: status.lastAttemptedRevision }
+    ...(k.lastAttemptedRevision
+      ? { lastAttemptedRevision: k.lastAttemptedRevision }
       : {}),
-    ...(status.lastHandledReconcileAt
-      ? { lastHandledReconcileAt: status.lastHandledReconcileAt }
+    ...(k.lastHandledReconcileAt
+      ? { lastHandledReconcileAt: k.lastHandledReconcileAt }
       : {}),
-    dependsOn: (k.spec?.dependsOn ?? []).map(
-      (d: { name: string; namespace?: string }) =>
-        `${d.namespace ?? namespace}/${d.name}`,
-    ),
-    ...(labels[APPLIED_BY_NAME] && labels[APPLIED_BY_NAMESPACE]
-      ? {
-          appliedBy: `${labels[APPLIED_BY_NAMESPACE]}/${labels[APPLIED_BY_NAME]}`,
-        }
+    dependsOn: k.dependsOn.map(d => `${d.namespace ?? namespace}/${d.name}`),
+    ...(k.appliedBy
+      ? { appliedBy: `${k.appliedBy.namespace}/${k.appliedBy.name}` }
       : {}),
     found: true,
   };
@@ -370,7 +355,7 @@ function kustomizationOf(
  */
 function dependencyChain(
   fn: FunctionDetails,
-  objects: ClusterObjects | undefined,
+  objects: ClusterObjects<FluxResources> | undefined,
 ): TraceKustomization[] {
   if (!fn.flux) {
     return [];

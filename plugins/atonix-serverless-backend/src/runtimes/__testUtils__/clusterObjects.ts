@@ -1,5 +1,14 @@
 import type { KubeObject as FixtureObject } from '@internal/atonix-test-servers';
-import type { ClusterObjects, KubeObject } from '../../extensions';
+import type {
+  CachedObject,
+  ClusterObjects,
+  KubeObject,
+  WatchedResource,
+} from '../../extensions';
+import { Interner, cachedObject } from '../../inventory/cachedObject';
+import { FLUX_RESOURCES } from '../../inventory/resources';
+import { KNATIVE_RESOURCES } from '../knative/resources';
+import { OPENFAAS_RESOURCES } from '../openfaas/resources';
 
 /**
  * The kind names the inventory watches (the runtimes' `resources.ts`, Flux's in
@@ -16,29 +25,63 @@ export const KIND_OF: Record<string, string> = {
   'openfaas.com/v1/Function': 'openfaasFunction',
   'apps/v1/Deployment': 'openfaasDeployment',
   'kustomize.toolkit.fluxcd.io/v1/Kustomization': 'kustomization',
+  'notification.toolkit.fluxcd.io/v1/Receiver': 'receiver',
 };
 
+/** Every resource the built-in runtimes and the inventory watch, by kind name. */
+export const RESOURCES = {
+  ...FLUX_RESOURCES,
+  ...KNATIVE_RESOURCES,
+  ...OPENFAAS_RESOURCES,
+};
+
+/** The kind name of a fixture object; undefined for kinds nothing watches. */
+export function kindOf(object: FixtureObject): string | undefined {
+  return KIND_OF[`${object.apiVersion}/${object.kind}`];
+}
+
+/** A fixture object as one cluster's cache keeps it, through that cluster's `interner`. */
+export function cached(
+  object: FixtureObject,
+  interner = new Interner(),
+): CachedObject {
+  const kind = kindOf(object);
+  if (!kind) {
+    throw new Error(
+      `No watched resource is a ${object.apiVersion} ${object.kind}; add it to KIND_OF`,
+    );
+  }
+  // The fixtures keep timestamps as the wire strings, as the API server sends them.
+  return cachedObject(
+    object as KubeObject,
+    (RESOURCES as Record<string, WatchedResource>)[kind],
+    interner,
+  );
+}
+
 /**
- * The watched objects of one cluster held in memory, by the runtimes' kind names: what a
- * derivation reads, without an API server. Objects of kinds no runtime watches are left out.
+ * The watched objects of one cluster held in memory as the cache keeps them, by the runtimes' kind
+ * names: what a derivation reads, without an API server. Objects of kinds no runtime watches are
+ * left out.
  */
-export function clusterObjectsOf(fixtures: FixtureObject[]): ClusterObjects {
-  // The fixtures keep timestamps as the wire strings, as the informers do (see KubeObject).
-  const objects = fixtures as KubeObject[];
-  const byKind = new Map<string, KubeObject[]>();
-  for (const object of objects) {
-    const kind = KIND_OF[`${object.apiVersion}/${object.kind}`];
+export function clusterObjectsOf(
+  fixtures: FixtureObject[],
+): ClusterObjects<typeof RESOURCES> {
+  const interner = new Interner();
+  const byKind = new Map<string, CachedObject[]>();
+  for (const object of fixtures) {
+    const kind = kindOf(object);
     if (kind) {
-      byKind.set(kind, [...(byKind.get(kind) ?? []), object]);
+      byKind.set(kind, [...(byKind.get(kind) ?? []), cached(object, interner)]);
     }
   }
   const list = (kind: string, namespace?: string) =>
     (byKind.get(kind) ?? []).filter(
-      o => namespace === undefined || o.metadata?.namespace === namespace,
+      o => namespace === undefined || o.namespace === namespace,
     );
   return {
     list,
     get: (kind, namespace, name) =>
-      list(kind, namespace).find(o => o.metadata?.name === name),
-  };
+      list(kind, namespace).find(o => o.name === name),
+  } as ClusterObjects<typeof RESOURCES>;
 }

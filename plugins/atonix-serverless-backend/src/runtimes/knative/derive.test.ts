@@ -5,8 +5,8 @@ import { clusterObjectsOf } from '../__testUtils__/clusterObjects';
 import { deriveKnativeFunction } from './derive';
 
 function derive(objects: FixtureObject[]) {
-  const service = objects.find(o => o.kind === 'Service') as KubeObject;
-  return deriveKnativeFunction(clusterObjectsOf(objects), service);
+  const cluster = clusterObjectsOf(objects);
+  return deriveKnativeFunction(cluster, cluster.list('knativeService')[0]);
 }
 
 describe('deriveKnativeFunction', () => {

@@ -1,7 +1,7 @@
 import type { FunctionKey, FunctionRuntimeModule } from '../../extensions';
-import { deriveKnativeFunction, eventTarget } from './derive';
+import { KnativeService, deriveKnativeFunction } from './derive';
 import { knativeQueries } from './queries';
-import { KNATIVE_RESOURCES, KNATIVE_SERVICE_LABEL } from './resources';
+import { KNATIVE_RESOURCES, KnativeObjects } from './resources';
 
 const FLEET_LABELS = ['k8s_namespace_name', 'kn_configuration_name'];
 
@@ -11,8 +11,7 @@ export const knativeRuntime: FunctionRuntimeModule = {
   resources: KNATIVE_RESOURCES,
   functionKind: 'knativeService',
   affectedFunctions(kind, object) {
-    const namespace = object.metadata?.namespace ?? '';
-    const name = object.metadata?.name ?? '';
+    const { namespace, name } = object;
     const service = (serviceName?: string): FunctionKey[] =>
       serviceName ? [{ runtime: 'knative', namespace, name: serviceName }] : [];
     switch (kind) {
@@ -20,11 +19,11 @@ export const knativeRuntime: FunctionRuntimeModule = {
         return service(name);
       case 'revision':
       case 'route':
-        return service(object.metadata?.labels?.[KNATIVE_SERVICE_LABEL]);
+        return service(object.service as string | undefined);
       case 'trigger':
       case 'rabbitmqSource':
       case 'kafkaSource':
-        return service(eventTarget(kind, object));
+        return service(object.target as string | undefined);
       case 'broker':
         return fn =>
           fn.namespace === namespace &&
@@ -33,7 +32,9 @@ export const knativeRuntime: FunctionRuntimeModule = {
         return [];
     }
   },
-  deriveFunction: (objects, service) => deriveKnativeFunction(objects, service),
+  // The watcher built these records from KNATIVE_RESOURCES' and Flux's fields.
+  deriveFunction: (objects, service) =>
+    deriveKnativeFunction(objects as KnativeObjects, service as KnativeService),
   entityNamespaces: fn => [fn.namespace],
   functionQueries: fn =>
     knativeQueries({

@@ -5,10 +5,10 @@ import { clusterObjectsOf } from '../__testUtils__/clusterObjects';
 import { deriveOpenFaaSFunction } from './derive';
 
 function derive(objects: FixtureObject[]) {
-  const fn = objects.find(o => o.kind === 'Function') as KubeObject;
+  const cluster = clusterObjectsOf(objects);
   return deriveOpenFaaSFunction(
-    clusterObjectsOf(objects),
-    fn,
+    cluster,
+    cluster.list('openfaasFunction')[0],
     'https://gateway.example.com',
   );
 }

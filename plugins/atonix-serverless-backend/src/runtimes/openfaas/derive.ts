@@ -1,25 +1,26 @@
 import { ConditionStatus } from '@internal/backstage-plugin-atonix-serverless-common';
-import { OPENFAAS_SCALE } from '@internal/backstage-plugin-atonix-serverless-node';
-import type {
-  ClusterObjects,
-  DerivedFunction,
-  KubeObject,
-} from '../../extensions';
-import { commonStatus, condition, numberOr, redactEnv } from '../objects';
+import type { DerivedFunction, RecordOf } from '../../extensions';
+import { commonStatus } from '../objects';
+import { OPENFAAS_RESOURCES, OpenFaaSObjects } from './resources';
+
+/** An OpenFaaS Function as the cache keeps it. */
+export type OpenFaaSFunction = RecordOf<
+  typeof OPENFAAS_RESOURCES.openfaasFunction
+>;
 
 /** One OpenFaaS function from its Function object and the Deployment the operator made. */
 export function deriveOpenFaaSFunction(
-  objects: ClusterObjects,
-  fn: KubeObject,
+  objects: OpenFaaSObjects,
+  fn: OpenFaaSFunction,
   gateway: string | undefined,
 ): DerivedFunction {
   const base = commonStatus(objects, fn);
   const { namespace, name } = base;
   const deployment = objects.get('openfaasDeployment', namespace, name);
-  const desired = numberOr(deployment?.spec?.replicas, 0);
-  const actual = numberOr(deployment?.status?.availableReplicas, 0);
-  const available = condition(deployment, 'Available');
-  const fnReady = condition(fn, 'Ready');
+  const desired = deployment?.replicas ?? 0;
+  const actual = deployment?.availableReplicas ?? 0;
+  const available = deployment?.available;
+  const fnReady = fn.ready;
   let ready: ConditionStatus = 'Unknown';
   let reason: string | undefined;
   let message: string | undefined;
@@ -38,8 +39,6 @@ export function deriveOpenFaaSFunction(
     reason = 'DeploymentMissing';
     message = `OpenFaaS has not created the Deployment ${namespace}/${name} yet`;
   }
-  const scaleLabels = fn.spec?.labels ?? {};
-  const environment: Record<string, string> = fn.spec?.environment ?? {};
   return {
     ...base,
     runtime: 'openfaas',
@@ -50,24 +49,16 @@ export function deriveOpenFaaSFunction(
     traffic: [],
     replicas: { desired, actual },
     scaledToZero: ready === 'True' && desired === 0,
-    autoscaling: {
-      class: 'openfaas',
-      metric: scaleLabels[OPENFAAS_SCALE.type] ?? 'rps',
-      target: numberOr(scaleLabels[OPENFAAS_SCALE.target], undefined),
-      minScale: numberOr(scaleLabels[OPENFAAS_SCALE.min], 1),
-      maxScale: numberOr(scaleLabels[OPENFAAS_SCALE.max], undefined),
-    },
+    autoscaling: fn.autoscaling,
     triggers: [],
-    image: fn.spec?.image,
-    env: redactEnv(
-      Object.entries(environment).map(([k, v]) => ({ name: k, value: v })),
-    ),
+    image: fn.image,
+    env: fn.env,
     revisions: deployment
       ? [
           {
             name,
             ready,
-            image: fn.spec?.image,
+            image: fn.image,
             actualReplicas: actual,
             desiredReplicas: desired,
             trafficPercent: 100,

@@ -1,7 +1,7 @@
 import type { FunctionRuntimeModule } from '../../extensions';
-import { deriveOpenFaaSFunction } from './derive';
+import { OpenFaaSFunction, deriveOpenFaaSFunction } from './derive';
 import { openfaasFunctionName, openfaasQueries } from './queries';
-import { OPENFAAS_FUNCTION_LABEL, OPENFAAS_RESOURCES } from './resources';
+import { OPENFAAS_RESOURCES, OpenFaaSObjects } from './resources';
 
 /** OpenFaaS (Function objects reconciled by its operator) as a runtime of the inventory. */
 export const openfaasRuntime: FunctionRuntimeModule = {
@@ -9,15 +9,20 @@ export const openfaasRuntime: FunctionRuntimeModule = {
   resources: OPENFAAS_RESOURCES,
   functionKind: 'openfaasFunction',
   affectedFunctions(kind, object) {
-    const namespace = object.metadata?.namespace ?? '';
+    const { namespace } = object;
     const name =
       kind === 'openfaasFunction'
-        ? object.metadata?.name
-        : object.metadata?.labels?.[OPENFAAS_FUNCTION_LABEL];
+        ? object.name
+        : (object.function as string | undefined);
     return name ? [{ runtime: 'openfaas', namespace, name }] : [];
   },
   deriveFunction: (objects, fn, cluster) =>
-    deriveOpenFaaSFunction(objects, fn, cluster.openfaasGateway),
+    // The watcher built these records from OPENFAAS_RESOURCES' and Flux's fields.
+    deriveOpenFaaSFunction(
+      objects as OpenFaaSObjects,
+      fn as OpenFaaSFunction,
+      cluster.openfaasGateway,
+    ),
   // OpenFaaS CE runs every function in `openfaas-fn`, while the entity names the team (as the
   // catalog module writes it, and as its drift check matches: by team and name); the namespace it
   // actually runs in (what the stock Kubernetes plugin needs) matches too.
