@@ -118,6 +118,19 @@ describe('cachedObject', () => {
     expect(Object.keys(failing)).toEqual(Object.keys(ready));
   });
 
+  it('leaves a field absent, not the object, when its value cannot be read', () => {
+    const [, , revision] = knativeFunction({
+      namespace: 'payments',
+      name: 'charge',
+    });
+    (revision.metadata as any).creationTimestamp = 'last Tuesday';
+
+    const kept = cached(revision);
+
+    expect(kept.createdAt).toBeUndefined();
+    expect(kept).toMatchObject({ name: 'charge-00001', service: 'charge' });
+  });
+
   it('keeps one frozen copy of the conditions, autoscaling settings, env lists and Flux parts that repeat across objects', () => {
     const interner = new Interner();
     const charge = cachedFunction(

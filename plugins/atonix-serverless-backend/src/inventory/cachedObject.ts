@@ -79,8 +79,9 @@ class CachedRecord {
 /**
  * What the cache keeps of a watched object: its name, namespace and resourceVersion (what the
  * informer needs; it compares resourceVersions, never the `uid`) and each of the resource's
- * `fields` as read from the object, nothing else. Every record of a resource gets its fields in
- * the same order, absent ones `undefined`, so the records of a kind share one hidden class.
+ * `fields` as read from the object, nothing else; a field whose reader fails on a malformed object
+ * is `undefined`. Every record of a resource gets its fields in the same order, absent ones
+ * `undefined`, so the records of a kind share one hidden class.
  */
 export function cachedObject(
   object: KubeObject,
@@ -94,7 +95,13 @@ export function cachedObject(
     metadata.resourceVersion ?? '',
   ) as CachedRecord & Record<string, unknown>;
   for (const field of Object.keys(resource.fields)) {
-    record[field] = resource.fields[field](object, interner);
+    try {
+      record[field] = resource.fields[field](object, interner);
+    } catch {
+      // A malformed object (a timestamp that is no date) must not fail the list or watch that
+      // brought it: the field is absent, as readers already handle.
+      record[field] = undefined;
+    }
   }
   return record as unknown as CachedObject;
 }
