@@ -104,7 +104,7 @@ async function main() {
     const details = inventory.all();
     const compact = details.map(withoutDetails);
     const parts = {
-      'watched objects (compacted)': cloneSize(watched),
+      'watched objects (cached records)': cloneSize(watched),
       'derived details (as the API returns them)': cloneSize(details),
       'compact status (details without env, image, revisions)':
         cloneSize(compact),
