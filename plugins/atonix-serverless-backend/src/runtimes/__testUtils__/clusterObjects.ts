@@ -14,7 +14,7 @@ import { OPENFAAS_RESOURCES } from '../openfaas/resources';
  * The kind names the inventory watches (the runtimes' `resources.ts`, Flux's in
  * `inventory/resources.ts`) of the fixtures' objects.
  */
-export const KIND_OF: Record<string, string> = {
+const KIND_OF: Record<string, string> = {
   'serving.knative.dev/v1/Service': 'knativeService',
   'serving.knative.dev/v1/Revision': 'revision',
   'serving.knative.dev/v1/Route': 'route',
