@@ -7,7 +7,12 @@ import {
   FunctionFluxStatus,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { looksLikeSecret } from '@internal/backstage-plugin-atonix-serverless-node';
-import type { CachedObject, ClusterObjects, ReadFields } from '../extensions';
+import type {
+  CachedObject,
+  ClusterObjects,
+  ReadFields,
+  WatchedResource,
+} from '../extensions';
 import { FluxResources, appliedBy } from '../inventory/resources';
 
 // What every runtime reads the same way of its function objects: the platform's labels, the Flux
@@ -45,6 +50,11 @@ export const FUNCTION_OBJECT_FIELDS = {
   },
   appliedBy,
 } as const satisfies ReadFields;
+
+/** A cluster's objects as a runtime reads them: its own resources' records and Flux's. */
+export type RuntimeObjects<
+  R extends Readonly<Record<string, WatchedResource>>,
+> = ClusterObjects<R & FluxResources>;
 
 /** A function object as the cache keeps it, of any runtime. */
 export type FunctionObject = CachedObject<typeof FUNCTION_OBJECT_FIELDS>;

@@ -7,12 +7,7 @@ import {
   KNATIVE_AUTOSCALING,
   KNATIVE_CLASS,
 } from '@internal/backstage-plugin-atonix-serverless-node';
-import type {
-  ClusterObjects,
-  KubeObject,
-  ReadField,
-  WatchedResource,
-} from '../../extensions';
+import type { KubeObject, ReadField, WatchedResource } from '../../extensions';
 import {
   condition,
   label,
@@ -20,8 +15,7 @@ import {
   numberOr,
   text,
 } from '../../inventory/fields';
-import { FluxResources } from '../../inventory/resources';
-import { FUNCTION_OBJECT_FIELDS, redactEnv } from '../objects';
+import { FUNCTION_OBJECT_FIELDS, RuntimeObjects, redactEnv } from '../objects';
 
 /** Knative Serving's label on the Revisions and Routes of a Service. */
 export const KNATIVE_SERVICE_LABEL = 'serving.knative.dev/service';
@@ -188,6 +182,4 @@ export const KNATIVE_RESOURCES = {
 export type KnativeKind = keyof typeof KNATIVE_RESOURCES;
 
 /** A cluster's objects as the Knative runtime reads them. */
-export type KnativeObjects = ClusterObjects<
-  typeof KNATIVE_RESOURCES & FluxResources
->;
+export type KnativeObjects = RuntimeObjects<typeof KNATIVE_RESOURCES>;

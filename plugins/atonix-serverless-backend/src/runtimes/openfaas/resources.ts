@@ -1,10 +1,6 @@
 import type { FunctionAutoscaling } from '@internal/backstage-plugin-atonix-serverless-common';
 import { OPENFAAS_SCALE } from '@internal/backstage-plugin-atonix-serverless-node';
-import type {
-  ClusterObjects,
-  ReadField,
-  WatchedResource,
-} from '../../extensions';
+import type { ReadField, WatchedResource } from '../../extensions';
 import {
   condition,
   label,
@@ -12,8 +8,7 @@ import {
   numberOr,
   text,
 } from '../../inventory/fields';
-import { FluxResources } from '../../inventory/resources';
-import { FUNCTION_OBJECT_FIELDS, redactEnv } from '../objects';
+import { FUNCTION_OBJECT_FIELDS, RuntimeObjects, redactEnv } from '../objects';
 
 /** The label OpenFaaS's provider puts on the Deployment it makes for a function. */
 export const OPENFAAS_FUNCTION_LABEL = 'faas_function';
@@ -69,6 +64,4 @@ export const OPENFAAS_RESOURCES = {
 } as const satisfies Record<string, WatchedResource>;
 
 /** A cluster's objects as the OpenFaaS runtime reads them. */
-export type OpenFaaSObjects = ClusterObjects<
-  typeof OPENFAAS_RESOURCES & FluxResources
->;
+export type OpenFaaSObjects = RuntimeObjects<typeof OPENFAAS_RESOURCES>;
