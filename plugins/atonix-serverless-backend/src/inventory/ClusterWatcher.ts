@@ -69,13 +69,13 @@ type ResourceState = {
 class ObservedWatch extends Watch {
   readonly #onContact: () => void;
   readonly #timeoutSeconds: number;
-  readonly #compact: (object: KubeObject) => Stored;
+  readonly #compact: (object: KubeObject) => KubeObject;
 
   constructor(
     config: KubeConfig,
     onContact: () => void,
     timeoutSeconds: number,
-    compact: (object: KubeObject) => Stored,
+    compact: (object: KubeObject) => KubeObject,
   ) {
     super(config);
     this.#onContact = onContact;
@@ -99,7 +99,7 @@ class ObservedWatch extends Watch {
       },
       (phase, object, raw) => {
         this.#onContact();
-        // Only objects become records: an ERROR's Status (410 Gone) and a BOOKMARK pass as sent.
+        // Only objects are compacted: an ERROR's Status (410 Gone) and a BOOKMARK pass as sent.
         const isObject = ['ADDED', 'MODIFIED', 'DELETED'].includes(phase);
         callback(phase, isObject ? this.#compact(object) : object, raw);
       },
@@ -184,9 +184,9 @@ export class ClusterWatcher implements ClusterObjects {
     };
     const compact = (object: KubeObject) =>
       cachedObject(object, resource, this.#interner) as Stored;
-    // In pages, each made records before the next is read, so a large cluster's list never holds
-    // every object as sent; the pages are one consistent snapshot (the server's continue token),
-    // whose resourceVersion the last page carries and the watch starts from.
+    // In pages, each page's objects made records before the next is read, so a large cluster's
+    // list never holds every object as sent; the pages are one consistent snapshot (the server's
+    // continue token), whose resourceVersion the last page carries and the watch starts from.
     const list = async () => {
       const items: Stored[] = [];
       let page: KubernetesListObject<KubeObject>;
