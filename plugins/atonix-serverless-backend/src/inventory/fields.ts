@@ -34,11 +34,6 @@ export function label(key: string): ReadField<string | undefined> {
   return text(object => object.metadata?.labels?.[key]);
 }
 
-/** The value of one annotation. */
-export function annotation(key: string): ReadField<string | undefined> {
-  return text(object => object.metadata?.annotations?.[key]);
-}
-
 /** The number `read` finds (also in a string), else `fallback`. */
 export function number<T>(
   read: (object: KubeObject) => unknown,
