@@ -37,6 +37,11 @@ export interface KubeApiServerProcessOptions {
   crds?: string[];
   /** Users besides the admin (`system:masters`), each given a token; see {@link KubeApiServerProcess.tokenOf}. */
   users?: StaticTokenUser[];
+  /**
+   * Whether the server offers HTTP/2 (ALPN `h2`), as kube-apiserver does by default; `false` starts
+   * it with `--disable-http2-serving`, as a cluster behind an HTTP/1.1-only proxy answers.
+   */
+  http2?: boolean;
   /** The server binary; default `.tools/kube-apiserver/kube-apiserver`, built by `./run setup`. */
   binary?: string;
 }
@@ -56,6 +61,7 @@ export class KubeApiServerProcess {
   readonly #dir: string;
   readonly #port: number;
   readonly #etcdPorts: [number, number];
+  #extraFlags: string[] = [];
   readonly #tokens: Map<string, string>;
   #child?: ChildProcess;
   #log = '';
@@ -112,6 +118,9 @@ export class KubeApiServerProcess {
       await freePort(),
       await freePort(),
     ]);
+    if (options.http2 === false) {
+      server.#extraFlags = ['--disable-http2-serving'];
+    }
     await server.#launch();
     await server.#installCrds(await crdsOf(options.crds));
     return server;
@@ -610,6 +619,7 @@ export class KubeApiServerProcess {
         '--service-cluster-ip-range=10.96.0.0/16',
         // The "kubernetes" Service cannot point at a loopback address; nothing here needs it.
         '--endpoint-reconciler-type=none',
+        ...this.#extraFlags,
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );

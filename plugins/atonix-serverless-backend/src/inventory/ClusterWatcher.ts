@@ -3,7 +3,6 @@ import {
   KubeConfig,
   KubernetesListObject,
   ListWatch,
-  Watch,
 } from '@kubernetes/client-node';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { AtonixCluster } from '../clusters';
@@ -14,6 +13,7 @@ import type {
   WatchedResource,
 } from '../extensions';
 import { Interner, cachedObject } from './cachedObject';
+import { Http2Watch, KubeHttp2Connection } from './Http2Watch';
 import { resourcePath } from './resources';
 
 /** Objects per list call: client-go's pager's own page size (k8s.io/client-go tools/pager/pager.go:31). */
@@ -64,20 +64,21 @@ type ResourceState = {
  * A watch that asks for bookmarks and a server-side timeout, and reports every sign of life (the
  * connection opening, any event, bookmarks included) so hung watches can be told from quiet ones.
  * client-node's `makeInformer` builds the same `ListWatch` over a plain `Watch`, which asks for
- * neither.
+ * neither. It runs over the cluster's one HTTP/2 connection (see {@link Http2Watch}).
  */
-class ObservedWatch extends Watch {
+class ObservedWatch extends Http2Watch {
   readonly #onContact: () => void;
   readonly #timeoutSeconds: number;
   readonly #compact: (object: KubeObject) => KubeObject;
 
   constructor(
     config: KubeConfig,
+    connection: KubeHttp2Connection,
     onContact: () => void,
     timeoutSeconds: number,
     compact: (object: KubeObject) => KubeObject,
   ) {
-    super(config);
+    super(config, connection);
     this.#onContact = onContact;
     this.#timeoutSeconds = timeoutSeconds;
     this.#compact = compact;
@@ -129,6 +130,7 @@ export class ClusterWatcher implements ClusterObjects {
   readonly #timing: WatchTiming;
   readonly #onChange: (kind: string, object: CachedObject) => void;
   readonly #interner: Interner;
+  readonly #connection: KubeHttp2Connection;
   #watchdog?: NodeJS.Timeout;
   #stopped = false;
 
@@ -160,6 +162,9 @@ export class ClusterWatcher implements ClusterObjects {
       currentContext: 'atonix',
     });
     const api = kubeConfig.makeApiClient(CustomObjectsApi);
+    this.#connection = new KubeHttp2Connection(kubeConfig, {
+      answerTimeoutMs: this.#timing.listTimeoutMs,
+    });
     for (const [kind, resource] of Object.entries(options.resources)) {
       this.#states.set(
         kind,
@@ -216,6 +221,7 @@ export class ClusterWatcher implements ClusterObjects {
     };
     const watch = new ObservedWatch(
       kubeConfig,
+      this.#connection,
       contact,
       Math.max(1, Math.round(this.#timing.watchIdleTimeoutMs / 1000 / 2)),
       compact,
@@ -258,6 +264,7 @@ export class ClusterWatcher implements ClusterObjects {
       clearTimeout(state.retryTimer);
       await state.informer.stop();
     }
+    await this.#connection.close();
   }
 
   get(kind: string, namespace: string, name: string): CachedObject | undefined {
