@@ -260,11 +260,11 @@ export class ClusterWatcher implements ClusterObjects {
   async stop(): Promise<void> {
     this.#stopped = true;
     clearInterval(this.#watchdog);
+    await this.#connection.close();
     for (const state of this.#states.values()) {
       clearTimeout(state.retryTimer);
       await state.informer.stop();
     }
-    await this.#connection.close();
   }
 
   get(kind: string, namespace: string, name: string): CachedObject | undefined {

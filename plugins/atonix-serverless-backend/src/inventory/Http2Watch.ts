@@ -54,13 +54,13 @@ export class KubeHttp2Connection {
   }
 
   /**
-   * Asks the server for a PING answer within the connect timeout and ends the session when none
+   * Asks the server for a PING answer within {@link answerTimeoutMs} and ends the session when none
    * comes: a watch that got no answer may sit on a connection whose peer is gone without a reset
    * (with HTTP/1.1 its restart took a new connection; here it would take a new stream on the same
    * dead one).
    */
   checkAlive(session: ClientHttp2Session): void {
-    if (session.destroyed || session.closed) return;
+    if (this.#closed || session.destroyed || session.closed) return;
     const timer = setTimeout(
       () =>
         session.destroy(
@@ -71,10 +71,8 @@ export class KubeHttp2Connection {
       this.answerTimeoutMs,
     );
     timer.unref();
-    const sent = session.ping(error => {
-      clearTimeout(timer);
-      if (error) session.destroy(error);
-    });
+    // Answered, or cancelled because the session is ending anyway (the only error a PING gets).
+    const sent = session.ping(() => clearTimeout(timer));
     if (!sent) clearTimeout(timer);
   }
 
