@@ -87,7 +87,10 @@ export interface Config {
        * restarted (API servers send a bookmark about once a minute). Default 90.
        */
       watchIdleTimeoutSeconds?: number;
-      /** Timeout of each list call to an API server. Default 30. */
+      /**
+       * Timeout of each list call to an API server, and of the watch connection's TLS handshake,
+       * a watch's first answer and an HTTP/2 PING. Default 30.
+       */
       listTimeoutSeconds?: number;
       /** First retry delay after a failed list or watch; doubles up to 30 s. Default 1. */
       retryBaseSeconds?: number;
