@@ -161,7 +161,7 @@ function quantile(values: number[], q: number) {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
-type Memory = { rss: number; heapUsed: number };
+type Memory = ReturnType<typeof process.memoryUsage>;
 const clusterName = (c: number) => `c-${String(c).padStart(2, '0')}`;
 const load = () =>
   os
@@ -189,6 +189,8 @@ function ownedFunction(i: number, perCluster: number) {
 }
 const ms = (v: number) => `${v.toFixed(v < 10 ? 2 : 1)} ms`;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+const signedMb = (bytes: number) =>
+  `${bytes < 0 ? '-' : '+'}${mb(Math.abs(bytes))}`;
 const fnName = (i: number) => `fn-${String(i).padStart(5, '0')}`;
 const fnNamespace = (i: number) =>
   `team-${String(i % NAMESPACES).padStart(3, '0')}`;
@@ -453,6 +455,19 @@ async function benchSize(functions: number, results: string[]) {
         (syncedMemory.heapUsed - idleMemory.heapUsed) /
         (perCluster * CLUSTERS)
       ).toFixed(0)} bytes per cached function`,
+      // What the RSS over idle is made of besides live objects: V8's committed heap (heapTotal,
+      // live or not), buffers outside it (external), and the rest (code, stacks, sockets, TLS,
+      // memory the allocator keeps).
+      `Atonix RSS over idle by part: V8 heap committed ${signedMb(
+        syncedMemory.heapTotal - idleMemory.heapTotal,
+      )}, external ${signedMb(
+        syncedMemory.external - idleMemory.external,
+      )}, the rest ${signedMb(
+        syncedMemory.rss -
+          idleMemory.rss -
+          (syncedMemory.heapTotal - idleMemory.heapTotal) -
+          (syncedMemory.external - idleMemory.external),
+      )}`,
       `Atonix idle CPU (nobody calling, ${idleMs / 1000} s): ${idleCpu.toFixed(
         2,
       )} % of one core; RSS after ${SAMPLES * 5} requests ${mb(atonixRss)}`,
