@@ -131,6 +131,7 @@ export class ClusterWatcher implements ClusterObjects {
   readonly #onChange: (kind: string, object: CachedObject) => void;
   readonly #interner: Interner;
   readonly #connection: KubeHttp2Connection;
+  readonly #api: CustomObjectsApi;
   #watchdog?: NodeJS.Timeout;
   #stopped = false;
 
@@ -161,15 +162,12 @@ export class ClusterWatcher implements ClusterObjects {
       ],
       currentContext: 'atonix',
     });
-    const api = kubeConfig.makeApiClient(CustomObjectsApi);
+    this.#api = kubeConfig.makeApiClient(CustomObjectsApi);
     this.#connection = new KubeHttp2Connection(kubeConfig, {
       answerTimeoutMs: this.#timing.listTimeoutMs,
     });
     for (const [kind, resource] of Object.entries(options.resources)) {
-      this.#states.set(
-        kind,
-        this.#createState(kind, resource, kubeConfig, api),
-      );
+      this.#states.set(kind, this.#createState(kind, resource, kubeConfig));
     }
   }
 
@@ -177,7 +175,6 @@ export class ClusterWatcher implements ClusterObjects {
     kind: string,
     resource: WatchedResource,
     kubeConfig: KubeConfig,
-    api: CustomObjectsApi,
   ): ResourceState {
     const { labelSelector } = resource;
     const path = resourcePath(resource);
@@ -198,14 +195,7 @@ export class ClusterWatcher implements ClusterObjects {
       let next: string | undefined;
       do {
         page = await withTimeout(
-          api.listClusterCustomObject({
-            group: resource.group,
-            version: resource.version,
-            plural: resource.plural,
-            labelSelector,
-            limit: LIST_PAGE_SIZE,
-            _continue: next,
-          }),
+          this.#listPage(path, resource, next),
           this.#timing.listTimeoutMs,
           `listing ${path} on ${this.cluster.url}`,
         );
@@ -245,6 +235,30 @@ export class ClusterWatcher implements ClusterObjects {
       retrying: false,
     });
     return state;
+  }
+
+  /** One page of a list: over the cluster's HTTP/2 connection, or client-node's HTTP/1.1 client. */
+  async #listPage(
+    path: string,
+    resource: WatchedResource,
+    next: string | undefined,
+  ): Promise<KubernetesListObject<KubeObject>> {
+    const { labelSelector } = resource;
+    return (
+      (await this.#connection.getJson<KubernetesListObject<KubeObject>>(path, {
+        labelSelector,
+        limit: LIST_PAGE_SIZE,
+        continue: next,
+      })) ??
+      this.#api.listClusterCustomObject({
+        group: resource.group,
+        version: resource.version,
+        plural: resource.plural,
+        labelSelector,
+        limit: LIST_PAGE_SIZE,
+        _continue: next,
+      })
+    );
   }
 
   /** Starts the informers; resolves when each has listed once or failed once. */

@@ -4,7 +4,7 @@ import type { RequestOptions } from 'node:https';
 import { isIP } from 'node:net';
 import { createInterface } from 'node:readline';
 import tls from 'node:tls';
-import { KubeConfig, Watch } from '@kubernetes/client-node';
+import { ApiException, KubeConfig, Watch } from '@kubernetes/client-node';
 
 /**
  * One cluster's HTTP/2 connection to its API server, which all of the cluster's watches share as
@@ -74,6 +74,87 @@ export class KubeHttp2Connection {
     // Answered, or cancelled because the session is ending anyway (the only error a PING gets).
     const sent = session.ping(() => clearTimeout(timer));
     if (!sent) clearTimeout(timer);
+  }
+
+  /**
+   * The headers of a GET of `path` with `query` (undefined values left out), authenticated as
+   * client-node authenticates its own requests: the bearer token (also from a token file or an
+   * exec plugin, refreshed as client-node refreshes them), basic auth, impersonation.
+   */
+  async requestHeaders(
+    path: string,
+    query: Record<string, string | number | boolean | undefined>,
+  ): Promise<OutgoingHttpHeaders> {
+    const cluster = this.#config.getCurrentCluster();
+    if (!cluster) throw new Error('No currently active cluster');
+    const url = new URL(cluster.server + path);
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined) url.searchParams.set(key, value.toString());
+    }
+    const options: RequestOptions = {};
+    await this.#config.applyToHTTPSOptions(options);
+    const headers: OutgoingHttpHeaders = {
+      ':method': 'GET',
+      ':path': `${url.pathname}${url.search}`,
+      accept: 'application/json',
+    };
+    for (const [key, value] of Object.entries(options.headers ?? {})) {
+      if (value !== undefined) headers[key.toLowerCase()] = value;
+    }
+    if (options.auth) {
+      headers.authorization = `Basic ${Buffer.from(options.auth).toString(
+        'base64',
+      )}`;
+    }
+    return headers;
+  }
+
+  /**
+   * A GET of `path` as a stream of the session, its JSON answer parsed (a list page); `undefined`
+   * when the server does not speak HTTP/2. A status other than 2xx throws client-node's
+   * {@link ApiException} with the server's `Status` as body, as its generated API clients do.
+   */
+  async getJson<T>(
+    path: string,
+    query: Record<string, string | number | boolean | undefined>,
+  ): Promise<T | undefined> {
+    const session = await this.session();
+    if (!session) return undefined;
+    const stream = session.request(await this.requestHeaders(path, query), {
+      endStream: true,
+    });
+    stream.setEncoding('utf8');
+    return new Promise<T>((resolve, reject) => {
+      let status = 0;
+      let text = '';
+      stream.on('response', headers => {
+        status = Number(headers[':status']);
+      });
+      stream.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      stream.on('error', reject);
+      stream.on('end', () => {
+        let body: unknown = text;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          // not JSON: kept as text for the error
+        }
+        if (status >= 200 && status < 300) {
+          resolve(body as T);
+        } else {
+          reject(
+            new ApiException(
+              status,
+              STATUS_CODES[status] ?? 'Unknown status',
+              body,
+              {},
+            ),
+          );
+        }
+      });
+    });
   }
 
   /** Closes the session and ends the streams still on it; no watch starts after this. */
@@ -176,8 +257,7 @@ export class Http2Watch extends Watch {
     callback: (phase: string, apiObj: any, watchObj?: any) => void,
     done: (err: any) => void,
   ): Promise<AbortController> {
-    const cluster = this.config.getCurrentCluster();
-    if (!cluster) {
+    if (!this.config.getCurrentCluster()) {
       throw new Error('No currently active cluster');
     }
     const controller = new AbortController();
@@ -201,24 +281,10 @@ export class Http2Watch extends Watch {
     }
     const session = opened;
 
-    const url = new URL(cluster.server + path);
-    url.searchParams.set('watch', 'true');
-    for (const [key, value] of Object.entries(queryParams ?? {})) {
-      if (value !== undefined) url.searchParams.set(key, value.toString());
-    }
-    const options: RequestOptions = {};
-    await this.config.applyToHTTPSOptions(options);
-    const headers: OutgoingHttpHeaders = {
-      ...lowerCased(options.headers),
-      ':method': 'GET',
-      ':path': `${url.pathname}${url.search}`,
-    };
-    if (options.auth) {
-      headers.authorization = `Basic ${Buffer.from(options.auth).toString(
-        'base64',
-      )}`;
-    }
-
+    const headers = await this.#connection.requestHeaders(path, {
+      watch: 'true',
+      ...queryParams,
+    });
     let stream: http2.ClientHttp2Stream;
     try {
       stream = session.request(headers, { endStream: true });
@@ -295,12 +361,4 @@ export class Http2Watch extends Watch {
     });
     return controller;
   }
-}
-
-function lowerCased(headers: RequestOptions['headers']): OutgoingHttpHeaders {
-  const result: OutgoingHttpHeaders = {};
-  for (const [key, value] of Object.entries(headers ?? {})) {
-    if (value !== undefined) result[key.toLowerCase()] = value;
-  }
-  return result;
 }
