@@ -127,7 +127,17 @@ export class KubeHttp2Connection {
     return new Promise<T>((resolve, reject) => {
       let status = 0;
       let text = '';
+      // As for a watch: no answer at all makes the connection suspect (see checkAlive).
+      const timer = setTimeout(() => {
+        stream.close(http2.constants.NGHTTP2_CANCEL);
+        this.checkAlive(session);
+        reject(
+          new Error(`no answer to ${path} within ${this.answerTimeoutMs} ms`),
+        );
+      }, this.answerTimeoutMs);
+      stream.on('close', () => clearTimeout(timer));
       stream.on('response', headers => {
+        clearTimeout(timer);
         status = Number(headers[':status']);
       });
       stream.on('data', (chunk: string) => {
