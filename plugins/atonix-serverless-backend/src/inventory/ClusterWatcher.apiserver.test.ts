@@ -146,12 +146,15 @@ describe('ClusterWatcher on a real Kubernetes API server', () => {
       }
     });
 
-  const readiness = (watcher: ClusterWatcher, name: string) =>
-    (
+  /** The Service's Ready condition as `status` or `status:reason`. */
+  const readiness = (watcher: ClusterWatcher, name: string) => {
+    const ready = (
       watcher.get('service', 'search', name)?.status as
-        | { conditions?: { type: string; status: string }[] }
+        | { conditions?: { type: string; status: string; reason?: string }[] }
         | undefined
-    )?.conditions?.find(c => c.type === 'Ready')?.status;
+    )?.conditions?.find(c => c.type === 'Ready');
+    return ready?.reason ? `${ready.status}:${ready.reason}` : ready?.status;
+  };
 
   beforeAll(async () => {
     server = await KubeApiServerProcess.start({ crds: FIXTURE_CRDS });
@@ -214,7 +217,7 @@ describe('ClusterWatcher on a real Kubernetes API server', () => {
         ],
       });
       await eventually(() =>
-        expect(readiness(watcher, 'suggest')).toBe('False'),
+        expect(readiness(watcher, 'suggest')).toBe('False:RevisionMissing'),
       );
       await server.delete(service);
       await eventually(() =>
@@ -233,7 +236,7 @@ describe('ClusterWatcher on a real Kubernetes API server', () => {
         conditions: [{ type: 'Ready', status: 'False', reason: 'ResumeCheck' }],
       });
       await eventually(() => {
-        expect(readiness(watcher, 'query')).toBe('False');
+        expect(readiness(watcher, 'query')).toBe('False:ResumeCheck');
         expect(watcher.syncStatus().stale).toBe(false);
       });
       expect(connects).toHaveBeenCalledTimes(1);
@@ -245,11 +248,13 @@ describe('ClusterWatcher on a real Kubernetes API server', () => {
       const [service] = knativeFunction({ namespace: 'search', name: 'query' });
       relay.freeze();
       await server.setStatus(service, {
-        conditions: [{ type: 'Ready', status: 'True' }],
+        conditions: [
+          { type: 'Ready', status: 'False', reason: 'WrittenWhileFrozen' },
+        ],
       });
       // The frozen connection answers no PING: it is dropped and the watches go to a new one.
       await eventually(() => {
-        expect(readiness(watcher, 'query')).toBe('True');
+        expect(readiness(watcher, 'query')).toBe('False:WrittenWhileFrozen');
         expect(watcher.syncStatus().stale).toBe(false);
       });
       expect(connects).toHaveBeenCalledTimes(1);
