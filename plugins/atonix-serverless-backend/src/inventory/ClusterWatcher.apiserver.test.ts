@@ -9,7 +9,7 @@ import {
   knativeFunction,
   portalReader,
 } from '@internal/atonix-test-servers';
-import { AtonixCluster } from '../clusters';
+import { testCluster } from '../__testUtils__/testCluster';
 import type { KubeObject, WatchedResource } from '../extensions';
 import { ClusterWatcher } from './ClusterWatcher';
 import { KubeHttp2Connection } from './Http2Watch';
@@ -110,17 +110,13 @@ describe('ClusterWatcher on a real Kubernetes API server', () => {
   const watchers: ClusterWatcher[] = [];
 
   function watch(url: string, caData: string) {
-    const cluster: AtonixCluster = {
-      name: 'staging',
-      url,
-      serviceAccountToken: token,
-      skipTLSVerify: false,
-      caData: Buffer.from(caData).toString('base64'),
-      lokiLabels: { namespace: 'namespace', function: 'fn', revision: 'rev' },
-    };
     const changes: string[] = [];
     const watcher = ClusterWatcher.create({
-      cluster,
+      cluster: testCluster({
+        url,
+        serviceAccountToken: token,
+        caData: Buffer.from(caData).toString('base64'),
+      }),
       logger: mockServices.logger.mock(),
       timing: {
         watchIdleTimeoutMs: 3000,
