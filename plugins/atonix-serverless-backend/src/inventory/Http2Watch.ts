@@ -7,16 +7,17 @@ import tls from 'node:tls';
 import { ApiException, KubeConfig, Watch } from '@kubernetes/client-node';
 
 /**
- * One cluster's HTTP/2 connection to its API server, which all of the cluster's watches share as
- * streams: an idle HTTP/1.1 watch connection costs about 0.3 MB of native memory, so a cluster
- * watching 11 resources over HTTP/1.1 held 11 of them (bench/README.md).
+ * One cluster's HTTP/2 connection to its API server, which the cluster's watches and list pages
+ * share as streams: an idle HTTP/1.1 watch connection costs about 0.3 MB of native memory, and a
+ * cluster watching 11 resources over HTTP/1.1 held 11 of them, plus a new connection per list page
+ * (bench/README.md).
  *
  * kube-apiserver offers h2 by ALPN on its secure port unless started with `--disable-http2-serving`
  * (k8s.io/apiserver v0.36.3, the version tools/kube-apiserver pins: pkg/server/secure_serving.go:52
  * `NextProtos: []string{"h2", "http/1.1"}`, :56-59 the flag) and allows 100 concurrent streams per
  * connection unless `--http2-max-streams-per-connection` says otherwise (secure_serving.go:192-199).
  * A server that does not pick h2 (an HTTP/1.1-only proxy in front of it, that flag, a plain-HTTP
- * URL) is remembered and watched over client-node's own HTTP/1.1 {@link Watch}.
+ * URL) is remembered and read over client-node's own HTTP/1.1 client and {@link Watch}.
  *
  * The session is opened on the first watch and reopened by the first watch after it ended (the
  * server's GOAWAY or idle timeout, a socket error): the watches on it end with the error, and the
@@ -224,7 +225,7 @@ export class KubeHttp2Connection {
       this.#http1Only = true;
       return undefined;
     }
-    // What client-node's Watch does to its HTTP/1.1 watch sockets (dist/watch.js:43-47).
+    // What client-node's Watch does to its HTTP/1.1 watch sockets (dist/watch.js:42-46).
     socket.setKeepAlive(true, 30_000);
     const session = http2.connect(url.origin, {
       createConnection: () => socket,
