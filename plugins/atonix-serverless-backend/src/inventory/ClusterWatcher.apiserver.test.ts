@@ -10,9 +10,10 @@ import {
   portalReader,
 } from '@internal/atonix-test-servers';
 import { testCluster } from '../__testUtils__/testCluster';
-import type { KubeObject, WatchedResource } from '../extensions';
+import type { CachedObject, WatchedResource } from '../extensions';
 import { ClusterWatcher } from './ClusterWatcher';
 import { KubeHttp2Connection } from './Http2Watch';
+import { CachedCondition, condition } from './fields';
 import { FLUX_RESOURCES } from './resources';
 
 // A real server restarting or relisting on a busy machine takes longer than the default wait.
@@ -25,11 +26,11 @@ const knative = (plural: string): WatchedResource => ({
   group: 'serving.knative.dev',
   version: 'v1',
   plural,
+  fields: {},
 });
 
-/** Four of the resources the inventory watches on every cluster (the portal may read these). */
 const RESOURCES = {
-  service: knative('services'),
+  service: { ...knative('services'), fields: { ready: condition('Ready') } },
   revision: knative('revisions'),
   route: knative('routes'),
   kustomization: FLUX_RESOURCES.kustomization,
@@ -125,8 +126,8 @@ describe('ClusterWatcher on a real Kubernetes API server', () => {
         retryMaxMs: 1000,
       },
       resources: RESOURCES,
-      onChange: (kind: string, object: KubeObject) =>
-        changes.push(`${kind} ${object.metadata?.name}`),
+      onChange: (kind: string, object: CachedObject) =>
+        changes.push(`${kind} ${object.name}`),
     });
     watchers.push(watcher);
     return { watcher, changes };
@@ -144,11 +145,9 @@ describe('ClusterWatcher on a real Kubernetes API server', () => {
 
   /** The Service's Ready condition as `status` or `status:reason`. */
   const readiness = (watcher: ClusterWatcher, name: string) => {
-    const ready = (
-      watcher.get('service', 'search', name)?.status as
-        | { conditions?: { type: string; status: string; reason?: string }[] }
-        | undefined
-    )?.conditions?.find(c => c.type === 'Ready');
+    const ready = watcher.get('service', 'search', name)?.ready as
+      | CachedCondition
+      | undefined;
     return ready?.reason ? `${ready.status}:${ready.reason}` : ready?.status;
   };
 
