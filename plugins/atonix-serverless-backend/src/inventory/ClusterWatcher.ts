@@ -53,6 +53,11 @@ type ResourceState = {
   error?: string;
   /** The API server does not serve this resource (CRD not installed): empty, not an error. */
   absent: boolean;
+  /**
+   * Whether a whole list has been read: a sign of life comes with every page, but the informer
+   * holds the objects only once the last page is in.
+   */
+  listed: boolean;
   failures: number;
   retryTimer?: NodeJS.Timeout;
   retrying: boolean;
@@ -207,6 +212,7 @@ export class ClusterWatcher implements ClusterObjects {
           undefined;
       } while (next);
       state.absent = false;
+      state.listed = true;
       return { ...page, items };
     };
     const watch = new ObservedWatch(
@@ -231,6 +237,7 @@ export class ClusterWatcher implements ClusterObjects {
     Object.assign(state, {
       informer,
       absent: false,
+      listed: false,
       failures: 0,
       retrying: false,
     });
@@ -307,9 +314,10 @@ export class ClusterWatcher implements ClusterObjects {
     let error: string | undefined;
     for (const state of this.#states.values()) {
       if (state.absent) continue;
-      if (state.lastContact === undefined) {
+      if (!state.listed) {
         synced = false;
-      } else {
+      }
+      if (state.lastContact !== undefined) {
         lastContact = Math.min(
           lastContact ?? state.lastContact,
           state.lastContact,
