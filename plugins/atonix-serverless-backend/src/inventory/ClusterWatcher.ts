@@ -90,10 +90,7 @@ class ObservedWatch extends Http2Watch {
   }
 
   override async watch(
-    path: string,
-    queryParams: Record<string, any>,
-    callback: (phase: string, apiObj: any, watchObj?: any) => void,
-    done: (err: any) => void,
+    ...[path, queryParams, callback, done]: Parameters<Http2Watch['watch']>
   ): Promise<AbortController> {
     let failed = false;
     const controller = await super.watch(
