@@ -13,18 +13,8 @@
 // running every second, far more often than its 10 s local or 5 min production schedule), and the
 // work for one changed function: a placement event from the backend until the catalog has its
 // delta mutation.
-import { mockServices } from '@backstage/backend-test-utils';
-import type {
-  LoggerService,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
-import type {
-  EntityProviderConnection,
-  EntityProviderMutation,
-} from '@backstage/plugin-catalog-node';
-import type { EventParams } from '@backstage/plugin-events-node';
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
-  FUNCTION_PLACEMENTS_TOPIC,
   FunctionPlacement,
   FunctionPlacementsEvent,
 } from '@internal/backstage-plugin-atonix-serverless-common';
@@ -35,8 +25,7 @@ import type {
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { FunctionDirectory } from '../plugins/catalog-backend-module-atonix-serverless/src/FunctionDirectory';
-import { FunctionEntityProvider } from '../plugins/catalog-backend-module-atonix-serverless/src/FunctionEntityProvider';
+import { standaloneProvider } from '../plugins/catalog-backend-module-atonix-serverless/src/testing/standaloneProvider';
 
 const { values: args } = parseArgs({
   options: {
@@ -139,37 +128,11 @@ async function benchSize(size: number, results: string[]) {
     },
     locationRef: path => `url:https://git.example/atonix/${path}`,
   };
-  const mutations: EntityProviderMutation[] = [];
-  let mutated: () => void = () => {};
-  const connection: EntityProviderConnection = {
-    applyMutation: async mutation => {
-      mutations.push(mutation);
-      mutated();
-    },
-    refresh: async () => {},
-  };
-  let deliver: (event: EventParams) => Promise<void> = async () => {};
-  const provider = new FunctionEntityProvider({
-    id: 'bench',
-    source,
-    logger: silent,
-    // The bench calls refresh itself, on the schedule it measures.
-    scheduler: { scheduleTask: async () => {} } as unknown as SchedulerService,
-    emitGroups: false,
-    context: {},
-    directory: new FunctionDirectory(),
-    catalog: {
-      getEntities: async () => ({ items: [] }),
-      getEntitiesByRefs: async () => ({ items: [] }),
-    },
-    auth: mockServices.auth(),
-    events: {
-      publish: async () => {},
-      subscribe: async ({ topics, onEvent }) => {
-        if (topics.includes(FUNCTION_PLACEMENTS_TOPIC)) deliver = onEvent;
-      },
-    },
-    drift: {
+  const { provider, mutations, nextMutation, deliverPlacements } =
+    await standaloneProvider({
+      id: 'bench',
+      source,
+      logger: silent,
       inventory: {
         list: async () => ({
           items: Array.from({ length: size * CLUSTERS }, (_, k) =>
@@ -178,9 +141,7 @@ async function benchSize(size: number, results: string[]) {
           clusters: synced,
         }),
       },
-    },
-  });
-  await provider.connect(connection);
+    });
 
   // The first refresh: the snapshot of the inventory, every entity, one full mutation.
   let started = process.hrtime.bigint();
@@ -217,12 +178,10 @@ async function benchSize(size: number, results: string[]) {
       k % 2 === 0
         ? { upserted: [], removed: [placement(i, c)], clusters: synced }
         : { upserted: [placement(i, c)], removed: [], clusters: synced };
-    const applied = new Promise<void>(resolve => {
-      mutated = resolve;
-    });
+    const applied = nextMutation();
     const cpuStart = process.cpuUsage();
     started = process.hrtime.bigint();
-    await deliver({ topic: FUNCTION_PLACEMENTS_TOPIC, eventPayload: event });
+    await deliverPlacements(event);
     await applied;
     changeTimes.push(Number(process.hrtime.bigint() - started) / 1e6);
     const used = process.cpuUsage(cpuStart);
