@@ -3,6 +3,7 @@
 //
 //   node --require @backstage/cli/config/nodeTransform.cjs bench/backend-fleet.ts \
 //     [--sizes 1000,5000,50000] [--clusters 20] [--namespaces 10] [--samples 200] [--load-seconds 0]
+//     [--stock-samples 10 (0: no stock backend)] [--profile <file.cpuprofile>]
 //
 // Everything runs on 127.0.0.1: the real Kubernetes API server seeded with sizes/clusters
 // functions (one child process), seen by the backends as `clusters` clusters (every cluster entry
@@ -28,6 +29,7 @@ const { values: args } = parseArgs({
     'load-seconds': { type: 'string', default: '0' },
     'load-clients': { type: 'string', default: '200' },
     'freshness-samples': { type: 'string', default: '20' },
+    profile: { type: 'string' },
   },
 });
 const NAMESPACES = Number(args.namespaces);
@@ -162,6 +164,16 @@ function quantile(values: number[], q: number) {
 }
 
 type Memory = ReturnType<typeof process.memoryUsage>;
+type Collections = Record<
+  'scavenge' | 'markCompact',
+  { count: number; ms: number; maxMs: number }
+>;
+const gcLine = ({ scavenge, markCompact }: Collections) =>
+  `${scavenge.count} scavenges (${ms(scavenge.ms)} in all, longest ${ms(
+    scavenge.maxMs,
+  )}), ${markCompact.count} mark-compacts (${ms(
+    markCompact.ms,
+  )} in all, longest ${ms(markCompact.maxMs)})`;
 const clusterName = (c: number) => `c-${String(c).padStart(2, '0')}`;
 const load = () =>
   os
@@ -188,6 +200,10 @@ function ownedFunction(i: number, perCluster: number) {
   return { cluster: clusterName(i % CLUSTERS), n };
 }
 const ms = (v: number) => `${v.toFixed(v < 10 ? 2 : 1)} ms`;
+const percentiles = (values: number[]) =>
+  `p50 ${ms(quantile(values, 0.5))}  p90 ${ms(quantile(values, 0.9))}  p95 ${ms(
+    quantile(values, 0.95),
+  )}`;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const signedMb = (bytes: number) =>
   `${bytes < 0 ? '-' : '+'}${mb(Math.abs(bytes))}`;
@@ -289,6 +305,9 @@ async function benchSize(functions: number, results: string[]) {
       { type: 'requests' },
       'requests',
     );
+    // The reads' garbage collections (and, with --profile, a CPU profile of them) in the backend.
+    const profile = args.profile && `${args.profile}.${functions}.cpuprofile`;
+    await ask(atonix.proc, { type: 'reads-start', profile }, 'reads-start');
     const pages = Math.ceil((perCluster * CLUSTERS) / PAGE);
     const listTimes: number[] = [];
     for (let i = 0; i < SAMPLES; i++) {
@@ -358,6 +377,11 @@ async function benchSize(functions: number, results: string[]) {
         throw new Error(`GET /entity answered ${res.status}: ${res.body}`);
       entityTimes.push(t);
     }
+    const { gc } = await ask<{ gc: Collections }>(
+      atonix.proc,
+      { type: 'reads-end', profile },
+      'reads-end',
+    );
     const after = await ask<{ count: number }>(
       kube.proc,
       { type: 'requests' },
@@ -388,60 +412,16 @@ async function benchSize(functions: number, results: string[]) {
     }
     await stop(atonix.proc);
 
-    // --- Stock Kubernetes backend: the same questions, one entity at a time.
-    const stock = await child('backend-portal.ts', portalArgs('kubernetes'));
-    const stockPort: number = stock.ready.port;
-    await signIn(stockPort);
-    const stockBefore = await ask<{ count: number }>(
-      kube.proc,
-      { type: 'requests' },
-      'requests',
-    );
-    const stockOne: number[] = [];
-    for (let i = 0; i < STOCK_SAMPLES; i++) {
-      const n = (i * 37) % perCluster;
-      const [t, res] = await timed(() =>
-        call(stockPort, 'POST', `/api/kubernetes/services/${fnName(n)}`, {
-          entity: entity(n),
-        }),
-      );
-      if (res.status !== 200)
-        throw new Error(
-          `stock /services answered ${res.status}: ${res.body.slice(0, 200)}`,
-        );
-      stockOne.push(t);
-    }
-    const stockAfterOne = await ask<{ count: number }>(
-      kube.proc,
-      { type: 'requests' },
-      'requests',
-    );
-    // A fleet page the stock way: one query per entity on the page, in parallel.
-    const stockPage: number[] = [];
-    for (let i = 0; i < Math.max(3, Math.round(STOCK_SAMPLES / 3)); i++) {
-      const first = (i * PAGE) % Math.max(1, perCluster - PAGE);
-      const [t] = await timed(() =>
-        Promise.all(
-          Array.from({ length: PAGE }, (_, k) =>
-            call(
-              stockPort,
-              'POST',
-              `/api/kubernetes/services/${fnName(first + k)}`,
-              {
-                entity: entity(first + k),
-              },
-            ),
-          ),
-        ),
-      );
-      stockPage.push(t);
-    }
-    const { rss: stockRss } = await ask<{ rss: number }>(
-      stock.proc,
-      { type: 'rss' },
-      'rss',
-    );
-    await stop(stock.proc);
+    const stockLines =
+      STOCK_SAMPLES > 0
+        ? await benchStock(
+            kube.proc,
+            perCluster,
+            portalArgs('kubernetes'),
+            idleMemory.rss,
+            { fleetPage: listTimes, oneFunction: oneTimes },
+          )
+        : [];
 
     const lines = [
       `Machine load average (1/5/15 min) during the Atonix run: ${loadDuring}`,
@@ -471,46 +451,26 @@ async function benchSize(functions: number, results: string[]) {
       `Atonix idle CPU (nobody calling, ${idleMs / 1000} s): ${idleCpu.toFixed(
         2,
       )} % of one core; RSS after ${SAMPLES * 5} requests ${mb(atonixRss)}`,
-      `Atonix GET /functions (default page)                 p50 ${ms(
-        quantile(defaultPage, 0.5),
-      )}  p95 ${ms(quantile(defaultPage, 0.95))}`,
-      `Atonix GET /functions (page of ${PAGE}, sorted)       p50 ${ms(
-        quantile(listTimes, 0.5),
-      )}  p95 ${ms(quantile(listTimes, 0.95))}`,
-      `Atonix GET /functions?team=…&health=…                p50 ${ms(
-        quantile(filterTimes, 0.5),
-      )}  p95 ${ms(quantile(filterTimes, 0.95))}`,
-      `Atonix GET /functions/:cluster/:ns/:name (owner)     p50 ${ms(
-        quantile(oneTimes, 0.5),
-      )}  p95 ${ms(quantile(oneTimes, 0.95))}`,
-      `Atonix GET /entity/component/default/:name           p50 ${ms(
-        quantile(entityTimes, 0.5),
-      )}  p95 ${ms(quantile(entityTimes, 0.95))}`,
+      `Atonix GET /functions (default page)                 ${percentiles(
+        defaultPage,
+      )}`,
+      `Atonix GET /functions (page of ${PAGE}, sorted)       ${percentiles(
+        listTimes,
+      )}`,
+      `Atonix GET /functions?team=…&health=…                ${percentiles(
+        filterTimes,
+      )}`,
+      `Atonix GET /functions/:cluster/:ns/:name (owner)     ${percentiles(
+        oneTimes,
+      )}`,
+      `Atonix GET /entity/component/default/:name           ${percentiles(
+        entityTimes,
+      )}`,
       `Atonix API-server requests while serving ${SAMPLES * 5} reads: ${
         after.count - before.count
       }`,
-      `Stock  POST /services/:id (one entity)               p50 ${ms(
-        quantile(stockOne, 0.5),
-      )}  p95 ${ms(quantile(stockOne, 0.95))}  (${(
-        (stockAfterOne.count - stockBefore.count) /
-        STOCK_SAMPLES
-      ).toFixed(0)} API-server requests each)`,
-      `Stock  a page of ${PAGE} entities (${PAGE} parallel queries)   p50 ${ms(
-        quantile(stockPage, 0.5),
-      )}  p95 ${ms(quantile(stockPage, 0.95))}`,
-      `Stock  RSS ${mb(stockRss)} (over the idle backend: +${mb(
-        stockRss - idleMemory.rss,
-      )})`,
-      `Ratio  fleet page p95: stock ${ms(
-        quantile(stockPage, 0.95),
-      )} / atonix ${ms(quantile(listTimes, 0.95))} = ${(
-        quantile(stockPage, 0.95) / quantile(listTimes, 0.95)
-      ).toFixed(0)}x`,
-      `Ratio  one function p95: stock ${ms(
-        quantile(stockOne, 0.95),
-      )} / atonix ${ms(quantile(oneTimes, 0.95))} = ${(
-        quantile(stockOne, 0.95) / quantile(oneTimes, 0.95)
-      ).toFixed(0)}x`,
+      `Atonix garbage collections during the reads: ${gcLine(gc)}`,
+      ...stockLines,
       `Freshness (status change in the API server → API shows it, ${
         freshness.length
       } samples): p50 ${ms(quantile(freshness, 0.5))}  p95 ${ms(
@@ -541,6 +501,96 @@ async function benchSize(functions: number, results: string[]) {
   } finally {
     await stop(kube.proc);
   }
+}
+
+/**
+ * The stock Kubernetes backend over the same clusters: one entity's query, and a fleet page the
+ * stock way (one query per entity, in parallel), with the ratios to Atonix's `atonix` times.
+ */
+async function benchStock(
+  kube: ChildProcess,
+  perCluster: number,
+  portalArgs: string[],
+  idleRss: number,
+  atonix: { fleetPage: number[]; oneFunction: number[] },
+): Promise<string[]> {
+  const stock = await child('backend-portal.ts', portalArgs);
+  const stockPort: number = stock.ready.port;
+  await signIn(stockPort);
+  const stockBefore = await ask<{ count: number }>(
+    kube,
+    { type: 'requests' },
+    'requests',
+  );
+  const stockOne: number[] = [];
+  for (let i = 0; i < STOCK_SAMPLES; i++) {
+    const n = (i * 37) % perCluster;
+    const [t, res] = await timed(() =>
+      call(stockPort, 'POST', `/api/kubernetes/services/${fnName(n)}`, {
+        entity: entity(n),
+      }),
+    );
+    if (res.status !== 200)
+      throw new Error(
+        `stock /services answered ${res.status}: ${res.body.slice(0, 200)}`,
+      );
+    stockOne.push(t);
+  }
+  const stockAfterOne = await ask<{ count: number }>(
+    kube,
+    { type: 'requests' },
+    'requests',
+  );
+  // A fleet page the stock way: one query per entity on the page, in parallel.
+  const stockPage: number[] = [];
+  for (let i = 0; i < Math.max(3, Math.round(STOCK_SAMPLES / 3)); i++) {
+    const first = (i * PAGE) % Math.max(1, perCluster - PAGE);
+    const [t] = await timed(() =>
+      Promise.all(
+        Array.from({ length: PAGE }, (_, k) =>
+          call(
+            stockPort,
+            'POST',
+            `/api/kubernetes/services/${fnName(first + k)}`,
+            {
+              entity: entity(first + k),
+            },
+          ),
+        ),
+      ),
+    );
+    stockPage.push(t);
+  }
+  const { rss: stockRss } = await ask<{ rss: number }>(
+    stock.proc,
+    { type: 'rss' },
+    'rss',
+  );
+  await stop(stock.proc);
+  return [
+    `Stock  POST /services/:id (one entity)               p50 ${ms(
+      quantile(stockOne, 0.5),
+    )}  p95 ${ms(quantile(stockOne, 0.95))}  (${(
+      (stockAfterOne.count - stockBefore.count) /
+      STOCK_SAMPLES
+    ).toFixed(0)} API-server requests each)`,
+    `Stock  a page of ${PAGE} entities (${PAGE} parallel queries)   ${percentiles(
+      stockPage,
+    )}`,
+    `Stock  RSS ${mb(stockRss)} (over the idle backend: +${mb(
+      stockRss - idleRss,
+    )})`,
+    `Ratio  fleet page p95: stock ${ms(
+      quantile(stockPage, 0.95),
+    )} / atonix ${ms(quantile(atonix.fleetPage, 0.95))} = ${(
+      quantile(stockPage, 0.95) / quantile(atonix.fleetPage, 0.95)
+    ).toFixed(0)}x`,
+    `Ratio  one function p95: stock ${ms(
+      quantile(stockOne, 0.95),
+    )} / atonix ${ms(quantile(atonix.oneFunction, 0.95))} = ${(
+      quantile(stockOne, 0.95) / quantile(atonix.oneFunction, 0.95)
+    ).toFixed(0)}x`,
+  ];
 }
 
 async function waitForFlip(port: number, n: number, ready: string) {

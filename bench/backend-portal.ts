@@ -8,10 +8,62 @@ import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
 import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
 import { userInfoServiceFactory } from '@backstage/backend-defaults/userInfo';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  CompoundEntityRef,
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { Session } from 'node:inspector/promises';
+import fs from 'node:fs';
+import { PerformanceObserver, constants } from 'node:perf_hooks';
 import atonixServerlessPlugin from '@internal/backstage-plugin-atonix-serverless-backend';
 import { functionEntity } from '@internal/backstage-plugin-atonix-serverless-common/testUtils';
 import permissionModuleAtonixPolicy from '@internal/backstage-plugin-permission-backend-module-atonix-policy';
+
+/**
+ * The catalog's stand-in: the test utilities' in-memory catalog, except that an entity by ref is
+ * answered by key, as the real catalog answers it from its database (the in-memory one builds a map
+ * of every entity on each call, 2,500 at 50,000 functions: the bench's cost, not the backend's).
+ */
+class KeyedCatalog extends InMemoryCatalogClient {
+  readonly #byRef: Map<string, Entity>;
+
+  constructor(entities: Entity[]) {
+    super({ entities });
+    this.#byRef = new Map(entities.map(e => [stringifyEntityRef(e), e]));
+  }
+
+  override async getEntityByRef(entityRef: string | CompoundEntityRef) {
+    return this.#byRef.get(stringifyEntityRef(parseEntityRef(entityRef)));
+  }
+}
+
+/** The garbage collections of a window (`reads-start` to `reads-end`): count, total and longest. */
+const collections = {
+  scavenge: { count: 0, ms: 0, maxMs: 0 },
+  markCompact: { count: 0, ms: 0, maxMs: 0 },
+};
+new PerformanceObserver(list => {
+  for (const entry of list.getEntries()) {
+    const { kind } = (entry as PerformanceEntry & { detail: { kind: number } })
+      .detail;
+    const gc =
+      kind === constants.NODE_PERFORMANCE_GC_MAJOR
+        ? collections.markCompact
+        : kind === constants.NODE_PERFORMANCE_GC_MINOR
+        ? collections.scavenge
+        : undefined;
+    if (gc) {
+      gc.count++;
+      gc.ms += entry.duration;
+      gc.maxMs = Math.max(gc.maxMs, entry.duration);
+    }
+  }
+}).observe({ entryTypes: ['gc'] });
 
 async function main() {
   // ownTeams: how many teams the signed-in bench user belongs to (team-000…).
@@ -96,10 +148,15 @@ async function main() {
       httpAuthServiceFactory,
       userInfoServiceFactory,
       permissionsServiceFactory,
-      catalogServiceMock.factory({ entities }),
+      createServiceFactory({
+        service: catalogServiceRef,
+        deps: {},
+        factory: () => new KeyedCatalog(entities),
+      }),
       mockServices.rootConfig.factory({ data: config }),
     ],
   });
+  let profiler: Session | undefined;
   process.on('message', async (message: any) => {
     if (message.type === 'rss') {
       // Twice with a pause: V8 frees dead ArrayBuffers' memory concurrently after a collection, so
@@ -108,6 +165,26 @@ async function main() {
       await new Promise(resolve => setTimeout(resolve, 200));
       global.gc?.();
       process.send!({ type: 'rss', ...process.memoryUsage() });
+    } else if (message.type === 'reads-start') {
+      for (const gc of Object.values(collections)) {
+        Object.assign(gc, { count: 0, ms: 0, maxMs: 0 });
+      }
+      if (message.profile) {
+        profiler = new Session();
+        profiler.connect();
+        await profiler.post('Profiler.enable');
+        await profiler.post('Profiler.start');
+      }
+      process.send!({ type: 'reads-start' });
+    } else if (message.type === 'reads-end') {
+      const gc = structuredClone(collections);
+      if (profiler) {
+        const { profile } = await profiler.post('Profiler.stop');
+        fs.writeFileSync(message.profile, JSON.stringify(profile));
+        profiler.disconnect();
+        profiler = undefined;
+      }
+      process.send!({ type: 'reads-end', gc });
     } else if (message.type === 'cpu') {
       // CPU time over a window while nobody calls the backend, as a share of one core.
       const start = process.cpuUsage();

@@ -1,5 +1,6 @@
 import {
   BackstageCredentials,
+  BackstageUserInfo,
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
@@ -28,6 +29,12 @@ export class ConditionalDecisions {
   readonly #permissions: PermissionsService;
   readonly #userInfo: UserInfoService;
   readonly #decisions: FreshCache<PolicyDecision>;
+  /**
+   * A user's claims as a key, by the user info they were read from: Backstage's user info service
+   * answers a token with the same object for a few seconds, so a caller's requests sort and
+   * serialize their ownership claims once rather than on every request.
+   */
+  readonly #claimKeys = new WeakMap<BackstageUserInfo, string>();
 
   static create(options: {
     permissions: PermissionsService;
@@ -75,16 +82,23 @@ export class ConditionalDecisions {
       subject?: string;
     };
     if (principal.type === 'user') {
-      const { userEntityRef, ownershipEntityRefs } =
-        await this.#userInfo.getUserInfo(credentials);
-      return JSON.stringify([
-        permission.name,
-        userEntityRef,
-        [...ownershipEntityRefs].sort(),
-      ]);
+      const info = await this.#userInfo.getUserInfo(credentials);
+      let claims = this.#claimKeys.get(info);
+      if (claims === undefined) {
+        claims = JSON.stringify([
+          'user',
+          info.userEntityRef,
+          [...info.ownershipEntityRefs].sort(),
+        ]);
+        this.#claimKeys.set(info, claims);
+      }
+      return `${permission.name} ${claims}`;
     }
     if (principal.type === 'service' && principal.subject) {
-      return JSON.stringify([permission.name, principal.subject]);
+      return `${permission.name} ${JSON.stringify([
+        'service',
+        principal.subject,
+      ])}`;
     }
     return undefined;
   }

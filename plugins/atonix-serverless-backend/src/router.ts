@@ -331,18 +331,16 @@ export async function createRouter(
       // Callers with the same decisions see the same rows; alerts change without a decision.
       query.alerting
         ? undefined
-        : JSON.stringify([readDecision, metricsDecision]),
+        : `${viewOf(readDecision)} ${viewOf(metricsDecision)}`,
     );
-    res.json({
-      ...fleet,
-      items: fleet.items.map(item => ({
-        ...item,
-        alerts:
-          !metricsAllowed || metricsAllowed(item)
-            ? alerts.summary(item.cluster, item.namespace, item.name)
-            : { unavailable: hidden },
-      })),
-    });
+    // The list's items are built for this answer: their alerts are added in place.
+    for (const item of fleet.items) {
+      item.alerts =
+        !metricsAllowed || metricsAllowed(item)
+          ? alerts.summary(item.cluster, item.namespace, item.name)
+          : { unavailable: hidden };
+    }
+    res.json(fleet);
   });
 
   router.get('/functions/:cluster/:namespace/:name', async (req, res) => {
@@ -621,6 +619,18 @@ export async function createRouter(
   });
 
   return router;
+}
+
+/** Decisions as keys of the rows they let a caller see, by decision (reused for a while per caller). */
+const decisionViews = new WeakMap<PolicyDecision, string>();
+
+function viewOf(decision: PolicyDecision): string {
+  let view = decisionViews.get(decision);
+  if (view === undefined) {
+    view = JSON.stringify(decision);
+    decisionViews.set(decision, view);
+  }
+  return view;
 }
 
 /**

@@ -1,71 +1,39 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import {
-  EntityProviderConnection,
-  EntityProviderMutation,
-} from '@backstage/plugin-catalog-node';
-import { EventParams } from '@backstage/plugin-events-node';
-import {
-  FUNCTION_PLACEMENTS_TOPIC,
-  FunctionPlacementsEvent,
-} from '@internal/backstage-plugin-atonix-serverless-common';
+import { EntityProviderMutation } from '@backstage/plugin-catalog-node';
+import { FunctionPlacementsEvent } from '@internal/backstage-plugin-atonix-serverless-common';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FunctionDirectory } from './FunctionDirectory';
 import { FunctionEntityProvider } from './FunctionEntityProvider';
 import { DirectoryGitOpsSource } from '@internal/backstage-plugin-atonix-serverless-node';
 import { GitOpsTreeFixture } from './testing/gitopsTree';
+import { standaloneProvider } from './testing/standaloneProvider';
 
 const synced = [{ name: 'production', synced: true, stale: false }];
 
 describe('FunctionEntityProvider', () => {
   let root: string;
   let tree: GitOpsTreeFixture;
-  const mutations: EntityProviderMutation[] = [];
-  let deliver: (event: EventParams) => Promise<void>;
+  let mutations: EntityProviderMutation[];
+  let deliverPlacements: (event: FunctionPlacementsEvent) => Promise<void>;
   let snapshotReads = 0;
   let provider: FunctionEntityProvider;
 
   beforeEach(async () => {
     root = await mkdtemp(join(tmpdir(), 'atonix-provider-'));
     tree = new GitOpsTreeFixture(root);
-    mutations.length = 0;
     snapshotReads = 0;
-    provider = new FunctionEntityProvider({
+    ({ provider, mutations, deliverPlacements } = await standaloneProvider({
       id: 'local',
       source: new DirectoryGitOpsSource({ directory: root }),
       logger: mockServices.logger.mock(),
-      scheduler: mockServices.scheduler.mock(),
-      emitGroups: false,
-      context: {},
-      directory: new FunctionDirectory(),
-      catalog: {
-        getEntities: async () => ({ items: [] }),
-        getEntitiesByRefs: async () => ({ items: [] }),
-      },
-      auth: mockServices.auth(),
-      events: {
-        publish: async () => {},
-        subscribe: async ({ topics, onEvent }) => {
-          if (topics.includes(FUNCTION_PLACEMENTS_TOPIC)) deliver = onEvent;
+      inventory: {
+        list: async () => {
+          snapshotReads++;
+          return { items: [], clusters: synced };
         },
       },
-      drift: {
-        inventory: {
-          list: async () => {
-            snapshotReads++;
-            return { items: [], clusters: synced };
-          },
-        },
-      },
-    });
-    const connection: EntityProviderConnection = {
-      applyMutation: async mutation => {
-        mutations.push(mutation);
-      },
-      refresh: async () => {},
-    };
-    await provider.connect(connection);
+    }));
   });
 
   afterEach(async () => {
@@ -136,7 +104,7 @@ describe('FunctionEntityProvider', () => {
       removed: [],
       clusters: synced,
     };
-    await deliver({ topic: FUNCTION_PLACEMENTS_TOPIC, eventPayload: event });
+    await deliverPlacements(event);
     await provider.refresh();
 
     expect(mutations).toHaveLength(2);

@@ -288,20 +288,19 @@ export class FunctionInventory {
     const offset = query.offset ?? 0;
     const limit = Math.min(query.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
     return {
-      items: rows.slice(offset, offset + limit).map((row): FunctionListItem => {
+      items: rows.slice(offset, offset + limit).map(row => {
+        // Built once per row: the compact status, decorated, then given its figures in place.
         const item = this.#decorate(
           row.cluster,
           freshness.get(row.cluster)!,
           row.entry,
           withoutDetails(row.entry.derived),
-        );
-        return {
-          ...item,
-          metrics:
-            hiddenMetrics && !hiddenMetrics.visible(item)
-              ? { unavailable: hiddenMetrics.reason }
-              : metrics?.of(row.cluster, row.entry.derived) ?? NO_FLEET_METRICS,
-        };
+        ) as FunctionListItem;
+        item.metrics =
+          hiddenMetrics && !hiddenMetrics.visible(item)
+            ? { unavailable: hiddenMetrics.reason }
+            : metrics?.of(row.cluster, row.entry.derived) ?? NO_FLEET_METRICS;
+        return item;
       }),
       totalCount: rows.length,
       offset,
@@ -354,19 +353,19 @@ export class FunctionInventory {
   ): FunctionDetails | undefined {
     this.#flush();
     const state = this.#clusters.get(cluster);
-    const entry = this.#runtimes
-      .all()
-      .map(r => state?.functions.get(`${r.runtime}:${namespace}/${name}`))
-      .find(Boolean);
-    return (
-      entry &&
-      this.#decorate(
-        cluster,
-        this.#freshness(state!, Date.now()),
-        entry,
-        entry.derived,
-      )
-    );
+    if (!state) return undefined;
+    for (const { runtime } of this.#runtimes.all()) {
+      const entry = state.functions.get(`${runtime}:${namespace}/${name}`);
+      if (entry) {
+        return this.#decorate(
+          cluster,
+          this.#freshness(state, Date.now()),
+          entry,
+          entry.derived,
+        );
+      }
+    }
+    return undefined;
   }
 
   /**

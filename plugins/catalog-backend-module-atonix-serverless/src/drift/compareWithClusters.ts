@@ -51,22 +51,28 @@ export function compareWithClusters(
   if (checked.length === 0) {
     return result;
   }
+  // Linear in the placements (functions × clusters: a million at 50,000 functions on 20 clusters).
+  const checkedSet = new Set(checked);
   const running = new Map<string, FunctionPlacement[]>();
   for (const status of inventory.items) {
-    if (!checked.includes(status.cluster)) {
+    if (!checkedSet.has(status.cluster)) {
       continue;
     }
     const key = functionKey(status.team, status.name);
-    running.set(key, [...(running.get(key) ?? []), status]);
+    const placements = running.get(key);
+    if (placements) placements.push(status);
+    else running.set(key, [status]);
   }
 
   for (const { folder, spec } of functions) {
     const key = functionKey(spec.team, spec.name);
     const placements = running.get(key) ?? [];
     running.delete(key);
-    const missing = checked.filter(
-      cluster => !placements.some(p => p.cluster === cluster),
-    );
+    const runsIn = new Set(placements.map(p => p.cluster));
+    const missing =
+      runsIn.size === checked.length
+        ? []
+        : checked.filter(cluster => !runsIn.has(cluster));
     result.functions.set(
       key,
       missing.length === 0
