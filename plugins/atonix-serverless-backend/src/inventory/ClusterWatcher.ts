@@ -351,17 +351,19 @@ export class ClusterWatcher implements ClusterObjects {
     }
     state.failures++;
     state.error = describeError(error);
-    const delay = Math.min(
-      this.#timing.retryMaxMs,
-      this.#timing.retryBaseMs * 2 ** (state.failures - 1),
-    );
+    // Jitter keeps many clusters and resources from retrying in lockstep.
+    const delay =
+      Math.min(
+        this.#timing.retryMaxMs,
+        this.#timing.retryBaseMs * 2 ** (state.failures - 1),
+      ) *
+      (0.5 + Math.random() / 2);
     this.#logger.warn(
       `Watching ${state.path} failed (${state.error}); retrying in ${Math.round(
         delay,
       )} ms, serving the last known state meanwhile`,
     );
-    // Jitter keeps many clusters and resources from retrying in lockstep.
-    this.#scheduleRestart(kind, state, delay * (0.5 + Math.random() / 2));
+    this.#scheduleRestart(kind, state, delay);
   }
 
   #scheduleRestart(kind: string, state: ResourceState, delayMs: number) {
