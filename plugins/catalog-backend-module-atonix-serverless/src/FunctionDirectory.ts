@@ -1,4 +1,5 @@
-import { ComponentEntity } from '@backstage/catalog-model';
+import { ComponentEntity, Entity } from '@backstage/catalog-model';
+import { createHash } from 'node:crypto';
 
 /**
  * The provider's latest view of every function Component, by entity name, shared with the
@@ -7,8 +8,8 @@ import { ComponentEntity } from '@backstage/catalog-model';
  * refresh task is local), so the processor on any replica sees the same view.
  */
 export class FunctionDirectory {
-  #functions?: Map<string, ComponentEntity>;
-  #signature = '';
+  /** Each function's entity and its `entityHash`, to tell what an update changed. */
+  #functions?: Map<string, { entity: ComponentEntity; hash: string }>;
   /** Functions whose entity another location holds (a registered `catalog-info.yaml`). */
   readonly claimed = new Set<string>();
   /** Function entities processed before the provider's first read, to process again after it. */
@@ -16,13 +17,30 @@ export class FunctionDirectory {
   /** How many functions the provider handed over to each location, by location key. */
   readonly handovers = new Map<string, number>();
 
-  /** Replaces the view; true when anything in it changed. */
-  update(functions: ComponentEntity[]): boolean {
-    const signature = JSON.stringify(functions);
-    const changed = signature !== this.#signature;
-    this.#functions = new Map(functions.map(f => [f.metadata.name, f]));
-    this.#signature = signature;
+  /** Replaces the view; returns the names of the functions that changed, came or went. */
+  update(functions: ComponentEntity[]): Set<string> {
+    const previous = this.#functions ?? new Map();
+    this.#functions = new Map();
+    const changed = new Set<string>();
+    for (const entity of functions) {
+      const name = entity.metadata.name;
+      const hash = entityHash(entity);
+      if (previous.get(name)?.hash !== hash) changed.add(name);
+      previous.delete(name);
+      this.#functions.set(name, { entity, hash });
+    }
+    for (const name of previous.keys()) changed.add(name);
     return changed;
+  }
+
+  /** Replaces (or, undefined, removes) one function; true when that changed it. */
+  set(name: string, entity: ComponentEntity | undefined): boolean {
+    const functions = (this.#functions ??= new Map());
+    const before = functions.get(name)?.hash;
+    if (!entity) return functions.delete(name);
+    const hash = entityHash(entity);
+    functions.set(name, { entity, hash });
+    return before !== hash;
   }
 
   /** False until the provider has read the repository once; nothing can be said before. */
@@ -31,8 +49,13 @@ export class FunctionDirectory {
   }
 
   get(name: string): ComponentEntity | undefined {
-    return this.#functions?.get(name);
+    return this.#functions?.get(name)?.entity;
   }
+}
+
+/** A digest of an entity's content, to tell whether it changed without keeping a copy. */
+export function entityHash(entity: Entity): string {
+  return createHash('sha1').update(JSON.stringify(entity)).digest('hex');
 }
 
 /** The refresh key of a Location entity whose target is `locationKey` (`<type>:<target>`). */

@@ -28,15 +28,18 @@ import {
   FunctionPlacementsEvent,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { FUNCTION_FILE_NAME } from '@internal/backstage-plugin-atonix-serverless-node';
-import { createHash } from 'node:crypto';
 import {
+  checkedClusters,
   ClusterComparison,
   compareWithClusters,
+  driftOf,
   functionKey,
+  unmanagedFunction,
 } from './drift/compareWithClusters';
 import { FleetPlacements } from './drift/FleetPlacements';
 import { FunctionInventoryClient } from './drift/FunctionInventoryClient';
 import {
+  entityHash,
   FunctionDirectory,
   functionRefreshKey,
   locationRefreshKey,
@@ -53,7 +56,11 @@ import {
   teamNamespaceEntity,
   unmanagedFunctionEntity,
 } from './entities';
-import { GitOpsCatalog, readGitOpsCatalog } from './gitops/readGitOpsCatalog';
+import {
+  GitOpsCatalog,
+  GitOpsFunction,
+  readGitOpsCatalog,
+} from './gitops/readGitOpsCatalog';
 
 /** Where the provider's instances are configured: `<CONFIG_ROOT>.<provider id>`. */
 export const CONFIG_ROOT = 'catalog.providers.atonixServerless';
@@ -108,12 +115,30 @@ export interface FunctionEntityProviderOptions {
 export class FunctionEntityProvider implements EntityProvider {
   readonly #options: FunctionEntityProviderOptions;
   #connection?: EntityProviderConnection;
-  #tree?: { revision: string; catalog: GitOpsCatalog };
+  #tree?: {
+    revision: string;
+    catalog: GitOpsCatalog;
+    /** The catalog's functions by `functionKey`, for placement events. */
+    functions: Map<string, GitOpsFunction>;
+  };
   readonly #warned = new Set<string>();
   #sourceFailing = false;
   readonly #placements = new FleetPlacements();
   /** A hash of each entity last applied, by entity ref; undefined before the first (full) one. */
   #emitted?: Map<string, string>;
+  /**
+   * Of the last whole build: which function (`functionKey`) each function entity comes from, by
+   * entity ref (a broken folder's by its file), the refs two sources described (the first kept),
+   * and the checked clusters. A placement event rebuilds only the functions it names while these
+   * hold; anything else rebuilds everything.
+   */
+  #sources = new Map<string, string>();
+  #contested = new Set<string>();
+  #checked?: string;
+  /** What the next emission covers: the functions of placement events, or everything. */
+  #pending: Set<string> | 'all' = new Set();
+  /** An emission failed: the next one rebuilds everything. */
+  #rebuild = false;
   /** Claimed functions whose location was asked to be processed again. */
   #handedOver = new Set<string>();
   #emitting: Promise<void> = Promise.resolve();
@@ -230,8 +255,17 @@ export class FunctionEntityProvider implements EntityProvider {
       ],
       onEvent: async ({ topic, eventPayload }) => {
         if (topic === FUNCTION_PLACEMENTS_TOPIC) {
-          this.#placements.apply(eventPayload as FunctionPlacementsEvent);
-          if (this.#placements.loaded) this.#queueEmit();
+          const touched = this.#placements.apply(
+            eventPayload as FunctionPlacementsEvent,
+          );
+          if (this.#placements.loaded) {
+            // Another set of checked clusters changes every function's drift.
+            this.#queueEmit(
+              this.#checkedClusters().join(',') === this.#checked
+                ? touched
+                : 'all',
+            );
+          }
         } else {
           // Not awaited: the catalog publishes conflicts inside its processing transaction, which
           // the hand-over's own mutation would wait for.
@@ -287,10 +321,19 @@ export class FunctionEntityProvider implements EntityProvider {
       logger.info('The GitOps repository can be read again');
       this.#sourceFailing = false;
     }
-    let changed = this.#emitted === undefined;
+    let changed = this.#emitted === undefined || this.#rebuild;
     if (tree) {
       const catalog = readGitOpsCatalog(tree.files);
-      this.#tree = { revision: tree.revision, catalog };
+      this.#tree = {
+        revision: tree.revision,
+        catalog,
+        functions: new Map(
+          catalog.functions.map(fn => [
+            functionKey(fn.spec.team, fn.spec.name),
+            fn,
+          ]),
+        ),
+      };
       this.#warned.clear();
       for (const problem of catalog.problems) {
         this.#warnOnce(`${problem.file} ${problem.reason}`);
@@ -308,19 +351,37 @@ export class FunctionEntityProvider implements EntityProvider {
     }
     changed = (await this.#releaseClaims()) || changed;
     if (changed) {
-      await this.#queueEmit();
+      await this.#queueEmit('all');
     }
   }
 
-  /** Runs one emission after the running one; emissions asked for meanwhile are folded into it. */
-  #queueEmit(): Promise<void> {
+  /**
+   * Runs one emission after the running one, of everything or of the functions named; emissions
+   * asked for meanwhile are folded into it.
+   */
+  #queueEmit(scope: Set<string> | 'all'): Promise<void> {
+    if (scope === 'all') this.#pending = 'all';
+    else if (this.#pending !== 'all') {
+      for (const key of scope) this.#pending.add(key);
+    }
     if (!this.#emitQueued) {
       this.#emitQueued = true;
       this.#emitting = this.#emitting.then(async () => {
         this.#emitQueued = false;
+        const pending = this.#pending;
+        this.#pending = new Set();
         try {
-          await this.#emit();
+          if (
+            pending === 'all' ||
+            this.#emitted === undefined ||
+            this.#rebuild
+          ) {
+            await this.#emit();
+          } else if (pending.size > 0) {
+            await this.#emitFunctions(pending);
+          }
         } catch (error) {
+          this.#rebuild = true;
           this.#options.logger.error(
             `Could not apply the functions and teams of ${this.getProviderName()}: ${stringifyError(
               error,
@@ -338,6 +399,7 @@ export class FunctionEntityProvider implements EntityProvider {
     if (!this.#tree) return;
     const { catalog } = this.#tree;
     const { directory } = this.#options;
+    this.#checked = this.#checkedClusters().join(',');
     const entities = this.#entities(
       catalog,
       compareWithClusters(
@@ -357,7 +419,7 @@ export class FunctionEntityProvider implements EntityProvider {
       e => !(isComponentEntity(e) && directory.claimed.has(e.metadata.name)),
     );
     const hashes = new Map(
-      ours.map(entity => [stringifyEntityRef(entity), hashOf(entity)]),
+      ours.map(entity => [stringifyEntityRef(entity), entityHash(entity)]),
     );
     const deferred = (entity: Entity): DeferredEntity => ({
       entity,
@@ -388,19 +450,113 @@ export class FunctionEntityProvider implements EntityProvider {
       }
     }
     this.#emitted = hashes;
-    // Entities held by another source are processed on that source's cadence; ask for them now
-    // when what GitOps says about them changed (including their folder going away), and for those
-    // processed before this provider's first read, which the processor could not merge yet.
-    const again = new Set([
-      ...directory.unmerged,
-      ...(directoryChanged ? directory.claimed : []),
-    ]);
+    this.#rebuild = false;
+    await this.#refreshClaimed(
+      [...directory.claimed].filter(name => directoryChanged.has(name)),
+    );
+  }
+
+  /**
+   * Applies a placement event to the functions it names (`functionKey`s): their drift, entities
+   * and directory entries, and a delta of those that changed. Falls back to `#emit` when one of
+   * them shares its entity name with another source, where the whole build decides who keeps it.
+   */
+  async #emitFunctions(keys: Set<string>): Promise<void> {
+    const { directory, drift } = this.#options;
+    const emitted = this.#emitted!;
+    const checked = checkedClusters(
+      this.#placements.clusters,
+      drift?.requiredClusters,
+    );
+    const checkedSet = new Set(checked);
+    const context = this.#context();
+    const built = [...keys].map(key => {
+      const name = key.slice(key.indexOf('/') + 1);
+      const fn = this.#tree!.functions.get(key);
+      const placements = this.#placements
+        .placementsOf(key)
+        .filter(p => checkedSet.has(p.cluster));
+      let entity: ComponentEntity | undefined;
+      if (fn) {
+        entity = functionEntity(
+          fn,
+          context,
+          checked.length > 0 ? driftOf(fn, placements, checked) : undefined,
+        );
+      } else if (placements.length > 0) {
+        entity = unmanagedFunctionEntity(
+          unmanagedFunction(placements),
+          context,
+        );
+      }
+      return { key, name, entity, ref: `component:default/${name}` };
+    });
+    if (
+      built.some(
+        ({ key, entity, ref }) =>
+          this.#contested.has(ref) ||
+          (entity && (this.#sources.get(ref) ?? key) !== key),
+      )
+    ) {
+      await this.#emit();
+      return;
+    }
+    const added: ComponentEntity[] = [];
+    const removed: string[] = [];
+    const changedClaims: string[] = [];
+    for (const { key, name, entity, ref } of built) {
+      // No entity now, and none of this function's before: another source's name, or nothing.
+      if (!entity && this.#sources.get(ref) !== key) continue;
+      if (directory.set(name, entity) && directory.claimed.has(name)) {
+        changedClaims.push(name);
+      }
+      if (entity) this.#sources.set(ref, key);
+      else this.#sources.delete(ref);
+      if (directory.claimed.has(name)) continue;
+      if (entity) {
+        const hash = entityHash(entity);
+        if (emitted.get(ref) !== hash) {
+          emitted.set(ref, hash);
+          added.push(entity);
+        }
+      } else if (emitted.delete(ref)) {
+        removed.push(ref);
+      }
+    }
+    if (added.length || removed.length) {
+      await this.#connection!.applyMutation({
+        type: 'delta',
+        added: added.map(entity => ({ entity, locationKey: this.locationKey })),
+        removed: removed.map(entityRef => ({
+          entityRef,
+          locationKey: this.locationKey,
+        })),
+      });
+    }
+    await this.#refreshClaimed(changedClaims);
+  }
+
+  /**
+   * Entities held by another source are processed on that source's cadence; asks for them now
+   * when what GitOps says about them changed (`changed`, including their folder going away), and
+   * for those processed before this provider's first read, which the processor could not merge.
+   */
+  async #refreshClaimed(changed: string[]): Promise<void> {
+    const { directory } = this.#options;
+    const again = new Set([...directory.unmerged, ...changed]);
     directory.unmerged.clear();
     if (again.size > 0) {
-      await connection.refresh({
+      await this.#connection!.refresh({
         keys: [...again].map(name => functionRefreshKey(name)),
       });
     }
+  }
+
+  #checkedClusters(): string[] {
+    return checkedClusters(
+      this.#placements.clusters,
+      this.#options.drift?.requiredClusters,
+    );
   }
 
   /** The drift view's starting point; true when it was read. */
@@ -502,7 +658,7 @@ export class FunctionEntityProvider implements EntityProvider {
       conflict.newLocationKey,
       (directory.handovers.get(conflict.newLocationKey) ?? 0) + 1,
     );
-    await this.#queueEmit();
+    await this.#queueEmit('all');
     await this.#connection?.refresh({
       keys: [locationRefreshKey(conflict.newLocationKey)],
     });
@@ -525,44 +681,62 @@ export class FunctionEntityProvider implements EntityProvider {
     );
   }
 
-  #entities(catalog: GitOpsCatalog, comparison: ClusterComparison): Entity[] {
-    const { source, emitGroups } = this.#options;
-    const context: EntityContext = {
+  #context(): EntityContext {
+    const { source } = this.#options;
+    return {
       ...this.#options.context,
       locationRef: path => source.locationRef(path),
     };
-    const entities = [
-      ...catalog.functions.map(fn =>
-        functionEntity(
-          fn,
-          context,
-          comparison.functions.get(functionKey(fn.spec.team, fn.spec.name)),
-        ),
-      ),
-      ...catalog.problems.map(problem =>
-        brokenFunctionEntity(problem, context),
-      ),
-      ...comparison.unmanaged.map(fn => unmanagedFunctionEntity(fn, context)),
-      ...catalog.teams.map(team => teamNamespaceEntity(team, context)),
+  }
+
+  /** Every entity; records where each function entity comes from (`#sources`, `#contested`). */
+  #entities(catalog: GitOpsCatalog, comparison: ClusterComparison): Entity[] {
+    const { emitGroups } = this.#options;
+    const context = this.#context();
+    const entities: Array<{ entity: Entity; source?: string }> = [
+      ...catalog.functions.map(fn => {
+        const key = functionKey(fn.spec.team, fn.spec.name);
+        return {
+          entity: functionEntity(fn, context, comparison.functions.get(key)),
+          source: key,
+        };
+      }),
+      ...catalog.problems.map(problem => ({
+        entity: brokenFunctionEntity(problem, context),
+        source: problem.file,
+      })),
+      ...comparison.unmanaged.map(fn => ({
+        entity: unmanagedFunctionEntity(fn, context),
+        source: functionKey(fn.team, fn.name),
+      })),
+      ...catalog.teams.map(team => ({
+        entity: teamNamespaceEntity(team, context),
+      })),
       ...(emitGroups
-        ? catalog.teams.map(team => teamGroupEntity(team, context))
+        ? catalog.teams.map(team => ({
+            entity: teamGroupEntity(team, context),
+          }))
         : []),
     ];
+    this.#sources = new Map();
+    this.#contested = new Set();
     // Entity names are unique per kind, function names only per team: the first folder keeps the
     // name, and the others are reported rather than left to the catalog's conflict handling.
     const seen = new Map<string, string>();
     const unique: Entity[] = [];
-    for (const entity of entities) {
+    for (const { entity, source } of entities) {
       const ref = stringifyEntityRef(entity);
       const where = entity.metadata.annotations?.[ANNOTATION_LOCATION] ?? ref;
       const first = seen.get(ref);
       if (first) {
+        this.#contested.add(ref);
         this.#warnOnce(
           `${where} describes ${ref}, which ${first} already describes; function names must be unique across teams in the catalog, rename one of them`,
         );
         continue;
       }
       seen.set(ref, where);
+      if (source !== undefined) this.#sources.set(ref, source);
       unique.push(entity);
     }
     return unique;
@@ -575,8 +749,4 @@ interface ConflictPayload {
   entityRef: string;
   newLocationKey: string;
   existingLocationKey: string;
-}
-
-function hashOf(entity: Entity): string {
-  return createHash('sha1').update(JSON.stringify(entity)).digest('hex');
 }

@@ -1,4 +1,5 @@
 import {
+  ClusterSyncStatus,
   FunctionDrift,
   FunctionPlacement,
 } from '@internal/backstage-plugin-atonix-serverless-common';
@@ -42,11 +43,7 @@ export function compareWithClusters(
   inventory: ClusterInventory,
   requiredClusters?: string[],
 ): ClusterComparison {
-  const checked = inventory.clusters
-    .filter(c => c.synced && !c.stale)
-    .map(c => c.name)
-    .filter(name => !requiredClusters || requiredClusters.includes(name))
-    .sort();
+  const checked = checkedClusters(inventory.clusters, requiredClusters);
   const result: ClusterComparison = { functions: new Map(), unmanaged: [] };
   if (checked.length === 0) {
     return result;
@@ -64,43 +61,70 @@ export function compareWithClusters(
     else running.set(key, [status]);
   }
 
-  for (const { folder, spec } of functions) {
-    const key = functionKey(spec.team, spec.name);
-    const placements = running.get(key) ?? [];
+  for (const fn of functions) {
+    const key = functionKey(fn.spec.team, fn.spec.name);
+    result.functions.set(key, driftOf(fn, running.get(key) ?? [], checked));
     running.delete(key);
-    const runsIn = new Set(placements.map(p => p.cluster));
-    const missing =
-      runsIn.size === checked.length
-        ? []
-        : checked.filter(cluster => !runsIn.has(cluster));
-    result.functions.set(
-      key,
-      missing.length === 0
-        ? {
-            drift: 'in-sync',
-            reason: `Runs in ${checked.join(', ')} as ${folder} describes.`,
-          }
-        : {
-            drift: 'not-running',
-            reason: `${folder} is in the GitOps repository but the function does not run in ${missing.join(
-              ', ',
-            )}; check that ${
-              spec.team
-            }/kustomization.yaml in gitops/functions lists it and the team's Flux Kustomization "functions" is ready there.`,
-          },
-    );
   }
 
   for (const placements of running.values()) {
-    const [status] = placements;
-    result.unmanaged.push({
-      team: status.team,
-      name: status.name,
-      status,
-      placements: placements.map(p => `${p.cluster}/${p.namespace}`),
-    });
+    result.unmanaged.push(unmanagedFunction(placements));
   }
   return result;
+}
+
+/**
+ * The clusters drift is judged on, sorted: synced and fresh ones (of `requiredClusters`, when
+ * set). None means nothing is known yet.
+ */
+export function checkedClusters(
+  clusters: ClusterSyncStatus[],
+  requiredClusters?: string[],
+): string[] {
+  return clusters
+    .filter(c => c.synced && !c.stale)
+    .map(c => c.name)
+    .filter(name => !requiredClusters || requiredClusters.includes(name))
+    .sort();
+}
+
+/** How a GitOps function fares, given where it runs among the `checked` clusters. */
+export function driftOf(
+  { folder, spec }: GitOpsFunction,
+  placements: FunctionPlacement[],
+  checked: string[],
+): FunctionDriftStatus {
+  const runsIn = new Set(placements.map(p => p.cluster));
+  const missing =
+    runsIn.size === checked.length
+      ? []
+      : checked.filter(cluster => !runsIn.has(cluster));
+  return missing.length === 0
+    ? {
+        drift: 'in-sync',
+        reason: `Runs in ${checked.join(', ')} as ${folder} describes.`,
+      }
+    : {
+        drift: 'not-running',
+        reason: `${folder} is in the GitOps repository but the function does not run in ${missing.join(
+          ', ',
+        )}; check that ${
+          spec.team
+        }/kustomization.yaml in gitops/functions lists it and the team's Flux Kustomization "functions" is ready there.`,
+      };
+}
+
+/** A function without a GitOps folder, from its placements in checked clusters (at least one). */
+export function unmanagedFunction(
+  placements: FunctionPlacement[],
+): UnmanagedFunction {
+  const [status] = placements;
+  return {
+    team: status.team,
+    name: status.name,
+    status,
+    placements: placements.map(p => `${p.cluster}/${p.namespace}`),
+  };
 }
 
 /** The sentence shown on a function that runs without a GitOps folder. */
