@@ -7,9 +7,14 @@ import { createHash } from 'node:crypto';
  * repository's `catalog-info.yaml`). Each backend replica reads the GitOps repository itself (the
  * refresh task is local), so the processor on any replica sees the same view.
  */
+/** A function's entity and its `entityHash`, to tell what an update changed. */
+export interface HashedFunction {
+  entity: ComponentEntity;
+  hash: string;
+}
+
 export class FunctionDirectory {
-  /** Each function's entity and its `entityHash`, to tell what an update changed. */
-  #functions?: Map<string, { entity: ComponentEntity; hash: string }>;
+  #functions?: Map<string, HashedFunction>;
   /** Functions whose entity another location holds (a registered `catalog-info.yaml`). */
   readonly claimed = new Set<string>();
   /** Function entities processed before the provider's first read, to process again after it. */
@@ -18,29 +23,27 @@ export class FunctionDirectory {
   readonly handovers = new Map<string, number>();
 
   /** Replaces the view; returns the names of the functions that changed, came or went. */
-  update(functions: ComponentEntity[]): Set<string> {
-    const previous = this.#functions ?? new Map();
+  update(functions: HashedFunction[]): Set<string> {
+    const previous = this.#functions ?? new Map<string, HashedFunction>();
     this.#functions = new Map();
     const changed = new Set<string>();
-    for (const entity of functions) {
-      const name = entity.metadata.name;
-      const hash = entityHash(entity);
-      if (previous.get(name)?.hash !== hash) changed.add(name);
+    for (const fn of functions) {
+      const name = fn.entity.metadata.name;
+      if (previous.get(name)?.hash !== fn.hash) changed.add(name);
       previous.delete(name);
-      this.#functions.set(name, { entity, hash });
+      this.#functions.set(name, fn);
     }
     for (const name of previous.keys()) changed.add(name);
     return changed;
   }
 
   /** Replaces (or, undefined, removes) one function; true when that changed it. */
-  set(name: string, entity: ComponentEntity | undefined): boolean {
+  set(name: string, fn: HashedFunction | undefined): boolean {
     const functions = (this.#functions ??= new Map());
     const before = functions.get(name)?.hash;
-    if (!entity) return functions.delete(name);
-    const hash = entityHash(entity);
-    functions.set(name, { entity, hash });
-    return before !== hash;
+    if (!fn) return functions.delete(name);
+    functions.set(name, fn);
+    return before !== fn.hash;
   }
 
   /** False until the provider has read the repository once; nothing can be said before. */

@@ -42,6 +42,7 @@ import {
   entityHash,
   FunctionDirectory,
   functionRefreshKey,
+  HashedFunction,
   locationRefreshKey,
 } from './FunctionDirectory';
 import {
@@ -402,24 +403,32 @@ export class FunctionEntityProvider implements EntityProvider {
     this.#checked = this.#checkedClusters().join(',');
     const entities = this.#entities(
       catalog,
+      // Before the inventory is read no cluster is known: no drift is judged.
       compareWithClusters(
         catalog.functions,
-        this.#placements.loaded
-          ? this.#placements.inventory()
-          : { items: [], clusters: [] },
+        this.#placements,
         this.#options.drift?.requiredClusters,
       ),
     );
-    const functions = entities.filter(
-      (e): e is ComponentEntity =>
-        isComponentEntity(e) && e.spec.type === 'function',
+    const hashed = entities.map(entity => ({
+      entity,
+      hash: entityHash(entity),
+    }));
+    const directoryChanged = directory.update(
+      hashed.filter(
+        (e): e is HashedFunction =>
+          isComponentEntity(e.entity) && e.entity.spec.type === 'function',
+      ),
     );
-    const directoryChanged = directory.update(functions);
-    const ours = entities.filter(
-      e => !(isComponentEntity(e) && directory.claimed.has(e.metadata.name)),
+    const ours = hashed.filter(
+      ({ entity }) =>
+        !(
+          isComponentEntity(entity) &&
+          directory.claimed.has(entity.metadata.name)
+        ),
     );
     const hashes = new Map(
-      ours.map(entity => [stringifyEntityRef(entity), entityHash(entity)]),
+      ours.map(({ entity, hash }) => [stringifyEntityRef(entity), hash]),
     );
     const deferred = (entity: Entity): DeferredEntity => ({
       entity,
@@ -428,15 +437,16 @@ export class FunctionEntityProvider implements EntityProvider {
     if (this.#emitted === undefined) {
       await connection.applyMutation({
         type: 'full',
-        entities: ours.map(deferred),
+        entities: ours.map(({ entity }) => deferred(entity)),
       });
     } else {
       const previous = this.#emitted;
-      const added = ours.filter(
-        entity =>
-          previous.get(stringifyEntityRef(entity)) !==
-          hashes.get(stringifyEntityRef(entity)),
-      );
+      const added = ours
+        .filter(
+          ({ entity, hash }) =>
+            previous.get(stringifyEntityRef(entity)) !== hash,
+        )
+        .map(({ entity }) => entity);
       const removed = [...previous.keys()].filter(ref => !hashes.has(ref));
       if (added.length || removed.length) {
         await connection.applyMutation({
@@ -462,20 +472,15 @@ export class FunctionEntityProvider implements EntityProvider {
    * them shares its entity name with another source, where the whole build decides who keeps it.
    */
   async #emitFunctions(keys: Set<string>): Promise<void> {
-    const { directory, drift } = this.#options;
+    const { directory } = this.#options;
     const emitted = this.#emitted!;
-    const checked = checkedClusters(
-      this.#placements.clusters,
-      drift?.requiredClusters,
-    );
+    const checked = this.#checkedClusters();
     const checkedSet = new Set(checked);
     const context = this.#context();
     const built = [...keys].map(key => {
       const name = key.slice(key.indexOf('/') + 1);
       const fn = this.#tree!.functions.get(key);
-      const placements = this.#placements
-        .placementsOf(key)
-        .filter(p => checkedSet.has(p.cluster));
+      const placements = this.#placements.placementsOf(key, checkedSet);
       let entity: ComponentEntity | undefined;
       if (fn) {
         entity = functionEntity(
@@ -507,17 +512,17 @@ export class FunctionEntityProvider implements EntityProvider {
     for (const { key, name, entity, ref } of built) {
       // No entity now, and none of this function's before: another source's name, or nothing.
       if (!entity && this.#sources.get(ref) !== key) continue;
-      if (directory.set(name, entity) && directory.claimed.has(name)) {
+      const hashed = entity && { entity, hash: entityHash(entity) };
+      if (directory.set(name, hashed) && directory.claimed.has(name)) {
         changedClaims.push(name);
       }
       if (entity) this.#sources.set(ref, key);
       else this.#sources.delete(ref);
       if (directory.claimed.has(name)) continue;
-      if (entity) {
-        const hash = entityHash(entity);
-        if (emitted.get(ref) !== hash) {
-          emitted.set(ref, hash);
-          added.push(entity);
+      if (hashed) {
+        if (emitted.get(ref) !== hashed.hash) {
+          emitted.set(ref, hashed.hash);
+          added.push(hashed.entity);
         }
       } else if (emitted.delete(ref)) {
         removed.push(ref);

@@ -3,7 +3,7 @@ import {
   FunctionPlacement,
   FunctionPlacementsEvent,
 } from '@internal/backstage-plugin-atonix-serverless-common';
-import { functionKey } from './compareWithClusters';
+import { functionKey, PlacementsByFunction } from './compareWithClusters';
 import { ClusterInventory } from './FunctionInventoryClient';
 
 /**
@@ -13,7 +13,7 @@ import { ClusterInventory } from './FunctionInventoryClient';
  * change, so replaying it over a newer snapshot is undone by the event of the newer change.
  * Placements are also kept by function, so an event costs the functions it names, not the fleet.
  */
-export class FleetPlacements {
+export class FleetPlacements implements PlacementsByFunction {
   readonly #items = new Map<string, FunctionPlacement>();
   /** By `functionKey(team, name)`: that function's placements, by placement key. */
   readonly #byFunction = new Map<string, Map<string, FunctionPlacement>>();
@@ -67,13 +67,16 @@ export class FleetPlacements {
     return touched;
   }
 
-  inventory(): ClusterInventory {
-    return { items: [...this.#items.values()], clusters: this.#clusters };
+  functionKeys(): Iterable<string> {
+    return this.#byFunction.keys();
   }
 
-  /** Where one function runs, in the order the full `inventory()` lists them. */
-  placementsOf(key: string): FunctionPlacement[] {
-    return [...(this.#byFunction.get(key)?.values() ?? [])];
+  placementsOf(key: string, clusters: Set<string>): FunctionPlacement[] {
+    const placements: FunctionPlacement[] = [];
+    for (const p of this.#byFunction.get(key)?.values() ?? []) {
+      if (clusters.has(p.cluster)) placements.push(p);
+    }
+    return placements;
   }
 
   /** Adds or replaces a placement in place (a function that moved teams moves between lists). */

@@ -4,6 +4,14 @@ import {
   parseFunctionSpec,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { compareWithClusters } from './compareWithClusters';
+import { FleetPlacements } from './FleetPlacements';
+import { ClusterInventory } from './FunctionInventoryClient';
+
+function fleet(inventory: ClusterInventory): FleetPlacements {
+  const placements = new FleetPlacements();
+  placements.load(inventory);
+  return placements;
+}
 
 function gitopsFunction(team: string, name: string) {
   const result = parseFunctionSpec({
@@ -37,22 +45,28 @@ describe('compareWithClusters', () => {
   const functions = [gitopsFunction('payments', 'charge')];
 
   it('knows nothing while no cluster has synced', () => {
-    const result = compareWithClusters(functions, {
-      items: [running('production', 'payments', 'stray')],
-      clusters: [{ name: 'production', synced: false, stale: false }],
-    });
+    const result = compareWithClusters(
+      functions,
+      fleet({
+        items: [running('production', 'payments', 'stray')],
+        clusters: [{ name: 'production', synced: false, stale: false }],
+      }),
+    );
     expect(result.functions.size).toBe(0);
     expect(result.unmanaged).toEqual([]);
   });
 
   it('does not count a stale cluster as missing a function', () => {
-    const result = compareWithClusters(functions, {
-      items: [running('production', 'payments', 'charge')],
-      clusters: [
-        { name: 'production', synced: true, stale: false },
-        { name: 'staging', synced: true, stale: true },
-      ],
-    });
+    const result = compareWithClusters(
+      functions,
+      fleet({
+        items: [running('production', 'payments', 'charge')],
+        clusters: [
+          { name: 'production', synced: true, stale: false },
+          { name: 'staging', synced: true, stale: true },
+        ],
+      }),
+    );
     expect(result.functions.get('payments/charge')?.drift).toBe('in-sync');
   });
 
@@ -65,7 +79,7 @@ describe('compareWithClusters', () => {
       ],
     };
     expect(
-      compareWithClusters(functions, inventory).functions.get(
+      compareWithClusters(functions, fleet(inventory)).functions.get(
         'payments/charge',
       ),
     ).toMatchObject({
@@ -73,20 +87,23 @@ describe('compareWithClusters', () => {
       reason: expect.stringContaining('does not run in sandbox;'),
     });
     expect(
-      compareWithClusters(functions, inventory, ['production']).functions.get(
-        'payments/charge',
-      )?.drift,
+      compareWithClusters(functions, fleet(inventory), [
+        'production',
+      ]).functions.get('payments/charge')?.drift,
     ).toBe('in-sync');
   });
 
   it('matches OpenFaaS functions by team, wherever their namespace is', () => {
-    const result = compareWithClusters(functions, {
-      items: [
-        running('production', 'payments', 'charge', 'openfaas-fn'),
-        running('production', 'analytics', 'export', 'openfaas-fn'),
-      ],
-      clusters: [{ name: 'production', synced: true, stale: false }],
-    });
+    const result = compareWithClusters(
+      functions,
+      fleet({
+        items: [
+          running('production', 'payments', 'charge', 'openfaas-fn'),
+          running('production', 'analytics', 'export', 'openfaas-fn'),
+        ],
+        clusters: [{ name: 'production', synced: true, stale: false }],
+      }),
+    );
     expect(result.functions.get('payments/charge')?.drift).toBe('in-sync');
     expect(result.unmanaged).toMatchObject([
       {

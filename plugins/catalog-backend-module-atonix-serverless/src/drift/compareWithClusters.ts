@@ -4,7 +4,6 @@ import {
   FunctionPlacement,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { GitOpsFunction } from '../gitops/readGitOpsCatalog';
-import { ClusterInventory } from './FunctionInventoryClient';
 
 /** How one function of the GitOps repository fares in the clusters. */
 export interface FunctionDriftStatus {
@@ -28,6 +27,16 @@ export interface ClusterComparison {
   unmanaged: UnmanagedFunction[];
 }
 
+/** Where functions run, by `functionKey` (kept by `FleetPlacements`). */
+export interface PlacementsByFunction {
+  /** Every cluster's sync state. */
+  clusters: ClusterSyncStatus[];
+  /** Every function that runs somewhere. */
+  functionKeys(): Iterable<string>;
+  /** Where one function runs among `clusters`. */
+  placementsOf(key: string, clusters: Set<string>): FunctionPlacement[];
+}
+
 export function functionKey(team: string, name: string): string {
   return `${team}/${name}`;
 }
@@ -40,35 +49,32 @@ export function functionKey(team: string, name: string): string {
  */
 export function compareWithClusters(
   functions: GitOpsFunction[],
-  inventory: ClusterInventory,
+  fleet: PlacementsByFunction,
   requiredClusters?: string[],
 ): ClusterComparison {
-  const checked = checkedClusters(inventory.clusters, requiredClusters);
+  const checked = checkedClusters(fleet.clusters, requiredClusters);
   const result: ClusterComparison = { functions: new Map(), unmanaged: [] };
   if (checked.length === 0) {
     return result;
   }
   // Linear in the placements (functions × clusters: a million at 50,000 functions on 20 clusters).
   const checkedSet = new Set(checked);
-  const running = new Map<string, FunctionPlacement[]>();
-  for (const status of inventory.items) {
-    if (!checkedSet.has(status.cluster)) {
-      continue;
-    }
-    const key = functionKey(status.team, status.name);
-    const placements = running.get(key);
-    if (placements) placements.push(status);
-    else running.set(key, [status]);
-  }
-
+  const managed = new Set<string>();
   for (const fn of functions) {
     const key = functionKey(fn.spec.team, fn.spec.name);
-    result.functions.set(key, driftOf(fn, running.get(key) ?? [], checked));
-    running.delete(key);
+    managed.add(key);
+    result.functions.set(
+      key,
+      driftOf(fn, fleet.placementsOf(key, checkedSet), checked),
+    );
   }
-
-  for (const placements of running.values()) {
-    result.unmanaged.push(unmanagedFunction(placements));
+  for (const key of fleet.functionKeys()) {
+    const placements = managed.has(key)
+      ? []
+      : fleet.placementsOf(key, checkedSet);
+    if (placements.length > 0) {
+      result.unmanaged.push(unmanagedFunction(placements));
+    }
   }
   return result;
 }
