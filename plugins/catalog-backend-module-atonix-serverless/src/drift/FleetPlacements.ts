@@ -14,9 +14,10 @@ import { ClusterInventory } from './FunctionInventoryClient';
  * Placements are also kept by function, so an event costs the functions it names, not the fleet.
  */
 export class FleetPlacements implements PlacementsByFunction {
-  readonly #items = new Map<string, FunctionPlacement>();
   /** By `functionKey(team, name)`: that function's placements, by placement key. */
   readonly #byFunction = new Map<string, Map<string, FunctionPlacement>>();
+  /** The `functionKey`s of each function name (usually one): a removal names no team. */
+  readonly #keysByName = new Map<string, string[]>();
   #clusters: ClusterSyncStatus[] = [];
   #pending?: FunctionPlacementsEvent[] = [];
 
@@ -31,8 +32,8 @@ export class FleetPlacements implements PlacementsByFunction {
 
   /** Starts from a full read of the backend's inventory, then replays what came meanwhile. */
   load(snapshot: ClusterInventory): void {
-    this.#items.clear();
     this.#byFunction.clear();
+    this.#keysByName.clear();
     for (const item of snapshot.items) {
       this.#set(item);
     }
@@ -55,12 +56,16 @@ export class FleetPlacements implements PlacementsByFunction {
       return touched;
     }
     for (const removed of event.removed) {
-      const gone = this.#delete(keyOf(removed));
-      if (gone) touched.add(functionKey(gone.team, gone.name));
+      const placementKey = keyOf(removed);
+      const key = this.#find(placementKey, removed.name);
+      if (key) {
+        this.#forget(key, placementKey, removed.name);
+        touched.add(key);
+      }
     }
     for (const placement of event.upserted) {
-      const before = this.#items.get(keyOf(placement));
-      if (before) touched.add(functionKey(before.team, before.name));
+      const before = this.#find(keyOf(placement), placement.name);
+      if (before) touched.add(before);
       touched.add(this.#set(placement));
     }
     this.#clusters = event.clusters;
@@ -79,35 +84,42 @@ export class FleetPlacements implements PlacementsByFunction {
     return placements;
   }
 
-  /** Adds or replaces a placement in place (a function that moved teams moves between lists). */
+  /** The function a placement is kept under, if any. */
+  #find(placementKey: string, name: string): string | undefined {
+    return this.#keysByName
+      .get(name)
+      ?.find(key => this.#byFunction.get(key)!.has(placementKey));
+  }
+
+  /** Adds or replaces a placement (one that moved teams moves to the new team's function). */
   #set(fn: FunctionPlacement): string {
     const item = pick(fn);
     const placementKey = keyOf(item);
     const key = functionKey(item.team, item.name);
-    const before = this.#items.get(placementKey);
-    if (before && functionKey(before.team, before.name) !== key) {
-      this.#forget(before, placementKey);
+    const before = this.#find(placementKey, item.name);
+    if (before !== undefined && before !== key) {
+      this.#forget(before, placementKey, item.name);
     }
-    this.#items.set(placementKey, item);
     const placements = this.#byFunction.get(key);
-    if (placements) placements.set(placementKey, item);
-    else this.#byFunction.set(key, new Map([[placementKey, item]]));
+    if (placements) {
+      placements.set(placementKey, item);
+    } else {
+      this.#byFunction.set(key, new Map([[placementKey, item]]));
+      const keys = this.#keysByName.get(item.name);
+      if (keys) keys.push(key);
+      else this.#keysByName.set(item.name, [key]);
+    }
     return key;
   }
 
-  #delete(placementKey: string): FunctionPlacement | undefined {
-    const item = this.#items.get(placementKey);
-    if (!item) return undefined;
-    this.#items.delete(placementKey);
-    this.#forget(item, placementKey);
-    return item;
-  }
-
-  #forget(item: FunctionPlacement, placementKey: string): void {
-    const key = functionKey(item.team, item.name);
+  #forget(key: string, placementKey: string, name: string): void {
     const placements = this.#byFunction.get(key)!;
     placements.delete(placementKey);
-    if (placements.size === 0) this.#byFunction.delete(key);
+    if (placements.size > 0) return;
+    this.#byFunction.delete(key);
+    const keys = this.#keysByName.get(name)!.filter(k => k !== key);
+    if (keys.length > 0) this.#keysByName.set(name, keys);
+    else this.#keysByName.delete(name);
   }
 }
 
