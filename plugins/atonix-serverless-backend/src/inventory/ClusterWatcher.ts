@@ -197,7 +197,7 @@ export class ClusterWatcher implements ClusterObjects {
       let next: string | undefined;
       do {
         page = await withTimeout(
-          this.#listPage(path, resource, next),
+          this.#listPage(resource, next),
           this.#timing.listTimeoutMs,
           `listing ${path} on ${this.cluster.url}`,
         );
@@ -241,28 +241,25 @@ export class ClusterWatcher implements ClusterObjects {
     return state;
   }
 
-  /** One page of a list: over the cluster's HTTP/2 connection, or client-node's HTTP/1.1 client. */
-  async #listPage(
-    path: string,
+  /**
+   * One page of a list, over client-node's HTTP/1.1 client, not the cluster's HTTP/2 connection:
+   * a list is a bulk transfer that ends, a watch a stream that idles for minutes, and only the
+   * idle ones cost by their number. Lists on the shared session left the backend +827 MB over idle
+   * at 50,000 functions (native memory that stayed after the lists), against +307 MB with lists
+   * here and watches on the session (bench/README.md, 2026-11-30).
+   */
+  #listPage(
     resource: WatchedResource,
     next: string | undefined,
   ): Promise<KubernetesListObject<KubeObject>> {
-    const { labelSelector } = resource;
-    return (
-      (await this.#connection.getJson<KubernetesListObject<KubeObject>>(path, {
-        labelSelector,
-        limit: LIST_PAGE_SIZE,
-        continue: next,
-      })) ??
-      this.#api.listClusterCustomObject({
-        group: resource.group,
-        version: resource.version,
-        plural: resource.plural,
-        labelSelector,
-        limit: LIST_PAGE_SIZE,
-        _continue: next,
-      })
-    );
+    return this.#api.listClusterCustomObject({
+      group: resource.group,
+      version: resource.version,
+      plural: resource.plural,
+      labelSelector: resource.labelSelector,
+      limit: LIST_PAGE_SIZE,
+      _continue: next,
+    });
   }
 
   /** Starts the informers; resolves when each has listed once or failed once. */

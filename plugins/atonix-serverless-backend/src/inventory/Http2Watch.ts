@@ -4,13 +4,13 @@ import type { RequestOptions } from 'node:https';
 import { isIP } from 'node:net';
 import { createInterface } from 'node:readline';
 import tls from 'node:tls';
-import { ApiException, KubeConfig, Watch } from '@kubernetes/client-node';
+import { KubeConfig, Watch } from '@kubernetes/client-node';
 
 /**
- * One cluster's HTTP/2 connection to its API server, which the cluster's watches and list pages
- * share as streams: an idle HTTP/1.1 watch connection costs about 0.3 MB of native memory, and a
- * cluster watching 11 resources over HTTP/1.1 held 11 of them, plus a new connection per list page
- * (bench/README.md).
+ * One cluster's HTTP/2 connection to its API server, which the cluster's watches share as streams:
+ * an idle HTTP/1.1 watch connection costs about 0.3 MB of native memory, and a cluster watching 11
+ * resources over HTTP/1.1 held 11 of them (bench/README.md). Lists stay on client-node's HTTP/1.1
+ * client (see ClusterWatcher's list pages).
  *
  * kube-apiserver offers h2 by ALPN on its secure port unless started with `--disable-http2-serving`
  * (k8s.io/apiserver v0.36.3, the version tools/kube-apiserver pins: pkg/server/secure_serving.go:52
@@ -108,64 +108,6 @@ export class KubeHttp2Connection {
       )}`;
     }
     return headers;
-  }
-
-  /**
-   * A GET of `path` as a stream of the session, its JSON answer parsed (a list page); `undefined`
-   * when the server does not speak HTTP/2. A status other than 2xx throws client-node's
-   * {@link ApiException} with the server's `Status` as body, as its generated API clients do.
-   */
-  async getJson<T>(
-    path: string,
-    query: Record<string, string | number | boolean | undefined>,
-  ): Promise<T | undefined> {
-    const session = await this.session();
-    if (!session) return undefined;
-    const stream = session.request(await this.requestHeaders(path, query), {
-      endStream: true,
-    });
-    stream.setEncoding('utf8');
-    return new Promise<T>((resolve, reject) => {
-      let status = 0;
-      let text = '';
-      // As for a watch: no answer at all makes the connection suspect (see checkAlive).
-      const timer = setTimeout(() => {
-        stream.close(http2.constants.NGHTTP2_CANCEL);
-        this.checkAlive(session);
-        reject(
-          new Error(`no answer to ${path} within ${this.answerTimeoutMs} ms`),
-        );
-      }, this.answerTimeoutMs);
-      stream.on('close', () => clearTimeout(timer));
-      stream.on('response', headers => {
-        clearTimeout(timer);
-        status = Number(headers[':status']);
-      });
-      stream.on('data', (chunk: string) => {
-        text += chunk;
-      });
-      stream.on('error', reject);
-      stream.on('end', () => {
-        let body: unknown = text;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          // not JSON: kept as text for the error
-        }
-        if (status >= 200 && status < 300) {
-          resolve(body as T);
-        } else {
-          reject(
-            new ApiException(
-              status,
-              STATUS_CODES[status] ?? 'Unknown status',
-              body,
-              {},
-            ),
-          );
-        }
-      });
-    });
   }
 
   /** Closes the session and ends the streams still on it; no watch starts after this. */
