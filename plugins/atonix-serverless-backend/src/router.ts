@@ -511,14 +511,10 @@ export async function createRouter(
         'body of POST /functions/:cluster/:namespace/:name/secrets',
       );
       const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-      const { taskId } = await scaffolder.scaffold(
-        {
+      res.status(202).json(
+        await runFunctionTemplate(credentials, fn, {
           templateRef: FUNCTION_SECRET_TEMPLATE,
           values: {
-            team: stringifyEntityRef({ kind: 'group', name: fn.namespace }),
-            function:
-              fn.entityRef ??
-              stringifyEntityRef({ kind: 'component', name: fn.name }),
             name: body.name,
             key: body.key,
             // What the template form holds for a masked field; the value is in secrets.
@@ -526,12 +522,35 @@ export async function createRouter(
             envName: body.envName ?? '',
           },
           secrets: { value: body.value },
-        },
-        { credentials },
+        }),
       );
-      res.status(202).json({ taskId });
     },
   );
+
+  /**
+   * Starts a day-two template on `fn` as the caller: the template's `team` and `function` are the
+   * function's team and catalog entity (its name when not linked yet). Answers the task's id.
+   */
+  async function runFunctionTemplate(
+    credentials: BackstageCredentials,
+    fn: FunctionStatus,
+    request: Parameters<ScaffolderService['scaffold']>[0],
+  ): Promise<{ taskId: string }> {
+    const { taskId } = await scaffolder.scaffold(
+      {
+        ...request,
+        values: {
+          team: stringifyEntityRef({ kind: 'group', name: fn.namespace }),
+          function:
+            fn.entityRef ??
+            stringifyEntityRef({ kind: 'component', name: fn.name }),
+          ...request.values,
+        },
+      },
+      { credentials },
+    );
+    return { taskId };
+  }
 
   function gitopsTraffic(): GitopsTraffic {
     if (!traffic) {
@@ -569,20 +588,12 @@ export async function createRouter(
         req.body,
         'body of the traffic route',
       );
-      const { taskId } = await scaffolder.scaffold(
-        {
+      res.status(202).json(
+        await runFunctionTemplate(credentials, fn, {
           templateRef: FUNCTION_TRAFFIC_TEMPLATE,
-          values: {
-            team: stringifyEntityRef({ kind: 'group', name: fn.namespace }),
-            function:
-              fn.entityRef ??
-              stringifyEntityRef({ kind: 'component', name: fn.name }),
-            change,
-          },
-        },
-        { credentials },
+          values: { change },
+        }),
       );
-      res.status(202).json({ taskId });
     },
   );
 
