@@ -46,7 +46,7 @@ import {
 import {
   ClusterRuntimes,
   PublishSettings,
-  isLinkedToCatalog,
+  functionDeniedReason,
 } from '@internal/backstage-plugin-atonix-serverless-node';
 import express from 'express';
 import { rateLimit } from 'express-rate-limit';
@@ -266,7 +266,13 @@ export async function createRouter(
     }
     const allowed = await allowedBy(credentials, permission);
     if (allowed && !allowed(fn)) {
-      throw new NotAllowedError(deniedReason(fn, permission.name));
+      throw new NotAllowedError(
+        functionDeniedReason(
+          fn,
+          permission.name,
+          'the catalog is read again every atonix.inventory.catalogRefreshSeconds, default 60',
+        ),
+      );
     }
     const clusterConfig = inventory.cluster(cluster)!;
     return { fn, cluster: clusterConfig };
@@ -642,16 +648,4 @@ function viewOf(decision: PolicyDecision): string {
     decisionViews.set(decision, view);
   }
   return view;
-}
-
-/**
- * Why a conditional decision failed for this function. The policy only limits function permissions
- * to owners, so a denial means "not an owner", or that the owner is not known yet.
- */
-function deniedReason(fn: FunctionStatus, permission: string): string {
-  const what = `${permission} on function ${fn.namespace}/${fn.name}`;
-  if (!isLinkedToCatalog(fn)) {
-    return `You may not use ${what}: it is for its owners and the function is not linked yet to a catalog entity, so its owner is unknown (its catalog entity needs backstage.io/kubernetes-id: ${fn.name}; the catalog is read again every atonix.inventory.catalogRefreshSeconds, default 60). Until then only the platform team may.`;
-  }
-  return `You may not use ${what}: it is for members of its owner ${fn.owner}. Ask them, or the platform team.`;
 }

@@ -6,6 +6,7 @@
  */
 
 export * from './annotations';
+export * from './entityLink';
 export * from './values';
 export * from './functionSpec';
 export * from './objectives';

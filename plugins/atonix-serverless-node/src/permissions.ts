@@ -10,11 +10,18 @@ import {
 import { z } from 'zod';
 
 /**
+ * What the function rules read of a function: its link to its catalog entity and that entity's
+ * owner. A function of the inventory (`FunctionStatus`) carries it; so does a function of the
+ * GitOps checkout once its entity is looked up the same way (the scaffolder's day-two actions).
+ */
+export type FunctionOwnership = Pick<FunctionStatus, 'entityRef' | 'owner'>;
+
+/**
  * Functions as permission resources, identified by `<cluster>/<namespace>/<name>`. Rules are
  * applied in memory: the inventory already holds every function, so there is no query to build.
  */
 export const functionResourceRef = createPermissionResourceRef<
-  FunctionStatus,
+  FunctionOwnership,
   never
 >().with({
   pluginId: 'atonix-serverless',
@@ -51,8 +58,26 @@ export const isFunctionOwner = createPermissionRule({
 });
 
 /** True when the function's owner comes from its catalog entity rather than from its team label. */
-export function isLinkedToCatalog(fn: FunctionStatus): boolean {
+export function isLinkedToCatalog(fn: FunctionOwnership): boolean {
   return fn.entityRef !== undefined;
+}
+
+/**
+ * Why an owners-only decision (IS_FUNCTION_OWNER) failed for the function `namespace/name`: the
+ * caller is not a member of its owner, or its owner is unknown because no catalog entity links to
+ * it yet. `whenLinked` says when a newly registered entity counts (the backend reads the catalog
+ * periodically; an action reads it when it runs).
+ */
+export function functionDeniedReason(
+  fn: FunctionOwnership & { namespace: string; name: string },
+  permission: string,
+  whenLinked: string,
+): string {
+  const what = `${permission} on function ${fn.namespace}/${fn.name}`;
+  if (!isLinkedToCatalog(fn)) {
+    return `You may not use ${what}: it is for its owners and the function is not linked yet to a catalog entity, so its owner is unknown (its catalog entity needs backstage.io/kubernetes-id: ${fn.name}; ${whenLinked}). Until then only the platform team may.`;
+  }
+  return `You may not use ${what}: it is for members of its owner ${fn.owner}. Ask them, or the platform team.`;
 }
 
 export const functionPermissionRules = { isFunctionOwner };

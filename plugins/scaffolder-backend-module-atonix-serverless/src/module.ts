@@ -9,6 +9,7 @@ import {
   ClusterRuntimes,
   PublishSettings,
 } from '@internal/backstage-plugin-atonix-serverless-node';
+import { FunctionPermissions } from './service/FunctionPermissions';
 import { TeamDirectory } from './service/TeamDirectory';
 
 /**
@@ -27,9 +28,19 @@ export const scaffolderModuleAtonixServerless = createBackendModule({
         config: coreServices.rootConfig,
         catalog: catalogServiceRef,
         userInfo: coreServices.userInfo,
+        permissions: coreServices.permissions,
+        auth: coreServices.auth,
         logger: coreServices.logger,
       },
-      async init({ scaffolder, config, catalog, userInfo, logger }) {
+      async init({
+        scaffolder,
+        config,
+        catalog,
+        userInfo,
+        permissions,
+        auth,
+        logger,
+      }) {
         const settings = PublishSettings.fromConfig(config);
         const teams = TeamDirectory.create({
           catalog,
@@ -40,6 +51,11 @@ export const scaffolderModuleAtonixServerless = createBackendModule({
           ...createAtonixActions({
             settings,
             teams,
+            functionPermissions: FunctionPermissions.create({
+              permissions,
+              catalog,
+              auth,
+            }),
             clusterRuntimes: ClusterRuntimes.fromConfig(config),
             logger,
           }),

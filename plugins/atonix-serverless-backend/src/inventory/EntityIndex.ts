@@ -1,18 +1,13 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ANNOTATION_KUBERNETES_ID,
-  ANNOTATION_KUBERNETES_NAMESPACE,
+  FUNCTION_ENTITY_FIELDS,
+  FunctionEntityLink,
+  functionEntityLink,
+  linkedFunctionEntity,
 } from '@internal/backstage-plugin-atonix-serverless-common';
-
-interface IndexedEntity {
-  entityRef: string;
-  owner?: string;
-  /** The entity's `backstage.io/kubernetes-namespace`, when it narrows the match. */
-  namespace?: string;
-}
 
 /**
  * Which catalog entity describes which function: entities annotated with
@@ -24,7 +19,7 @@ export class EntityIndex {
   readonly #catalog: CatalogService;
   readonly #auth: AuthService;
   readonly #logger: LoggerService;
-  #byKubernetesId = new Map<string, IndexedEntity[]>();
+  #byKubernetesId = new Map<string, FunctionEntityLink[]>();
   #timer?: NodeJS.Timeout;
   /** False until the catalog has been read once: until then no function is linked. */
   loaded = false;
@@ -74,59 +69,30 @@ export class EntityIndex {
           [`metadata.annotations.${ANNOTATION_KUBERNETES_ID}`]:
             CATALOG_FILTER_EXISTS,
         },
-        fields: [
-          'kind',
-          'metadata.namespace',
-          'metadata.name',
-          'metadata.annotations',
-          'spec.owner',
-        ],
+        fields: FUNCTION_ENTITY_FIELDS,
       },
       { credentials: await this.#auth.getOwnServiceCredentials() },
     );
-    const index = new Map<string, IndexedEntity[]>();
+    const index = new Map<string, FunctionEntityLink[]>();
     for (const entity of items) {
-      const id = entity.metadata.annotations?.[ANNOTATION_KUBERNETES_ID];
-      if (!id) continue;
-      const owner = entity.spec?.owner;
-      const entry: IndexedEntity = {
-        entityRef: stringifyEntityRef(entity),
-        ...(typeof owner === 'string'
-          ? { owner: qualifyGroupRef(owner, entity.metadata.namespace) }
-          : {}),
-        namespace:
-          entity.metadata.annotations?.[ANNOTATION_KUBERNETES_NAMESPACE],
-      };
-      index.set(id, [...(index.get(id) ?? []), entry]);
+      const link = functionEntityLink(entity);
+      if (!link) continue;
+      const { kubernetesId, ...entry } = link;
+      index.set(kubernetesId, [...(index.get(kubernetesId) ?? []), entry]);
     }
     this.#byKubernetesId = index;
     this.loaded = true;
     this.version++;
   }
 
-  /**
-   * The entity for a function with this kubernetes-id, if the catalog has one: the first of
-   * `namespaces` an entity names wins, then an entity that names no namespace.
-   */
+  /** The entity for a function with this kubernetes-id, if the catalog has one ({@link linkedFunctionEntity}). */
   lookup(
     kubernetesId: string,
     namespaces: string[],
-  ): IndexedEntity | undefined {
-    const candidates = this.#byKubernetesId.get(kubernetesId) ?? [];
-    for (const namespace of namespaces) {
-      const entity = candidates.find(c => c.namespace === namespace);
-      if (entity) return entity;
-    }
-    return candidates.find(c => c.namespace === undefined);
+  ): FunctionEntityLink | undefined {
+    return linkedFunctionEntity(
+      this.#byKubernetesId.get(kubernetesId) ?? [],
+      namespaces,
+    );
   }
-}
-
-/** `spec.owner` may be a bare name (`payments`) or a ref; a bare owner is a Group. */
-function qualifyGroupRef(owner: string, namespace = 'default'): string {
-  return stringifyEntityRef(
-    parseEntityRef(owner, {
-      defaultKind: 'group',
-      defaultNamespace: namespace,
-    }),
-  );
 }

@@ -32,30 +32,15 @@ export const CATALOG_ENTITIES: Entity[] = [
   },
 ];
 
-function memberOf(
-  user: string,
-  team: string,
-  options: { restrictToOwnTeams?: boolean },
-) {
-  return TeamDirectory.create({
-    catalog: catalogServiceMock({ entities: CATALOG_ENTITIES }),
-    userInfo: mockServices.userInfo({
-      ownershipEntityRefs: [`user:default/${user}`, `group:default/${team}`],
-    }),
-    restrictToOwnTeams: options.restrictToOwnTeams ?? true,
-  });
-}
-
 /** A directory where the user running the template is a member of payments only. */
 export function paymentsMemberTeams(
   options: { restrictToOwnTeams?: boolean } = {},
 ) {
-  return memberOf('mock', 'payments', options);
-}
-
-/** A directory where the user running the template (sam) is a member of analytics only. */
-export function analyticsMemberTeams(
-  options: { restrictToOwnTeams?: boolean } = {},
-) {
-  return memberOf('sam', 'analytics', options);
+  return TeamDirectory.create({
+    catalog: catalogServiceMock({ entities: CATALOG_ENTITIES }),
+    userInfo: mockServices.userInfo({
+      ownershipEntityRefs: ['user:default/mock', 'group:default/payments'],
+    }),
+    restrictToOwnTeams: options.restrictToOwnTeams ?? true,
+  });
 }

@@ -9,7 +9,7 @@ import {
 } from '../__testUtils__/examples';
 import { writeChargeCard } from '../__testUtils__/functionFolder';
 import { REPO_ROOT } from '../__testUtils__/scaffolderBackend';
-import { paymentsMemberTeams } from '../__testUtils__/teams';
+import { functionPermissionsFor } from '../__testUtils__/functionPermissions';
 import { mockWorkspace } from '../__testUtils__/workspace';
 import { createFunctionSecretAction } from './functionSecret';
 import { examples } from './functionSecret.examples';
@@ -35,7 +35,7 @@ describe('atonix:function:secret examples', () => {
         workspacePath: workspace.path,
       });
       await createFunctionSecretAction({
-        teams: paymentsMemberTeams(),
+        functionPermissions: functionPermissionsFor(['payments']),
       }).handler(ctx as any);
       const secretPath = String(outputsOf(ctx).secretPath);
       const file = parse(

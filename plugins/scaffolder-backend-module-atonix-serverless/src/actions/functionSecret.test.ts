@@ -10,16 +10,12 @@ import {
   writeChargeCard,
 } from '../__testUtils__/functionFolder';
 import { REPO_ROOT } from '../__testUtils__/scaffolderBackend';
-import {
-  analyticsMemberTeams,
-  paymentsMemberTeams,
-} from '../__testUtils__/teams';
+import { functionPermissionsFor } from '../__testUtils__/functionPermissions';
 import {
   mockWorkspace,
   refusalOf,
   unchangedBy,
 } from '../__testUtils__/workspace';
-import { TeamDirectory } from '../service/TeamDirectory';
 import { createFunctionSecretAction } from './functionSecret';
 
 const SECRET_FILE =
@@ -42,7 +38,8 @@ describe('atonix:function:secret', () => {
 
   async function run(
     input: Record<string, unknown>,
-    options: { teams?: TeamDirectory; isDryRun?: boolean } = {},
+    /** `groups`: the user's teams, for the permission policy (default: payments, the owner). */
+    options: { groups?: string[]; isDryRun?: boolean } = {},
   ) {
     const ctx = {
       ...createMockActionContext({
@@ -53,7 +50,9 @@ describe('atonix:function:secret', () => {
       isDryRun: options.isDryRun ?? false,
     };
     const action = createFunctionSecretAction({
-      teams: options.teams ?? paymentsMemberTeams(),
+      functionPermissions: functionPermissionsFor(
+        options.groups ?? ['payments'],
+      ),
     });
     await action.handler(ctx as any);
     return ctx;
@@ -159,7 +158,7 @@ describe('atonix:function:secret', () => {
     expect(said()).not.toContain(PLAINTEXT);
   });
 
-  it('refuses a member of another team, and writes nothing', async () => {
+  it('refuses a user the permission policy does not allow atonix.function.secret.write on the function (a member of another team), and writes nothing', async () => {
     const error = await refusalOf(workspace, () =>
       run(
         {
@@ -167,13 +166,28 @@ describe('atonix:function:secret', () => {
           name: 'charge-card-provider',
           values: [{ key: 'api-key', value: PLAINTEXT }],
         },
-        { teams: analyticsMemberTeams({ restrictToOwnTeams: false }) },
+        { groups: ['analytics'] },
       ),
     );
     expect(error).toBeInstanceOf(NotAllowedError);
     expect(error.message).toBe(
-      'you are not a member of team "payments" (group:default/payments); only the team that owns payments/charge-card may write its secrets (permission atonix.function.secret.write)',
+      'You may not use atonix.function.secret.write on function payments/charge-card: it is for members of its owner group:default/payments. Ask them, or the platform team.',
     );
+  });
+
+  it('lets a platform-team member write the secret of a function of another team, as the policy and the backend route do', async () => {
+    const ctx = await run(
+      {
+        functionPath: CHARGE_CARD_PATH,
+        name: 'charge-card-provider',
+        values: [{ key: 'api-key', value: PLAINTEXT }],
+      },
+      { groups: ['platform'] },
+    );
+    expect(outputsOf(ctx).secretPath).toBe(
+      'gitops/functions/payments/secrets/charge-card-provider.sops.yaml',
+    );
+    expect(await read(SECRET_FILE)).toContain('ENC[');
   });
 
   it('says who must add the recipients when .sops.yaml has none for the team, and writes nothing', async () => {

@@ -13,11 +13,11 @@ import {
   writeTeamSecret,
 } from '@internal/backstage-plugin-atonix-serverless-node';
 import { posix } from 'node:path';
-import { TeamDirectory } from '../service/TeamDirectory';
+import { FunctionPermissions } from '../service/FunctionPermissions';
 import {
   changesPathInput,
   functionPathInput,
-  readOwnTeamFunction,
+  readPermittedFunction,
   writtenChanges,
 } from '../service/functionFolder';
 import { examples } from './functionSecret.examples';
@@ -28,13 +28,16 @@ const SECRET_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 /**
  * `atonix:function:secret`: adds or replaces a Secret of a function's team, encrypted with SOPS to
  * the team's public age keys (`gitops/.sops.yaml`), in `functions/<team>/secrets/<name>.sops.yaml`,
- * and optionally points env vars of the function at it. Only members of the team that owns the
- * function may. The values come from the template's secrets (`ui:field: Secret`, passed as
+ * and optionally points env vars of the function at it. Only for users the permission policy
+ * allows `atonix.function.secret.write` on the function (its owners and the platform team, by
+ * default), as the backend's secret route checks it. The values come from the template's secrets (`ui:field: Secret`, passed as
  * `${{ secrets.<field> }}`), which the scaffolder masks in the form and redacts from the task log;
  * this action never writes them anywhere but into the encryption.
  */
-export function createFunctionSecretAction(options: { teams: TeamDirectory }) {
-  const { teams } = options;
+export function createFunctionSecretAction(options: {
+  functionPermissions: FunctionPermissions;
+}) {
+  const { functionPermissions } = options;
   return createTemplateAction({
     id: 'atonix:function:secret',
     description:
@@ -81,11 +84,10 @@ export function createFunctionSecretAction(options: { teams: TeamDirectory }) {
           variable ? [[variable, key]] : [],
         ),
       );
-      const { gitopsDir, spec } = await readOwnTeamFunction({
+      const { gitopsDir, spec } = await readPermittedFunction({
         ctx,
-        teams,
+        functionPermissions,
         functionPath,
-        change: 'write its secrets',
         permission: functionSecretWritePermission,
       });
       if (!SECRET_NAME.test(name) || name.length > 253) {

@@ -8,16 +8,12 @@ import {
   CHARGE_CARD_PATH,
   writeChargeCard,
 } from '../__testUtils__/functionFolder';
-import {
-  analyticsMemberTeams,
-  paymentsMemberTeams,
-} from '../__testUtils__/teams';
+import { functionPermissionsFor } from '../__testUtils__/functionPermissions';
 import {
   mockWorkspace,
   refusalOf,
   unchangedBy,
 } from '../__testUtils__/workspace';
-import { TeamDirectory } from '../service/TeamDirectory';
 import { createFunctionTrafficAction } from './functionTraffic';
 import { examples } from './functionTraffic.examples';
 
@@ -36,7 +32,8 @@ describe('atonix:function:traffic', () => {
 
   async function run(
     input: Record<string, unknown>,
-    options: { teams?: TeamDirectory; isDryRun?: boolean } = {},
+    /** `groups`: the user's teams, for the permission policy (default: payments, the owner). */
+    options: { groups?: string[]; isDryRun?: boolean } = {},
   ) {
     const ctx = {
       ...createMockActionContext({
@@ -46,7 +43,9 @@ describe('atonix:function:traffic', () => {
       isDryRun: options.isDryRun ?? false,
     };
     await createFunctionTrafficAction({
-      teams: options.teams ?? paymentsMemberTeams(),
+      functionPermissions: functionPermissionsFor(
+        options.groups ?? ['payments'],
+      ),
     }).handler(ctx as any);
     return outputsOf(ctx);
   }
@@ -148,20 +147,36 @@ describe('atonix:function:traffic', () => {
     );
   });
 
-  it('refuses a member of another team, and writes nothing', async () => {
+  it('refuses a user the permission policy does not allow atonix.function.traffic.update on the function (a member of another team), and writes nothing', async () => {
     const error = await refusalOf(workspace, () =>
       run(
         {
           functionPath: CHARGE_CARD_PATH,
           change: { action: 'rollback', revisionName: 'charge-card-v1' },
         },
-        { teams: analyticsMemberTeams({ restrictToOwnTeams: false }) },
+        { groups: ['analytics'] },
       ),
     );
     expect(error).toBeInstanceOf(NotAllowedError);
-    expect(error.message).toContain(
-      'only the team that owns payments/charge-card may change its traffic (permission atonix.function.traffic.update)',
+    expect(error.message).toBe(
+      'You may not use atonix.function.traffic.update on function payments/charge-card: it is for members of its owner group:default/payments. Ask them, or the platform team.',
     );
+  });
+
+  it('lets a platform-team member change the traffic of a function of another team, as the policy and the backend route do', async () => {
+    const outputs = await run(
+      {
+        functionPath: CHARGE_CARD_PATH,
+        change: { action: 'rollback', revisionName: 'charge-card-v1' },
+      },
+      { groups: ['platform'] },
+    );
+    expect(outputs.traffic).toEqual([
+      { revisionName: 'charge-card-v1', percent: 100 },
+    ]);
+    expect(
+      (await readYaml(`${CHARGE_CARD_PATH}/function.yaml`)).traffic,
+    ).toEqual([{ revisionName: 'charge-card-v1', percent: 100 }]);
   });
 
   it('says what the change would be in a dry run, and writes nothing', async () => {

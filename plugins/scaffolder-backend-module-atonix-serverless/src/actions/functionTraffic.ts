@@ -14,12 +14,12 @@ import {
   writeFunctionFolder,
 } from '@internal/backstage-plugin-atonix-serverless-node';
 import { isDeepStrictEqual } from 'node:util';
-import { TeamDirectory } from '../service/TeamDirectory';
+import { FunctionPermissions } from '../service/FunctionPermissions';
 import { withoutUnsetFields } from '../service/formInput';
 import {
   changesPathInput,
   functionPathInput,
-  readOwnTeamFunction,
+  readPermittedFunction,
   writtenChanges,
 } from '../service/functionFolder';
 import { examples } from './functionTraffic.examples';
@@ -29,11 +29,14 @@ import { examples } from './functionTraffic.examples';
  * function's `function.yaml` in the workspace's GitOps checkout and renders the folder again, so
  * the Knative Service routes as the spec says. The spec's own rules (sum 100, unique tags, named or
  * latest targets) are checked here; the history rules (`revision-history`: a target git named
- * before) by `atonix:gitops:validate` over a checkout with its history. Only members of the team
- * that owns the function may.
+ * before) by `atonix:gitops:validate` over a checkout with its history. Only for users the
+ * permission policy allows `atonix.function.traffic.update` on the function (its owners and the
+ * platform team, by default), as the backend's traffic route checks it.
  */
-export function createFunctionTrafficAction(options: { teams: TeamDirectory }) {
-  const { teams } = options;
+export function createFunctionTrafficAction(options: {
+  functionPermissions: FunctionPermissions;
+}) {
+  const { functionPermissions } = options;
   return createTemplateAction({
     id: 'atonix:function:traffic',
     description:
@@ -91,11 +94,10 @@ export function createFunctionTrafficAction(options: { teams: TeamDirectory }) {
             .join('; ')}`,
         );
       }
-      const { gitopsDir, spec } = await readOwnTeamFunction({
+      const { gitopsDir, spec } = await readPermittedFunction({
         ctx,
-        teams,
+        functionPermissions,
         functionPath,
-        change: 'change its traffic',
         permission: functionTrafficUpdatePermission,
       });
       if (spec.runtime !== 'knative') {

@@ -4,6 +4,7 @@ import {
   ClusterRuntimes,
   PublishSettings,
 } from '@internal/backstage-plugin-atonix-serverless-node';
+import { FunctionPermissions } from '../service/FunctionPermissions';
 import { TeamDirectory } from '../service/TeamDirectory';
 import { createFunctionImageAction } from './functionImage';
 import { createFunctionManifestsAction } from './functionManifests';
@@ -24,15 +25,17 @@ import { withUserFacingErrors } from './userFacingErrors';
 export function createAtonixActions(options: {
   settings: PublishSettings;
   teams: TeamDirectory;
+  functionPermissions: FunctionPermissions;
   clusterRuntimes: ClusterRuntimes;
   logger: LoggerService;
 }): TemplateAction<any, any, any>[] {
-  const { settings, teams, clusterRuntimes, logger } = options;
+  const { settings, teams, functionPermissions, clusterRuntimes, logger } =
+    options;
   const actions: TemplateAction<any, any, any>[] = [
     createFunctionManifestsAction({ teams, clusterRuntimes }),
     createFunctionImageAction(),
-    createFunctionSecretAction({ teams }),
-    createFunctionTrafficAction({ teams }),
+    createFunctionSecretAction({ functionPermissions }),
+    createFunctionTrafficAction({ functionPermissions }),
     createTeamOnboardAction({ settings, teams }),
     createGitopsValidateAction(),
     createPublishPlanAction({ settings }),

@@ -8,7 +8,8 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 
 /**
  * The catalog's view of teams and functions, as the actions need it: does a team exist, may this
- * user act for it, is a function name still free. Calls carry the initiating user's credentials,
+ * user create functions for it (`restrictToOwnTeams`), is a function name still free. Changes to
+ * an existing function are the permission policy's to decide (`FunctionPermissions`). Calls carry the initiating user's credentials,
  * so the catalog's own permissions apply as well.
  */
 export class TeamDirectory {
@@ -73,31 +74,14 @@ export class TeamDirectory {
     credentials: BackstageCredentials,
   ): Promise<void> {
     await this.assertTeamExists(team, credentials);
-    if (this.#restrictToOwnTeams) {
-      await this.assertMember(
-        team,
-        credentials,
-        `create functions for your own team, or ask a member of ${team} (atonix.scaffolder.restrictToOwnTeams is on)`,
-      );
-    }
-  }
-
-  /**
-   * Fails unless the user is a member of `team`, whatever restrictToOwnTeams says: for what only
-   * a function's owners may do (writing its secrets). `what` says what to do instead.
-   */
-  async assertMember(
-    team: string,
-    credentials: BackstageCredentials,
-    what: string,
-  ): Promise<void> {
+    if (!this.#restrictToOwnTeams) return;
     const ref = stringifyEntityRef({ kind: 'group', name: team });
     const { ownershipEntityRefs } = await this.#userInfo.getUserInfo(
       credentials,
     );
     if (!ownershipEntityRefs.includes(ref)) {
       throw new NotAllowedError(
-        `you are not a member of team "${team}" (${ref}); ${what}`,
+        `you are not a member of team "${team}" (${ref}); create functions for your own team, or ask a member of ${team} (atonix.scaffolder.restrictToOwnTeams is on)`,
       );
     }
   }

@@ -3,7 +3,9 @@ import {
   resolveSafeChildPath,
 } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
+import { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
+  FUNCTION_RESOURCE_TYPE,
   FunctionSpec,
   formatFunctionSpecIssues,
 } from '@internal/backstage-plugin-atonix-serverless-common';
@@ -15,7 +17,7 @@ import {
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import type { z as zod } from 'zod/v3';
 import { dirname, join, posix, resolve } from 'node:path';
-import { TeamDirectory } from './TeamDirectory';
+import { FunctionPermissions } from './FunctionPermissions';
 
 /** The `functionPath` input of the actions that change a rendered function. */
 export const functionPathInput = (z: typeof zod) =>
@@ -79,31 +81,29 @@ export async function readWorkspaceFunction(
 }
 
 /**
- * {@link readWorkspaceFunction}, for a change only the team that owns the function may make (its
- * secrets, its traffic) whatever restrictToOwnTeams says: anyone else is refused with the change
- * and the permission it needs, e.g. `change: 'write its secrets'`.
+ * {@link readWorkspaceFunction}, for a change that needs a function permission (its secrets, its
+ * traffic): refused, with the permission and what to do, unless the permission policy allows it to
+ * the user who runs the template on this function ({@link FunctionPermissions}).
  */
-export async function readOwnTeamFunction(options: {
+export async function readPermittedFunction(options: {
   ctx: {
     workspacePath: string;
     getInitiatorCredentials(): Promise<BackstageCredentials>;
   };
-  teams: TeamDirectory;
+  functionPermissions: FunctionPermissions;
   functionPath: string;
-  change: string;
-  /** The common package's permission for the change, named in the refusal. */
-  permission: { name: string };
+  /** The common package's permission for the change, as the backend's route checks it. */
+  permission: ResourcePermission<typeof FUNCTION_RESOURCE_TYPE>;
 }): Promise<WorkspaceFunction> {
-  const { ctx, teams, functionPath, change, permission } = options;
+  const { ctx, functionPermissions, functionPath, permission } = options;
   const workspaceFunction = await readWorkspaceFunction(
     ctx.workspacePath,
     functionPath,
   );
-  const { team, name } = workspaceFunction.spec;
-  await teams.assertMember(
-    team,
+  await functionPermissions.assertAllowed(
+    permission,
+    workspaceFunction.spec,
     await ctx.getInitiatorCredentials(),
-    `only the team that owns ${team}/${name} may ${change} (permission ${permission.name})`,
   );
   return workspaceFunction;
 }
