@@ -148,19 +148,21 @@ const post =
   };
 
 /**
- * Runs a template as `user` through the scaffolder's task API, as the Create page does, and waits
- * for the task to end; a failed task's log is the denial's message.
+ * Runs a template as `user` through the scaffolder's task API, as the Create page does (with the
+ * masked fields' `secrets`), and waits for the task to end; a failed task's log is the denial's
+ * message.
  */
 async function runTemplateAs(
   server: Server,
   user: UserName,
   template: string,
   values: Record<string, unknown>,
+  secrets?: Record<string, string>,
 ): Promise<Outcome> {
   const run = await runScaffolderTask(
     `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     as(user),
-    { template, values },
+    { template, values, secrets },
   );
   return { status: run.status, body: { error: { message: run.log } } };
 }
@@ -296,6 +298,45 @@ const ROWS: Row[] = [
     expected: { ada: 'completed', sam: 'failed', pat: 'completed' },
     deniedBecause:
       'Unauthorized action: atonix:function:manifests. The action is not allowed.',
+  },
+  {
+    // The template the portal's "Add secret" starts once the route has checked the same
+    // permission: the action asks the policy again, as the user, about the function in git.
+    what: 'Template function-secret on payments/charge-card',
+    permission: 'atonix.function.secret.write',
+    send: (s, u) =>
+      runTemplateAs(
+        s,
+        u,
+        'function-secret',
+        {
+          team: 'group:default/payments',
+          function: 'component:default/charge-card',
+          name: `boundaries-${u}`,
+          key: 'token',
+          value: '****',
+          envName: '',
+        },
+        { value: `token-of-${u}` },
+      ),
+    expected: { ada: 'completed', sam: 'failed', pat: 'completed' },
+    deniedBecause: `atonix.function.secret.write on function payments/charge-card: ${ownedBy(
+      'payments',
+    )}`,
+  },
+  {
+    what: 'Template function-traffic on payments/charge-card (tag a revision)',
+    permission: 'atonix.function.traffic.update',
+    send: (s, u) =>
+      runTemplateAs(s, u, 'function-traffic', {
+        team: 'group:default/payments',
+        function: 'component:default/charge-card',
+        change: { action: 'tag', revisionName: 'charge-card-v1', tag: u },
+      }),
+    expected: { ada: 'completed', sam: 'failed', pat: 'completed' },
+    deniedBecause: `atonix.function.traffic.update on function payments/charge-card: ${ownedBy(
+      'payments',
+    )}`,
   },
   {
     what: 'Create page: see a function template',
