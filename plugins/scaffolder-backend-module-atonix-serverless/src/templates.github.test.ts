@@ -11,7 +11,6 @@ import { OWNER } from './__testUtils__/localGit';
 import {
   REPO_ROOT,
   TaskResult,
-  githubPublishingConfig,
   startScaffolderBackend,
 } from './__testUtils__/scaffolderBackend';
 
@@ -41,11 +40,7 @@ describe('the templates, published to GitHub as pull requests', () => {
     setDefaultCACertificates([...defaultCAs, github.caCertificate]);
     await github.seedRepo(GITOPS, join(REPO_ROOT, 'gitops'), 'gitops');
     backend = await startScaffolderBackend(`https://${github.host}`, {
-      github: {
-        host: github.host,
-        apiBaseUrl: github.apiBaseUrl,
-        token: TOKEN,
-      },
+      github,
     });
     await backend.entityInCatalog('template', 'function-traffic');
   });
@@ -69,12 +64,9 @@ describe('the templates, published to GitHub as pull requests', () => {
 
   /** What the traffic view reports now (a new lookup each time: no cached answer). */
   function trafficPullRequest(token = TOKEN) {
-    const { integrations, scaffolder } = githubPublishingConfig({
-      host: github.host,
-      apiBaseUrl: github.apiBaseUrl,
-      token,
-    });
-    const config = new ConfigReader({ integrations, atonix: { scaffolder } });
+    const config = new ConfigReader(
+      github.publishingConfig({ owner: OWNER, token }),
+    );
     return TrafficPullRequests.fromConfig(config, {
       settings: PublishSettings.fromConfig(config),
     }).lookup(CHARGE_CARD);

@@ -59,4 +59,42 @@ describe('GitHubTestServer', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('opens a pull request of a branch one commit ahead of main, listed as GitHub lists it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'atonix-github-test-'));
+    try {
+      await writeFile(join(dir, 'README.md'), 'hello\n');
+      await github.seedRepo('AtonixCorp/pulls', dir);
+      const pull = await github.openPullRequest('AtonixCorp/pulls', {
+        branch: 'change-readme',
+        title: 'Change the README',
+        files: { 'README.md': 'hello again\n', 'docs/new.md': 'new\n' },
+      });
+      const git = (...args: string[]) =>
+        github.gitIn('AtonixCorp/pulls', ...args);
+      expect(await git('show', 'change-readme:README.md')).toBe(
+        'hello again\n',
+      );
+      expect(await git('rev-parse', 'change-readme~1')).toBe(
+        await git('rev-parse', 'main'),
+      );
+      const res = await fetch(
+        `${github.apiBaseUrl}/repos/AtonixCorp/pulls/pulls?head=AtonixCorp:change-readme&base=main&state=open`,
+        { headers: { authorization: `token ${token}` } },
+      );
+      expect(await res.json()).toEqual([
+        expect.objectContaining({
+          number: pull.number,
+          title: 'Change the README',
+          state: 'open',
+          head: {
+            ref: 'change-readme',
+            sha: (await git('rev-parse', 'change-readme')).trim(),
+          },
+        }),
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -108,6 +108,74 @@ export class GitHubTestServer {
     return this.#git.seedRepo(repo, sourceDir, prefix);
   }
 
+  /**
+   * The portal's config for publishing here as production does: `integrations.github` (this
+   * host, `apiBaseUrl` and `token`, by default this server's) and `atonix.scaffolder` with
+   * `publishTarget: github`, the organisation `owner` (default `AtonixCorp`) and its GitOps
+   * repository `gitops` on `main`.
+   */
+  publishingConfig(
+    options: { owner?: string; token?: string; apiBaseUrl?: string } = {},
+  ) {
+    return {
+      integrations: {
+        github: [
+          {
+            host: this.host,
+            apiBaseUrl: options.apiBaseUrl ?? this.apiBaseUrl,
+            token: options.token ?? this.#token,
+          },
+        ],
+      },
+      atonix: {
+        scaffolder: {
+          publishTarget: 'github',
+          owner: options.owner ?? 'AtonixCorp',
+          githubHost: this.host,
+          imageRegistry: 'ghcr.io/atonixcorp',
+          gitops: { repo: 'gitops', branch: 'main' },
+        },
+      },
+    };
+  }
+
+  /**
+   * Opens a pull request of `branch` into `base` (default `main`): one commit on top of the base
+   * that writes `files` (repository path → content), as `publish:github:pull-request` leaves it.
+   */
+  async openPullRequest(
+    repo: string,
+    pull: {
+      branch: string;
+      base?: string;
+      title: string;
+      files: Record<string, string>;
+    },
+  ): Promise<TestPullRequest> {
+    const [owner, name] = repo.split('/');
+    const base = pull.base ?? 'main';
+    const dir = this.#bare(repo);
+    const parent = (await git(dir, ['rev-parse', `${base}^{commit}`])).trim();
+    const tree = await this.#writeTree(repo, {
+      base_tree: parent,
+      tree: Object.entries(pull.files).map(([path, content]) => ({
+        path,
+        mode: '100644',
+        content,
+      })),
+    });
+    const commit = await this.#commit(repo, tree, [parent], pull.title);
+    await git(dir, ['update-ref', `refs/heads/${pull.branch}`, commit]);
+    return this.#open({
+      owner,
+      repo: name,
+      head: pull.branch,
+      base,
+      title: pull.title,
+      draft: false,
+    });
+  }
+
   /** The pull requests opened so far. */
   pullRequests(): TestPullRequest[] {
     return this.#pulls.map(pull => ({ ...pull }));
@@ -208,29 +276,13 @@ export class GitHubTestServer {
       'POST',
       new RegExp(`^${REPO}/git/commits$`),
       async ([owner, repo], body) => {
-        const author = body.author ?? {
-          name: 'GitHub',
-          email: 'noreply@github.invalid',
-        };
-        const sha = (
-          await git(
-            this.#bare(`${owner}/${repo}`),
-            [
-              'commit-tree',
-              body.tree,
-              ...body.parents.flatMap((p: string) => ['-p', p]),
-            ],
-            {
-              input: body.message,
-              env: {
-                GIT_AUTHOR_NAME: author.name,
-                GIT_AUTHOR_EMAIL: author.email,
-                GIT_COMMITTER_NAME: author.name,
-                GIT_COMMITTER_EMAIL: author.email,
-              },
-            },
-          )
-        ).trim();
+        const sha = await this.#commit(
+          `${owner}/${repo}`,
+          body.tree,
+          body.parents,
+          body.message,
+          body.author,
+        );
         return [201, { sha, message: body.message, tree: { sha: body.tree } }];
       },
     ],
@@ -261,23 +313,20 @@ export class GitHubTestServer {
     [
       'POST',
       new RegExp(`^${REPO}/pulls$`),
-      async ([owner, repo], body) => {
-        const pull: TestPullRequest = {
-          number: this.#pulls.length + 1,
-          owner,
-          repo,
-          head: String(body.head).replace(/^[^:]+:/, ''),
-          base: body.base,
-          title: body.title,
-          ...(body.body ? { body: body.body } : {}),
-          draft: Boolean(body.draft),
-          state: 'open',
-          merged: false,
-          createdAt: new Date().toISOString(),
-        };
-        this.#pulls.push(pull);
-        return [201, await this.#pullJson(pull)];
-      },
+      async ([owner, repo], body) => [
+        201,
+        await this.#pullJson(
+          this.#open({
+            owner,
+            repo,
+            head: String(body.head).replace(/^[^:]+:/, ''),
+            base: body.base,
+            title: body.title,
+            ...(body.body ? { body: body.body } : {}),
+            draft: Boolean(body.draft),
+          }),
+        ),
+      ],
     ],
     [
       'PATCH',
@@ -346,6 +395,50 @@ export class GitHubTestServer {
       ],
     ],
   ];
+
+  /** Records an open pull request under the next number. */
+  #open(
+    pull: Omit<TestPullRequest, 'number' | 'state' | 'merged' | 'createdAt'>,
+  ): TestPullRequest {
+    const opened: TestPullRequest = {
+      ...pull,
+      number: this.#pulls.length + 1,
+      state: 'open',
+      merged: false,
+      createdAt: new Date().toISOString(),
+    };
+    this.#pulls.push(opened);
+    return opened;
+  }
+
+  /** `git commit-tree`: a commit of `tree` on `parents`, by `author` (default GitHub's own). */
+  async #commit(
+    repo: string,
+    tree: string,
+    parents: string[],
+    message: string,
+    author?: { name: string; email: string } | null,
+  ): Promise<string> {
+    const { name, email } = author ?? {
+      name: 'GitHub',
+      email: 'noreply@github.invalid',
+    };
+    return (
+      await git(
+        this.#bare(repo),
+        ['commit-tree', tree, ...parents.flatMap(p => ['-p', p])],
+        {
+          input: message,
+          env: {
+            GIT_AUTHOR_NAME: name,
+            GIT_AUTHOR_EMAIL: email,
+            GIT_COMMITTER_NAME: name,
+            GIT_COMMITTER_EMAIL: email,
+          },
+        },
+      )
+    ).trim();
+  }
 
   async #pullJson(pull: TestPullRequest) {
     const sha = (

@@ -14,7 +14,8 @@ import { GitopsTraffic } from './GitopsTraffic';
  * The traffic view with `publishTarget: github`: the split from the GitOps repository's main branch
  * (cloned over HTTPS from the GitHub stand-in) and, beside it, what GitHub says about the function's
  * traffic pull request. Pull requests the real template opens are read in the scaffolder module's
- * templates.github.test.ts; here, that a GitHub API failure leaves the rest of the view standing.
+ * templates.github.test.ts, and through the route in traffic.test.ts; here, that a GitHub API
+ * failure leaves the rest of the view standing.
  */
 
 jest.setTimeout(60_000);
@@ -42,20 +43,7 @@ describe('GitopsTraffic with publishTarget github', () => {
   });
 
   function trafficWithApiAt(apiBaseUrl: string) {
-    const config = new ConfigReader({
-      integrations: {
-        github: [{ host: github.host, apiBaseUrl, token: TOKEN }],
-      },
-      atonix: {
-        scaffolder: {
-          publishTarget: 'github',
-          owner: 'AtonixCorp',
-          githubHost: github.host,
-          imageRegistry: 'ghcr.io/atonixcorp',
-          gitops: { repo: 'gitops', branch: 'main' },
-        },
-      },
-    });
+    const config = new ConfigReader(github.publishingConfig({ apiBaseUrl }));
     const settings = PublishSettings.fromConfig(config);
     return GitopsTraffic.create({
       settings,

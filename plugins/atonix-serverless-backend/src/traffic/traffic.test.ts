@@ -4,6 +4,7 @@ import { scaffolderServiceMock } from '@backstage/plugin-scaffolder-node/testUti
 import { LocalGitServer, runGit } from '@internal/atonix-local-git-server';
 import {
   FIXTURE_CRDS,
+  GitHubTestServer,
   KubeApiServerProcess,
   eventually,
   fluxKustomization,
@@ -11,9 +12,13 @@ import {
   portalReader,
 } from '@internal/atonix-test-servers';
 import { functionTrafficUpdatePermission } from '@internal/backstage-plugin-atonix-serverless-common';
-import { trafficCommitMessage } from '@internal/backstage-plugin-atonix-serverless-node';
+import {
+  trafficBranchName,
+  trafficCommitMessage,
+} from '@internal/backstage-plugin-atonix-serverless-node';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { functionEntity } from '@internal/backstage-plugin-atonix-serverless-common/testUtils';
@@ -29,7 +34,8 @@ import { atonixServerlessPlugin } from '../plugin';
  * fixture tree: team payments, function hello), a real Kubernetes API server that the portal reads
  * with the read-only ServiceAccount gitops/ gives it, and the backend between them. A change is
  * the function-traffic template's task (run through the real scaffolder in the scaffolder module's
- * templates tests); here the commits it makes are made with the same message.
+ * templates tests); here the commits it makes are made with the same message. The same routes run
+ * with `publishTarget: github` too, against a GitHub stand-in (GitHubTestServer).
  */
 
 jest.setTimeout(180_000);
@@ -53,6 +59,27 @@ const catalog = catalogServiceMock.factory({
     }),
   ],
 });
+
+/** The scaffolder call a change makes: the function-traffic template on hello, as the caller. */
+function trafficTemplateRun(change: object) {
+  return [
+    {
+      templateRef: 'template:default/function-traffic',
+      values: {
+        team: 'group:default/payments',
+        function: 'component:default/hello',
+        change,
+      },
+    },
+    {
+      credentials: expect.objectContaining({
+        principal: expect.objectContaining({
+          userEntityRef: 'user:default/mock',
+        }),
+      }),
+    },
+  ];
+}
 
 /** Denies the traffic change to everyone; allows everything else. */
 const noTrafficChanges = permissionsDenying(functionTrafficUpdatePermission);
@@ -129,22 +156,34 @@ describe('traffic changes through the GitOps repository', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function startBackend(extra: any[] = []) {
+  /**
+   * The backend watching the API server, publishing as `publishing` says (its `integrations` and
+   * `atonix.scaffolder`; by default to the local git server, as the local portal does).
+   */
+  async function startBackend(
+    extra: any[] = [],
+    publishing: {
+      integrations?: object;
+      atonix: { scaffolder: object };
+    } = {
+      atonix: {
+        scaffolder: {
+          publishTarget: 'local',
+          owner: 'AtonixCorp',
+          localGitBaseUrl: gitServer.baseUrl,
+          imageRegistry: 'ghcr.io/atonixcorp',
+          gitops: { repo: 'gitops', branch: 'main' },
+        },
+      },
+    },
+  ) {
     const config = mockServices.rootConfig.factory({
       data: {
         kubernetes: kube.backstageKubernetesConfig(
           'staging',
           await kube.serviceAccountToken('atonix-portal', 'atonix-portal'),
         ),
-        atonix: {
-          scaffolder: {
-            publishTarget: 'local',
-            owner: 'AtonixCorp',
-            localGitBaseUrl: gitServer.baseUrl,
-            imageRegistry: 'ghcr.io/atonixcorp',
-            gitops: { repo: 'gitops', branch: 'main' },
-          },
-        },
+        ...publishing,
       },
     });
     const { server } = await startTestBackend({
@@ -202,21 +241,7 @@ describe('traffic changes through the GitOps repository', () => {
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ taskId: 'task-7' });
     expect(scaffolder.scaffold).toHaveBeenCalledWith(
-      {
-        templateRef: 'template:default/function-traffic',
-        values: {
-          team: 'group:default/payments',
-          function: 'component:default/hello',
-          change: { action: 'rollback', revisionName: 'hello-v1' },
-        },
-      },
-      {
-        credentials: expect.objectContaining({
-          principal: expect.objectContaining({
-            userEntityRef: 'user:default/mock',
-          }),
-        }),
-      },
+      ...trafficTemplateRun({ action: 'rollback', revisionName: 'hello-v1' }),
     );
     expect((await mainBranch()).head).toBe(before.head);
     expect(await namespaceVersions()).toEqual(cluster);
@@ -296,5 +321,75 @@ describe('traffic changes through the GitOps repository', () => {
     // Reading the split stays allowed.
     const view = await api.get(TRAFFIC);
     expect(view.status).toBe(200);
+  });
+  describe('with publishTarget github (production)', () => {
+    const TOKEN = 'ghp_test_token_for_the_github_test_server';
+    const defaultCAs = getCACertificates('default');
+    let github: GitHubTestServer;
+
+    beforeAll(async () => {
+      github = await GitHubTestServer.start({ token: TOKEN });
+      // The backend clones the GitOps repository over HTTPS with the stand-in's certificate.
+      setDefaultCACertificates([...defaultCAs, github.caCertificate]);
+      await github.seedRepo(REPO, FIXTURE_TREE, 'gitops');
+    });
+
+    afterAll(async () => {
+      await github?.stop();
+      setDefaultCACertificates(defaultCAs);
+    });
+
+    it("shows the split on GitHub's main branch and, beside it, the function's open traffic pull request with the split it proposes", async () => {
+      const file = 'gitops/functions/payments/hello/function.yaml';
+      const proposed = [
+        { revisionName: 'hello-v1', percent: 90 },
+        { latestRevision: true, percent: 10, tag: 'candidate' },
+      ];
+      const spec = parse(await github.gitIn(REPO, 'show', `main:${file}`));
+      const pull = await github.openPullRequest(REPO, {
+        branch: trafficBranchName('hello'),
+        title: 'payments/hello: traffic hello-v1 90 %, latest 10 % (candidate)',
+        files: { [file]: stringify({ ...spec, traffic: proposed }) },
+      });
+      const api = await startBackend([], github.publishingConfig());
+      const res = await api.get(TRAFFIC);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        file,
+        revisionName: 'hello-v1',
+        traffic: [{ latestRevision: true, percent: 100 }],
+        namedRevisions: ['hello-v1'],
+        pullRequest: {
+          number: pull.number,
+          url: `https://${github.host}/${REPO}/pull/${pull.number}`,
+          title: pull.title,
+          traffic: proposed,
+          openedAt: pull.createdAt,
+        },
+      });
+    });
+
+    it('starts the function-traffic template as the caller, and changes nothing on GitHub itself', async () => {
+      const scaffolder = scaffolderServiceMock.mock({
+        scaffold: async () => ({ taskId: 'task-8' }),
+      });
+      const api = await startBackend(
+        [scaffolder.factory],
+        github.publishingConfig(),
+      );
+      const branches = () => github.gitIn(REPO, 'for-each-ref');
+      const before = { refs: await branches(), pulls: github.pullRequests() };
+
+      const res = await api.post(TRAFFIC, { action: 'promote' });
+      expect(res.status).toBe(202);
+      expect(res.body).toEqual({ taskId: 'task-8' });
+      expect(scaffolder.scaffold).toHaveBeenCalledWith(
+        ...trafficTemplateRun({ action: 'promote' }),
+      );
+      expect({
+        refs: await branches(),
+        pulls: github.pullRequests(),
+      }).toEqual(before);
+    });
   });
 });

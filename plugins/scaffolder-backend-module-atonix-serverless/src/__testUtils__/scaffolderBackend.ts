@@ -13,6 +13,7 @@ import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import scaffolderGithubModule from '@backstage/plugin-scaffolder-backend-module-github';
 import { JsonObject } from '@backstage/types';
 import {
+  GitHubTestServer,
   ScaffolderTaskEvent,
   eventually,
   runScaffolderTask,
@@ -36,30 +37,12 @@ export interface TaskResult {
   steps: Array<{ id: string; durationMs: number }>;
 }
 
-/** The `integrations` and `atonix.scaffolder` config of production (`publishTarget: github`) for a `GitHubTestServer`. */
-export function githubPublishingConfig(github: {
-  host: string;
-  apiBaseUrl: string;
-  token: string;
-}) {
-  return {
-    integrations: { github: [github] },
-    scaffolder: {
-      publishTarget: 'github',
-      owner: OWNER,
-      githubHost: github.host,
-      imageRegistry: 'ghcr.io/atonixcorp',
-      gitops: { repo: 'gitops', branch: 'main' },
-    },
-  };
-}
-
 /**
  * The local portal's scaffolding in one test backend: the real scaffolder (with the GitHub module
  * and ours) and the real catalog reading catalog/org.yaml and templates/ from this checkout,
  * publishing to the local git server at `gitBaseUrl`; requests are the guest's, a member of payments.
  * With `options.github`, it publishes as production does instead (`publishTarget: github`), to that
- * GitHub integration (a `GitHubTestServer`). The clusters run what `options.runtimes` says;
+ * GitHub stand-in. The clusters run what `options.runtimes` says;
  * `options.database` is the `backend.database` config (default: SQLite in memory).
  */
 export async function startScaffolderBackend(
@@ -68,16 +51,13 @@ export async function startScaffolderBackend(
     /** `atonix.clusters.<cluster>.runtimes`; none: what gitops/ installs (Knative only). */
     runtimes?: Record<string, string[]>;
     database?: JsonObject;
-    github?: { host: string; apiBaseUrl: string; token: string };
+    github?: GitHubTestServer;
   } = {},
 ) {
   const { github } = options;
   const publishing = github
-    ? githubPublishingConfig(github)
-    : {
-        integrations: {},
-        scaffolder: localScaffolderConfig(gitBaseUrl).atonix.scaffolder,
-      };
+    ? github.publishingConfig({ owner: OWNER })
+    : { integrations: {}, atonix: localScaffolderConfig(gitBaseUrl).atonix };
   const backend = await startTestBackend({
     features: [
       scaffolderPlugin,
@@ -105,7 +85,7 @@ export async function startScaffolderBackend(
           },
           integrations: publishing.integrations,
           atonix: {
-            scaffolder: publishing.scaffolder,
+            scaffolder: publishing.atonix.scaffolder,
             clusters: Object.fromEntries(
               Object.entries(options.runtimes ?? {}).map(
                 ([cluster, runtimes]) => [cluster, { runtimes }],
