@@ -171,6 +171,38 @@ async function runTemplateAs(
 const ownedBy = (team: string) =>
   `it is for members of its owner group:default/${team}`;
 
+/**
+ * A row running a day-two template on payments/charge-card (the GitOps repository's function, owned
+ * by payments) with `values` besides its team and function, and its masked fields' `secrets`.
+ */
+function onChargeCard(
+  template: string,
+  permission: string,
+  values: (user: UserName) => Record<string, unknown>,
+  secrets?: (user: UserName) => Record<string, string>,
+): Row {
+  return {
+    what: `Template ${template} on payments/charge-card`,
+    permission,
+    send: (s, u) =>
+      runTemplateAs(
+        s,
+        u,
+        template,
+        {
+          team: 'group:default/payments',
+          function: 'component:default/charge-card',
+          ...values(u),
+        },
+        secrets?.(u),
+      ),
+    expected: { ada: 'completed', sam: 'failed', pat: 'completed' },
+    deniedBecause: `${permission} on function payments/charge-card: ${ownedBy(
+      'payments',
+    )}`,
+  };
+}
+
 const ROWS: Row[] = [
   {
     what: 'Functions page: list the fleet',
@@ -299,45 +331,23 @@ const ROWS: Row[] = [
     deniedBecause:
       'Unauthorized action: atonix:function:manifests. The action is not allowed.',
   },
-  {
-    // The template the portal's "Add secret" starts once the route has checked the same
-    // permission: the action asks the policy again, as the user, about the function in git.
-    what: 'Template function-secret on payments/charge-card',
-    permission: 'atonix.function.secret.write',
-    send: (s, u) =>
-      runTemplateAs(
-        s,
-        u,
-        'function-secret',
-        {
-          team: 'group:default/payments',
-          function: 'component:default/charge-card',
-          name: `boundaries-${u}`,
-          key: 'token',
-          value: '****',
-          envName: '',
-        },
-        { value: `token-of-${u}` },
-      ),
-    expected: { ada: 'completed', sam: 'failed', pat: 'completed' },
-    deniedBecause: `atonix.function.secret.write on function payments/charge-card: ${ownedBy(
-      'payments',
-    )}`,
-  },
-  {
-    what: 'Template function-traffic on payments/charge-card (tag a revision)',
-    permission: 'atonix.function.traffic.update',
-    send: (s, u) =>
-      runTemplateAs(s, u, 'function-traffic', {
-        team: 'group:default/payments',
-        function: 'component:default/charge-card',
-        change: { action: 'tag', revisionName: 'charge-card-v1', tag: u },
-      }),
-    expected: { ada: 'completed', sam: 'failed', pat: 'completed' },
-    deniedBecause: `atonix.function.traffic.update on function payments/charge-card: ${ownedBy(
-      'payments',
-    )}`,
-  },
+  // The templates behind "Add secret" and "Manage traffic": the route starts them once it has
+  // checked the same permission, and their action asks the policy again, as the user, about the
+  // function in git.
+  onChargeCard(
+    'function-secret',
+    'atonix.function.secret.write',
+    u => ({
+      name: `boundaries-${u}`,
+      key: 'token',
+      value: '****',
+      envName: '',
+    }),
+    u => ({ value: `token-of-${u}` }),
+  ),
+  onChargeCard('function-traffic', 'atonix.function.traffic.update', u => ({
+    change: { action: 'tag', revisionName: 'charge-card-v1', tag: u },
+  })),
   {
     what: 'Create page: see a function template',
     permission: 'catalog.entity.read',
