@@ -40,10 +40,14 @@ const isAllowed = createConditionAuthorizer(
  * none yet. So the action asks for the decision and applies a conditional one itself, with the
  * same rules (IS_FUNCTION_OWNER), to the function as the inventory would see it: linked to the
  * catalog entity whose `backstage.io/kubernetes-id` is the function's name and whose
- * `backstage.io/kubernetes-namespace` is its team or absent (a GitOps function runs in its team's
- * namespace for both runtimes, which is what the backend's runtimes accept for it), owned by that
- * entity's `spec.owner`. The catalog is read with the module's own credentials, as the backend's
- * EntityIndex reads it, so what the user may see of the catalog does not change the decision.
+ * `backstage.io/kubernetes-namespace` is its team or absent, owned by that entity's `spec.owner`.
+ * (Knative's and OpenFaaS's renderers put a function in its team's namespace, atonix-serverless-node
+ * src/render/knative.ts `functionMetadata`, and the backend's runtimes accept that namespace first
+ * in an entity, `entityNamespaces`.) Never the team folder the function sits in: like the backend,
+ * the action does not guess an owner from a team name, so with no such entity only an
+ * unconditional ALLOW passes (the platform team, or a permission `permission.atonix` gives
+ * everyone). The catalog is read with the module's own credentials, as the backend's EntityIndex
+ * reads it, so what the user may see of the catalog does not change the decision.
  */
 export class FunctionPermissions {
   readonly #permissions: PermissionsService;
