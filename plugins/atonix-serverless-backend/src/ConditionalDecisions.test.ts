@@ -71,7 +71,7 @@ describe('ConditionalDecisions', () => {
       functionEnvironmentReadPermission,
       alice,
     );
-    advance(9_000);
+    advance(7_999);
     const second = await decisions.decide(
       functionEnvironmentReadPermission,
       alice,
@@ -96,6 +96,31 @@ describe('ConditionalDecisions', () => {
     await decisions.decide(functionReadPermission, alice);
 
     expect(calls).toHaveLength(2);
+  });
+
+  it('renews a decision in use in the background before it goes stale, so no caller waits for it', async () => {
+    const { decisions, calls, advance, failNext } = setup({
+      'user:default/alice': ['group:default/payments'],
+    });
+
+    await decisions.decide(functionReadPermission, alice);
+    advance(8_000);
+    // The permission backend fails now: the caller still gets the fresh decision at once.
+    failNext(true);
+    await expect(
+      decisions.decide(functionReadPermission, alice),
+    ).resolves.toEqual(ownerOnly(['group:default/payments']));
+    expect(calls).toHaveLength(2);
+    await new Promise(resolve => setImmediate(resolve));
+    failNext(false);
+    await decisions.decide(functionReadPermission, alice);
+    expect(calls).toHaveLength(3);
+    await new Promise(resolve => setImmediate(resolve));
+
+    // Renewed at 8 s: no call until that decision is 8 s old in its turn.
+    advance(7_999);
+    await decisions.decide(functionReadPermission, alice);
+    expect(calls).toHaveLength(3);
   });
 
   it('never gives one user the decision made for another, nor for other claims', async () => {

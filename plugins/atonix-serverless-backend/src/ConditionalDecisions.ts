@@ -13,6 +13,14 @@ import { FreshCache } from '@internal/backstage-plugin-atonix-serverless-node';
 /** How long a decision is reused, unless configured otherwise. */
 export const DEFAULT_DECISION_FRESHNESS_MS = 10_000;
 
+/**
+ * A decision in use is asked for again once it is this share of its freshness old, in the
+ * background: a caller who keeps using the portal never waits for the permission backend's round
+ * trip (several milliseconds: a signed token, an HTTP call, two token verifications), only one who
+ * comes back after the decision went stale.
+ */
+const RENEW_AT_SHARE_OF_FRESHNESS = 0.8;
+
 /** Beyond this many callers' decisions the cache starts over, so it never grows with the users. */
 const MAX_DECISIONS = 10_000;
 
@@ -23,7 +31,8 @@ const MAX_DECISIONS = 10_000;
  * with the same claims gets the same decision; reusing it for `freshnessMs` spares each request a
  * call to the permission backend (a signed token, an HTTP round trip, two token verifications).
  * A policy that also reads something that changes (the catalog, a clock) is at most `freshnessMs`
- * behind. A token with other claims, or another caller, asks again; a failed call is not kept.
+ * behind. A token with other claims, or another caller, asks again; a failed call is not kept. A
+ * decision in use is renewed in the background before it goes stale.
  */
 export class ConditionalDecisions {
   readonly #permissions: PermissionsService;
@@ -53,8 +62,10 @@ export class ConditionalDecisions {
   }) {
     this.#permissions = options.permissions;
     this.#userInfo = options.userInfo;
+    const freshnessMs = options.freshnessMs ?? DEFAULT_DECISION_FRESHNESS_MS;
     this.#decisions = new FreshCache({
-      freshnessMs: options.freshnessMs ?? DEFAULT_DECISION_FRESHNESS_MS,
+      freshnessMs,
+      renewAfterMs: freshnessMs * RENEW_AT_SHARE_OF_FRESHNESS,
       maxEntries: MAX_DECISIONS,
       now: options.now,
     });
