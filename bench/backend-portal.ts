@@ -42,6 +42,16 @@ class KeyedCatalog extends InMemoryCatalogClient {
   }
 }
 
+/**
+ * The window's (`reads-start` to `reads-end`) requests as the backend saw them, from the request's
+ * head parsed to the answer's last byte handed to the kernel: [path, start, duration], start in
+ * ms since the epoch (performance.timeOrigin-based, comparable across the bench's processes).
+ */
+const served: Array<[string, number, number]> = [];
+/** The window's garbage collections: [start, duration], as `served`. */
+const pauses: Array<[number, number]> = [];
+let recording = false;
+
 /** The garbage collections of a window (`reads-start` to `reads-end`): count, total and longest. */
 const collections = {
   scavenge: { count: 0, ms: 0, maxMs: 0 },
@@ -58,6 +68,7 @@ new PerformanceObserver(list => {
         ? collections.scavenge
         : undefined;
     if (gc) {
+      pauses.push([performance.timeOrigin + entry.startTime, entry.duration]);
       gc.count++;
       gc.ms += entry.duration;
       gc.maxMs = Math.max(gc.maxMs, entry.duration);
@@ -156,6 +167,19 @@ async function main() {
       mockServices.rootConfig.factory({ data: config }),
     ],
   });
+  // Before the backend's own listener, which routes the request at once (and rewrites req.url).
+  server.prependListener('request', (req, res) => {
+    if (!recording) return;
+    const start = performance.now();
+    const requestPath = req.url ?? '';
+    res.once('finish', () =>
+      served.push([
+        requestPath,
+        performance.timeOrigin + start,
+        performance.now() - start,
+      ]),
+    );
+  });
   let profiler: Session | undefined;
   process.on('message', async (message: any) => {
     if (message.type === 'rss') {
@@ -169,6 +193,9 @@ async function main() {
       for (const gc of Object.values(collections)) {
         Object.assign(gc, { count: 0, ms: 0, maxMs: 0 });
       }
+      served.length = 0;
+      pauses.length = 0;
+      recording = true;
       if (message.profile) {
         profiler = new Session();
         profiler.connect();
@@ -177,6 +204,7 @@ async function main() {
       }
       process.send!({ type: 'reads-start' });
     } else if (message.type === 'reads-end') {
+      recording = false;
       const gc = structuredClone(collections);
       if (profiler) {
         const { profile } = await profiler.post('Profiler.stop');
@@ -184,7 +212,12 @@ async function main() {
         profiler.disconnect();
         profiler = undefined;
       }
-      process.send!({ type: 'reads-end', gc });
+      process.send!({
+        type: 'reads-end',
+        gc,
+        served: served.splice(0),
+        pauses: pauses.splice(0),
+      });
     } else if (message.type === 'cpu') {
       // CPU time over a window while nobody calls the backend, as a share of one core.
       const start = process.cpuUsage();
