@@ -23,8 +23,13 @@ export class EntityIndex {
   #timer?: NodeJS.Timeout;
   /** False until the catalog has been read once: until then no function is linked. */
   loaded = false;
-  /** Bumped on every read of the catalog: keys what was built from the links and owners. */
+  /**
+   * Bumped when a read of the catalog changed the links or owners: keys what was built from them
+   * (the fleet list's sorted rows), which an unchanged read must not throw away.
+   */
   version = 0;
+  /** The index's content as last read, to tell a changed read from the same one again. */
+  #signature = '';
 
   static create(options: {
     catalog: CatalogService;
@@ -80,8 +85,11 @@ export class EntityIndex {
       const { kubernetesId, ...entry } = link;
       index.set(kubernetesId, [...(index.get(kubernetesId) ?? []), entry]);
     }
-    this.#byKubernetesId = index;
+    const signature = JSON.stringify([...index]);
     this.loaded = true;
+    if (signature === this.#signature) return;
+    this.#byKubernetesId = index;
+    this.#signature = signature;
     this.version++;
   }
 
