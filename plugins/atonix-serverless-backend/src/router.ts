@@ -66,6 +66,7 @@ import { FleetMetricsView } from './prometheus/FleetMetrics';
 import { PrometheusMetrics } from './prometheus/PrometheusMetrics';
 import { parseDurationSeconds } from './queryLanguage';
 import { withoutDetails } from './runtimes/objects';
+import { CatalogEntityReads } from './CatalogEntityReads';
 import { RuntimeRegistry } from './runtimes/RuntimeRegistry';
 import { FluxSync } from './sync/FluxSync';
 import { GitOpsFacts, traceFunction } from './trace/traceFunction';
@@ -226,6 +227,11 @@ export async function createRouter(
   } = options;
   const savedEvents = SavedTestEvents.create({ repository: gitops });
   const isAllowed = createConditionAuthorizer(options.functionRules);
+  const entityReads = new CatalogEntityReads({
+    catalog,
+    copy: entityRef => inventory.catalogEntity(entityRef),
+    decisions,
+  });
   const router = Router();
   router.use(express.json());
 
@@ -612,8 +618,8 @@ export async function createRouter(
       namespace: req.params.namespace,
       name: req.params.name,
     });
-    // The caller's own credentials: an entity they cannot see in the catalog is not found here.
-    const entity = await catalog.getEntityByRef(entityRef, { credentials });
+    // As the caller: an entity they cannot see in the catalog is not found here.
+    const entity = await entityReads.get(entityRef, credentials);
     if (!entity) {
       throw new NotFoundError(`No catalog entity ${entityRef}`);
     }

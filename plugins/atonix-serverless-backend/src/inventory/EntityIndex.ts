@@ -1,13 +1,16 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
+import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ANNOTATION_KUBERNETES_ID,
-  FUNCTION_ENTITY_FIELDS,
   FunctionEntityLink,
   functionEntityLink,
   linkedFunctionEntity,
 } from '@internal/backstage-plugin-atonix-serverless-common';
+
+/** The entity fields kept: all the catalog's permission rules read (their `apply`). */
+const ENTITY_FIELDS = ['kind', 'metadata', 'spec', 'relations'];
 
 /**
  * Which catalog entity describes which function: entities annotated with
@@ -20,6 +23,8 @@ export class EntityIndex {
   readonly #auth: AuthService;
   readonly #logger: LoggerService;
   #byKubernetesId = new Map<string, FunctionEntityLink[]>();
+  /** The annotated entities themselves, by ref: what the entity route answers from. */
+  #byRef = new Map<string, Entity>();
   #timer?: NodeJS.Timeout;
   /** False until the catalog has been read once: until then no function is linked. */
   loaded = false;
@@ -74,23 +79,37 @@ export class EntityIndex {
           [`metadata.annotations.${ANNOTATION_KUBERNETES_ID}`]:
             CATALOG_FILTER_EXISTS,
         },
-        fields: FUNCTION_ENTITY_FIELDS,
+        // What functionEntityLink reads, and all the catalog's permission rules read (metadata,
+        // spec, relations), so a caller's catalog.entity.read decision applies to the copy.
+        fields: ENTITY_FIELDS,
       },
       { credentials: await this.#auth.getOwnServiceCredentials() },
     );
     const index = new Map<string, FunctionEntityLink[]>();
+    const byRef = new Map<string, Entity>();
     for (const entity of items) {
       const link = functionEntityLink(entity);
       if (!link) continue;
       const { kubernetesId, ...entry } = link;
       index.set(kubernetesId, [...(index.get(kubernetesId) ?? []), entry]);
+      byRef.set(link.entityRef, entity);
     }
     const signature = JSON.stringify([...index]);
+    this.#byRef = byRef;
     this.loaded = true;
     if (signature === this.#signature) return;
     this.#byKubernetesId = index;
     this.#signature = signature;
     this.version++;
+  }
+
+  /**
+   * The entity `entityRef` names as of the last read, if it has a `backstage.io/kubernetes-id`
+   * (kind, metadata, spec and relations). The plugin's own view: whether a caller may see it is
+   * {@link CatalogEntityReads}' question.
+   */
+  entity(entityRef: string): Entity | undefined {
+    return this.#byRef.get(entityRef);
   }
 
   /** The entity for a function with this kubernetes-id, if the catalog has one ({@link linkedFunctionEntity}). */

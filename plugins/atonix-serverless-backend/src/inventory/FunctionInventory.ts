@@ -1,4 +1,5 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { EventsService } from '@backstage/plugin-events-node';
 import {
@@ -366,6 +367,11 @@ export class FunctionInventory {
       }
     }
     return undefined;
+  }
+
+  /** The catalog entity `entityRef` names, as the plugin last read it ({@link EntityIndex.entity}). */
+  catalogEntity(entityRef: string): Entity | undefined {
+    return this.#entities?.entity(entityRef);
   }
 
   /**
