@@ -297,6 +297,36 @@ async function fleetListed(port: number, functions: number) {
   );
 }
 
+/** Whether the catalog answers all `entities` bench Components (processed and stitched). */
+async function catalogHolds(port: number, entities: number) {
+  const res = await call(
+    port,
+    'GET',
+    '/api/catalog/entities/by-query?filter=kind=component&limit=1',
+  );
+  return res.status === 200 && JSON.parse(res.body).totalItems === entities;
+}
+
+/**
+ * Whether every function the one-function and entity reads ask for is linked to its entity: the
+ * plugin reads the catalog's entities in one go, so once a read after the catalog held them all
+ * has happened, they all are.
+ */
+async function readsLinked(port: number, perCluster: number) {
+  for (let i = 0; i < SAMPLES; i++) {
+    const { cluster, n } = ownedFunction(i, perCluster);
+    const res = await call(
+      port,
+      'GET',
+      `/api/atonix-serverless/functions/${cluster}/${fnNamespace(n)}/${fnName(
+        n,
+      )}`,
+    );
+    if (res.status !== 200 || !JSON.parse(res.body).entityRef) return false;
+  }
+  return true;
+}
+
 async function waitFor(
   check: () => Promise<boolean>,
   timeoutMs: number,
@@ -338,6 +368,11 @@ async function benchSize(functions: number, results: string[]) {
     // and idle windows), so the difference is the clusters and functions, not code warmed up.
     const idle = await child('backend-portal.ts', portalArgs('idle'));
     await signIn(idle.ready.port);
+    await waitFor(
+      () => catalogHolds(idle.ready.port, perCluster),
+      600_000,
+      'the catalog to process the function entities',
+    );
     for (let i = 0; i < 20; i++) await fleetListed(idle.ready.port, 0);
     await new Promise(resolve => setTimeout(resolve, 3000 + idleMs));
     const idleMemory = await ask<Memory>(idle.proc, { type: 'rss' }, 'rss');
@@ -355,6 +390,18 @@ async function benchSize(functions: number, results: string[]) {
         'the inventory to list the fleet',
       ),
     );
+    const [linkMs] = await timed(async () => {
+      await waitFor(
+        () => catalogHolds(port, perCluster),
+        600_000,
+        'the catalog to process the function entities',
+      );
+      await waitFor(
+        () => readsLinked(port, perCluster),
+        600_000,
+        'the functions the reads ask for to be linked to their entities',
+      );
+    });
     // Settle (the placement events, the catalog read), then idle: nobody calls the backend.
     await new Promise(resolve => setTimeout(resolve, 3000));
     const { percent: idleCpu } = await ask<{ percent: number }>(
@@ -459,7 +506,11 @@ async function benchSize(functions: number, results: string[]) {
 
     const lines = [
       `Machine load average (1/5/15 min) during the Atonix run: ${loadDuring}`,
-      `Atonix: initial sync ${ms(syncMs)}; backend RSS ${mb(
+      `Atonix: initial sync ${ms(
+        syncMs,
+      )}, then the catalog's ${perCluster} entities processed and linked ${ms(
+        linkMs,
+      )} later; backend RSS ${mb(
         syncedMemory.rss,
       )} over the idle backend's ${mb(idleMemory.rss)}: +${mb(
         syncedMemory.rss - idleMemory.rss,

@@ -1,22 +1,17 @@
 // Child process of backend-fleet.ts: a Backstage backend (startTestBackend) with the real auth
 // stack (the auth backend with its guest sign-in issuing real user tokens, the real auth, httpAuth,
-// userInfo and permissions services) and the permission backend with the Atonix policy, running
+// userInfo and permissions services), the permission backend with the Atonix policy and the real
+// catalog (its database SQLite in memory) holding one Component per function name, running
 // either Atonix Serverless (`atonix`; `idle` is the same backend watching no cluster) or the stock
 // Kubernetes backend plugin (`kubernetes`) against the API server, seen as `clusters` clusters.
 import { authServiceFactory } from '@backstage/backend-defaults/auth';
 import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
 import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
 import { userInfoServiceFactory } from '@backstage/backend-defaults/userInfo';
+import { createBackendModule } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import {
-  CompoundEntityRef,
-  Entity,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
-import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
-import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { Entity } from '@backstage/catalog-model';
+import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { Session } from 'node:inspector/promises';
 import fs from 'node:fs';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
@@ -25,21 +20,44 @@ import { functionEntity } from '@internal/backstage-plugin-atonix-serverless-com
 import permissionModuleAtonixPolicy from '@internal/backstage-plugin-permission-backend-module-atonix-policy';
 
 /**
- * The catalog's stand-in: the test utilities' in-memory catalog, except that an entity by ref is
- * answered by key, as the real catalog answers it from its database (the in-memory one builds a map
- * of every entity on each call, 2,500 at 50,000 functions: the bench's cost, not the backend's).
+ * The bench's entities in the real catalog, as an entity provider puts them there: the catalog
+ * processes and stitches them like any other, and answers them from its database.
  */
-class KeyedCatalog extends InMemoryCatalogClient {
-  readonly #byRef: Map<string, Entity>;
-
-  constructor(entities: Entity[]) {
-    super({ entities });
-    this.#byRef = new Map(entities.map(e => [stringifyEntityRef(e), e]));
-  }
-
-  override async getEntityByRef(entityRef: string | CompoundEntityRef) {
-    return this.#byRef.get(stringifyEntityRef(parseEntityRef(entityRef)));
-  }
+function benchEntities(entities: Entity[]) {
+  return createBackendModule({
+    pluginId: 'catalog',
+    moduleId: 'bench-entities',
+    register(env) {
+      env.registerInit({
+        deps: { catalog: catalogProcessingExtensionPoint },
+        async init({ catalog }) {
+          catalog.addEntityProvider({
+            getProviderName: () => 'bench',
+            async connect(connection) {
+              await connection.applyMutation({
+                type: 'full',
+                entities: entities.map(entity => ({
+                  locationKey: 'bench',
+                  entity: {
+                    ...entity,
+                    metadata: {
+                      ...entity.metadata,
+                      annotations: {
+                        ...entity.metadata.annotations,
+                        'backstage.io/managed-by-location': 'url:http://bench/',
+                        'backstage.io/managed-by-origin-location':
+                          'url:http://bench/',
+                      },
+                    },
+                  },
+                })),
+              });
+            },
+          });
+        },
+      });
+    },
+  });
 }
 
 /**
@@ -123,7 +141,15 @@ async function main() {
         },
       },
     },
-    permission: { enabled: true },
+    // The portal's policy settings that shape decisions on these routes (app-config.yaml): with
+    // a platform-only template type, every user's catalog.entity.read is a conditional decision.
+    permission: {
+      enabled: true,
+      atonix: { templates: { platformOnlyTypes: ['team'] } },
+    },
+    // The plugin reads the catalog's function entities every 10 s rather than every 60 s, so the
+    // reads start sooner after the catalog has processed them; the idle CPU includes those reads.
+    atonix: { inventory: { catalogRefreshSeconds: 10 } },
     // Both plugins read their clusters here (Atonix Serverless from the config locators).
     kubernetes: {
       serviceLocatorMethod: { type: 'multiTenant' },
@@ -163,11 +189,8 @@ async function main() {
       httpAuthServiceFactory,
       userInfoServiceFactory,
       permissionsServiceFactory,
-      createServiceFactory({
-        service: catalogServiceRef,
-        deps: {},
-        factory: () => new KeyedCatalog(entities),
-      }),
+      import('@backstage/plugin-catalog-backend'),
+      benchEntities(entities),
       mockServices.rootConfig.factory({ data: config }),
     ],
   });
