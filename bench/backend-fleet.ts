@@ -606,6 +606,12 @@ async function benchStock(
   const stock = await child('backend-portal.ts', portalArgs);
   const stockPort: number = stock.ready.port;
   await signIn(stockPort);
+  // The stock backend looks each entity up in the catalog before it queries the clusters.
+  await waitFor(
+    () => catalogHolds(stockPort, perCluster),
+    600_000,
+    'the catalog to process the function entities',
+  );
   const stockBefore = await ask<{ count: number }>(
     kube,
     { type: 'requests' },
