@@ -46,6 +46,12 @@ export const ANNOTATION_DRIFT_REASON = `${ATONIX_PREFIX}/drift-reason`;
  * module turns it into a processing error of the entity, so it never reaches a processed entity.
  */
 export const ANNOTATION_GITOPS_ERROR = `${ATONIX_PREFIX}/gitops-error`;
+/**
+ * On a function entity registered from the function's own repository: which view of its GitOps
+ * folder and the clusters the catalog module merged into it (a digest, or `none` without a folder).
+ * The module's provider reads it back to tell whether the catalog holds its current view.
+ */
+export const ANNOTATION_GITOPS_VIEW = `${ATONIX_PREFIX}/gitops-view`;
 
 /**
  * `in-sync`: in the GitOps repository and running in every cluster checked. `not-running`: in the

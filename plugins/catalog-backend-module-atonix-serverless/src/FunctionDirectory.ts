@@ -1,18 +1,21 @@
 import { ComponentEntity, Entity } from '@backstage/catalog-model';
 import { createHash } from 'node:crypto';
 
-/**
- * The provider's latest view of every function Component, by entity name, shared with the
- * processor that merges it into function entities registered from elsewhere (a function
- * repository's `catalog-info.yaml`). Each backend replica reads the GitOps repository itself (the
- * refresh task is local), so the processor on any replica sees the same view.
- */
 /** A function's entity and its `entityHash`, to tell what an update changed. */
 export interface HashedFunction {
   entity: ComponentEntity;
   hash: string;
 }
 
+/** `FunctionDirectory.viewOf` a function the provider has no entity for (no GitOps folder). */
+export const NO_GITOPS_VIEW = 'none';
+
+/**
+ * The provider's latest view of every function Component, by entity name, shared with the
+ * processor that merges it into function entities registered from elsewhere (a function
+ * repository's `catalog-info.yaml`). Each backend replica reads the GitOps repository itself (the
+ * refresh task is local), so the processor on any replica sees the same view.
+ */
 export class FunctionDirectory {
   #functions?: Map<string, HashedFunction>;
   /** Functions whose entity another location holds (a registered `catalog-info.yaml`). */
@@ -53,6 +56,14 @@ export class FunctionDirectory {
 
   get(name: string): ComponentEntity | undefined {
     return this.#functions?.get(name)?.entity;
+  }
+
+  /**
+   * The view of function `name` the processor merges: the hash of the provider's entity, or
+   * `NO_GITOPS_VIEW` without one. The processor stamps it on the entity (`ANNOTATION_GITOPS_VIEW`).
+   */
+  viewOf(name: string): string {
+    return this.#functions?.get(name)?.hash ?? NO_GITOPS_VIEW;
   }
 }
 

@@ -24,6 +24,8 @@ import {
 } from '@backstage/plugin-catalog-node';
 import { EventsService } from '@backstage/plugin-events-node';
 import {
+  ANNOTATION_GITOPS_ERROR,
+  ANNOTATION_GITOPS_VIEW,
   FUNCTION_PLACEMENTS_TOPIC,
   FunctionPlacementsEvent,
 } from '@internal/backstage-plugin-atonix-serverless-common';
@@ -62,6 +64,7 @@ import {
   GitOpsFunction,
   readGitOpsCatalog,
 } from './gitops/readGitOpsCatalog';
+import { MAX_MERGE_REQUESTS, MergeRequests } from './MergeRequests';
 
 /** Where the provider's instances are configured: `<CONFIG_ROOT>.<provider id>`. */
 export const CONFIG_ROOT = 'catalog.providers.atonixServerless';
@@ -142,6 +145,13 @@ export class FunctionEntityProvider implements EntityProvider {
   #rebuild = false;
   /** Claimed functions whose location was asked to be processed again. */
   #handedOver = new Set<string>();
+  /**
+   * Claimed functions the catalog has shown held by another location. Until then a claim the
+   * processor just made may not show yet (the catalog stitches entities after processing them), so
+   * not finding it does not mean its registration was removed.
+   */
+  readonly #shownElsewhere = new Set<string>();
+  readonly #mergeRequests = new MergeRequests();
   #emitting: Promise<void> = Promise.resolve();
   #emitQueued = false;
 
@@ -291,9 +301,9 @@ export class FunctionEntityProvider implements EntityProvider {
 
   /**
    * Reads the GitOps repository (when it moved), checks that handed-over functions are still held
-   * elsewhere, and applies what changed. When the repository cannot be read the catalog keeps what
-   * it had; while the backend's inventory cannot be read the functions are emitted without drift
-   * rather than all as drifted.
+   * elsewhere and carry the provider's view, and applies what changed. When the repository cannot
+   * be read the catalog keeps what it had; while the backend's inventory cannot be read the
+   * functions are emitted without drift rather than all as drifted.
    */
   async refresh(): Promise<void> {
     if (!this.#connection) {
@@ -350,7 +360,7 @@ export class FunctionEntityProvider implements EntityProvider {
     if (this.#emitted === undefined) {
       await this.#seedClaims();
     }
-    changed = (await this.#releaseClaims()) || changed;
+    changed = (await this.#checkClaims()) || changed;
     if (changed) {
       await this.#queueEmit('all');
     }
@@ -545,15 +555,38 @@ export class FunctionEntityProvider implements EntityProvider {
    * Entities held by another source are processed on that source's cadence; asks for them now
    * when what GitOps says about them changed (`changed`, including their folder going away), and
    * for those processed before this provider's first read, which the processor could not merge.
+   * `#checkClaims` asks again until their entities carry the new view.
    */
   async #refreshClaimed(changed: string[]): Promise<void> {
     const { directory } = this.#options;
-    const again = new Set([...directory.unmerged, ...changed]);
-    directory.unmerged.clear();
-    if (again.size > 0) {
+    for (const name of changed) {
+      this.#mergeRequests.asked(name, directory.viewOf(name));
+    }
+    await this.#requestProcessing(changed);
+  }
+
+  /**
+   * Asks the catalog to process the entities of functions `names`, and of those left unmerged, now.
+   * Never throws: a failed request is repeated at a later refresh.
+   */
+  async #requestProcessing(names: string[]): Promise<void> {
+    const { directory, logger } = this.#options;
+    const unmerged = directory.loaded ? [...directory.unmerged] : [];
+    const all = new Set([...unmerged, ...names]);
+    if (all.size === 0) return;
+    try {
       await this.#connection!.refresh({
-        keys: [...again].map(name => functionRefreshKey(name)),
+        keys: [...all].map(name => functionRefreshKey(name)),
       });
+      for (const name of unmerged) directory.unmerged.delete(name);
+    } catch (error) {
+      logger.warn(
+        `Could not ask the catalog to process ${[...all].join(
+          ', ',
+        )} again, to merge what the GitOps repository says about them; asking again at the next refresh: ${stringifyError(
+          error,
+        )}`,
+      );
     }
   }
 
@@ -605,6 +638,7 @@ export class FunctionEntityProvider implements EntityProvider {
         const ours = folders.get(entity.metadata.name);
         if (ours !== undefined && ours !== location) {
           directory.claimed.add(entity.metadata.name);
+          this.#shownElsewhere.add(entity.metadata.name);
         }
       }
     } catch (error) {
@@ -617,13 +651,17 @@ export class FunctionEntityProvider implements EntityProvider {
   }
 
   /**
-   * Gives back the functions whose registration was removed: asks the catalog about the claimed
-   * functions only. True when one came back to the provider.
+   * Reads back the claimed functions' entities (only those): gives back the functions whose
+   * registration was removed, and asks the catalog again to process those whose entity does not
+   * carry the provider's current view (`MergeRequests`). True when one came back to the provider.
    */
-  async #releaseClaims(): Promise<boolean> {
+  async #checkClaims(): Promise<boolean> {
     const { catalog, auth, directory } = this.#options;
     const claimed = [...directory.claimed];
-    if (claimed.length === 0) return false;
+    if (claimed.length === 0) {
+      await this.#requestProcessing([]);
+      return false;
+    }
     let items: Array<Entity | undefined>;
     try {
       ({ items } = await catalog.getEntitiesByRefs(
@@ -637,14 +675,49 @@ export class FunctionEntityProvider implements EntityProvider {
       return false;
     }
     let released = false;
+    const release = (name: string) => {
+      directory.claimed.delete(name);
+      this.#handedOver.delete(name);
+      this.#shownElsewhere.delete(name);
+      this.#mergeRequests.settled(name);
+      released = true;
+    };
+    const behind = new Map<string, string>();
     claimed.forEach((name, i) => {
-      const location = items[i]?.metadata.annotations?.[ANNOTATION_LOCATION];
-      if (!items[i] || this.#isOurs(name, location)) {
-        directory.claimed.delete(name);
-        this.#handedOver.delete(name);
-        released = true;
+      const annotations = items[i]?.metadata.annotations;
+      if (
+        items[i]
+          ? this.#isOurs(name, annotations?.[ANNOTATION_LOCATION])
+          : this.#shownElsewhere.has(name)
+      ) {
+        release(name);
+        return;
+      }
+      if (items[i]) this.#shownElsewhere.add(name);
+      const view = directory.viewOf(name);
+      // A broken folder's view becomes a processing error, which leaves the entity as it was.
+      const broken =
+        directory.get(name)?.metadata.annotations?.[ANNOTATION_GITOPS_ERROR];
+      if (annotations?.[ANNOTATION_GITOPS_VIEW] === view || broken) {
+        this.#mergeRequests.settled(name);
+      } else {
+        behind.set(name, view);
       }
     });
+    const { ask, exhausted } = this.#mergeRequests.due(behind);
+    await this.#requestProcessing(ask);
+    for (const name of exhausted) {
+      if (this.#shownElsewhere.has(name)) {
+        this.#options.logger.warn(
+          `The catalog has not merged what the GitOps repository says about function ${name} into its entity after ${MAX_MERGE_REQUESTS} requests to process it again; it will at that entity's next scheduled processing (catalog.processingInterval). Check the entity's processing errors.`,
+        );
+      } else {
+        this.#options.logger.warn(
+          `The catalog has not shown component:default/${name} registered from another location after ${MAX_MERGE_REQUESTS} requests to process it; the provider registers it from its GitOps folder again.`,
+        );
+        release(name);
+      }
+    }
     return released;
   }
 

@@ -15,6 +15,7 @@ import {
 } from '@backstage/plugin-catalog-node';
 import {
   ANNOTATION_GITOPS_ERROR,
+  ANNOTATION_GITOPS_VIEW,
   ANNOTATION_TEAM,
 } from '@internal/backstage-plugin-atonix-serverless-common';
 import { driftAnnotations, GITOPS_FUNCTION_ANNOTATIONS } from './entities';
@@ -22,6 +23,7 @@ import {
   FunctionDirectory,
   functionRefreshKey,
   locationRefreshKey,
+  NO_GITOPS_VIEW,
 } from './FunctionDirectory';
 
 function mergeLinks(own: EntityLink[] = [], gitops: EntityLink[] = []) {
@@ -106,9 +108,8 @@ export class GitOpsFunctionProcessor implements CatalogProcessor {
       }
       return entity;
     }
-    const gitops = this.#directories
-      .map(d => d.get(entity.metadata.name))
-      .find(Boolean);
+    const source = this.#directories.find(d => d.get(entity.metadata.name));
+    const gitops = source?.get(entity.metadata.name);
     const annotations = entity.metadata.annotations ?? {};
     if (
       gitops &&
@@ -117,7 +118,7 @@ export class GitOpsFunctionProcessor implements CatalogProcessor {
     ) {
       return entity;
     }
-    if (!gitops) {
+    if (!source || !gitops) {
       const team = annotations[ANNOTATION_TEAM] ?? '<team>';
       return {
         ...entity,
@@ -129,6 +130,7 @@ export class GitOpsFunctionProcessor implements CatalogProcessor {
               drift: 'not-in-gitops',
               reason: `Registered from ${annotations[ANNOTATION_LOCATION]} but gitops/functions/${team}/${entity.metadata.name} does not exist: it is not deployed through GitOps (its pull request is not merged yet, or the folder was deleted).`,
             }),
+            [ANNOTATION_GITOPS_VIEW]: NO_GITOPS_VIEW,
           },
         },
       };
@@ -154,7 +156,11 @@ export class GitOpsFunctionProcessor implements CatalogProcessor {
       metadata: {
         ...entity.metadata,
         description: entity.metadata.description ?? gitops.metadata.description,
-        annotations: { ...own, ...fromGitops },
+        annotations: {
+          ...own,
+          ...fromGitops,
+          [ANNOTATION_GITOPS_VIEW]: source.viewOf(entity.metadata.name),
+        },
         links: mergeLinks(entity.metadata.links, gitops.metadata.links),
       },
       spec: {

@@ -2,7 +2,10 @@ import type {
   LoggerService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
-import type { EntityProviderMutation } from '@backstage/plugin-catalog-node';
+import type {
+  EntityProviderConnection,
+  EntityProviderMutation,
+} from '@backstage/plugin-catalog-node';
 import type { EventParams } from '@backstage/plugin-events-node';
 import {
   FUNCTION_PLACEMENTS_TOPIC,
@@ -13,19 +16,25 @@ import { FunctionDirectory } from '../FunctionDirectory';
 import {
   DriftOptions,
   FunctionEntityProvider,
+  FunctionEntityProviderOptions,
 } from '../FunctionEntityProvider';
 
 /**
- * A provider with drift on, connected to a catalog that records its mutations and holds no
- * function from another source (no registered `catalog-info.yaml`). Placement events are delivered
- * by hand and the refresh task is not scheduled: the caller refreshes. For the module's tests and
- * bench/catalog-drift.ts.
+ * A provider with drift on, connected to a catalog that records its mutations and, unless `catalog`
+ * says otherwise, holds no function from another source (no registered `catalog-info.yaml`).
+ * Placement events are delivered by hand and the refresh task is not scheduled: the caller
+ * refreshes. For the module's tests and bench/catalog-drift.ts.
  */
 export async function standaloneProvider(options: {
   id: string;
   source: GitOpsSource;
   logger: LoggerService;
   inventory: DriftOptions['inventory'];
+  /** Shared with a processor, when the test stands in for the catalog's processing. */
+  directory?: FunctionDirectory;
+  catalog?: FunctionEntityProviderOptions['catalog'];
+  /** What the catalog does when the provider asks it to process entities by refresh key. */
+  refresh?: EntityProviderConnection['refresh'];
 }) {
   const mutations: EntityProviderMutation[] = [];
   const waiting: Array<(mutation: EntityProviderMutation) => void> = [];
@@ -37,8 +46,8 @@ export async function standaloneProvider(options: {
     scheduler: { scheduleTask: async () => {} } as unknown as SchedulerService,
     emitGroups: false,
     context: {},
-    directory: new FunctionDirectory(),
-    catalog: {
+    directory: options.directory ?? new FunctionDirectory(),
+    catalog: options.catalog ?? {
       getEntities: async () => ({ items: [] }),
       getEntitiesByRefs: async () => ({ items: [] }),
     },
@@ -62,7 +71,7 @@ export async function standaloneProvider(options: {
       mutations.push(mutation);
       waiting.splice(0).forEach(resolve => resolve(mutation));
     },
-    refresh: async () => {},
+    refresh: options.refresh ?? (async () => {}),
   });
   return {
     provider,
