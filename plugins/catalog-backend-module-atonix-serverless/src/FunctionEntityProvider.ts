@@ -29,7 +29,6 @@ import {
   FUNCTION_PLACEMENTS_TOPIC,
   FunctionPlacementsEvent,
 } from '@internal/backstage-plugin-atonix-serverless-common';
-import { FUNCTION_FILE_NAME } from '@internal/backstage-plugin-atonix-serverless-node';
 import {
   checkedClusters,
   ClusterComparison,
@@ -100,7 +99,7 @@ export interface FunctionEntityProviderOptions {
   /** Shared with the processor that merges GitOps facts into functions registered elsewhere. */
   directory: FunctionDirectory;
   /** Tells which function entities another source (a registered catalog-info.yaml) holds. */
-  catalog: Pick<CatalogService, 'getEntities' | 'getEntitiesByRefs'>;
+  catalog: Pick<CatalogService, 'getEntitiesByRefs'>;
   auth: Pick<AuthService, 'getOwnServiceCredentials'>;
   /** The backend's placement events (drift) and the catalog's conflict events. */
   events: EventsService;
@@ -357,9 +356,6 @@ export class FunctionEntityProvider implements EntityProvider {
     if (this.#options.drift && !this.#placements.loaded) {
       changed = (await this.#loadPlacements()) || changed;
     }
-    if (this.#emitted === undefined) {
-      await this.#seedClaims();
-    }
     changed = (await this.#checkClaims()) || changed;
     if (changed) {
       await this.#queueEmit('all');
@@ -424,11 +420,19 @@ export class FunctionEntityProvider implements EntityProvider {
       entity,
       hash: entityHash(entity),
     }));
-    const directoryChanged = directory.update(
-      hashed.filter(
-        (e): e is HashedFunction =>
-          isComponentEntity(e.entity) && e.entity.spec.type === 'function',
-      ),
+    const functions = hashed.filter(
+      (e): e is HashedFunction =>
+        isComponentEntity(e.entity) && e.entity.spec.type === 'function',
+    );
+    const directoryChanged = directory.update(functions);
+    const registered = await this.#claimRegistered(
+      functions
+        .map(({ entity }) => entity)
+        .filter(
+          entity =>
+            !directory.claimed.has(entity.metadata.name) &&
+            !this.#emitted?.has(stringifyEntityRef(entity)),
+        ),
     );
     const ours = hashed.filter(
       ({ entity }) =>
@@ -472,7 +476,9 @@ export class FunctionEntityProvider implements EntityProvider {
     this.#emitted = hashes;
     this.#rebuild = false;
     await this.#refreshClaimed(
-      [...directory.claimed].filter(name => directoryChanged.has(name)),
+      [...directory.claimed].filter(
+        name => directoryChanged.has(name) || registered.has(name),
+      ),
     );
   }
 
@@ -516,6 +522,13 @@ export class FunctionEntityProvider implements EntityProvider {
       await this.#emit();
       return;
     }
+    await this.#claimRegistered(
+      built.flatMap(({ name, entity, ref }) =>
+        entity && !directory.claimed.has(name) && !emitted.has(ref)
+          ? [entity]
+          : [],
+      ),
+    );
     const added: ComponentEntity[] = [];
     const removed: string[] = [];
     const changedClaims: string[] = [];
@@ -613,47 +626,59 @@ export class FunctionEntityProvider implements EntityProvider {
   }
 
   /**
-   * Before the first emission: which functions another source (a function repository's
-   * registered `catalog-info.yaml`) already holds, so the provider does not emit them at all. Later
-   * registrations reach the provider as catalog conflicts, or through the processor.
+   * Of the function entities the provider is about to emit for the first time (after a start, or
+   * because a folder appeared or a cluster started running a function), claims those another
+   * location already holds as function entities: above all a function repository's
+   * `catalog-info.yaml` that the template registered before the pull request adding the folder
+   * merged. The catalog would reject the provider's entity as a conflict without telling it (a
+   * provider's conflicts are only logged; a location's are announced, see `#handOver`), and the
+   * registered entity would say `not-in-gitops` until its next scheduled processing; claimed, it is
+   * asked to be processed at once (`#refreshClaimed`). Returns the names claimed. When the catalog
+   * cannot be read the entities are emitted: a registration is then merged at its next processing.
    */
-  async #seedClaims(): Promise<void> {
-    const { catalog, auth, directory, source } = this.#options;
-    const folders = new Map(
-      (this.#tree?.catalog.functions ?? []).map(fn => [
-        fn.spec.name,
-        source.locationRef(`${fn.folder}/${FUNCTION_FILE_NAME}`),
-      ]),
-    );
+  async #claimRegistered(entities: ComponentEntity[]): Promise<Set<string>> {
+    const registered = new Set<string>();
+    if (entities.length === 0) return registered;
+    const { catalog, auth, directory } = this.#options;
+    let items: Array<Entity | undefined>;
     try {
-      const { items } = await catalog.getEntities(
+      ({ items } = await catalog.getEntitiesByRefs(
         {
-          filter: { kind: 'Component', 'spec.type': 'function' },
-          fields: ['metadata.name', 'metadata.annotations'],
+          entityRefs: entities.map(entity => stringifyEntityRef(entity)),
+          fields: ['spec.type', 'metadata.annotations'],
         },
         { credentials: await auth.getOwnServiceCredentials() },
-      );
-      for (const entity of items) {
-        const location = entity.metadata.annotations?.[ANNOTATION_LOCATION];
-        const ours = folders.get(entity.metadata.name);
-        if (ours !== undefined && ours !== location) {
-          directory.claimed.add(entity.metadata.name);
-          this.#shownElsewhere.add(entity.metadata.name);
-        }
-      }
+      ));
     } catch (error) {
       this.#warnOnce(
-        `Cannot ask the catalog which functions are registered from their own repositories; a registration shows as a catalog conflict and is handed over then: ${stringifyError(
+        `Cannot ask the catalog which functions are registered from their own repositories; the provider registers them from their GitOps folders, and a registration takes over at its next processing: ${stringifyError(
           error,
         )}`,
       );
+      return registered;
     }
+    entities.forEach((entity, i) => {
+      const held = items[i];
+      const location = held?.metadata.annotations?.[ANNOTATION_LOCATION];
+      if (
+        held?.spec?.type === 'function' &&
+        location !== entity.metadata.annotations?.[ANNOTATION_LOCATION]
+      ) {
+        directory.claimed.add(entity.metadata.name);
+        this.#shownElsewhere.add(entity.metadata.name);
+        registered.add(entity.metadata.name);
+      }
+    });
+    return registered;
   }
 
   /**
    * Reads back the claimed functions' entities (only those): gives back the functions whose
    * registration was removed, and asks the catalog again to process those whose entity does not
-   * carry the provider's current view (`MergeRequests`). True when one came back to the provider.
+   * carry the provider's current view (`MergeRequests`). True when one came back to the provider,
+   * or when the provider still counts as emitted a function another location holds (its entity was
+   * rejected as a conflict, and the processor claimed the function later): the next emission
+   * forgets it, so that when the function comes back it is emitted again.
    */
   async #checkClaims(): Promise<boolean> {
     const { catalog, auth, directory } = this.#options;
@@ -674,13 +699,13 @@ export class FunctionEntityProvider implements EntityProvider {
     } catch {
       return false;
     }
-    let released = false;
+    let changed = false;
     const release = (name: string) => {
       directory.claimed.delete(name);
       this.#handedOver.delete(name);
       this.#shownElsewhere.delete(name);
       this.#mergeRequests.settled(name);
-      released = true;
+      changed = true;
     };
     const behind = new Map<string, string>();
     claimed.forEach((name, i) => {
@@ -694,6 +719,7 @@ export class FunctionEntityProvider implements EntityProvider {
         return;
       }
       if (items[i]) this.#shownElsewhere.add(name);
+      if (this.#emitted?.has(`component:default/${name}`)) changed = true;
       const view = directory.viewOf(name);
       // A broken folder's view becomes a processing error, which leaves the entity as it was.
       const broken =
@@ -718,7 +744,7 @@ export class FunctionEntityProvider implements EntityProvider {
         release(name);
       }
     }
-    return released;
+    return changed;
   }
 
   /**

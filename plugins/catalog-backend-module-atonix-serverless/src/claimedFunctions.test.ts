@@ -83,13 +83,21 @@ class CatalogStandIn {
     this.stitch();
   };
 
+  /** How many of the next reads fail. */
+  failingReads = 0;
+
   readonly catalog = {
-    getEntities: async () => ({ items: this.shown ? [this.shown] : [] }),
-    getEntitiesByRefs: async ({ entityRefs }: { entityRefs: string[] }) => ({
-      items: entityRefs.map(ref =>
-        ref === 'component:default/charge' ? this.shown : undefined,
-      ),
-    }),
+    getEntitiesByRefs: async ({ entityRefs }: { entityRefs: string[] }) => {
+      if (this.failingReads > 0) {
+        this.failingReads--;
+        throw new Error('catalog answered 503');
+      }
+      return {
+        items: entityRefs.map(ref =>
+          ref === 'component:default/charge' ? this.shown : undefined,
+        ),
+      };
+    },
   };
 }
 
@@ -166,6 +174,58 @@ describe('FunctionEntityProvider, for a function registered from its own reposit
       m.type === 'full' ? m.entities : m.added,
     );
     expect(emitted.map(d => d.entity.metadata.name)).not.toContain('charge');
+  });
+
+  it('takes over a function registered before its folder appeared, and asks the catalog to merge the folder at once', async () => {
+    await tree.writeFunction('payments', 'refund');
+    await provider.refresh();
+    // The template registered charge's catalog-info.yaml; its pull request is not merged yet.
+    await catalog.process();
+    catalog.stitch();
+    expect(shownAnnotations()?.['atonix.io/drift']).toBe('not-in-gitops');
+    await provider.refresh();
+    expect(catalog.requests).toEqual([]);
+
+    await tree.writeFunction('payments', 'charge');
+    await provider.refresh();
+
+    expect(catalog.requests).toEqual([['atonix-function:charge']]);
+    expect(shownAnnotations()).toMatchObject({
+      'atonix.io/runtime': 'knative',
+      'atonix.io/gitops-view': directory.viewOf('charge'),
+    });
+    expect(shownAnnotations()).not.toHaveProperty('atonix.io/drift');
+    const emitted = mutations.flatMap(m =>
+      m.type === 'full' ? m.entities : m.added,
+    );
+    expect(emitted.map(d => d.entity.metadata.name)).toEqual(['refund']);
+  });
+
+  it('registers a function from its folder again when its registration goes, after the catalog rejected the entity it emitted while the registration held it', async () => {
+    await tree.writeFunction('payments', 'charge');
+    catalog.shown = registeredCharge;
+    // The provider cannot tell that charge is registered, emits it, and the catalog rejects it.
+    catalog.failingReads = 1;
+    await provider.refresh();
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('Cannot ask the catalog which functions'),
+    );
+    // The registration's next scheduled processing merges the folder.
+    await catalog.process();
+    catalog.stitch();
+    await provider.refresh();
+
+    catalog.shown = undefined;
+    await provider.refresh();
+
+    const last = mutations[mutations.length - 1];
+    expect(last.type === 'delta' && last.added).toEqual([
+      expect.objectContaining({
+        entity: expect.objectContaining({
+          metadata: expect.objectContaining({ name: 'charge' }),
+        }),
+      }),
+    ]);
   });
 
   it('asks again when the catalog answered with a processing that read the view from before the folder went away', async () => {

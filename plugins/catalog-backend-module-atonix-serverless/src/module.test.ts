@@ -684,6 +684,50 @@ describe('catalogModuleAtonixServerless', () => {
     );
   });
 
+  it('merges the GitOps folder into a function registered before its pull request merged, at once rather than at its next scheduled processing', async () => {
+    await tree.writeFunction('payments', 'refund');
+    const chargeInfo = await writeCatalogInfo('payments', 'charge');
+    const warnings: string[] = [];
+    const catalog = await start({
+      config: {
+        catalog: {
+          locations: [{ type: 'file', target: chargeInfo }],
+          // Far beyond the test's wait: the catalog's own reprocessing cannot be what merges it.
+          processingInterval: { minutes: 30 },
+        },
+      },
+      features: [recordingRootLogger(warnings)],
+    });
+    const registered = () =>
+      refresh()
+        .then(() => catalog.functions())
+        .then(items => items.find(e => e.metadata.name === 'charge'));
+    await catalog.eventually(registered, charge =>
+      expect(charge?.metadata.annotations?.['atonix.io/drift']).toBe(
+        'not-in-gitops',
+      ),
+    );
+
+    // The function's pull request merges: its folder appears.
+    await tree.writeFunction('payments', 'charge', { critical: true });
+    const merged = await catalog.eventually(registered, charge =>
+      expect(charge?.metadata.annotations).toMatchObject({
+        'atonix.io/runtime': 'knative',
+        'atonix.io/critical': 'true',
+      }),
+    );
+    expect(merged?.metadata.annotations).toMatchObject({
+      'backstage.io/managed-by-location': `file:${chargeInfo}`,
+      'atonix.io/gitops-path': 'gitops/functions/payments/charge',
+    });
+    expect(merged?.metadata.annotations).not.toHaveProperty('atonix.io/drift');
+    expect(merged?.metadata.description).toBe('Written by the developers');
+    // The provider left the function to its registration instead of emitting a rival entity.
+    expect(warnings.filter(w => w.includes('conflicting entityRef'))).toEqual(
+      [],
+    );
+  });
+
   it('shows drift: GitOps functions missing from a synced cluster, and functions running outside GitOps', async () => {
     await tree.writeTenants(['payments']);
     await tree.writeFunction('payments', 'charge');

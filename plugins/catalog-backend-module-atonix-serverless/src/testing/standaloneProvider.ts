@@ -48,7 +48,6 @@ export async function standaloneProvider(options: {
     context: {},
     directory: options.directory ?? new FunctionDirectory(),
     catalog: options.catalog ?? {
-      getEntities: async () => ({ items: [] }),
       getEntitiesByRefs: async () => ({ items: [] }),
     },
     // The catalog stand-in ignores credentials: the provider's own are a plain service principal.
