@@ -1,6 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { EntityProviderMutation } from '@backstage/plugin-catalog-node';
+import { FunctionPlacementsEvent } from '@internal/backstage-plugin-atonix-serverless-common';
 import { DirectoryGitOpsSource } from '@internal/backstage-plugin-atonix-serverless-node';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -81,13 +82,23 @@ class CatalogStandIn {
     if (answer === 'process') await this.process();
     else this.processed = answer.storeInstead;
     this.stitch();
+    this.#waiting.splice(0).forEach(resolve => resolve());
   };
 
   /** How many of the next reads fail. */
   failingReads = 0;
+  /** The refs of every read, oldest first. */
+  readonly reads: string[][] = [];
+  readonly #waiting: Array<() => void> = [];
+
+  /** Resolves once the provider's next request to process entities is answered. */
+  nextRequest(): Promise<void> {
+    return new Promise(resolve => this.#waiting.push(resolve));
+  }
 
   readonly catalog = {
     getEntitiesByRefs: async ({ entityRefs }: { entityRefs: string[] }) => {
+      this.reads.push(entityRefs);
       if (this.failingReads > 0) {
         this.failingReads--;
         throw new Error('catalog answered 503');
@@ -108,6 +119,10 @@ describe('FunctionEntityProvider, for a function registered from its own reposit
   let catalog: CatalogStandIn;
   let provider: FunctionEntityProvider;
   let mutations: EntityProviderMutation[];
+  let deliverPlacements: (event: FunctionPlacementsEvent) => Promise<void>;
+  let nextMutation: () => Promise<EntityProviderMutation>;
+  /** The clusters the backend reports; none synced unless a test says so. */
+  let clusters: FunctionPlacementsEvent['clusters'];
   let logger: ReturnType<typeof mockServices.logger.mock>;
   let now: number;
 
@@ -124,16 +139,17 @@ describe('FunctionEntityProvider, for a function registered from its own reposit
     logger = mockServices.logger.mock();
     directory = new FunctionDirectory();
     catalog = new CatalogStandIn(directory);
-    ({ provider, mutations } = await standaloneProvider({
-      id: 'local',
-      source: new DirectoryGitOpsSource({ directory: root }),
-      logger,
-      // No cluster is synced: no drift is judged.
-      inventory: { list: async () => ({ items: [], clusters: [] }) },
-      directory,
-      catalog: catalog.catalog,
-      refresh: catalog.refresh,
-    }));
+    clusters = [];
+    ({ provider, mutations, deliverPlacements, nextMutation } =
+      await standaloneProvider({
+        id: 'local',
+        source: new DirectoryGitOpsSource({ directory: root }),
+        logger,
+        inventory: { list: async () => ({ items: [], clusters }) },
+        directory,
+        catalog: catalog.catalog,
+        refresh: catalog.refresh,
+      }));
   });
 
   afterEach(async () => {
@@ -195,6 +211,51 @@ describe('FunctionEntityProvider, for a function registered from its own reposit
       'atonix.io/gitops-view': directory.viewOf('charge'),
     });
     expect(shownAnnotations()).not.toHaveProperty('atonix.io/drift');
+    const emitted = mutations.flatMap(m =>
+      m.type === 'full' ? m.entities : m.added,
+    );
+    expect(emitted.map(d => d.entity.metadata.name)).toEqual(['refund']);
+  });
+
+  it('takes over a registered function a cluster starts running without a folder, looking up only that function', async () => {
+    clusters = [{ name: 'production', synced: true, stale: false }];
+    await tree.writeFunction('payments', 'refund');
+    await provider.refresh();
+    await catalog.process();
+    catalog.stitch();
+    const readsBefore = catalog.reads.length;
+
+    // The provider either asks the catalog to process charge or emits an entity of its own.
+    const answered = Promise.race([catalog.nextRequest(), nextMutation()]);
+    await deliverPlacements({
+      upserted: [
+        {
+          cluster: 'production',
+          namespace: 'payments',
+          name: 'charge',
+          team: 'payments',
+          runtime: 'knative',
+          critical: false,
+        },
+      ],
+      removed: [],
+      clusters,
+    });
+    await answered;
+
+    expect(catalog.reads.slice(readsBefore)).toEqual([
+      ['component:default/charge'],
+    ]);
+    expect(catalog.requests).toEqual([['atonix-function:charge']]);
+    expect(directory.viewOf('charge')).not.toBe('none');
+    expect(shownAnnotations()).toMatchObject({
+      'atonix.io/runtime': 'knative',
+      'atonix.io/drift': 'not-in-gitops',
+      'atonix.io/gitops-view': directory.viewOf('charge'),
+    });
+    expect(shownAnnotations()?.['atonix.io/drift-reason']).toContain(
+      'production',
+    );
     const emitted = mutations.flatMap(m =>
       m.type === 'full' ? m.entities : m.added,
     );
