@@ -12,6 +12,7 @@ import { FunctionDirectory } from './FunctionDirectory';
 import { FunctionEntityProvider } from './FunctionEntityProvider';
 import { DirectoryGitOpsSource } from '@internal/backstage-plugin-atonix-serverless-node';
 import { GitOpsTreeFixture } from './testing/gitopsTree';
+import { running } from './testing/placements';
 import { standaloneProvider } from './testing/standaloneProvider';
 
 // Counts the function entities the provider builds, to tell a whole-fleet rebuild from one that
@@ -30,19 +31,6 @@ const built = {
 };
 
 const synced = [{ name: 'production', synced: true, stale: false }];
-
-const running = (
-  name: string,
-  cluster = 'production',
-  team = 'payments',
-): FunctionPlacement => ({
-  cluster,
-  namespace: team,
-  name,
-  team,
-  runtime: 'knative',
-  critical: false,
-});
 
 describe('FunctionEntityProvider', () => {
   let root: string;

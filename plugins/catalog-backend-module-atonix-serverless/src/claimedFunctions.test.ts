@@ -11,6 +11,7 @@ import { FunctionEntityProvider } from './FunctionEntityProvider';
 import { GitOpsFunctionProcessor } from './GitOpsFunctionProcessor';
 import { MAX_MERGE_REQUESTS, MERGE_REQUEST_INTERVAL_MS } from './MergeRequests';
 import { GitOpsTreeFixture } from './testing/gitopsTree';
+import { running } from './testing/placements';
 import { standaloneProvider } from './testing/standaloneProvider';
 
 const CATALOG_INFO = '/repos/charge/catalog-info.yaml';
@@ -228,16 +229,7 @@ describe('FunctionEntityProvider, for a function registered from its own reposit
     // The provider either asks the catalog to process charge or emits an entity of its own.
     const answered = Promise.race([catalog.nextRequest(), nextMutation()]);
     await deliverPlacements({
-      upserted: [
-        {
-          cluster: 'production',
-          namespace: 'payments',
-          name: 'charge',
-          team: 'payments',
-          runtime: 'knative',
-          critical: false,
-        },
-      ],
+      upserted: [running('charge')],
       removed: [],
       clusters,
     });
