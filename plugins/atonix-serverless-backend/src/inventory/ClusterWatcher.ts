@@ -210,6 +210,7 @@ export class ClusterWatcher implements ClusterObjects {
       } while (next);
       state.absent = false;
       state.listed = true;
+      this.#forgetWhenListed();
       return { ...page, items };
     };
     const watch = new ObservedWatch(
@@ -260,6 +261,16 @@ export class ClusterWatcher implements ClusterObjects {
       limit: LIST_PAGE_SIZE,
       _continue: next,
     });
+  }
+
+  /**
+   * Empties the interner's tables once every resource has listed (or is absent): the lists, which
+   * bring the cluster's objects by the thousand, are what they are for (see {@link Interner}).
+   */
+  #forgetWhenListed() {
+    if ([...this.#states.values()].every(s => s.listed || s.absent)) {
+      this.#interner.forget();
+    }
   }
 
   /** Starts the informers; resolves when each has listed once or failed once. */
@@ -341,8 +352,11 @@ export class ClusterWatcher implements ClusterObjects {
     const status = error?.code ?? error?.statusCode;
     if (status === 404 && state.lastContact === undefined) {
       // The CRD is not installed (no OpenFaaS, no Kafka source…): nothing to watch, check again later.
+      const known = state.absent;
       state.absent = true;
       state.error = undefined;
+      // Once, not at every check for the CRD again.
+      if (!known) this.#forgetWhenListed();
       this.#scheduleRestart(kind, state, this.#timing.retryMaxMs);
       return;
     }

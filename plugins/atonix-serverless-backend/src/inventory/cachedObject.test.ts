@@ -157,10 +157,11 @@ describe('cachedObject', () => {
     }
     // A function's own names are one string in all its records.
     expect(charge.revision.service).toBe(charge.knativeService.name);
-    // What differs stays apart: each function's traffic (frozen: statuses hold the same list),
-    // another env, a failing condition.
-    expect(charge.route.traffic).not.toBe(refund.route.traffic);
+    // A function's Service and Route give one traffic list (frozen: statuses hold the same list).
+    expect(charge.route.traffic).toBe(charge.knativeService.traffic);
     expect(Object.isFrozen(charge.route.traffic)).toBe(true);
+    // What differs stays apart: each function's traffic, another env, a failing condition.
+    expect(charge.route.traffic).not.toBe(refund.route.traffic);
     expect(failing.knativeService.env).toEqual([
       { name: 'LOG_LEVEL', value: 'debug' },
     ]);
@@ -290,5 +291,18 @@ describe('Interner', () => {
     });
     expect(interner.share([first])).toBe(interner.share([{ ...first }]));
     expect(interner.share([])).not.toBe(interner.share({}));
+  });
+
+  it('forgets its tables on request: what it shared stays as it is, what comes later is shared anew', () => {
+    const interner = new Interner();
+    const ready = interner.share({ status: 'True' });
+
+    interner.forget();
+
+    const readyLater = interner.share({ status: 'True' });
+    expect(readyLater).not.toBe(ready);
+    expect(interner.share({ status: 'True' })).toBe(readyLater);
+    expect(Object.isFrozen(ready)).toBe(true);
+    expect(interner.intern('charge')).toBe('charge');
   });
 });

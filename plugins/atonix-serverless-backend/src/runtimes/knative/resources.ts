@@ -37,9 +37,9 @@ const traffic: ReadField<readonly TrafficTarget[] | undefined> = (o, keep) => {
       ...(t.url ? { url: keep.intern(t.url) } : {}),
     }),
   );
-  // The empty list is alike everywhere; a list of targets names the function's own revisions.
-  // Frozen either way: the derived function's status holds this very list.
-  return targets.length ? Object.freeze(targets) : keep.share(targets);
+  // One copy for the Service's and the Route's lists, which Knative keeps equal, and one empty
+  // list; frozen, as the function's status holds this very list.
+  return keep.share(targets);
 };
 
 /** The Service's `status.url`, or the Route's; absent as `traffic` is. */
