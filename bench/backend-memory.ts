@@ -67,7 +67,11 @@ async function main() {
     await server.apply(...objects.filter(o => !isFunction(o)));
     const first = objects.filter(isFunction).slice(0, 4);
     await server.apply(...first);
-    await seedThroughStorage(server, objects.filter(isFunction).slice(4), first);
+    await seedThroughStorage(
+      server,
+      objects.filter(isFunction).slice(4),
+      first,
+    );
 
     const before = heap();
     const rssBefore = process.memoryUsage().rss;
@@ -110,8 +114,9 @@ async function main() {
     const compact = details.map(withoutDetails);
     const parts = {
       'watched objects (cached records)': cloneSize(watched),
-      'derived details (as the API returns them)': cloneSize(details),
-      'compact status (details without env, image, revisions)':
+      'derived details (as the API returns them; derived on request, not kept)':
+        cloneSize(details),
+      'compact status (details without env, image, revisions: what is kept)':
         cloneSize(compact),
     };
     const per = (bytes: number) => `${(bytes / functions).toFixed(0)} B`;

@@ -119,6 +119,18 @@ export type DerivedFunction = Omit<
 >;
 
 /**
+ * A derived function without its details (env, image, revisions): what the inventory keeps of
+ * every function and the fleet list returns. The details are derived again when one function is
+ * asked for.
+ *
+ * @public
+ */
+export type CompactStatus = Omit<
+  DerivedFunction,
+  'env' | 'image' | 'revisions'
+>;
+
+/**
  * Identifies a function within a cluster: its runtime object's namespace and name.
  *
  * @public
@@ -181,8 +193,12 @@ export interface FunctionRuntimeModule {
   affectedFunctions(
     kind: string,
     object: CachedObject,
-  ): FunctionKey[] | ((fn: DerivedFunction) => boolean);
-  /** The function `object` (of `functionKind`) describes, from it and the objects around it. */
+  ): FunctionKey[] | ((fn: CompactStatus) => boolean);
+  /**
+   * The function `object` (of `functionKind`) describes, from it and the objects around it. Called
+   * when its objects change, and again for its details when one function is asked for: the same
+   * objects must give the same function.
+   */
   deriveFunction(
     objects: ClusterObjects,
     object: CachedObject,

@@ -17,6 +17,8 @@ import { functionEntity } from '@internal/backstage-plugin-atonix-serverless-com
 import { testCluster } from '../__testUtils__/testCluster';
 import { AtonixCluster } from '../clusters';
 import { FleetMetricsView } from '../prometheus/FleetMetrics';
+import { knativeRuntime } from '../runtimes';
+import { Interner } from './cachedObject';
 import { FunctionInventory } from './FunctionInventory';
 
 const logger = mockServices.logger.mock();
@@ -512,10 +514,49 @@ describe('FunctionInventory', () => {
     ]);
   });
 
+  it('finds every function an entity describes when several share its kubernetes-id', async () => {
+    server.update(
+      'serving.knative.dev/v1',
+      'Service',
+      'payments',
+      'invoice-pdf',
+      service => {
+        service.metadata!.labels!['backstage.io/kubernetes-id'] = 'charge';
+      },
+    );
+    await eventually(() => {
+      expect(
+        inventory
+          .forKubernetesId('charge')
+          .map(f => f.name)
+          .sort(),
+      ).toEqual(['charge', 'invoice-pdf']);
+    });
+
+    server.delete('serving.knative.dev/v1', 'Service', 'payments', 'charge');
+    await eventually(() => {
+      expect(inventory.forKubernetesId('charge').map(f => f.name)).toEqual([
+        'invoice-pdf',
+      ]);
+    });
+    server.delete(
+      'serving.knative.dev/v1',
+      'Service',
+      'payments',
+      'invoice-pdf',
+    );
+    await eventually(() => {
+      expect(inventory.forKubernetesId('charge')).toEqual([]);
+    });
+  });
+
   it('keeps one frozen copy of the parts functions have alike, and apart what differs', () => {
-    const refund = byName('refund');
-    const invoice = byName('invoice-pdf');
-    const indexer = byName('indexer');
+    // The statuses the inventory keeps, as the fleet list returns them (details are derived anew).
+    const kept = (name: string) =>
+      inventory.list({ search: name }).items.find(f => f.name === name)!;
+    const refund = kept('refund');
+    const invoice = kept('invoice-pdf');
+    const indexer = kept('indexer');
 
     // One Kustomization, one Flux status; the same autoscaling settings and no triggers.
     expect(refund.flux).toBe(invoice.flux);
@@ -526,7 +567,7 @@ describe('FunctionInventory', () => {
     // search's Kustomization fails; charge is critical (min-scale 1); indexer has a Kafka source.
     expect(indexer.flux).toMatchObject({ ready: 'False' });
     expect(refund.flux).toMatchObject({ ready: 'True' });
-    expect(byName('charge').autoscaling.minScale).toBe(1);
+    expect(kept('charge').autoscaling.minScale).toBe(1);
     expect(refund.autoscaling.minScale).toBe(0);
     expect(indexer.triggers).toHaveLength(1);
     expect(refund.triggers).toEqual([]);
@@ -639,6 +680,96 @@ describe('FunctionInventory on a cluster without OpenFaaS or Kafka sources', () 
       );
       expect(inventory.list({}).items.map(f => f.name)).toEqual(['charge']);
       expect(inventory.clusterStatuses()[0].error).toBeUndefined();
+    } finally {
+      await inventory.stop();
+      await server.stop();
+    }
+  });
+});
+
+describe('FunctionInventory’s tables of shared values', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('empties them once every resource has listed or is known absent, not at every check for a missing CRD', async () => {
+    const forget = jest.spyOn(Interner.prototype, 'forget');
+    const server = await KubeApiTestServer.start({
+      withoutResources: ['functions.openfaas.com'],
+    });
+    server.apply(...knativeFunction({ namespace: 'payments', name: 'charge' }));
+    const inventory = await FunctionInventory.create({
+      clusters: [clusterAt(server)],
+      logger,
+      timing: { retryBaseMs: 50, retryMaxMs: 100 },
+    });
+    try {
+      await eventually(() =>
+        expect(inventory.clusterStatuses()[0].synced).toBe(true),
+      );
+      // The absent CRD is checked for again every 100 ms meanwhile.
+      await new Promise(resolve => setTimeout(resolve, 500));
+      expect(forget).toHaveBeenCalledTimes(1);
+      expect(inventory.list({}).items.map(f => f.name)).toEqual(['charge']);
+    } finally {
+      await inventory.stop();
+      await server.stop();
+    }
+  });
+});
+
+describe('FunctionInventory when a function can no longer be derived', () => {
+  it('keeps answering the status it last derived, without details, and logs why', async () => {
+    const server = await KubeApiTestServer.start();
+    server.apply(...knativeFunction({ namespace: 'payments', name: 'charge' }));
+    let broken = false;
+    const warnings = mockServices.logger.mock();
+    const inventory = await FunctionInventory.create({
+      clusters: [clusterAt(server)],
+      logger: warnings,
+      runtimes: [
+        {
+          ...knativeRuntime,
+          deriveFunction: (...args) => {
+            if (broken) throw new Error('a field this runtime cannot read');
+            return knativeRuntime.deriveFunction(...args);
+          },
+        },
+      ],
+    });
+    try {
+      await eventually(() =>
+        expect(inventory.get('staging', 'payments', 'charge')).toMatchObject({
+          ready: 'True',
+          image: 'ghcr.io/atonixcorp/charge:1a2b3c4',
+          revisions: [{ name: 'charge-00001' }],
+        }),
+      );
+
+      broken = true;
+      server.update(
+        'serving.knative.dev/v1',
+        'Service',
+        'payments',
+        'charge',
+        service => {
+          (service.status as any).conditions[0].status = 'False';
+        },
+      );
+      await eventually(() =>
+        expect(warnings.warn).toHaveBeenCalledWith(
+          expect.stringContaining(
+            'Could not derive the status of knative function payments/charge',
+          ),
+        ),
+      );
+
+      const fn = inventory.get('staging', 'payments', 'charge')!;
+      expect(fn).toMatchObject({ ready: 'True', env: [], revisions: [] });
+      expect(fn.image).toBeUndefined();
+      expect(warnings.warn).toHaveBeenCalledWith(
+        expect.stringContaining(
+          'Could not derive the details of knative function payments/charge in cluster staging: Error: a field this runtime cannot read',
+        ),
+      );
     } finally {
       await inventory.stop();
       await server.stop();

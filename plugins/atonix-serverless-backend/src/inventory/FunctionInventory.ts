@@ -13,6 +13,7 @@ import {
 import { AtonixCluster } from '../clusters';
 import type {
   ClusterObjects,
+  CompactStatus,
   DerivedFunction,
   FunctionRuntimeModule,
   CachedObject,
@@ -27,7 +28,6 @@ import { EntityIndex } from './EntityIndex';
 import { PlacementPublisher } from './PlacementPublisher';
 import type { FluxResources } from './resources';
 import {
-  CompactStatus,
   DEFAULT_PAGE_SIZE,
   Entry,
   Freshness,
@@ -51,8 +51,11 @@ interface ClusterState {
   watcher: ClusterWatcher;
   /** Functions by `<runtime>:<namespace>/<name>`. */
   functions: Map<string, Entry>;
-  /** The keys of `functions` by `backstage.io/kubernetes-id`, for an entity's functions. */
-  byKubernetesId: Map<string, string[]>;
+  /**
+   * The keys of `functions` by `backstage.io/kubernetes-id`, for an entity's functions: the key
+   * itself while one function has the id (nearly always), so that costs no array per function.
+   */
+  byKubernetesId: KeysById;
   dirty: Set<string>;
   /** The cluster's shared strings and parts: its watcher's, and its derived functions'. */
   interner: Interner;
@@ -222,7 +225,12 @@ export class FunctionInventory {
       const freshness = this.#freshness(state, now);
       for (const entry of state.functions.values()) {
         result.push(
-          this.#decorate(clusterName, freshness, entry, entry.derived),
+          this.#decorate(
+            clusterName,
+            freshness,
+            entry,
+            this.#details(state, entry.status),
+          ),
         );
       }
     }
@@ -295,12 +303,12 @@ export class FunctionInventory {
           row.cluster,
           freshness.get(row.cluster)!,
           row.entry,
-          withoutDetails(row.entry.derived),
+          row.entry.status,
         ) as FunctionListItem;
         item.metrics =
           hiddenMetrics && !hiddenMetrics.visible(item)
             ? { unavailable: hiddenMetrics.reason }
-            : metrics?.of(row.cluster, row.entry.derived) ?? NO_FLEET_METRICS;
+            : metrics?.of(row.cluster, row.entry.status) ?? NO_FLEET_METRICS;
         return item;
       }),
       totalCount: rows.length,
@@ -324,12 +332,12 @@ export class FunctionInventory {
       }
       const clusterFreshness = freshness.get(cluster)!;
       for (const entry of state.functions.values()) {
-        if (!matchesQuery(entry.derived, clusterFreshness.stale, query)) {
+        if (!matchesQuery(entry.status, clusterFreshness.stale, query)) {
           continue;
         }
         const item =
           visible || hiddenMetrics
-            ? this.#decorate(cluster, clusterFreshness, entry, entry.derived)
+            ? this.#decorate(cluster, clusterFreshness, entry, entry.status)
             : undefined;
         if (!visible || visible(item!)) {
           rows.push({
@@ -362,7 +370,7 @@ export class FunctionInventory {
           cluster,
           this.#freshness(state, Date.now()),
           entry,
-          entry.derived,
+          this.#details(state, entry.status),
         );
       }
     }
@@ -372,6 +380,31 @@ export class FunctionInventory {
   /** The catalog entity `entityRef` names, as the plugin last read it ({@link EntityIndex.entity}). */
   catalogEntity(entityRef: string): Entity | undefined {
     return this.#entities?.entity(entityRef);
+  }
+
+  /**
+   * A function's details, derived again from the watched objects its kept status was derived from
+   * (every change of them derives it again before an answer: see {@link #flush}). Should that
+   * derivation fail, as the last one then did, the kept status answers, with no details.
+   */
+  #details(state: ClusterState, status: CompactStatus): DerivedFunction {
+    const { watcher } = state;
+    const runtime = this.#runtimes.get(status.runtime);
+    const object = watcher.get(
+      runtime.functionKind,
+      status.namespace,
+      status.name,
+    );
+    try {
+      if (object) {
+        return runtime.deriveFunction(watcher, object, watcher.cluster);
+      }
+    } catch (error) {
+      this.#logger.warn(
+        `Could not derive the details of ${status.runtime} function ${status.namespace}/${status.name} in cluster ${watcher.cluster.name}: ${error}`,
+      );
+    }
+    return { ...status, env: [], revisions: [] };
   }
 
   /**
@@ -385,19 +418,14 @@ export class FunctionInventory {
     const result: FunctionStatus[] = [];
     for (const [clusterName, state] of this.#clusters) {
       const freshness = this.#freshness(state, now);
-      for (const key of state.byKubernetesId.get(kubernetesId) ?? []) {
+      for (const key of keysOf(state.byKubernetesId, kubernetesId)) {
         const entry = state.functions.get(key)!;
         if (
           !namespace ||
-          this.#entityNamespaces(entry.derived).includes(namespace)
+          this.#entityNamespaces(entry.status).includes(namespace)
         ) {
           result.push(
-            this.#decorate(
-              clusterName,
-              freshness,
-              entry,
-              withoutDetails(entry.derived),
-            ),
+            this.#decorate(clusterName, freshness, entry, entry.status),
           );
         }
       }
@@ -463,7 +491,7 @@ export class FunctionInventory {
     }
     if (typeof affected === 'function') {
       for (const [key, entry] of state.functions) {
-        if (affected(entry.derived)) {
+        if (affected(entry.status)) {
           state.dirty.add(key);
         }
       }
@@ -517,15 +545,17 @@ export class FunctionInventory {
       return;
     }
     try {
-      const derived = shareParts(
-        runtime.deriveFunction(watcher, object, watcher.cluster),
+      const status = shareParts(
+        withoutDetails(
+          runtime.deriveFunction(watcher, object, watcher.cluster),
+        ),
         state.interner,
       );
       this.#version++;
       this.#placements?.derived(
-        { ...placementOf(derived), cluster },
+        { ...placementOf(status), cluster },
         state.functions.get(key) && {
-          ...placementOf(state.functions.get(key)!.derived),
+          ...placementOf(state.functions.get(key)!.status),
           cluster,
         },
       );
@@ -533,12 +563,9 @@ export class FunctionInventory {
       const before = state.functions.get(key)?.kubernetesId;
       if (before !== kubernetesId) {
         if (before !== undefined) unindex(state.byKubernetesId, before, key);
-        state.byKubernetesId.set(kubernetesId, [
-          ...(state.byKubernetesId.get(kubernetesId) ?? []),
-          key,
-        ]);
+        index(state.byKubernetesId, kubernetesId, key);
       }
-      state.functions.set(key, { derived, kubernetesId });
+      state.functions.set(key, { status, kubernetesId });
     } catch (error) {
       // One malformed object must not take the inventory down; the rest keeps updating.
       this.#logger.warn(
@@ -548,36 +575,46 @@ export class FunctionInventory {
   }
 }
 
-/** The parts of a derived function that repeat across a fleet, see {@link shareParts}. */
+/** The parts of a kept status that repeat across a fleet, see {@link shareParts}. */
 const SHARED_PARTS = [
   'autoscaling',
   'flux',
   'replicas',
   'triggers',
-  'env',
-] as const satisfies ReadonlyArray<keyof DerivedFunction>;
+] as const satisfies ReadonlyArray<keyof CompactStatus>;
 
 /**
  * `fn` with the parts that repeat across a fleet (autoscaling settings, Flux status, replica
- * counts, env and trigger lists, revision times) shared through the cluster's interner.
+ * counts, trigger lists) shared through the cluster's interner.
  */
-function shareParts(fn: DerivedFunction, interner: Interner): DerivedFunction {
+function shareParts(fn: CompactStatus, interner: Interner): CompactStatus {
   for (const part of SHARED_PARTS) {
     const value = fn[part];
     if (typeof value === 'object' && value !== null) {
       (fn as Record<string, unknown>)[part] = interner.share(value);
     }
   }
-  for (const revision of fn.revisions) {
-    revision.createdAt = interner.intern(revision.createdAt);
-  }
   return fn;
 }
 
-function unindex(index: Map<string, string[]>, id: string, key: string) {
-  const keys = (index.get(id) ?? []).filter(k => k !== key);
-  if (keys.length) index.set(id, keys);
-  else index.delete(id);
+/** Function keys by an id: the key itself while one function has the id, else their list. */
+type KeysById = Map<string, string | string[]>;
+
+function keysOf(byId: KeysById, id: string): readonly string[] {
+  const keys = byId.get(id) ?? [];
+  return typeof keys === 'string' ? [keys] : keys;
+}
+
+function index(byId: KeysById, id: string, key: string) {
+  const keys = keysOf(byId, id);
+  byId.set(id, keys.length ? [...keys, key] : key);
+}
+
+function unindex(byId: KeysById, id: string, key: string) {
+  const keys = keysOf(byId, id).filter(k => k !== key);
+  if (keys.length > 1) byId.set(id, keys);
+  else if (keys.length === 1) byId.set(id, keys[0]);
+  else byId.delete(id);
 }
 
 function placementOf(fn: CompactStatus) {
@@ -587,6 +624,6 @@ function placementOf(fn: CompactStatus) {
 
 /** The functions a Flux Kustomization's change can affect: those it applied. */
 function affectedByKustomization({ namespace, name }: CachedObject) {
-  return (fn: Entry['derived']) =>
+  return (fn: CompactStatus) =>
     fn.flux?.kustomization === name && fn.flux.namespace === namespace;
 }

@@ -5,7 +5,7 @@ import {
   FunctionStatus,
   isUnavailable,
 } from '@internal/backstage-plugin-atonix-serverless-common';
-import type { DerivedFunction } from '../extensions';
+import type { CompactStatus } from '../extensions';
 import type { FleetMetricsView } from '../prometheus/FleetMetrics';
 
 /**
@@ -13,19 +13,14 @@ import type { FleetMetricsView } from '../prometheus/FleetMetrics';
  * statuses the inventory keeps, so it never builds a response object for a row that is not shown.
  */
 
-/** `derived` without env, image and revisions: what the fleet list returns. */
-export type CompactStatus = Omit<
-  DerivedFunction,
-  'env' | 'image' | 'revisions'
->;
-
 /**
- * A function as the inventory keeps it. Lists match and sort on `derived` and build the compact
- * status of the rows they return only: keeping a compact copy of every function would cost a
- * second object of some twenty fields each.
+ * A function as the inventory keeps it: its compact status, what lists match, sort and return. Its
+ * details (env, image, revisions) are derived again from the watched objects when one function is
+ * asked for: kept for every function they cost about 200 B each (a revision list and its objects)
+ * for an answer few functions are asked for.
  */
 export interface Entry {
-  derived: DerivedFunction;
+  status: CompactStatus;
   kubernetesId: string;
 }
 
@@ -95,15 +90,15 @@ export function sortRows(
   const key = query.sort ?? 'name';
   const direction = query.order === 'desc' ? -1 : 1;
   const byName = (a: Row, b: Row) =>
-    compare(a.entry.derived.name, b.entry.derived.name) ||
-    compare(a.entry.derived.namespace, b.entry.derived.namespace) ||
+    compare(a.entry.status.name, b.entry.status.name) ||
+    compare(a.entry.status.namespace, b.entry.status.namespace) ||
     compare(a.cluster, b.cluster);
   if (isMetricSortKey(key)) {
     const field = METRIC_SORT_KEYS[key];
     for (const row of rows) {
       const figures = row.figuresHidden
         ? undefined
-        : metrics?.of(row.cluster, row.entry.derived);
+        : metrics?.of(row.cluster, row.entry.status);
       row.figure = figures && !isUnavailable(figures) ? figures[field] : null;
     }
     return rows.sort(
@@ -113,7 +108,7 @@ export function sortRows(
   const sortValue = (row: Row) => {
     if (key === 'cluster') return row.cluster;
     if (key === 'observedAt') return freshness.get(row.cluster)!.observedAt;
-    return row.entry.derived[key];
+    return row.entry.status[key];
   };
   return rows.sort(
     (a, b) => direction * compare(sortValue(a), sortValue(b)) || byName(a, b),

@@ -1,4 +1,7 @@
-import { ConditionStatus } from '@internal/backstage-plugin-atonix-serverless-common';
+import {
+  ConditionStatus,
+  TrafficTarget,
+} from '@internal/backstage-plugin-atonix-serverless-common';
 import type { DerivedFunction, RecordOf } from '../../extensions';
 import { commonStatus } from '../objects';
 import { OPENFAAS_RESOURCES, OpenFaaSObjects } from './resources';
@@ -7,6 +10,9 @@ import { OPENFAAS_RESOURCES, OpenFaaSObjects } from './resources';
 export type OpenFaaSFunction = RecordOf<
   typeof OPENFAAS_RESOURCES.openfaasFunction
 >;
+
+/** An OpenFaaS function's traffic: none to split, one frozen empty list for every function. */
+const NO_TRAFFIC = Object.freeze<TrafficTarget[]>([]);
 
 /** One OpenFaaS function from its Function object and the Deployment the operator made. */
 export function deriveOpenFaaSFunction(
@@ -46,7 +52,7 @@ export function deriveOpenFaaSFunction(
     ...(reason ? { reason } : {}),
     ...(message ? { message } : {}),
     ...(gateway ? { url: `${gateway}/function/${name}` } : {}),
-    traffic: [],
+    traffic: NO_TRAFFIC as DerivedFunction['traffic'],
     replicas: { desired, actual },
     scaledToZero: ready === 'True' && desired === 0,
     autoscaling: fn.autoscaling,
