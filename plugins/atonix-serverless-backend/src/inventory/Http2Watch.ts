@@ -2,7 +2,6 @@ import { STATUS_CODES, type OutgoingHttpHeaders } from 'node:http';
 import http2, { type ClientHttp2Session } from 'node:http2';
 import type { RequestOptions } from 'node:https';
 import { isIP } from 'node:net';
-import { createInterface } from 'node:readline';
 import tls from 'node:tls';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
 
@@ -297,9 +296,7 @@ export class Http2Watch extends Watch {
           resolve();
           return;
         }
-        stream.setEncoding('utf8');
-        const lines = createInterface({ input: stream });
-        lines.on('line', line => {
+        const lines = lineSplitter(line => {
           let event: { type: string; object: unknown };
           try {
             event = JSON.parse(line);
@@ -308,10 +305,36 @@ export class Http2Watch extends Watch {
           }
           callback(event.type, event.object, event);
         });
-        lines.on('close', () => doneCallOnce(null));
+        stream.setEncoding('utf8');
+        stream.on('data', lines.write);
+        stream.on('end', () => {
+          lines.end();
+          doneCallOnce(null);
+        });
         resolve();
       });
     });
     return controller;
   }
+}
+
+/**
+ * Calls `onLine` with each line of a text stream, given its chunks as they come, however they cut
+ * the lines. Not node:readline, whose interface (its state, listeners and decoder) took about
+ * 1 KB of heap per open watch: 220 of them for 20 clusters.
+ */
+export function lineSplitter(onLine: (line: string) => void) {
+  let partial = '';
+  return {
+    write(chunk: string) {
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop()!;
+      lines.forEach(line => onLine(line));
+    },
+    /** The stream ended: its last line, if it did not end with a newline. */
+    end() {
+      if (partial) onLine(partial);
+      partial = '';
+    },
+  };
 }
