@@ -302,13 +302,13 @@ export class FunctionInventory {
         const item = this.#decorate(
           row.cluster,
           freshness.get(row.cluster)!,
-          row.entry,
-          row.entry.status,
+          row,
+          row.status,
         ) as FunctionListItem;
         item.metrics =
           hiddenMetrics && !hiddenMetrics.visible(item)
             ? { unavailable: hiddenMetrics.reason }
-            : metrics?.of(row.cluster, row.entry.status) ?? NO_FLEET_METRICS;
+            : metrics?.of(row.cluster, row.status) ?? NO_FLEET_METRICS;
         return item;
       }),
       totalCount: rows.length,
@@ -326,6 +326,7 @@ export class FunctionInventory {
     hiddenMetrics?: HiddenMetrics,
   ): Row[] {
     const rows: Row[] = [];
+    const figuresHidden = new Set<Row>();
     for (const [cluster, state] of this.#clusters) {
       if (query.cluster?.length && !query.cluster.includes(cluster)) {
         continue;
@@ -340,15 +341,14 @@ export class FunctionInventory {
             ? this.#decorate(cluster, clusterFreshness, entry, entry.status)
             : undefined;
         if (!visible || visible(item!)) {
-          rows.push({
-            cluster,
-            entry,
-            figuresHidden: hiddenMetrics && !hiddenMetrics.visible(item!),
-          });
+          rows.push(entry);
+          if (hiddenMetrics && !hiddenMetrics.visible(item!)) {
+            figuresHidden.add(entry);
+          }
         }
       }
     }
-    return sortRows(rows, query, freshness, metrics);
+    return sortRows(rows, query, freshness, metrics, figuresHidden);
   }
 
   /**
@@ -565,7 +565,7 @@ export class FunctionInventory {
         if (before !== undefined) unindex(state.byKubernetesId, before, key);
         index(state.byKubernetesId, kubernetesId, key);
       }
-      state.functions.set(key, { status, kubernetesId });
+      state.functions.set(key, { cluster, status, kubernetesId });
     } catch (error) {
       // One malformed object must not take the inventory down; the rest keeps updating.
       this.#logger.warn(

@@ -20,18 +20,16 @@ import type { FleetMetricsView } from '../prometheus/FleetMetrics';
  * for an answer few functions are asked for.
  */
 export interface Entry {
+  cluster: string;
   status: CompactStatus;
   kubernetesId: string;
 }
 
-export interface Row {
-  cluster: string;
-  entry: Entry;
-  /** The figure a metrics sort orders by. */
-  figure?: number | null;
-  /** The caller may not see this function's figures: a metrics sort treats them as unknown. */
-  figuresHidden?: boolean;
-}
+/**
+ * A row of the fleet list: the function's entry itself, so that the sorted rows kept for recent
+ * queries cost an array slot per function, not an object each.
+ */
+export type Row = Entry;
 
 /** Functions whose traffic figures the caller may not see, and the reason the list gives them. */
 export interface HiddenMetrics {
@@ -80,35 +78,45 @@ export function matchesQuery(
   );
 }
 
-/** Sorts `rows` in place by the query's key and order; ties go by name, namespace, cluster. */
+/**
+ * Sorts `rows` in place by the query's key and order; ties go by name, namespace, cluster. A
+ * metrics sort treats the figures of `figuresHidden` rows (those the caller may not see) as
+ * unknown.
+ */
 export function sortRows(
   rows: Row[],
   query: FunctionListQuery,
   freshness: Map<string, Freshness>,
   metrics?: FleetMetricsView,
+  figuresHidden?: ReadonlySet<Row>,
 ): Row[] {
   const key = query.sort ?? 'name';
   const direction = query.order === 'desc' ? -1 : 1;
   const byName = (a: Row, b: Row) =>
-    compare(a.entry.status.name, b.entry.status.name) ||
-    compare(a.entry.status.namespace, b.entry.status.namespace) ||
+    compare(a.status.name, b.status.name) ||
+    compare(a.status.namespace, b.status.namespace) ||
     compare(a.cluster, b.cluster);
   if (isMetricSortKey(key)) {
     const field = METRIC_SORT_KEYS[key];
+    const figure = new Map<Row, number | null>();
     for (const row of rows) {
-      const figures = row.figuresHidden
+      const figures = figuresHidden?.has(row)
         ? undefined
-        : metrics?.of(row.cluster, row.entry.status);
-      row.figure = figures && !isUnavailable(figures) ? figures[field] : null;
+        : metrics?.of(row.cluster, row.status);
+      figure.set(
+        row,
+        figures && !isUnavailable(figures) ? figures[field] : null,
+      );
     }
     return rows.sort(
-      (a, b) => compareFigures(a.figure, b.figure, direction) || byName(a, b),
+      (a, b) =>
+        compareFigures(figure.get(a), figure.get(b), direction) || byName(a, b),
     );
   }
   const sortValue = (row: Row) => {
     if (key === 'cluster') return row.cluster;
     if (key === 'observedAt') return freshness.get(row.cluster)!.observedAt;
-    return row.entry.status[key];
+    return row.status[key];
   };
   return rows.sort(
     (a, b) => direction * compare(sortValue(a), sortValue(b)) || byName(a, b),
