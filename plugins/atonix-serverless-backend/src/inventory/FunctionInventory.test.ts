@@ -32,6 +32,29 @@ function clusterAt(server: KubeApiTestServer): AtonixCluster {
   });
 }
 
+/** Changes a Knative Service on `server`. */
+function updateService(
+  server: KubeApiTestServer,
+  namespace: string,
+  name: string,
+  change: Parameters<KubeApiTestServer['update']>[4],
+) {
+  server.update('serving.knative.dev/v1', 'Service', namespace, name, change);
+}
+
+/** Gives a Knative Service another `backstage.io/kubernetes-id` label. */
+const relabel =
+  (kubernetesId: string): Parameters<typeof updateService>[3] =>
+  service => {
+    service.metadata!.labels!['backstage.io/kubernetes-id'] = kubernetesId;
+  };
+
+/** Sets a Knative Service's Ready condition to False. */
+const notReady: Parameters<typeof updateService>[3] = service => {
+  const conditions = (service.status as any).conditions;
+  conditions.find((c: { type: string }) => c.type === 'Ready').status = 'False';
+};
+
 jest.setTimeout(30_000);
 
 // Derivation, listing and the faults a real API server cannot be made to show on demand (hangs,
@@ -489,15 +512,7 @@ describe('FunctionInventory', () => {
       'refund',
     ]);
 
-    server.update(
-      'serving.knative.dev/v1',
-      'Service',
-      'payments',
-      'refund',
-      service => {
-        service.metadata!.labels!['backstage.io/kubernetes-id'] = 'refunds';
-      },
-    );
+    updateService(server, 'payments', 'refund', relabel('refunds'));
     await eventually(() => {
       expect(inventory.forKubernetesId('refunds').map(f => f.name)).toEqual([
         'refund',
@@ -515,15 +530,7 @@ describe('FunctionInventory', () => {
   });
 
   it('finds every function an entity describes when several share its kubernetes-id', async () => {
-    server.update(
-      'serving.knative.dev/v1',
-      'Service',
-      'payments',
-      'invoice-pdf',
-      service => {
-        service.metadata!.labels!['backstage.io/kubernetes-id'] = 'charge';
-      },
-    );
+    updateService(server, 'payments', 'invoice-pdf', relabel('charge'));
     await eventually(() => {
       expect(
         inventory
@@ -658,7 +665,10 @@ describe('FunctionInventory', () => {
 });
 
 describe('FunctionInventory on a cluster without OpenFaaS or Kafka sources', () => {
+  afterEach(() => jest.restoreAllMocks());
+
   it('treats resources whose CRDs are not installed as empty, not as errors', async () => {
+    const forget = jest.spyOn(Interner.prototype, 'forget');
     const server = await KubeApiTestServer.start({
       withoutResources: [
         'functions.openfaas.com',
@@ -680,35 +690,10 @@ describe('FunctionInventory on a cluster without OpenFaaS or Kafka sources', () 
       );
       expect(inventory.list({}).items.map(f => f.name)).toEqual(['charge']);
       expect(inventory.clusterStatuses()[0].error).toBeUndefined();
-    } finally {
-      await inventory.stop();
-      await server.stop();
-    }
-  });
-});
-
-describe('FunctionInventory’s tables of shared values', () => {
-  afterEach(() => jest.restoreAllMocks());
-
-  it('empties them once every resource has listed or is known absent, not at every check for a missing CRD', async () => {
-    const forget = jest.spyOn(Interner.prototype, 'forget');
-    const server = await KubeApiTestServer.start({
-      withoutResources: ['functions.openfaas.com'],
-    });
-    server.apply(...knativeFunction({ namespace: 'payments', name: 'charge' }));
-    const inventory = await FunctionInventory.create({
-      clusters: [clusterAt(server)],
-      logger,
-      timing: { retryBaseMs: 50, retryMaxMs: 100 },
-    });
-    try {
-      await eventually(() =>
-        expect(inventory.clusterStatuses()[0].synced).toBe(true),
-      );
-      // The absent CRD is checked for again every 100 ms meanwhile.
-      await new Promise(resolve => setTimeout(resolve, 500));
+      // The interner's tables are emptied once every resource has listed or is known absent, not
+      // at every check for the missing CRDs again (every 300 ms here).
+      await new Promise(resolve => setTimeout(resolve, 700));
       expect(forget).toHaveBeenCalledTimes(1);
-      expect(inventory.list({}).items.map(f => f.name)).toEqual(['charge']);
     } finally {
       await inventory.stop();
       await server.stop();
@@ -745,15 +730,7 @@ describe('FunctionInventory when a function can no longer be derived', () => {
       );
 
       broken = true;
-      server.update(
-        'serving.knative.dev/v1',
-        'Service',
-        'payments',
-        'charge',
-        service => {
-          (service.status as any).conditions[0].status = 'False';
-        },
-      );
+      updateService(server, 'payments', 'charge', notReady);
       await eventually(() =>
         expect(warnings.warn).toHaveBeenCalledWith(
           expect.stringContaining(
@@ -833,15 +810,7 @@ describe('FunctionInventory announcing placements', () => {
       const settled = published.length;
 
       // Readiness is not a placement: no event.
-      server.update(
-        'serving.knative.dev/v1',
-        'Service',
-        'payments',
-        'charge',
-        service => {
-          (service.status as any).conditions[1].status = 'False';
-        },
-      );
+      updateService(server, 'payments', 'charge', notReady);
       await eventually(() =>
         expect(inventory.get('staging', 'payments', 'charge')?.ready).toBe(
           'False',
