@@ -17,6 +17,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { PostgresProcess } from '@internal/atonix-test-servers/postgres';
 
 const { values: args } = parseArgs({
   options: {
@@ -803,10 +804,19 @@ async function benchLoad(functions: number, results: string[]) {
 async function main() {
   const sizes = args.sizes.split(',').map(Number);
   const results: string[] = [];
-  for (const size of sizes) {
-    await benchSize(size, results);
+  // The backends' databases, as in production (app-config.production.yaml): the catalog's
+  // queries wait on a server, not on SQLite in the backend's own thread. Each backend process
+  // gets its own (backend-portal.ts).
+  const postgres = await PostgresProcess.start();
+  process.env.ATONIX_BENCH_DATABASE = postgres.connectionString;
+  try {
+    for (const size of sizes) {
+      await benchSize(size, results);
+    }
+    await benchLoad(sizes[sizes.length - 1], results);
+  } finally {
+    await postgres.stop();
   }
-  await benchLoad(sizes[sizes.length - 1], results);
   console.log(`\nMarkdown for bench/README.md:\n\n${results.join('\n')}`);
   agent.destroy();
 }

@@ -1,10 +1,11 @@
 // Child process of backend-fleet.ts: a Backstage backend (startTestBackend) with the real auth
 // stack (the auth backend with its guest sign-in issuing real user tokens, the real auth, httpAuth,
 // userInfo and permissions services), the permission backend with the Atonix policy and the real
-// catalog (its database SQLite in memory) holding one Component per function name, running
+// catalog (its database on PostgreSQL) holding one Component per function name, running
 // either Atonix Serverless (`atonix`; `idle` is the same backend watching no cluster) or the stock
 // Kubernetes backend plugin (`kubernetes`) against the API server, seen as `clusters` clusters.
 import { authServiceFactory } from '@backstage/backend-defaults/auth';
+import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
 import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
 import { userInfoServiceFactory } from '@backstage/backend-defaults/userInfo';
@@ -143,6 +144,14 @@ async function main() {
     },
     // The portal's policy settings that shape decisions on these routes (app-config.yaml): with
     // a platform-only template type, every user's catalog.entity.read is a conditional decision.
+    // PostgreSQL (backend-fleet.ts starts it), databases of their own per backend process.
+    backend: {
+      database: {
+        client: 'pg',
+        connection: process.env.ATONIX_BENCH_DATABASE,
+        prefix: `bench_${process.pid}_`,
+      },
+    },
     permission: {
       enabled: true,
       atonix: { templates: { platformOnlyTypes: ['team'] } },
@@ -189,6 +198,7 @@ async function main() {
       httpAuthServiceFactory,
       userInfoServiceFactory,
       permissionsServiceFactory,
+      databaseServiceFactory,
       import('@backstage/plugin-catalog-backend'),
       benchEntities(entities),
       mockServices.rootConfig.factory({ data: config }),
