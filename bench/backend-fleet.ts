@@ -44,6 +44,12 @@ const OWN_TEAMS = 5;
 let token = '';
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
+/** The child processes still running: stopped when the bench exits, a failed run included. */
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const proc of running) proc.kill('SIGTERM');
+});
+
 function child(
   script: string,
   argv: string[],
@@ -56,6 +62,8 @@ function child(
     ],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
+  running.add(proc);
+  proc.once('exit', () => running.delete(proc));
   return new Promise((resolve, reject) => {
     proc.once('exit', code =>
       reject(new Error(`${script} exited with ${code}`)),
@@ -91,6 +99,7 @@ async function stop(proc: ChildProcess) {
   const killed = setTimeout(() => proc.kill('SIGKILL'), 15_000);
   await exited;
   clearTimeout(killed);
+  running.delete(proc);
 }
 
 /**
