@@ -4,6 +4,7 @@
 //   node --require @backstage/cli/config/nodeTransform.cjs bench/backend-fleet.ts \
 //     [--sizes 1000,5000,50000] [--clusters 20] [--namespaces 10] [--samples 200] [--load-seconds 0]
 //     [--stock-samples 10 (0: no stock backend)] [--profile <file.cpuprofile>]
+//     [--pin (the client on the first CPU, what it measures on the last)]
 //
 // Everything runs on 127.0.0.1: the real Kubernetes API server seeded with sizes/clusters
 // functions (one child process), seen by the backends as `clusters` clusters (every cluster entry
@@ -12,7 +13,7 @@
 // permission backend with the Atonix policy: an idle one watching nothing (the baseline), Atonix
 // Serverless, then the stock @backstage/plugin-kubernetes-backend configured with the Knative
 // custom resources, answering the equivalent per-entity queries.
-import { ChildProcess, fork } from 'node:child_process';
+import { ChildProcess, execFileSync, fork } from 'node:child_process';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,6 +32,7 @@ const { values: args } = parseArgs({
     'load-clients': { type: 'string', default: '200' },
     'freshness-samples': { type: 'string', default: '20' },
     profile: { type: 'string' },
+    pin: { type: 'boolean', default: false },
   },
 });
 const NAMESPACES = Number(args.namespaces);
@@ -54,12 +56,24 @@ function child(
   script: string,
   argv: string[],
 ): Promise<{ proc: ChildProcess; ready: any }> {
+  const node = [
+    '--require',
+    '@backstage/cli/config/nodeTransform.cjs',
+    '--expose-gc',
+  ];
   const proc = fork(path.join(__dirname, script), argv, {
-    execArgv: [
-      '--require',
-      '@backstage/cli/config/nodeTransform.cjs',
-      '--expose-gc',
-    ],
+    // With --pin, through taskset onto the last CPU (what it starts inherits the affinity).
+    ...(args.pin
+      ? {
+          execPath: 'taskset',
+          execArgv: [
+            '-c',
+            String(os.cpus().length - 1),
+            process.execPath,
+            ...node,
+          ],
+        }
+      : { execArgv: node }),
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   running.add(proc);
@@ -355,7 +369,13 @@ const heapBySize: { functions: number; heap: number }[] = [];
 async function benchSize(functions: number, results: string[]) {
   const perCluster = Math.ceil(functions / CLUSTERS);
   console.log(
-    `\n== ${functions} functions: ${perCluster} in one API server, seen as ${CLUSTERS} clusters; ${NAMESPACES} namespaces; load average ${load()} ==`,
+    `\n== ${functions} functions: ${perCluster} in one API server, seen as ${CLUSTERS} clusters; ${NAMESPACES} namespaces; load average ${load()}${
+      args.pin
+        ? `; the client on CPU 0, the backends, the API server and PostgreSQL on CPU ${
+            os.cpus().length - 1
+          }`
+        : ''
+    } ==`,
   );
   const kube = await child('backend-kube-server.ts', [
     String(perCluster),
@@ -816,8 +836,21 @@ async function main() {
   // The backends' databases, as in production (app-config.production.yaml): the catalog's
   // queries wait on a server, not on SQLite in the backend's own thread. Each backend process
   // gets its own (backend-portal.ts).
+  // With --pin the client (every thread of this process) runs on the first CPU and the measured
+  // side on the last: a portal's users call it from other machines, not from the cores it runs on.
+  // PostgreSQL starts from this process, so it is started while this process is on the last CPU.
+  const pinTo = (cpu: number) =>
+    execFileSync('taskset', [
+      '-a',
+      '-p',
+      '-c',
+      String(cpu),
+      String(process.pid),
+    ]);
+  if (args.pin) pinTo(os.cpus().length - 1);
   const postgres = await PostgresProcess.start();
   process.env.ATONIX_BENCH_DATABASE = postgres.connectionString;
+  if (args.pin) pinTo(0);
   try {
     for (const size of sizes) {
       await benchSize(size, results);
