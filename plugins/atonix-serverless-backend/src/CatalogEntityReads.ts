@@ -18,7 +18,8 @@ import { ConditionalDecisions } from './ConditionalDecisions';
  * permission rules (their `apply`, the same the catalog's permission integration answers with).
  * An entity page then costs no catalog request: asking the catalog as the caller is a service
  * token, an HTTP round trip, the catalog's own permission request and a database query: 8.9 ms
- * at the median in the fleet benchmark at 1,000 functions (bench/README.md).
+ * at the median in the fleet benchmark at 1,000 functions, its catalog then on SQLite
+ * (bench/README.md).
  *
  * The catalog is asked as the caller when the copy cannot answer: an entity it does not hold (not
  * annotated with `backstage.io/kubernetes-id`, written with other letter case, or new since the last
