@@ -14,6 +14,7 @@
 // Serverless, then the stock @backstage/plugin-kubernetes-backend configured with the Knative
 // custom resources, answering the equivalent per-entity queries.
 import { ChildProcess, execFileSync, fork } from 'node:child_process';
+import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -244,6 +245,70 @@ function slowReads(all: Reads[], served: Served, pauses: Pauses) {
   return `Atonix reads over ${slowMs} ms: ${slow} of ${count}; ${duringPause} met a garbage collection in the backend; of the others, ${outside} spent under 1 ms in the backend (the rest of their time went to the client, the loopback and the machine's other processes)`;
 }
 
+/** Every process's CPU time so far (ms), with its parent, from /proc (Linux). */
+function processTimes(): Map<
+  number,
+  { ppid: number; comm: string; ms: number }
+> {
+  const ticksPerMs = 100 / 1000; // USER_HZ: 100 on Linux
+  const times = new Map<number, { ppid: number; comm: string; ms: number }>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // gone since the listing
+    }
+    // "pid (comm) state ppid …": comm may hold spaces and parentheses, so split after its last ")".
+    const close = stat.lastIndexOf(')');
+    const fields = stat.slice(close + 2).split(' ');
+    times.set(Number(entry), {
+      comm: stat.slice(stat.indexOf('(') + 1, close),
+      ppid: Number(fields[1]),
+      ms: (Number(fields[11]) + Number(fields[12])) / ticksPerMs,
+    });
+  }
+  return times;
+}
+
+/**
+ * Who used the machine's CPU between two {@link processTimes}: this client, the measured backend,
+ * the API server (its process tree), PostgreSQL and everything else, as shares of one core.
+ */
+function cpuShares(
+  before: ReturnType<typeof processTimes>,
+  after: ReturnType<typeof processTimes>,
+  windowMs: number,
+  roots: Record<string, number | undefined>,
+): string {
+  const groupOf = (pid: number): string => {
+    for (let p = pid, hops = 0; p > 1 && hops < 64; hops++) {
+      for (const [group, root] of Object.entries(roots)) {
+        if (root === p) return group;
+      }
+      if (after.get(p)?.comm === 'postgres') return 'PostgreSQL';
+      p = after.get(p)?.ppid ?? 0;
+    }
+    return 'others';
+  };
+  const shares = new Map<string, number>();
+  for (const [pid, { ms: used }] of after) {
+    const spent = used - (before.get(pid)?.ms ?? 0);
+    if (spent <= 0) continue;
+    const group = groupOf(pid);
+    shares.set(group, (shares.get(group) ?? 0) + spent);
+  }
+  return [...Object.keys(roots), 'PostgreSQL', 'others']
+    .map(
+      group =>
+        `${group} ${(((shares.get(group) ?? 0) / windowMs) * 100).toFixed(
+          0,
+        )} %`,
+    )
+    .join(', ');
+}
+
 function quantile(values: number[], q: number) {
   // A read the backend kept no record of is NaN in backendTimes: left out, as it would unsort.
   const sorted = values.filter(v => !Number.isNaN(v)).sort((a, b) => a - b);
@@ -454,6 +519,8 @@ async function benchSize(functions: number, results: string[]) {
     // The reads' garbage collections (and, with --profile, a CPU profile of them) in the backend.
     const profile = args.profile && `${args.profile}.${functions}.cpuprofile`;
     await ask(atonix.proc, { type: 'reads-start', profile }, 'reads-start');
+    const cpuBefore = processTimes();
+    const readsStart = performance.now();
     const pages = Math.ceil((perCluster * CLUSTERS) / PAGE);
     const sorted = new Reads();
     for (let i = 0; i < SAMPLES; i++) {
@@ -499,6 +566,16 @@ async function benchSize(functions: number, results: string[]) {
       served: Served;
       pauses: Pauses;
     }>(atonix.proc, { type: 'reads-end', profile }, 'reads-end');
+    const cpuDuring = cpuShares(
+      cpuBefore,
+      processTimes(),
+      performance.now() - readsStart,
+      {
+        client: process.pid,
+        backend: atonix.proc.pid,
+        'API server': kube.proc.pid,
+      },
+    );
     const after = await ask<{ count: number }>(
       kube.proc,
       { type: 'requests' },
@@ -593,6 +670,9 @@ async function benchSize(functions: number, results: string[]) {
         served,
         pauses,
       ),
+      `CPU during the reads, in shares of one core (${
+        os.cpus().length
+      } cores): ${cpuDuring}`,
       `Atonix API-server requests while serving ${SAMPLES * 5} reads: ${
         after.count - before.count
       }`,
