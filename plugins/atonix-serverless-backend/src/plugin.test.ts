@@ -1,3 +1,7 @@
+import { authServiceFactory } from '@backstage/backend-defaults/auth';
+import authPlugin from '@backstage/plugin-auth-backend';
+import guestProvider from '@backstage/plugin-auth-backend-module-guest-provider';
+import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
 import {
   mockCredentials,
   mockServices,
@@ -24,6 +28,7 @@ import {
   waitUntilSynced,
 } from './__testUtils__/pluginRoutes';
 import { atonixServerlessPlugin } from './plugin';
+import request from 'supertest';
 import { knativeRuntime } from './runtimes';
 
 jest.setTimeout(30_000);
@@ -111,6 +116,82 @@ describe('atonixServerlessPlugin with no cluster configured (the local portal)',
       expect(res.status).toBe(401);
       expect(res.body.error.name).toBe('AuthenticationError');
     }
+  });
+});
+
+describe("atonixServerlessPlugin with Backstage's own auth", () => {
+  /** A backend with the real auth services and auth backend, and a guest's real user token. */
+  async function signedIn() {
+    const { server } = await startTestBackend({
+      features: [
+        atonixServerlessPlugin,
+        catalog,
+        authPlugin,
+        guestProvider,
+        authServiceFactory,
+        httpAuthServiceFactory,
+        mockServices.rootConfig.factory({
+          data: {
+            app: { baseUrl: 'http://localhost:3000' },
+            auth: {
+              environment: 'development',
+              providers: {
+                guest: { dangerouslyAllowOutsideDevelopment: true },
+              },
+            },
+          },
+        }),
+      ],
+    });
+    const res = await request(server).get('/api/auth/guest/refresh');
+    expect(res.status).toBe(200);
+    return { server, token: res.body.backstageIdentity.token as string };
+  }
+
+  it("verifies a user token's signature once, not on every request", async () => {
+    const { server, token } = await signedIn();
+    const api = pluginRoutes(server, `Bearer ${token}`);
+    // Every ES256 signature check in the process (jose on WebCrypto): the user info service,
+    // which calls the auth backend, is the test double here, so all of them are the plugin's.
+    const verify = jest.spyOn(globalThis.crypto.subtle, 'verify');
+    try {
+      expect((await api.get('/functions')).status).toBe(200);
+      expect(verify).toHaveBeenCalledTimes(1);
+      for (const path of ['/functions', '/health', '/runtimes', '/functions']) {
+        expect((await api.get(path)).status).toBe(200);
+      }
+      expect(verify).toHaveBeenCalledTimes(1);
+    } finally {
+      verify.mockRestore();
+    }
+  });
+
+  it("refuses a token whose signature is not the auth backend's, and keeps the backend's own check on the routes it does not serve", async () => {
+    const { server, token } = await signedIn();
+    const [header, payload, signature] = token.split('.');
+    const forged = [
+      header,
+      payload,
+      // The same length, another signature.
+      signature.startsWith('A')
+        ? `B${signature.slice(1)}`
+        : `A${signature.slice(1)}`,
+    ].join('.');
+    await pluginRoutes(server, `Bearer ${token}`).get('/functions');
+    for (const path of [
+      '/functions',
+      '/health',
+      '/entity/component/default/charge',
+    ]) {
+      const res = await pluginRoutes(server, `Bearer ${forged}`).get(path);
+      expect(res.status).toBe(401);
+    }
+    // The permission integration routes the permission registry mounts on the plugin's router.
+    const metadata = '/.well-known/backstage/permissions/metadata';
+    expect((await pluginRoutes(server, '').get(metadata)).status).toBe(401);
+    expect(
+      (await pluginRoutes(server, `Bearer ${token}`).get(metadata)).status,
+    ).toBe(200);
   });
 });
 

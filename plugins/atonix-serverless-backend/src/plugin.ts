@@ -27,7 +27,7 @@ import {
   ConditionalDecisions,
   DEFAULT_DECISION_FRESHNESS_MS,
 } from './ConditionalDecisions';
-import { createRouter } from './router';
+import { createRouter, ROUTER_PATHS } from './router';
 import { GitopsTraffic } from './traffic/GitopsTraffic';
 import { BUILT_IN_RUNTIMES } from './runtimes';
 import { RuntimeRegistry } from './runtimes/RuntimeRegistry';
@@ -155,6 +155,9 @@ export const atonixServerlessPlugin = createBackendPlugin({
         const publishSettings = config.has('atonix.scaffolder')
           ? PublishSettings.fromConfig(config)
           : undefined;
+        for (const path of ROUTER_PATHS) {
+          httpRouter.addAuthPolicy({ path, allow: 'unauthenticated' });
+        }
         httpRouter.use(
           await createRouter({
             httpAuth,

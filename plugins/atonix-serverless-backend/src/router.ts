@@ -67,6 +67,7 @@ import { PrometheusMetrics } from './prometheus/PrometheusMetrics';
 import { parseDurationSeconds } from './queryLanguage';
 import { withoutDetails } from './runtimes/objects';
 import { CatalogEntityReads } from './CatalogEntityReads';
+import { CallerCredentials } from './CallerCredentials';
 import { RuntimeRegistry } from './runtimes/RuntimeRegistry';
 import { FluxSync } from './sync/FluxSync';
 import { GitOpsFacts, traceFunction } from './trace/traceFunction';
@@ -199,6 +200,13 @@ export interface RouterOptions {
 }
 
 /**
+ * The paths of the router's routes. The router authenticates every request itself (with each
+ * user token verified once, {@link CallerCredentials}), so the plugin lets these paths past the
+ * backend's own credentials check, which would verify the token again on every request.
+ */
+export const ROUTER_PATHS = ['/health', '/runtimes', '/functions', '/entity'];
+
+/**
  * The HTTP API: it authenticates, checks the route's permission (`atonix.function.read` for status,
  * `.environment.read` (details, trace), `.metrics.read` (metrics and alerts), `.logs.read`,
  * `.invoke` (test requests, saved events), `.sync`), validates input and hands over to the
@@ -232,7 +240,12 @@ export async function createRouter(
     copy: entityRef => inventory.catalogEntity(entityRef),
     decisions,
   });
+  const callers = CallerCredentials.create({ httpAuth });
   const router = Router();
+  // Every route needs user or service credentials, a readiness probe included: it reveals which
+  // clusters this portal watches. The backend's own check skips these paths (ROUTER_PATHS); a
+  // route outside them goes through both.
+  router.use(callers.middleware());
   router.use(express.json());
 
   /**
@@ -260,9 +273,7 @@ export async function createRouter(
     req: express.Request,
     permission: ResourcePermission<typeof FUNCTION_RESOURCE_TYPE>,
   ) {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
+    const credentials = await callers.credentials(req, ['user', 'service']);
     const { cluster, namespace, name } = req.params;
     const fn = inventory.get(cluster, namespace, name);
     if (!fn) {
@@ -284,17 +295,13 @@ export async function createRouter(
     return { fn, cluster: clusterConfig };
   }
 
-  // Every route needs Backstage credentials, a readiness probe included: it reveals which clusters
-  // this portal watches.
-  router.get('/health', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+  router.get('/health', async (_req, res) => {
     res.json({ status: 'ok', clusters: inventory.clusterStatuses() });
   });
 
   // Whether each runtime runs on every cluster this portal watches (and every configured one):
   // what a template's form checks before a run. The run checks again against the GitOps checkout.
-  router.get('/runtimes', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+  router.get('/runtimes', async (_req, res) => {
     const clusters = inventory.clusterStatuses().map(cluster => cluster.name);
     res.json({
       items: FUNCTION_RUNTIMES.map(runtime =>
@@ -304,9 +311,7 @@ export async function createRouter(
   });
 
   router.get('/functions', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
+    const credentials = await callers.credentials(req, ['user', 'service']);
     const query: FunctionListQuery = parse(
       listQuerySchema,
       req.query,
@@ -419,9 +424,7 @@ export async function createRouter(
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     keyGenerator: async req => {
-      const { principal } = await httpAuth.credentials(req, {
-        allow: ['user', 'service'],
-      });
+      const { principal } = await callers.credentials(req, ['user', 'service']);
       return principal.type === 'user'
         ? principal.userEntityRef
         : (principal as { subject: string }).subject;
@@ -522,7 +525,7 @@ export async function createRouter(
         req.body,
         'body of POST /functions/:cluster/:namespace/:name/secrets',
       );
-      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      const credentials = await callers.credentials(req, ['user']);
       res.status(202).json(
         await runFunctionTemplate(credentials, fn, {
           templateRef: FUNCTION_SECRET_TEMPLATE,
@@ -590,7 +593,7 @@ export async function createRouter(
   router.post(
     '/functions/:cluster/:namespace/:name/traffic',
     async (req, res) => {
-      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      const credentials = await callers.credentials(req, ['user']);
       const { fn } = await allowedFunction(
         req,
         functionTrafficUpdatePermission,
@@ -610,9 +613,7 @@ export async function createRouter(
   );
 
   router.get('/entity/:kind/:namespace/:name', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
+    const credentials = await callers.credentials(req, ['user', 'service']);
     const entityRef = stringifyEntityRef({
       kind: req.params.kind,
       namespace: req.params.namespace,
