@@ -2,7 +2,7 @@
 // Benchmarks of the Atonix Serverless backend (prints figures; not a test). See bench/README.md.
 //
 //   node --require @backstage/cli/config/nodeTransform.cjs bench/backend-fleet.ts \
-//     [--sizes 1000,5000,50000] [--clusters 20] [--namespaces 10] [--samples 200] [--load-seconds 0]
+//     [--sizes 1000,5000,50000] [--clusters 20] [--namespaces 10] [--samples 1000] [--load-seconds 0]
 //     [--stock-samples 10 (0: no stock backend)] [--profile <file.cpuprofile>]
 //     [--pin (the client on the first CPU, what it measures on the last)]
 //
@@ -26,7 +26,7 @@ const { values: args } = parseArgs({
     sizes: { type: 'string', default: '1000,5000' },
     clusters: { type: 'string', default: '20' },
     namespaces: { type: 'string', default: '10' },
-    samples: { type: 'string', default: '200' },
+    samples: { type: 'string', default: '1000' },
     'stock-samples': { type: 'string', default: '10' },
     'idle-seconds': { type: 'string', default: '10' },
     'load-seconds': { type: 'string', default: '0' },
@@ -625,7 +625,7 @@ async function benchSize(functions: number, results: string[]) {
         linkMs,
       )} later; backend RSS ${mb(
         syncedMemory.rss,
-      )} over the idle backend's ${mb(idleMemory.rss)}: +${mb(
+      )} over the idle backend's ${mb(idleMemory.rss)}: ${signedMb(
         syncedMemory.rss - idleMemory.rss,
       )}; JS heap after GC +${mb(
         syncedMemory.heapUsed - idleMemory.heapUsed,
