@@ -67,12 +67,21 @@ describe('CallerCredentials', () => {
     expect(calls).toHaveLength(2);
   });
 
-  it('never keeps an expired token, a refusal or service credentials', async () => {
+  it("never keeps an expired token, a refusal, or a plugin's credentials (its own or on a user's behalf)", async () => {
     const expired = userCredentials('user:default/old', now - 1);
     const service = mockCredentials.service('plugin:catalog');
+    const onBehalf: BackstageCredentials = {
+      ...userCredentials('user:default/alice', now + HOUR),
+      principal: {
+        type: 'user',
+        userEntityRef: 'user:default/alice',
+        actor: { type: 'service', subject: 'plugin:scaffolder' },
+      },
+    };
     const { httpAuth, calls } = fakeHttpAuth({
       'Bearer old': expired,
       'Bearer catalog': service,
+      'Bearer scaffolder-for-alice': onBehalf,
       'Bearer forged': new AuthenticationError(
         'Failed user token verification',
       ),
@@ -82,6 +91,9 @@ describe('CallerCredentials', () => {
     for (let i = 0; i < 2; i++) {
       await callers.credentials(request('Bearer old'), ['user']);
       await callers.credentials(request('Bearer catalog'), ['service']);
+      await callers.credentials(request('Bearer scaffolder-for-alice'), [
+        'user',
+      ]);
       await expect(
         callers.credentials(request('Bearer forged'), ['user']),
       ).rejects.toThrow('Failed user token verification');
@@ -89,7 +101,7 @@ describe('CallerCredentials', () => {
         AuthenticationError,
       );
     }
-    expect(calls).toHaveLength(8);
+    expect(calls).toHaveLength(10);
   });
 
   it("refuses a known user token on a route that takes no user, as Backstage's check does", async () => {

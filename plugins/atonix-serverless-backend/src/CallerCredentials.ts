@@ -1,6 +1,7 @@
 import {
   BackstageCredentials,
   BackstagePrincipalTypes,
+  BackstageUserPrincipal,
   HttpAuthService,
 } from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
@@ -24,8 +25,9 @@ type CallerType = keyof Pick<BackstagePrincipalTypes, 'user' | 'service'>;
  * revocation of user tokens. So the answer for one `Authorization` header is kept, by that exact
  * header, until the credentials' `expiresAt`.
  *
- * Only user credentials with an expiry are kept. Service tokens (other plugins calling) and every
- * refusal go through Backstage each time.
+ * Only a user's own credentials with an expiry are kept. Service tokens (other plugins calling,
+ * on a user's behalf too: the credentials carry the user token's expiry, not the plugin token's)
+ * and every refusal go through Backstage each time.
  */
 export class CallerCredentials {
   readonly #httpAuth: HttpAuthService;
@@ -76,6 +78,8 @@ export class CallerCredentials {
     if (
       header &&
       credentials.principal.type === 'user' &&
+      // A plugin calling on a user's behalf: its own token's expiry is not in the credentials.
+      !(credentials.principal as BackstageUserPrincipal).actor &&
       credentials.expiresAt &&
       credentials.expiresAt.getTime() > this.#now()
     ) {
