@@ -80,6 +80,8 @@ export class KubeApiTestServer {
   #port = 0;
   #down = false;
   #requestCount = 0;
+  #readsInFlight = 0;
+  #maxReadsInFlight = 0;
 
   static async start(
     options: KubeApiTestServerOptions = {},
@@ -100,6 +102,14 @@ export class KubeApiTestServer {
     }
     this.#server = http.createServer((req, res) => {
       this.#requestCount++;
+      if (!/[?&]watch=(true|1)(&|$)/.test(req.url ?? '')) {
+        this.#readsInFlight++;
+        this.#maxReadsInFlight = Math.max(
+          this.#maxReadsInFlight,
+          this.#readsInFlight,
+        );
+        res.once('close', () => this.#readsInFlight--);
+      }
       this.#handle(req, res).catch(error => {
         if (!res.headersSent) {
           this.#sendStatus(res, 500, 'InternalError', String(error));
@@ -131,6 +141,11 @@ export class KubeApiTestServer {
   /** Requests served so far (benchmarks use it to count API server load). */
   get requestCount(): number {
     return this.#requestCount;
+  }
+
+  /** The most requests other than watches (lists, gets) this server has answered at once. */
+  get maxReadsInFlight(): number {
+    return this.#maxReadsInFlight;
   }
 
   /** The current resourceVersion of the whole store. */

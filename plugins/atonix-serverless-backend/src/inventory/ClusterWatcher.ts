@@ -37,7 +37,15 @@ export interface ClusterWatcherOptions {
   onChange: (kind: string, object: CachedObject) => void;
   /** The cluster's repeated strings and parts, shared with what the inventory derives from them. */
   interner?: Interner;
+  /**
+   * Runs a list page's request when a slot is free: the inventory shares a few among all its
+   * clusters ({@link ListSlots}). Without it every page is requested at once.
+   */
+  listSlots?: ListSlots;
 }
+
+/** Runs `request` once fewer than a set number of others are running (p-limit's `limit`). */
+export type ListSlots = <T>(request: () => Promise<T>) => Promise<T>;
 
 /**
  * A cached record as client-node's informer holds it: the record is its own `metadata` (see
@@ -132,6 +140,7 @@ export class ClusterWatcher implements ClusterObjects {
   readonly #timing: WatchTiming;
   readonly #onChange: (kind: string, object: CachedObject) => void;
   readonly #interner: Interner;
+  readonly #listSlots: ListSlots;
   readonly #connection: KubeHttp2Connection;
   readonly #api: CustomObjectsApi;
   #watchdog?: NodeJS.Timeout;
@@ -147,6 +156,7 @@ export class ClusterWatcher implements ClusterObjects {
     this.#timing = options.timing;
     this.#onChange = options.onChange;
     this.#interner = options.interner ?? new Interner();
+    this.#listSlots = options.listSlots ?? (request => request());
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromOptions({
       clusters: [
@@ -196,10 +206,12 @@ export class ClusterWatcher implements ClusterObjects {
       let page: KubernetesListObject<KubeObject>;
       let next: string | undefined;
       do {
-        page = await withTimeout(
-          this.#listPage(resource, next),
-          this.#timing.listTimeoutMs,
-          `listing ${path} on ${this.cluster.url}`,
+        page = await this.#listSlots(() =>
+          withTimeout(
+            this.#listPage(resource, next),
+            this.#timing.listTimeoutMs,
+            `listing ${path} on ${this.cluster.url}`,
+          ),
         );
         contact();
         for (const item of page.items) items.push(compact(item));

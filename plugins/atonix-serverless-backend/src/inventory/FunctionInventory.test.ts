@@ -484,6 +484,29 @@ describe('FunctionInventory', () => {
     }
   });
 
+  it('lists many clusters at start with at most 16 list pages in flight at once', async () => {
+    const slow = await KubeApiTestServer.start();
+    slow.apply(...knativeFunction({ namespace: 'team-a', name: 'one' }));
+    slow.setFaults({ delayMs: 20 });
+    // 30 clusters (all at one API server) × every watched resource: hundreds of lists at start.
+    const clusters = Array.from({ length: 30 }, (_, i) => ({
+      ...clusterAt(slow),
+      name: `c-${i}`,
+    }));
+    const many = await FunctionInventory.create({ clusters, logger });
+    try {
+      await eventually(() => {
+        expect(many.clusterStatuses().every(c => c.synced)).toBe(true);
+        expect(many.all()).toHaveLength(30);
+      }, 20_000);
+      expect(slow.maxReadsInFlight).toBeGreaterThan(1);
+      expect(slow.maxReadsInFlight).toBeLessThanOrEqual(16);
+    } finally {
+      await many.stop();
+      await slow.stop();
+    }
+  });
+
   it('keeps a named caller view’s rows until a function changes, and never serves them to another view', async () => {
     const names = (team: string) =>
       inventory

@@ -2,6 +2,7 @@ import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { EventsService } from '@backstage/plugin-events-node';
+import pLimit from 'p-limit';
 import {
   ClusterSyncStatus,
   FunctionDetails,
@@ -42,6 +43,16 @@ import {
 
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE };
 export type { HiddenMetrics };
+
+/**
+ * List pages in flight at once, across all clusters. At start every cluster lists every watched
+ * resource (11 each: 220 requests for 20 clusters, 191 at once in the test), each page up to 500
+ * objects read whole before it is parsed. Bounding them bounds the start's connections and
+ * transient buffers, which the allocator keeps as RSS afterwards. In the fleet bench at 5,000
+ * functions the first sync still took 125–160 ms (RSS over idle +55 and +66 MB, against +60 to
+ * +107 MB in seven unbounded runs); 4 slots made it 2.6 s.
+ */
+const CONCURRENT_LIST_PAGES = 16;
 
 const NO_FLEET_METRICS = {
   unavailable: 'This inventory was asked for the fleet list without metrics',
@@ -119,6 +130,7 @@ export class FunctionInventory {
       retryMaxMs: 30_000,
       ...options.timing,
     };
+    const listSlots = pLimit(CONCURRENT_LIST_PAGES);
     for (const cluster of options.clusters) {
       const interner = new Interner();
       const state: ClusterState = {
@@ -133,6 +145,7 @@ export class FunctionInventory {
           resources: this.#runtimes.resources(),
           onChange: (kind, object) => this.#changed(state, kind, object),
           interner,
+          listSlots,
         }),
       };
       this.#clusters.set(cluster.name, state);
