@@ -206,9 +206,10 @@ export class ClusterWatcher implements ClusterObjects {
       let page: KubernetesListObject<KubeObject>;
       let next: string | undefined;
       do {
+        const token = next;
         page = await this.#listSlots(() =>
           withTimeout(
-            this.#listPage(resource, next),
+            this.#listPage(resource, token),
             this.#timing.listTimeoutMs,
             `listing ${path} on ${this.cluster.url}`,
           ),
