@@ -65,6 +65,13 @@ import {
 } from './gitops/readGitOpsCatalog';
 import { MAX_MERGE_REQUESTS, MergeRequests } from './MergeRequests';
 
+/**
+ * How many refreshes look again at a function the provider emitted for the first time while the
+ * catalog showed it held by no one: at the repository's 10 s schedule, the better part of a
+ * minute for the catalog to stitch another location's entity of it.
+ */
+export const FIRST_EMISSION_LOOKS = 5;
+
 /** Where the provider's instances are configured: `<CONFIG_ROOT>.<provider id>`. */
 export const CONFIG_ROOT = 'catalog.providers.atonixServerless';
 
@@ -150,6 +157,14 @@ export class FunctionEntityProvider implements EntityProvider {
    * not finding it does not mean its registration was removed.
    */
   readonly #shownElsewhere = new Set<string>();
+  /**
+   * Functions emitted for the first time while the catalog showed no other location holding them,
+   * with the looks left (`FIRST_EMISSION_LOOKS`). A registration processed but not yet shown, or
+   * a catalog that could not be read, would otherwise keep the registered entity stale until its
+   * next scheduled processing: the catalog rejects the provider's entity as a conflict without
+   * telling it.
+   */
+  readonly #unconfirmed = new Map<string, number>();
   readonly #mergeRequests = new MergeRequests();
   #emitting: Promise<void> = Promise.resolve();
   #emitQueued = false;
@@ -356,6 +371,7 @@ export class FunctionEntityProvider implements EntityProvider {
     if (this.#options.drift && !this.#placements.loaded) {
       changed = (await this.#loadPlacements()) || changed;
     }
+    changed = (await this.#lookAgainAtFirstEmissions()) || changed;
     changed = (await this.#checkClaims()) || changed;
     if (changed) {
       await this.#queueEmit('all');
@@ -651,10 +667,13 @@ export class FunctionEntityProvider implements EntityProvider {
       ));
     } catch (error) {
       this.#warnOnce(
-        `Cannot ask the catalog which functions are registered from their own repositories; the provider registers them from their GitOps folders, and a registration takes over at its next processing: ${stringifyError(
+        `Cannot ask the catalog which functions are registered from their own repositories; the provider registers them from their GitOps folders and asks again at its next refreshes: ${stringifyError(
           error,
         )}`,
       );
+      for (const entity of entities) {
+        this.#unconfirmed.set(entity.metadata.name, FIRST_EMISSION_LOOKS);
+      }
       return registered;
     }
     entities.forEach((entity, i) => {
@@ -667,9 +686,57 @@ export class FunctionEntityProvider implements EntityProvider {
         directory.claimed.add(entity.metadata.name);
         this.#shownElsewhere.add(entity.metadata.name);
         registered.add(entity.metadata.name);
+      } else if (!held) {
+        this.#unconfirmed.set(entity.metadata.name, FIRST_EMISSION_LOOKS);
       }
     });
     return registered;
+  }
+
+  /**
+   * Looks again at the functions emitted for the first time that the catalog showed held by no one
+   * (`#unconfirmed`), at most `FIRST_EMISSION_LOOKS` times each: claims those another location now
+   * holds as function entities and asks for their processing at once, as `#claimRegistered` does.
+   * True when one was claimed: the next emission drops the provider's own entity of it. A function
+   * the catalog shows from this provider, or as something else than a function, is settled.
+   */
+  async #lookAgainAtFirstEmissions(): Promise<boolean> {
+    const { catalog, auth, directory } = this.#options;
+    for (const name of this.#unconfirmed.keys()) {
+      if (directory.claimed.has(name)) this.#unconfirmed.delete(name);
+    }
+    const names = [...this.#unconfirmed.keys()];
+    if (names.length === 0) return false;
+    let items: Array<Entity | undefined>;
+    try {
+      ({ items } = await catalog.getEntitiesByRefs(
+        {
+          entityRefs: names.map(name => `component:default/${name}`),
+          fields: ['spec.type', 'metadata.annotations'],
+        },
+        { credentials: await auth.getOwnServiceCredentials() },
+      ));
+    } catch {
+      return false; // the looks left stay for the next refresh
+    }
+    const claimed: string[] = [];
+    names.forEach((name, i) => {
+      const held = items[i];
+      const location = held?.metadata.annotations?.[ANNOTATION_LOCATION];
+      if (held?.spec?.type === 'function' && !this.#isOurs(name, location)) {
+        directory.claimed.add(name);
+        this.#shownElsewhere.add(name);
+        claimed.push(name);
+        this.#unconfirmed.delete(name);
+      } else if (held || this.#unconfirmed.get(name)! <= 1) {
+        this.#unconfirmed.delete(name);
+      } else {
+        this.#unconfirmed.set(name, this.#unconfirmed.get(name)! - 1);
+      }
+    });
+    if (claimed.length === 0) return false;
+    await this.#refreshClaimed(claimed);
+    return true;
   }
 
   /**

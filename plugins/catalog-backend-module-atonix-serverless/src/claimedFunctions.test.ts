@@ -7,7 +7,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FunctionDirectory } from './FunctionDirectory';
-import { FunctionEntityProvider } from './FunctionEntityProvider';
+import {
+  FIRST_EMISSION_LOOKS,
+  FunctionEntityProvider,
+} from './FunctionEntityProvider';
 import { GitOpsFunctionProcessor } from './GitOpsFunctionProcessor';
 import { MAX_MERGE_REQUESTS, MERGE_REQUEST_INTERVAL_MS } from './MergeRequests';
 import { GitOpsTreeFixture } from './testing/gitopsTree';
@@ -252,6 +255,65 @@ describe('FunctionEntityProvider, for a function registered from its own reposit
       m.type === 'full' ? m.entities : m.added,
     );
     expect(emitted.map(d => d.entity.metadata.name)).toEqual(['refund']);
+  });
+
+  it('takes over a registration the catalog shows only after the folder appeared, at the next refresh', async () => {
+    await tree.writeFunction('payments', 'refund');
+    await provider.refresh();
+    // The template registered charge's catalog-info.yaml and the catalog processed it, before the
+    // folder (so not-in-gitops), but has not stitched it yet when the pull request merges.
+    await catalog.process();
+    await tree.writeFunction('payments', 'charge');
+    await provider.refresh();
+    const emitted = mutations.flatMap(m =>
+      m.type === 'full' ? m.entities : m.added,
+    );
+    expect(emitted.map(d => d.entity.metadata.name)).toContain('charge');
+    // Stitched: the registration holds charge; the catalog rejected the provider's entity.
+    catalog.stitch();
+    expect(shownAnnotations()?.['atonix.io/drift']).toBe('not-in-gitops');
+
+    await provider.refresh();
+
+    expect(catalog.requests).toEqual([['atonix-function:charge']]);
+    expect(shownAnnotations()).toMatchObject({
+      'atonix.io/runtime': 'knative',
+      'atonix.io/gitops-view': directory.viewOf('charge'),
+    });
+    expect(shownAnnotations()).not.toHaveProperty('atonix.io/drift');
+    const last = mutations[mutations.length - 1];
+    expect(last.type === 'delta' && last.removed).toEqual([
+      expect.objectContaining({ entityRef: 'component:default/charge' }),
+    ]);
+  });
+
+  it('takes over a registered function at the next refresh when the catalog could not be read as its folder appeared', async () => {
+    await tree.writeFunction('payments', 'charge');
+    catalog.shown = registeredCharge;
+    catalog.failingReads = 1;
+    await provider.refresh();
+    expect(catalog.requests).toEqual([]);
+
+    await provider.refresh();
+
+    expect(catalog.requests).toEqual([['atonix-function:charge']]);
+    expect(shownAnnotations()).toMatchObject({
+      'atonix.io/runtime': 'knative',
+      'atonix.io/gitops-view': directory.viewOf('charge'),
+    });
+  });
+
+  it(`looks again at a function nobody else holds at most ${FIRST_EMISSION_LOOKS} times`, async () => {
+    await tree.writeFunction('payments', 'charge');
+    for (let i = 0; i < FIRST_EMISSION_LOOKS + 3; i++) {
+      await provider.refresh();
+    }
+    const looks = catalog.reads.filter(refs =>
+      refs.includes('component:default/charge'),
+    );
+    // The first emission's lookup, then the looks again.
+    expect(looks).toHaveLength(1 + FIRST_EMISSION_LOOKS);
+    expect(catalog.requests).toEqual([]);
   });
 
   it('registers a function from its folder again when its registration goes, after the catalog rejected the entity it emitted while the registration held it', async () => {
