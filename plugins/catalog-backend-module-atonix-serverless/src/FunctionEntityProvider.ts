@@ -686,7 +686,9 @@ export class FunctionEntityProvider implements EntityProvider {
         directory.claimed.add(entity.metadata.name);
         this.#shownElsewhere.add(entity.metadata.name);
         registered.add(entity.metadata.name);
-      } else if (!held) {
+      } else if (!held && this.#emitted !== undefined) {
+        // Not at the first emission since a start: a new catalog shows none of the fleet yet, and
+        // looking it all up again would cost five reads of every function.
         this.#unconfirmed.set(entity.metadata.name, FIRST_EMISSION_LOOKS);
       }
     });

@@ -303,7 +303,9 @@ describe('FunctionEntityProvider, for a function registered from its own reposit
     });
   });
 
-  it(`looks again at a function nobody else holds at most ${FIRST_EMISSION_LOOKS} times`, async () => {
+  it(`looks again at a new function nobody else holds at most ${FIRST_EMISSION_LOOKS} times, and at none of the first emission since a start`, async () => {
+    await tree.writeFunction('payments', 'refund');
+    await provider.refresh();
     await tree.writeFunction('payments', 'charge');
     for (let i = 0; i < FIRST_EMISSION_LOOKS + 3; i++) {
       await provider.refresh();
@@ -313,6 +315,9 @@ describe('FunctionEntityProvider, for a function registered from its own reposit
     );
     // The first emission's lookup, then the looks again.
     expect(looks).toHaveLength(1 + FIRST_EMISSION_LOOKS);
+    expect(
+      catalog.reads.filter(refs => refs.includes('component:default/refund')),
+    ).toHaveLength(1);
     expect(catalog.requests).toEqual([]);
   });
 
