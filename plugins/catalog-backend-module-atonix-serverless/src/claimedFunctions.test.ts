@@ -163,6 +163,16 @@ describe('FunctionEntityProvider, for a function registered from its own reposit
 
   const shownAnnotations = () => catalog.shown?.metadata.annotations;
 
+  /** The catalog was asked once to process charge, and its entity now carries the folder's view. */
+  const expectTakenOver = () => {
+    expect(catalog.requests).toEqual([['atonix-function:charge']]);
+    expect(shownAnnotations()).toMatchObject({
+      'atonix.io/runtime': 'knative',
+      'atonix.io/gitops-view': directory.viewOf('charge'),
+    });
+    expect(shownAnnotations()).not.toHaveProperty('atonix.io/drift');
+  };
+
   it('asks the catalog again until the entity carries what GitOps says, when the first request fails', async () => {
     await tree.writeFunction('payments', 'charge', { critical: true });
     catalog.shown = registeredCharge;
@@ -209,12 +219,7 @@ describe('FunctionEntityProvider, for a function registered from its own reposit
     await tree.writeFunction('payments', 'charge');
     await provider.refresh();
 
-    expect(catalog.requests).toEqual([['atonix-function:charge']]);
-    expect(shownAnnotations()).toMatchObject({
-      'atonix.io/runtime': 'knative',
-      'atonix.io/gitops-view': directory.viewOf('charge'),
-    });
-    expect(shownAnnotations()).not.toHaveProperty('atonix.io/drift');
+    expectTakenOver();
     const emitted = mutations.flatMap(m =>
       m.type === 'full' ? m.entities : m.added,
     );
@@ -275,12 +280,7 @@ describe('FunctionEntityProvider, for a function registered from its own reposit
 
     await provider.refresh();
 
-    expect(catalog.requests).toEqual([['atonix-function:charge']]);
-    expect(shownAnnotations()).toMatchObject({
-      'atonix.io/runtime': 'knative',
-      'atonix.io/gitops-view': directory.viewOf('charge'),
-    });
-    expect(shownAnnotations()).not.toHaveProperty('atonix.io/drift');
+    expectTakenOver();
     const last = mutations[mutations.length - 1];
     expect(last.type === 'delta' && last.removed).toEqual([
       expect.objectContaining({ entityRef: 'component:default/charge' }),
@@ -296,11 +296,7 @@ describe('FunctionEntityProvider, for a function registered from its own reposit
 
     await provider.refresh();
 
-    expect(catalog.requests).toEqual([['atonix-function:charge']]);
-    expect(shownAnnotations()).toMatchObject({
-      'atonix.io/runtime': 'knative',
-      'atonix.io/gitops-view': directory.viewOf('charge'),
-    });
+    expectTakenOver();
   });
 
   it(`looks again at a new function nobody else holds at most ${FIRST_EMISSION_LOOKS} times, and at none of the first emission since a start`, async () => {
