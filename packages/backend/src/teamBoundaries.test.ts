@@ -428,21 +428,28 @@ describe('team boundaries in the portal backend', () => {
     });
     server = backend.server;
     stop = () => backend.stop();
-    // Ready when the catalog has read every file and the inventory has linked charge to its entity.
+    // Ready when the catalog has read every file and the inventory has linked every function the
+    // table reads that has an entity (functions.yaml): the catalog processes and stitches them one
+    // by one, so charge linked does not mean indexer is.
     await eventually(async () => {
-      const [template, fn] = await Promise.all([
+      const asService = (path: string) =>
         request(server)
-          .get('/api/catalog/entities/by-name/template/default/team-onboarding')
-          .set('Authorization', mockCredentials.service.header()),
-        request(server)
-          .get(`${fns}/payments/charge`)
-          .set('Authorization', mockCredentials.service.header()),
+          .get(path)
+          .set('Authorization', mockCredentials.service.header());
+      const [template, ...linked] = await Promise.all([
+        asService(
+          '/api/catalog/entities/by-name/template/default/team-onboarding',
+        ),
+        asService(`${fns}/payments/charge`),
+        asService(`${fns}/search/indexer`),
       ]);
-      if (template.status !== 200 || !fn.body.entityRef) {
+      if (template.status !== 200 || linked.some(fn => !fn.body.entityRef)) {
         throw new Error(
-          `waiting for charge linked to its catalog entity: team-onboarding template ${
+          `waiting for charge and indexer linked to their catalog entities: team-onboarding template ${
             template.status
-          }, charge ${fn.status} ${JSON.stringify(fn.body).slice(0, 300)}`,
+          }, ${linked
+            .map(fn => `${fn.status} ${JSON.stringify(fn.body).slice(0, 300)}`)
+            .join('; ')}`,
         );
       }
     }, 20_000);
