@@ -705,7 +705,13 @@ export class FunctionEntityProvider implements EntityProvider {
   async #lookAgainAtFirstEmissions(): Promise<boolean> {
     const { catalog, auth, directory } = this.#options;
     for (const name of this.#unconfirmed.keys()) {
-      if (directory.claimed.has(name)) this.#unconfirmed.delete(name);
+      // Claimed since, or no longer emitted (its folder went): nothing left to confirm.
+      if (
+        directory.claimed.has(name) ||
+        !this.#emitted?.has(`component:default/${name}`)
+      ) {
+        this.#unconfirmed.delete(name);
+      }
     }
     const names = [...this.#unconfirmed.keys()];
     if (names.length === 0) return false;

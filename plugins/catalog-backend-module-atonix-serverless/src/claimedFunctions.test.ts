@@ -317,6 +317,19 @@ describe('FunctionEntityProvider, for a function registered from its own reposit
     expect(catalog.requests).toEqual([]);
   });
 
+  it('stops looking at a new function once its folder goes', async () => {
+    await tree.writeFunction('payments', 'refund');
+    await provider.refresh();
+    await tree.writeFunction('payments', 'charge');
+    await provider.refresh();
+    await tree.removeFunction('payments', 'charge');
+    for (let i = 0; i < 3; i++) await provider.refresh();
+    // The first emission's lookup, and the look of the refresh that read the folder gone.
+    expect(
+      catalog.reads.filter(refs => refs.includes('component:default/charge')),
+    ).toHaveLength(2);
+  });
+
   it('registers a function from its folder again when its registration goes, after the catalog rejected the entity it emitted while the registration held it', async () => {
     await tree.writeFunction('payments', 'charge');
     catalog.shown = registeredCharge;
