@@ -650,21 +650,18 @@ export class FunctionEntityProvider implements EntityProvider {
    * provider's conflicts are only logged; a location's are announced, see `#handOver`), and the
    * registered entity would say `not-in-gitops` until its next scheduled processing; claimed, it is
    * asked to be processed at once (`#refreshClaimed`). Returns the names claimed. When the catalog
-   * cannot be read the entities are emitted: a registration is then merged at its next processing.
+   * cannot be read, or shows no one holding a function the provider emitted before, the entities
+   * are emitted and looked at again (`#lookAgainAtFirstEmissions`).
    */
   async #claimRegistered(entities: ComponentEntity[]): Promise<Set<string>> {
     const registered = new Set<string>();
     if (entities.length === 0) return registered;
-    const { catalog, auth, directory } = this.#options;
     let items: Array<Entity | undefined>;
     try {
-      ({ items } = await catalog.getEntitiesByRefs(
-        {
-          entityRefs: entities.map(entity => stringifyEntityRef(entity)),
-          fields: ['spec.type', 'metadata.annotations'],
-        },
-        { credentials: await auth.getOwnServiceCredentials() },
-      ));
+      items = await this.#readFunctionEntities(
+        entities.map(entity => entity.metadata.name),
+        ['spec.type', 'metadata.annotations'],
+      );
     } catch (error) {
       this.#warnOnce(
         `Cannot ask the catalog which functions are registered from their own repositories; the provider registers them from their GitOps folders and asks again at its next refreshes: ${stringifyError(
@@ -683,8 +680,7 @@ export class FunctionEntityProvider implements EntityProvider {
         held?.spec?.type === 'function' &&
         location !== entity.metadata.annotations?.[ANNOTATION_LOCATION]
       ) {
-        directory.claimed.add(entity.metadata.name);
-        this.#shownElsewhere.add(entity.metadata.name);
+        this.#claim(entity.metadata.name);
         registered.add(entity.metadata.name);
       } else if (!held && this.#emitted !== undefined) {
         // Not at the first emission since a start: a new catalog shows none of the fleet yet, and
@@ -695,6 +691,25 @@ export class FunctionEntityProvider implements EntityProvider {
     return registered;
   }
 
+  /** The catalog's entities of functions `names` (`component:default/<name>`), as this provider. */
+  async #readFunctionEntities(
+    names: string[],
+    fields: string[],
+  ): Promise<Array<Entity | undefined>> {
+    const { catalog, auth } = this.#options;
+    const { items } = await catalog.getEntitiesByRefs(
+      { entityRefs: names.map(name => `component:default/${name}`), fields },
+      { credentials: await auth.getOwnServiceCredentials() },
+    );
+    return items;
+  }
+
+  /** Leaves function `name` to the other location the catalog shows holding it. */
+  #claim(name: string) {
+    this.#options.directory.claimed.add(name);
+    this.#shownElsewhere.add(name);
+  }
+
   /**
    * Looks again at the functions emitted for the first time that the catalog showed held by no one
    * (`#unconfirmed`), at most `FIRST_EMISSION_LOOKS` times each: claims those another location now
@@ -703,7 +718,7 @@ export class FunctionEntityProvider implements EntityProvider {
    * the catalog shows from this provider, or as something else than a function, is settled.
    */
   async #lookAgainAtFirstEmissions(): Promise<boolean> {
-    const { catalog, auth, directory } = this.#options;
+    const { directory } = this.#options;
     for (const name of this.#unconfirmed.keys()) {
       // Claimed since, or no longer emitted (its folder went): nothing left to confirm.
       if (
@@ -717,13 +732,10 @@ export class FunctionEntityProvider implements EntityProvider {
     if (names.length === 0) return false;
     let items: Array<Entity | undefined>;
     try {
-      ({ items } = await catalog.getEntitiesByRefs(
-        {
-          entityRefs: names.map(name => `component:default/${name}`),
-          fields: ['spec.type', 'metadata.annotations'],
-        },
-        { credentials: await auth.getOwnServiceCredentials() },
-      ));
+      items = await this.#readFunctionEntities(names, [
+        'spec.type',
+        'metadata.annotations',
+      ]);
     } catch {
       return false; // the looks left stay for the next refresh
     }
@@ -732,8 +744,7 @@ export class FunctionEntityProvider implements EntityProvider {
       const held = items[i];
       const location = held?.metadata.annotations?.[ANNOTATION_LOCATION];
       if (held?.spec?.type === 'function' && !this.#isOurs(name, location)) {
-        directory.claimed.add(name);
-        this.#shownElsewhere.add(name);
+        this.#claim(name);
         claimed.push(name);
         this.#unconfirmed.delete(name);
       } else if (held || this.#unconfirmed.get(name)! <= 1) {
@@ -756,7 +767,7 @@ export class FunctionEntityProvider implements EntityProvider {
    * forgets it, so that when the function comes back it is emitted again.
    */
   async #checkClaims(): Promise<boolean> {
-    const { catalog, auth, directory } = this.#options;
+    const { directory } = this.#options;
     const claimed = [...directory.claimed];
     if (claimed.length === 0) {
       await this.#requestProcessing([]);
@@ -764,13 +775,9 @@ export class FunctionEntityProvider implements EntityProvider {
     }
     let items: Array<Entity | undefined>;
     try {
-      ({ items } = await catalog.getEntitiesByRefs(
-        {
-          entityRefs: claimed.map(name => `component:default/${name}`),
-          fields: ['metadata.annotations'],
-        },
-        { credentials: await auth.getOwnServiceCredentials() },
-      ));
+      items = await this.#readFunctionEntities(claimed, [
+        'metadata.annotations',
+      ]);
     } catch {
       return false;
     }
