@@ -250,7 +250,7 @@ function processTimes(): Map<
   number,
   { ppid: number; comm: string; ms: number }
 > {
-  const ticksPerMs = 100 / 1000; // USER_HZ: 100 on Linux
+  const msPerTick = 10; // utime and stime count USER_HZ ticks, 100 a second on Linux
   const times = new Map<number, { ppid: number; comm: string; ms: number }>();
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -266,7 +266,7 @@ function processTimes(): Map<
     times.set(Number(entry), {
       comm: stat.slice(stat.indexOf('(') + 1, close),
       ppid: Number(fields[1]),
-      ms: (Number(fields[11]) + Number(fields[12])) / ticksPerMs,
+      ms: (Number(fields[11]) + Number(fields[12])) * msPerTick,
     });
   }
   return times;
